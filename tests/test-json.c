@@ -1,0 +1,275 @@
+/* test-json.c — bounded JSON loading and typed getters
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "bw-json.h"
+
+static JsonObject *
+parse_object (const char *text,
+              JsonNode  **out_root)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *root = bw_json_load_data (text, strlen (text), "t.json", NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
+  *out_root = root;
+  return json_node_get_object (root);
+}
+
+static char *
+nested (guint depth)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < depth; i++)
+    g_string_append_c (s, '[');
+  for (guint i = 0; i < depth; i++)
+    g_string_append_c (s, ']');
+  return g_string_free (s, FALSE);
+}
+
+static void
+test_depth (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ok = nested (64);
+  g_autofree char *deep = nested (65);
+  g_autofree char *very_deep = nested (200000);
+  BwJsonLimits small = { 0, 3 };
+  JsonNode *root;
+
+  root = bw_json_load_data (ok, strlen (ok), "ok.json", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (root);
+  json_node_unref (root);
+
+  root = bw_json_load_data (deep, strlen (deep), "deep.json", NULL, &error);
+  g_assert_null (root);
+  g_assert_error (error, BW_JSON_ERROR, BW_JSON_ERROR_TOO_DEEP);
+  g_assert_true (g_str_has_prefix (error->message, "deep.json: "));
+  g_clear_error (&error);
+
+  /* Deep enough to overflow a recursive parser's stack. */
+  root = bw_json_load_data (very_deep, strlen (very_deep), "deep.json", NULL, &error);
+  g_assert_null (root);
+  g_assert_error (error, BW_JSON_ERROR, BW_JSON_ERROR_TOO_DEEP);
+  g_clear_error (&error);
+
+  /* Brackets inside strings, and escaped quotes, do not count. */
+  {
+    const char *text = "{\"a\": \"[[[[\\\"[[[[\", \"b\": [[1]]}";
+
+    root = bw_json_load_data (text, strlen (text), "s.json", &small, &error);
+    g_assert_no_error (error);
+    json_node_unref (root);
+  }
+  {
+    const char *text = "{\"a\": [[[1]]]}";
+
+    root = bw_json_load_data (text, strlen (text), "s.json", &small, &error);
+    g_assert_error (error, BW_JSON_ERROR, BW_JSON_ERROR_TOO_DEEP);
+    g_assert_null (root);
+    g_clear_error (&error);
+  }
+}
+
+static void
+test_syntax (void)
+{
+  const char *bad[] = {
+    "",
+    "   \n",
+    "{\"images\": [1, 2",               /* truncated */
+    "{\"a\": NaN}",
+    "{\"a\": 1,}",
+    "not json",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      JsonNode *root = bw_json_load_data (bad[i], strlen (bad[i]), "bad.json", NULL, &error);
+
+      g_assert_null (root);
+      g_assert_error (error, BW_JSON_ERROR, BW_JSON_ERROR_SYNTAX);
+      g_assert_true (g_str_has_prefix (error->message, "bad.json: "));
+    }
+}
+
+static void
+test_file (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bw-json-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "big.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) missing = g_file_new_for_path ("/nonexistent/x.json");
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  BwJsonLimits limits = { 16, 0 };
+  JsonNode *root;
+
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (path, "{\"a\": [1, 2, 3, 4, 5, 6, 7]}", -1, &error));
+
+  root = bw_json_load_file (file, &limits, &error);
+  g_assert_null (root);
+  g_assert_error (error, BW_JSON_ERROR, BW_JSON_ERROR_TOO_BIG);
+  g_assert_true (g_str_has_prefix (error->message, path));
+  g_clear_error (&error);
+
+  root = bw_json_load_file (file, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
+  json_node_unref (root);
+
+  root = bw_json_load_file (missing, NULL, &error);
+  g_assert_null (root);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_true (g_str_has_prefix (error->message, "/nonexistent/x.json: "));
+  g_clear_error (&error);
+
+  root = bw_json_load_file (folder, NULL, &error);
+  g_assert_null (root);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE);
+  g_clear_error (&error);
+
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+static void
+test_getters (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *o = parse_object ("{\"id\": 17, \"f\": 3.0, \"half\": 2.5, \"neg\": -1,"
+                                " \"s\": \"x\", \"e\": \"\", \"n\": null, \"b\": true,"
+                                " \"bbox\": [1, 2.5, 3, 4], \"short\": [1, 2, 3],"
+                                " \"mixed\": [1, \"2\", 3, 4], \"inf\": 1e999,"
+                                " \"o\": {}, \"a\": []}", &root);
+  gint64 i = 0;
+  double d = 0, bbox[4];
+  const char *s = NULL;
+  gboolean b = FALSE;
+  JsonArray *a = NULL;
+  JsonObject *obj = NULL;
+  guint n = 0;
+
+  g_assert_true (bw_json_get_int (o, "id", 1, G_MAXINT64, &i, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (i, ==, 17);
+
+  /* 3.0 is an integer written by a float-minded writer. */
+  g_assert_true (bw_json_get_int (o, "f", 1, 10, &i, &error));
+  g_assert_cmpint (i, ==, 3);
+
+  g_assert_false (bw_json_get_int (o, "half", 1, 10, &i, &error));
+  g_assert_error (error, BW_JSON_ERROR, BW_JSON_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, "“half” must be an integer from 1 to 10, not 2.5");
+  g_clear_error (&error);
+
+  g_assert_false (bw_json_get_int (o, "neg", 1, 10, &i, &error));
+  g_assert_cmpstr (error->message, ==, "“neg” must be an integer from 1 to 10, not -1");
+  g_clear_error (&error);
+
+  g_assert_false (bw_json_get_int (o, "s", 1, 10, &i, &error));
+  g_assert_cmpstr (error->message, ==, "“s” must be an integer from 1 to 10, not a string");
+  g_clear_error (&error);
+
+  g_assert_false (bw_json_get_int (o, "missing", 1, 10, &i, &error));
+  g_assert_cmpstr (error->message, ==, "“missing” is missing");
+  g_clear_error (&error);
+
+  g_assert_false (bw_json_get_int (o, "n", 1, 10, &i, &error));
+  g_assert_cmpstr (error->message, ==, "“n” is missing");
+  g_clear_error (&error);
+
+  g_assert_true (bw_json_get_double (o, "half", 0, 10, &d, &error));
+  g_assert_cmpfloat (d, ==, 2.5);
+  g_assert_false (bw_json_get_double (o, "half", 3, 10, &d, &error));
+  g_assert_error (error, BW_JSON_ERROR, BW_JSON_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (bw_json_get_double (o, "inf", -G_MAXDOUBLE, G_MAXDOUBLE, &d, &error));
+  g_assert_cmpstr (error->message, ==, "“inf” must be a finite number, not a number");
+  g_clear_error (&error);
+
+  g_assert_true (bw_json_get_string (o, "s", FALSE, &s, &error));
+  g_assert_cmpstr (s, ==, "x");
+  g_assert_true (bw_json_get_string (o, "e", TRUE, &s, &error));
+  g_assert_cmpstr (s, ==, "");
+  g_assert_false (bw_json_get_string (o, "e", FALSE, &s, &error));
+  g_assert_cmpstr (error->message, ==, "“e” must not be empty");
+  g_clear_error (&error);
+  g_assert_false (bw_json_get_string (o, "id", FALSE, &s, &error));
+  g_assert_cmpstr (error->message, ==, "“id” must be a string, not a number");
+  g_clear_error (&error);
+
+  g_assert_true (bw_json_get_bool (o, "b", &b, &error));
+  g_assert_true (b);
+  g_assert_false (bw_json_get_bool (o, "s", &b, &error));
+  g_clear_error (&error);
+
+  g_assert_true (bw_json_get_numbers (o, "bbox", 4, 4, bbox, &n, &error));
+  g_assert_cmpuint (n, ==, 4);
+  g_assert_cmpfloat (bbox[1], ==, 2.5);
+  g_assert_false (bw_json_get_numbers (o, "short", 4, 4, bbox, &n, &error));
+  g_assert_cmpstr (error->message, ==, "“short” must be an array of 4 finite numbers");
+  g_clear_error (&error);
+  g_assert_false (bw_json_get_numbers (o, "mixed", 4, 4, bbox, &n, &error));
+  g_assert_error (error, BW_JSON_ERROR, BW_JSON_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (bw_json_get_numbers (o, "o", 4, 4, bbox, &n, &error));
+  g_clear_error (&error);
+
+  g_assert_true (bw_json_get_array (o, "a", &a, &error));
+  g_assert_cmpuint (json_array_get_length (a), ==, 0);
+  g_assert_false (bw_json_get_array (o, "o", &a, &error));
+  g_assert_cmpstr (error->message, ==, "“o” must be an array, not an object");
+  g_clear_error (&error);
+  g_assert_true (bw_json_get_object (o, "o", &obj, &error));
+  g_assert_false (bw_json_get_object (o, "a", &obj, &error));
+  g_clear_error (&error);
+
+  g_assert_true (bw_json_has_member (o, "id"));
+  g_assert_false (bw_json_has_member (o, "n"));
+  g_assert_false (bw_json_has_member (o, "missing"));
+}
+
+static void
+test_prefix (void)
+{
+  g_autoptr(GFile) file = g_file_new_for_path ("/data/instances.json");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *o = parse_object ("{\"bbox\": [1, 2]}", &root);
+  double bbox[4];
+
+  g_assert_false (bw_json_get_numbers (o, "bbox", 4, 4, bbox, NULL, &error));
+  bw_json_prefix_error (&error, file, "annotation %u", 17u);
+  g_assert_cmpstr (error->message, ==,
+                   "/data/instances.json: annotation 17: “bbox” must be an array of 4 finite numbers");
+
+  /* No error: nothing happens. */
+  bw_json_prefix_error (NULL, file, "x");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/core/json/depth-limit", test_depth);
+  g_test_add_func ("/core/json/syntax-errors", test_syntax);
+  g_test_add_func ("/core/json/file-limits", test_file);
+  g_test_add_func ("/core/json/typed-getters", test_getters);
+  g_test_add_func ("/core/json/error-prefix", test_prefix);
+
+  return g_test_run ();
+}
