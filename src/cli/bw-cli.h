@@ -1,0 +1,25 @@
+/* bw-cli.h — the commands of boxwood-cli
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Each command lives in its own bw-cli-NAME.c and is listed in the table
+ * of boxwood-cli.c. A command gets argv with argv[0] set to
+ * "boxwood-cli NAME", parses its options with GOptionContext (so --help
+ * works everywhere), and returns the exit status: 0 on success, 1 on a
+ * failure (after one line on stderr), 2 on a usage error.
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+int  bw_cli_create    (int argc, char **argv);
+int  bw_cli_import    (int argc, char **argv);
+int  bw_cli_info      (int argc, char **argv);
+
+/* Prints "boxwood-cli: MESSAGE" on stderr. */
+void bw_cli_error     (const char *format, ...) G_GNUC_PRINTF (1, 2);
+
+G_END_DECLS

@@ -1,0 +1,135 @@
+/* bw-geometry.h — shapes in image pixel coordinates
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib-object.h>
+
+#include "bw-types.h"
+
+G_BEGIN_DECLS
+
+/* Coordinates are image pixels, floating point, with the origin at the
+ * top-left corner of the top-left pixel: the pixel (0, 0) covers
+ * [0, 1) × [0, 1). */
+
+typedef struct
+{
+  double x;
+  double y;
+} BwPoint;
+
+typedef struct
+{
+  double x0;
+  double y0;
+  double x1;
+  double y1;
+} BwRect;
+
+/**
+ * BwShape:
+ * @kind: a box or a polygon
+ * @bbox: the bounding box; for a box, the box itself
+ * @n_parts: number of polygon parts (0 for a box). A polygon has several
+ *   parts when one object is split by occlusion; it stays one annotation.
+ * @part_ends: for each part, the index one past its last point in @points
+ * @n_points: number of points in all parts
+ * @points: the points of all parts, one part after the other
+ */
+typedef struct
+{
+  BwShapeKind kind;
+  BwRect      bbox;
+  guint       n_parts;
+  guint      *part_ends;
+  guint       n_points;
+  BwPoint    *points;
+} BwShape;
+
+#define BW_TYPE_SHAPE (bw_shape_get_type ())
+
+#define BW_GEOMETRY_ERROR (bw_geometry_error_quark ())
+
+typedef enum
+{
+  BW_GEOMETRY_ERROR_INVALID,
+} BwGeometryError;
+
+GQuark          bw_geometry_error_quark          (void);
+GType           bw_shape_get_type                (void) G_GNUC_CONST;
+
+BwShape        *bw_shape_new_box                 (double          x0,
+                                                  double          y0,
+                                                  double          x1,
+                                                  double          y1);
+BwShape        *bw_shape_new_polygon             (const BwPoint  *points,
+                                                  guint           n_points);
+void            bw_shape_add_part                (BwShape        *shape,
+                                                  const BwPoint  *points,
+                                                  guint           n_points);
+void            bw_shape_remove_part             (BwShape        *shape,
+                                                  guint           part);
+void            bw_shape_insert_point            (BwShape        *shape,
+                                                  guint           index,
+                                                  const BwPoint  *point);
+void            bw_shape_remove_point            (BwShape        *shape,
+                                                  guint           index);
+BwShape        *bw_shape_copy                    (const BwShape  *shape);
+void            bw_shape_free                    (BwShape        *shape);
+gboolean        bw_shape_equal                   (const BwShape  *a,
+                                                  const BwShape  *b);
+
+guint           bw_shape_part_start              (const BwShape  *shape,
+                                                  guint           part);
+guint           bw_shape_part_size               (const BwShape  *shape,
+                                                  guint           part);
+guint           bw_shape_part_of_point           (const BwShape  *shape,
+                                                  guint           index);
+
+void            bw_shape_update_bbox             (BwShape        *shape);
+double          bw_shape_area                    (const BwShape  *shape);
+gboolean        bw_shape_contains                (const BwShape  *shape,
+                                                  double          x,
+                                                  double          y);
+void            bw_shape_translate               (BwShape        *shape,
+                                                  double          dx,
+                                                  double          dy);
+void            bw_shape_clamp                   (BwShape        *shape,
+                                                  double          width,
+                                                  double          height);
+gboolean        bw_shape_validate                (const BwShape  *shape,
+                                                  GError        **error);
+
+GBytes         *bw_shape_serialize_parts         (const BwShape  *shape);
+BwShape        *bw_shape_deserialize             (BwShapeKind     kind,
+                                                  const BwRect   *bbox,
+                                                  const guint8   *data,
+                                                  gsize           size,
+                                                  GError        **error);
+
+double          bw_geometry_polygon_area         (const BwPoint  *points,
+                                                  guint           n_points);
+gboolean        bw_geometry_point_in_polygon     (const BwPoint  *points,
+                                                  guint           n_points,
+                                                  double          x,
+                                                  double          y);
+double          bw_geometry_distance_to_segment  (double          x,
+                                                  double          y,
+                                                  const BwPoint  *a,
+                                                  const BwPoint  *b,
+                                                  double         *t);
+guint           bw_geometry_count_distinct       (const BwPoint  *points,
+                                                  guint           n_points);
+
+double          bw_rect_area                     (const BwRect   *rect);
+gboolean        bw_rect_intersects               (const BwRect   *a,
+                                                  const BwRect   *b);
+double          bw_rect_iou                      (const BwRect   *a,
+                                                  const BwRect   *b);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwShape, bw_shape_free)
+
+G_END_DECLS

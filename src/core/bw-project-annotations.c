@@ -1,0 +1,625 @@
+/* bw-project-annotations.c — layers and annotations
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bw-project"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "bw-project-private.h"
+
+#define LAYER_COLUMNS "id, image_id, person_id, kind, status, created_at, updated_at"
+#define ANNOTATION_COLUMNS \
+  "id, layer_id, category_id, kind, x0, y0, x1, y1, parts, source, score, created_at, updated_at"
+
+/* Layers */
+
+static BwLayer *
+layer_from_row (sqlite3_stmt *stmt)
+{
+  BwLayer *layer = g_new0 (BwLayer, 1);
+
+  layer->id = sqlite3_column_int64 (stmt, 0);
+  layer->image_id = sqlite3_column_int64 (stmt, 1);
+  layer->person_id = sqlite3_column_int64 (stmt, 2);
+  layer->kind = sqlite3_column_int (stmt, 3);
+  layer->status = sqlite3_column_int (stmt, 4);
+  layer->created_at = sqlite3_column_int64 (stmt, 5);
+  layer->updated_at = sqlite3_column_int64 (stmt, 6);
+  return layer;
+}
+
+static void
+bind_person (sqlite3_stmt *stmt,
+             int           column,
+             gint64        person_id)
+{
+  if (person_id > 0)
+    sqlite3_bind_int64 (stmt, column, person_id);
+  else
+    sqlite3_bind_null (stmt, column);
+}
+
+/**
+ * bw_project_ensure_layer:
+ * @person_id: the person whose answer it is, or 0
+ * @kind: a work, gold or model layer
+ *
+ * Finds the layer of @person_id of this kind on an image, creating it when
+ * there is none yet.
+ */
+gboolean
+bw_project_ensure_layer (BwProject    *self,
+                         gint64        image_id,
+                         gint64        person_id,
+                         BwLayerKind   kind,
+                         gint64       *out_id,
+                         GError      **error)
+{
+  BW_PROJECT_LOCK (self);
+  sqlite3_stmt *stmt;
+  gint64 now;
+  int rc;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
+
+  stmt = _bw_project_prepare (self,
+                              "SELECT id FROM layers WHERE image_id = ?1 AND person_id IS ?2"
+                              " AND kind = ?3 ORDER BY id DESC LIMIT 1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, image_id);
+  bind_person (stmt, 2, person_id);
+  sqlite3_bind_int (stmt, 3, kind);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      if (out_id != NULL)
+        *out_id = sqlite3_column_int64 (stmt, 0);
+      sqlite3_reset (stmt);
+      return TRUE;
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _bw_project_set_error (self, rc, error);
+      return FALSE;
+    }
+
+  stmt = _bw_project_prepare (self,
+                              "INSERT INTO layers (image_id, person_id, kind, status, created_at, updated_at)"
+                              " VALUES (?1, ?2, ?3, 0, ?4, ?4)", error);
+  if (stmt == NULL)
+    return FALSE;
+  now = _bw_project_now ();
+  sqlite3_bind_int64 (stmt, 1, image_id);
+  bind_person (stmt, 2, person_id);
+  sqlite3_bind_int (stmt, 3, kind);
+  sqlite3_bind_int64 (stmt, 4, now);
+
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if ((rc & 0xff) == SQLITE_CONSTRAINT)
+    {
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND,
+                   _("The image %" G_GINT64_FORMAT " is not in the project “%s”."),
+                   image_id, self->display_name);
+      return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      _bw_project_set_error (self, rc, error);
+      return FALSE;
+    }
+
+  if (out_id != NULL)
+    *out_id = sqlite3_last_insert_rowid (self->db);
+  return TRUE;
+}
+
+/**
+ * bw_project_list_layers:
+ *
+ * Returns: (transfer full) (element-type BwLayer): the layers of an image,
+ *   oldest first
+ */
+GPtrArray *
+bw_project_list_layers (BwProject  *self,
+                        gint64      image_id,
+                        GError    **error)
+{
+  BW_PROJECT_LOCK (self);
+  g_autoptr(GPtrArray) layers = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), NULL);
+
+  stmt = _bw_project_prepare (self, "SELECT " LAYER_COLUMNS " FROM layers WHERE image_id = ?1 ORDER BY id", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, image_id);
+
+  layers = g_ptr_array_new_with_free_func ((GDestroyNotify)bw_layer_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (layers, layer_from_row (stmt));
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      _bw_project_set_error (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&layers);
+}
+
+BwLayer *
+bw_project_get_layer (BwProject  *self,
+                      gint64      layer_id,
+                      GError    **error)
+{
+  BW_PROJECT_LOCK (self);
+  sqlite3_stmt *stmt;
+  BwLayer *layer = NULL;
+  int rc;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), NULL);
+
+  stmt = _bw_project_prepare (self, "SELECT " LAYER_COLUMNS " FROM layers WHERE id = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, layer_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    layer = layer_from_row (stmt);
+  sqlite3_reset (stmt);
+
+  if (rc == SQLITE_DONE)
+    g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND,
+                 _("The layer %" G_GINT64_FORMAT " is not in the project “%s”."),
+                 layer_id, self->display_name);
+  else if (rc != SQLITE_ROW)
+    _bw_project_set_error (self, rc, error);
+
+  return layer;
+}
+
+gboolean
+bw_project_set_layer_status (BwProject      *self,
+                             gint64          layer_id,
+                             BwLayerStatus   status,
+                             GError        **error)
+{
+  BW_PROJECT_LOCK (self);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
+
+  stmt = _bw_project_prepare (self, "UPDATE layers SET status = ?2, updated_at = ?3 WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, layer_id);
+  sqlite3_bind_int (stmt, 2, status);
+  sqlite3_bind_int64 (stmt, 3, _bw_project_now ());
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+
+  if (rc == SQLITE_CONSTRAINT_UNIQUE)
+    {
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID,
+                   _("The image already has an accepted answer; reject it first."));
+      return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      _bw_project_set_error (self, rc, error);
+      return FALSE;
+    }
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND,
+                   _("The layer %" G_GINT64_FORMAT " is not in the project “%s”."),
+                   layer_id, self->display_name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * bw_project_submit_layer:
+ *
+ * An annotator hands in their answer: the layer and its image become
+ * submitted, in one transaction.
+ */
+gboolean
+bw_project_submit_layer (BwProject  *self,
+                         gint64      layer_id,
+                         GError    **error)
+{
+  g_autoptr(BwLayer) layer = NULL;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
+
+  if (!bw_project_begin (self, error))
+    return FALSE;
+
+  if (!(layer = bw_project_get_layer (self, layer_id, error)) ||
+      !bw_project_set_layer_status (self, layer_id, BW_LAYER_STATUS_SUBMITTED, error) ||
+      !bw_project_set_image_status (self, layer->image_id, BW_IMAGE_STATUS_SUBMITTED, error))
+    {
+      bw_project_rollback (self);
+      return FALSE;
+    }
+
+  return bw_project_commit (self, error);
+}
+
+/* Annotations */
+
+static BwAnnotation *
+annotation_from_row (BwProject     *self,
+                     sqlite3_stmt  *stmt,
+                     GError       **error)
+{
+  g_autoptr(BwAnnotation) annotation = g_new0 (BwAnnotation, 1);
+  BwRect bbox;
+
+  annotation->id = sqlite3_column_int64 (stmt, 0);
+  annotation->layer_id = sqlite3_column_int64 (stmt, 1);
+  annotation->category_id = sqlite3_column_int64 (stmt, 2);
+  bbox.x0 = sqlite3_column_double (stmt, 4);
+  bbox.y0 = sqlite3_column_double (stmt, 5);
+  bbox.x1 = sqlite3_column_double (stmt, 6);
+  bbox.y1 = sqlite3_column_double (stmt, 7);
+  annotation->shape = bw_shape_deserialize (sqlite3_column_int (stmt, 3), &bbox,
+                                            sqlite3_column_blob (stmt, 8),
+                                            sqlite3_column_bytes (stmt, 8),
+                                            error);
+  if (annotation->shape == NULL)
+    {
+      g_prefix_error (error, _("Annotation %" G_GINT64_FORMAT " in “%s”: "),
+                      annotation->id, self->display_name);
+      return NULL;
+    }
+  annotation->source = sqlite3_column_int (stmt, 9);
+  annotation->score = sqlite3_column_double (stmt, 10);
+  annotation->created_at = sqlite3_column_int64 (stmt, 11);
+  annotation->updated_at = sqlite3_column_int64 (stmt, 12);
+
+  return g_steal_pointer (&annotation);
+}
+
+static void
+bind_shape (sqlite3_stmt  *stmt,
+            int            first,
+            const BwShape *shape)
+{
+  g_autoptr(GBytes) parts = bw_shape_serialize_parts (shape);
+
+  sqlite3_bind_int (stmt, first, shape->kind);
+  sqlite3_bind_double (stmt, first + 1, shape->bbox.x0);
+  sqlite3_bind_double (stmt, first + 2, shape->bbox.y0);
+  sqlite3_bind_double (stmt, first + 3, shape->bbox.x1);
+  sqlite3_bind_double (stmt, first + 4, shape->bbox.y1);
+  if (parts != NULL)
+    sqlite3_bind_blob (stmt, first + 5, g_bytes_get_data (parts, NULL),
+                       g_bytes_get_size (parts), SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, first + 5);
+  sqlite3_bind_double (stmt, first + 6, bw_shape_area (shape));
+}
+
+static gboolean
+finish_annotation_write (BwProject     *self,
+                         sqlite3_stmt  *stmt,
+                         GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+    {
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID,
+                   _("The annotation refers to a category or layer that is not in the project “%s”."),
+                   self->display_name);
+      return FALSE;
+    }
+  if (rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+    {
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_DUPLICATE,
+                   _("The annotation is already in the project “%s”."), self->display_name);
+      return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      _bw_project_set_error (self, rc, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The first shape on a new image starts its work. */
+static gboolean
+mark_in_progress (BwProject  *self,
+                  gint64      layer_id,
+                  GError    **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 image_id = 0;
+
+  stmt = _bw_project_prepare (self,
+                              "UPDATE images SET status = 1 WHERE status = 0 AND id ="
+                              " (SELECT image_id FROM layers WHERE id = ?1 AND kind = 0)"
+                              " RETURNING id", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, layer_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    image_id = sqlite3_column_int64 (stmt, 0);
+  if (!_bw_project_step_done (self, stmt, error))
+    return FALSE;
+
+  if (image_id != 0)
+    _bw_project_emit (self, BW_PROJECT_SIGNAL_IMAGE_CHANGED, image_id);
+  return TRUE;
+}
+
+/**
+ * bw_project_add_annotation:
+ * @shape: a valid shape (see bw_shape_validate())
+ * @score: the model's score for a prediction, else 1.0
+ *
+ * Saves a new annotation at once.
+ */
+gboolean
+bw_project_add_annotation (BwProject      *self,
+                           gint64          layer_id,
+                           gint64          category_id,
+                           const BwShape  *shape,
+                           BwSource        source,
+                           double          score,
+                           gint64         *out_id,
+                           GError        **error)
+{
+  BW_PROJECT_LOCK (self);
+  sqlite3_stmt *stmt;
+  gint64 now;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
+  g_return_val_if_fail (shape != NULL, FALSE);
+
+  if (!bw_shape_validate (shape, error))
+    return FALSE;
+
+  stmt = _bw_project_prepare (self,
+                              "INSERT INTO annotations (layer_id, category_id, kind, x0, y0, x1, y1,"
+                              " parts, area, source, score, created_at, updated_at)"
+                              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  now = _bw_project_now ();
+  sqlite3_bind_int64 (stmt, 1, layer_id);
+  sqlite3_bind_int64 (stmt, 2, category_id);
+  bind_shape (stmt, 3, shape);
+  sqlite3_bind_int (stmt, 10, source);
+  sqlite3_bind_double (stmt, 11, score);
+  sqlite3_bind_int64 (stmt, 12, now);
+
+  if (!finish_annotation_write (self, stmt, error))
+    return FALSE;
+
+  if (out_id != NULL)
+    *out_id = sqlite3_last_insert_rowid (self->db);
+
+  return mark_in_progress (self, layer_id, error);
+}
+
+/**
+ * bw_project_restore_annotation:
+ *
+ * Puts back an annotation that was deleted, with its id and times; this
+ * is what undoing a deletion does.
+ */
+gboolean
+bw_project_restore_annotation (BwProject           *self,
+                               const BwAnnotation  *annotation,
+                               GError             **error)
+{
+  BW_PROJECT_LOCK (self);
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
+  g_return_val_if_fail (annotation != NULL && annotation->shape != NULL, FALSE);
+
+  if (!bw_shape_validate (annotation->shape, error))
+    return FALSE;
+
+  stmt = _bw_project_prepare (self,
+                              "INSERT INTO annotations (id, layer_id, category_id, kind, x0, y0, x1, y1,"
+                              " parts, area, source, score, created_at, updated_at)"
+                              " VALUES (?13, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?14)", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, annotation->layer_id);
+  sqlite3_bind_int64 (stmt, 2, annotation->category_id);
+  bind_shape (stmt, 3, annotation->shape);
+  sqlite3_bind_int (stmt, 10, annotation->source);
+  sqlite3_bind_double (stmt, 11, annotation->score);
+  sqlite3_bind_int64 (stmt, 12, annotation->created_at ? annotation->created_at : _bw_project_now ());
+  sqlite3_bind_int64 (stmt, 13, annotation->id);
+  sqlite3_bind_int64 (stmt, 14, _bw_project_now ());
+
+  return finish_annotation_write (self, stmt, error);
+}
+
+static gboolean
+check_changed (BwProject  *self,
+               gint64      annotation_id,
+               GError    **error)
+{
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND,
+                   _("The annotation %" G_GINT64_FORMAT " is not in the project “%s”."),
+                   annotation_id, self->display_name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+bw_project_update_annotation_shape (BwProject      *self,
+                                    gint64          annotation_id,
+                                    const BwShape  *shape,
+                                    GError        **error)
+{
+  BW_PROJECT_LOCK (self);
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
+  g_return_val_if_fail (shape != NULL, FALSE);
+
+  if (!bw_shape_validate (shape, error))
+    return FALSE;
+
+  stmt = _bw_project_prepare (self,
+                              "UPDATE annotations SET kind = ?3, x0 = ?4, y0 = ?5, x1 = ?6, y1 = ?7,"
+                              " parts = ?8, area = ?9, updated_at = ?2 WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, annotation_id);
+  sqlite3_bind_int64 (stmt, 2, _bw_project_now ());
+  bind_shape (stmt, 3, shape);
+
+  return finish_annotation_write (self, stmt, error) &&
+         check_changed (self, annotation_id, error);
+}
+
+gboolean
+bw_project_set_annotation_category (BwProject  *self,
+                                    gint64      annotation_id,
+                                    gint64      category_id,
+                                    GError    **error)
+{
+  BW_PROJECT_LOCK (self);
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
+
+  stmt = _bw_project_prepare (self,
+                              "UPDATE annotations SET category_id = ?3, updated_at = ?2 WHERE id = ?1",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, annotation_id);
+  sqlite3_bind_int64 (stmt, 2, _bw_project_now ());
+  sqlite3_bind_int64 (stmt, 3, category_id);
+
+  return finish_annotation_write (self, stmt, error) &&
+         check_changed (self, annotation_id, error);
+}
+
+gboolean
+bw_project_delete_annotation (BwProject  *self,
+                              gint64      annotation_id,
+                              GError    **error)
+{
+  BW_PROJECT_LOCK (self);
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
+
+  stmt = _bw_project_prepare (self, "DELETE FROM annotations WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, annotation_id);
+
+  return _bw_project_step_done (self, stmt, error) &&
+         check_changed (self, annotation_id, error);
+}
+
+BwAnnotation *
+bw_project_get_annotation (BwProject  *self,
+                           gint64      annotation_id,
+                           GError    **error)
+{
+  BW_PROJECT_LOCK (self);
+  BwAnnotation *annotation = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), NULL);
+
+  stmt = _bw_project_prepare (self, "SELECT " ANNOTATION_COLUMNS " FROM annotations WHERE id = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, annotation_id);
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    annotation = annotation_from_row (self, stmt, error);
+  sqlite3_reset (stmt);
+
+  if (rc == SQLITE_DONE)
+    g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND,
+                 _("The annotation %" G_GINT64_FORMAT " is not in the project “%s”."),
+                 annotation_id, self->display_name);
+  else if (rc != SQLITE_ROW)
+    _bw_project_set_error (self, rc, error);
+
+  return annotation;
+}
+
+/**
+ * bw_project_list_annotations:
+ *
+ * Returns: (transfer full) (element-type BwAnnotation): the annotations of
+ *   a layer, oldest first
+ */
+GPtrArray *
+bw_project_list_annotations (BwProject  *self,
+                             gint64      layer_id,
+                             GError    **error)
+{
+  BW_PROJECT_LOCK (self);
+  g_autoptr(GPtrArray) annotations = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), NULL);
+
+  stmt = _bw_project_prepare (self, "SELECT " ANNOTATION_COLUMNS " FROM annotations"
+                                    " WHERE layer_id = ?1 ORDER BY id", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, layer_id);
+
+  annotations = g_ptr_array_new_with_free_func ((GDestroyNotify)bw_annotation_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      BwAnnotation *annotation = annotation_from_row (self, stmt, error);
+
+      if (annotation == NULL)
+        {
+          sqlite3_reset (stmt);
+          return NULL;
+        }
+      g_ptr_array_add (annotations, annotation);
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      _bw_project_set_error (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&annotations);
+}

@@ -1,0 +1,393 @@
+/* bw-project-images.c — the images of a project
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bw-project"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "bw-project-private.h"
+
+#define IMAGE_COLUMNS \
+  "id, path, width, height, byte_size, content_hash, phash, orientation, status, is_gold, added_at"
+
+/**
+ * bw_project_make_image_path:
+ * @absolute_path: an image file
+ *
+ * The path to store for an image: relative to the project's folder, so a
+ * folder holding the project and its images can be moved as a whole; or
+ * absolute when the two share nothing but the root (another drive).
+ *
+ * Returns: (transfer full): the path to store
+ */
+char *
+bw_project_make_image_path (BwProject  *self,
+                            const char *absolute_path)
+{
+  g_autofree char *image = NULL;
+  g_auto(GStrv) from = NULL;
+  g_auto(GStrv) to = NULL;
+  GString *rel;
+  guint common = 0;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), NULL);
+  g_return_val_if_fail (absolute_path != NULL, NULL);
+
+  image = g_canonicalize_filename (absolute_path, self->dir);
+  from = g_strsplit (self->dir + 1, G_DIR_SEPARATOR_S, -1);
+  to = g_strsplit (image + 1, G_DIR_SEPARATOR_S, -1);
+
+  while (from[common] != NULL && to[common] != NULL && to[common + 1] != NULL &&
+         strcmp (from[common], to[common]) == 0)
+    common++;
+
+  if (common == 0 && strcmp (self->dir, "/") != 0)
+    return g_steal_pointer (&image);
+
+  rel = g_string_new (NULL);
+  for (guint i = common; from[i] != NULL; i++)
+    if (*from[i] != '\0')
+      g_string_append (rel, ".." G_DIR_SEPARATOR_S);
+  for (guint i = common; to[i] != NULL; i++)
+    {
+      g_string_append (rel, to[i]);
+      if (to[i + 1] != NULL)
+        g_string_append_c (rel, G_DIR_SEPARATOR);
+    }
+
+  return g_string_free (rel, FALSE);
+}
+
+/**
+ * bw_project_resolve_image_path:
+ * @stored_path: a path as stored in the project
+ *
+ * Returns: (transfer full): the absolute path of the image file
+ */
+char *
+bw_project_resolve_image_path (BwProject  *self,
+                               const char *stored_path)
+{
+  g_return_val_if_fail (BW_IS_PROJECT (self), NULL);
+  g_return_val_if_fail (stored_path != NULL, NULL);
+
+  return g_canonicalize_filename (stored_path, self->dir);
+}
+
+gboolean
+bw_project_add_image (BwProject      *self,
+                      const BwImage  *image,
+                      gint64         *out_id,
+                      GError        **error)
+{
+  BW_PROJECT_LOCK (self);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
+  g_return_val_if_fail (image != NULL && image->path != NULL, FALSE);
+
+  if (image->width <= 0 || image->height <= 0)
+    {
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID,
+                   _("The image “%s” has no size."), image->path);
+      return FALSE;
+    }
+
+  stmt = _bw_project_prepare (self,
+                              "INSERT INTO images (path, width, height, byte_size, content_hash,"
+                              " phash, orientation, status, is_gold, added_at)"
+                              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, image->path, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 2, image->width);
+  sqlite3_bind_int (stmt, 3, image->height);
+  sqlite3_bind_int64 (stmt, 4, image->byte_size);
+  sqlite3_bind_text (stmt, 5, image->content_hash ? image->content_hash : "", -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 6, (gint64)image->phash);
+  sqlite3_bind_int (stmt, 7, image->orientation > 0 ? image->orientation : 1);
+  sqlite3_bind_int (stmt, 8, image->status);
+  sqlite3_bind_int (stmt, 9, image->is_gold ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 10, image->added_at ? image->added_at : _bw_project_now ());
+
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+
+  if (rc == SQLITE_CONSTRAINT_UNIQUE)
+    {
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_DUPLICATE,
+                   _("The image “%s” is already in the project."), image->path);
+      return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      _bw_project_set_error (self, rc, error);
+      return FALSE;
+    }
+
+  if (out_id != NULL)
+    *out_id = sqlite3_last_insert_rowid (self->db);
+  return TRUE;
+}
+
+static gint64
+find_image (BwProject  *self,
+            const char *sql,
+            const char *key)
+{
+  sqlite3_stmt *stmt;
+  gint64 id = 0;
+
+  stmt = _bw_project_prepare (self, sql, NULL);
+  if (stmt == NULL)
+    return 0;
+
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  return id;
+}
+
+/**
+ * bw_project_find_image_by_hash:
+ *
+ * Returns: the id of an image with this content hash, or 0
+ */
+gint64
+bw_project_find_image_by_hash (BwProject  *self,
+                               const char *content_hash)
+{
+  BW_PROJECT_LOCK (self);
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), 0);
+  g_return_val_if_fail (content_hash != NULL, 0);
+
+  return find_image (self, "SELECT id FROM images WHERE content_hash = ?1 LIMIT 1", content_hash);
+}
+
+gint64
+bw_project_find_image_by_path (BwProject  *self,
+                               const char *stored_path)
+{
+  BW_PROJECT_LOCK (self);
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), 0);
+  g_return_val_if_fail (stored_path != NULL, 0);
+
+  return find_image (self, "SELECT id FROM images WHERE path = ?1", stored_path);
+}
+
+BwImage *
+bw_project_get_image (BwProject  *self,
+                      gint64      image_id,
+                      GError    **error)
+{
+  BW_PROJECT_LOCK (self);
+  sqlite3_stmt *stmt;
+  BwImage *image = NULL;
+  int rc;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), NULL);
+
+  stmt = _bw_project_prepare (self, "SELECT " IMAGE_COLUMNS " FROM images WHERE id = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_int64 (stmt, 1, image_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      image = g_new0 (BwImage, 1);
+      image->id = sqlite3_column_int64 (stmt, 0);
+      image->path = _bw_column_dup_text (stmt, 1);
+      image->width = sqlite3_column_int (stmt, 2);
+      image->height = sqlite3_column_int (stmt, 3);
+      image->byte_size = sqlite3_column_int64 (stmt, 4);
+      image->content_hash = _bw_column_dup_text (stmt, 5);
+      image->phash = (guint64)sqlite3_column_int64 (stmt, 6);
+      image->orientation = sqlite3_column_int (stmt, 7);
+      image->status = CLAMP (sqlite3_column_int (stmt, 8), 0, BW_IMAGE_N_STATUS - 1);
+      image->is_gold = sqlite3_column_int (stmt, 9) != 0;
+      image->added_at = sqlite3_column_int64 (stmt, 10);
+    }
+  sqlite3_reset (stmt);
+
+  if (rc == SQLITE_DONE)
+    g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND,
+                 _("The image %" G_GINT64_FORMAT " is not in the project “%s”."),
+                 image_id, self->display_name);
+  else if (rc != SQLITE_ROW)
+    _bw_project_set_error (self, rc, error);
+
+  return image;
+}
+
+/**
+ * bw_project_list_image_ids:
+ * @status: a #BwImageStatus, or -1 for every image
+ * @name_contains: (nullable): keep only images whose path contains this
+ *   text, ignoring ASCII case
+ *
+ * Returns: (transfer full) (element-type gint64): image ids in import order
+ */
+GArray *
+bw_project_list_image_ids (BwProject   *self,
+                           int          status,
+                           const char  *name_contains,
+                           GError     **error)
+{
+  BW_PROJECT_LOCK (self);
+  g_autoptr(GArray) ids = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), NULL);
+
+  if (name_contains != NULL && *name_contains == '\0')
+    name_contains = NULL;
+
+  stmt = _bw_project_prepare (self,
+                              "SELECT id FROM images"
+                              " WHERE (?1 < 0 OR status = ?1)"
+                              " AND (?2 IS NULL OR instr (lower (path), lower (?2)) > 0)"
+                              " ORDER BY id", error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_int (stmt, 1, status);
+  if (name_contains != NULL)
+    sqlite3_bind_text (stmt, 2, name_contains, -1, SQLITE_TRANSIENT);
+
+  ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (ids, id);
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      _bw_project_set_error (self, rc, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&ids);
+}
+
+static gboolean
+update_image (BwProject   *self,
+              const char  *sql,
+              gint64       image_id,
+              sqlite3_stmt **out_stmt,
+              GError     **error)
+{
+  sqlite3_stmt *stmt = _bw_project_prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, image_id);
+  *out_stmt = stmt;
+  return TRUE;
+}
+
+static gboolean
+finish_image_update (BwProject     *self,
+                     sqlite3_stmt  *stmt,
+                     gint64         image_id,
+                     GError       **error)
+{
+  if (!_bw_project_step_done (self, stmt, error))
+    return FALSE;
+
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND,
+                   _("The image %" G_GINT64_FORMAT " is not in the project “%s”."),
+                   image_id, self->display_name);
+      return FALSE;
+    }
+
+  _bw_project_emit (self, BW_PROJECT_SIGNAL_IMAGE_CHANGED, image_id);
+  return TRUE;
+}
+
+gboolean
+bw_project_set_image_status (BwProject      *self,
+                             gint64          image_id,
+                             BwImageStatus   status,
+                             GError        **error)
+{
+  BW_PROJECT_LOCK (self);
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
+  g_return_val_if_fail (status < BW_IMAGE_N_STATUS, FALSE);
+
+  if (!update_image (self, "UPDATE images SET status = ?2 WHERE id = ?1", image_id, &stmt, error))
+    return FALSE;
+  sqlite3_bind_int (stmt, 2, status);
+  return finish_image_update (self, stmt, image_id, error);
+}
+
+gboolean
+bw_project_set_image_gold (BwProject  *self,
+                           gint64      image_id,
+                           gboolean    is_gold,
+                           GError    **error)
+{
+  BW_PROJECT_LOCK (self);
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
+
+  if (!update_image (self, "UPDATE images SET is_gold = ?2 WHERE id = ?1", image_id, &stmt, error))
+    return FALSE;
+  sqlite3_bind_int (stmt, 2, is_gold ? 1 : 0);
+  return finish_image_update (self, stmt, image_id, error);
+}
+
+/**
+ * bw_project_relocate_image:
+ * @absolute_path: where the image file is now
+ *
+ * Points an image at a file that was moved or renamed.
+ */
+gboolean
+bw_project_relocate_image (BwProject   *self,
+                           gint64       image_id,
+                           const char  *absolute_path,
+                           GError     **error)
+{
+  BW_PROJECT_LOCK (self);
+  g_autofree char *stored = NULL;
+  sqlite3_stmt *stmt;
+  gint64 other;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
+  g_return_val_if_fail (absolute_path != NULL, FALSE);
+
+  stored = bw_project_make_image_path (self, absolute_path);
+
+  other = find_image (self, "SELECT id FROM images WHERE path = ?1", stored);
+  if (other != 0 && other != image_id)
+    {
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_DUPLICATE,
+                   _("Another image of the project already uses “%s”."), stored);
+      return FALSE;
+    }
+
+  if (!update_image (self, "UPDATE images SET path = ?2 WHERE id = ?1", image_id, &stmt, error))
+    return FALSE;
+  sqlite3_bind_text (stmt, 2, stored, -1, SQLITE_TRANSIENT);
+  return finish_image_update (self, stmt, image_id, error);
+}

@@ -1,0 +1,71 @@
+/* bw-project-private.h — what the store's own files share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * All SQL lives in src/core/bw-project*.c (and the importers/exporters of
+ * the core that need streaming reads). Nothing outside src/core includes
+ * this header.
+ */
+
+#pragma once
+
+#include <sqlite3.h>
+
+#include "bw-project.h"
+
+G_BEGIN_DECLS
+
+struct _BwProject
+{
+  GObject       parent_instance;
+
+  GFile        *file;
+  char         *path;           /* absolute path of the project file */
+  char         *dir;            /* its folder, for relative image paths */
+  char         *display_name;
+
+  /* One connection, used by one thread at a time: every public function
+   * holds this lock, and a transaction holds it from begin to commit. */
+  GRecMutex     lock;
+  sqlite3      *db;
+  GHashTable   *statements;     /* SQL text → sqlite3_stmt* */
+  guint         tx_depth;
+  guint         busy_timeout;
+  GMainContext *main_context;   /* where signals are emitted */
+};
+
+#define BW_PROJECT_LOCK(self) \
+  g_autoptr(GRecMutexLocker) G_PASTE (_bw_locker_, __LINE__) = g_rec_mutex_locker_new (&(self)->lock)
+
+sqlite3_stmt *_bw_project_prepare         (BwProject     *self,
+                                           const char    *sql,
+                                           GError       **error);
+gboolean      _bw_project_step_done       (BwProject     *self,
+                                           sqlite3_stmt  *stmt,
+                                           GError       **error);
+gboolean      _bw_project_exec            (BwProject     *self,
+                                           const char    *sql,
+                                           GError       **error);
+void          _bw_project_set_error       (BwProject     *self,
+                                           int            rc,
+                                           GError       **error);
+sqlite3      *_bw_project_open_reader     (BwProject     *self,
+                                           GError       **error);
+void          _bw_project_emit_changed    (BwProject     *self,
+                                           guint          signal_index);
+void          _bw_project_emit            (BwProject     *self,
+                                           guint          signal_index,
+                                           gint64         id);
+gint64        _bw_project_now             (void);
+char         *_bw_column_dup_text         (sqlite3_stmt  *stmt,
+                                           int            column);
+
+enum {
+  BW_PROJECT_SIGNAL_IMAGES_CHANGED,
+  BW_PROJECT_SIGNAL_CATEGORIES_CHANGED,
+  BW_PROJECT_SIGNAL_ANNOTATIONS_CHANGED,
+  BW_PROJECT_SIGNAL_IMAGE_CHANGED,
+  BW_PROJECT_N_SIGNALS
+};
+
+G_END_DECLS

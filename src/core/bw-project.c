@@ -1,0 +1,1082 @@
+/* bw-project.c — a Boxwood project: one SQLite file
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bw-project"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "bw-project-private.h"
+
+#define DEFAULT_BUSY_TIMEOUT_MS 3000
+
+G_DEFINE_FINAL_TYPE (BwProject, bw_project, G_TYPE_OBJECT)
+
+static guint signals[BW_PROJECT_N_SIGNALS];
+
+G_DEFINE_QUARK (bw-project-error-quark, bw_project_error)
+
+/* Each entry brings the schema from version i to i + 1. Never edit a
+ * released step: add a new one and bump BW_PROJECT_SCHEMA_VERSION. */
+static const char *migrations[] = {
+  /* 0 → 1: the whole data model of DESIGN.md. */
+  "CREATE TABLE settings ("
+  "  key   TEXT PRIMARY KEY,"
+  "  value TEXT NOT NULL"
+  ");"
+  "CREATE TABLE people ("
+  "  id         INTEGER PRIMARY KEY,"
+  "  name       TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length (trim (name)) > 0),"
+  "  role       INTEGER NOT NULL DEFAULT 0,"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE images ("
+  "  id           INTEGER PRIMARY KEY,"
+  "  path         TEXT NOT NULL UNIQUE,"
+  "  width        INTEGER NOT NULL CHECK (width > 0),"
+  "  height       INTEGER NOT NULL CHECK (height > 0),"
+  "  byte_size    INTEGER NOT NULL DEFAULT 0,"
+  "  content_hash TEXT NOT NULL,"
+  "  phash        INTEGER NOT NULL DEFAULT 0,"
+  "  orientation  INTEGER NOT NULL DEFAULT 1,"
+  "  status       INTEGER NOT NULL DEFAULT 0,"
+  "  is_gold      INTEGER NOT NULL DEFAULT 0,"
+  "  added_at     INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX images_by_hash ON images (content_hash);"
+  "CREATE INDEX images_by_status ON images (status);"
+  "CREATE TABLE categories ("
+  "  id            INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  name          TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length (trim (name)) > 0),"
+  "  supercategory TEXT NOT NULL DEFAULT '',"
+  "  color         TEXT NOT NULL,"
+  "  hotkey        TEXT UNIQUE,"
+  "  guideline     TEXT NOT NULL DEFAULT '',"
+  "  position      INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE layers ("
+  "  id         INTEGER PRIMARY KEY,"
+  "  image_id   INTEGER NOT NULL REFERENCES images (id) ON DELETE CASCADE,"
+  "  person_id  INTEGER REFERENCES people (id) ON DELETE SET NULL,"
+  "  kind       INTEGER NOT NULL DEFAULT 0,"
+  "  status     INTEGER NOT NULL DEFAULT 0,"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX layers_by_image ON layers (image_id);"
+  "CREATE INDEX layers_by_person ON layers (person_id);"
+  /* An image has at most one final answer. */
+  "CREATE UNIQUE INDEX layers_one_accepted ON layers (image_id) WHERE status = 2;"
+  "CREATE TABLE annotations ("
+  "  id          INTEGER PRIMARY KEY,"
+  "  layer_id    INTEGER NOT NULL REFERENCES layers (id) ON DELETE CASCADE,"
+  "  category_id INTEGER NOT NULL REFERENCES categories (id),"
+  "  kind        INTEGER NOT NULL,"
+  "  x0          REAL NOT NULL,"
+  "  y0          REAL NOT NULL,"
+  "  x1          REAL NOT NULL,"
+  "  y1          REAL NOT NULL,"
+  "  parts       BLOB,"          /* polygons: see bw_shape_serialize_parts() */
+  "  area        REAL NOT NULL,"
+  "  source      INTEGER NOT NULL DEFAULT 0,"
+  "  score       REAL NOT NULL DEFAULT 1.0,"
+  "  created_at  INTEGER NOT NULL,"
+  "  updated_at  INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX annotations_by_layer ON annotations (layer_id);"
+  "CREATE INDEX annotations_by_category ON annotations (category_id);"
+  "CREATE TABLE reviews ("
+  "  id            INTEGER PRIMARY KEY,"
+  "  layer_id      INTEGER NOT NULL REFERENCES layers (id) ON DELETE CASCADE,"
+  "  annotation_id INTEGER REFERENCES annotations (id) ON DELETE CASCADE,"
+  "  reviewer_id   INTEGER REFERENCES people (id) ON DELETE SET NULL,"
+  "  decision      INTEGER NOT NULL,"
+  "  reason        INTEGER NOT NULL DEFAULT 0,"
+  "  comment       TEXT NOT NULL DEFAULT '',"
+  "  created_at    INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX reviews_by_layer ON reviews (layer_id);",
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == BW_PROJECT_SCHEMA_VERSION);
+
+/* Boxed types */
+
+BwImage *
+bw_image_copy (const BwImage *image)
+{
+  BwImage *copy = g_memdup2 (image, sizeof *image);
+
+  copy->path = g_strdup (image->path);
+  copy->content_hash = g_strdup (image->content_hash);
+  return copy;
+}
+
+void
+bw_image_free (BwImage *image)
+{
+  if (image == NULL)
+    return;
+  g_free (image->path);
+  g_free (image->content_hash);
+  g_free (image);
+}
+
+BwCategory *
+bw_category_copy (const BwCategory *category)
+{
+  BwCategory *copy = g_memdup2 (category, sizeof *category);
+
+  copy->name = g_strdup (category->name);
+  copy->supercategory = g_strdup (category->supercategory);
+  copy->color = g_strdup (category->color);
+  copy->hotkey = g_strdup (category->hotkey);
+  copy->guideline = g_strdup (category->guideline);
+  return copy;
+}
+
+void
+bw_category_free (BwCategory *category)
+{
+  if (category == NULL)
+    return;
+  g_free (category->name);
+  g_free (category->supercategory);
+  g_free (category->color);
+  g_free (category->hotkey);
+  g_free (category->guideline);
+  g_free (category);
+}
+
+BwLayer *
+bw_layer_copy (const BwLayer *layer)
+{
+  return g_memdup2 (layer, sizeof *layer);
+}
+
+void
+bw_layer_free (BwLayer *layer)
+{
+  g_free (layer);
+}
+
+BwAnnotation *
+bw_annotation_copy (const BwAnnotation *annotation)
+{
+  BwAnnotation *copy = g_memdup2 (annotation, sizeof *annotation);
+
+  copy->shape = annotation->shape ? bw_shape_copy (annotation->shape) : NULL;
+  return copy;
+}
+
+void
+bw_annotation_free (BwAnnotation *annotation)
+{
+  if (annotation == NULL)
+    return;
+  g_clear_pointer (&annotation->shape, bw_shape_free);
+  g_free (annotation);
+}
+
+G_DEFINE_BOXED_TYPE (BwImage, bw_image, bw_image_copy, bw_image_free)
+G_DEFINE_BOXED_TYPE (BwCategory, bw_category, bw_category_copy, bw_category_free)
+G_DEFINE_BOXED_TYPE (BwLayer, bw_layer, bw_layer_copy, bw_layer_free)
+G_DEFINE_BOXED_TYPE (BwAnnotation, bw_annotation, bw_annotation_copy, bw_annotation_free)
+
+/* Enumerations */
+
+static const char *status_names[BW_IMAGE_N_STATUS] = {
+  "new", "in_progress", "submitted", "accepted", "rejected", "excluded",
+};
+
+const char *
+bw_image_status_to_string (BwImageStatus status)
+{
+  g_return_val_if_fail (status < BW_IMAGE_N_STATUS, "new");
+  return status_names[status];
+}
+
+const char *
+bw_image_status_to_label (BwImageStatus status)
+{
+  switch (status)
+    {
+    case BW_IMAGE_STATUS_NEW:         return _("New");
+    case BW_IMAGE_STATUS_IN_PROGRESS: return _("In Progress");
+    case BW_IMAGE_STATUS_SUBMITTED:   return _("Submitted");
+    case BW_IMAGE_STATUS_ACCEPTED:    return _("Accepted");
+    case BW_IMAGE_STATUS_REJECTED:    return _("Rejected");
+    case BW_IMAGE_STATUS_EXCLUDED:    return _("Excluded");
+    default:                          return _("Unknown");
+    }
+}
+
+gboolean
+bw_image_status_from_string (const char    *str,
+                             BwImageStatus *status)
+{
+  for (guint i = 0; i < BW_IMAGE_N_STATUS; i++)
+    {
+      if (g_strcmp0 (str, status_names[i]) == 0)
+        {
+          *status = i;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+const char *
+bw_role_to_string (BwRole role)
+{
+  switch (role)
+    {
+    case BW_ROLE_ANNOTATOR: return "annotator";
+    case BW_ROLE_REVIEWER:  return "reviewer";
+    case BW_ROLE_LEAD:      return "lead";
+    case BW_ROLE_MODEL:     return "model";
+    default:                return "annotator";
+    }
+}
+
+/* Private helpers shared by the store's files */
+
+gint64
+_bw_project_now (void)
+{
+  return g_get_real_time ();
+}
+
+char *
+_bw_column_dup_text (sqlite3_stmt *stmt,
+                     int           column)
+{
+  const unsigned char *text = sqlite3_column_text (stmt, column);
+
+  return text ? g_strdup ((const char *)text) : NULL;
+}
+
+void
+_bw_project_set_error (BwProject  *self,
+                       int         rc,
+                       GError    **error)
+{
+  const char *name = self->display_name;
+
+  switch (rc & 0xff)
+    {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_BUSY,
+                   _("The project “%s” is busy: another program is writing to it. Try again in a moment."),
+                   name);
+      break;
+
+    case SQLITE_FULL:
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_DISK_FULL,
+                   _("The disk holding the project “%s” is full. Nothing was lost; free some space and try again."),
+                   name);
+      break;
+
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_CANTOPEN:
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_READ_ONLY,
+                   _("The project “%s” cannot be written: check that the file and its folder are writable."),
+                   name);
+      break;
+
+    case SQLITE_NOTADB:
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_A_PROJECT,
+                   _("“%s” is not a Boxwood project."), name);
+      break;
+
+    case SQLITE_CORRUPT:
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_CORRUPT,
+                   _("The project “%s” is damaged (%s)."), name, sqlite3_errstr (rc));
+      break;
+
+    case SQLITE_CONSTRAINT:
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID,
+                   _("The change was refused by the project “%s”: %s"),
+                   name, self->db ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
+      break;
+
+    case SQLITE_IOERR:
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_FAILED,
+                   _("Could not read or write the project “%s”: %s"),
+                   name, sqlite3_errstr (rc));
+      break;
+
+    default:
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_FAILED,
+                   _("Error in the project “%s”: %s"),
+                   name, self->db ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
+      break;
+    }
+}
+
+/**
+ * _bw_project_prepare:
+ *
+ * Returns a cached statement for @sql, reset and with its bindings
+ * cleared. The caller holds the lock while it uses it and must reset it
+ * (or let _bw_project_step_done() do it) before releasing the lock.
+ */
+sqlite3_stmt *
+_bw_project_prepare (BwProject   *self,
+                     const char  *sql,
+                     GError     **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = g_hash_table_lookup (self->statements, sql);
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+
+  rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      _bw_project_set_error (self, rc, error);
+      return NULL;
+    }
+
+  /* The key is the caller's string literal, which outlives us. */
+  g_hash_table_insert (self->statements, (gpointer)sql, stmt);
+  return stmt;
+}
+
+gboolean
+_bw_project_step_done (BwProject     *self,
+                       sqlite3_stmt  *stmt,
+                       GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    {
+      _bw_project_set_error (self, rc, error);
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+gboolean
+_bw_project_exec (BwProject   *self,
+                  const char  *sql,
+                  GError     **error)
+{
+  int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      _bw_project_set_error (self, rc, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+typedef struct
+{
+  BwProject *project;
+  guint      signal_index;
+  gint64     id;
+} EmitData;
+
+static void
+emit_now (BwProject *self,
+          guint      signal_index,
+          gint64     id)
+{
+  if (signal_index == BW_PROJECT_SIGNAL_IMAGE_CHANGED)
+    g_signal_emit (self, signals[signal_index], 0, id);
+  else
+    g_signal_emit (self, signals[signal_index], 0);
+}
+
+static gboolean
+emit_in_main_context (gpointer user_data)
+{
+  EmitData *data = user_data;
+
+  emit_now (data->project, data->signal_index, data->id);
+  g_object_unref (data->project);
+  g_free (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Signals are emitted in the main context the project was opened in, so a
+ * worker thread's import wakes the UI safely. */
+void
+_bw_project_emit (BwProject *self,
+                  guint      signal_index,
+                  gint64     id)
+{
+  EmitData *data;
+
+  g_return_if_fail (signal_index < BW_PROJECT_N_SIGNALS);
+
+  if (g_main_context_is_owner (self->main_context))
+    {
+      emit_now (self, signal_index, id);
+      return;
+    }
+
+  /* Nobody runs that context (a command-line tool): emit right here. */
+  if (g_main_context_acquire (self->main_context))
+    {
+      emit_now (self, signal_index, id);
+      g_main_context_release (self->main_context);
+      return;
+    }
+
+  data = g_new0 (EmitData, 1);
+  data->project = g_object_ref (self);
+  data->signal_index = signal_index;
+  data->id = id;
+  g_main_context_invoke (self->main_context, emit_in_main_context, data);
+}
+
+void
+_bw_project_emit_changed (BwProject *self,
+                          guint      signal_index)
+{
+  _bw_project_emit (self, signal_index, 0);
+}
+
+/* The object */
+
+static void
+bw_project_finalize (GObject *object)
+{
+  BwProject *self = (BwProject *)object;
+
+  if (self->tx_depth > 0)
+    g_critical ("Project %s finalized inside a transaction", self->display_name);
+
+  g_clear_pointer (&self->statements, g_hash_table_unref);
+  if (self->db != NULL)
+    {
+      /* Leaves a clean file: the WAL is checkpointed and removed. */
+      sqlite3_close_v2 (self->db);
+      self->db = NULL;
+    }
+
+  g_clear_object (&self->file);
+  g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->dir, g_free);
+  g_clear_pointer (&self->display_name, g_free);
+  g_clear_pointer (&self->main_context, g_main_context_unref);
+  g_rec_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (bw_project_parent_class)->finalize (object);
+}
+
+static void
+bw_project_class_init (BwProjectClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = bw_project_finalize;
+
+  /**
+   * BwProject::images-changed:
+   *
+   * Images were added, removed, or changed status.
+   */
+  signals[BW_PROJECT_SIGNAL_IMAGES_CHANGED] =
+    g_signal_new ("images-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * BwProject::categories-changed:
+   *
+   * The taxonomy changed.
+   */
+  signals[BW_PROJECT_SIGNAL_CATEGORIES_CHANGED] =
+    g_signal_new ("categories-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * BwProject::annotations-changed:
+   *
+   * Annotations were changed in bulk (an import, a merge of categories);
+   * single edits made by the UI do not emit it.
+   */
+  signals[BW_PROJECT_SIGNAL_ANNOTATIONS_CHANGED] =
+    g_signal_new ("annotations-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * BwProject::image-changed:
+   * @image_id: the image
+   *
+   * One image changed status, gold mark or path.
+   */
+  signals[BW_PROJECT_SIGNAL_IMAGE_CHANGED] =
+    g_signal_new ("image-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+}
+
+static void
+finalize_statement (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+static void
+bw_project_init (BwProject *self)
+{
+  g_rec_mutex_init (&self->lock);
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                            finalize_statement);
+  self->busy_timeout = DEFAULT_BUSY_TIMEOUT_MS;
+  self->main_context = g_main_context_ref_thread_default ();
+}
+
+static BwProject *
+project_new (GFile   *file,
+             GError **error)
+{
+  g_autoptr(BwProject) self = g_object_new (BW_TYPE_PROJECT, NULL);
+  g_autofree char *basename = NULL;
+
+  self->file = g_object_ref (file);
+  self->path = g_file_get_path (file);
+  basename = g_file_get_basename (file);
+  self->display_name = g_filename_display_name (basename);
+
+  if (self->path == NULL)
+    {
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_FAILED,
+                   _("The project “%s” is not on a local disk; copy it to a local folder first."),
+                   self->display_name);
+      return NULL;
+    }
+
+  self->dir = g_path_get_dirname (self->path);
+  return g_steal_pointer (&self);
+}
+
+static gboolean
+query_int (BwProject   *self,
+           const char  *sql,
+           gint64      *value,
+           GError     **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          *value = sqlite3_column_int64 (stmt, 0);
+          rc = SQLITE_OK;
+        }
+      else if (rc == SQLITE_DONE)
+        {
+          *value = 0;
+          rc = SQLITE_OK;
+        }
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_OK)
+    {
+      _bw_project_set_error (self, rc, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+migrate (BwProject  *self,
+         gint64      from_version,
+         gboolean    creating,
+         GError    **error)
+{
+  g_autofree char *set_version = NULL;
+
+  if (!bw_project_begin (self, error))
+    return FALSE;
+
+  for (gint64 v = from_version; v < BW_PROJECT_SCHEMA_VERSION; v++)
+    {
+      g_debug ("Migrating %s from schema %" G_GINT64_FORMAT, self->display_name, v);
+      if (!_bw_project_exec (self, migrations[v], error))
+        goto failed;
+    }
+
+  if (creating &&
+      !_bw_project_exec (self, "PRAGMA application_id = " G_STRINGIFY (BW_PROJECT_APPLICATION_ID), error))
+    goto failed;
+
+  set_version = g_strdup_printf ("PRAGMA user_version = %d", BW_PROJECT_SCHEMA_VERSION);
+  if (!_bw_project_exec (self, set_version, error))
+    goto failed;
+
+  return bw_project_commit (self, error);
+
+failed:
+  bw_project_rollback (self);
+  return FALSE;
+}
+
+static gboolean
+open_database (BwProject  *self,
+               gboolean    creating,
+               GError    **error)
+{
+  gint64 app_id = 0;
+  gint64 version = 0;
+  gint64 n_objects = 0;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX;
+  int rc;
+
+  if (creating)
+    flags |= SQLITE_OPEN_CREATE;
+
+  rc = sqlite3_open_v2 (self->path, &self->db, flags, NULL);
+  if (rc != SQLITE_OK)
+    {
+      if (!creating && !g_file_test (self->path, G_FILE_TEST_EXISTS))
+        g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND,
+                     _("The project “%s” does not exist."), self->display_name);
+      else
+        _bw_project_set_error (self, rc, error);
+      return FALSE;
+    }
+
+  sqlite3_extended_result_codes (self->db, 1);
+  sqlite3_busy_timeout (self->db, self->busy_timeout);
+
+  if (!query_int (self, "PRAGMA application_id", &app_id, error) ||
+      !query_int (self, "PRAGMA user_version", &version, error) ||
+      !query_int (self, "SELECT count(*) FROM sqlite_schema", &n_objects, error))
+    return FALSE;
+
+  if (creating ? n_objects != 0 : app_id != BW_PROJECT_APPLICATION_ID)
+    {
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_A_PROJECT,
+                   _("“%s” is not a Boxwood project."), self->display_name);
+      return FALSE;
+    }
+
+  if (version > BW_PROJECT_SCHEMA_VERSION)
+    {
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_TOO_NEW,
+                   _("The project “%s” was saved by a newer version of Boxwood (file format %d; this version reads up to %d). Update Boxwood to open it."),
+                   self->display_name, (int)version, BW_PROJECT_SCHEMA_VERSION);
+      return FALSE;
+    }
+
+  /* WAL lets readers (exports, thumbnails) run beside the writer; FULL
+   * makes each committed edit survive a power cut, not only a crash. */
+  if (!_bw_project_exec (self, "PRAGMA journal_mode = WAL", error) ||
+      !_bw_project_exec (self, "PRAGMA synchronous = FULL", error) ||
+      !_bw_project_exec (self, "PRAGMA foreign_keys = ON", error))
+    return FALSE;
+
+  if (version < BW_PROJECT_SCHEMA_VERSION && !migrate (self, version, creating, error))
+    return FALSE;
+
+  return TRUE;
+}
+
+/**
+ * bw_project_create:
+ * @file: where to create the project; it must not exist yet
+ *
+ * Returns: (transfer full): the new, empty project
+ */
+BwProject *
+bw_project_create (GFile   *file,
+                   GError **error)
+{
+  g_autoptr(BwProject) self = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!(self = project_new (file, error)))
+    return NULL;
+
+  if (g_file_test (self->path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_EXISTS,
+                   _("“%s” already exists; choose another name or open it."),
+                   self->display_name);
+      return NULL;
+    }
+
+  if (!open_database (self, TRUE, error))
+    {
+      /* Leave nothing half-made behind. */
+      g_clear_pointer (&self->db, sqlite3_close_v2);
+      g_unlink (self->path);
+      return NULL;
+    }
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * bw_project_open:
+ * @file: a `.boxwood` file
+ *
+ * Opens a project, migrating it in one transaction when it comes from an
+ * older version. A file of a newer version, or one that is not a Boxwood
+ * project, is refused and left as it is.
+ *
+ * Returns: (transfer full): the project
+ */
+BwProject *
+bw_project_open (GFile   *file,
+                 GError **error)
+{
+  g_autoptr(BwProject) self = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!(self = project_new (file, error)))
+    return NULL;
+
+  if (!g_file_test (self->path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND,
+                   _("The project “%s” does not exist."), self->display_name);
+      return NULL;
+    }
+
+  if (!open_database (self, FALSE, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+GFile *
+bw_project_get_file (BwProject *self)
+{
+  g_return_val_if_fail (BW_IS_PROJECT (self), NULL);
+  return self->file;
+}
+
+const char *
+bw_project_get_display_name (BwProject *self)
+{
+  g_return_val_if_fail (BW_IS_PROJECT (self), NULL);
+  return self->display_name;
+}
+
+/**
+ * bw_project_set_busy_timeout:
+ *
+ * How long a write waits for another process that holds the file before
+ * it fails with %BW_PROJECT_ERROR_BUSY.
+ */
+void
+bw_project_set_busy_timeout (BwProject *self,
+                             guint      msec)
+{
+  BW_PROJECT_LOCK (self);
+
+  g_return_if_fail (BW_IS_PROJECT (self));
+
+  self->busy_timeout = msec;
+  sqlite3_busy_timeout (self->db, msec);
+}
+
+/* Transactions nest: the outermost is BEGIN IMMEDIATE (so a busy file is
+ * noticed before any work is done), inner ones are savepoints. The calling
+ * thread holds the lock from begin until commit or rollback. */
+
+gboolean
+bw_project_begin (BwProject  *self,
+                  GError    **error)
+{
+  g_autofree char *sql = NULL;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
+
+  g_rec_mutex_lock (&self->lock);
+
+  sql = self->tx_depth == 0 ? g_strdup ("BEGIN IMMEDIATE")
+                            : g_strdup_printf ("SAVEPOINT bw_%u", self->tx_depth);
+  if (!_bw_project_exec (self, sql, error))
+    {
+      g_rec_mutex_unlock (&self->lock);
+      return FALSE;
+    }
+
+  self->tx_depth++;
+  return TRUE;
+}
+
+gboolean
+bw_project_commit (BwProject  *self,
+                   GError    **error)
+{
+  g_autofree char *sql = NULL;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
+  g_return_val_if_fail (self->tx_depth > 0, FALSE);
+
+  sql = self->tx_depth == 1 ? g_strdup ("COMMIT")
+                            : g_strdup_printf ("RELEASE bw_%u", self->tx_depth - 1);
+  if (!_bw_project_exec (self, sql, error))
+    {
+      bw_project_rollback (self);
+      return FALSE;
+    }
+
+  self->tx_depth--;
+  g_rec_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
+void
+bw_project_rollback (BwProject *self)
+{
+  g_autofree char *sql = NULL;
+
+  g_return_if_fail (BW_IS_PROJECT (self));
+  g_return_if_fail (self->tx_depth > 0);
+
+  self->tx_depth--;
+  if (self->tx_depth == 0)
+    sql = g_strdup ("ROLLBACK");
+  else
+    sql = g_strdup_printf ("ROLLBACK TO bw_%u; RELEASE bw_%u", self->tx_depth, self->tx_depth);
+
+  /* A failed rollback means SQLite already rolled back on its own. */
+  sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+  g_rec_mutex_unlock (&self->lock);
+}
+
+sqlite3 *
+_bw_project_open_reader (BwProject  *self,
+                         GError    **error)
+{
+  sqlite3 *db = NULL;
+  int rc;
+
+  rc = sqlite3_open_v2 (self->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      _bw_project_set_error (self, rc, error);
+      sqlite3_close_v2 (db);
+      return NULL;
+    }
+
+  sqlite3_busy_timeout (db, self->busy_timeout);
+  return db;
+}
+
+/* Settings: small project-wide values, such as the import pixel limit. */
+
+char *
+bw_project_get_setting (BwProject  *self,
+                        const char *key)
+{
+  BW_PROJECT_LOCK (self);
+  sqlite3_stmt *stmt;
+  char *value = NULL;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  stmt = _bw_project_prepare (self, "SELECT value FROM settings WHERE key = ?", NULL);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = _bw_column_dup_text (stmt, 0);
+  sqlite3_reset (stmt);
+
+  return value;
+}
+
+gboolean
+bw_project_set_setting (BwProject   *self,
+                        const char  *key,
+                        const char  *value,
+                        GError     **error)
+{
+  BW_PROJECT_LOCK (self);
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  if (value == NULL)
+    stmt = _bw_project_prepare (self, "DELETE FROM settings WHERE key = ?1", error);
+  else
+    stmt = _bw_project_prepare (self, "INSERT INTO settings (key, value) VALUES (?1, ?2) "
+                                      "ON CONFLICT (key) DO UPDATE SET value = excluded.value", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+  if (value != NULL)
+    sqlite3_bind_text (stmt, 2, value, -1, SQLITE_TRANSIENT);
+
+  return _bw_project_step_done (self, stmt, error);
+}
+
+static gboolean
+count_rows (BwProject   *self,
+            const char  *sql,
+            gint64      *out,
+            GError     **error)
+{
+  sqlite3_stmt *stmt = _bw_project_prepare (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+
+  rc = sqlite3_step (stmt);
+  *out = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_ROW)
+    {
+      _bw_project_set_error (self, rc, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+bw_project_get_counts (BwProject        *self,
+                       BwProjectCounts  *counts,
+                       GError          **error)
+{
+  BW_PROJECT_LOCK (self);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
+  g_return_val_if_fail (counts != NULL, FALSE);
+
+  memset (counts, 0, sizeof *counts);
+
+  if (!count_rows (self, "SELECT count(*) FROM images", &counts->images, error) ||
+      !count_rows (self, "SELECT count(*) FROM categories", &counts->categories, error) ||
+      !count_rows (self, "SELECT count(*) FROM annotations", &counts->annotations, error) ||
+      !count_rows (self, "SELECT count(*) FROM people", &counts->people, error) ||
+      !count_rows (self, "SELECT count(*) FROM layers", &counts->layers, error))
+    return FALSE;
+
+  stmt = _bw_project_prepare (self, "SELECT status, count(*) FROM images GROUP BY status", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 status = sqlite3_column_int64 (stmt, 0);
+
+      if (status >= 0 && status < BW_IMAGE_N_STATUS)
+        counts->images_by_status[status] = sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      _bw_project_set_error (self, rc, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* People */
+
+gboolean
+bw_project_ensure_person (BwProject   *self,
+                          const char  *name,
+                          BwRole       role,
+                          gint64      *out_id,
+                          GError     **error)
+{
+  BW_PROJECT_LOCK (self);
+  g_autofree char *trimmed = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  trimmed = g_strstrip (g_strdup (name));
+  if (*trimmed == '\0' || !g_utf8_validate (trimmed, -1, NULL))
+    {
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID,
+                   _("A person needs a name."));
+      return FALSE;
+    }
+
+  stmt = _bw_project_prepare (self,
+                              "INSERT INTO people (name, role, created_at) VALUES (?1, ?2, ?3) "
+                              "ON CONFLICT (name) DO NOTHING", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, trimmed, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 2, role);
+  sqlite3_bind_int64 (stmt, 3, _bw_project_now ());
+  if (!_bw_project_step_done (self, stmt, error))
+    return FALSE;
+
+  stmt = _bw_project_prepare (self, "SELECT id FROM people WHERE name = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, trimmed, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW && out_id != NULL)
+    *out_id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_ROW)
+    {
+      _bw_project_set_error (self, rc, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+char *
+bw_project_get_person_name (BwProject *self,
+                            gint64     person_id)
+{
+  BW_PROJECT_LOCK (self);
+  sqlite3_stmt *stmt;
+  char *name = NULL;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), NULL);
+
+  stmt = _bw_project_prepare (self, "SELECT name FROM people WHERE id = ?1", NULL);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, person_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    name = _bw_column_dup_text (stmt, 0);
+  sqlite3_reset (stmt);
+
+  return name;
+}

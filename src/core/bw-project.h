@@ -1,0 +1,263 @@
+/* bw-project.h — a Boxwood project: one SQLite file
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "bw-geometry.h"
+#include "bw-types.h"
+
+G_BEGIN_DECLS
+
+#define BW_PROJECT_SCHEMA_VERSION 1
+/* "BXWD" */
+#define BW_PROJECT_APPLICATION_ID 0x42585744
+
+#define BW_PROJECT_ERROR (bw_project_error_quark ())
+
+typedef enum
+{
+  BW_PROJECT_ERROR_FAILED,
+  BW_PROJECT_ERROR_NOT_A_PROJECT,
+  BW_PROJECT_ERROR_TOO_NEW,
+  BW_PROJECT_ERROR_BUSY,
+  BW_PROJECT_ERROR_CORRUPT,
+  BW_PROJECT_ERROR_DISK_FULL,
+  BW_PROJECT_ERROR_READ_ONLY,
+  BW_PROJECT_ERROR_EXISTS,
+  BW_PROJECT_ERROR_NOT_FOUND,
+  BW_PROJECT_ERROR_INVALID,
+  BW_PROJECT_ERROR_DUPLICATE,
+} BwProjectError;
+
+typedef struct
+{
+  gint64         id;
+  char          *path;          /* as stored: relative to the project file, or absolute */
+  int            width;
+  int            height;
+  gint64         byte_size;
+  char          *content_hash;  /* SHA-256, hex */
+  guint64        phash;         /* 64-bit difference hash, 0 when unknown */
+  int            orientation;   /* EXIF orientation tag, 1 when none */
+  BwImageStatus  status;
+  gboolean       is_gold;
+  gint64         added_at;      /* µs since the epoch */
+} BwImage;
+
+typedef struct
+{
+  gint64  id;                   /* stable; it is the COCO category id */
+  char   *name;
+  char   *supercategory;
+  char   *color;                /* "#rrggbb" */
+  char   *hotkey;               /* nullable */
+  char   *guideline;
+  int     position;
+} BwCategory;
+
+typedef struct
+{
+  gint64        id;
+  gint64        image_id;
+  gint64        person_id;      /* 0 when none */
+  BwLayerKind   kind;
+  BwLayerStatus status;
+  gint64        created_at;
+  gint64        updated_at;
+} BwLayer;
+
+typedef struct
+{
+  gint64    id;
+  gint64    layer_id;
+  gint64    category_id;
+  BwShape  *shape;
+  BwSource  source;
+  double    score;              /* model score, or 1.0 */
+  gint64    created_at;
+  gint64    updated_at;
+} BwAnnotation;
+
+typedef struct
+{
+  gint64 images;
+  gint64 images_by_status[BW_IMAGE_N_STATUS];
+  gint64 categories;
+  gint64 annotations;
+  gint64 people;
+  gint64 layers;
+} BwProjectCounts;
+
+#define BW_TYPE_IMAGE      (bw_image_get_type ())
+#define BW_TYPE_CATEGORY   (bw_category_get_type ())
+#define BW_TYPE_LAYER      (bw_layer_get_type ())
+#define BW_TYPE_ANNOTATION (bw_annotation_get_type ())
+
+GType         bw_image_get_type       (void) G_GNUC_CONST;
+BwImage      *bw_image_copy           (const BwImage      *image);
+void          bw_image_free           (BwImage            *image);
+GType         bw_category_get_type    (void) G_GNUC_CONST;
+BwCategory   *bw_category_copy        (const BwCategory   *category);
+void          bw_category_free        (BwCategory         *category);
+GType         bw_layer_get_type       (void) G_GNUC_CONST;
+BwLayer      *bw_layer_copy           (const BwLayer      *layer);
+void          bw_layer_free           (BwLayer            *layer);
+GType         bw_annotation_get_type  (void) G_GNUC_CONST;
+BwAnnotation *bw_annotation_copy      (const BwAnnotation *annotation);
+void          bw_annotation_free      (BwAnnotation       *annotation);
+
+#define BW_TYPE_PROJECT (bw_project_get_type ())
+
+G_DECLARE_FINAL_TYPE (BwProject, bw_project, BW, PROJECT, GObject)
+
+GQuark        bw_project_error_quark            (void);
+
+BwProject    *bw_project_create                 (GFile          *file,
+                                                 GError        **error);
+BwProject    *bw_project_open                   (GFile          *file,
+                                                 GError        **error);
+GFile        *bw_project_get_file               (BwProject      *self);
+const char   *bw_project_get_display_name       (BwProject      *self);
+void          bw_project_set_busy_timeout       (BwProject      *self,
+                                                 guint           msec);
+
+gboolean      bw_project_begin                  (BwProject      *self,
+                                                 GError        **error);
+gboolean      bw_project_commit                 (BwProject      *self,
+                                                 GError        **error);
+void          bw_project_rollback               (BwProject      *self);
+
+char         *bw_project_get_setting            (BwProject      *self,
+                                                 const char     *key);
+gboolean      bw_project_set_setting            (BwProject      *self,
+                                                 const char     *key,
+                                                 const char     *value,
+                                                 GError        **error);
+
+gboolean      bw_project_get_counts             (BwProject      *self,
+                                                 BwProjectCounts *counts,
+                                                 GError        **error);
+
+/* Images */
+char         *bw_project_make_image_path        (BwProject      *self,
+                                                 const char     *absolute_path);
+char         *bw_project_resolve_image_path     (BwProject      *self,
+                                                 const char     *stored_path);
+gboolean      bw_project_add_image              (BwProject      *self,
+                                                 const BwImage  *image,
+                                                 gint64         *out_id,
+                                                 GError        **error);
+gint64        bw_project_find_image_by_hash     (BwProject      *self,
+                                                 const char     *content_hash);
+gint64        bw_project_find_image_by_path     (BwProject      *self,
+                                                 const char     *stored_path);
+BwImage      *bw_project_get_image              (BwProject      *self,
+                                                 gint64          image_id,
+                                                 GError        **error);
+GArray       *bw_project_list_image_ids         (BwProject      *self,
+                                                 int             status,
+                                                 const char     *name_contains,
+                                                 GError        **error);
+gboolean      bw_project_set_image_status       (BwProject      *self,
+                                                 gint64          image_id,
+                                                 BwImageStatus   status,
+                                                 GError        **error);
+gboolean      bw_project_set_image_gold         (BwProject      *self,
+                                                 gint64          image_id,
+                                                 gboolean        is_gold,
+                                                 GError        **error);
+gboolean      bw_project_relocate_image         (BwProject      *self,
+                                                 gint64          image_id,
+                                                 const char     *absolute_path,
+                                                 GError        **error);
+
+/* People */
+gboolean      bw_project_ensure_person          (BwProject      *self,
+                                                 const char     *name,
+                                                 BwRole          role,
+                                                 gint64         *out_id,
+                                                 GError        **error);
+char         *bw_project_get_person_name        (BwProject      *self,
+                                                 gint64          person_id);
+
+/* Layers */
+gboolean      bw_project_ensure_layer           (BwProject      *self,
+                                                 gint64          image_id,
+                                                 gint64          person_id,
+                                                 BwLayerKind     kind,
+                                                 gint64         *out_id,
+                                                 GError        **error);
+GPtrArray    *bw_project_list_layers            (BwProject      *self,
+                                                 gint64          image_id,
+                                                 GError        **error);
+BwLayer      *bw_project_get_layer              (BwProject      *self,
+                                                 gint64          layer_id,
+                                                 GError        **error);
+gboolean      bw_project_set_layer_status       (BwProject      *self,
+                                                 gint64          layer_id,
+                                                 BwLayerStatus   status,
+                                                 GError        **error);
+gboolean      bw_project_submit_layer           (BwProject      *self,
+                                                 gint64          layer_id,
+                                                 GError        **error);
+
+/* Annotations */
+gboolean      bw_project_add_annotation         (BwProject      *self,
+                                                 gint64          layer_id,
+                                                 gint64          category_id,
+                                                 const BwShape  *shape,
+                                                 BwSource        source,
+                                                 double          score,
+                                                 gint64         *out_id,
+                                                 GError        **error);
+gboolean      bw_project_restore_annotation     (BwProject      *self,
+                                                 const BwAnnotation *annotation,
+                                                 GError        **error);
+gboolean      bw_project_update_annotation_shape (BwProject     *self,
+                                                 gint64          annotation_id,
+                                                 const BwShape  *shape,
+                                                 GError        **error);
+gboolean      bw_project_set_annotation_category (BwProject     *self,
+                                                 gint64          annotation_id,
+                                                 gint64          category_id,
+                                                 GError        **error);
+gboolean      bw_project_delete_annotation      (BwProject      *self,
+                                                 gint64          annotation_id,
+                                                 GError        **error);
+BwAnnotation *bw_project_get_annotation         (BwProject      *self,
+                                                 gint64          annotation_id,
+                                                 GError        **error);
+GPtrArray    *bw_project_list_annotations       (BwProject      *self,
+                                                 gint64          layer_id,
+                                                 GError        **error);
+
+/* Categories (the taxonomy) */
+gboolean      bw_project_add_category           (BwProject      *self,
+                                                 const char     *name,
+                                                 const char     *supercategory,
+                                                 const char     *color,
+                                                 gint64         *out_id,
+                                                 GError        **error);
+GPtrArray    *bw_project_list_categories        (BwProject      *self,
+                                                 GError        **error);
+BwCategory   *bw_project_get_category           (BwProject      *self,
+                                                 gint64          category_id,
+                                                 GError        **error);
+gint64        bw_project_find_category_by_name  (BwProject      *self,
+                                                 const char     *name);
+gboolean      bw_project_update_category        (BwProject      *self,
+                                                 const BwCategory *category,
+                                                 GError        **error);
+gint64        bw_project_count_category_annotations (BwProject  *self,
+                                                 gint64          category_id);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwImage, bw_image_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwCategory, bw_category_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwLayer, bw_layer_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwAnnotation, bw_annotation_free)
+
+G_END_DECLS

@@ -1,0 +1,576 @@
+/* test-project.c — the project store
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "bw-project-private.h"
+
+typedef struct
+{
+  char  *dir;
+  GFile *file;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  f->dir = g_dir_make_tmp ("bw-test-project-XXXXXX", NULL);
+  g_assert_nonnull (f->dir);
+  f->file = g_file_new_build_filename (f->dir, "p.boxwood", NULL);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    {
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+            remove_tree (child);
+          else
+            g_unlink (child);
+        }
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  remove_tree (f->dir);
+  g_free (f->dir);
+  g_object_unref (f->file);
+}
+
+static BwImage
+fake_image (const char *path,
+            const char *hash)
+{
+  BwImage image = { 0 };
+
+  image.path = (char *)path;
+  image.width = 640;
+  image.height = 480;
+  image.byte_size = 1234;
+  image.content_hash = (char *)hash;
+  return image;
+}
+
+static void
+raw_exec (const char *path,
+          const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static void
+test_create_reopen (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwProject) project = NULL;
+  BwProjectCounts counts;
+  BwImage image = fake_image ("a.jpg", "aa");
+  gint64 image_id = 0, category_id = 0;
+
+  project = bw_project_create (f->file, &error);
+  g_assert_no_error (error);
+  g_assert_true (bw_project_add_image (project, &image, &image_id, &error));
+  g_assert_no_error (error);
+  g_assert_true (bw_project_add_category (project, "car", "vehicle", NULL, &category_id, &error));
+  g_assert_cmpint (category_id, ==, 1);
+  g_assert_finalize_object (g_steal_pointer (&project));
+
+  /* Creating over an existing file is refused and leaves it alone. */
+  g_assert_null (bw_project_create (f->file, &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_EXISTS);
+  g_clear_error (&error);
+
+  project = bw_project_open (f->file, &error);
+  g_assert_no_error (error);
+  g_assert_true (bw_project_get_counts (project, &counts, &error));
+  g_assert_cmpint (counts.images, ==, 1);
+  g_assert_cmpint (counts.images_by_status[BW_IMAGE_STATUS_NEW], ==, 1);
+  g_assert_cmpint (counts.categories, ==, 1);
+  g_assert_cmpint (counts.annotations, ==, 0);
+  g_assert_cmpint (bw_project_find_image_by_hash (project, "aa"), ==, image_id);
+  g_assert_cmpint (bw_project_find_image_by_hash (project, "zz"), ==, 0);
+}
+
+static void
+test_application_id (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(BwProject) project = bw_project_create (f->file, NULL);
+  g_autofree char *path = g_file_get_path (f->file);
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_assert_nonnull (project);
+  g_clear_object (&project);
+
+  /* The marks are in the header, where file(1) and others look. */
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_cmpuint (length, >=, 100);
+  g_assert_cmpmem (contents, 16, "SQLite format 3\0", 16);
+  g_assert_cmpuint (GUINT32_FROM_BE (*(guint32 *)(contents + 68)), ==, BW_PROJECT_APPLICATION_ID);
+  g_assert_cmpuint (GUINT32_FROM_BE (*(guint32 *)(contents + 60)), ==, BW_PROJECT_SCHEMA_VERSION);
+}
+
+static void
+test_refuse_foreign (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *path = g_file_get_path (f->file);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Text. */
+  g_assert_true (g_file_set_contents (path, "just some text, long enough to be read as a header........................................................", -1, NULL));
+  g_assert_null (bw_project_open (f->file, &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_A_PROJECT);
+  g_assert_nonnull (strstr (error->message, "p.boxwood"));
+  g_clear_error (&error);
+
+  /* An empty file. */
+  g_assert_true (g_file_set_contents (path, "", 0, NULL));
+  g_assert_null (bw_project_open (f->file, &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_A_PROJECT);
+  g_clear_error (&error);
+  g_unlink (path);
+
+  /* Another program's SQLite database is left exactly as it was. */
+  raw_exec (path, "CREATE TABLE t (x); INSERT INTO t VALUES (1);");
+  g_assert_true (g_file_get_contents (path, &before, NULL, NULL));
+  g_assert_null (bw_project_open (f->file, &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_A_PROJECT);
+  g_clear_error (&error);
+  g_assert_true (g_file_get_contents (path, &after, NULL, NULL));
+  g_assert_cmpstr (before, ==, after);
+
+  /* A missing file. */
+  g_unlink (path);
+  g_assert_null (bw_project_open (f->file, &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND);
+}
+
+static void
+test_refuse_newer (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *path = g_file_get_path (f->file);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwProject) project = bw_project_create (f->file, NULL);
+  BwImage image = fake_image ("a.jpg", "aa");
+
+  g_assert_true (bw_project_add_image (project, &image, NULL, NULL));
+  g_clear_object (&project);
+
+  raw_exec (path, "PRAGMA user_version = 99");
+
+  g_assert_null (bw_project_open (f->file, &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_TOO_NEW);
+  g_assert_nonnull (strstr (error->message, "newer version"));
+  g_clear_error (&error);
+
+  /* Nothing was touched: set the version back and the data is there. */
+  raw_exec (path, "PRAGMA user_version = " G_STRINGIFY (BW_PROJECT_SCHEMA_VERSION));
+  project = bw_project_open (f->file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (bw_project_find_image_by_hash (project, "aa"), >, 0);
+}
+
+static void
+test_migrate_from_v0 (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *path = g_file_get_path (f->file);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwProject) project = NULL;
+  gint64 id = 0;
+
+  /* A file marked as ours at schema 0 (as written by the first step of
+   * project creation) is brought up to date when opened. */
+  raw_exec (path, "PRAGMA application_id = " G_STRINGIFY (BW_PROJECT_APPLICATION_ID) ";"
+                  "CREATE TABLE placeholder (x);");
+  raw_exec (path, "DROP TABLE placeholder");
+
+  project = bw_project_open (f->file, &error);
+  g_assert_no_error (error);
+  g_assert_true (bw_project_add_category (project, "person", NULL, NULL, &id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (id, ==, 1);
+}
+
+static void
+test_busy (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwProject) a = bw_project_create (f->file, NULL);
+  g_autoptr(BwProject) b = NULL;
+  BwProjectCounts counts;
+  gint64 t0;
+
+  g_assert_nonnull (a);
+  b = bw_project_open (f->file, &error);
+  g_assert_no_error (error);
+  bw_project_set_busy_timeout (b, 200);
+
+  g_assert_true (bw_project_begin (a, &error));
+  g_assert_true (bw_project_add_category (a, "car", NULL, NULL, NULL, &error));
+
+  t0 = g_get_monotonic_time ();
+  g_assert_false (bw_project_add_category (b, "bus", NULL, NULL, NULL, &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_BUSY);
+  g_assert_nonnull (strstr (error->message, "busy"));
+  g_clear_error (&error);
+  /* It waited before giving up. */
+  g_assert_cmpint (g_get_monotonic_time () - t0, >=, 150 * 1000);
+
+  /* Readers still see the last committed state. */
+  g_assert_true (bw_project_get_counts (b, &counts, &error));
+  g_assert_cmpint (counts.categories, ==, 0);
+
+  g_assert_true (bw_project_commit (a, &error));
+  g_assert_true (bw_project_add_category (b, "bus", NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (bw_project_get_counts (a, &counts, &error));
+  g_assert_cmpint (counts.categories, ==, 2);
+}
+
+static void
+test_transactions (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwProject) project = bw_project_create (f->file, NULL);
+  BwProjectCounts counts;
+
+  g_assert_true (bw_project_begin (project, &error));
+  g_assert_true (bw_project_add_category (project, "a", NULL, NULL, NULL, NULL));
+  g_assert_true (bw_project_begin (project, &error));
+  g_assert_true (bw_project_add_category (project, "b", NULL, NULL, NULL, NULL));
+  bw_project_rollback (project);
+  g_assert_true (bw_project_commit (project, &error));
+
+  g_assert_true (bw_project_get_counts (project, &counts, &error));
+  g_assert_cmpint (counts.categories, ==, 1);
+  g_assert_cmpint (bw_project_find_category_by_name (project, "A"), ==, 1);
+  g_assert_cmpint (bw_project_find_category_by_name (project, "b"), ==, 0);
+}
+
+static void
+test_disk_full (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwProject) project = bw_project_create (f->file, NULL);
+  BwProjectCounts counts;
+  gint64 added = 0;
+  gboolean ok = TRUE;
+
+  /* SQLite reports a database that cannot grow as a full disk. */
+  g_assert_true (_bw_project_exec (project, "PRAGMA max_page_count = 40", NULL));
+
+  for (guint i = 0; i < 100000 && ok; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("images/some/long/folder/name/img-%06u.jpg", i);
+      g_autofree char *hash = g_strdup_printf ("%064u", i);
+      BwImage image = fake_image (path, hash);
+
+      ok = bw_project_add_image (project, &image, NULL, &error);
+      if (ok)
+        added++;
+    }
+
+  g_assert_false (ok);
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_DISK_FULL);
+  g_assert_cmpint (added, >, 10);
+
+  /* Everything saved before is still there. */
+  g_clear_object (&project);
+  project = bw_project_open (f->file, NULL);
+  g_assert_true (bw_project_get_counts (project, &counts, NULL));
+  g_assert_cmpint (counts.images, ==, added);
+}
+
+static void
+test_image_paths (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(BwProject) project = bw_project_create (f->file, NULL);
+  g_autofree char *inside = g_build_filename (f->dir, "photos", "x.jpg", NULL);
+  g_autofree char *sibling = g_build_filename (f->dir, "..", "elsewhere", "y.jpg", NULL);
+  g_autofree char *rel_inside = bw_project_make_image_path (project, inside);
+  g_autofree char *rel_sibling = bw_project_make_image_path (project, sibling);
+  g_autofree char *abs = bw_project_make_image_path (project, "/usr/share/z.png");
+  g_autofree char *back = bw_project_resolve_image_path (project, rel_inside);
+  g_autofree char *canon = g_canonicalize_filename (inside, NULL);
+
+  g_assert_cmpstr (rel_inside, ==, "photos/x.jpg");
+  g_assert_cmpstr (rel_sibling, ==, "../elsewhere/y.jpg");
+  /* Nothing in common but the root: another drive, stored absolute. */
+  g_assert_cmpstr (abs, ==, "/usr/share/z.png");
+  g_assert_cmpstr (back, ==, canon);
+}
+
+static void
+test_images (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(BwProject) project = bw_project_create (f->file, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(BwImage) got = NULL;
+  BwImage a = fake_image ("dogs/rex.jpg", "h1");
+  BwImage b = fake_image ("cats/tom.png", "h2");
+  BwImage dup = fake_image ("dogs/rex.jpg", "h3");
+  gint64 id_a, id_b;
+
+  a.phash = G_GUINT64_CONSTANT (0xfedcba9876543210);
+  a.orientation = 6;
+  g_assert_true (bw_project_add_image (project, &a, &id_a, &error));
+  g_assert_true (bw_project_add_image (project, &b, &id_b, &error));
+  g_assert_false (bw_project_add_image (project, &dup, NULL, &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_DUPLICATE);
+  g_clear_error (&error);
+
+  got = bw_project_get_image (project, id_a, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (got->path, ==, "dogs/rex.jpg");
+  g_assert_cmpint (got->width, ==, 640);
+  g_assert_cmpuint (got->phash, ==, a.phash);
+  g_assert_cmpint (got->orientation, ==, 6);
+  g_assert_cmpint (got->status, ==, BW_IMAGE_STATUS_NEW);
+
+  g_assert_true (bw_project_set_image_status (project, id_b, BW_IMAGE_STATUS_EXCLUDED, &error));
+  ids = bw_project_list_image_ids (project, BW_IMAGE_STATUS_EXCLUDED, NULL, &error);
+  g_assert_cmpuint (ids->len, ==, 1);
+  g_assert_cmpint (g_array_index (ids, gint64, 0), ==, id_b);
+  g_clear_pointer (&ids, g_array_unref);
+
+  ids = bw_project_list_image_ids (project, -1, "REX", &error);
+  g_assert_cmpuint (ids->len, ==, 1);
+  g_assert_cmpint (g_array_index (ids, gint64, 0), ==, id_a);
+  g_clear_pointer (&ids, g_array_unref);
+
+  ids = bw_project_list_image_ids (project, -1, NULL, &error);
+  g_assert_cmpuint (ids->len, ==, 2);
+
+  g_assert_null (bw_project_get_image (project, 9999, &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (bw_project_set_image_status (project, 9999, BW_IMAGE_STATUS_NEW, &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND);
+}
+
+static void
+test_annotations (Fixture       *f,
+                  gconstpointer  data)
+{
+  const BwPoint tri[] = { {10, 10}, {50, 10}, {10, 40} };
+  const BwPoint sq[] = { {100, 100}, {110, 100}, {110, 110}, {100, 110} };
+  g_autoptr(BwProject) project = bw_project_create (f->file, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwShape) box = bw_shape_new_box (1, 2, 31, 22);
+  g_autoptr(BwShape) poly = bw_shape_new_polygon (tri, 3);
+  g_autoptr(BwShape) tiny = bw_shape_new_box (1, 1, 1.5, 9);
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(BwAnnotation) deleted = NULL;
+  g_autoptr(BwImage) image = NULL;
+  BwImage img = fake_image ("a.jpg", "h");
+  gint64 image_id, person, layer, layer_again, car, dog, id_box, id_poly;
+
+  bw_shape_add_part (poly, sq, 4);
+
+  g_assert_true (bw_project_add_image (project, &img, &image_id, &error));
+  g_assert_true (bw_project_ensure_person (project, "Ana", BW_ROLE_ANNOTATOR, &person, &error));
+  g_assert_true (bw_project_ensure_layer (project, image_id, person, BW_LAYER_KIND_WORK, &layer, &error));
+  g_assert_true (bw_project_ensure_layer (project, image_id, person, BW_LAYER_KIND_WORK, &layer_again, &error));
+  g_assert_cmpint (layer, ==, layer_again);
+  g_assert_true (bw_project_add_category (project, "car", NULL, NULL, &car, &error));
+  g_assert_true (bw_project_add_category (project, "dog", NULL, NULL, &dog, &error));
+
+  g_assert_true (bw_project_add_annotation (project, layer, car, box, BW_SOURCE_DRAWN, 1.0, &id_box, &error));
+  g_assert_true (bw_project_add_annotation (project, layer, dog, poly, BW_SOURCE_DRAWN, 1.0, &id_poly, &error));
+  g_assert_no_error (error);
+
+  /* Too small, or pointing nowhere: refused, nothing saved. */
+  g_assert_false (bw_project_add_annotation (project, layer, car, tiny, BW_SOURCE_DRAWN, 1.0, NULL, &error));
+  g_assert_error (error, BW_GEOMETRY_ERROR, BW_GEOMETRY_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (bw_project_add_annotation (project, layer, 777, box, BW_SOURCE_DRAWN, 1.0, NULL, &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID);
+  g_clear_error (&error);
+
+  /* The first shape starts the image's work. */
+  image = bw_project_get_image (project, image_id, NULL);
+  g_assert_cmpint (image->status, ==, BW_IMAGE_STATUS_IN_PROGRESS);
+
+  list = bw_project_list_annotations (project, layer, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 2);
+  {
+    BwAnnotation *a = g_ptr_array_index (list, 0);
+    BwAnnotation *p = g_ptr_array_index (list, 1);
+
+    g_assert_cmpint (a->id, ==, id_box);
+    g_assert_true (bw_shape_equal (a->shape, box));
+    g_assert_cmpint (p->category_id, ==, dog);
+    g_assert_true (bw_shape_equal (p->shape, poly));
+    g_assert_cmpuint (p->shape->n_parts, ==, 2);
+  }
+  g_clear_pointer (&list, g_ptr_array_unref);
+
+  bw_shape_translate (box, 5, 5);
+  g_assert_true (bw_project_update_annotation_shape (project, id_box, box, &error));
+  g_assert_true (bw_project_set_annotation_category (project, id_box, dog, &error));
+  g_assert_cmpint (bw_project_count_category_annotations (project, dog), ==, 2);
+  g_assert_cmpint (bw_project_count_category_annotations (project, car), ==, 0);
+
+  deleted = bw_project_get_annotation (project, id_box, &error);
+  g_assert_true (bw_shape_equal (deleted->shape, box));
+  g_assert_true (bw_project_delete_annotation (project, id_box, &error));
+  g_assert_false (bw_project_delete_annotation (project, id_box, &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* Undo of a deletion puts it back with the same id. */
+  g_assert_true (bw_project_restore_annotation (project, deleted, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&deleted, bw_annotation_free);
+  deleted = bw_project_get_annotation (project, id_box, &error);
+  g_assert_cmpint (deleted->category_id, ==, dog);
+  g_assert_true (bw_shape_equal (deleted->shape, box));
+
+  g_assert_true (bw_project_submit_layer (project, layer, &error));
+  g_clear_pointer (&image, bw_image_free);
+  image = bw_project_get_image (project, image_id, NULL);
+  g_assert_cmpint (image->status, ==, BW_IMAGE_STATUS_SUBMITTED);
+}
+
+static void
+test_one_accepted_layer (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(BwProject) project = bw_project_create (f->file, NULL);
+  g_autoptr(GError) error = NULL;
+  BwImage img = fake_image ("a.jpg", "h");
+  gint64 image_id, ana, bo, l1, l2;
+
+  g_assert_true (bw_project_add_image (project, &img, &image_id, NULL));
+  g_assert_true (bw_project_ensure_person (project, "Ana", BW_ROLE_ANNOTATOR, &ana, NULL));
+  g_assert_true (bw_project_ensure_person (project, "  Bo ", BW_ROLE_ANNOTATOR, &bo, NULL));
+  g_assert_cmpint (ana, !=, bo);
+  g_assert_true (bw_project_ensure_layer (project, image_id, ana, BW_LAYER_KIND_WORK, &l1, NULL));
+  g_assert_true (bw_project_ensure_layer (project, image_id, bo, BW_LAYER_KIND_WORK, &l2, NULL));
+  g_assert_cmpint (l1, !=, l2);
+
+  g_assert_true (bw_project_set_layer_status (project, l1, BW_LAYER_STATUS_ACCEPTED, &error));
+  g_assert_false (bw_project_set_layer_status (project, l2, BW_LAYER_STATUS_ACCEPTED, &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID);
+}
+
+static void
+count_cb (BwProject *project,
+          guint     *count)
+{
+  (*count)++;
+}
+
+static void
+test_categories (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(BwProject) project = bw_project_create (f->file, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(BwCategory) cat = NULL;
+  gint64 car, bus;
+  guint changed = 0;
+
+  g_signal_connect (project, "categories-changed", G_CALLBACK (count_cb), &changed);
+
+  g_assert_true (bw_project_add_category (project, " car ", "vehicle", NULL, &car, &error));
+  g_assert_true (bw_project_add_category (project, "bus", "vehicle", "#123456", &bus, &error));
+  g_assert_false (bw_project_add_category (project, "CAR", NULL, NULL, NULL, &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_DUPLICATE);
+  g_clear_error (&error);
+  g_assert_false (bw_project_add_category (project, "   ", NULL, NULL, NULL, &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (bw_project_add_category (project, "van", NULL, "red", NULL, &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID);
+  g_clear_error (&error);
+
+  list = bw_project_list_categories (project, &error);
+  g_assert_cmpuint (list->len, ==, 2);
+  cat = bw_category_copy (g_ptr_array_index (list, 0));
+  g_assert_cmpstr (cat->name, ==, "car");
+  g_assert_cmpstr (cat->supercategory, ==, "vehicle");
+  g_assert_true (cat->color[0] == '#');
+  g_assert_cmpstr (cat->color, !=, ((BwCategory *)g_ptr_array_index (list, 1))->color);
+
+  g_free (cat->hotkey);
+  cat->hotkey = g_strdup ("c");
+  g_free (cat->guideline);
+  cat->guideline = g_strdup ("Whole vehicle, including mirrors.");
+  g_assert_true (bw_project_update_category (project, cat, &error));
+  g_assert_no_error (error);
+  /* Two additions and one update; refused changes say nothing. */
+  g_assert_cmpuint (changed, ==, 3);
+
+  g_clear_pointer (&cat, bw_category_free);
+  cat = bw_project_get_category (project, bus, &error);
+  g_free (cat->hotkey);
+  cat->hotkey = g_strdup ("c");
+  g_assert_false (bw_project_update_category (project, cat, &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_DUPLICATE);
+  g_assert_nonnull (strstr (error->message, "hotkey"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/core/store/create-reopen", test_create_reopen);
+  ADD ("/core/store/application-id", test_application_id);
+  ADD ("/core/store/refuse-foreign", test_refuse_foreign);
+  ADD ("/core/store/refuse-newer", test_refuse_newer);
+  ADD ("/core/store/migrate-from-v0", test_migrate_from_v0);
+  ADD ("/core/store/busy", test_busy);
+  ADD ("/core/store/transactions", test_transactions);
+  ADD ("/core/store/disk-full", test_disk_full);
+  ADD ("/core/store/image-paths", test_image_paths);
+  ADD ("/core/store/images", test_images);
+  ADD ("/core/store/annotations", test_annotations);
+  ADD ("/core/store/one-accepted-layer", test_one_accepted_layer);
+  ADD ("/core/store/categories", test_categories);
+
+  return g_test_run ();
+}
