@@ -18,6 +18,7 @@ G_BEGIN_DECLS
 int  bw_cli_create    (int argc, char **argv);
 int  bw_cli_import    (int argc, char **argv);
 int  bw_cli_info      (int argc, char **argv);
+int  bw_cli_taxonomy  (int argc, char **argv);
 
 /* Prints "boxwood-cli: MESSAGE" on stderr. */
 void bw_cli_error     (const char *format, ...) G_GNUC_PRINTF (1, 2);

@@ -255,6 +255,78 @@ gboolean      bw_project_update_category        (BwProject      *self,
 gint64        bw_project_count_category_annotations (BwProject  *self,
                                                  gint64          category_id);
 
+/* Editing the taxonomy (bw-project-taxonomy.c)
+ *
+ * Names are unique without regard to case (bw_category_name_key()), not
+ * empty, at most BW_CATEGORY_MAX_NAME_CHARS characters.
+ *
+ * Hotkeys. A category's explicit hotkey is one key: a digit 1–9 or a
+ * letter a–z, stored in lower case (Shift is not part of it). Refused: a
+ * key another category has, and the tool keys BW_CATEGORY_TOOL_KEYS
+ * (V select, B box, P polygon). Digits also work without being set:
+ * digit N picks the N-th category of the taxonomy's order. An explicit
+ * hotkey wins over that default: when a category has the explicit hotkey
+ * "3", 3 picks it, and the third category is then reached through its own
+ * hotkey if it has one, or the list. bw_category_list_lookup_key() applies
+ * this rule and bw_category_list_dup_key_label() gives the key to show, so
+ * the side panel, the canvas and the taxonomy dialog agree.
+ */
+#define BW_CATEGORY_MAX_NAME_CHARS 256
+#define BW_CATEGORY_TOOL_KEYS      "vbp"
+
+char         *bw_category_name_key              (const char     *name);
+gboolean      bw_category_check_name            (const char     *name,
+                                                 GError        **error);
+gboolean      bw_category_color_is_valid        (const char     *color);
+gboolean      bw_category_normalize_hotkey      (const char     *hotkey,
+                                                 char          **out_hotkey,
+                                                 GError        **error);
+gboolean      bw_category_hotkey_is_tool_key    (const char     *hotkey);
+const BwCategory *bw_category_list_lookup_key   (GPtrArray      *categories,
+                                                 gunichar        key);
+char         *bw_category_list_dup_key_label    (GPtrArray      *categories,
+                                                 guint           index);
+
+gboolean      bw_project_check_category_name    (BwProject      *self,
+                                                 gint64          category_id,
+                                                 const char     *name,
+                                                 GError        **error);
+gboolean      bw_project_check_category_hotkey  (BwProject      *self,
+                                                 gint64          category_id,
+                                                 const char     *hotkey,
+                                                 GError        **error);
+gboolean      bw_project_add_category_full      (BwProject      *self,
+                                                 const BwCategory *category,
+                                                 gint64         *out_id,
+                                                 GError        **error);
+gboolean      bw_project_delete_category        (BwProject      *self,
+                                                 gint64          category_id,
+                                                 gint64          move_to_id,
+                                                 GError        **error);
+gboolean      bw_project_merge_category         (BwProject      *self,
+                                                 gint64          source_id,
+                                                 gint64          target_id,
+                                                 GError        **error);
+gboolean      bw_project_set_category_order     (BwProject      *self,
+                                                 const gint64   *ids,
+                                                 guint           n_ids,
+                                                 GError        **error);
+gboolean      bw_project_move_category          (BwProject      *self,
+                                                 gint64          category_id,
+                                                 guint           new_index,
+                                                 GError        **error);
+GArray       *bw_project_list_category_annotation_ids (BwProject *self,
+                                                 gint64          category_id,
+                                                 GError        **error);
+gboolean      bw_project_set_annotations_category (BwProject    *self,
+                                                 const gint64   *ids,
+                                                 guint           n_ids,
+                                                 gint64          category_id,
+                                                 GError        **error);
+gboolean      bw_project_restore_categories     (BwProject      *self,
+                                                 GPtrArray      *categories,
+                                                 GError        **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwImage, bw_image_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwCategory, bw_category_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwLayer, bw_layer_free)
