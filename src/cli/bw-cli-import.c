@@ -1,0 +1,225 @@
+/* bw-cli-import.c — boxwood-cli import PROJECT.boxwood PATH...
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "boxwood-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib-unix.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bw-cli.h"
+#include "bw-importer.h"
+#include "bw-project.h"
+
+typedef struct
+{
+  GMainLoop      *loop;
+  GCancellable   *cancellable;
+  BwImportReport *report;
+  GError         *error;
+  gboolean        show_progress;
+  gint64          last_progress;
+} ImportRun;
+
+static void
+progress_cb (guint    done,
+             guint    total,
+             gpointer user_data)
+{
+  ImportRun *run = user_data;
+  gint64 now;
+
+  if (!run->show_progress)
+    return;
+
+  /* A terminal needs no more than ten updates a second. */
+  now = g_get_monotonic_time ();
+  if (done < total && now - run->last_progress < G_USEC_PER_SEC / 10)
+    return;
+  run->last_progress = now;
+
+  fprintf (stderr, "\r\033[K");
+  fprintf (stderr, _("Importing… %u of %u files"), done, total);
+  fflush (stderr);
+}
+
+static gboolean
+interrupt_cb (gpointer user_data)
+{
+  ImportRun *run = user_data;
+
+  g_cancellable_cancel (run->cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+import_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  ImportRun *run = user_data;
+
+  run->report = bw_importer_run_finish (BW_IMPORTER (object), result, &run->error);
+  g_main_loop_quit (run->loop);
+}
+
+static void
+print_report (const BwImportReport *report)
+{
+  for (guint i = 0; i < report->problems->len; i++)
+    {
+      const BwImportProblem *problem = g_ptr_array_index (report->problems, i);
+      const char *label;
+
+      switch (problem->kind)
+        {
+        case BW_IMPORT_PROBLEM_FAILED:
+          label = _("refused");
+          break;
+        case BW_IMPORT_PROBLEM_DUPLICATE:
+          label = _("duplicate");
+          break;
+        case BW_IMPORT_PROBLEM_NOTE:
+        default:
+          label = _("note");
+          break;
+        }
+
+      g_print ("%s: %s\n", label, problem->reason);
+    }
+
+  if (report->cancelled)
+    g_print (ngettext ("Import cancelled: the %u image added before was kept.\n",
+                       "Import cancelled: the %u images added before were kept.\n",
+                       report->added),
+             report->added);
+
+  g_print (ngettext ("Added %u image", "Added %u images", report->added), report->added);
+  g_print (ngettext (", %u duplicate skipped", ", %u duplicates skipped", report->duplicates),
+           report->duplicates);
+  g_print (ngettext (", %u file refused.\n", ", %u files refused.\n", report->failed),
+           report->failed);
+}
+
+int
+bw_cli_import (int    argc,
+               char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(BwProject) project = NULL;
+  g_autoptr(BwImporter) importer = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(GCancellable) cancellable = NULL;
+  ImportRun run = { 0, };
+  double max_megapixels = 0;
+  guint sigint_id, sigterm_id;
+  int status;
+  const GOptionEntry entries[] = {
+    { "max-megapixels", 0, 0, G_OPTION_ARG_DOUBLE, &max_megapixels,
+      N_("Refuse images larger than N megapixels (default: the project's "
+         "import.max-megapixels setting, else 250)"), N_("N") },
+    { NULL }
+  };
+
+  /* Interchange formats (COCO, labelme) are imported by their own
+   * commands, dispatched here on the first argument:
+   *   boxwood-cli import coco …, boxwood-cli import labelme … */
+
+  context = g_option_context_new (_("PROJECT.boxwood PATH…"));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context,
+    _("Import image files and folders (recursively) into a project.\n"
+      "\n"
+      "JPEG, PNG, TIFF, BMP, GIF and WebP are read. Inside folders, files\n"
+      "without an image extension and hidden files are skipped silently; a\n"
+      "file named on the command line is always tried. A file whose content\n"
+      "is already in the project (or earlier in the same import) is skipped\n"
+      "as a duplicate, so running the same import twice changes nothing.\n"
+      "Images keep their stored pixels; an EXIF orientation is recorded and\n"
+      "noted, not applied."));
+  g_option_context_set_description (context,
+    _("Output: on a terminal, progress on standard error; then one line per\n"
+      "refused or duplicate file, naming it and the reason, and a summary\n"
+      "line, on standard output.\n"
+      "\n"
+      "Exit status: 0 when the import ran, even if some files were refused\n"
+      "or were duplicates (they are listed); 1 when the project cannot be\n"
+      "opened or written (one line on standard error; images added before\n"
+      "stay in the project); 2 on a usage error; 130 when interrupted\n"
+      "(Ctrl+C), after keeping what was imported until then."));
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      bw_cli_error ("%s", error->message);
+      return 2;
+    }
+
+  if (argc < 3)
+    {
+      bw_cli_error (_("import needs a project file and at least one file or folder; "
+                      "see “boxwood-cli import --help”"));
+      return 2;
+    }
+
+  if (max_megapixels < 0)
+    {
+      bw_cli_error (_("--max-megapixels must be a positive number"));
+      return 2;
+    }
+
+  file = g_file_new_for_commandline_arg (argv[1]);
+  project = bw_project_open (file, &error);
+  if (project == NULL)
+    {
+      bw_cli_error ("%s", error->message);
+      return 1;
+    }
+
+  importer = bw_importer_new (project);
+  if (max_megapixels > 0)
+    bw_importer_set_max_megapixels (importer, max_megapixels);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  cancellable = g_cancellable_new ();
+  run.loop = loop;
+  run.cancellable = cancellable;
+  run.show_progress = isatty (STDERR_FILENO);
+
+  bw_importer_set_progress_func (importer, progress_cb, &run, NULL);
+
+  sigint_id = g_unix_signal_add (SIGINT, interrupt_cb, &run);
+  sigterm_id = g_unix_signal_add (SIGTERM, interrupt_cb, &run);
+
+  bw_importer_run_async (importer, (const char * const *) argv + 2, cancellable,
+                         import_done_cb, &run);
+  g_main_loop_run (loop);
+
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+
+  if (run.show_progress)
+    fprintf (stderr, "\r\033[K");
+
+  if (run.report == NULL)
+    {
+      bw_cli_error ("%s", run.error->message);
+      g_clear_error (&run.error);
+      return 1;
+    }
+
+  print_report (run.report);
+  status = run.report->cancelled ? 130 : 0;
+  bw_import_report_free (run.report);
+  return status;
+}

@@ -1,0 +1,585 @@
+/* test-decoder.c — image headers, pixels, limits and damaged files
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <turbojpeg.h>
+
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bw-image-decoder.h"
+#include "bw-test-images.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+# define UNDER_ASAN 1
+#elif defined(__has_feature)
+# if __has_feature(address_sanitizer)
+#  define UNDER_ASAN 1
+# endif
+#endif
+
+typedef struct
+{
+  char *dir;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("bw-test-decoder-XXXXXX", &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  bw_test_remove_tree (f->dir);
+  g_free (f->dir);
+}
+
+static char *
+fixture_path (Fixture    *f,
+              const char *name)
+{
+  return g_build_filename (f->dir, name, NULL);
+}
+
+static void
+test_probe_jpeg (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *path = fixture_path (f, "a.jpg");
+  g_autoptr(GError) error = NULL;
+  BwImageInfo info;
+
+  bw_test_write_jpeg (path, 641, 479, 90, TJSAMP_420, 1, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (bw_image_probe (path, &info, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (info.format, ==, BW_IMAGE_FORMAT_JPEG);
+  g_assert_cmpint (info.width, ==, 641);
+  g_assert_cmpint (info.height, ==, 479);
+  g_assert_cmpint (info.orientation, ==, 1);
+}
+
+static void
+test_probe_png (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *path = fixture_path (f, "a.png");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  BwImageInfo info;
+  const guint8 *raw;
+  gsize size;
+
+  bw_test_write_png (path, 333, 111, 1, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (bw_image_probe (path, &info, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (info.format, ==, BW_IMAGE_FORMAT_PNG);
+  g_assert_cmpint (info.width, ==, 333);
+  g_assert_cmpint (info.height, ==, 111);
+
+  /* The same from memory */
+  bytes = bw_image_read_file (path, NULL, &error);
+  g_assert_no_error (error);
+  raw = g_bytes_get_data (bytes, &size);
+  g_assert_true (bw_image_probe_data (raw, size, path, &info, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (info.format, ==, BW_IMAGE_FORMAT_PNG);
+  g_assert_cmpint (info.width, ==, 333);
+  g_assert_cmpint (info.height, ==, 111);
+}
+
+static void
+test_exif_orientation (Fixture       *f,
+                       gconstpointer  data)
+{
+  for (int orientation = 1; orientation <= 8; orientation++)
+    {
+      g_autofree char *name = g_strdup_printf ("o%d.jpg", orientation);
+      g_autofree char *path = fixture_path (f, name);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BwPixels) pixels = NULL;
+      BwImageInfo info;
+
+      bw_test_write_exif_jpeg (path, 40, 30, orientation, &error);
+      g_assert_no_error (error);
+
+      g_assert_true (bw_image_probe (path, &info, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (info.orientation, ==, orientation);
+      g_assert_cmpint (info.width, ==, 40);
+      g_assert_cmpint (info.height, ==, 30);
+
+      /* Pixels stay as stored: a rotated image is not turned. */
+      pixels = bw_image_decode (path, 1, 0, &info, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (pixels->width, ==, 40);
+      g_assert_cmpint (pixels->height, ==, 30);
+      g_assert_cmpint (info.orientation, ==, orientation);
+    }
+}
+
+static void
+test_scaled_sizes (Fixture       *f,
+                   gconstpointer  data)
+{
+  static const int sizes[][2] = {
+    { 640, 480 }, { 641, 479 }, { 1, 1 }, { 7, 9 }, { 17, 3 }, { 100, 1 },
+  };
+  static const guint denominators[] = { 1, 2, 4, 8 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      int w = sizes[i][0];
+      int h = sizes[i][1];
+      g_autofree char *jpg = g_strdup_printf ("%s/s%u.jpg", f->dir, i);
+      g_autofree char *png = g_strdup_printf ("%s/s%u.png", f->dir, i);
+      g_autoptr(GError) error = NULL;
+
+      bw_test_write_jpeg (jpg, w, h, 90, TJSAMP_420, i, &error);
+      g_assert_no_error (error);
+      bw_test_write_png (png, w, h, i, &error);
+      g_assert_no_error (error);
+
+      for (guint d = 0; d < G_N_ELEMENTS (denominators); d++)
+        {
+          const char *paths[] = { jpg, png };
+          guint den = denominators[d];
+
+          for (guint p = 0; p < G_N_ELEMENTS (paths); p++)
+            {
+              g_autoptr(BwPixels) pixels = NULL;
+              BwImageInfo info;
+
+              pixels = bw_image_decode (paths[p], den, 0, &info, &error);
+              g_assert_no_error (error);
+              g_assert_nonnull (pixels);
+              /* the full size in info, the scaled size in pixels */
+              g_assert_cmpint (info.width, ==, w);
+              g_assert_cmpint (info.height, ==, h);
+              g_assert_cmpint (pixels->width, ==, (w + den - 1) / den);
+              g_assert_cmpint (pixels->height, ==, (h + den - 1) / den);
+              g_assert_cmpuint (pixels->stride, ==, (gsize) pixels->width * 4);
+              g_assert_cmpuint (g_bytes_get_size (pixels->bytes), ==,
+                                pixels->stride * pixels->height);
+            }
+        }
+    }
+
+  {
+    g_autofree char *jpg = fixture_path (f, "s0.jpg");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(BwPixels) pixels = bw_image_decode (jpg, 3, 0, NULL, &error);
+
+    g_assert_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_UNSUPPORTED);
+    g_assert_null (pixels);
+  }
+}
+
+static void
+assert_pattern (const BwPixels *pixels,
+                guint           variant,
+                int             tolerance)
+{
+  const guint8 *data = bw_pixels_get_data (pixels);
+  int worst = 0;
+
+  for (int y = 0; y < pixels->height; y++)
+    for (int x = 0; x < pixels->width; x++)
+      {
+        const guint8 *p = data + (gsize) y * pixels->stride + (gsize) x * 4;
+        guint8 rgb[3];
+
+        bw_test_pattern_rgb (x, y, pixels->width, pixels->height, variant, rgb);
+        /* memory order B, G, R, A */
+        worst = MAX (worst, ABS ((int) p[2] - rgb[0]));
+        worst = MAX (worst, ABS ((int) p[1] - rgb[1]));
+        worst = MAX (worst, ABS ((int) p[0] - rgb[2]));
+        g_assert_cmpint (p[3], ==, 255);
+      }
+
+  g_assert_cmpint (worst, <=, tolerance);
+}
+
+static void
+test_pixel_values (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *jpg = fixture_path (f, "p.jpg");
+  g_autofree char *png = fixture_path (f, "p.png");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwPixels) from_jpeg = NULL;
+  g_autoptr(BwPixels) from_png = NULL;
+  g_autoptr(BwPixels) copy = NULL;
+
+  bw_test_write_jpeg (jpg, 96, 64, 100, TJSAMP_444, 4, &error);
+  g_assert_no_error (error);
+  bw_test_write_png (png, 96, 64, 4, &error);
+  g_assert_no_error (error);
+
+  from_jpeg = bw_image_decode (jpg, 1, 0, NULL, &error);
+  g_assert_no_error (error);
+  assert_pattern (from_jpeg, 4, 6);
+
+  from_png = bw_image_decode (png, 1, 0, NULL, &error);
+  g_assert_no_error (error);
+  assert_pattern (from_png, 4, 0);  /* lossless */
+
+  copy = bw_pixels_copy (from_png);
+  g_assert_true (bw_pixels_get_data (copy) == bw_pixels_get_data (from_png));
+}
+
+static void
+test_limit (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autofree char *jpg = fixture_path (f, "l.jpg");
+  g_autofree char *png = fixture_path (f, "l.png");
+  const char *paths[] = { jpg, png };
+  g_autoptr(GError) error = NULL;
+
+  bw_test_write_jpeg (jpg, 1000, 500, 80, TJSAMP_420, 0, &error);
+  g_assert_no_error (error);
+  bw_test_write_png (png, 1000, 500, 0, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autoptr(BwPixels) refused = NULL;
+      g_autoptr(BwPixels) scaled_refused = NULL;
+      g_autoptr(BwPixels) accepted = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      refused = bw_image_decode (paths[i], 1, 499999, NULL, &local_error);
+      g_assert_error (local_error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_TOO_LARGE);
+      g_assert_nonnull (strstr (local_error->message, paths[i]));
+      g_assert_null (refused);
+      g_clear_error (&local_error);
+
+      /* the limit is on the image, not on the scaled result */
+      scaled_refused = bw_image_decode (paths[i], 8, 499999, NULL, &local_error);
+      g_assert_error (local_error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_TOO_LARGE);
+      g_clear_error (&local_error);
+
+      accepted = bw_image_decode (paths[i], 1, 500000, NULL, &local_error);
+      g_assert_no_error (local_error);
+      g_assert_cmpint (accepted->width, ==, 1000);
+    }
+}
+
+static void
+test_truncated (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *path = fixture_path (f, "t.jpg");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwPixels) full = NULL;
+  g_autoptr(BwPixels) scaled = NULL;
+  BwImageInfo info;
+
+  bw_test_write_truncated_jpeg (path, 400, 300, 0.6, &error);
+  g_assert_no_error (error);
+
+  /* The header is intact, so probing alone cannot tell… */
+  g_assert_true (bw_image_probe (path, &info, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (info.width, ==, 400);
+
+  /* …but every decode, scaled or not, refuses the missing data. */
+  full = bw_image_decode (path, 1, 0, NULL, &error);
+  g_assert_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "t.jpg"));
+  g_assert_null (full);
+  g_clear_error (&error);
+
+  scaled = bw_image_decode (path, 8, 0, NULL, &error);
+  g_assert_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_CORRUPT);
+  g_assert_null (scaled);
+}
+
+static void
+test_truncated_png (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *path = fixture_path (f, "t.png");
+  g_autofree char *cut = fixture_path (f, "cut.png");
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwPixels) pixels = NULL;
+  gsize size;
+
+  bw_test_write_png (path, 300, 200, 2, &error);
+  g_assert_no_error (error);
+  g_file_get_contents (path, &contents, &size, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (cut, contents, (gssize) (size / 2), &error);
+  g_assert_no_error (error);
+
+  pixels = bw_image_decode (cut, 8, 0, NULL, &error);
+  g_assert_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_CORRUPT);
+  g_assert_null (pixels);
+}
+
+static void
+decode_huge_header_child (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwPixels) pixels = NULL;
+#ifndef UNDER_ASAN
+  /* 512 MiB of data segment: a decoder that allocated for the claimed
+   * 60000 × 60000 (14.4 GB of pixels) before refusing would fail here with
+   * "not enough memory" instead of the limit. */
+  struct rlimit limit = { 512u << 20, 512u << 20 };
+
+  g_assert_cmpint (setrlimit (RLIMIT_DATA, &limit), ==, 0);
+#endif
+
+  pixels = bw_image_decode (path, 1, 0, NULL, &error);
+  g_assert_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_TOO_LARGE);
+  g_assert_null (pixels);
+  g_assert_nonnull (strstr (error->message, "60000 × 60000"));
+  g_assert_nonnull (strstr (error->message, "limit of 250.0 megapixels"));
+  g_clear_error (&error);
+
+  /* The limit is on the image, so a 1/8 decode (56 MB of pixels) of it
+   * is refused as well. */
+  pixels = bw_image_decode (path, 8, 0, NULL, &error);
+  g_assert_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_TOO_LARGE);
+}
+
+static void
+test_huge_header (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *path = fixture_path (f, "huge.jpg");
+  g_autoptr(GError) error = NULL;
+  BwImageInfo info;
+
+  bw_test_write_huge_header_jpeg (path, 60000, 60000, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (bw_image_probe (path, &info, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (info.width, ==, 60000);
+  g_assert_cmpint (info.height, ==, 60000);
+  g_assert_false (bw_image_check_size (&info, 0, path, &error));
+  g_assert_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_TOO_LARGE);
+
+  if (g_test_subprocess ())
+    {
+      decode_huge_header_child (path);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+static void
+test_unsupported (Fixture       *f,
+                  gconstpointer  data)
+{
+  static const struct {
+    const char *name;
+    const char *contents;
+  } files[] = {
+    { "list.jpg", "Eggs\nMilk\n" },
+    { "vector.png", "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"/>" },
+    { "icon.bmp", "\0\0\1\0\1\0\20\20\0\0\1\0\40\0" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = fixture_path (f, files[i].name);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BwPixels) pixels = NULL;
+      BwImageInfo info;
+
+      g_file_set_contents (path, files[i].contents, 14, &error);
+      g_assert_no_error (error);
+
+      g_assert_false (bw_image_probe (path, &info, &error));
+      g_assert_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_UNSUPPORTED);
+      g_assert_nonnull (strstr (error->message, files[i].name));
+      g_clear_error (&error);
+
+      pixels = bw_image_decode (path, 1, 0, NULL, &error);
+      g_assert_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_UNSUPPORTED);
+      g_assert_null (pixels);
+    }
+
+  {
+    g_autofree char *path = fixture_path (f, "kit.jpg");
+    g_autoptr(GError) error = NULL;
+    BwImageInfo info;
+
+    bw_test_write_not_an_image (path, &error);
+    g_assert_no_error (error);
+    g_assert_false (bw_image_probe (path, &info, &error));
+    g_assert_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_UNSUPPORTED);
+  }
+}
+
+static void
+test_corrupt (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *path = fixture_path (f, "c.jpg");
+  g_autofree char *empty = fixture_path (f, "empty.jpg");
+  g_autoptr(GBytes) jpeg = bw_test_jpeg_new (200, 100, 90, TJSAMP_420, 3);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwPixels) pixels = NULL;
+  g_autofree guint8 *data_copy = NULL;
+  gsize size;
+  BwImageInfo info;
+
+  /* Keep the headers, replace the middle of the entropy-coded data with
+   * bytes that are not valid Huffman codes. */
+  data_copy = g_bytes_unref_to_data (g_steal_pointer (&jpeg), &size);
+  memset (data_copy + size / 2, 0xFF, 64);
+  memset (data_copy + size / 2 + 64, 0x00, size / 2 - 66);
+  g_file_set_contents (path, (char *) data_copy, (gssize) size, &error);
+  g_assert_no_error (error);
+
+  pixels = bw_image_decode (path, 1, 0, NULL, &error);
+  g_assert_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_CORRUPT);
+  g_assert_null (pixels);
+  g_clear_error (&error);
+
+  g_file_set_contents (empty, "", 0, &error);
+  g_assert_no_error (error);
+  g_assert_false (bw_image_probe (empty, &info, &error));
+  g_assert_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_CORRUPT);
+}
+
+static void
+test_not_a_file (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *fifo = fixture_path (f, "pipe.jpg");
+  g_autofree char *missing = fixture_path (f, "missing.jpg");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwPixels) pixels = NULL;
+  BwImageInfo info;
+
+  /* Reading a FIFO must fail at once, not wait for a writer. */
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_assert_false (bw_image_probe (fifo, &info, &error));
+  g_assert_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_IO);
+  g_clear_error (&error);
+  pixels = bw_image_decode (fifo, 1, 0, NULL, &error);
+  g_assert_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_IO);
+  g_clear_error (&error);
+
+  pixels = bw_image_decode (missing, 1, 0, NULL, &error);
+  g_assert_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "missing.jpg"));
+}
+
+static guint
+hamming (guint64 a,
+         guint64 b)
+{
+  return (guint) __builtin_popcountll (a ^ b);
+}
+
+static void
+test_dhash (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autofree char *jpg = fixture_path (f, "h.jpg");
+  g_autofree char *png = fixture_path (f, "h.png");
+  g_autofree char *mirrored = fixture_path (f, "m.jpg");
+  g_autofree guint8 *rgb = bw_test_pattern_new (320, 240, 9);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwPixels) a = NULL;
+  g_autoptr(BwPixels) b = NULL;
+  g_autoptr(BwPixels) c = NULL;
+  g_autoptr(BwPixels) d = NULL;
+  unsigned char *out = NULL;
+  unsigned long out_size = 0;
+  tjhandle handle;
+
+  bw_test_write_jpeg (jpg, 320, 240, 75, TJSAMP_420, 9, &error);
+  g_assert_no_error (error);
+  bw_test_write_png (png, 320, 240, 9, &error);
+  g_assert_no_error (error);
+
+  /* the same picture mirrored left to right */
+  for (int y = 0; y < 240; y++)
+    for (int x = 0; x < 160; x++)
+      for (int k = 0; k < 3; k++)
+        {
+          guint8 *l = rgb + ((gsize) y * 320 + x) * 3 + k;
+          guint8 *r = rgb + ((gsize) y * 320 + 319 - x) * 3 + k;
+          guint8 t = *l;
+
+          *l = *r;
+          *r = t;
+        }
+  handle = tjInitCompress ();
+  g_assert_cmpint (tjCompress2 (handle, rgb, 320, 960, 240, TJPF_RGB, &out, &out_size,
+                                TJSAMP_420, 75, 0), ==, 0);
+  g_file_set_contents (mirrored, (char *) out, (gssize) out_size, &error);
+  g_assert_no_error (error);
+  tjFree (out);
+  tjDestroy (handle);
+
+  a = bw_image_decode (jpg, 1, 0, NULL, &error);
+  g_assert_no_error (error);
+  b = bw_image_decode (jpg, 8, 0, NULL, &error);
+  g_assert_no_error (error);
+  c = bw_image_decode (png, 8, 0, NULL, &error);
+  g_assert_no_error (error);
+  d = bw_image_decode (mirrored, 8, 0, NULL, &error);
+  g_assert_no_error (error);
+
+  /* size and compression barely move it… */
+  g_assert_cmpuint (hamming (bw_pixels_dhash (a), bw_pixels_dhash (b)), <=, 4);
+  g_assert_cmpuint (hamming (bw_pixels_dhash (b), bw_pixels_dhash (c)), <=, 4);
+  /* …a different picture moves it a lot */
+  g_assert_cmpuint (hamming (bw_pixels_dhash (b), bw_pixels_dhash (d)), >=, 32);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+  ADD ("/core/decoder/probe-jpeg", test_probe_jpeg);
+  ADD ("/core/decoder/probe-png", test_probe_png);
+  ADD ("/core/decoder/exif-orientation", test_exif_orientation);
+  ADD ("/core/decoder/scaled-sizes", test_scaled_sizes);
+  ADD ("/core/decoder/pixel-values", test_pixel_values);
+  ADD ("/core/decoder/limit", test_limit);
+  ADD ("/core/decoder/truncated-jpeg", test_truncated);
+  ADD ("/core/decoder/truncated-png", test_truncated_png);
+  ADD ("/core/decoder/huge-header", test_huge_header);
+  ADD ("/core/decoder/unsupported", test_unsupported);
+  ADD ("/core/decoder/corrupt", test_corrupt);
+  ADD ("/core/decoder/not-a-regular-file", test_not_a_file);
+  ADD ("/core/decoder/dhash", test_dhash);
+
+#undef ADD
+
+  return g_test_run ();
+}
