@@ -1,0 +1,350 @@
+/* bw-annotation-set.c — the annotations of one layer, in memory, indexed
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The canvas draws and hit-tests from this copy, not from the project
+ * file: the file is written on every edit, and the edit is mirrored here
+ * so that a frame never waits for SQL.
+ */
+
+#define G_LOG_DOMAIN "bw-annotation-set"
+
+#include "config.h"
+
+#include "bw-annotation-set.h"
+
+struct _BwAnnotationSet
+{
+  double          width;
+  double          height;
+  GPtrArray      *items;    /* BwAnnotation*, sorted by id: creation order, drawing order */
+  GHashTable     *by_id;    /* gint64* (the annotation's own id) → BwAnnotation* */
+  BwSpatialIndex *index;
+  guint64         stamp;
+};
+
+BwAnnotationSet *
+bw_annotation_set_new (double width,
+                       double height)
+{
+  BwAnnotationSet *self = g_new0 (BwAnnotationSet, 1);
+
+  self->width = width;
+  self->height = height;
+  self->items = g_ptr_array_new_with_free_func ((GDestroyNotify) bw_annotation_free);
+  self->by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  self->index = bw_spatial_index_new (width, height);
+
+  return self;
+}
+
+void
+bw_annotation_set_free (BwAnnotationSet *self)
+{
+  if (self == NULL)
+    return;
+
+  g_hash_table_unref (self->by_id);
+  g_ptr_array_unref (self->items);
+  bw_spatial_index_free (self->index);
+  g_free (self);
+}
+
+/* Empties the set for another image. */
+void
+bw_annotation_set_reset (BwAnnotationSet *self,
+                         double           width,
+                         double           height)
+{
+  g_return_if_fail (self != NULL);
+
+  g_hash_table_remove_all (self->by_id);
+  g_ptr_array_set_size (self->items, 0);
+  bw_spatial_index_free (self->index);
+  self->index = bw_spatial_index_new (width, height);
+  self->width = width;
+  self->height = height;
+  self->stamp++;
+}
+
+guint
+bw_annotation_set_get_size (const BwAnnotationSet *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->items->len;
+}
+
+/* Changes whenever the content changes, so drawings made from it can be
+ * kept until then. */
+guint64
+bw_annotation_set_get_stamp (const BwAnnotationSet *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->stamp;
+}
+
+void
+bw_annotation_set_get_image_size (const BwAnnotationSet *self,
+                                  double                *width,
+                                  double                *height)
+{
+  g_return_if_fail (self != NULL);
+
+  if (width != NULL)
+    *width = self->width;
+  if (height != NULL)
+    *height = self->height;
+}
+
+const BwAnnotation *
+bw_annotation_set_get_nth (const BwAnnotationSet *self,
+                           guint                  index)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (index < self->items->len, NULL);
+
+  return g_ptr_array_index (self->items, index);
+}
+
+const BwAnnotation *
+bw_annotation_set_lookup (const BwAnnotationSet *self,
+                          gint64                 id)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return g_hash_table_lookup (self->by_id, &id);
+}
+
+static guint
+lower_bound (const BwAnnotationSet *self,
+             gint64                 id)
+{
+  guint lo = 0, hi = self->items->len;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      const BwAnnotation *a = g_ptr_array_index (self->items, mid);
+
+      if (a->id < id)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+
+  return lo;
+}
+
+/**
+ * bw_annotation_set_take:
+ * @annotation: (transfer full): added, or replacing the one with its id
+ */
+void
+bw_annotation_set_take (BwAnnotationSet *self,
+                        BwAnnotation    *annotation)
+{
+  guint pos;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (annotation != NULL && annotation->shape != NULL);
+
+  pos = lower_bound (self, annotation->id);
+  if (pos < self->items->len &&
+      ((BwAnnotation *) g_ptr_array_index (self->items, pos))->id == annotation->id)
+    {
+      g_hash_table_remove (self->by_id, &annotation->id);
+      bw_annotation_free (g_ptr_array_index (self->items, pos));
+      self->items->pdata[pos] = annotation;
+    }
+  else
+    {
+      g_ptr_array_insert (self->items, pos, annotation);
+    }
+
+  g_hash_table_insert (self->by_id, &annotation->id, annotation);
+  bw_spatial_index_insert (self->index, annotation->id, &annotation->shape->bbox);
+  self->stamp++;
+}
+
+void
+bw_annotation_set_put (BwAnnotationSet    *self,
+                       const BwAnnotation *annotation)
+{
+  bw_annotation_set_take (self, bw_annotation_copy (annotation));
+}
+
+gboolean
+bw_annotation_set_remove (BwAnnotationSet *self,
+                          gint64           id)
+{
+  guint pos;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  pos = lower_bound (self, id);
+  if (pos >= self->items->len ||
+      ((BwAnnotation *) g_ptr_array_index (self->items, pos))->id != id)
+    return FALSE;
+
+  g_hash_table_remove (self->by_id, &id);
+  bw_spatial_index_remove (self->index, id);
+  g_ptr_array_remove_index (self->items, pos);
+  self->stamp++;
+
+  return TRUE;
+}
+
+BwSpatialIndex *
+bw_annotation_set_get_index (BwAnnotationSet *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->index;
+}
+
+static int
+compare_by_id (gconstpointer a,
+               gconstpointer b)
+{
+  const BwAnnotation *aa = *(const BwAnnotation * const *) a;
+  const BwAnnotation *bb = *(const BwAnnotation * const *) b;
+
+  return (aa->id > bb->id) - (aa->id < bb->id);
+}
+
+/**
+ * bw_annotation_set_query_rect:
+ * @out: (element-type BwAnnotation) (transfer none): the annotations whose
+ *   bounding box touches @rect are appended in drawing order
+ */
+void
+bw_annotation_set_query_rect (BwAnnotationSet *self,
+                              const BwRect    *rect,
+                              GPtrArray       *out)
+{
+  g_autoptr(GArray) ids = NULL;
+  guint first = out->len;
+
+  g_return_if_fail (self != NULL);
+
+  /* Everything in view: skip the index and keep the order for free. */
+  if (rect->x0 <= 0 && rect->y0 <= 0 && rect->x1 >= self->width && rect->y1 >= self->height)
+    {
+      for (guint i = 0; i < self->items->len; i++)
+        {
+          BwAnnotation *a = g_ptr_array_index (self->items, i);
+
+          if (bw_rect_intersects (&a->shape->bbox, rect))
+            g_ptr_array_add (out, a);
+        }
+      return;
+    }
+
+  ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  bw_spatial_index_query_rect (self->index, rect, ids);
+  for (guint i = 0; i < ids->len; i++)
+    g_ptr_array_add (out, g_hash_table_lookup (self->by_id, &g_array_index (ids, gint64, i)));
+
+  if (out->len - first > 1)
+    qsort (out->pdata + first, out->len - first, sizeof (gpointer), compare_by_id);
+}
+
+/**
+ * bw_shape_near_outline:
+ *
+ * Returns: whether (@x, @y) is within @tolerance of an edge of @shape.
+ */
+gboolean
+bw_shape_near_outline (const BwShape *shape,
+                       double         x,
+                       double         y,
+                       double         tolerance)
+{
+  const BwRect *b = &shape->bbox;
+
+  if (x < b->x0 - tolerance || x > b->x1 + tolerance ||
+      y < b->y0 - tolerance || y > b->y1 + tolerance)
+    return FALSE;
+
+  if (shape->kind == BW_SHAPE_BOX)
+    {
+      gboolean in_x = x >= b->x0 - tolerance && x <= b->x1 + tolerance;
+      gboolean in_y = y >= b->y0 - tolerance && y <= b->y1 + tolerance;
+
+      return (in_y && (ABS (x - b->x0) <= tolerance || ABS (x - b->x1) <= tolerance)) ||
+             (in_x && (ABS (y - b->y0) <= tolerance || ABS (y - b->y1) <= tolerance));
+    }
+
+  for (guint p = 0; p < shape->n_parts; p++)
+    {
+      guint start = bw_shape_part_start (shape, p);
+      guint size = bw_shape_part_size (shape, p);
+
+      for (guint i = 0; i < size; i++)
+        {
+          const BwPoint *a = &shape->points[start + i];
+          const BwPoint *c = &shape->points[start + (i + 1) % size];
+
+          if (bw_geometry_distance_to_segment (x, y, a, c, NULL) <= tolerance)
+            return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+/**
+ * bw_annotation_set_hit_test:
+ * @tolerance: in image pixels, how far from an outline a point still hits it
+ * @hidden_categories: (nullable): set of category ids (gint64*) to ignore
+ *
+ * Of the shapes that contain the point or pass near it, the smallest one
+ * wins, so a small object drawn inside a large one can still be picked;
+ * between equal areas, the one drawn last (on top).
+ *
+ * Returns: the id of the annotation hit, or 0
+ */
+gint64
+bw_annotation_set_hit_test (BwAnnotationSet *self,
+                            double           x,
+                            double           y,
+                            double           tolerance,
+                            GHashTable      *hidden_categories)
+{
+  g_autoptr(GArray) ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), 32);
+  gint64 best = 0;
+  double best_area = G_MAXDOUBLE;
+
+  g_return_val_if_fail (self != NULL, 0);
+
+  bw_spatial_index_query_point (self->index, x, y, tolerance, ids);
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      gint64 id = g_array_index (ids, gint64, i);
+      const BwAnnotation *a = g_hash_table_lookup (self->by_id, &id);
+      double area;
+
+      if (hidden_categories != NULL &&
+          g_hash_table_contains (hidden_categories, &a->category_id))
+        continue;
+
+      if (!bw_shape_contains (a->shape, x, y) &&
+          !bw_shape_near_outline (a->shape, x, y, tolerance))
+        continue;
+
+      area = bw_rect_area (&a->shape->bbox);
+      if (a->shape->kind == BW_SHAPE_POLYGON)
+        area = bw_shape_area (a->shape);
+
+      if (area < best_area || (area == best_area && id > best))
+        {
+          best = id;
+          best_area = area;
+        }
+    }
+
+  return best;
+}

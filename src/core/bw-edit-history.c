@@ -1,0 +1,668 @@
+/* bw-edit-history.c — undo and redo of saved annotation edits
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Every edit is written to the project at once, so undo is not a matter of
+ * throwing away unsaved work: it is another saved edit that puts the
+ * annotations back as they were. A step records, for each annotation it
+ * touched, the state before and after (NULL when it did not exist); undo
+ * writes the "before" states in one transaction, redo the "after" states.
+ * A deleted annotation comes back with its own id, so later steps that
+ * refer to it still apply.
+ *
+ * The "annotation-changed" signal tells the views what the file now holds,
+ * once the transaction is committed: a step that fails half way leaves
+ * neither the file nor the views changed.
+ */
+
+#define G_LOG_DOMAIN "bw-edit-history"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "bw-edit-history.h"
+
+typedef struct
+{
+  gint64        id;
+  BwAnnotation *before;   /* NULL: did not exist */
+  BwAnnotation *after;    /* NULL: deleted */
+} Change;
+
+typedef struct
+{
+  char   *label;
+  GArray *changes;        /* Change, in the order they were made */
+} Step;
+
+struct _BwEditHistory
+{
+  GObject    parent_instance;
+
+  BwProject *project;
+  GPtrArray *undo;        /* Step*, last is the most recent */
+  GPtrArray *redo;        /* Step*, last is the next to redo */
+  Step      *current;     /* the step being recorded */
+  gboolean   implicit;    /* current was opened by a single edit */
+};
+
+enum {
+  PROP_0,
+  PROP_PROJECT,
+  PROP_CAN_UNDO,
+  PROP_CAN_REDO,
+  N_PROPS
+};
+
+enum {
+  ANNOTATION_CHANGED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (BwEditHistory, bw_edit_history, G_TYPE_OBJECT)
+
+static void
+change_clear (gpointer data)
+{
+  Change *change = data;
+
+  g_clear_pointer (&change->before, bw_annotation_free);
+  g_clear_pointer (&change->after, bw_annotation_free);
+}
+
+static Step *
+step_new (const char *label)
+{
+  Step *step = g_new0 (Step, 1);
+
+  step->label = g_strdup (label);
+  step->changes = g_array_new (FALSE, TRUE, sizeof (Change));
+  g_array_set_clear_func (step->changes, change_clear);
+
+  return step;
+}
+
+static void
+step_free (gpointer data)
+{
+  Step *step = data;
+
+  g_free (step->label);
+  g_array_unref (step->changes);
+  g_free (step);
+}
+
+static void
+bw_edit_history_dispose (GObject *object)
+{
+  BwEditHistory *self = BW_EDIT_HISTORY (object);
+
+  if (self->current != NULL)
+    bw_edit_history_cancel (self);
+  g_clear_object (&self->project);
+
+  G_OBJECT_CLASS (bw_edit_history_parent_class)->dispose (object);
+}
+
+static void
+bw_edit_history_finalize (GObject *object)
+{
+  BwEditHistory *self = BW_EDIT_HISTORY (object);
+
+  g_ptr_array_unref (self->undo);
+  g_ptr_array_unref (self->redo);
+
+  G_OBJECT_CLASS (bw_edit_history_parent_class)->finalize (object);
+}
+
+static void
+bw_edit_history_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  BwEditHistory *self = BW_EDIT_HISTORY (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROJECT:
+      g_value_set_object (value, self->project);
+      break;
+
+    case PROP_CAN_UNDO:
+      g_value_set_boolean (value, bw_edit_history_can_undo (self));
+      break;
+
+    case PROP_CAN_REDO:
+      g_value_set_boolean (value, bw_edit_history_can_redo (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bw_edit_history_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  BwEditHistory *self = BW_EDIT_HISTORY (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROJECT:
+      self->project = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bw_edit_history_class_init (BwEditHistoryClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = bw_edit_history_dispose;
+  object_class->finalize = bw_edit_history_finalize;
+  object_class->get_property = bw_edit_history_get_property;
+  object_class->set_property = bw_edit_history_set_property;
+
+  properties[PROP_PROJECT] =
+    g_param_spec_object ("project", NULL, NULL,
+                         BW_TYPE_PROJECT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CAN_UNDO] =
+    g_param_spec_boolean ("can-undo", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CAN_REDO] =
+    g_param_spec_boolean ("can-redo", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * BwEditHistory::annotation-changed:
+   * @id: the annotation
+   * @layer_id: its layer
+   * @annotation: (nullable): what the project now holds, %NULL if deleted
+   *
+   * Emitted after a step, an undo or a redo is committed, once per
+   * annotation it changed.
+   */
+  signals[ANNOTATION_CHANGED] =
+    g_signal_new ("annotation-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 3,
+                  G_TYPE_INT64, G_TYPE_INT64,
+                  BW_TYPE_ANNOTATION | G_SIGNAL_TYPE_STATIC_SCOPE);
+}
+
+static void
+bw_edit_history_init (BwEditHistory *self)
+{
+  self->undo = g_ptr_array_new_with_free_func (step_free);
+  self->redo = g_ptr_array_new_with_free_func (step_free);
+}
+
+BwEditHistory *
+bw_edit_history_new (BwProject *project)
+{
+  g_return_val_if_fail (BW_IS_PROJECT (project), NULL);
+
+  return g_object_new (BW_TYPE_EDIT_HISTORY, "project", project, NULL);
+}
+
+BwProject *
+bw_edit_history_get_project (BwEditHistory *self)
+{
+  g_return_val_if_fail (BW_IS_EDIT_HISTORY (self), NULL);
+
+  return self->project;
+}
+
+static void
+notify_can (BwEditHistory *self,
+            gboolean       could_undo,
+            gboolean       could_redo)
+{
+  if (could_undo != bw_edit_history_can_undo (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_UNDO]);
+  if (could_redo != bw_edit_history_can_redo (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_REDO]);
+}
+
+static void
+emit_states (BwEditHistory *self,
+             Step          *step,
+             gboolean       after)
+{
+  for (guint i = 0; i < step->changes->len; i++)
+    {
+      const Change *change = &g_array_index (step->changes, Change, i);
+      const BwAnnotation *state = after ? change->after : change->before;
+      const BwAnnotation *any = change->after != NULL ? change->after : change->before;
+
+      /* Added and deleted within the step: nothing to tell. */
+      if (any == NULL)
+        continue;
+
+      g_signal_emit (self, signals[ANNOTATION_CHANGED], 0,
+                     change->id, any->layer_id, state);
+    }
+}
+
+/**
+ * bw_edit_history_begin:
+ * @label: what the step does, for "Undo …" (translated)
+ *
+ * Opens a step: every edit until bw_edit_history_end() is saved in one
+ * transaction and undone as one.
+ */
+gboolean
+bw_edit_history_begin (BwEditHistory  *self,
+                       const char     *label,
+                       GError        **error)
+{
+  g_return_val_if_fail (BW_IS_EDIT_HISTORY (self), FALSE);
+  g_return_val_if_fail (self->current == NULL, FALSE);
+
+  if (!bw_project_begin (self->project, error))
+    return FALSE;
+
+  self->current = step_new (label);
+  self->implicit = FALSE;
+
+  return TRUE;
+}
+
+gboolean
+bw_edit_history_end (BwEditHistory  *self,
+                     GError        **error)
+{
+  gboolean could_undo, could_redo;
+  Step *step;
+
+  g_return_val_if_fail (BW_IS_EDIT_HISTORY (self), FALSE);
+  g_return_val_if_fail (self->current != NULL, FALSE);
+
+  if (!bw_project_commit (self->project, error))
+    {
+      /* The commit rolled the transaction back. */
+      g_clear_pointer (&self->current, step_free);
+      return FALSE;
+    }
+
+  step = g_steal_pointer (&self->current);
+  if (step->changes->len == 0)
+    {
+      step_free (step);
+      return TRUE;
+    }
+
+  could_undo = bw_edit_history_can_undo (self);
+  could_redo = bw_edit_history_can_redo (self);
+  g_ptr_array_add (self->undo, step);
+  g_ptr_array_set_size (self->redo, 0);
+
+  emit_states (self, step, TRUE);
+  notify_can (self, could_undo, could_redo);
+
+  return TRUE;
+}
+
+/* Drops the step being recorded and rolls its writes back. */
+void
+bw_edit_history_cancel (BwEditHistory *self)
+{
+  g_return_if_fail (BW_IS_EDIT_HISTORY (self));
+  g_return_if_fail (self->current != NULL);
+
+  bw_project_rollback (self->project);
+  g_clear_pointer (&self->current, step_free);
+}
+
+static gboolean
+open_implicit (BwEditHistory  *self,
+               const char     *label,
+               GError        **error)
+{
+  if (self->current != NULL)
+    return TRUE;
+
+  if (!bw_edit_history_begin (self, label, error))
+    return FALSE;
+  self->implicit = TRUE;
+
+  return TRUE;
+}
+
+static gboolean
+close_implicit (BwEditHistory  *self,
+                gboolean        ok,
+                GError        **error)
+{
+  if (!self->implicit)
+    return ok;
+
+  self->implicit = FALSE;
+  if (!ok)
+    {
+      bw_edit_history_cancel (self);
+      return FALSE;
+    }
+
+  return bw_edit_history_end (self, error);
+}
+
+/* Records that @id went from @before to what the project holds now. */
+static gboolean
+record (BwEditHistory       *self,
+        gint64               id,
+        const BwAnnotation  *before,
+        gboolean             deleted,
+        GError             **error)
+{
+  g_autoptr(BwAnnotation) after = NULL;
+  Change *change = NULL;
+
+  if (!deleted && !(after = bw_project_get_annotation (self->project, id, error)))
+    return FALSE;
+
+  /* Several edits of one annotation in a step make one change: the
+   * first "before" and the last "after". */
+  for (guint i = 0; i < self->current->changes->len; i++)
+    if (g_array_index (self->current->changes, Change, i).id == id)
+      change = &g_array_index (self->current->changes, Change, i);
+
+  if (change == NULL)
+    {
+      Change fresh = { id, before ? bw_annotation_copy (before) : NULL, NULL };
+
+      g_array_append_val (self->current->changes, fresh);
+      change = &g_array_index (self->current->changes, Change, self->current->changes->len - 1);
+    }
+
+  g_clear_pointer (&change->after, bw_annotation_free);
+  change->after = g_steal_pointer (&after);
+
+  return TRUE;
+}
+
+gboolean
+bw_edit_history_add (BwEditHistory  *self,
+                     gint64          layer_id,
+                     gint64          category_id,
+                     const BwShape  *shape,
+                     gint64         *out_id,
+                     GError        **error)
+{
+  gint64 id = 0;
+  gboolean ok;
+
+  g_return_val_if_fail (BW_IS_EDIT_HISTORY (self), FALSE);
+  g_return_val_if_fail (shape != NULL, FALSE);
+
+  if (!open_implicit (self, _("Add Shape"), error))
+    return FALSE;
+
+  ok = bw_project_add_annotation (self->project, layer_id, category_id, shape,
+                                  BW_SOURCE_DRAWN, 1.0, &id, error) &&
+       record (self, id, NULL, FALSE, error);
+
+  if (!close_implicit (self, ok, error))
+    return FALSE;
+
+  if (out_id != NULL)
+    *out_id = id;
+
+  return TRUE;
+}
+
+gboolean
+bw_edit_history_update_shape (BwEditHistory  *self,
+                              gint64          annotation_id,
+                              const BwShape  *shape,
+                              GError        **error)
+{
+  g_autoptr(BwAnnotation) before = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (BW_IS_EDIT_HISTORY (self), FALSE);
+  g_return_val_if_fail (shape != NULL, FALSE);
+
+  if (!open_implicit (self, _("Change Shape"), error))
+    return FALSE;
+
+  ok = (before = bw_project_get_annotation (self->project, annotation_id, error)) != NULL &&
+       bw_project_update_annotation_shape (self->project, annotation_id, shape, error) &&
+       record (self, annotation_id, before, FALSE, error);
+
+  return close_implicit (self, ok, error);
+}
+
+gboolean
+bw_edit_history_set_category (BwEditHistory  *self,
+                              gint64          annotation_id,
+                              gint64          category_id,
+                              GError        **error)
+{
+  g_autoptr(BwAnnotation) before = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (BW_IS_EDIT_HISTORY (self), FALSE);
+
+  if (!open_implicit (self, _("Change Category"), error))
+    return FALSE;
+
+  ok = (before = bw_project_get_annotation (self->project, annotation_id, error)) != NULL &&
+       bw_project_set_annotation_category (self->project, annotation_id, category_id, error) &&
+       record (self, annotation_id, before, FALSE, error);
+
+  return close_implicit (self, ok, error);
+}
+
+gboolean
+bw_edit_history_delete (BwEditHistory  *self,
+                        gint64          annotation_id,
+                        GError        **error)
+{
+  g_autoptr(BwAnnotation) before = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (BW_IS_EDIT_HISTORY (self), FALSE);
+
+  if (!open_implicit (self, _("Delete Shape"), error))
+    return FALSE;
+
+  ok = (before = bw_project_get_annotation (self->project, annotation_id, error)) != NULL &&
+       bw_project_delete_annotation (self->project, annotation_id, error) &&
+       record (self, annotation_id, before, TRUE, error);
+
+  return close_implicit (self, ok, error);
+}
+
+/* Makes the project hold @target for @id, from @current. */
+static gboolean
+apply_state (BwEditHistory       *self,
+             gint64               id,
+             const BwAnnotation  *current,
+             const BwAnnotation  *target,
+             GError             **error)
+{
+  if (target == NULL)
+    return current == NULL || bw_project_delete_annotation (self->project, id, error);
+
+  if (current == NULL)
+    return bw_project_restore_annotation (self->project, target, error);
+
+  if (!bw_shape_equal (current->shape, target->shape) &&
+      !bw_project_update_annotation_shape (self->project, id, target->shape, error))
+    return FALSE;
+
+  if (current->category_id != target->category_id &&
+      !bw_project_set_annotation_category (self->project, id, target->category_id, error))
+    return FALSE;
+
+  return TRUE;
+}
+
+static gboolean
+replay (BwEditHistory  *self,
+        Step           *step,
+        gboolean        forward,
+        GError        **error)
+{
+  if (!bw_project_begin (self->project, error))
+    return FALSE;
+
+  for (guint k = 0; k < step->changes->len; k++)
+    {
+      /* Undo walks the changes backwards, redo forwards. */
+      guint i = forward ? k : step->changes->len - 1 - k;
+      const Change *change = &g_array_index (step->changes, Change, i);
+
+      if (!apply_state (self, change->id,
+                        forward ? change->before : change->after,
+                        forward ? change->after : change->before,
+                        error))
+        {
+          bw_project_rollback (self->project);
+          return FALSE;
+        }
+    }
+
+  if (!bw_project_commit (self->project, error))
+    return FALSE;
+
+  /* What the file holds now may differ from the recorded state in its
+   * modification time; read it back so the views match the file. */
+  for (guint i = 0; i < step->changes->len; i++)
+    {
+      Change *change = &g_array_index (step->changes, Change, i);
+      BwAnnotation **state = forward ? &change->after : &change->before;
+
+      if (*state != NULL)
+        {
+          BwAnnotation *fresh = bw_project_get_annotation (self->project, change->id, NULL);
+
+          if (fresh != NULL)
+            {
+              bw_annotation_free (*state);
+              *state = fresh;
+            }
+        }
+    }
+
+  emit_states (self, step, forward);
+
+  return TRUE;
+}
+
+gboolean
+bw_edit_history_undo (BwEditHistory  *self,
+                      GError        **error)
+{
+  gboolean could_undo, could_redo;
+  Step *step;
+
+  g_return_val_if_fail (BW_IS_EDIT_HISTORY (self), FALSE);
+  g_return_val_if_fail (self->current == NULL, FALSE);
+
+  if (self->undo->len == 0)
+    return TRUE;
+
+  step = g_ptr_array_index (self->undo, self->undo->len - 1);
+  if (!replay (self, step, FALSE, error))
+    return FALSE;
+
+  could_undo = bw_edit_history_can_undo (self);
+  could_redo = bw_edit_history_can_redo (self);
+  g_ptr_array_add (self->redo, g_ptr_array_steal_index (self->undo, self->undo->len - 1));
+  notify_can (self, could_undo, could_redo);
+
+  return TRUE;
+}
+
+gboolean
+bw_edit_history_redo (BwEditHistory  *self,
+                      GError        **error)
+{
+  gboolean could_undo, could_redo;
+  Step *step;
+
+  g_return_val_if_fail (BW_IS_EDIT_HISTORY (self), FALSE);
+  g_return_val_if_fail (self->current == NULL, FALSE);
+
+  if (self->redo->len == 0)
+    return TRUE;
+
+  step = g_ptr_array_index (self->redo, self->redo->len - 1);
+  if (!replay (self, step, TRUE, error))
+    return FALSE;
+
+  could_undo = bw_edit_history_can_undo (self);
+  could_redo = bw_edit_history_can_redo (self);
+  g_ptr_array_add (self->undo, g_ptr_array_steal_index (self->redo, self->redo->len - 1));
+  notify_can (self, could_undo, could_redo);
+
+  return TRUE;
+}
+
+gboolean
+bw_edit_history_can_undo (BwEditHistory *self)
+{
+  g_return_val_if_fail (BW_IS_EDIT_HISTORY (self), FALSE);
+
+  return self->undo->len > 0;
+}
+
+gboolean
+bw_edit_history_can_redo (BwEditHistory *self)
+{
+  g_return_val_if_fail (BW_IS_EDIT_HISTORY (self), FALSE);
+
+  return self->redo->len > 0;
+}
+
+const char *
+bw_edit_history_get_undo_label (BwEditHistory *self)
+{
+  g_return_val_if_fail (BW_IS_EDIT_HISTORY (self), NULL);
+
+  if (self->undo->len == 0)
+    return NULL;
+
+  return ((Step *) g_ptr_array_index (self->undo, self->undo->len - 1))->label;
+}
+
+const char *
+bw_edit_history_get_redo_label (BwEditHistory *self)
+{
+  g_return_val_if_fail (BW_IS_EDIT_HISTORY (self), NULL);
+
+  if (self->redo->len == 0)
+    return NULL;
+
+  return ((Step *) g_ptr_array_index (self->redo, self->redo->len - 1))->label;
+}
+
+void
+bw_edit_history_clear (BwEditHistory *self)
+{
+  gboolean could_undo, could_redo;
+
+  g_return_if_fail (BW_IS_EDIT_HISTORY (self));
+
+  could_undo = bw_edit_history_can_undo (self);
+  could_redo = bw_edit_history_can_redo (self);
+  g_ptr_array_set_size (self->undo, 0);
+  g_ptr_array_set_size (self->redo, 0);
+  notify_can (self, could_undo, could_redo);
+}
