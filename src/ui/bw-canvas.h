@@ -15,6 +15,15 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (BwCanvas, bw_canvas, BW, CANVAS, GtkWidget)
 
+/* Signals:
+ *   "view-changed"  ()  zoom or pan changed
+ *   "image-loaded"  ()  a new image is on screen (its size is known; the
+ *                       full resolution may still be coming, see "state")
+ *   "locate"        ()  the user asked to locate a missing image
+ *   "exclude"       ()  the user asked to exclude a broken image
+ * Properties: "state" (BwCanvasState, read-only), "zoom" (double, read-only).
+ */
+
 /* What the canvas shows. */
 typedef enum
 {
@@ -99,9 +108,20 @@ gboolean      bw_canvas_load_file_sync     (BwCanvas            *self,
  * instant. */
 void          bw_canvas_preload_file       (BwCanvas            *self,
                                             GFile               *file);
+/* The same for an image of @project: the file is checked against what was
+ * recorded at import (size in pixels and bytes). */
+void          bw_canvas_load_image         (BwCanvas            *self,
+                                            BwProject           *project,
+                                            const BwImage       *image);
+void          bw_canvas_preload_image      (BwCanvas            *self,
+                                            BwProject           *project,
+                                            const BwImage       *image);
+/* Largest image decoded, in pixels (default BW_IMAGE_DEFAULT_MAX_PIXELS). */
+void          bw_canvas_set_max_pixels     (BwCanvas            *self,
+                                            guint64              max_pixels);
 void          bw_canvas_clear              (BwCanvas            *self);
-/* Shows @error in the canvas (with Locate… and Exclude buttons when the
- * canvas belongs to a window; see the "locate" and "exclude" signals). */
+/* Shows @error in the canvas, with Locate… and Exclude buttons when
+ * @image_id is not 0 (they emit the "locate" and "exclude" signals). */
 void          bw_canvas_set_error          (BwCanvas            *self,
                                             gint64               image_id,
                                             const GError        *error);

@@ -1,0 +1,406 @@
+/* bw-window-actions.c — what the main window can do
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bw-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "bw-window-private.h"
+
+static GtkFileFilter *
+project_filter_new (void)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _("Boxwood Projects"));
+  gtk_file_filter_add_pattern (filter, "*.boxwood");
+  gtk_file_filter_add_mime_type (filter, "application/x-boxwood-project");
+
+  return filter;
+}
+
+static void
+new_project_response_cb (GtkNativeDialog *dialog,
+                         int              response,
+                         gpointer         user_data)
+{
+  g_autoptr(BwWindow) self = user_data;
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+
+  if (file != NULL)
+    {
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr(BwProject) project = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (!g_str_has_suffix (path, ".boxwood"))
+        {
+          g_autofree char *with_suffix = g_strconcat (path, ".boxwood", NULL);
+
+          g_object_unref (file);
+          file = g_file_new_for_path (with_suffix);
+        }
+
+      project = bw_project_create (file, &error);
+      if (project == NULL)
+        _bw_window_show_error (self, _("Cannot Create the Project"), error);
+      else
+        bw_window_set_project (self, project, NULL);
+    }
+}
+
+static void
+new_project_action (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
+{
+  BwWindow *self = user_data;
+  GtkFileChooserNative *dialog;
+  g_autoptr(GtkFileFilter) filter = project_filter_new ();
+
+  dialog = gtk_file_chooser_native_new (_("New Project"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE,
+                                        _("_Create"), _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), _("Untitled.boxwood"));
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (new_project_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+open_in_window (BwWindow *self,
+                GFile    *file)
+{
+  GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+
+  /* One project per window: a window that has one hands the file to the
+   * application, which opens another window. */
+  if (self->project == NULL)
+    bw_window_open_project (self, file);
+  else
+    g_application_open (app, &file, 1, "");
+}
+
+static void
+open_project_response_cb (GtkNativeDialog *dialog,
+                          int              response,
+                          gpointer         user_data)
+{
+  g_autoptr(BwWindow) self = user_data;
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+
+  if (file != NULL)
+    open_in_window (self, file);
+}
+
+static void
+open_project_action (GSimpleAction *action,
+                     GVariant      *param,
+                     gpointer       user_data)
+{
+  BwWindow *self = user_data;
+  GtkFileChooserNative *dialog;
+  g_autoptr(GtkFileFilter) filter = project_filter_new ();
+
+  dialog = gtk_file_chooser_native_new (_("Open Project"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_OPEN,
+                                        _("_Open"), _("_Cancel"));
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (open_project_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+open_recent_action (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
+{
+  BwWindow *self = user_data;
+  g_autoptr(GFile) file = g_file_new_for_path (g_variant_get_string (param, NULL));
+
+  open_in_window (self, file);
+}
+
+static void
+import_images_response_cb (GtkNativeDialog *dialog,
+                           int              response,
+                           gpointer         user_data)
+{
+  g_autoptr(BwWindow) self = user_data;
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
+
+      for (guint i = 0; i < g_list_model_get_n_items (files); i++)
+        {
+          g_autoptr(GFile) file = g_list_model_get_item (files, i);
+          char *path = g_file_get_path (file);
+
+          if (path != NULL)
+            g_ptr_array_add (paths, path);
+        }
+    }
+
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+
+  if (paths->len > 0)
+    {
+      g_ptr_array_add (paths, NULL);
+      bw_window_import_paths (self, (const char * const *) paths->pdata);
+    }
+}
+
+static void
+import_images_action (GSimpleAction *action,
+                      GVariant      *param,
+                      gpointer       user_data)
+{
+  BwWindow *self = user_data;
+  GtkFileChooserNative *dialog;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  dialog = gtk_file_chooser_native_new (_("Import Images"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_OPEN,
+                                        _("_Import"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("Images"));
+  gtk_file_filter_add_mime_type (filter, "image/jpeg");
+  gtk_file_filter_add_mime_type (filter, "image/png");
+  gtk_file_filter_add_mime_type (filter, "image/webp");
+  gtk_file_filter_add_mime_type (filter, "image/tiff");
+  gtk_file_filter_add_mime_type (filter, "image/bmp");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (dialog), TRUE);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (import_images_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+cancel_import_action (GSimpleAction *action,
+                      GVariant      *param,
+                      gpointer       user_data)
+{
+  BwWindow *self = user_data;
+
+  if (self->import_cancellable != NULL)
+    g_cancellable_cancel (self->import_cancellable);
+}
+
+static void
+import_details_action (GSimpleAction *action,
+                       GVariant      *param,
+                       gpointer       user_data)
+{
+  BwWindow *self = user_data;
+  const char *details = g_object_get_data (G_OBJECT (self), "import-details");
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Files Not Imported"), details);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+close_action (GSimpleAction *action,
+              GVariant      *param,
+              gpointer       user_data)
+{
+  gtk_window_close (GTK_WINDOW (user_data));
+}
+
+static void
+next_image_action (GSimpleAction *action,
+                   GVariant      *param,
+                   gpointer       user_data)
+{
+  _bw_window_move (user_data, 1);
+}
+
+static void
+previous_image_action (GSimpleAction *action,
+                       GVariant      *param,
+                       gpointer       user_data)
+{
+  _bw_window_move (user_data, -1);
+}
+
+static void
+first_image_action (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
+{
+  _bw_window_move (user_data, -G_MAXINT / 2);
+}
+
+static void
+last_image_action (GSimpleAction *action,
+                   GVariant      *param,
+                   gpointer       user_data)
+{
+  _bw_window_move (user_data, G_MAXINT / 2);
+}
+
+static void
+toggle_sidebar_change_state (GSimpleAction *action,
+                             GVariant      *value,
+                             gpointer       user_data)
+{
+  BwWindow *self = user_data;
+
+  gtk_widget_set_visible (self->side_panel, g_variant_get_boolean (value));
+  g_simple_action_set_state (action, value);
+}
+
+static void
+search_action (GSimpleAction *action,
+               GVariant      *param,
+               gpointer       user_data)
+{
+  BwWindow *self = user_data;
+
+  if (self->project == NULL)
+    return;
+
+  gtk_widget_set_visible (self->side_panel, TRUE);
+  g_action_group_change_action_state (G_ACTION_GROUP (self), "toggle-sidebar",
+                                      g_variant_new_boolean (TRUE));
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+canvas_forward_action (GSimpleAction *action,
+                       GVariant      *param,
+                       gpointer       user_data)
+{
+  BwWindow *self = user_data;
+  g_autofree char *name = g_strdup_printf ("canvas.%s", g_action_get_name (G_ACTION (action)));
+
+  gtk_widget_activate_action (GTK_WIDGET (self->canvas), name, NULL);
+}
+
+static const GActionEntry win_actions[] = {
+  { "new-project", new_project_action },
+  { "open-project", open_project_action },
+  { "open-recent", open_recent_action, "s" },
+  { "import-images", import_images_action },
+  { "cancel-import", cancel_import_action },
+  { "import-details", import_details_action },
+  { "close", close_action },
+  { "next-image", next_image_action },
+  { "previous-image", previous_image_action },
+  { "first-image", first_image_action },
+  { "last-image", last_image_action },
+  { "toggle-sidebar", NULL, NULL, "true", toggle_sidebar_change_state },
+  { "search", search_action },
+  { "zoom-in", canvas_forward_action },
+  { "zoom-out", canvas_forward_action },
+  { "zoom-fit", canvas_forward_action },
+  { "zoom-100", canvas_forward_action },
+};
+
+static void
+set_enabled (BwWindow   *self,
+             const char *name,
+             gboolean    enabled)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), name);
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
+}
+
+void
+_bw_window_update_actions (BwWindow *self)
+{
+  gboolean has_project = self->project != NULL;
+  guint n = 0, position = GTK_INVALID_LIST_POSITION;
+  gboolean has_image = self->current_image != NULL;
+
+  if (self->selection != NULL && gtk_single_selection_get_model (self->selection) != NULL)
+    {
+      n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+      position = gtk_single_selection_get_selected (self->selection);
+    }
+
+  set_enabled (self, "import-images", has_project && self->import_cancellable == NULL);
+  set_enabled (self, "cancel-import", self->import_cancellable != NULL);
+  set_enabled (self, "search", has_project);
+  set_enabled (self, "toggle-sidebar", has_project);
+  set_enabled (self, "next-image", n > 0 && (position == GTK_INVALID_LIST_POSITION || position + 1 < n));
+  set_enabled (self, "previous-image", n > 0 && (position == GTK_INVALID_LIST_POSITION || position > 0));
+  set_enabled (self, "first-image", n > 0);
+  set_enabled (self, "last-image", n > 0);
+  set_enabled (self, "zoom-in", has_image);
+  set_enabled (self, "zoom-out", has_image);
+  set_enabled (self, "zoom-fit", has_image);
+  set_enabled (self, "zoom-100", has_image);
+
+  gtk_widget_set_visible (self->nav_box, has_project);
+  gtk_widget_set_visible (GTK_WIDGET (self->zoom_button), has_project);
+  gtk_widget_set_visible (GTK_WIDGET (self->sidebar_button), has_project);
+}
+
+void
+_bw_window_update_recent (BwWindow *self)
+{
+  g_auto(GStrv) recent = g_settings_get_strv (self->settings, "recent-projects");
+
+  g_menu_remove_all (self->recent_section);
+  for (guint i = 0; recent[i] != NULL; i++)
+    {
+      g_autoptr(GMenuItem) item = NULL;
+      g_autofree char *name = NULL;
+      g_autofree char *label = NULL;
+      g_auto(GStrv) parts = NULL;
+
+      if (!g_file_test (recent[i], G_FILE_TEST_IS_REGULAR))
+        continue;
+
+      name = g_filename_display_basename (recent[i]);
+      /* Double the underscores: they would read as mnemonics. */
+      parts = g_strsplit (name, "_", -1);
+      label = g_strjoinv ("__", parts);
+      item = g_menu_item_new (label, NULL);
+      g_menu_item_set_action_and_target (item, "win.open-recent", "s", recent[i]);
+      g_menu_append_item (self->recent_section, item);
+    }
+
+  if (g_menu_model_get_n_items (G_MENU_MODEL (self->recent_section)) == 0)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (_("No Recent Projects"), "win.no-recent");
+      g_menu_append_item (self->recent_section, item);
+    }
+}
+
+void
+_bw_window_class_actions_init (BwWindowClass *klass)
+{
+}
+
+void
+_bw_window_actions_init (BwWindow *self)
+{
+  g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
+                                   G_N_ELEMENTS (win_actions), self);
+  _bw_window_update_actions (self);
+}

@@ -1,0 +1,73 @@
+/* bw-window-private.h — what the files of BwWindow share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "bw-image-list-model.h"
+#include "bw-thumbnailer.h"
+#include "bw-window.h"
+
+G_BEGIN_DECLS
+
+struct _BwWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  BwProject            *project;
+  BwImageListModel     *model;
+  GtkSingleSelection   *selection;
+  BwThumbnailer        *thumbnailer;
+  GSettings            *settings;
+  char                 *user_name;
+  gint64                person_id;
+  gint64                current_image_id;
+  BwImage              *current_image;
+
+  GCancellable         *import_cancellable;
+  guint                 import_progress_source;
+  guint                 status_idle;
+  gint                  import_done;         /* atomic */
+  gint                  import_total;        /* atomic */
+
+  /* Template widgets */
+  AdwToastOverlay      *toast_overlay;
+  AdwHeaderBar         *header_bar;
+  AdwWindowTitle       *window_title;
+  AdwSplitButton       *open_button;
+  GtkToggleButton      *sidebar_button;
+  GtkMenuButton        *zoom_button;
+  GtkWidget            *nav_box;
+  GtkRevealer          *import_revealer;
+  GtkLabel             *import_label;
+  GtkProgressBar       *import_progress;
+  GtkStack             *main_stack;
+  GtkPaned             *paned;
+  GtkWidget            *side_panel;
+  GtkSearchEntry       *search_entry;
+  GtkDropDown          *status_filter;
+  GtkStack             *list_stack;
+  GtkListView          *image_list_view;
+  AdwStatusPage        *list_empty_page;
+  GtkBox               *category_panel_slot;
+  BwCanvas             *canvas;
+  GtkLabel             *status_name;
+  GtkLabel             *status_size;
+  GtkLabel             *status_zoom;
+  GtkLabel             *status_pointer;
+  GMenu                *project_section;
+  GMenu                *recent_section;
+};
+
+void _bw_window_class_actions_init (BwWindowClass *klass);
+void _bw_window_actions_init       (BwWindow      *self);
+void _bw_window_update_actions     (BwWindow      *self);
+void _bw_window_update_recent      (BwWindow      *self);
+void _bw_window_show_error         (BwWindow      *self,
+                                    const char    *title,
+                                    const GError  *error);
+void _bw_window_move               (BwWindow      *self,
+                                    int            delta);
+
+G_END_DECLS

@@ -1,0 +1,55 @@
+/* bw-window.h — the main window
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "bw-application.h"
+#include "bw-canvas.h"
+#include "bw-project.h"
+
+G_BEGIN_DECLS
+
+#define BW_TYPE_WINDOW (bw_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (BwWindow, bw_window, BW, WINDOW, AdwApplicationWindow)
+
+/* Signals:
+ *   "project-changed"        ()             a project was opened or closed
+ *   "current-image-changed"  (gint64 id)    another image is shown (0: none)
+ * Properties (read-only, with notify): "project", "current-image-id",
+ * "person-id".
+ */
+
+BwWindow   *bw_window_new                     (BwApplication *application);
+void        bw_window_open_project            (BwWindow      *self,
+                                               GFile         *file);
+gboolean    bw_window_set_project             (BwWindow      *self,
+                                               BwProject     *project,
+                                               GError       **error);
+BwProject  *bw_window_get_project             (BwWindow      *self);
+BwCanvas   *bw_window_get_canvas              (BwWindow      *self);
+gint64      bw_window_get_current_image_id    (BwWindow      *self);
+/* Shows @image_id (clearing the list's filter if it hides it). */
+void        bw_window_select_image            (BwWindow      *self,
+                                               gint64         image_id);
+/* The person the work in this window is attributed to (0 until known). */
+gint64      bw_window_get_person_id           (BwWindow      *self);
+void        bw_window_set_user_name           (BwWindow      *self,
+                                               const char    *name);
+/* A box in the side panel, below the image list, for the category list. */
+GtkBox     *bw_window_get_category_panel_slot (BwWindow      *self);
+/* The primary menu's section for project-wide dialogs (Taxonomy…,
+ * Export…, Import Annotations…). */
+GMenu      *bw_window_get_project_menu        (BwWindow      *self);
+void        bw_window_add_toast               (BwWindow      *self,
+                                               AdwToast      *toast);
+/* Import files and folders into the open project, with progress and a
+ * toast reporting the result. */
+void        bw_window_import_paths            (BwWindow      *self,
+                                               const char * const *paths);
+
+G_END_DECLS
