@@ -359,11 +359,18 @@ report_progress (BwImporter *self,
   g_atomic_int_set (&self->progress_done, (gint) done);
   g_atomic_int_set (&self->progress_total, (gint) total);
 
-  /* One pending delivery at a time: the UI sees the latest figures. */
+  /* One pending delivery at a time: the UI sees the latest figures.
+   * Not g_main_context_invoke(): it runs the callback right here when
+   * this thread can acquire the context, e.g. before its loop runs. */
   if (g_atomic_int_compare_and_exchange (&self->progress_pending, 0, 1))
-    g_main_context_invoke_full (self->progress_context, G_PRIORITY_DEFAULT,
-                                deliver_progress_cb, g_object_ref (self),
-                                g_object_unref);
+    {
+      g_autoptr(GSource) source = g_idle_source_new ();
+
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (source, deliver_progress_cb, g_object_ref (self), g_object_unref);
+      g_source_set_static_name (source, "[boxwood] import progress");
+      g_source_attach (source, self->progress_context);
+    }
 }
 
 static gboolean

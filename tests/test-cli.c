@@ -1,0 +1,383 @@
+/* test-cli.c — boxwood-cli create, import and info, end to end
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Runs the boxwood-cli built next to this test (BOXWOOD_CLI, set by
+ * tests/meson.build) and checks exit statuses, what it prints and what
+ * lands in the project.
+ */
+
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <turbojpeg.h>
+
+#include <string.h>
+
+#include "bw-test-images.h"
+
+typedef struct
+{
+  char *dir;
+  char *project;
+  char *images;
+} Fixture;
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("bw-test-cli-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->project = g_build_filename (f->dir, "p.boxwood", NULL);
+  f->images = g_build_filename (f->dir, "photos", NULL);
+  g_assert_cmpint (g_mkdir (f->images, 0700), ==, 0);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  bw_test_remove_tree (f->dir);
+  g_free (f->images);
+  g_free (f->project);
+  g_free (f->dir);
+}
+
+/* Runs boxwood-cli with the NULL-terminated arguments, in the fixture's
+ * folder. */
+static Run
+run_cli (Fixture    *f,
+         const char *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *cli = g_getenv ("BOXWOOD_CLI");
+  Run run = { -1, NULL, NULL };
+  va_list args;
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (argv, (gpointer) cli);
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_set_cwd (launcher, f->dir);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &run.out, &run.err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  run.status = g_subprocess_get_exit_status (process);
+  return run;
+}
+
+/* A failure is one line on stderr, "boxwood-cli: …" */
+static void
+assert_one_error_line (const Run  *run,
+                       const char *part)
+{
+  g_assert_true (g_str_has_prefix (run->err, "boxwood-cli: "));
+  g_assert_true (g_str_has_suffix (run->err, "\n"));
+  g_assert_true (strchr (run->err, '\n') == run->err + strlen (run->err) - 1);
+  if (part != NULL && strstr (run->err, part) == NULL)
+    g_error ("“%s” does not mention “%s”", run->err, part);
+}
+
+static JsonObject *
+info_json (Fixture *f)
+{
+  g_auto(Run) run = run_cli (f, "info", "p.boxwood", "--json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonNode *root;
+
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.err, ==, "");
+  json_parser_load_from_data (parser, run.out, -1, &error);
+  g_assert_no_error (error);
+  root = json_parser_get_root (parser);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
+  return json_object_ref (json_node_get_object (root));
+}
+
+static void
+test_create (Fixture       *f,
+             gconstpointer  data)
+{
+  g_auto(Run) created = run_cli (f, "create", "p.boxwood", NULL);
+  g_auto(Run) again = { 0, };
+
+  g_assert_cmpint (created.status, ==, 0);
+  g_assert_cmpstr (created.err, ==, "");
+  g_assert_true (g_file_test (f->project, G_FILE_TEST_IS_REGULAR));
+
+  /* an existing file is never overwritten */
+  again = run_cli (f, "create", "p.boxwood", NULL);
+  g_assert_cmpint (again.status, ==, 1);
+  g_assert_cmpstr (again.out, ==, "");
+  assert_one_error_line (&again, "p.boxwood");
+}
+
+static void
+test_help (Fixture       *f,
+           gconstpointer  data)
+{
+  const char *commands[] = { "create", "import", "info" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_auto(Run) run = run_cli (f, commands[i], "--help", NULL);
+
+      g_assert_cmpint (run.status, ==, 0);
+      g_assert_nonnull (strstr (run.out, "Usage:"));
+      g_assert_nonnull (strstr (run.out, commands[i]));
+      g_assert_nonnull (strstr (run.out, "Exit status"));
+    }
+}
+
+static void
+test_usage_errors (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_auto(Run) no_paths = run_cli (f, "import", "p.boxwood", NULL);
+  g_auto(Run) too_many = run_cli (f, "info", "a.boxwood", "b.boxwood", NULL);
+  g_auto(Run) bad_number = run_cli (f, "import", "--max-megapixels", "lots", "p.boxwood", "photos", NULL);
+  g_auto(Run) no_project = run_cli (f, "create", NULL);
+
+  g_assert_cmpint (no_paths.status, ==, 2);
+  assert_one_error_line (&no_paths, "import");
+  g_assert_cmpint (too_many.status, ==, 2);
+  assert_one_error_line (&too_many, NULL);
+  g_assert_cmpint (bad_number.status, ==, 2);
+  assert_one_error_line (&bad_number, "lots");
+  g_assert_cmpint (no_project.status, ==, 2);
+  assert_one_error_line (&no_project, NULL);
+}
+
+static void
+test_cannot_open (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *text = g_build_filename (f->dir, "notes.boxwood", NULL);
+  g_autoptr(GError) error = NULL;
+  g_auto(Run) missing = run_cli (f, "info", "missing.boxwood", NULL);
+  g_auto(Run) missing_import = run_cli (f, "import", "missing.boxwood", "photos", NULL);
+  g_auto(Run) foreign = { 0, };
+
+  g_assert_cmpint (missing.status, ==, 1);
+  assert_one_error_line (&missing, "missing.boxwood");
+  g_assert_cmpint (missing_import.status, ==, 1);
+  assert_one_error_line (&missing_import, "missing.boxwood");
+  g_assert_false (g_file_test (g_build_filename (f->dir, "missing.boxwood", NULL), G_FILE_TEST_EXISTS));
+
+  g_file_set_contents (text, "just some text, not a project\n", -1, &error);
+  g_assert_no_error (error);
+  foreign = run_cli (f, "import", "notes.boxwood", "photos", NULL);
+  g_assert_cmpint (foreign.status, ==, 1);
+  assert_one_error_line (&foreign, "notes.boxwood");
+}
+
+static void
+test_info_json_empty (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_auto(Run) created = run_cli (f, "create", "p.boxwood", NULL);
+  g_autoptr(JsonObject) info = NULL;
+  JsonObject *by_status;
+  const char *statuses[] = { "new", "in_progress", "submitted", "accepted", "rejected", "excluded" };
+
+  g_assert_cmpint (created.status, ==, 0);
+  info = info_json (f);
+  g_assert_cmpint (json_object_get_int_member (info, "images"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (info, "categories"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (info, "annotations"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (info, "people"), ==, 0);
+  by_status = json_object_get_object_member (info, "images_by_status");
+  g_assert_nonnull (by_status);
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    {
+      g_assert_true (json_object_has_member (by_status, statuses[i]));
+      g_assert_cmpint (json_object_get_int_member (by_status, statuses[i]), ==, 0);
+    }
+}
+
+static void
+write_scenario (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s/street-%u.jpg", f->images, i);
+
+      bw_test_write_jpeg (name, 640, 480, 90, TJSAMP_420, i, &error);
+      g_assert_no_error (error);
+    }
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s/scan-%u.png", f->images, i);
+
+      bw_test_write_png (name, 320, 240, 10 + i, &error);
+      g_assert_no_error (error);
+    }
+  {
+    g_autofree char *copy = g_build_filename (f->images, "zz-copy-of-street-1.jpg", NULL);
+    g_autofree char *cut = g_build_filename (f->images, "cut-short.jpg", NULL);
+    g_autofree char *huge = g_build_filename (f->images, "giant.jpg", NULL);
+    g_autofree char *readme = g_build_filename (f->images, "README.txt", NULL);
+
+    bw_test_write_jpeg (copy, 640, 480, 90, TJSAMP_420, 1, &error);
+    g_assert_no_error (error);
+    bw_test_write_truncated_jpeg (cut, 640, 480, 0.5, &error);
+    g_assert_no_error (error);
+    bw_test_write_huge_header_jpeg (huge, 60000, 60000, &error);
+    g_assert_no_error (error);
+    bw_test_write_not_an_image (readme, &error);
+    g_assert_no_error (error);
+  }
+}
+
+/* The line of @out that mentions @name */
+static char *
+line_about (const char *out,
+            const char *name)
+{
+  g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], name) != NULL)
+      return g_strdup (lines[i]);
+
+  g_error ("no line about %s in:\n%s", name, out);
+  return NULL;
+}
+
+static void
+assert_line (const char *out,
+             const char *name,
+             const char *reason)
+{
+  g_autofree char *line = line_about (out, name);
+
+  if (strstr (line, reason) == NULL)
+    g_error ("“%s” does not say “%s”", line, reason);
+}
+
+static void
+test_import_scenario (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_auto(Run) created = run_cli (f, "create", "p.boxwood", NULL);
+  g_auto(Run) first = { 0, };
+  g_auto(Run) second = { 0, };
+  g_autoptr(JsonObject) before = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  g_autoptr(JsonNode) before_node = NULL;
+  g_autoptr(JsonNode) after_node = NULL;
+
+  g_assert_cmpint (created.status, ==, 0);
+  write_scenario (f);
+
+  first = run_cli (f, "import", "p.boxwood", "photos", NULL);
+  /* the import ran: exit 0 even though files were refused */
+  g_assert_cmpint (first.status, ==, 0);
+  /* not a terminal: no progress, nothing on stderr */
+  g_assert_cmpstr (first.err, ==, "");
+
+  assert_line (first.out, "zz-copy-of-street-1.jpg", "same content as “photos/street-1.jpg”");
+  assert_line (first.out, "cut-short.jpg", "truncated");
+  assert_line (first.out, "giant.jpg", "60000 × 60000");
+  assert_line (first.out, "giant.jpg", "limit of 250.0 megapixels");
+  g_assert_null (strstr (first.out, "README"));
+  g_assert_null (strstr (first.out, "street-0.jpg"));
+  g_assert_nonnull (strstr (first.out, "Added 5 images, 1 duplicate skipped, 2 files refused."));
+
+  before = info_json (f);
+  g_assert_cmpint (json_object_get_int_member (before, "images"), ==, 5);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (before, "images_by_status"), "new"), ==, 5);
+
+  /* Running it again changes nothing. */
+  second = run_cli (f, "import", "p.boxwood", "photos", NULL);
+  g_assert_cmpint (second.status, ==, 0);
+  g_assert_nonnull (strstr (second.out, "Added 0 images, 6 duplicates skipped, 2 files refused."));
+  assert_line (second.out, "street-0.jpg", "already in the project");
+  after = info_json (f);
+
+  before_node = json_node_init_object (json_node_alloc (), before);
+  after_node = json_node_init_object (json_node_alloc (), after);
+  g_assert_true (json_node_equal (before_node, after_node));
+}
+
+static void
+test_import_max_megapixels (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_auto(Run) created = run_cli (f, "create", "p.boxwood", NULL);
+  g_auto(Run) strict = { 0, };
+  g_auto(Run) lenient = { 0, };
+  g_autofree char *path = g_build_filename (f->images, "vga.jpg", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (created.status, ==, 0);
+  bw_test_write_jpeg (path, 640, 480, 90, TJSAMP_420, 3, &error);
+  g_assert_no_error (error);
+
+  strict = run_cli (f, "import", "--max-megapixels", "0.25", "p.boxwood", "photos/vga.jpg", NULL);
+  g_assert_cmpint (strict.status, ==, 0);
+  assert_line (strict.out, "vga.jpg", "limit of 0.2 megapixels");   /* 0.25 shown to one decimal */
+  g_assert_nonnull (strstr (strict.out, "Added 0 images"));
+
+  lenient = run_cli (f, "import", "p.boxwood", "photos/vga.jpg", "--max-megapixels", "0.5", NULL);
+  g_assert_cmpint (lenient.status, ==, 0);
+  g_assert_nonnull (strstr (lenient.out, "Added 1 image,"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+  ADD ("/cli/create", test_create);
+  ADD ("/cli/help", test_help);
+  ADD ("/cli/usage-errors", test_usage_errors);
+  ADD ("/cli/cannot-open", test_cannot_open);
+  ADD ("/cli/info-json-empty", test_info_json_empty);
+  ADD ("/cli/import-scenario", test_import_scenario);
+  ADD ("/cli/import-max-megapixels", test_import_max_megapixels);
+
+#undef ADD
+
+  return g_test_run ();
+}
