@@ -622,6 +622,22 @@ test_async (Fixture       *f,
   g_assert_cmpint (image->height, ==, 40);
 
   bw_import_report_free (async.report);
+
+  /* The task's thread lets go of the importer (and so of the project)
+   * a moment after the result arrives: wait for it, without leaking. */
+  {
+    BwImporter *weak = importer;
+    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    g_object_add_weak_pointer (G_OBJECT (weak), (gpointer *) &weak);
+    g_clear_object (&importer);
+    while (weak != NULL && g_get_monotonic_time () < deadline)
+      {
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (1000);
+      }
+    g_assert_null (weak);
+  }
 }
 
 int

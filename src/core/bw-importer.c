@@ -835,8 +835,10 @@ import_run (BwImporter          *self,
     {
       ImportJob *job;
 
-      /* Keep the workers busy, with a bounded number of files ahead. */
-      while (!stop && next_push < jobs->len && in_flight < n_threads * JOBS_PER_THREAD)
+      /* Keep the workers busy, but hand out no more than a window of
+       * files beyond the first one not yet stored, so a slow file does
+       * not let the others run ahead (and a cancel stops soon). */
+      while (!stop && next_push < jobs->len && next_push - next_take < n_threads * JOBS_PER_THREAD)
         {
           g_thread_pool_push (pool, g_ptr_array_index (jobs, next_push++), NULL);
           in_flight++;
