@@ -1,0 +1,322 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""End-to-end test of the viewer: the real `boxwood` on an X server.
+
+Makes a project of two images with known colours, starts
+`boxwood --user tester PROJECT.boxwood`, drives it with real input
+(xdotool: wheel, keys, middle-drag, Page Down/Up) and checks what is on
+the screen (screenshots taken with ImageMagick's `import`).
+
+Image 1 (400 × 300): red | green on top, blue | yellow below.
+Image 2 (400 × 300): magenta left half, cyan right half.
+
+Needs DISPLAY (CI runs the suite under xvfb-run); without one it starts
+its own Xvfb. Environment: BOXWOOD_APP, BOXWOOD_CLI.
+"""
+
+import json
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+
+RED = (255, 0, 0)
+GREEN = (0, 255, 0)
+BLUE = (0, 0, 255)
+YELLOW = (255, 255, 0)
+MAGENTA = (255, 0, 255)
+CYAN = (0, 255, 255)
+
+W, H = 400, 300
+
+
+def fail(message):
+    print('FAIL: ' + message, flush=True)
+    raise SystemExit(1)
+
+
+def write_png(path, width, height, color_at):
+    rows = bytearray()
+    for y in range(height):
+        rows.append(0)
+        for x in range(width):
+            rows.extend(color_at(x, y))
+
+    def chunk(kind, data):
+        return (struct.pack('>I', len(data)) + kind + data +
+                struct.pack('>I', zlib.crc32(kind + data) & 0xffffffff))
+
+    with open(path, 'wb') as f:
+        f.write(b'\x89PNG\r\n\x1a\n')
+        f.write(chunk(b'IHDR', struct.pack('>IIBBBBB', width, height, 8, 2, 0, 0, 0)))
+        f.write(chunk(b'IDAT', zlib.compress(bytes(rows), 6)))
+        f.write(chunk(b'IEND', b''))
+
+
+def quadrants(x, y):
+    if y < H // 2:
+        return RED if x < W // 2 else GREEN
+    return BLUE if x < W // 2 else YELLOW
+
+
+def halves(x, y):
+    return MAGENTA if x < W // 2 else CYAN
+
+
+class Screen:
+    """A screenshot of the root window as RGB rows."""
+
+    def __init__(self, env):
+        data = subprocess.run(['import', '-window', 'root', '-depth', '8', 'ppm:-'], env=env,
+                              check=True, capture_output=True).stdout
+        # P6\n<w> <h>\n<max>\n<data>
+        parts = data.split(maxsplit=4)
+        if parts[0] != b'P6':
+            fail('unexpected screenshot format')
+        self.width, self.height = int(parts[1]), int(parts[2])
+        self.data = parts[4]
+
+    def pixel(self, x, y):
+        i = (int(y) * self.width + int(x)) * 3
+        return tuple(self.data[i:i + 3])
+
+    def find(self, color, min_run=100):
+        """Bounding box (x0, y0, x1, y1) of the runs of @color at least
+        @min_run pixels long (so list thumbnails do not count), or None."""
+        xs, ys = [], []
+        for y in range(0, self.height, 4):
+            row = self.data[y * self.width * 3:(y + 1) * self.width * 3]
+            start = None
+            for x in range(0, self.width + 4, 4):
+                inside = x < self.width and close(tuple(row[x * 3:x * 3 + 3]), color)
+                if inside and start is None:
+                    start = x
+                elif not inside and start is not None:
+                    if x - start >= min_run:
+                        xs.extend((start, x - 4))
+                        ys.append(y)
+                    start = None
+        if not xs:
+            return None
+        return min(xs), min(ys), max(xs), max(ys)
+
+    def edge_right(self, x, y, color, limit=3000):
+        """First x at or right of @x on row @y whose colour is not @color."""
+        while x < min(self.width, x + limit) and close(self.pixel(x, y), color):
+            x += 1
+        return x
+
+
+def close(a, b, tolerance=12):
+    return all(abs(p - q) <= tolerance for p, q in zip(a, b))
+
+
+def name(color):
+    names = {RED: 'red', GREEN: 'green', BLUE: 'blue', YELLOW: 'yellow',
+             MAGENTA: 'magenta', CYAN: 'cyan'}
+    return names.get(color, str(color))
+
+
+class App:
+    def __init__(self, env, tmp):
+        self.env = env
+        self.tmp = tmp
+
+    def xdotool(self, *args):
+        subprocess.run(['xdotool'] + [str(a) for a in args], env=self.env, check=True)
+
+    def shot(self, label):
+        screen = Screen(self.env)
+        if os.environ.get('BOXWOOD_E2E_KEEP'):
+            subprocess.run(['import', '-window', 'root',
+                            os.path.join(self.tmp, label + '.png')], env=self.env)
+        return screen
+
+    def wait_for(self, what, predicate, timeout=15.0):
+        """Takes screenshots until @predicate(screen) is true."""
+        deadline = time.monotonic() + timeout
+        while True:
+            screen = self.shot(what)
+            result = predicate(screen)
+            if result:
+                return screen, result
+            if time.monotonic() > deadline:
+                fail('timed out waiting for ' + what)
+            time.sleep(0.2)
+
+
+def start_xvfb():
+    for number in range(90, 120):
+        if os.path.exists('/tmp/.X%d-lock' % number):
+            continue
+        proc = subprocess.Popen(['Xvfb', ':%d' % number, '-screen', '0', '1600x1000x24',
+                                 '-nolisten', 'tcp'],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(1.0)
+        if proc.poll() is None:
+            return proc, ':%d' % number
+    fail('cannot start Xvfb')
+
+
+def main():
+    app_path = os.environ.get('BOXWOOD_APP')
+    cli_path = os.environ.get('BOXWOOD_CLI')
+    if not app_path or not cli_path:
+        fail('BOXWOOD_APP and BOXWOOD_CLI must name the programs')
+    for tool in ('xdotool', 'import'):
+        if shutil.which(tool) is None:
+            fail(tool + ' is needed (packages xdotool and imagemagick)')
+
+    env = dict(os.environ)
+    xvfb = None
+    if not env.get('DISPLAY'):
+        xvfb, env['DISPLAY'] = start_xvfb()
+    env['GSETTINGS_BACKEND'] = 'memory'
+    env.pop('WAYLAND_DISPLAY', None)
+    env['GDK_BACKEND'] = 'x11'
+    # The app's own warnings must not abort it here: this test is about
+    # what the user sees. Its stderr is shown when the test fails.
+    env['G_DEBUG'] = ''
+
+    tmp = tempfile.mkdtemp(prefix='boxwood-e2e-')
+    proc = None
+    try:
+        write_png(os.path.join(tmp, '1-quadrants.png'), W, H, quadrants)
+        write_png(os.path.join(tmp, '2-halves.png'), W, H, halves)
+        project = os.path.join(tmp, 'e2e.boxwood')
+        subprocess.run([cli_path, 'create', project], env=env, check=True,
+                       stdout=subprocess.DEVNULL)
+        subprocess.run([cli_path, 'import', project,
+                        os.path.join(tmp, '1-quadrants.png'),
+                        os.path.join(tmp, '2-halves.png')],
+                       env=env, check=True, stdout=subprocess.DEVNULL)
+
+        log = open(os.path.join(tmp, 'app.log'), 'w')
+        proc = subprocess.Popen([app_path, '--user', 'tester', project], env=env,
+                                stdout=log, stderr=subprocess.STDOUT)
+        app = App(env, tmp)
+
+        # 1. The first image, fitted: all four quadrants on screen, larger
+        # than the image (the canvas is bigger than 400 × 300), 4:3.
+        def all_quadrants(s):
+            boxes = [s.find(c) for c in (RED, GREEN, BLUE, YELLOW)]
+            return boxes if all(boxes) else None
+
+        screen, boxes = app.wait_for('the first image', all_quadrants)
+        red, green, blue, yellow = boxes
+        x0, y0 = red[0], red[1]
+        x1, y1 = yellow[2], yellow[3]
+        width, height = x1 - x0 + 4, y1 - y0 + 4
+        print('# image on screen at (%d, %d), %d × %d' % (x0, y0, width, height))
+        if width < 600 or abs(width / height - W / H) > 0.05:
+            fail('the image is not fitted to the window: %d × %d on screen' % (width, height))
+        if proc.poll() is not None:
+            fail('boxwood exited')
+
+        def at(ix, iy):
+            """Screen point of image point (ix, iy) in the fitted view."""
+            return x0 + ix * width / W, y0 + iy * height / H
+
+        # 2. Zoom in at the pointer with the wheel. The pointer is over image
+        # point (160, 120), red; 60 image pixels right of it is green.
+        px, py = at(160, 120)
+        qx, qy = at(220, 120)
+        if not close(screen.pixel(qx, qy), GREEN):
+            fail('expected green at (%d, %d) before zooming' % (qx, qy))
+        edge_before = screen.edge_right(int(px), int(py), RED)
+        app.xdotool('mousemove', int(px), int(py))
+        time.sleep(0.3)
+        for _ in range(3):
+            app.xdotool('click', 4)
+            time.sleep(0.1)
+
+        screen, _ = app.wait_for('the zoom', lambda s: close(s.pixel(qx, qy), RED))
+        if not close(screen.pixel(px, py), RED):
+            fail('the point under the pointer moved while zooming')
+        edge_after = screen.edge_right(int(px), int(py), RED)
+        factor = (edge_after - px) / (edge_before - px)
+        print('# zoom factor around the pointer: %.2f' % factor)
+        # Three wheel steps of 1.25: 1.95×
+        if not 1.8 < factor < 2.1:
+            fail('the red/green edge moved by %.2f×, expected about 1.95×' % factor)
+
+        # 3. Pan with a middle-button drag: 120 pixels right.
+        app.xdotool('mousemove', int(px), int(py))
+        app.xdotool('mousedown', 2)
+        for step in range(1, 7):
+            app.xdotool('mousemove', int(px) + 20 * step, int(py))
+            time.sleep(0.05)
+        app.xdotool('mouseup', 2)
+        screen, edge = app.wait_for(
+            'the drag', lambda s: (lambda e: e if abs(e - (edge_after + 120)) <= 3 else None)(
+                s.edge_right(int(px) - 200, int(py), RED)))
+        print('# edge after the middle drag: %d (was %d)' % (edge, edge_after))
+
+        # 4. Pan with the keyboard: Left moves the view left, the image right.
+        app.xdotool('key', 'Left')
+        screen, edge2 = app.wait_for(
+            'the Left key', lambda s: (lambda e: e if e > edge + 30 else None)(
+                s.edge_right(int(px) - 200, int(py), RED)))
+        print('# edge after Left: %d' % edge2)
+
+        # 5. Ctrl+0 fits again: the same place and size as at first.
+        app.xdotool('key', 'ctrl+0')
+        screen, boxes = app.wait_for(
+            'Ctrl+0', lambda s: (lambda r, y: (r, y) if r and y and abs(r[0] - x0) <= 4 and
+                                 abs(y[2] - x1) <= 4 else None)(s.find(RED), s.find(YELLOW)))
+
+        # 6. The "-" key zooms out: the image gets smaller.
+        app.xdotool('key', 'minus')
+        app.wait_for('the minus key',
+                     lambda s: (lambda r: r and r[0] > x0 + 10)(s.find(RED)))
+        app.xdotool('key', 'ctrl+0')
+
+        # 7. Page Down shows the second image, Page Up the first again.
+        mx, my = at(100, 150)
+        cx, cy = at(300, 150)
+        app.xdotool('key', 'Next')
+        app.wait_for('Page Down', lambda s: close(s.pixel(mx, my), MAGENTA) and
+                     close(s.pixel(cx, cy), CYAN))
+        app.xdotool('key', 'Prior')
+        app.wait_for('Page Up', lambda s: close(s.pixel(*at(100, 75)), RED) and
+                     close(s.pixel(*at(300, 225)), YELLOW))
+
+        # 8. The person named with --user is in the project.
+        info = subprocess.run([cli_path, 'info', project, '--json'], env=env, check=True,
+                              capture_output=True, text=True).stdout
+        if json.loads(info).get('people', 0) < 1:
+            fail('--user tester was not recorded in the project')
+
+        if proc.poll() is not None:
+            fail('boxwood exited')
+        print('# all checks passed')
+    except SystemExit:
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout=10)
+            log.close()
+            with open(os.path.join(tmp, 'app.log')) as f:
+                sys.stdout.write(f.read())
+        raise
+    finally:
+        if proc is not None and proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        if xvfb is not None:
+            xvfb.terminate()
+            xvfb.wait()
+        if not os.environ.get('BOXWOOD_E2E_KEEP'):
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            print('# screenshots kept in ' + tmp)
+
+
+if __name__ == '__main__':
+    main()
