@@ -315,6 +315,7 @@ bw_application_startup (GApplication *app)
     { "win.last-image", { "<Control>End", NULL } },
     { "win.toggle-sidebar", { "F9", NULL } },
     { "win.search", { "<Control>f", NULL } },
+    { "win.edit-taxonomy", { "<Control>t", NULL } },
   };
 
   G_APPLICATION_CLASS (bw_application_parent_class)->startup (app);

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "bw-taxonomy-dialog.h"
 #include "bw-window-private.h"
 
 static GtkFileFilter *
@@ -273,6 +274,22 @@ toggle_sidebar_change_state (GSimpleAction *action,
 }
 
 static void
+edit_taxonomy_action (GSimpleAction *action,
+                      GVariant      *param,
+                      gpointer       user_data)
+{
+  BwWindow *self = user_data;
+  BwTaxonomyDialog *dialog;
+
+  if (self->project == NULL)
+    return;
+
+  dialog = bw_taxonomy_dialog_new (self->project);
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 search_action (GSimpleAction *action,
                GVariant      *param,
                gpointer       user_data)
@@ -313,6 +330,7 @@ static const GActionEntry win_actions[] = {
   { "last-image", last_image_action },
   { "toggle-sidebar", NULL, NULL, "true", toggle_sidebar_change_state },
   { "search", search_action },
+  { "edit-taxonomy", edit_taxonomy_action },
   { "zoom-in", canvas_forward_action },
   { "zoom-out", canvas_forward_action },
   { "zoom-fit", canvas_forward_action },
@@ -345,6 +363,7 @@ _bw_window_update_actions (BwWindow *self)
   set_enabled (self, "import-images", has_project && self->import_cancellable == NULL);
   set_enabled (self, "cancel-import", self->import_cancellable != NULL);
   set_enabled (self, "search", has_project);
+  set_enabled (self, "edit-taxonomy", has_project);
   set_enabled (self, "toggle-sidebar", has_project);
   set_enabled (self, "next-image", n > 0 && (position == GTK_INVALID_LIST_POSITION || position + 1 < n));
   set_enabled (self, "previous-image", n > 0 && (position == GTK_INVALID_LIST_POSITION || position > 0));

@@ -1,0 +1,1652 @@
+/* bw-taxonomy-dialog.c — the taxonomy editor
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A list of the categories on the left, the selected one's fields on the
+ * right. Every change goes to the project at once; the dialog keeps its
+ * own undo stack of whole-taxonomy snapshots (plus the annotations a merge
+ * or a delete moved or removed), which bw_project_restore_categories()
+ * puts back in one transaction.
+ */
+
+#define G_LOG_DOMAIN "bw-taxonomy-dialog"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "bw-taxonomy-dialog.h"
+#include "bw-taxonomy-io.h"
+
+#define MAX_UNDO_STEPS 50
+#define GUIDELINE_SAVE_DELAY_MS 400
+
+typedef struct
+{
+  char      *label;             /* what is undone, for the toast */
+  char      *session;           /* typing into one field is one step */
+  GPtrArray *categories;        /* the taxonomy before the change */
+  gint64     category_id;       /* the category to select after undo */
+  GArray    *moved;             /* annotation ids moved away from category_id */
+  GPtrArray *deleted;           /* annotations deleted with category_id */
+} UndoStep;
+
+typedef struct
+{
+  gint64          id;
+  char           *color;
+  GtkDrawingArea *swatch;
+  GtkLabel       *name;
+  GtkLabel       *supercategory;
+  GtkLabel       *key;
+  GtkLabel       *count;
+} RowData;
+
+struct _BwTaxonomyDialog
+{
+  AdwWindow         parent_instance;
+
+  BwProject        *project;
+  GPtrArray        *categories;     /* BwCategory, in order */
+  GPtrArray        *rows;           /* GtkListBoxRow, parallel to categories */
+  GPtrArray        *undo;           /* UndoStep, last on top */
+  char             *session;
+  gint64            selected_id;
+  guint             loading;
+  guint             guideline_source;
+  gint64            guideline_id;
+  char             *name_problem;
+  char             *hotkey_problem;
+  GtkWidget        *color_button;
+
+  AdwToastOverlay  *toast_overlay;
+  GtkStack         *stack;
+  GtkListBox       *list_box;
+  AdwEntryRow      *name_row;
+  AdwEntryRow      *supercategory_row;
+  AdwActionRow     *color_row;
+  AdwEntryRow      *hotkey_row;
+  AdwActionRow     *count_row;
+  GtkLabel         *problem_label;
+  GtkLabel         *hotkey_hint;
+  GtkTextView      *guideline_view;
+  GtkWidget        *empty_add_button;
+};
+
+G_DEFINE_FINAL_TYPE (BwTaxonomyDialog, bw_taxonomy_dialog, ADW_TYPE_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_PROJECT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void reload (BwTaxonomyDialog *self);
+static void load_editor (BwTaxonomyDialog *self);
+static void update_actions (BwTaxonomyDialog *self);
+
+static void
+undo_step_free (UndoStep *step)
+{
+  g_free (step->label);
+  g_free (step->session);
+  g_clear_pointer (&step->categories, g_ptr_array_unref);
+  g_clear_pointer (&step->moved, g_array_unref);
+  g_clear_pointer (&step->deleted, g_ptr_array_unref);
+  g_free (step);
+}
+
+static void
+row_data_free (RowData *data)
+{
+  g_free (data->color);
+  g_free (data);
+}
+
+static void
+toast (BwTaxonomyDialog *self,
+       const char       *message)
+{
+  AdwToast *t = adw_toast_new (message);
+
+  adw_toast_set_timeout (t, 4);
+  adw_toast_overlay_add_toast (self->toast_overlay, t);
+}
+
+static const BwCategory *
+find_category (BwTaxonomyDialog *self,
+               gint64            id,
+               guint            *out_index)
+{
+  for (guint i = 0; self->categories && i < self->categories->len; i++)
+    {
+      const BwCategory *category = g_ptr_array_index (self->categories, i);
+
+      if (category->id == id)
+        {
+          if (out_index)
+            *out_index = i;
+          return category;
+        }
+    }
+  return NULL;
+}
+
+/* Undo */
+
+static void
+end_session (BwTaxonomyDialog *self)
+{
+  g_clear_pointer (&self->session, g_free);
+}
+
+/* Records the taxonomy before a change. Changes of one field of one
+ * category in a row (typing a name) make one step. Returns the step, or
+ * NULL when the change joins the step on top. */
+static UndoStep *
+push_step (BwTaxonomyDialog *self,
+           const char       *label,
+           const char       *session,
+           gint64            category_id)
+{
+  g_autoptr(GError) error = NULL;
+  UndoStep *step;
+
+  if (session != NULL && g_strcmp0 (session, self->session) == 0 && self->undo->len > 0)
+    return NULL;
+
+  step = g_new0 (UndoStep, 1);
+  step->label = g_strdup (label);
+  step->session = g_strdup (session);
+  step->category_id = category_id;
+  step->categories = bw_project_list_categories (self->project, &error);
+  if (step->categories == NULL)
+    {
+      g_warning ("Cannot record the taxonomy for undo: %s", error->message);
+      undo_step_free (step);
+      return NULL;
+    }
+
+  if (self->undo->len >= MAX_UNDO_STEPS)
+    g_ptr_array_remove_index (self->undo, 0);
+  g_ptr_array_add (self->undo, step);
+
+  g_free (self->session);
+  self->session = g_strdup (session);
+  update_actions (self);
+  return step;
+}
+
+/* The change a step was pushed for failed: forget the step. */
+static void
+drop_step (BwTaxonomyDialog *self,
+           UndoStep         *step)
+{
+  if (step != NULL && self->undo->len > 0 &&
+      g_ptr_array_index (self->undo, self->undo->len - 1) == step)
+    g_ptr_array_remove_index (self->undo, self->undo->len - 1);
+  end_session (self);
+  update_actions (self);
+}
+
+static gboolean
+flush_guideline (BwTaxonomyDialog *self);
+
+static void
+undo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  BwTaxonomyDialog *self = BW_TAXONOMY_DIALOG (widget);
+  g_autoptr(GError) error = NULL;
+  UndoStep *step;
+  gboolean ok;
+
+  flush_guideline (self);
+  end_session (self);
+
+  if (self->undo->len == 0)
+    return;
+
+  step = g_ptr_array_steal_index (self->undo, self->undo->len - 1);
+
+  ok = bw_project_begin (self->project, &error);
+  if (ok)
+    {
+      ok = bw_project_restore_categories (self->project, step->categories, &error);
+      if (ok && step->moved != NULL && step->moved->len > 0)
+        ok = bw_project_set_annotations_category (self->project,
+                                                  (const gint64 *) (gpointer) step->moved->data,
+                                                  step->moved->len, step->category_id, &error);
+      for (guint i = 0; ok && step->deleted != NULL && i < step->deleted->len; i++)
+        ok = bw_project_restore_annotation (self->project, g_ptr_array_index (step->deleted, i), &error);
+
+      if (ok)
+        ok = bw_project_commit (self->project, &error);
+      else
+        bw_project_rollback (self->project);
+    }
+
+  if (ok)
+    {
+      g_autofree char *message = g_strdup_printf (_("Undone: %s"), step->label);
+
+      toast (self, message);
+    }
+  else
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not undo: %s"), error->message);
+
+      toast (self, message);
+    }
+
+  reload (self);
+  if (step->category_id != 0 && find_category (self, step->category_id, NULL))
+    bw_taxonomy_dialog_select (self, step->category_id);
+  load_editor (self);
+  undo_step_free (step);
+  update_actions (self);
+}
+
+/* The list */
+
+static void
+draw_swatch (GtkDrawingArea *area,
+             cairo_t        *cr,
+             int             width,
+             int             height,
+             gpointer        user_data)
+{
+  RowData *data = user_data;
+  GdkRGBA rgba;
+
+  if (!gdk_rgba_parse (&rgba, data->color ? data->color : "#000000"))
+    return;
+
+  cairo_arc (cr, width / 2.0, height / 2.0, MIN (width, height) / 2.0 - 1, 0, 2 * G_PI);
+  gdk_cairo_set_source_rgba (cr, &rgba);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgba (cr, 0, 0, 0, 0.25);
+  cairo_set_line_width (cr, 1);
+  cairo_stroke (cr);
+}
+
+static void
+fill_row (BwTaxonomyDialog *self,
+          GtkListBoxRow    *row,
+          guint             index)
+{
+  RowData *data = g_object_get_data (G_OBJECT (row), "bw-row-data");
+  const BwCategory *category = g_ptr_array_index (self->categories, index);
+  g_autofree char *key = bw_category_list_dup_key_label (self->categories, index);
+  g_autofree char *count = NULL;
+  g_autofree char *accessible = NULL;
+  gint64 n = bw_project_count_category_annotations (self->project, category->id);
+
+  data->id = category->id;
+  g_free (data->color);
+  data->color = g_strdup (category->color);
+  gtk_widget_queue_draw (GTK_WIDGET (data->swatch));
+
+  gtk_label_set_label (data->name, category->name);
+  gtk_label_set_label (data->supercategory, category->supercategory ? category->supercategory : "");
+  gtk_widget_set_visible (GTK_WIDGET (data->supercategory),
+                          category->supercategory != NULL && category->supercategory[0] != '\0');
+  gtk_label_set_label (data->key, key ? key : "");
+  gtk_widget_set_visible (GTK_WIDGET (data->key), key != NULL);
+  count = g_strdup_printf ("%" G_GINT64_FORMAT, n);
+  gtk_label_set_label (data->count, count);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (data->count),
+                               g_dngettext (GETTEXT_PACKAGE, "Annotation", "Annotations", n));
+
+  accessible = g_strdup_printf ("%s, %s", category->name, count);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+}
+
+static GdkContentProvider *
+drag_prepare_cb (GtkDragSource *source,
+                 double         x,
+                 double         y,
+                 GtkListBoxRow *row)
+{
+  RowData *data = g_object_get_data (G_OBJECT (row), "bw-row-data");
+
+  return gdk_content_provider_new_typed (G_TYPE_INT64, data->id);
+}
+
+static void
+drag_begin_cb (GtkDragSource *source,
+               GdkDrag       *drag,
+               GtkListBoxRow *row)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (row));
+
+  gtk_drag_source_set_icon (source, paintable, 20, 20);
+}
+
+static void move_to_index (BwTaxonomyDialog *self,
+                           gint64            id,
+                           guint             index);
+
+static gboolean
+drop_cb (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         GtkListBoxRow *row)
+{
+  BwTaxonomyDialog *self = BW_TAXONOMY_DIALOG (gtk_widget_get_root (GTK_WIDGET (row)));
+  RowData *data = g_object_get_data (G_OBJECT (row), "bw-row-data");
+  gint64 dragged = g_value_get_int64 (value);
+  guint from, to;
+
+  if (!find_category (self, dragged, &from) || !find_category (self, data->id, &to) || from == to)
+    return FALSE;
+
+  /* Dropped on the lower half of a row: after it. */
+  if (y > gtk_widget_get_height (GTK_WIDGET (row)) / 2.0 && to < from)
+    to++;
+  else if (y <= gtk_widget_get_height (GTK_WIDGET (row)) / 2.0 && to > from)
+    to--;
+
+  move_to_index (self, dragged, to);
+  return TRUE;
+}
+
+static GtkListBoxRow *
+create_row (BwTaxonomyDialog *self)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 10);
+  GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  RowData *data = g_new0 (RowData, 1);
+  GtkDragSource *source;
+  GtkDropTarget *target;
+
+  data->swatch = GTK_DRAWING_AREA (gtk_drawing_area_new ());
+  gtk_drawing_area_set_content_width (data->swatch, 16);
+  gtk_drawing_area_set_content_height (data->swatch, 16);
+  gtk_widget_set_valign (GTK_WIDGET (data->swatch), GTK_ALIGN_CENTER);
+  gtk_drawing_area_set_draw_func (data->swatch, draw_swatch, data, NULL);
+
+  data->name = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (data->name, 0);
+  gtk_label_set_ellipsize (data->name, PANGO_ELLIPSIZE_END);
+  data->supercategory = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (data->supercategory, 0);
+  gtk_label_set_ellipsize (data->supercategory, PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (GTK_WIDGET (data->supercategory), "dim-label");
+  gtk_widget_add_css_class (GTK_WIDGET (data->supercategory), "caption");
+  gtk_box_append (GTK_BOX (labels), GTK_WIDGET (data->name));
+  gtk_box_append (GTK_BOX (labels), GTK_WIDGET (data->supercategory));
+  gtk_widget_set_hexpand (labels, TRUE);
+  gtk_widget_set_valign (labels, GTK_ALIGN_CENTER);
+
+  data->key = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_add_css_class (GTK_WIDGET (data->key), "monospace");
+  gtk_widget_add_css_class (GTK_WIDGET (data->key), "dim-label");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (data->key), _("Hotkey"));
+
+  data->count = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_add_css_class (GTK_WIDGET (data->count), "numeric");
+  gtk_widget_add_css_class (GTK_WIDGET (data->count), "dim-label");
+  gtk_label_set_width_chars (data->count, 4);
+  gtk_label_set_xalign (data->count, 1);
+
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (data->swatch));
+  gtk_box_append (GTK_BOX (box), labels);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (data->key));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (data->count));
+  gtk_widget_set_margin_top (box, 4);
+  gtk_widget_set_margin_bottom (box, 4);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+
+  g_object_set_data_full (G_OBJECT (row), "bw-row-data", data, (GDestroyNotify) row_data_free);
+
+  source = gtk_drag_source_new ();
+  gtk_drag_source_set_actions (source, GDK_ACTION_MOVE);
+  g_signal_connect (source, "prepare", G_CALLBACK (drag_prepare_cb), row);
+  g_signal_connect (source, "drag-begin", G_CALLBACK (drag_begin_cb), row);
+  gtk_widget_add_controller (row, GTK_EVENT_CONTROLLER (source));
+
+  target = gtk_drop_target_new (G_TYPE_INT64, GDK_ACTION_MOVE);
+  g_signal_connect (target, "drop", G_CALLBACK (drop_cb), row);
+  gtk_widget_add_controller (row, GTK_EVENT_CONTROLLER (target));
+
+  return GTK_LIST_BOX_ROW (row);
+}
+
+static GtkListBoxRow *
+row_for_id (BwTaxonomyDialog *self,
+            gint64            id)
+{
+  guint index;
+
+  if (!find_category (self, id, &index) || index >= self->rows->len)
+    return NULL;
+  return g_ptr_array_index (self->rows, index);
+}
+
+/* Reads the taxonomy again. Rows are updated in place when the order is
+ * unchanged (typing a name rewrites one label, and keeps the focus);
+ * otherwise the list is rebuilt and the selection kept. */
+static void
+reload (BwTaxonomyDialog *self)
+{
+  g_autoptr(GPtrArray) categories = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean same_order;
+  gboolean list_had_focus;
+  GtkWidget *focus;
+  guint old_index;
+
+  categories = bw_project_list_categories (self->project, &error);
+  if (categories == NULL)
+    {
+      toast (self, error->message);
+      return;
+    }
+
+  if (!find_category (self, self->selected_id, &old_index))
+    old_index = 0;
+
+  same_order = self->categories != NULL && self->categories->len == categories->len;
+  for (guint i = 0; same_order && i < categories->len; i++)
+    same_order = ((BwCategory *) g_ptr_array_index (categories, i))->id ==
+                 ((BwCategory *) g_ptr_array_index (self->categories, i))->id;
+
+  g_clear_pointer (&self->categories, g_ptr_array_unref);
+  self->categories = g_steal_pointer (&categories);
+
+  if (same_order)
+    {
+      for (guint i = 0; i < self->rows->len; i++)
+        fill_row (self, g_ptr_array_index (self->rows, i), i);
+      update_actions (self);
+      return;
+    }
+
+  focus = gtk_root_get_focus (GTK_ROOT (self));
+  list_had_focus = focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->list_box));
+
+  self->loading++;
+  for (guint i = 0; i < self->rows->len; i++)
+    gtk_list_box_remove (self->list_box, g_ptr_array_index (self->rows, i));
+  g_ptr_array_set_size (self->rows, 0);
+
+  for (guint i = 0; i < self->categories->len; i++)
+    {
+      GtkListBoxRow *row = create_row (self);
+
+      fill_row (self, row, i);
+      gtk_list_box_append (self->list_box, GTK_WIDGET (row));
+      g_ptr_array_add (self->rows, row);
+    }
+  self->loading--;
+
+  gtk_stack_set_visible_child_name (self->stack, self->categories->len > 0 ? "editor" : "empty");
+
+  if (self->categories->len > 0)
+    {
+      GtkListBoxRow *row = row_for_id (self, self->selected_id);
+
+      /* The selected category went away: select the one in its place. */
+      if (row == NULL)
+        row = g_ptr_array_index (self->rows, MIN (old_index, self->rows->len - 1));
+      gtk_list_box_select_row (self->list_box, row);
+      if (list_had_focus)
+        gtk_widget_grab_focus (GTK_WIDGET (row));
+    }
+  else
+    {
+      self->selected_id = 0;
+      load_editor (self);
+    }
+
+  update_actions (self);
+}
+
+static void
+categories_changed_cb (BwTaxonomyDialog *self)
+{
+  reload (self);
+}
+
+/* The editor */
+
+static void
+show_problems (BwTaxonomyDialog *self)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (self->name_problem)
+    g_string_append (text, self->name_problem);
+  if (self->hotkey_problem)
+    g_string_append_printf (text, "%s%s", text->len ? "\n" : "", self->hotkey_problem);
+
+  gtk_label_set_label (self->problem_label, text->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->problem_label), text->len > 0);
+
+  if (self->name_problem)
+    gtk_widget_add_css_class (GTK_WIDGET (self->name_row), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->name_row), "error");
+  if (self->hotkey_problem)
+    gtk_widget_add_css_class (GTK_WIDGET (self->hotkey_row), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->hotkey_row), "error");
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->name_row),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  self->name_problem ? self->name_problem : "", -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->hotkey_row),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  self->hotkey_problem ? self->hotkey_problem : "", -1);
+}
+
+static void
+update_hint (BwTaxonomyDialog *self)
+{
+  g_autofree char *key = NULL;
+  g_autofree char *text = NULL;
+  guint index;
+  const BwCategory *category = find_category (self, self->selected_id, &index);
+  const char *rule = _("One key: a digit from 1 to 9 or a letter, but not V, B or P (the drawing tools). "
+                       "Without a hotkey, each of the first nine categories is picked with its place in the list.");
+
+  if (category != NULL)
+    key = bw_category_list_dup_key_label (self->categories, index);
+
+  if (key != NULL)
+    text = g_strdup_printf (_("%s Annotators pick this category with %s."), rule, key);
+  else
+    text = g_strdup_printf (_("%s This category has no key now."), rule);
+  gtk_label_set_label (self->hotkey_hint, text);
+}
+
+static void
+set_color_button (BwTaxonomyDialog *self,
+                  const char       *color)
+{
+  GdkRGBA rgba = { 0, 0, 0, 1 };
+
+  gdk_rgba_parse (&rgba, color ? color : "#000000");
+#if GTK_CHECK_VERSION (4, 10, 0)
+  gtk_color_dialog_button_set_rgba (GTK_COLOR_DIALOG_BUTTON (self->color_button), &rgba);
+#else
+  gtk_color_chooser_set_rgba (GTK_COLOR_CHOOSER (self->color_button), &rgba);
+#endif
+}
+
+static void
+load_editor (BwTaxonomyDialog *self)
+{
+  const BwCategory *category = find_category (self, self->selected_id, NULL);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->guideline_view);
+  gint64 n;
+
+  self->loading++;
+
+  g_clear_pointer (&self->name_problem, g_free);
+  g_clear_pointer (&self->hotkey_problem, g_free);
+  show_problems (self);
+
+  if (category == NULL)
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->name_row), "");
+      gtk_editable_set_text (GTK_EDITABLE (self->supercategory_row), "");
+      gtk_editable_set_text (GTK_EDITABLE (self->hotkey_row), "");
+      gtk_text_buffer_set_text (buffer, "", -1);
+      self->loading--;
+      return;
+    }
+
+  gtk_editable_set_text (GTK_EDITABLE (self->name_row), category->name);
+  gtk_editable_set_text (GTK_EDITABLE (self->supercategory_row),
+                         category->supercategory ? category->supercategory : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->hotkey_row), category->hotkey ? category->hotkey : "");
+  gtk_text_buffer_set_text (buffer, category->guideline ? category->guideline : "", -1);
+  set_color_button (self, category->color);
+
+  n = bw_project_count_category_annotations (self->project, category->id);
+  if (n == 0)
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->count_row), _("No annotations"));
+  else
+    {
+      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, n);
+      g_autofree char *title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s annotation",
+                                                             "%s annotations", n), number);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->count_row), title);
+    }
+
+  update_hint (self);
+  self->loading--;
+}
+
+/* Saves one field of the selected category. */
+typedef enum
+{
+  FIELD_NAME,
+  FIELD_SUPERCATEGORY,
+  FIELD_COLOR,
+  FIELD_HOTKEY,
+  FIELD_GUIDELINE,
+} Field;
+
+static gboolean
+save_field (BwTaxonomyDialog *self,
+            gint64            id,
+            Field             field,
+            const char       *value)
+{
+  static const char *session_names[] = { "name", "supercategory", "color", "hotkey", "guideline" };
+  static const char *labels[] = { N_("Rename"), N_("Supercategory"), N_("Colour"), N_("Hotkey"), N_("Guideline") };
+  g_autoptr(BwCategory) category = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *session = NULL;
+  char **slot = NULL;
+  UndoStep *step;
+
+  if (!(category = bw_project_get_category (self->project, id, &error)))
+    {
+      toast (self, error->message);
+      return FALSE;
+    }
+
+  switch (field)
+    {
+    case FIELD_NAME:          slot = &category->name; break;
+    case FIELD_SUPERCATEGORY: slot = &category->supercategory; break;
+    case FIELD_COLOR:         slot = &category->color; break;
+    case FIELD_HOTKEY:        slot = &category->hotkey; break;
+    case FIELD_GUIDELINE:     slot = &category->guideline; break;
+    default:                  g_assert_not_reached ();
+    }
+
+  if (g_strcmp0 (*slot ? *slot : "", value ? value : "") == 0)
+    return TRUE;
+
+  g_free (*slot);
+  *slot = g_strdup (value);
+
+  session = g_strdup_printf ("%s:%" G_GINT64_FORMAT, session_names[field], id);
+  step = push_step (self, _(labels[field]), session, id);
+
+  if (!bw_project_update_category (self->project, category, &error))
+    {
+      drop_step (self, step);
+      toast (self, error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+name_changed_cb (BwTaxonomyDialog *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->name_row));
+  g_autoptr(GError) error = NULL;
+
+  if (self->loading || self->selected_id == 0)
+    return;
+
+  g_clear_pointer (&self->name_problem, g_free);
+  if (!bw_project_check_category_name (self->project, self->selected_id, text, &error))
+    self->name_problem = g_strdup (error->message);
+  show_problems (self);
+
+  if (self->name_problem == NULL)
+    {
+      g_autofree char *stripped = g_strstrip (g_strdup (text));
+
+      save_field (self, self->selected_id, FIELD_NAME, stripped);
+    }
+}
+
+static void
+supercategory_changed_cb (BwTaxonomyDialog *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->loading || self->selected_id == 0)
+    return;
+
+  text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->supercategory_row))));
+  save_field (self, self->selected_id, FIELD_SUPERCATEGORY, text);
+}
+
+static void
+hotkey_changed_cb (BwTaxonomyDialog *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->hotkey_row));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *normal = NULL;
+
+  if (self->loading || self->selected_id == 0)
+    return;
+
+  g_clear_pointer (&self->hotkey_problem, g_free);
+  if (!bw_project_check_category_hotkey (self->project, self->selected_id, text, &error) ||
+      !bw_category_normalize_hotkey (text, &normal, &error))
+    self->hotkey_problem = g_strdup (error->message);
+  show_problems (self);
+
+  if (self->hotkey_problem == NULL)
+    {
+      save_field (self, self->selected_id, FIELD_HOTKEY, normal);
+      update_hint (self);
+    }
+}
+
+static void
+color_changed_cb (BwTaxonomyDialog *self)
+{
+  const GdkRGBA *rgba;
+  g_autofree char *color = NULL;
+#if !GTK_CHECK_VERSION (4, 10, 0)
+  GdkRGBA chosen;
+#endif
+
+  if (self->loading || self->selected_id == 0)
+    return;
+
+#if GTK_CHECK_VERSION (4, 10, 0)
+  rgba = gtk_color_dialog_button_get_rgba (GTK_COLOR_DIALOG_BUTTON (self->color_button));
+#else
+  gtk_color_chooser_get_rgba (GTK_COLOR_CHOOSER (self->color_button), &chosen);
+  rgba = &chosen;
+#endif
+
+  color = g_strdup_printf ("#%02x%02x%02x",
+                           (guint) CLAMP (rgba->red * 255 + 0.5, 0, 255),
+                           (guint) CLAMP (rgba->green * 255 + 0.5, 0, 255),
+                           (guint) CLAMP (rgba->blue * 255 + 0.5, 0, 255));
+  save_field (self, self->selected_id, FIELD_COLOR, color);
+}
+
+static gboolean
+flush_guideline (BwTaxonomyDialog *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->guideline_view);
+  g_autofree char *text = NULL;
+  GtkTextIter start, end;
+
+  g_clear_handle_id (&self->guideline_source, g_source_remove);
+  if (self->guideline_id == 0)
+    return G_SOURCE_REMOVE;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  if (find_category (self, self->guideline_id, NULL))
+    save_field (self, self->guideline_id, FIELD_GUIDELINE, text);
+  self->guideline_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+guideline_timeout_cb (gpointer user_data)
+{
+  BwTaxonomyDialog *self = user_data;
+
+  self->guideline_source = 0;
+  return flush_guideline (self);
+}
+
+static void
+guideline_changed_cb (BwTaxonomyDialog *self)
+{
+  if (self->loading || self->selected_id == 0)
+    return;
+
+  /* Saved after a pause in typing, rather than on every key. */
+  self->guideline_id = self->selected_id;
+  g_clear_handle_id (&self->guideline_source, g_source_remove);
+  self->guideline_source = g_timeout_add (GUIDELINE_SAVE_DELAY_MS, guideline_timeout_cb, self);
+}
+
+static void
+row_selected_cb (BwTaxonomyDialog *self,
+                 GtkListBoxRow    *row)
+{
+  RowData *data;
+
+  if (row == NULL)
+    return;
+
+  data = g_object_get_data (G_OBJECT (row), "bw-row-data");
+  if (data->id == self->selected_id)
+    return;
+
+  flush_guideline (self);
+  end_session (self);
+  self->selected_id = data->id;
+  load_editor (self);
+  update_actions (self);
+}
+
+static void
+row_activated_cb (BwTaxonomyDialog *self,
+                  GtkListBoxRow    *row)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
+}
+
+static void
+entry_activated_cb (BwTaxonomyDialog *self)
+{
+  GtkListBoxRow *row = row_for_id (self, self->selected_id);
+
+  end_session (self);
+  if (row != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (row));
+}
+
+/* Operations */
+
+static void
+move_to_index (BwTaxonomyDialog *self,
+               gint64            id,
+               guint             index)
+{
+  g_autoptr(GError) error = NULL;
+  UndoStep *step;
+
+  flush_guideline (self);
+  end_session (self);
+  step = push_step (self, _("Move"), NULL, id);
+  if (!bw_project_move_category (self->project, id, index, &error))
+    {
+      drop_step (self, step);
+      toast (self, error->message);
+      return;
+    }
+  bw_taxonomy_dialog_select (self, id);
+  update_hint (self);
+}
+
+static void
+move_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  BwTaxonomyDialog *self = BW_TAXONOMY_DIALOG (widget);
+  gboolean up = g_str_equal (action_name, "taxonomy.move-up");
+  guint index;
+  GtkListBoxRow *row;
+
+  if (!find_category (self, self->selected_id, &index))
+    return;
+  if (up ? index == 0 : index + 1 >= self->categories->len)
+    return;
+
+  move_to_index (self, self->selected_id, up ? index - 1 : index + 1);
+  if ((row = row_for_id (self, self->selected_id)))
+    gtk_widget_grab_focus (GTK_WIDGET (row));
+}
+
+static void
+add_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  BwTaxonomyDialog *self = BW_TAXONOMY_DIALOG (widget);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  BwCategory category = { 0 };
+  UndoStep *step;
+  gint64 id = 0;
+
+  flush_guideline (self);
+  end_session (self);
+
+  name = g_strdup (_("New category"));
+  for (guint n = 2; !bw_project_check_category_name (self->project, 0, name, NULL); n++)
+    {
+      g_free (name);
+      name = g_strdup_printf (_("New category %u"), n);
+    }
+
+  category.name = name;
+  step = push_step (self, _("Add"), NULL, 0);
+  if (!bw_project_add_category_full (self->project, &category, &id, &error))
+    {
+      drop_step (self, step);
+      toast (self, error->message);
+      return;
+    }
+
+  bw_taxonomy_dialog_select (self, id);
+  gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
+  gtk_editable_select_region (GTK_EDITABLE (self->name_row), 0, -1);
+}
+
+static gboolean
+delete_category (BwTaxonomyDialog *self,
+                 gint64            id,
+                 gint64            move_to,
+                 gboolean          merge)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = NULL;
+  UndoStep *step;
+  guint index = 0;
+
+  flush_guideline (self);
+  end_session (self);
+
+  find_category (self, id, &index);
+  if (!(ids = bw_project_list_category_annotation_ids (self->project, id, &error)))
+    {
+      toast (self, error->message);
+      return FALSE;
+    }
+
+  step = push_step (self, merge ? _("Merge") : _("Delete"), NULL, id);
+  if (step != NULL && move_to != 0)
+    step->moved = g_array_ref (ids);
+  else if (step != NULL && ids->len > 0)
+    {
+      step->deleted = g_ptr_array_new_with_free_func ((GDestroyNotify) bw_annotation_free);
+      for (guint i = 0; i < ids->len; i++)
+        {
+          BwAnnotation *annotation = bw_project_get_annotation (self->project,
+                                                                g_array_index (ids, gint64, i), &error);
+
+          if (annotation == NULL)
+            {
+              drop_step (self, step);
+              toast (self, error->message);
+              return FALSE;
+            }
+          g_ptr_array_add (step->deleted, annotation);
+        }
+    }
+
+  if (!bw_project_delete_category (self->project, id, move_to, &error))
+    {
+      drop_step (self, step);
+      toast (self, error->message);
+      return FALSE;
+    }
+
+  /* Select the category that took the annotations, or the neighbour. */
+  if (move_to != 0)
+    bw_taxonomy_dialog_select (self, move_to);
+  else if (self->categories->len > 0)
+    bw_taxonomy_dialog_select (self, ((BwCategory *) g_ptr_array_index (self->categories,
+                                                                       MIN (index, self->categories->len - 1)))->id);
+  return TRUE;
+}
+
+typedef struct
+{
+  BwTaxonomyDialog *self;
+  gint64            id;
+  GArray           *targets;    /* ids offered in the drop-down */
+  GtkDropDown      *drop_down;
+} ChoiceData;
+
+static void
+choice_data_free (ChoiceData *data)
+{
+  g_object_unref (data->self);
+  g_array_unref (data->targets);
+  g_free (data);
+}
+
+static void
+choice_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    ChoiceData       *data)
+{
+  gint64 target = 0;
+  guint chosen = gtk_drop_down_get_selected (data->drop_down);
+
+  if (chosen != GTK_INVALID_LIST_POSITION && chosen < data->targets->len)
+    target = g_array_index (data->targets, gint64, chosen);
+
+  if (g_str_equal (response, "merge") || g_str_equal (response, "move"))
+    {
+      if (target != 0)
+        delete_category (data->self, data->id, target, g_str_equal (response, "merge"));
+    }
+  else if (g_str_equal (response, "delete"))
+    delete_category (data->self, data->id, 0, FALSE);
+}
+
+/* Asks where the annotations of the selected category go: for a merge
+ * (@merge) or for a delete. */
+static void
+ask_target (BwTaxonomyDialog *self,
+            gboolean          merge)
+{
+  const BwCategory *category;
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  g_autofree char *number = NULL;
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  ChoiceData *data;
+  GtkWidget *dialog;
+  GtkWidget *box;
+  GtkWidget *label;
+  gint64 n;
+
+  if (!(category = find_category (self, self->selected_id, NULL)))
+    return;
+
+  n = bw_project_count_category_annotations (self->project, category->id);
+  number = g_strdup_printf ("%" G_GINT64_FORMAT, n);
+
+  data = g_new0 (ChoiceData, 1);
+  data->self = g_object_ref (self);
+  data->id = category->id;
+  data->targets = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (guint i = 0; i < self->categories->len; i++)
+    {
+      const BwCategory *other = g_ptr_array_index (self->categories, i);
+
+      if (other->id == category->id)
+        continue;
+      gtk_string_list_append (names, other->name);
+      g_array_append_val (data->targets, other->id);
+    }
+
+  if (merge)
+    {
+      heading = g_strdup_printf (_("Merge “%s” Into Another Category?"), category->name);
+      body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "Its %s annotation moves to the category chosen below, and “%s” is deleted.",
+                                           "Its %s annotations move to the category chosen below, and “%s” is deleted.",
+                                           n),
+                              number, category->name);
+    }
+  else
+    {
+      heading = g_strdup_printf (_("Delete “%s”?"), category->name);
+      body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "“%s” has %s annotation. Move it to the category chosen below, or delete it too.",
+                                           "“%s” has %s annotations. Move them to the category chosen below, or delete them too.",
+                                           n),
+                              category->name, number);
+    }
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  label = gtk_label_new_with_mnemonic (merge ? _("_Merge into") : _("_Move annotations to"));
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  data->drop_down = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_object_ref (names)), NULL));
+  gtk_drop_down_set_enable_search (data->drop_down, TRUE);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), GTK_WIDGET (data->drop_down));
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (data->drop_down));
+  gtk_widget_set_visible (box, data->targets->len > 0);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"));
+  if (merge)
+    {
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "merge", _("_Merge"));
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "merge",
+                                                  ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "merge");
+      adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "merge",
+                                               data->targets->len > 0);
+    }
+  else
+    {
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "move", _("_Move and Delete"));
+      adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "move",
+                                               data->targets->len > 0);
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "delete", _("_Delete Annotations Too"));
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
+                                                  ADW_RESPONSE_DESTRUCTIVE);
+      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog),
+                                               data->targets->len > 0 ? "move" : "cancel");
+    }
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+
+  g_signal_connect_data (dialog, "response", G_CALLBACK (choice_response_cb), data,
+                         (GClosureNotify) (void (*) (void)) choice_data_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+delete_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  BwTaxonomyDialog *self = BW_TAXONOMY_DIALOG (widget);
+
+  if (self->selected_id == 0)
+    return;
+
+  /* Without annotations nothing is lost, and undo brings it back. */
+  if (bw_project_count_category_annotations (self->project, self->selected_id) == 0)
+    delete_category (self, self->selected_id, 0, FALSE);
+  else
+    ask_target (self, FALSE);
+}
+
+static void
+merge_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  BwTaxonomyDialog *self = BW_TAXONOMY_DIALOG (widget);
+
+  if (self->selected_id != 0 && self->categories->len > 1)
+    ask_target (self, TRUE);
+}
+
+/* Import and export */
+
+static void
+show_import_report (BwTaxonomyDialog       *self,
+                    BwTaxonomyImportReport *report)
+{
+  g_autofree char *summary = NULL;
+
+  summary = g_strdup_printf (_("%u added, %u updated, %u unchanged, %u clashes"),
+                             report->added->len, report->updated->len,
+                             report->unchanged, report->clashes->len);
+
+  if (report->clashes->len == 0)
+    {
+      toast (self, summary);
+      return;
+    }
+
+  {
+    g_autoptr(GString) body = g_string_new (summary);
+    GtkWidget *dialog;
+
+    g_string_append (body, "\n");
+    for (guint i = 0; i < report->clashes->len; i++)
+      g_string_append_printf (body, "\n• %s", (const char *) g_ptr_array_index (report->clashes, i));
+
+    dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Imported, With Clashes"), body->str);
+    adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+    gtk_window_present (GTK_WINDOW (dialog));
+  }
+}
+
+gboolean
+bw_taxonomy_dialog_import_file (BwTaxonomyDialog  *self,
+                                GFile             *file,
+                                GError           **error)
+{
+  g_autoptr(BwTaxonomyImportReport) report = NULL;
+  UndoStep *step;
+
+  g_return_val_if_fail (BW_IS_TAXONOMY_DIALOG (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  flush_guideline (self);
+  end_session (self);
+  step = push_step (self, _("Import"), NULL, self->selected_id);
+
+  if (!(report = bw_taxonomy_import (self->project, file, error)))
+    {
+      drop_step (self, step);
+      return FALSE;
+    }
+
+  if (report->added->len == 0 && report->updated->len == 0)
+    drop_step (self, step);
+
+  reload (self);
+  load_editor (self);
+  show_import_report (self, report);
+  return TRUE;
+}
+
+gboolean
+bw_taxonomy_dialog_export_file (BwTaxonomyDialog  *self,
+                                GFile             *file,
+                                GError           **error)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *message = NULL;
+
+  g_return_val_if_fail (BW_IS_TAXONOMY_DIALOG (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  flush_guideline (self);
+  if (!bw_taxonomy_export (self->project, file, error))
+    return FALSE;
+
+  name = g_file_get_basename (file);
+  message = g_strdup_printf (_("Taxonomy saved as “%s”"), name);
+  toast (self, message);
+  return TRUE;
+}
+
+static GListModel *
+json_filters (void)
+{
+  GListStore *filters = g_list_store_new (GTK_TYPE_FILE_FILTER);
+  g_autoptr(GtkFileFilter) json = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (json, _("JSON Files"));
+  gtk_file_filter_add_pattern (json, "*.json");
+  gtk_file_filter_add_mime_type (json, "application/json");
+  gtk_file_filter_set_name (all, _("All Files"));
+  gtk_file_filter_add_pattern (all, "*");
+  g_list_store_append (filters, json);
+  g_list_store_append (filters, all);
+  return G_LIST_MODEL (filters);
+}
+
+static void
+file_chosen (BwTaxonomyDialog *self,
+             GFile            *file,
+             gboolean          import)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  if (file == NULL)
+    return;
+
+  ok = import ? bw_taxonomy_dialog_import_file (self, file, &error)
+              : bw_taxonomy_dialog_export_file (self, file, &error);
+  if (!ok)
+    {
+      GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self),
+                                                  import ? _("Could Not Import the Taxonomy")
+                                                         : _("Could Not Export the Taxonomy"),
+                                                  error->message);
+
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
+}
+
+#if GTK_CHECK_VERSION (4, 10, 0)
+static void
+open_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(BwTaxonomyDialog) self = user_data;
+  g_autoptr(GFile) file = gtk_file_dialog_open_finish (GTK_FILE_DIALOG (source), result, NULL);
+
+  file_chosen (self, file, TRUE);
+}
+
+static void
+save_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(BwTaxonomyDialog) self = user_data;
+  g_autoptr(GFile) file = gtk_file_dialog_save_finish (GTK_FILE_DIALOG (source), result, NULL);
+
+  file_chosen (self, file, FALSE);
+}
+#else
+static void
+native_response_cb (GtkNativeDialog  *native,
+                    int               response,
+                    BwTaxonomyDialog *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
+
+      file_chosen (self, file,
+                   gtk_file_chooser_get_action (GTK_FILE_CHOOSER (native)) == GTK_FILE_CHOOSER_ACTION_OPEN);
+    }
+  gtk_native_dialog_destroy (native);
+  g_object_unref (native);
+}
+#endif
+
+static void
+choose_file (BwTaxonomyDialog *self,
+             gboolean          import)
+{
+  g_autoptr(GListModel) filters = json_filters ();
+  g_autofree char *suggested = g_strdup_printf ("%s-taxonomy.json",
+                                                bw_project_get_display_name (self->project));
+  char *dot = strstr (suggested, ".boxwood-");
+
+  /* "birds.boxwood" → "birds-taxonomy.json" */
+  if (dot != NULL)
+    memmove (dot, dot + strlen (".boxwood"), strlen (dot + strlen (".boxwood")) + 1);
+
+#if GTK_CHECK_VERSION (4, 10, 0)
+  {
+    g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
+
+    gtk_file_dialog_set_filters (dialog, filters);
+    gtk_file_dialog_set_modal (dialog, TRUE);
+    if (import)
+      {
+        gtk_file_dialog_set_title (dialog, _("Import a Taxonomy"));
+        gtk_file_dialog_open (dialog, GTK_WINDOW (self), NULL, open_done_cb, g_object_ref (self));
+      }
+    else
+      {
+        gtk_file_dialog_set_title (dialog, _("Export the Taxonomy"));
+        gtk_file_dialog_set_initial_name (dialog, suggested);
+        gtk_file_dialog_save (dialog, GTK_WINDOW (self), NULL, save_done_cb, g_object_ref (self));
+      }
+  }
+#else
+  {
+    GtkFileChooserNative *native;
+
+    native = gtk_file_chooser_native_new (import ? _("Import a Taxonomy") : _("Export the Taxonomy"),
+                                          GTK_WINDOW (self),
+                                          import ? GTK_FILE_CHOOSER_ACTION_OPEN : GTK_FILE_CHOOSER_ACTION_SAVE,
+                                          import ? _("_Import") : _("_Export"), _("_Cancel"));
+    for (guint i = 0; i < g_list_model_get_n_items (filters); i++)
+      {
+        g_autoptr(GtkFileFilter) filter = g_list_model_get_item (filters, i);
+
+        gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
+      }
+    if (!import)
+      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), suggested);
+    gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+    g_signal_connect (native, "response", G_CALLBACK (native_response_cb), self);
+    gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+  }
+#endif
+}
+
+static void
+import_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  choose_file (BW_TAXONOMY_DIALOG (widget), TRUE);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  choose_file (BW_TAXONOMY_DIALOG (widget), FALSE);
+}
+
+static void
+update_actions (BwTaxonomyDialog *self)
+{
+  guint index = 0;
+  gboolean selected = find_category (self, self->selected_id, &index) != NULL;
+  guint n = self->categories ? self->categories->len : 0;
+  GtkWidget *widget = GTK_WIDGET (self);
+
+  gtk_widget_action_set_enabled (widget, "taxonomy.delete", selected);
+  gtk_widget_action_set_enabled (widget, "taxonomy.merge", selected && n > 1);
+  gtk_widget_action_set_enabled (widget, "taxonomy.move-up", selected && index > 0);
+  gtk_widget_action_set_enabled (widget, "taxonomy.move-down", selected && index + 1 < n);
+  gtk_widget_action_set_enabled (widget, "taxonomy.undo", self->undo->len > 0);
+  gtk_widget_action_set_enabled (widget, "taxonomy.export", n > 0);
+}
+
+static gboolean
+close_request_cb (BwTaxonomyDialog *self)
+{
+  flush_guideline (self);
+  return FALSE;
+}
+
+/* Public */
+
+BwTaxonomyDialog *
+bw_taxonomy_dialog_new (BwProject *project)
+{
+  g_return_val_if_fail (BW_IS_PROJECT (project), NULL);
+
+  return g_object_new (BW_TYPE_TAXONOMY_DIALOG, "project", project, NULL);
+}
+
+BwProject *
+bw_taxonomy_dialog_get_project (BwTaxonomyDialog *self)
+{
+  g_return_val_if_fail (BW_IS_TAXONOMY_DIALOG (self), NULL);
+
+  return self->project;
+}
+
+gint64
+bw_taxonomy_dialog_get_selected_id (BwTaxonomyDialog *self)
+{
+  g_return_val_if_fail (BW_IS_TAXONOMY_DIALOG (self), 0);
+
+  return self->selected_id;
+}
+
+void
+bw_taxonomy_dialog_select (BwTaxonomyDialog *self,
+                           gint64            category_id)
+{
+  GtkListBoxRow *row;
+
+  g_return_if_fail (BW_IS_TAXONOMY_DIALOG (self));
+
+  if ((row = row_for_id (self, category_id)))
+    {
+      GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+      gtk_list_box_select_row (self->list_box, row);
+      /* Keyboard users stay on the category they act on. */
+      if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->list_box)))
+        gtk_widget_grab_focus (GTK_WIDGET (row));
+    }
+}
+
+guint
+bw_taxonomy_dialog_get_undo_depth (BwTaxonomyDialog *self)
+{
+  g_return_val_if_fail (BW_IS_TAXONOMY_DIALOG (self), 0);
+
+  return self->undo->len;
+}
+
+/* GObject */
+
+static void
+bw_taxonomy_dialog_constructed (GObject *object)
+{
+  BwTaxonomyDialog *self = BW_TAXONOMY_DIALOG (object);
+
+  G_OBJECT_CLASS (bw_taxonomy_dialog_parent_class)->constructed (object);
+
+  g_assert (self->project != NULL);
+  g_signal_connect_object (self->project, "categories-changed",
+                           G_CALLBACK (categories_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->project, "annotations-changed",
+                           G_CALLBACK (categories_changed_cb), self, G_CONNECT_SWAPPED);
+  reload (self);
+
+  /* The keyboard starts on the list. */
+  if (self->rows->len > 0)
+    gtk_widget_grab_focus (GTK_WIDGET (row_for_id (self, self->selected_id)));
+  else
+    gtk_widget_grab_focus (self->empty_add_button);
+}
+
+static void
+bw_taxonomy_dialog_dispose (GObject *object)
+{
+  BwTaxonomyDialog *self = BW_TAXONOMY_DIALOG (object);
+
+  g_clear_handle_id (&self->guideline_source, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), BW_TYPE_TAXONOMY_DIALOG);
+  g_clear_object (&self->project);
+
+  G_OBJECT_CLASS (bw_taxonomy_dialog_parent_class)->dispose (object);
+}
+
+static void
+bw_taxonomy_dialog_finalize (GObject *object)
+{
+  BwTaxonomyDialog *self = BW_TAXONOMY_DIALOG (object);
+
+  g_clear_pointer (&self->categories, g_ptr_array_unref);
+  g_clear_pointer (&self->rows, g_ptr_array_unref);
+  g_clear_pointer (&self->undo, g_ptr_array_unref);
+  g_free (self->session);
+  g_free (self->name_problem);
+  g_free (self->hotkey_problem);
+
+  G_OBJECT_CLASS (bw_taxonomy_dialog_parent_class)->finalize (object);
+}
+
+static void
+bw_taxonomy_dialog_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  BwTaxonomyDialog *self = BW_TAXONOMY_DIALOG (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROJECT:
+      g_value_set_object (value, self->project);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bw_taxonomy_dialog_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  BwTaxonomyDialog *self = BW_TAXONOMY_DIALOG (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROJECT:
+      self->project = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bw_taxonomy_dialog_class_init (BwTaxonomyDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = bw_taxonomy_dialog_constructed;
+  object_class->dispose = bw_taxonomy_dialog_dispose;
+  object_class->finalize = bw_taxonomy_dialog_finalize;
+  object_class->get_property = bw_taxonomy_dialog_get_property;
+  object_class->set_property = bw_taxonomy_dialog_set_property;
+
+  properties[PROP_PROJECT] =
+    g_param_spec_object ("project", NULL, NULL, BW_TYPE_PROJECT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/bw-taxonomy-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, BwTaxonomyDialog, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, BwTaxonomyDialog, stack);
+  gtk_widget_class_bind_template_child (widget_class, BwTaxonomyDialog, list_box);
+  gtk_widget_class_bind_template_child (widget_class, BwTaxonomyDialog, name_row);
+  gtk_widget_class_bind_template_child (widget_class, BwTaxonomyDialog, supercategory_row);
+  gtk_widget_class_bind_template_child (widget_class, BwTaxonomyDialog, color_row);
+  gtk_widget_class_bind_template_child (widget_class, BwTaxonomyDialog, hotkey_row);
+  gtk_widget_class_bind_template_child (widget_class, BwTaxonomyDialog, count_row);
+  gtk_widget_class_bind_template_child (widget_class, BwTaxonomyDialog, problem_label);
+  gtk_widget_class_bind_template_child (widget_class, BwTaxonomyDialog, hotkey_hint);
+  gtk_widget_class_bind_template_child (widget_class, BwTaxonomyDialog, guideline_view);
+  gtk_widget_class_bind_template_child (widget_class, BwTaxonomyDialog, empty_add_button);
+
+  gtk_widget_class_install_action (widget_class, "taxonomy.add", NULL, add_action);
+  gtk_widget_class_install_action (widget_class, "taxonomy.delete", NULL, delete_action);
+  gtk_widget_class_install_action (widget_class, "taxonomy.merge", NULL, merge_action);
+  gtk_widget_class_install_action (widget_class, "taxonomy.move-up", NULL, move_action);
+  gtk_widget_class_install_action (widget_class, "taxonomy.move-down", NULL, move_action);
+  gtk_widget_class_install_action (widget_class, "taxonomy.undo", NULL, undo_action);
+  gtk_widget_class_install_action (widget_class, "taxonomy.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "taxonomy.export", NULL, export_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "taxonomy.add", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "taxonomy.undo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, GDK_CONTROL_MASK, "taxonomy.merge", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_ALT_MASK, "taxonomy.move-up", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_ALT_MASK, "taxonomy.move-down", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "taxonomy.import", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "taxonomy.export", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+bw_taxonomy_dialog_init (BwTaxonomyDialog *self)
+{
+  GtkEventController *keys;
+  GtkShortcut *shortcut;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->rows = g_ptr_array_new ();
+  self->undo = g_ptr_array_new_with_free_func ((GDestroyNotify) undo_step_free);
+
+#if GTK_CHECK_VERSION (4, 10, 0)
+  self->color_button = gtk_color_dialog_button_new (gtk_color_dialog_new ());
+  g_signal_connect_object (self->color_button, "notify::rgba",
+                           G_CALLBACK (color_changed_cb), self, G_CONNECT_SWAPPED);
+#else
+  self->color_button = gtk_color_button_new ();
+  gtk_color_chooser_set_use_alpha (GTK_COLOR_CHOOSER (self->color_button), FALSE);
+  gtk_color_button_set_modal (GTK_COLOR_BUTTON (self->color_button), TRUE);
+  g_signal_connect_object (self->color_button, "color-set",
+                           G_CALLBACK (color_changed_cb), self, G_CONNECT_SWAPPED);
+#endif
+  gtk_widget_set_valign (self->color_button, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->color_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Colour"), -1);
+  adw_action_row_add_suffix (self->color_row, self->color_button);
+  adw_action_row_set_activatable_widget (self->color_row, self->color_button);
+
+  /* The dialog's undo is the only undo: typing undone inside a field would
+   * be saved again as a new change. */
+  gtk_editable_set_enable_undo (GTK_EDITABLE (self->name_row), FALSE);
+  gtk_editable_set_enable_undo (GTK_EDITABLE (self->supercategory_row), FALSE);
+  gtk_editable_set_enable_undo (GTK_EDITABLE (self->hotkey_row), FALSE);
+  gtk_text_buffer_set_enable_undo (gtk_text_view_get_buffer (self->guideline_view), FALSE);
+
+  g_signal_connect_object (self->name_row, "changed", G_CALLBACK (name_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->supercategory_row, "changed", G_CALLBACK (supercategory_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->hotkey_row, "changed", G_CALLBACK (hotkey_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->name_row, "entry-activated", G_CALLBACK (entry_activated_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->supercategory_row, "entry-activated", G_CALLBACK (entry_activated_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->hotkey_row, "entry-activated", G_CALLBACK (entry_activated_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_text_view_get_buffer (self->guideline_view), "changed",
+                           G_CALLBACK (guideline_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->list_box, "row-selected", G_CALLBACK (row_selected_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->list_box, "row-activated", G_CALLBACK (row_activated_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect (self, "close-request", G_CALLBACK (close_request_cb), NULL);
+
+  /* Delete deletes a category only from the list: in a field it deletes text. */
+  keys = gtk_shortcut_controller_new ();
+  shortcut = gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Delete, 0),
+                               gtk_named_action_new ("taxonomy.delete"));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys), shortcut);
+  gtk_widget_add_controller (GTK_WIDGET (self->list_box), keys);
+
+  update_actions (self);
+}
