@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "bw-annotation-tools.h"
 #include "bw-importer.h"
 #include "bw-window-private.h"
 
@@ -1088,6 +1089,7 @@ bw_window_init (BwWindow *self)
   _bw_window_update_recent (self);
   g_signal_connect_object (self->settings, "changed::recent-projects",
                            G_CALLBACK (_bw_window_update_recent), self, G_CONNECT_SWAPPED);
+  bw_annotation_tools_install (self);
   update_status_bar (self);
 }
 

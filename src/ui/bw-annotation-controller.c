@@ -1,0 +1,2560 @@
+/* bw-annotation-controller.c — the annotation tools
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The tools are a state machine fed with pointer positions in image
+ * coordinates and key presses (press/motion/release/key_press below), so
+ * they can be driven headless by tests; the GTK event controllers at the
+ * end of the file only translate widget events into those calls.
+ *
+ * Every finished gesture is saved at once through the edit history, which
+ * writes to the project and tells us (and anyone else) what changed; the
+ * in-memory set that is drawn and hit-tested is updated from that signal
+ * only, so it always matches the file. While a shape is dragged, a copy of
+ * it "floats": it is drawn from the copy and left out of the renderer's
+ * cached layer, and saved when the button is released.
+ */
+
+#define G_LOG_DOMAIN "bw-annotation-controller"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "bw-annotation-controller.h"
+
+/* In widget pixels. */
+#define HIT_TOLERANCE     4.0
+#define HANDLE_TOLERANCE  (BW_HANDLE_SIZE / 2 + 2)
+#define CLOSE_TOLERANCE   (BW_HANDLE_SIZE / 2 + 3)
+#define PASTE_OFFSET      10.0
+
+typedef enum
+{
+  DRAG_NONE,
+  DRAG_BOX,             /* drawing a box */
+  DRAG_RUBBER_BAND,     /* selecting by area */
+  DRAG_MOVE,            /* moving the selection */
+  DRAG_RESIZE,          /* a box handle */
+  DRAG_VERTEX,          /* a polygon vertex */
+} DragMode;
+
+struct _BwAnnotationController
+{
+  GObject               parent_instance;
+
+  BwProject            *project;
+  BwEditHistory        *history;
+  gint64                person_id;
+  GPtrArray            *categories;   /* BwCategory*, taxonomy order */
+
+  gint64                image_id;
+  double                image_width;
+  double                image_height;
+  gint64                layer_id;     /* 0 until the first edit, if none yet */
+  BwAnnotationSet      *set;
+  BwAnnotationRenderer *renderer;
+  BwRenderView          view;
+
+  BwTool                tool;
+  gint64                category_id;
+
+  GArray               *selection;    /* gint64, in selection order */
+  gint64                hover_id;
+  int                   active_vertex; /* of the single selected polygon, or -1 */
+
+  /* Pointer */
+  gboolean              has_pointer;
+  BwPoint               pointer;
+
+  /* Dragging */
+  DragMode              drag;
+  BwPoint               drag_start;
+  BwPoint               drag_now;
+  int                   drag_handle;  /* box handle 0..7 (clockwise from top-left) or vertex */
+  gboolean              drag_inserted; /* the vertex was inserted by this drag */
+  GPtrArray            *originals;    /* BwAnnotation*, as before the drag */
+  GPtrArray            *floating;     /* BwAnnotation*, as dragged */
+
+  /* Polygon being drawn */
+  GArray               *polygon;      /* BwPoint */
+  gint64                part_target;  /* adding a part to this polygon, or 0 */
+
+  /* Copy and paste */
+  GPtrArray            *clipboard;    /* BwAnnotation* */
+  gint64                clipboard_image;
+  guint                 paste_count;
+
+  /* GTK glue */
+  BwCanvas             *canvas;       /* weak */
+  GSimpleActionGroup   *actions;
+  gint64                last_press_time;
+  BwPoint               last_press_widget;
+  int                   n_press;
+};
+
+enum {
+  PROP_0,
+  PROP_TOOL,
+  PROP_CATEGORY_ID,
+  PROP_CAN_UNDO,
+  PROP_CAN_REDO,
+  N_PROPS
+};
+
+enum {
+  REDRAW,
+  ERROR,
+  SUBMITTED,
+  SELECTION_CHANGED,
+  CATEGORIES_CHANGED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (BwAnnotationController, bw_annotation_controller, G_TYPE_OBJECT)
+
+static void update_actions (BwAnnotationController *self);
+
+static void
+queue_redraw (BwAnnotationController *self)
+{
+  g_signal_emit (self, signals[REDRAW], 0);
+}
+
+static void
+report (BwAnnotationController *self,
+        const GError           *error)
+{
+  g_debug ("%s", error->message);
+  g_signal_emit (self, signals[ERROR], 0, error);
+}
+
+static void
+report_message (BwAnnotationController *self,
+                const char             *message)
+{
+  g_autoptr(GError) error = g_error_new_literal (BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID, message);
+
+  report (self, error);
+}
+
+/* ------------------------------------------------------------------ */
+/* Selection                                                            */
+
+static gboolean
+is_selected (BwAnnotationController *self,
+             gint64                  id)
+{
+  for (guint i = 0; i < self->selection->len; i++)
+    if (g_array_index (self->selection, gint64, i) == id)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+selection_changed (BwAnnotationController *self)
+{
+  self->active_vertex = -1;
+  update_actions (self);
+  g_signal_emit (self, signals[SELECTION_CHANGED], 0);
+  queue_redraw (self);
+}
+
+void
+bw_annotation_controller_select (BwAnnotationController *self,
+                                 const gint64           *ids,
+                                 guint                   n_ids)
+{
+  g_return_if_fail (BW_IS_ANNOTATION_CONTROLLER (self));
+
+  g_array_set_size (self->selection, 0);
+  for (guint i = 0; i < n_ids; i++)
+    if (bw_annotation_set_lookup (self->set, ids[i]) != NULL && !is_selected (self, ids[i]))
+      g_array_append_val (self->selection, ids[i]);
+
+  selection_changed (self);
+}
+
+static void
+toggle_selected (BwAnnotationController *self,
+                 gint64                  id)
+{
+  for (guint i = 0; i < self->selection->len; i++)
+    if (g_array_index (self->selection, gint64, i) == id)
+      {
+        g_array_remove_index (self->selection, i);
+        selection_changed (self);
+        return;
+      }
+
+  g_array_append_val (self->selection, id);
+  selection_changed (self);
+}
+
+static void
+clear_selection (BwAnnotationController *self)
+{
+  if (self->selection->len == 0)
+    return;
+  g_array_set_size (self->selection, 0);
+  selection_changed (self);
+}
+
+GArray *
+bw_annotation_controller_get_selection (BwAnnotationController *self)
+{
+  g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), NULL);
+
+  return self->selection;
+}
+
+static const BwAnnotation *
+single_selected (BwAnnotationController *self)
+{
+  if (self->selection->len != 1)
+    return NULL;
+
+  return bw_annotation_set_lookup (self->set, g_array_index (self->selection, gint64, 0));
+}
+
+/* ------------------------------------------------------------------ */
+/* The history tells us what the project now holds                     */
+
+static void
+annotation_changed_cb (BwAnnotationController *self,
+                       gint64                  id,
+                       gint64                  layer_id,
+                       const BwAnnotation     *annotation,
+                       BwEditHistory          *history)
+{
+  if (layer_id != self->layer_id || self->layer_id == 0)
+    return;
+
+  if (annotation != NULL)
+    {
+      bw_annotation_set_put (self->set, annotation);
+    }
+  else
+    {
+      bw_annotation_set_remove (self->set, id);
+      for (guint i = 0; i < self->selection->len; i++)
+        if (g_array_index (self->selection, gint64, i) == id)
+          {
+            g_array_remove_index (self->selection, i);
+            selection_changed (self);
+            break;
+          }
+      if (self->hover_id == id)
+        self->hover_id = 0;
+    }
+
+  queue_redraw (self);
+}
+
+static void
+history_notify_cb (BwAnnotationController *self,
+                   GParamSpec             *pspec,
+                   BwEditHistory          *history)
+{
+  if (g_strcmp0 (pspec->name, "can-undo") == 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_UNDO]);
+  else if (g_strcmp0 (pspec->name, "can-redo") == 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_REDO]);
+  update_actions (self);
+}
+
+/* ------------------------------------------------------------------ */
+/* Project, image, categories                                          */
+
+void
+bw_annotation_controller_reload_categories (BwAnnotationController *self)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean found = FALSE;
+
+  g_return_if_fail (BW_IS_ANNOTATION_CONTROLLER (self));
+
+  g_clear_pointer (&self->categories, g_ptr_array_unref);
+  if (self->project != NULL)
+    self->categories = bw_project_list_categories (self->project, &error);
+  if (self->categories == NULL)
+    {
+      if (error != NULL)
+        report (self, error);
+      self->categories = g_ptr_array_new_with_free_func ((GDestroyNotify) bw_category_free);
+    }
+
+  bw_annotation_renderer_set_categories (self->renderer, self->categories);
+
+  for (guint i = 0; i < self->categories->len; i++)
+    found |= ((BwCategory *) self->categories->pdata[i])->id == self->category_id;
+  if (!found)
+    bw_annotation_controller_set_category (self, self->categories->len > 0
+                                                 ? ((BwCategory *) self->categories->pdata[0])->id
+                                                 : 0);
+  g_signal_emit (self, signals[CATEGORIES_CHANGED], 0);
+  queue_redraw (self);
+}
+
+GPtrArray *
+bw_annotation_controller_get_categories (BwAnnotationController *self)
+{
+  g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), NULL);
+
+  return self->categories;
+}
+
+static void
+reset_image_state (BwAnnotationController *self)
+{
+  bw_annotation_controller_cancel_drag (self);
+  g_array_set_size (self->polygon, 0);
+  self->part_target = 0;
+  self->hover_id = 0;
+  g_array_set_size (self->selection, 0);
+  self->active_vertex = -1;
+}
+
+/**
+ * bw_annotation_controller_set_project:
+ * @person_id: whose layer new shapes go to
+ *
+ * The history starts empty for a new project.
+ */
+void
+bw_annotation_controller_set_project (BwAnnotationController *self,
+                                      BwProject              *project,
+                                      gint64                  person_id)
+{
+  g_return_if_fail (BW_IS_ANNOTATION_CONTROLLER (self));
+  g_return_if_fail (project == NULL || BW_IS_PROJECT (project));
+
+  self->person_id = person_id;
+  if (project == self->project)
+    return;
+
+  reset_image_state (self);
+  if (self->history != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->history, self);
+      g_clear_object (&self->history);
+    }
+  if (self->project != NULL)
+    g_signal_handlers_disconnect_by_data (self->project, self);
+  g_set_object (&self->project, project);
+
+  self->image_id = 0;
+  self->layer_id = 0;
+  bw_annotation_set_reset (self->set, 0, 0);
+
+  if (project != NULL)
+    {
+      self->history = bw_edit_history_new (project);
+      g_signal_connect_object (self->history, "annotation-changed",
+                               G_CALLBACK (annotation_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->history, "notify",
+                               G_CALLBACK (history_notify_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (project, "categories-changed",
+                               G_CALLBACK (bw_annotation_controller_reload_categories),
+                               self, G_CONNECT_SWAPPED);
+    }
+
+  bw_annotation_controller_reload_categories (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_UNDO]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_REDO]);
+  selection_changed (self);
+}
+
+BwProject *
+bw_annotation_controller_get_project (BwAnnotationController *self)
+{
+  g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), NULL);
+
+  return self->project;
+}
+
+BwEditHistory *
+bw_annotation_controller_get_history (BwAnnotationController *self)
+{
+  g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), NULL);
+
+  return self->history;
+}
+
+static gint64
+find_own_layer (BwAnnotationController  *self,
+                gint64                   image_id,
+                GError                 **error)
+{
+  g_autoptr(GPtrArray) layers = bw_project_list_layers (self->project, image_id, error);
+
+  if (layers == NULL)
+    return -1;
+
+  for (guint i = 0; i < layers->len; i++)
+    {
+      const BwLayer *layer = layers->pdata[i];
+
+      if (layer->kind == BW_LAYER_KIND_WORK && layer->person_id == self->person_id)
+        return layer->id;
+    }
+
+  return 0;
+}
+
+/**
+ * bw_annotation_controller_load_image:
+ * @image_id: the image now shown, or 0 for none
+ *
+ * Shows the user's own layer of @image_id.
+ */
+gboolean
+bw_annotation_controller_load_image (BwAnnotationController  *self,
+                                     gint64                   image_id,
+                                     int                      width,
+                                     int                      height,
+                                     GError                 **error)
+{
+  g_autoptr(GPtrArray) annotations = NULL;
+  gint64 layer_id = 0;
+
+  g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), FALSE);
+
+  reset_image_state (self);
+  self->image_id = image_id;
+  self->image_width = width;
+  self->image_height = height;
+  self->layer_id = 0;
+  self->paste_count = 0;
+  bw_annotation_set_reset (self->set, width, height);
+
+  if (self->project != NULL && image_id > 0)
+    {
+      layer_id = find_own_layer (self, image_id, error);
+      if (layer_id < 0)
+        return FALSE;
+      if (layer_id > 0 && !(annotations = bw_project_list_annotations (self->project, layer_id, error)))
+        return FALSE;
+    }
+
+  self->layer_id = layer_id;
+  for (guint i = 0; annotations != NULL && i < annotations->len; i++)
+    bw_annotation_set_take (self->set, g_steal_pointer (&annotations->pdata[i]));
+
+  selection_changed (self);
+
+  return TRUE;
+}
+
+gint64
+bw_annotation_controller_get_image_id (BwAnnotationController *self)
+{
+  g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), 0);
+
+  return self->image_id;
+}
+
+gint64
+bw_annotation_controller_get_layer_id (BwAnnotationController *self)
+{
+  g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), 0);
+
+  return self->layer_id;
+}
+
+BwAnnotationSet *
+bw_annotation_controller_get_annotations (BwAnnotationController *self)
+{
+  g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), NULL);
+
+  return self->set;
+}
+
+BwAnnotationRenderer *
+bw_annotation_controller_get_renderer (BwAnnotationController *self)
+{
+  g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), NULL);
+
+  return self->renderer;
+}
+
+/* The layer new shapes go to, made on the first edit so that merely
+ * looking at an image leaves no trace; the image is then in progress. */
+static gboolean
+ensure_layer (BwAnnotationController  *self,
+              GError                 **error)
+{
+  g_autoptr(BwImage) image = NULL;
+
+  if (self->project == NULL || self->image_id <= 0)
+    {
+      g_set_error_literal (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID,
+                           _("Open a project and an image first"));
+      return FALSE;
+    }
+
+  if (self->layer_id > 0)
+    return TRUE;
+
+  if (self->person_id <= 0)
+    {
+      g_set_error_literal (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID,
+                           _("Boxwood does not know who is annotating; set your name in Preferences"));
+      return FALSE;
+    }
+
+  if (!bw_project_ensure_layer (self->project, self->image_id, self->person_id,
+                                BW_LAYER_KIND_WORK, &self->layer_id, error))
+    return FALSE;
+
+  image = bw_project_get_image (self->project, self->image_id, NULL);
+  if (image != NULL &&
+      (image->status == BW_IMAGE_STATUS_NEW || image->status == BW_IMAGE_STATUS_REJECTED))
+    bw_project_set_image_status (self->project, self->image_id, BW_IMAGE_STATUS_IN_PROGRESS, NULL);
+
+  return TRUE;
+}
+
+static gint64
+category_for_new_shapes (BwAnnotationController  *self,
+                         GError                 **error)
+{
+  if (self->category_id > 0)
+    return self->category_id;
+
+  g_set_error_literal (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID,
+                       _("Add a category in the side panel before drawing"));
+  return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Tool, category, view                                                */
+
+void
+bw_annotation_controller_set_view (BwAnnotationController *self,
+                                   double                  scale,
+                                   double                  offset_x,
+                                   double                  offset_y)
+{
+  g_return_if_fail (BW_IS_ANNOTATION_CONTROLLER (self));
+  g_return_if_fail (scale > 0);
+
+  self->view.scale = scale;
+  self->view.offset_x = offset_x;
+  self->view.offset_y = offset_y;
+}
+
+/* A distance on screen, in image pixels. */
+static double
+screen_to_image (BwAnnotationController *self,
+                 double                  pixels)
+{
+  return pixels / self->view.scale;
+}
+
+void
+bw_annotation_controller_set_tool (BwAnnotationController *self,
+                                   BwTool                  tool)
+{
+  g_return_if_fail (BW_IS_ANNOTATION_CONTROLLER (self));
+
+  if (self->tool == tool)
+    return;
+
+  bw_annotation_controller_cancel_drag (self);
+  if (tool != BW_TOOL_POLYGON)
+    {
+      g_array_set_size (self->polygon, 0);
+      self->part_target = 0;
+    }
+  self->tool = tool;
+  self->hover_id = 0;
+  update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOOL]);
+  queue_redraw (self);
+}
+
+BwTool
+bw_annotation_controller_get_tool (BwAnnotationController *self)
+{
+  g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), BW_TOOL_SELECT);
+
+  return self->tool;
+}
+
+void
+bw_annotation_controller_set_category (BwAnnotationController *self,
+                                       gint64                  category_id)
+{
+  g_return_if_fail (BW_IS_ANNOTATION_CONTROLLER (self));
+
+  if (self->category_id == category_id)
+    return;
+
+  self->category_id = category_id;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CATEGORY_ID]);
+  queue_redraw (self);
+}
+
+gint64
+bw_annotation_controller_get_category (BwAnnotationController *self)
+{
+  g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), 0);
+
+  return self->category_id;
+}
+
+void
+bw_annotation_controller_set_category_hidden (BwAnnotationController *self,
+                                              gint64                  category_id,
+                                              gboolean                hidden)
+{
+  g_return_if_fail (BW_IS_ANNOTATION_CONTROLLER (self));
+
+  bw_annotation_renderer_set_category_hidden (self->renderer, category_id, hidden);
+
+  /* What cannot be seen cannot stay selected. */
+  if (hidden)
+    {
+      gboolean changed = FALSE;
+
+      for (guint i = self->selection->len; i > 0; i--)
+        {
+          const BwAnnotation *a = bw_annotation_set_lookup (self->set, g_array_index (self->selection, gint64, i - 1));
+
+          if (a != NULL && a->category_id == category_id)
+            {
+              g_array_remove_index (self->selection, i - 1);
+              changed = TRUE;
+            }
+        }
+      if (changed)
+        selection_changed (self);
+    }
+
+  queue_redraw (self);
+}
+
+gboolean
+bw_annotation_controller_get_category_hidden (BwAnnotationController *self,
+                                              gint64                  category_id)
+{
+  g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), FALSE);
+
+  return bw_annotation_renderer_get_category_hidden (self->renderer, category_id);
+}
+
+gboolean
+bw_annotation_controller_is_drawing (BwAnnotationController *self)
+{
+  g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), FALSE);
+
+  return self->polygon->len > 0 || self->drag == DRAG_BOX;
+}
+
+/* ------------------------------------------------------------------ */
+/* Geometry helpers                                                    */
+
+static BwPoint
+clamp_point (BwAnnotationController *self,
+             double                  x,
+             double                  y)
+{
+  BwPoint p = { CLAMP (x, 0.0, self->image_width), CLAMP (y, 0.0, self->image_height) };
+
+  return p;
+}
+
+static void
+box_handle_position (const BwRect *b,
+                     int           handle,
+                     double       *x,
+                     double       *y)
+{
+  static const double fx[8] = { 0, 0.5, 1, 1, 1, 0.5, 0, 0 };
+  static const double fy[8] = { 0, 0, 0, 0.5, 1, 1, 1, 0.5 };
+
+  *x = b->x0 + fx[handle] * (b->x1 - b->x0);
+  *y = b->y0 + fy[handle] * (b->y1 - b->y0);
+}
+
+static int
+find_box_handle (BwAnnotationController *self,
+                 const BwShape          *shape,
+                 double                  x,
+                 double                  y)
+{
+  double tol = screen_to_image (self, HANDLE_TOLERANCE);
+
+  for (int h = 0; h < 8; h++)
+    {
+      double hx, hy;
+
+      box_handle_position (&shape->bbox, h, &hx, &hy);
+      if (fabs (x - hx) <= tol && fabs (y - hy) <= tol)
+        return h;
+    }
+
+  return -1;
+}
+
+static int
+find_vertex (BwAnnotationController *self,
+             const BwShape          *shape,
+             double                  x,
+             double                  y,
+             double                  tolerance)
+{
+  double best = tolerance;
+  int found = -1;
+
+  for (guint i = 0; i < shape->n_points; i++)
+    {
+      double d = hypot (x - shape->points[i].x, y - shape->points[i].y);
+
+      if (d <= best)
+        {
+          best = d;
+          found = i;
+        }
+    }
+
+  return found;
+}
+
+/* The edge of @shape near (x, y): returns the index the new point takes. */
+static int
+find_edge (BwAnnotationController *self,
+           const BwShape          *shape,
+           double                  x,
+           double                  y,
+           BwPoint                *on_edge)
+{
+  double best = screen_to_image (self, HIT_TOLERANCE);
+  int found = -1;
+
+  for (guint p = 0; p < shape->n_parts; p++)
+    {
+      guint start = bw_shape_part_start (shape, p);
+      guint size = bw_shape_part_size (shape, p);
+
+      for (guint i = 0; i < size; i++)
+        {
+          const BwPoint *a = &shape->points[start + i];
+          const BwPoint *b = &shape->points[start + (i + 1) % size];
+          double t;
+          double d = bw_geometry_distance_to_segment (x, y, a, b, &t);
+
+          if (d <= best)
+            {
+              best = d;
+              found = start + i + 1;
+              on_edge->x = a->x + t * (b->x - a->x);
+              on_edge->y = a->y + t * (b->y - a->y);
+            }
+        }
+    }
+
+  return found;
+}
+
+/* ------------------------------------------------------------------ */
+/* Dragging                                                            */
+
+static void
+begin_floating (BwAnnotationController *self)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  g_ptr_array_set_size (self->originals, 0);
+  g_ptr_array_set_size (self->floating, 0);
+
+  for (guint i = 0; i < self->selection->len; i++)
+    {
+      const BwAnnotation *a = bw_annotation_set_lookup (self->set, g_array_index (self->selection, gint64, i));
+
+      if (a == NULL)
+        continue;
+      g_ptr_array_add (self->originals, bw_annotation_copy (a));
+      g_ptr_array_add (self->floating, bw_annotation_copy (a));
+      g_array_append_val (ids, a->id);
+    }
+
+  bw_annotation_renderer_set_excluded (self->renderer, (const gint64 *) (gpointer) ids->data, ids->len);
+}
+
+static void
+end_floating (BwAnnotationController *self)
+{
+  g_ptr_array_set_size (self->originals, 0);
+  g_ptr_array_set_size (self->floating, 0);
+  bw_annotation_renderer_set_excluded (self->renderer, NULL, 0);
+}
+
+void
+bw_annotation_controller_cancel_drag (BwAnnotationController *self)
+{
+  g_return_if_fail (BW_IS_ANNOTATION_CONTROLLER (self));
+
+  if (self->drag == DRAG_NONE)
+    return;
+
+  self->drag = DRAG_NONE;
+  end_floating (self);
+  queue_redraw (self);
+}
+
+static void
+update_move (BwAnnotationController *self)
+{
+  double dx = self->drag_now.x - self->drag_start.x;
+  double dy = self->drag_now.y - self->drag_start.y;
+  double x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = -G_MAXDOUBLE, y1 = -G_MAXDOUBLE;
+
+  /* The selection moves as a whole and stops at the image's edges. */
+  for (guint i = 0; i < self->originals->len; i++)
+    {
+      const BwRect *b = &((BwAnnotation *) self->originals->pdata[i])->shape->bbox;
+
+      x0 = MIN (x0, b->x0);
+      y0 = MIN (y0, b->y0);
+      x1 = MAX (x1, b->x1);
+      y1 = MAX (y1, b->y1);
+    }
+  dx = CLAMP (dx, -x0, MAX (self->image_width - x1, -x0));
+  dy = CLAMP (dy, -y0, MAX (self->image_height - y1, -y0));
+
+  for (guint i = 0; i < self->floating->len; i++)
+    {
+      BwAnnotation *f = self->floating->pdata[i];
+      const BwAnnotation *o = self->originals->pdata[i];
+
+      bw_shape_free (f->shape);
+      f->shape = bw_shape_copy (o->shape);
+      bw_shape_translate (f->shape, dx, dy);
+    }
+}
+
+static void
+update_resize (BwAnnotationController *self)
+{
+  BwAnnotation *f = self->floating->pdata[0];
+  const BwRect *o = &((BwAnnotation *) self->originals->pdata[0])->shape->bbox;
+  BwPoint p = clamp_point (self, self->drag_now.x, self->drag_now.y);
+  double x0 = o->x0, y0 = o->y0, x1 = o->x1, y1 = o->y1;
+  int h = self->drag_handle;
+
+  if (h == 0 || h == 6 || h == 7)
+    x0 = p.x;
+  if (h == 2 || h == 3 || h == 4)
+    x1 = p.x;
+  if (h == 0 || h == 1 || h == 2)
+    y0 = p.y;
+  if (h == 4 || h == 5 || h == 6)
+    y1 = p.y;
+
+  bw_shape_free (f->shape);
+  f->shape = bw_shape_new_box (x0, y0, x1, y1);
+}
+
+static void
+update_vertex (BwAnnotationController *self)
+{
+  BwAnnotation *f = self->floating->pdata[0];
+  BwPoint p = clamp_point (self, self->drag_now.x, self->drag_now.y);
+
+  f->shape->points[self->drag_handle] = p;
+  bw_shape_update_bbox (f->shape);
+}
+
+/* Saves the floating shapes that changed, as one step. */
+static gboolean
+commit_floating (BwAnnotationController *self,
+                 const char             *label)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean any = FALSE;
+
+  for (guint i = 0; i < self->floating->len; i++)
+    any |= !bw_shape_equal (((BwAnnotation *) self->floating->pdata[i])->shape,
+                            ((BwAnnotation *) self->originals->pdata[i])->shape);
+  if (!any)
+    return TRUE;
+
+  if (!bw_edit_history_begin (self->history, label, &error))
+    {
+      report (self, error);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < self->floating->len; i++)
+    {
+      const BwAnnotation *f = self->floating->pdata[i];
+
+      if (bw_shape_equal (f->shape, ((BwAnnotation *) self->originals->pdata[i])->shape))
+        continue;
+      if (!bw_edit_history_update_shape (self->history, f->id, f->shape, &error))
+        {
+          bw_edit_history_cancel (self->history);
+          report (self, error);
+          return FALSE;
+        }
+    }
+
+  if (!bw_edit_history_end (self->history, &error))
+    {
+      report (self, error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Polygon drawing                                                     */
+
+static void
+cancel_polygon (BwAnnotationController *self)
+{
+  g_array_set_size (self->polygon, 0);
+  self->part_target = 0;
+  queue_redraw (self);
+}
+
+/**
+ * bw_annotation_controller_close_polygon:
+ *
+ * Finishes the polygon being drawn: saves it (or the new part) if it has
+ * at least 3 distinct vertices; otherwise keeps drawing.
+ *
+ * Returns: whether a shape was saved
+ */
+gboolean
+bw_annotation_controller_close_polygon (BwAnnotationController *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) points = g_array_new (FALSE, FALSE, sizeof (BwPoint));
+  g_autoptr(BwShape) shape = NULL;
+  gint64 category_id, id = 0;
+
+  g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), FALSE);
+
+  /* A double-click or a click on the first vertex leaves repeated points. */
+  for (guint i = 0; i < self->polygon->len; i++)
+    {
+      BwPoint p = g_array_index (self->polygon, BwPoint, i);
+
+      if (points->len > 0)
+        {
+          const BwPoint *last = &g_array_index (points, BwPoint, points->len - 1);
+
+          if (last->x == p.x && last->y == p.y)
+            continue;
+        }
+      g_array_append_val (points, p);
+    }
+  while (points->len > 1 &&
+         g_array_index (points, BwPoint, 0).x == g_array_index (points, BwPoint, points->len - 1).x &&
+         g_array_index (points, BwPoint, 0).y == g_array_index (points, BwPoint, points->len - 1).y)
+    g_array_set_size (points, points->len - 1);
+
+  if (bw_geometry_count_distinct ((const BwPoint *) (gpointer) points->data, points->len) < 3)
+    {
+      report_message (self, _("A polygon needs at least 3 distinct points"));
+      return FALSE;
+    }
+
+  if (self->part_target > 0)
+    {
+      const BwAnnotation *target = bw_annotation_set_lookup (self->set, self->part_target);
+
+      if (target == NULL)
+        {
+          cancel_polygon (self);
+          return FALSE;
+        }
+      shape = bw_shape_copy (target->shape);
+      bw_shape_add_part (shape, (const BwPoint *) (gpointer) points->data, points->len);
+      if (!bw_edit_history_begin (self->history, _("Add Part"), &error) ||
+          !bw_edit_history_update_shape (self->history, target->id, shape, &error))
+        {
+          bw_edit_history_cancel (self->history);
+          report (self, error);
+          return FALSE;
+        }
+      id = target->id;
+    }
+  else
+    {
+      shape = bw_shape_new_polygon ((const BwPoint *) (gpointer) points->data, points->len);
+      if (!(category_id = category_for_new_shapes (self, &error)) ||
+          !ensure_layer (self, &error) ||
+          !bw_edit_history_begin (self->history, _("Draw Polygon"), &error))
+        {
+          report (self, error);
+          return FALSE;
+        }
+      if (!bw_edit_history_add (self->history, self->layer_id, category_id, shape, &id, &error))
+        {
+          bw_edit_history_cancel (self->history);
+          report (self, error);
+          return FALSE;
+        }
+    }
+
+  if (!bw_edit_history_end (self->history, &error))
+    {
+      report (self, error);
+      return FALSE;
+    }
+
+  cancel_polygon (self);
+  bw_annotation_controller_select (self, &id, 1);
+
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Input                                                               */
+
+static void
+press_select (BwAnnotationController *self,
+              double                  x,
+              double                  y,
+              GdkModifierType         state)
+{
+  const BwAnnotation *single = single_selected (self);
+  gboolean extend = (state & (GDK_SHIFT_MASK | GDK_CONTROL_MASK)) != 0;
+  gint64 hit;
+
+  /* Handles and vertices of the one selected shape come first. */
+  if (single != NULL && !extend)
+    {
+      if (single->shape->kind == BW_SHAPE_BOX)
+        {
+          int handle = find_box_handle (self, single->shape, x, y);
+
+          if (handle >= 0)
+            {
+              begin_floating (self);
+              self->drag = DRAG_RESIZE;
+              self->drag_handle = handle;
+              return;
+            }
+        }
+      else
+        {
+          int vertex = find_vertex (self, single->shape, x, y, screen_to_image (self, HANDLE_TOLERANCE));
+          BwPoint on_edge;
+          int edge;
+
+          if (vertex >= 0 && (state & GDK_ALT_MASK))
+            {
+              self->active_vertex = vertex;
+              bw_annotation_controller_delete_selection (self);
+              return;
+            }
+
+          if (vertex >= 0)
+            {
+              begin_floating (self);
+              self->drag = DRAG_VERTEX;
+              self->drag_handle = vertex;
+              self->drag_inserted = FALSE;
+              self->active_vertex = vertex;
+              queue_redraw (self);
+              return;
+            }
+
+          /* A press on an edge inserts a vertex there and drags it. */
+          edge = find_edge (self, single->shape, x, y, &on_edge);
+          if (edge >= 0)
+            {
+              BwAnnotation *f;
+
+              begin_floating (self);
+              f = self->floating->pdata[0];
+              bw_shape_insert_point (f->shape, edge, &on_edge);
+              self->drag = DRAG_VERTEX;
+              self->drag_handle = edge;
+              self->drag_inserted = TRUE;
+              self->active_vertex = edge;
+              queue_redraw (self);
+              return;
+            }
+        }
+    }
+
+  hit = bw_annotation_set_hit_test (self->set, x, y, screen_to_image (self, HIT_TOLERANCE),
+                                    bw_annotation_renderer_get_hidden_categories (self->renderer));
+
+  if (hit > 0)
+    {
+      if (extend)
+        {
+          toggle_selected (self, hit);
+          return;
+        }
+      if (!is_selected (self, hit))
+        bw_annotation_controller_select (self, &hit, 1);
+      begin_floating (self);
+      self->drag = DRAG_MOVE;
+      return;
+    }
+
+  if (!extend)
+    clear_selection (self);
+  self->drag = DRAG_RUBBER_BAND;
+}
+
+void
+bw_annotation_controller_press (BwAnnotationController *self,
+                                double                  x,
+                                double                  y,
+                                int                     n_press,
+                                GdkModifierType         state)
+{
+  g_return_if_fail (BW_IS_ANNOTATION_CONTROLLER (self));
+
+  if (self->image_id <= 0 && self->project != NULL)
+    return;
+
+  bw_annotation_controller_cancel_drag (self);
+  self->has_pointer = TRUE;
+  self->pointer.x = x;
+  self->pointer.y = y;
+  self->drag_start.x = x;
+  self->drag_start.y = y;
+  self->drag_now = self->drag_start;
+
+  switch (self->tool)
+    {
+    case BW_TOOL_BOX:
+      self->drag_start = clamp_point (self, x, y);
+      self->drag_now = self->drag_start;
+      self->drag = DRAG_BOX;
+      break;
+
+    case BW_TOOL_POLYGON:
+      {
+        BwPoint p = clamp_point (self, x, y);
+
+        /* The second press of a double-click closes; its first press
+         * already placed the last vertex. */
+        if (n_press >= 2 && self->polygon->len > 0)
+          {
+            bw_annotation_controller_close_polygon (self);
+            break;
+          }
+
+        if (self->polygon->len >= 3)
+          {
+            const BwPoint *first = &g_array_index (self->polygon, BwPoint, 0);
+
+            if (hypot (p.x - first->x, p.y - first->y) <= screen_to_image (self, CLOSE_TOLERANCE))
+              {
+                bw_annotation_controller_close_polygon (self);
+                break;
+              }
+          }
+
+        g_array_append_val (self->polygon, p);
+        queue_redraw (self);
+      }
+      break;
+
+    case BW_TOOL_SELECT:
+      press_select (self, x, y, state);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+void
+bw_annotation_controller_motion (BwAnnotationController *self,
+                                 double                  x,
+                                 double                  y,
+                                 GdkModifierType         state)
+{
+  g_return_if_fail (BW_IS_ANNOTATION_CONTROLLER (self));
+
+  self->has_pointer = TRUE;
+  self->pointer.x = x;
+  self->pointer.y = y;
+  self->drag_now.x = x;
+  self->drag_now.y = y;
+
+  switch (self->drag)
+    {
+    case DRAG_NONE:
+      if (self->tool == BW_TOOL_SELECT)
+        {
+          gint64 hover = bw_annotation_set_hit_test (self->set, x, y, screen_to_image (self, HIT_TOLERANCE),
+                                                     bw_annotation_renderer_get_hidden_categories (self->renderer));
+
+          if (hover == self->hover_id)
+            return;
+          self->hover_id = hover;
+        }
+      break;
+
+    case DRAG_BOX:
+      self->drag_now = clamp_point (self, x, y);
+      break;
+
+    case DRAG_RUBBER_BAND:
+      break;
+
+    case DRAG_MOVE:
+      update_move (self);
+      break;
+
+    case DRAG_RESIZE:
+      update_resize (self);
+      break;
+
+    case DRAG_VERTEX:
+      update_vertex (self);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  queue_redraw (self);
+}
+
+static void
+finish_box (BwAnnotationController *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwShape) shape = bw_shape_new_box (self->drag_start.x, self->drag_start.y,
+                                               self->drag_now.x, self->drag_now.y);
+  gint64 category_id, id;
+
+  /* A click, or a box under a pixel, makes nothing. */
+  if (!bw_shape_validate (shape, NULL))
+    return;
+
+  if (!(category_id = category_for_new_shapes (self, &error)) ||
+      !ensure_layer (self, &error))
+    {
+      report (self, error);
+      return;
+    }
+
+  if (!bw_edit_history_begin (self->history, _("Draw Box"), &error))
+    {
+      report (self, error);
+      return;
+    }
+  if (!bw_edit_history_add (self->history, self->layer_id, category_id, shape, &id, &error))
+    {
+      bw_edit_history_cancel (self->history);
+      report (self, error);
+      return;
+    }
+  if (!bw_edit_history_end (self->history, &error))
+    {
+      report (self, error);
+      return;
+    }
+
+  bw_annotation_controller_select (self, &id, 1);
+}
+
+static void
+finish_rubber_band (BwAnnotationController *self,
+                    GdkModifierType         state)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+  GHashTable *hidden = bw_annotation_renderer_get_hidden_categories (self->renderer);
+  BwRect rect = {
+    MIN (self->drag_start.x, self->drag_now.x), MIN (self->drag_start.y, self->drag_now.y),
+    MAX (self->drag_start.x, self->drag_now.x), MAX (self->drag_start.y, self->drag_now.y),
+  };
+
+  if ((state & (GDK_SHIFT_MASK | GDK_CONTROL_MASK)) == 0)
+    g_array_set_size (self->selection, 0);
+
+  /* Shapes wholly inside the band are selected. */
+  bw_annotation_set_query_rect (self->set, &rect, found);
+  for (guint i = 0; i < found->len; i++)
+    {
+      const BwAnnotation *a = found->pdata[i];
+      const BwRect *b = &a->shape->bbox;
+
+      if (b->x0 >= rect.x0 && b->y0 >= rect.y0 && b->x1 <= rect.x1 && b->y1 <= rect.y1 &&
+          !g_hash_table_contains (hidden, &a->category_id) &&
+          !is_selected (self, a->id))
+        g_array_append_val (self->selection, a->id);
+    }
+
+  selection_changed (self);
+}
+
+void
+bw_annotation_controller_release (BwAnnotationController *self,
+                                  double                  x,
+                                  double                  y,
+                                  GdkModifierType         state)
+{
+  DragMode drag;
+
+  g_return_if_fail (BW_IS_ANNOTATION_CONTROLLER (self));
+
+  if (self->drag != DRAG_NONE)
+    bw_annotation_controller_motion (self, x, y, state);
+
+  drag = self->drag;
+  self->drag = DRAG_NONE;
+
+  switch (drag)
+    {
+    case DRAG_NONE:
+      break;
+
+    case DRAG_BOX:
+      finish_box (self);
+      break;
+
+    case DRAG_RUBBER_BAND:
+      finish_rubber_band (self, state);
+      break;
+
+    case DRAG_MOVE:
+      commit_floating (self, _("Move"));
+      break;
+
+    case DRAG_RESIZE:
+      {
+        BwAnnotation *f = self->floating->pdata[0];
+
+        if (bw_shape_validate (f->shape, NULL))
+          commit_floating (self, _("Resize"));
+        else
+          report_message (self, _("A box must be at least 1 × 1 pixel"));
+      }
+      break;
+
+    case DRAG_VERTEX:
+      commit_floating (self, self->drag_inserted ? _("Add Vertex") : _("Move Vertex"));
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  end_floating (self);
+  queue_redraw (self);
+}
+
+void
+bw_annotation_controller_leave (BwAnnotationController *self)
+{
+  g_return_if_fail (BW_IS_ANNOTATION_CONTROLLER (self));
+
+  self->has_pointer = FALSE;
+  if (self->hover_id != 0)
+    self->hover_id = 0;
+  queue_redraw (self);
+}
+
+static gboolean
+delete_active_vertex (BwAnnotationController *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwShape) shape = NULL;
+  const BwAnnotation *a = single_selected (self);
+  guint part;
+
+  if (a == NULL || a->shape->kind != BW_SHAPE_POLYGON ||
+      self->active_vertex < 0 || (guint) self->active_vertex >= a->shape->n_points)
+    return FALSE;
+
+  part = bw_shape_part_of_point (a->shape, self->active_vertex);
+  shape = bw_shape_copy (a->shape);
+  if (bw_shape_part_size (shape, part) > 3)
+    bw_shape_remove_point (shape, self->active_vertex);
+  else if (shape->n_parts > 1)
+    bw_shape_remove_part (shape, part);
+  else
+    {
+      report_message (self, _("A polygon needs at least 3 points; delete the polygon instead"));
+      return TRUE;
+    }
+
+  if (!bw_edit_history_begin (self->history, _("Delete Vertex"), &error) ||
+      !bw_edit_history_update_shape (self->history, a->id, shape, &error))
+    {
+      if (error != NULL && !g_error_matches (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_BUSY))
+        bw_edit_history_cancel (self->history);
+      report (self, error);
+      return TRUE;
+    }
+  if (!bw_edit_history_end (self->history, &error))
+    report (self, error);
+
+  self->active_vertex = -1;
+  queue_redraw (self);
+
+  return TRUE;
+}
+
+gboolean
+bw_annotation_controller_key_press (BwAnnotationController *self,
+                                    guint                   keyval,
+                                    GdkModifierType         state)
+{
+  GdkModifierType mods = state & (GDK_SHIFT_MASK | GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK);
+  double step = (mods & GDK_SHIFT_MASK) ? 10.0 : 1.0;
+
+  g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), FALSE);
+
+  /* Shortcuts with Ctrl (undo, submit, …) are actions, not ours. */
+  if (mods & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK))
+    return FALSE;
+
+  switch (keyval)
+    {
+    case GDK_KEY_Escape:
+      if (self->polygon->len > 0)
+        cancel_polygon (self);
+      else if (self->drag != DRAG_NONE)
+        bw_annotation_controller_cancel_drag (self);
+      else if (self->selection->len > 0)
+        clear_selection (self);
+      else
+        return FALSE;
+      return TRUE;
+
+    case GDK_KEY_Return:
+    case GDK_KEY_KP_Enter:
+    case GDK_KEY_ISO_Enter:
+      if (self->polygon->len == 0)
+        return FALSE;
+      bw_annotation_controller_close_polygon (self);
+      return TRUE;
+
+    case GDK_KEY_BackSpace:
+      if (self->polygon->len > 0)
+        {
+          g_array_set_size (self->polygon, self->polygon->len - 1);
+          if (self->polygon->len == 0)
+            self->part_target = 0;
+          queue_redraw (self);
+          return TRUE;
+        }
+      G_GNUC_FALLTHROUGH;
+
+    case GDK_KEY_Delete:
+    case GDK_KEY_KP_Delete:
+      if (self->drag != DRAG_NONE || self->selection->len == 0)
+        return FALSE;
+      bw_annotation_controller_delete_selection (self);
+      return TRUE;
+
+    case GDK_KEY_Left:
+    case GDK_KEY_KP_Left:
+    case GDK_KEY_Right:
+    case GDK_KEY_KP_Right:
+    case GDK_KEY_Up:
+    case GDK_KEY_KP_Up:
+    case GDK_KEY_Down:
+    case GDK_KEY_KP_Down:
+      /* Without a selection the arrows move the view (the canvas). */
+      if (self->tool != BW_TOOL_SELECT || self->selection->len == 0 || self->drag != DRAG_NONE)
+        return FALSE;
+      if (keyval == GDK_KEY_Left || keyval == GDK_KEY_KP_Left)
+        bw_annotation_controller_nudge (self, -step, 0);
+      else if (keyval == GDK_KEY_Right || keyval == GDK_KEY_KP_Right)
+        bw_annotation_controller_nudge (self, step, 0);
+      else if (keyval == GDK_KEY_Up || keyval == GDK_KEY_KP_Up)
+        bw_annotation_controller_nudge (self, 0, -step);
+      else
+        bw_annotation_controller_nudge (self, 0, step);
+      return TRUE;
+
+    default:
+      return FALSE;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Commands                                                            */
+
+gboolean
+bw_annotation_controller_undo (BwAnnotationController *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), FALSE);
+
+  if (self->history == NULL)
+    return FALSE;
+
+  /* Undo while drawing drops the drawing first, as in any editor. */
+  if (self->polygon->len > 0 || self->drag != DRAG_NONE)
+    {
+      bw_annotation_controller_cancel_drag (self);
+      cancel_polygon (self);
+      return TRUE;
+    }
+
+  if (!bw_edit_history_undo (self->history, &error))
+    {
+      report (self, error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+bw_annotation_controller_redo (BwAnnotationController *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), FALSE);
+
+  if (self->history == NULL || self->drag != DRAG_NONE)
+    return FALSE;
+
+  if (!bw_edit_history_redo (self->history, &error))
+    {
+      report (self, error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+bw_annotation_controller_delete_selection (BwAnnotationController *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = NULL;
+
+  g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), FALSE);
+
+  if (self->selection->len == 0 || self->history == NULL)
+    return FALSE;
+
+  if (delete_active_vertex (self))
+    return TRUE;
+
+  ids = g_array_copy (self->selection);
+  if (!bw_edit_history_begin (self->history,
+                              ids->len == 1 ? _("Delete Shape") : _("Delete Shapes"), &error))
+    {
+      report (self, error);
+      return FALSE;
+    }
+  for (guint i = 0; i < ids->len; i++)
+    if (!bw_edit_history_delete (self->history, g_array_index (ids, gint64, i), &error))
+      {
+        bw_edit_history_cancel (self->history);
+        report (self, error);
+        return FALSE;
+      }
+  if (!bw_edit_history_end (self->history, &error))
+    {
+      report (self, error);
+      return FALSE;
+    }
+
+  clear_selection (self);
+
+  return TRUE;
+}
+
+gboolean
+bw_annotation_controller_nudge (BwAnnotationController *self,
+                                double                  dx,
+                                double                  dy)
+{
+  g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), FALSE);
+
+  if (self->selection->len == 0 || self->drag != DRAG_NONE || self->history == NULL)
+    return FALSE;
+
+  begin_floating (self);
+  self->drag_start.x = self->drag_start.y = 0;
+  self->drag_now.x = dx;
+  self->drag_now.y = dy;
+  update_move (self);
+  commit_floating (self, _("Move"));
+  end_floating (self);
+  queue_redraw (self);
+
+  return TRUE;
+}
+
+void
+bw_annotation_controller_select_all (BwAnnotationController *self)
+{
+  GHashTable *hidden = bw_annotation_renderer_get_hidden_categories (self->renderer);
+
+  g_return_if_fail (BW_IS_ANNOTATION_CONTROLLER (self));
+
+  g_array_set_size (self->selection, 0);
+  for (guint i = 0; i < bw_annotation_set_get_size (self->set); i++)
+    {
+      const BwAnnotation *a = bw_annotation_set_get_nth (self->set, i);
+
+      if (!g_hash_table_contains (hidden, &a->category_id))
+        g_array_append_val (self->selection, a->id);
+    }
+  selection_changed (self);
+}
+
+/* Returns: how many shapes were copied */
+guint
+bw_annotation_controller_copy (BwAnnotationController *self)
+{
+  g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), 0);
+
+  if (self->selection->len == 0)
+    return 0;
+
+  g_ptr_array_set_size (self->clipboard, 0);
+  for (guint i = 0; i < self->selection->len; i++)
+    {
+      const BwAnnotation *a = bw_annotation_set_lookup (self->set, g_array_index (self->selection, gint64, i));
+
+      if (a != NULL)
+        g_ptr_array_add (self->clipboard, bw_annotation_copy (a));
+    }
+  self->clipboard_image = self->image_id;
+  self->paste_count = 0;
+
+  return self->clipboard->len;
+}
+
+/**
+ * bw_annotation_controller_paste:
+ *
+ * Adds the copied shapes to the image shown, as one step: at the same
+ * place on another image (the usual case: the next frame of a sequence),
+ * a little offset on the image they came from so they do not hide the
+ * originals. Shapes are clamped to the image; any that end up too small
+ * are left out.
+ */
+gboolean
+bw_annotation_controller_paste (BwAnnotationController *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  double offset = 0.0;
+
+  g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), FALSE);
+
+  if (self->clipboard->len == 0)
+    return FALSE;
+
+  if (!ensure_layer (self, &error))
+    {
+      report (self, error);
+      return FALSE;
+    }
+
+  if (self->clipboard_image == self->image_id)
+    offset = PASTE_OFFSET * ++self->paste_count;
+
+  if (!bw_edit_history_begin (self->history, _("Paste"), &error))
+    {
+      report (self, error);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < self->clipboard->len; i++)
+    {
+      const BwAnnotation *a = self->clipboard->pdata[i];
+      g_autoptr(BwShape) shape = bw_shape_copy (a->shape);
+      gint64 id;
+
+      bw_shape_translate (shape, offset, offset);
+      bw_shape_clamp (shape, self->image_width, self->image_height);
+      if (!bw_shape_validate (shape, NULL))
+        continue;
+
+      if (!bw_edit_history_add (self->history, self->layer_id, a->category_id, shape, &id, &error))
+        {
+          bw_edit_history_cancel (self->history);
+          report (self, error);
+          return FALSE;
+        }
+      g_array_append_val (ids, id);
+    }
+
+  if (!bw_edit_history_end (self->history, &error))
+    {
+      report (self, error);
+      return FALSE;
+    }
+
+  bw_annotation_controller_select (self, (const gint64 *) (gpointer) ids->data, ids->len);
+
+  return ids->len > 0;
+}
+
+gboolean
+bw_annotation_controller_set_selection_category (BwAnnotationController *self,
+                                                 gint64                  category_id)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), FALSE);
+
+  bw_annotation_controller_set_category (self, category_id);
+
+  if (self->selection->len == 0 || self->history == NULL)
+    return TRUE;
+
+  if (!bw_edit_history_begin (self->history, _("Change Category"), &error))
+    {
+      report (self, error);
+      return FALSE;
+    }
+  for (guint i = 0; i < self->selection->len; i++)
+    {
+      gint64 id = g_array_index (self->selection, gint64, i);
+      const BwAnnotation *a = bw_annotation_set_lookup (self->set, id);
+
+      if (a == NULL || a->category_id == category_id)
+        continue;
+      if (!bw_edit_history_set_category (self->history, id, category_id, &error))
+        {
+          bw_edit_history_cancel (self->history);
+          report (self, error);
+          return FALSE;
+        }
+    }
+  if (!bw_edit_history_end (self->history, &error))
+    {
+      report (self, error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * bw_annotation_controller_start_add_part:
+ *
+ * Starts drawing another part of the selected polygon (an object split in
+ * two by something in front of it); closing it saves the polygon with the
+ * new part, as one annotation.
+ */
+gboolean
+bw_annotation_controller_start_add_part (BwAnnotationController *self)
+{
+  const BwAnnotation *a;
+
+  g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), FALSE);
+
+  a = single_selected (self);
+  if (a == NULL || a->shape->kind != BW_SHAPE_POLYGON)
+    {
+      report_message (self, _("Select one polygon to add a part to it"));
+      return FALSE;
+    }
+
+  bw_annotation_controller_set_tool (self, BW_TOOL_POLYGON);
+  g_array_set_size (self->polygon, 0);
+  self->part_target = a->id;
+
+  return TRUE;
+}
+
+/* The next image to work on after this one: the first after it (wrapping
+ * round) that is new, in progress or rejected. */
+gint64
+bw_annotation_controller_find_next_in_queue (BwAnnotationController *self)
+{
+  static const BwImageStatus queue[] = {
+    BW_IMAGE_STATUS_NEW, BW_IMAGE_STATUS_IN_PROGRESS, BW_IMAGE_STATUS_REJECTED,
+  };
+  gint64 after = 0, first = 0;
+
+  g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), 0);
+
+  if (self->project == NULL)
+    return 0;
+
+  for (guint s = 0; s < G_N_ELEMENTS (queue); s++)
+    {
+      g_autoptr(GArray) ids = bw_project_list_image_ids (self->project, queue[s], NULL, NULL);
+
+      for (guint i = 0; ids != NULL && i < ids->len; i++)
+        {
+          gint64 id = g_array_index (ids, gint64, i);
+
+          if (id == self->image_id)
+            continue;
+          if (id > self->image_id && (after == 0 || id < after))
+            after = id;
+          if (first == 0 || id < first)
+            first = id;
+        }
+    }
+
+  return after != 0 ? after : first;
+}
+
+/**
+ * bw_annotation_controller_submit:
+ *
+ * Submits the user's layer of the image shown (an image with no shape is
+ * submitted too: it says there is nothing to annotate) and emits
+ * "submitted".
+ */
+gboolean
+bw_annotation_controller_submit (BwAnnotationController *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), FALSE);
+
+  if (self->polygon->len > 0)
+    {
+      report_message (self, _("Finish or cancel the polygon being drawn first"));
+      return FALSE;
+    }
+
+  if (!ensure_layer (self, &error) ||
+      !bw_project_submit_layer (self->project, self->layer_id, &error))
+    {
+      report (self, error);
+      return FALSE;
+    }
+
+  g_signal_emit (self, signals[SUBMITTED], 0, self->image_id);
+
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Drawing                                                             */
+
+void
+bw_annotation_controller_draw (BwAnnotationController *self,
+                               cairo_t                *cr,
+                               int                     width,
+                               int                     height)
+{
+  gint64 category_id = self->category_id;
+
+  g_return_if_fail (BW_IS_ANNOTATION_CONTROLLER (self));
+
+  bw_annotation_renderer_draw_set (self->renderer, cr, width, height, &self->view, self->set);
+
+  if (self->floating->len > 0)
+    {
+      for (guint i = 0; i < self->floating->len; i++)
+        {
+          const BwAnnotation *f = self->floating->pdata[i];
+
+          bw_annotation_renderer_draw_shape (self->renderer, cr, &self->view, f->shape, f->category_id,
+                                             BW_SHAPE_STYLE_SELECTED |
+                                             (self->floating->len == 1 ? BW_SHAPE_STYLE_HANDLES : 0));
+        }
+    }
+  else
+    {
+      if (self->hover_id != 0 && !is_selected (self, self->hover_id))
+        {
+          const BwAnnotation *a = bw_annotation_set_lookup (self->set, self->hover_id);
+
+          if (a != NULL)
+            bw_annotation_renderer_draw_shape (self->renderer, cr, &self->view, a->shape, a->category_id,
+                                               BW_SHAPE_STYLE_HOVER);
+        }
+
+      for (guint i = 0; i < self->selection->len; i++)
+        {
+          const BwAnnotation *a = bw_annotation_set_lookup (self->set, g_array_index (self->selection, gint64, i));
+
+          if (a != NULL)
+            bw_annotation_renderer_draw_shape (self->renderer, cr, &self->view, a->shape, a->category_id,
+                                               BW_SHAPE_STYLE_SELECTED |
+                                               (self->selection->len == 1 && self->tool == BW_TOOL_SELECT
+                                                ? BW_SHAPE_STYLE_HANDLES : 0));
+        }
+    }
+
+  if (self->drag == DRAG_BOX)
+    {
+      g_autoptr(BwShape) preview = bw_shape_new_box (self->drag_start.x, self->drag_start.y,
+                                                     self->drag_now.x, self->drag_now.y);
+
+      bw_annotation_renderer_draw_shape (self->renderer, cr, &self->view, preview, category_id,
+                                         BW_SHAPE_STYLE_SELECTED);
+    }
+  else if (self->drag == DRAG_RUBBER_BAND)
+    {
+      BwRect rect = {
+        MIN (self->drag_start.x, self->drag_now.x), MIN (self->drag_start.y, self->drag_now.y),
+        MAX (self->drag_start.x, self->drag_now.x), MAX (self->drag_start.y, self->drag_now.y),
+      };
+
+      bw_annotation_renderer_draw_rubber_band (self->renderer, cr, &self->view, &rect);
+    }
+
+  if (self->polygon->len > 0)
+    {
+      BwPoint pointer = clamp_point (self, self->pointer.x, self->pointer.y);
+
+      if (self->part_target > 0)
+        {
+          const BwAnnotation *target = bw_annotation_set_lookup (self->set, self->part_target);
+
+          if (target != NULL)
+            category_id = target->category_id;
+        }
+      bw_annotation_renderer_draw_polyline (self->renderer, cr, &self->view,
+                                            (const BwPoint *) (gpointer) self->polygon->data,
+                                            self->polygon->len,
+                                            self->has_pointer ? &pointer : NULL, category_id);
+    }
+
+  if (self->has_pointer && self->drag == DRAG_NONE && self->tool != BW_TOOL_SELECT &&
+      self->pointer.x >= 0 && self->pointer.y >= 0 &&
+      self->pointer.x <= self->image_width && self->pointer.y <= self->image_height)
+    bw_annotation_renderer_draw_crosshair (self->renderer, cr, width, height, &self->view,
+                                           self->pointer.x, self->pointer.y);
+}
+
+/* ------------------------------------------------------------------ */
+/* GObject                                                             */
+
+static void
+bw_annotation_controller_dispose (GObject *object)
+{
+  BwAnnotationController *self = BW_ANNOTATION_CONTROLLER (object);
+
+  if (self->history != NULL)
+    g_signal_handlers_disconnect_by_data (self->history, self);
+  g_clear_object (&self->history);
+  g_clear_object (&self->project);
+  g_clear_object (&self->actions);
+  g_clear_weak_pointer (&self->canvas);
+
+  G_OBJECT_CLASS (bw_annotation_controller_parent_class)->dispose (object);
+}
+
+static void
+bw_annotation_controller_finalize (GObject *object)
+{
+  BwAnnotationController *self = BW_ANNOTATION_CONTROLLER (object);
+
+  g_clear_pointer (&self->categories, g_ptr_array_unref);
+  g_ptr_array_unref (self->originals);
+  g_ptr_array_unref (self->floating);
+  g_ptr_array_unref (self->clipboard);
+  g_array_unref (self->polygon);
+  g_array_unref (self->selection);
+  bw_annotation_set_free (self->set);
+  bw_annotation_renderer_free (self->renderer);
+
+  G_OBJECT_CLASS (bw_annotation_controller_parent_class)->finalize (object);
+}
+
+static void
+bw_annotation_controller_get_property (GObject    *object,
+                                       guint       prop_id,
+                                       GValue     *value,
+                                       GParamSpec *pspec)
+{
+  BwAnnotationController *self = BW_ANNOTATION_CONTROLLER (object);
+
+  switch (prop_id)
+    {
+    case PROP_TOOL:
+      g_value_set_int (value, self->tool);
+      break;
+
+    case PROP_CATEGORY_ID:
+      g_value_set_int64 (value, self->category_id);
+      break;
+
+    case PROP_CAN_UNDO:
+      g_value_set_boolean (value, self->history != NULL && bw_edit_history_can_undo (self->history));
+      break;
+
+    case PROP_CAN_REDO:
+      g_value_set_boolean (value, self->history != NULL && bw_edit_history_can_redo (self->history));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bw_annotation_controller_set_property (GObject      *object,
+                                       guint         prop_id,
+                                       const GValue *value,
+                                       GParamSpec   *pspec)
+{
+  BwAnnotationController *self = BW_ANNOTATION_CONTROLLER (object);
+
+  switch (prop_id)
+    {
+    case PROP_TOOL:
+      bw_annotation_controller_set_tool (self, g_value_get_int (value));
+      break;
+
+    case PROP_CATEGORY_ID:
+      bw_annotation_controller_set_category (self, g_value_get_int64 (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bw_annotation_controller_class_init (BwAnnotationControllerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = bw_annotation_controller_dispose;
+  object_class->finalize = bw_annotation_controller_finalize;
+  object_class->get_property = bw_annotation_controller_get_property;
+  object_class->set_property = bw_annotation_controller_set_property;
+
+  properties[PROP_TOOL] =
+    g_param_spec_int ("tool", NULL, NULL, BW_TOOL_SELECT, BW_TOOL_POLYGON, BW_TOOL_SELECT,
+                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CATEGORY_ID] =
+    g_param_spec_int64 ("category-id", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CAN_UNDO] =
+    g_param_spec_boolean ("can-undo", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CAN_REDO] =
+    g_param_spec_boolean ("can-redo", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[REDRAW] =
+    g_signal_new ("redraw", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[ERROR] =
+    g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR | G_SIGNAL_TYPE_STATIC_SCOPE);
+  signals[SUBMITTED] =
+    g_signal_new ("submitted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+  signals[SELECTION_CHANGED] =
+    g_signal_new ("selection-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[CATEGORIES_CHANGED] =
+    g_signal_new ("categories-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+bw_annotation_controller_init (BwAnnotationController *self)
+{
+  self->set = bw_annotation_set_new (0, 0);
+  self->renderer = bw_annotation_renderer_new ();
+  self->view.scale = 1.0;
+  self->tool = BW_TOOL_SELECT;
+  self->selection = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->polygon = g_array_new (FALSE, FALSE, sizeof (BwPoint));
+  self->originals = g_ptr_array_new_with_free_func ((GDestroyNotify) bw_annotation_free);
+  self->floating = g_ptr_array_new_with_free_func ((GDestroyNotify) bw_annotation_free);
+  self->clipboard = g_ptr_array_new_with_free_func ((GDestroyNotify) bw_annotation_free);
+  self->categories = g_ptr_array_new_with_free_func ((GDestroyNotify) bw_category_free);
+  self->active_vertex = -1;
+}
+
+BwAnnotationController *
+bw_annotation_controller_new (void)
+{
+  return g_object_new (BW_TYPE_ANNOTATION_CONTROLLER, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* GTK glue: events from the canvas, actions and shortcuts             */
+
+static void
+sync_view (BwAnnotationController *self)
+{
+  double scale, ox, oy;
+
+  if (self->canvas == NULL)
+    return;
+
+  bw_canvas_get_view (self->canvas, &scale, &ox, &oy);
+  if (scale > 0)
+    bw_annotation_controller_set_view (self, scale, ox, oy);
+}
+
+static void
+update_cursor (BwAnnotationController *self)
+{
+  if (self->canvas == NULL)
+    return;
+
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self->canvas),
+                                   self->tool == BW_TOOL_SELECT ? NULL : "crosshair");
+}
+
+static void
+update_actions (BwAnnotationController *self)
+{
+  const BwAnnotation *single;
+  GAction *action;
+  static const char * const tool_names[] = { "select", "box", "polygon" };
+
+  if (self->actions == NULL)
+    return;
+
+  single = single_selected (self);
+
+#define ENABLE(name, value) \
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self->actions), name)), (value))
+
+  ENABLE ("undo", self->history != NULL && bw_edit_history_can_undo (self->history));
+  ENABLE ("redo", self->history != NULL && bw_edit_history_can_redo (self->history));
+  ENABLE ("delete", self->selection->len > 0);
+  ENABLE ("copy", self->selection->len > 0);
+  ENABLE ("paste", self->clipboard->len > 0 && self->image_id > 0);
+  ENABLE ("add-part", single != NULL && single->shape->kind == BW_SHAPE_POLYGON);
+  ENABLE ("submit", self->project != NULL && self->image_id > 0);
+
+#undef ENABLE
+
+  action = g_action_map_lookup_action (G_ACTION_MAP (self->actions), "tool");
+  g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_string (tool_names[self->tool]));
+  update_cursor (self);
+}
+
+static void
+tool_action_cb (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  BwAnnotationController *self = user_data;
+  const char *name = g_variant_get_string (parameter, NULL);
+
+  if (g_str_equal (name, "box"))
+    bw_annotation_controller_set_tool (self, BW_TOOL_BOX);
+  else if (g_str_equal (name, "polygon"))
+    bw_annotation_controller_set_tool (self, BW_TOOL_POLYGON);
+  else
+    bw_annotation_controller_set_tool (self, BW_TOOL_SELECT);
+}
+
+static void
+pick_category_action_cb (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  BwAnnotationController *self = user_data;
+  int index = g_variant_get_int32 (parameter);
+
+  if (index < 0 || (guint) index >= self->categories->len)
+    return;
+
+  /* With a selection, the key relabels it; either way it is the category
+   * for the next shapes. */
+  bw_annotation_controller_set_selection_category (self, ((BwCategory *) self->categories->pdata[index])->id);
+}
+
+static void
+undo_action_cb (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  bw_annotation_controller_undo (user_data);
+}
+
+static void
+redo_action_cb (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  bw_annotation_controller_redo (user_data);
+}
+
+static void
+delete_action_cb (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  bw_annotation_controller_delete_selection (user_data);
+}
+
+static void
+copy_action_cb (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  bw_annotation_controller_copy (user_data);
+  update_actions (user_data);
+}
+
+static void
+paste_action_cb (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  bw_annotation_controller_paste (user_data);
+}
+
+static void
+select_all_action_cb (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  bw_annotation_controller_set_tool (user_data, BW_TOOL_SELECT);
+  bw_annotation_controller_select_all (user_data);
+}
+
+static void
+add_part_action_cb (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  bw_annotation_controller_start_add_part (user_data);
+}
+
+static void
+submit_action_cb (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  bw_annotation_controller_submit (user_data);
+}
+
+static void
+show_labels_action_cb (GSimpleAction *action,
+                       GVariant      *state,
+                       gpointer       user_data)
+{
+  BwAnnotationController *self = user_data;
+
+  bw_annotation_renderer_set_show_labels (self->renderer, g_variant_get_boolean (state));
+  g_simple_action_set_state (action, state);
+  queue_redraw (self);
+}
+
+static void
+toggle_category_visible_action_cb (GSimpleAction *action,
+                                   GVariant      *parameter,
+                                   gpointer       user_data)
+{
+  BwAnnotationController *self = user_data;
+
+  if (self->category_id > 0)
+    bw_annotation_controller_set_category_hidden (self, self->category_id,
+                                                  !bw_annotation_controller_get_category_hidden (self, self->category_id));
+}
+
+static void
+show_all_action_cb (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  BwAnnotationController *self = user_data;
+
+  for (guint i = 0; i < self->categories->len; i++)
+    bw_annotation_controller_set_category_hidden (self, ((BwCategory *) self->categories->pdata[i])->id, FALSE);
+}
+
+static const GActionEntry action_entries[] = {
+  { .name = "tool", .parameter_type = "s", .state = "'select'", .activate = tool_action_cb },
+  { .name = "pick-category", .parameter_type = "i", .activate = pick_category_action_cb },
+  { .name = "undo", .activate = undo_action_cb },
+  { .name = "redo", .activate = redo_action_cb },
+  { .name = "delete", .activate = delete_action_cb },
+  { .name = "copy", .activate = copy_action_cb },
+  { .name = "paste", .activate = paste_action_cb },
+  { .name = "select-all", .activate = select_all_action_cb },
+  { .name = "add-part", .activate = add_part_action_cb },
+  { .name = "submit", .activate = submit_action_cb },
+  { .name = "show-labels", .state = "false", .change_state = show_labels_action_cb },
+  { .name = "toggle-category-visible", .activate = toggle_category_visible_action_cb },
+  { .name = "show-all-categories", .activate = show_all_action_cb },
+};
+
+/* Returns: (transfer none): the "annotate" actions */
+GActionGroup *
+bw_annotation_controller_get_action_group (BwAnnotationController *self)
+{
+  g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), NULL);
+
+  if (self->actions == NULL)
+    {
+      self->actions = g_simple_action_group_new ();
+      g_action_map_add_action_entries (G_ACTION_MAP (self->actions), action_entries,
+                                       G_N_ELEMENTS (action_entries), self);
+      update_actions (self);
+    }
+
+  return G_ACTION_GROUP (self->actions);
+}
+
+/* The keys of the tools work while the canvas has the focus, so they never
+ * take a letter typed into the image list's search entry. */
+static const struct {
+  const char *trigger;
+  const char *action;
+  const char *target;   /* GVariant text, or NULL */
+} canvas_shortcuts[] = {
+  { "v", "annotate.tool", "'select'" },
+  { "b", "annotate.tool", "'box'" },
+  { "p", "annotate.tool", "'polygon'" },
+  { "<Shift>p", "annotate.add-part", NULL },
+  { "1", "annotate.pick-category", "0" },
+  { "2", "annotate.pick-category", "1" },
+  { "3", "annotate.pick-category", "2" },
+  { "4", "annotate.pick-category", "3" },
+  { "5", "annotate.pick-category", "4" },
+  { "6", "annotate.pick-category", "5" },
+  { "7", "annotate.pick-category", "6" },
+  { "8", "annotate.pick-category", "7" },
+  { "9", "annotate.pick-category", "8" },
+  { "KP_1", "annotate.pick-category", "0" },
+  { "KP_2", "annotate.pick-category", "1" },
+  { "KP_3", "annotate.pick-category", "2" },
+  { "KP_4", "annotate.pick-category", "3" },
+  { "KP_5", "annotate.pick-category", "4" },
+  { "KP_6", "annotate.pick-category", "5" },
+  { "KP_7", "annotate.pick-category", "6" },
+  { "KP_8", "annotate.pick-category", "7" },
+  { "KP_9", "annotate.pick-category", "8" },
+  { "<Control>z", "annotate.undo", NULL },
+  { "<Control><Shift>z", "annotate.redo", NULL },
+  { "<Control>y", "annotate.redo", NULL },
+  { "<Control>c", "annotate.copy", NULL },
+  { "<Control>v", "annotate.paste", NULL },
+  { "<Control>a", "annotate.select-all", NULL },
+  { "l", "annotate.show-labels", NULL },
+  { "h", "annotate.toggle-category-visible", NULL },
+  { "<Shift>h", "annotate.show-all-categories", NULL },
+};
+
+/* Ctrl+Enter takes no key from anyone, so it works wherever the focus is. */
+void
+bw_annotation_controller_set_accels (GtkApplication *application)
+{
+  static const char * const submit[] = { "<Control>Return", "<Control>KP_Enter", NULL };
+
+  gtk_application_set_accels_for_action (application, "annotate.submit", submit);
+}
+
+static void
+overlay_cb (BwCanvas *canvas,
+            cairo_t  *cr,
+            int       width,
+            int       height,
+            gpointer  user_data)
+{
+  BwAnnotationController *self = user_data;
+
+  sync_view (self);
+  bw_annotation_controller_draw (self, cr, width, height);
+}
+
+static void
+redraw_cb (BwAnnotationController *self)
+{
+  if (self->canvas != NULL)
+    bw_canvas_queue_redraw (self->canvas);
+}
+
+static void
+widget_to_image (BwAnnotationController *self,
+                 double                  wx,
+                 double                  wy,
+                 double                 *ix,
+                 double                 *iy)
+{
+  sync_view (self);
+  bw_canvas_widget_to_image (self->canvas, wx, wy, ix, iy);
+}
+
+static void
+drag_begin_cb (BwAnnotationController *self,
+               double                  x,
+               double                  y,
+               GtkGestureDrag         *gesture)
+{
+  GtkEventController *controller = GTK_EVENT_CONTROLLER (gesture);
+  GdkModifierType state = gtk_event_controller_get_current_event_state (controller);
+  gint64 time = gtk_event_controller_get_current_event_time (controller);
+  GtkSettings *settings = gtk_widget_get_settings (GTK_WIDGET (self->canvas));
+  int double_click_time = 400, double_click_distance = 5;
+  double ix, iy;
+
+  if (self->canvas == NULL || bw_canvas_get_image_id (self->canvas) <= 0)
+    {
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+      return;
+    }
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
+
+  /* A drag gesture sees every press, so it counts double-clicks itself,
+   * with the desktop's settings. */
+  g_object_get (settings,
+                "gtk-double-click-time", &double_click_time,
+                "gtk-double-click-distance", &double_click_distance,
+                NULL);
+  if (self->n_press > 0 &&
+      time - self->last_press_time <= double_click_time &&
+      fabs (x - self->last_press_widget.x) <= double_click_distance &&
+      fabs (y - self->last_press_widget.y) <= double_click_distance)
+    self->n_press++;
+  else
+    self->n_press = 1;
+  self->last_press_time = time;
+  self->last_press_widget.x = x;
+  self->last_press_widget.y = y;
+
+  widget_to_image (self, x, y, &ix, &iy);
+  bw_annotation_controller_press (self, ix, iy, self->n_press, state);
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+static void
+drag_update_cb (BwAnnotationController *self,
+                double                  offset_x,
+                double                  offset_y,
+                GtkGestureDrag         *gesture)
+{
+  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
+  double sx, sy, ix, iy;
+
+  gtk_gesture_drag_get_start_point (gesture, &sx, &sy);
+  widget_to_image (self, sx + offset_x, sy + offset_y, &ix, &iy);
+  bw_annotation_controller_motion (self, ix, iy, state);
+}
+
+static void
+drag_end_cb (BwAnnotationController *self,
+             double                  offset_x,
+             double                  offset_y,
+             GtkGestureDrag         *gesture)
+{
+  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
+  double sx, sy, ix, iy;
+
+  gtk_gesture_drag_get_start_point (gesture, &sx, &sy);
+  widget_to_image (self, sx + offset_x, sy + offset_y, &ix, &iy);
+  bw_annotation_controller_release (self, ix, iy, state);
+}
+
+static void
+drag_cancel_cb (BwAnnotationController *self,
+                GdkEventSequence       *sequence,
+                GtkGesture             *gesture)
+{
+  bw_annotation_controller_cancel_drag (self);
+}
+
+static void
+motion_cb (BwAnnotationController   *self,
+           double                    x,
+           double                    y,
+           GtkEventControllerMotion *controller)
+{
+  double ix, iy;
+
+  /* During a drag the gesture reports the motion. */
+  if (self->drag != DRAG_NONE || self->canvas == NULL)
+    return;
+
+  widget_to_image (self, x, y, &ix, &iy);
+  bw_annotation_controller_motion (self, ix, iy,
+                                   gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller)));
+}
+
+static void
+leave_cb (BwAnnotationController *self)
+{
+  bw_annotation_controller_leave (self);
+}
+
+static gboolean
+key_pressed_cb (BwAnnotationController *self,
+                guint                   keyval,
+                guint                   keycode,
+                GdkModifierType         state,
+                GtkEventControllerKey  *controller)
+{
+  return bw_annotation_controller_key_press (self, keyval, state);
+}
+
+/**
+ * bw_annotation_controller_attach:
+ *
+ * Draws the annotations over @canvas and takes its primary-button input
+ * and annotation keys. The canvas keeps the middle button, Space+drag, the
+ * wheel and its view keys.
+ */
+void
+bw_annotation_controller_attach (BwAnnotationController *self,
+                                 BwCanvas               *canvas)
+{
+  GtkEventController *controller;
+  GtkGesture *gesture;
+
+  g_return_if_fail (BW_IS_ANNOTATION_CONTROLLER (self));
+  g_return_if_fail (BW_IS_CANVAS (canvas));
+  g_return_if_fail (self->canvas == NULL);
+
+  g_set_weak_pointer (&self->canvas, canvas);
+
+  bw_canvas_set_overlay_func (canvas, overlay_cb, g_object_ref (self), g_object_unref);
+  g_signal_connect (self, "redraw", G_CALLBACK (redraw_cb), NULL);
+
+  gesture = gtk_gesture_drag_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_PRIMARY);
+  g_signal_connect_object (gesture, "drag-begin", G_CALLBACK (drag_begin_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gesture, "drag-update", G_CALLBACK (drag_update_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gesture, "drag-end", G_CALLBACK (drag_end_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gesture, "cancel", G_CALLBACK (drag_cancel_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (canvas), GTK_EVENT_CONTROLLER (gesture));
+
+  controller = gtk_event_controller_motion_new ();
+  g_signal_connect_object (controller, "motion", G_CALLBACK (motion_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (controller, "leave", G_CALLBACK (leave_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (canvas), controller);
+
+  /* Before the canvas's own keys: with a selection, the arrows move it
+   * rather than the view. */
+  controller = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (controller, "key-pressed", G_CALLBACK (key_pressed_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (canvas), controller);
+
+  controller = gtk_shortcut_controller_new ();
+  for (guint i = 0; i < G_N_ELEMENTS (canvas_shortcuts); i++)
+    {
+      GtkShortcut *shortcut =
+        gtk_shortcut_new (gtk_shortcut_trigger_parse_string (canvas_shortcuts[i].trigger),
+                          gtk_named_action_new (canvas_shortcuts[i].action));
+
+      if (canvas_shortcuts[i].target != NULL)
+        gtk_shortcut_set_arguments (shortcut, g_variant_parse (NULL, canvas_shortcuts[i].target,
+                                                               NULL, NULL, NULL));
+      gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller), shortcut);
+    }
+  gtk_widget_add_controller (GTK_WIDGET (canvas), controller);
+
+  gtk_widget_insert_action_group (GTK_WIDGET (canvas), "annotate",
+                                  bw_annotation_controller_get_action_group (self));
+  update_actions (self);
+}

@@ -1,0 +1,163 @@
+/* bw-annotation-tools.c — the annotation tools in the main window
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Wires a BwAnnotationController to the window: its canvas, the project
+ * and image it shows, who is working, the category panel in the side
+ * panel, the "annotate" actions, and moving on after a submit.
+ */
+
+#define G_LOG_DOMAIN "bw-annotation-tools"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "bw-annotation-tools.h"
+#include "bw-category-panel.h"
+
+#define DATA_KEY "bw-annotation-controller"
+
+static void
+load_current_image (BwWindow               *window,
+                    BwAnnotationController *controller)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwImage) image = NULL;
+  BwProject *project = bw_window_get_project (window);
+  gint64 image_id = bw_window_get_current_image_id (window);
+
+  if (project != NULL && image_id > 0 &&
+      !(image = bw_project_get_image (project, image_id, &error)))
+    {
+      g_signal_emit_by_name (controller, "error", error);
+      g_clear_error (&error);
+      image_id = 0;
+    }
+
+  if (!bw_annotation_controller_load_image (controller, image_id,
+                                            image != NULL ? image->width : 0,
+                                            image != NULL ? image->height : 0,
+                                            &error))
+    g_signal_emit_by_name (controller, "error", error);
+}
+
+static void
+project_changed_cb (BwWindow               *window,
+                    BwAnnotationController *controller)
+{
+  bw_annotation_controller_set_project (controller, bw_window_get_project (window),
+                                        bw_window_get_person_id (window));
+  load_current_image (window, controller);
+}
+
+static void
+person_changed_cb (BwWindow               *window,
+                   GParamSpec             *pspec,
+                   BwAnnotationController *controller)
+{
+  /* Another person: their own layer of the image. */
+  bw_annotation_controller_set_project (controller, bw_window_get_project (window),
+                                        bw_window_get_person_id (window));
+  load_current_image (window, controller);
+}
+
+static void
+current_image_changed_cb (BwWindow               *window,
+                          gint64                  image_id,
+                          BwAnnotationController *controller)
+{
+  if (image_id != bw_annotation_controller_get_image_id (controller))
+    load_current_image (window, controller);
+}
+
+static void
+error_cb (BwWindow               *window,
+          const GError           *error,
+          BwAnnotationController *controller)
+{
+  AdwToast *toast;
+
+  if (error == NULL)
+    return;
+
+  toast = adw_toast_new (error->message);
+  adw_toast_set_timeout (toast, 4);
+  bw_window_add_toast (window, toast);
+}
+
+static void
+submitted_cb (BwWindow               *window,
+              gint64                  image_id,
+              BwAnnotationController *controller)
+{
+  gint64 next = bw_annotation_controller_find_next_in_queue (controller);
+  AdwToast *toast;
+
+  if (next > 0)
+    {
+      toast = adw_toast_new (_("Image submitted"));
+      bw_window_select_image (window, next);
+    }
+  else
+    {
+      toast = adw_toast_new (_("Image submitted; no image is left in your queue"));
+    }
+  adw_toast_set_timeout (toast, 2);
+  bw_window_add_toast (window, toast);
+}
+
+static void
+application_changed_cb (BwWindow   *window,
+                        GParamSpec *pspec,
+                        gpointer    user_data)
+{
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (window));
+
+  if (application != NULL)
+    bw_annotation_controller_set_accels (application);
+}
+
+/**
+ * bw_annotation_tools_install:
+ *
+ * Returns: (transfer none): the controller, which lives as long as @window
+ */
+BwAnnotationController *
+bw_annotation_tools_install (BwWindow *window)
+{
+  BwAnnotationController *controller = bw_annotation_controller_new ();
+  GtkBox *slot = bw_window_get_category_panel_slot (window);
+
+  g_object_set_data_full (G_OBJECT (window), DATA_KEY, controller, g_object_unref);
+
+  bw_annotation_controller_attach (controller, bw_window_get_canvas (window));
+  gtk_widget_insert_action_group (GTK_WIDGET (window), "annotate",
+                                  bw_annotation_controller_get_action_group (controller));
+  /* From the window's init, before it has its application. */
+  g_signal_connect (window, "notify::application", G_CALLBACK (application_changed_cb), NULL);
+  application_changed_cb (window, NULL, NULL);
+
+  if (slot != NULL)
+    gtk_box_append (slot, bw_category_panel_new (controller));
+
+  g_signal_connect_object (window, "project-changed", G_CALLBACK (project_changed_cb),
+                           controller, 0);
+  g_signal_connect_object (window, "notify::person-id", G_CALLBACK (person_changed_cb),
+                           controller, 0);
+  g_signal_connect_object (window, "current-image-changed", G_CALLBACK (current_image_changed_cb),
+                           controller, 0);
+  g_signal_connect_object (controller, "error", G_CALLBACK (error_cb), window, G_CONNECT_SWAPPED);
+  g_signal_connect_object (controller, "submitted", G_CALLBACK (submitted_cb), window, G_CONNECT_SWAPPED);
+
+  project_changed_cb (window, controller);
+
+  return controller;
+}
+
+/* Returns: (transfer none) (nullable): the controller of @window */
+BwAnnotationController *
+bw_annotation_tools_get (BwWindow *window)
+{
+  return g_object_get_data (G_OBJECT (window), DATA_KEY);
+}

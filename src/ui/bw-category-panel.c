@@ -1,0 +1,280 @@
+/* bw-category-panel.c — the category list beside the canvas
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Picks the category of new shapes (or relabels the selection), shows and
+ * hides shapes by category, shows the chosen category's guideline, and
+ * adds a category on the spot. The full taxonomy editor is elsewhere.
+ */
+
+#define G_LOG_DOMAIN "bw-category-panel"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "bw-category-panel.h"
+
+struct _BwCategoryPanel
+{
+  GtkBox                  parent_instance;
+
+  BwAnnotationController *controller;
+
+  GtkListBox             *list;
+  GtkLabel               *guideline;
+  GtkEntry               *new_entry;
+};
+
+G_DEFINE_FINAL_TYPE (BwCategoryPanel, bw_category_panel, GTK_TYPE_BOX)
+
+/* Distinct colours for categories added here; the taxonomy editor can
+ * change them. */
+static const char * const palette[] = {
+  "#e01b24", "#2ec27e", "#3584e4", "#f6d32d", "#9141ac", "#ff7800",
+  "#1a5fb4", "#26a269", "#c64600", "#813d9c", "#e5a50a", "#63452c",
+};
+
+static void
+swatch_draw (GtkDrawingArea *area,
+             cairo_t        *cr,
+             int             width,
+             int             height,
+             gpointer        user_data)
+{
+  GdkRGBA rgba;
+
+  if (!gdk_rgba_parse (&rgba, user_data))
+    gdk_rgba_parse (&rgba, "#999999");
+
+  cairo_arc (cr, width / 2.0, height / 2.0, MIN (width, height) / 2.0 - 1, 0, 2 * G_PI);
+  gdk_cairo_set_source_rgba (cr, &rgba);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgba (cr, 0, 0, 0, 0.3);
+  cairo_set_line_width (cr, 1);
+  cairo_stroke (cr);
+}
+
+static void
+update_eye (GtkToggleButton *button)
+{
+  gboolean hidden = gtk_toggle_button_get_active (button);
+
+  gtk_button_set_icon_name (GTK_BUTTON (button), hidden ? "view-conceal-symbolic" : "view-reveal-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (button), hidden ? _("Show these shapes") : _("Hide these shapes"));
+}
+
+static void
+eye_toggled_cb (GtkToggleButton *button,
+                BwCategoryPanel *self)
+{
+  gint64 id = *(gint64 *) g_object_get_data (G_OBJECT (button), "category-id");
+
+  update_eye (button);
+  bw_annotation_controller_set_category_hidden (self->controller, id, gtk_toggle_button_get_active (button));
+}
+
+static GtkWidget *
+make_row (BwCategoryPanel  *self,
+          const BwCategory *category,
+          guint             index)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *swatch = gtk_drawing_area_new ();
+  GtkWidget *name = gtk_label_new (category->name);
+  GtkWidget *key = gtk_label_new (NULL);
+  GtkWidget *eye = gtk_toggle_button_new ();
+
+  g_object_set_data_full (G_OBJECT (row), "category-id",
+                          g_memdup2 (&category->id, sizeof category->id), g_free);
+
+  gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (swatch), 14);
+  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (swatch), 14);
+  gtk_widget_set_valign (swatch, GTK_ALIGN_CENTER);
+  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (swatch), swatch_draw,
+                                  g_strdup (category->color), g_free);
+
+  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (name, TRUE);
+
+  if (index < 9)
+    {
+      g_autofree char *text = g_strdup_printf ("%u", index + 1);
+
+      gtk_label_set_text (GTK_LABEL (key), text);
+      gtk_widget_set_tooltip_text (key, _("Key to pick this category"));
+    }
+  gtk_widget_add_css_class (key, "dim-label");
+  gtk_widget_add_css_class (key, "numeric");
+
+  gtk_widget_add_css_class (eye, "flat");
+  gtk_widget_set_valign (eye, GTK_ALIGN_CENTER);
+  g_object_set_data_full (G_OBJECT (eye), "category-id",
+                          g_memdup2 (&category->id, sizeof category->id), g_free);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (eye),
+                                bw_annotation_controller_get_category_hidden (self->controller, category->id));
+  update_eye (GTK_TOGGLE_BUTTON (eye));
+  g_signal_connect_object (eye, "toggled", G_CALLBACK (eye_toggled_cb), self, 0);
+
+  gtk_box_append (GTK_BOX (box), swatch);
+  gtk_box_append (GTK_BOX (box), name);
+  gtk_box_append (GTK_BOX (box), key);
+  gtk_box_append (GTK_BOX (box), eye);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+
+  if (category->guideline != NULL && category->guideline[0] != '\0')
+    gtk_widget_set_tooltip_text (row, category->guideline);
+
+  return row;
+}
+
+static const BwCategory *
+find_category (BwCategoryPanel *self,
+               gint64           id)
+{
+  GPtrArray *categories = bw_annotation_controller_get_categories (self->controller);
+
+  for (guint i = 0; categories != NULL && i < categories->len; i++)
+    if (((BwCategory *) categories->pdata[i])->id == id)
+      return categories->pdata[i];
+
+  return NULL;
+}
+
+static void
+sync_current (BwCategoryPanel *self)
+{
+  gint64 current = bw_annotation_controller_get_category (self->controller);
+  const BwCategory *category = find_category (self, current);
+  GtkWidget *child;
+
+  for (child = gtk_widget_get_first_child (GTK_WIDGET (self->list));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      gint64 *id;
+
+      if (!GTK_IS_LIST_BOX_ROW (child))
+        continue;
+      id = g_object_get_data (G_OBJECT (child), "category-id");
+      if (id != NULL && *id == current)
+        {
+          gtk_list_box_select_row (self->list, GTK_LIST_BOX_ROW (child));
+          break;
+        }
+    }
+
+  if (category != NULL && category->guideline != NULL && category->guideline[0] != '\0')
+    {
+      gtk_label_set_text (self->guideline, category->guideline);
+      gtk_widget_set_visible (GTK_WIDGET (self->guideline), TRUE);
+    }
+  else
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->guideline), FALSE);
+    }
+}
+
+static void
+rebuild (BwCategoryPanel *self)
+{
+  GPtrArray *categories = bw_annotation_controller_get_categories (self->controller);
+  GtkWidget *child;
+
+  while ((child = GTK_WIDGET (gtk_list_box_get_row_at_index (self->list, 0))) != NULL)
+    gtk_list_box_remove (self->list, child);
+
+  for (guint i = 0; categories != NULL && i < categories->len; i++)
+    gtk_list_box_append (self->list, make_row (self, categories->pdata[i], i));
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->new_entry),
+                            bw_annotation_controller_get_project (self->controller) != NULL);
+  sync_current (self);
+}
+
+static void
+row_activated_cb (BwCategoryPanel *self,
+                  GtkListBoxRow   *row)
+{
+  gint64 *id = g_object_get_data (G_OBJECT (row), "category-id");
+
+  if (id != NULL)
+    bw_annotation_controller_set_selection_category (self->controller, *id);
+}
+
+static void
+add_category_cb (BwCategoryPanel *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->new_entry))));
+  BwProject *project = bw_annotation_controller_get_project (self->controller);
+  GPtrArray *categories = bw_annotation_controller_get_categories (self->controller);
+  gint64 id;
+
+  if (project == NULL || name[0] == '\0')
+    return;
+
+  if (!bw_project_add_category (project, name, "",
+                                palette[(categories != NULL ? categories->len : 0) % G_N_ELEMENTS (palette)],
+                                &id, &error))
+    {
+      g_signal_emit_by_name (self->controller, "error", error);
+      return;
+    }
+
+  gtk_editable_set_text (GTK_EDITABLE (self->new_entry), "");
+  /* The project told the controller, which reloaded the list. */
+  bw_annotation_controller_reload_categories (self->controller);
+  bw_annotation_controller_set_category (self->controller, id);
+}
+
+static void
+bw_category_panel_dispose (GObject *object)
+{
+  BwCategoryPanel *self = BW_CATEGORY_PANEL (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), BW_TYPE_CATEGORY_PANEL);
+  g_clear_object (&self->controller);
+
+  G_OBJECT_CLASS (bw_category_panel_parent_class)->dispose (object);
+}
+
+static void
+bw_category_panel_class_init (BwCategoryPanelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = bw_category_panel_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/bw-category-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, BwCategoryPanel, list);
+  gtk_widget_class_bind_template_child (widget_class, BwCategoryPanel, guideline);
+  gtk_widget_class_bind_template_child (widget_class, BwCategoryPanel, new_entry);
+  gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, add_category_cb);
+}
+
+static void
+bw_category_panel_init (BwCategoryPanel *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+bw_category_panel_new (BwAnnotationController *controller)
+{
+  BwCategoryPanel *self;
+
+  g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (controller), NULL);
+
+  self = g_object_new (BW_TYPE_CATEGORY_PANEL, NULL);
+  self->controller = g_object_ref (controller);
+  g_signal_connect_object (controller, "categories-changed", G_CALLBACK (rebuild), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (controller, "notify::category-id", G_CALLBACK (sync_current), self, G_CONNECT_SWAPPED);
+  rebuild (self);
+
+  return GTK_WIDGET (self);
+}
