@@ -273,7 +273,7 @@ bw_image_check_size (const BwImageInfo  *info,
       pixels > (guint64) G_MAXSIZE / 4)
     {
       g_set_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_TOO_LARGE,
-                   _("“%s” is %d × %d pixels (%.1f megapixels), more than the limit of %.1f megapixels"),
+                   _("“%s” is %d × %d pixels (%.1f megapixels), more than the limit of %g megapixels"),
                    display_name (name), info->width, info->height,
                    (double) pixels / 1e6, (double) max_pixels / 1e6);
       return FALSE;

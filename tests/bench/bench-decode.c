@@ -17,6 +17,7 @@
 
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <locale.h>
 #include <turbojpeg.h>
 
 #include "bw-image-decoder.h"
@@ -56,6 +57,8 @@ main (int    argc,
   const guint8 *data;
   gsize size;
   double plain_ms, ours_ms, scaled_ms;
+
+  setlocale (LC_ALL, "");
 
   dir = g_dir_make_tmp ("bw-bench-decode-XXXXXX", &error);
   g_assert_no_error (error);

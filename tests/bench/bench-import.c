@@ -13,6 +13,7 @@
 
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <locale.h>
 #include <turbojpeg.h>
 
 #include "bw-importer.h"
@@ -42,6 +43,8 @@ main (int    argc,
   double rates[RUNS];
   gint64 bytes = 0;
   gint64 start;
+
+  setlocale (LC_ALL, "");
 
   dir = g_dir_make_tmp ("bw-bench-import-XXXXXX", &error);
   g_assert_no_error (error);
