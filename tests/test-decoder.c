@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
 #include <turbojpeg.h>
 
@@ -559,6 +560,111 @@ test_dhash (Fixture       *f,
   g_assert_cmpuint (hamming (bw_pixels_dhash (b), bw_pixels_dhash (d)), >=, 32);
 }
 
+static void
+test_other_formats (Fixture       *f,
+                    gconstpointer  data)
+{
+  static const char *types[] = { "tiff", "bmp" };
+  g_autofree guint8 *rgb = bw_test_pattern_new (150, 100, 21);
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new_from_data (rgb, GDK_COLORSPACE_RGB, FALSE, 8,
+                                                          150, 100, 450, NULL, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("f.%s", types[i]);
+      g_autofree char *cut_name = g_strdup_printf ("cut.%s", types[i]);
+      g_autofree char *path = fixture_path (f, name);
+      g_autofree char *cut = fixture_path (f, cut_name);
+      g_autofree char *contents = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BwPixels) pixels = NULL;
+      g_autoptr(BwPixels) scaled = NULL;
+      g_autoptr(BwPixels) broken = NULL;
+      BwImageInfo info;
+      gsize size;
+
+      g_assert_true (gdk_pixbuf_save (pixbuf, path, types[i], &error, NULL));
+      g_assert_no_error (error);
+
+      g_assert_true (bw_image_probe (path, &info, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (bw_image_format_to_string (info.format), ==, types[i]);
+      g_assert_cmpint (info.width, ==, 150);
+      g_assert_cmpint (info.height, ==, 100);
+
+      pixels = bw_image_decode (path, 1, 0, NULL, &error);
+      g_assert_no_error (error);
+      assert_pattern (pixels, 21, 0);
+
+      scaled = bw_image_decode (path, 4, 0, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (scaled->width, ==, 38);
+      g_assert_cmpint (scaled->height, ==, 25);
+
+      /* cut in half: refused, not half an image */
+      g_file_get_contents (path, &contents, &size, &error);
+      g_assert_no_error (error);
+      g_file_set_contents (cut, contents, (gssize) (size / 2), &error);
+      g_assert_no_error (error);
+      broken = bw_image_decode (cut, 1, 0, NULL, &error);
+      g_assert_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_CORRUPT);
+      g_assert_null (broken);
+    }
+}
+
+static void
+test_jpeg_colorspaces (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree guint8 *rgb = bw_test_pattern_new (120, 80, 22);
+  g_autofree guint8 *cmyk = g_malloc (120 * 80 * 4);
+  tjhandle handle = tjInitCompress ();
+  unsigned char *gray = NULL, *print = NULL;
+  unsigned long gray_size = 0, print_size = 0;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwPixels) from_gray = NULL;
+  g_autoptr(BwPixels) from_cmyk = NULL;
+  BwImageInfo info;
+
+  for (guint i = 0; i < 120 * 80; i++)
+    {
+      cmyk[i * 4 + 0] = 255 - rgb[i * 3 + 0];
+      cmyk[i * 4 + 1] = 255 - rgb[i * 3 + 1];
+      cmyk[i * 4 + 2] = 255 - rgb[i * 3 + 2];
+      cmyk[i * 4 + 3] = 0;
+    }
+
+  g_assert_cmpint (tjCompress2 (handle, rgb, 120, 360, 80, TJPF_RGB, &gray, &gray_size,
+                                TJSAMP_GRAY, 90, 0), ==, 0);
+  g_assert_cmpint (tjCompress2 (handle, cmyk, 120, 480, 80, TJPF_CMYK, &print, &print_size,
+                                TJSAMP_444, 90, 0), ==, 0);
+
+  /* greyscale: every pixel has R = G = B */
+  from_gray = bw_image_decode_data (gray, gray_size, "gray.jpg", 2, 0, &info, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (from_gray->width, ==, 60);
+  g_assert_cmpint (from_gray->height, ==, 40);
+  {
+    const guint8 *p = bw_pixels_get_data (from_gray) + 10 * from_gray->stride + 30 * 4;
+
+    g_assert_cmpint (p[0], ==, p[1]);
+    g_assert_cmpint (p[1], ==, p[2]);
+    g_assert_cmpint (p[3], ==, 255);
+  }
+
+  /* CMYK, which TurboJPEG cannot turn into RGB, still decodes */
+  from_cmyk = bw_image_decode_data (print, print_size, "print.jpg", 4, 0, &info, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (info.format, ==, BW_IMAGE_FORMAT_JPEG);
+  g_assert_cmpint (info.width, ==, 120);
+  g_assert_cmpint (from_cmyk->width, ==, 30);
+  g_assert_cmpint (from_cmyk->height, ==, 20);
+
+  tjFree (gray);
+  tjFree (print);
+  tjDestroy (handle);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -581,6 +687,8 @@ main (int    argc,
   ADD ("/core/decoder/corrupt", test_corrupt);
   ADD ("/core/decoder/not-a-regular-file", test_not_a_file);
   ADD ("/core/decoder/dhash", test_dhash);
+  ADD ("/core/decoder/tiff-and-bmp", test_other_formats);
+  ADD ("/core/decoder/jpeg-colorspaces", test_jpeg_colorspaces);
 
 #undef ADD
 

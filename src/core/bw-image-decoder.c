@@ -591,7 +591,40 @@ typedef struct
   int      height;
   guint64  max_pixels;  /* 0: stop at the header */
   gboolean stopped;
+  gboolean track_rows;
+  guint8  *rows_seen;   /* one byte a row, when tracking */
 } PixbufSizeCheck;
+
+/* gdk-pixbuf's BMP loader, like its PNG loader, hands back a pixbuf
+ * without an error when the file ends early, and a BMP has no end marker
+ * to look for. The rows the loader reports as decoded tell instead. */
+static void
+pixbuf_area_updated_cb (GdkPixbufLoader *loader,
+                        int              x,
+                        int              y,
+                        int              width,
+                        int              height,
+                        PixbufSizeCheck *check)
+{
+  int y0 = CLAMP (y, 0, check->height);
+  int y1 = CLAMP ((gint64) y + height, 0, check->height);
+
+  if (check->rows_seen != NULL && y1 > y0)
+    memset (check->rows_seen + y0, 1, (gsize) (y1 - y0));
+}
+
+static gboolean
+pixbuf_all_rows_seen (const PixbufSizeCheck *check)
+{
+  if (!check->track_rows)
+    return TRUE;
+  if (check->rows_seen == NULL)
+    return FALSE;
+  for (int y = 0; y < check->height; y++)
+    if (!check->rows_seen[y])
+      return FALSE;
+  return TRUE;
+}
 
 static void
 pixbuf_size_prepared_cb (GdkPixbufLoader *loader,
@@ -610,7 +643,12 @@ pixbuf_size_prepared_cb (GdkPixbufLoader *loader,
     {
       check->stopped = TRUE;
       gdk_pixbuf_loader_set_size (loader, 0, 0);
+      return;
     }
+
+  /* bounded by the pixel limit just checked */
+  if (check->track_rows && check->rows_seen == NULL)
+    check->rows_seen = g_try_malloc0 ((gsize) height);
 }
 
 static GdkPixbufLoader *
@@ -631,6 +669,8 @@ new_pixbuf_loader (BwImageFormat   format,
     }
 
   g_signal_connect (loader, "size-prepared", G_CALLBACK (pixbuf_size_prepared_cb), check);
+  if (check->track_rows)
+    g_signal_connect (loader, "area-updated", G_CALLBACK (pixbuf_area_updated_cb), check);
   return loader;
 }
 
@@ -644,7 +684,7 @@ probe_pixbuf_data (BwImageFormat  format,
 {
   g_autoptr(GdkPixbufLoader) loader = NULL;
   g_autoptr(GError) local_error = NULL;
-  PixbufSizeCheck check = { 0, 0, 0, FALSE };
+  PixbufSizeCheck check = { 0, 0, 0, FALSE, FALSE, NULL };
 
   loader = new_pixbuf_loader (format, name, &check, error);
   if (loader == NULL)
@@ -1016,10 +1056,12 @@ decode_pixbuf (BwImageFormat  format,
   g_autoptr(GdkPixbufLoader) loader = NULL;
   g_autoptr(GdkPixbuf) pixbuf = NULL;
   g_autoptr(GError) local_error = NULL;
-  PixbufSizeCheck check = { 0, 0, max_pixels, FALSE };
+  PixbufSizeCheck check = { 0, 0, max_pixels, FALSE, format == BW_IMAGE_FORMAT_BMP, NULL };
+  g_autofree guint8 *rows_seen = NULL;
   const char *orientation;
   int width, height;
   gboolean ok;
+  gboolean complete;
 
   loader = new_pixbuf_loader (format, name, &check, error);
   if (loader == NULL)
@@ -1044,6 +1086,9 @@ decode_pixbuf (BwImageFormat  format,
   else
     gdk_pixbuf_loader_close (loader, NULL);
 
+  complete = pixbuf_all_rows_seen (&check);
+  rows_seen = g_steal_pointer (&check.rows_seen);
+
   info->format = format;
   info->width = check.width;
   info->height = check.height;
@@ -1061,6 +1106,12 @@ decode_pixbuf (BwImageFormat  format,
     {
       set_corrupt_error (error, name,
                          local_error != NULL ? local_error->message : _("no image data"));
+      return NULL;
+    }
+
+  if (!complete)
+    {
+      set_corrupt_error (error, name, _("the file ends before the image data does"));
       return NULL;
     }
 
