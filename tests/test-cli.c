@@ -14,7 +14,11 @@
 #include <json-glib/json-glib.h>
 #include <turbojpeg.h>
 
+#include <errno.h>
+#include <fcntl.h>
+#include <pty.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bw-test-images.h"
 
@@ -362,6 +366,61 @@ test_import_max_megapixels (Fixture       *f,
   g_assert_nonnull (strstr (lenient.out, "Added 1 image,"));
 }
 
+/* On a terminal, import shows its progress on stderr (and wipes it
+ * before the report); stdout still gets the report. */
+static void
+test_import_progress_on_terminal (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_auto(Run) created = run_cli (f, "create", "p.boxwood", NULL);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) terminal = g_string_new (NULL);
+  g_autofree char *out = NULL;
+  const char *argv[] = { g_getenv ("BOXWOOD_CLI"), "import", "p.boxwood", "photos", NULL };
+  int master = -1, slave = -1;
+
+  g_assert_cmpint (created.status, ==, 0);
+  for (guint i = 0; i < 30; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s/frame-%02u.jpg", f->images, i);
+
+      bw_test_write_jpeg (name, 160, 120, 80, TJSAMP_420, 40 + i, &error);
+      g_assert_no_error (error);
+    }
+
+  g_assert_cmpint (openpty (&master, &slave, NULL, NULL, NULL), ==, 0);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_cwd (launcher, f->dir);
+  g_subprocess_launcher_take_stderr_fd (launcher, slave);
+  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  g_clear_object (&launcher);   /* closes our end of the terminal */
+
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+
+  g_assert_cmpint (fcntl (master, F_SETFL, O_NONBLOCK), ==, 0);
+  for (;;)
+    {
+      char buffer[4096];
+      gssize n = read (master, buffer, sizeof buffer);
+
+      if (n <= 0)
+        break;
+      g_string_append_len (terminal, buffer, n);
+    }
+  close (master);
+
+  g_assert_nonnull (strstr (terminal->str, "Importing… 30 of 30 files"));
+  /* the progress line is wiped at the end */
+  g_assert_true (g_str_has_suffix (terminal->str, "\r\033[K"));
+  g_assert_nonnull (strstr (out, "Added 30 images, 0 duplicates skipped, 0 files refused."));
+  g_assert_null (strstr (out, "Importing"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -378,6 +437,7 @@ main (int    argc,
   ADD ("/cli/info-json-empty", test_info_json_empty);
   ADD ("/cli/import-scenario", test_import_scenario);
   ADD ("/cli/import-max-megapixels", test_import_max_megapixels);
+  ADD ("/cli/import-progress-on-terminal", test_import_progress_on_terminal);
 
 #undef ADD
 
