@@ -1,0 +1,109 @@
+/* bw-coco-export.h — COCO instances export
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "bw-project.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  BW_SPLIT_TRAIN,
+  BW_SPLIT_VAL,
+  BW_SPLIT_TEST,
+} BwSplit;
+
+#define BW_N_SPLITS 3
+
+/**
+ * BwExportProgress:
+ * @done: units of work done
+ * @total: units of work in all
+ * @user_data: closure data
+ *
+ * Reports an export's progress. From bw_coco_export() it is called in the
+ * exporting thread; from bw_coco_export_async() in the caller's main
+ * context.
+ */
+typedef void (*BwExportProgress) (guint64  done,
+                                  guint64  total,
+                                  gpointer user_data);
+
+/**
+ * BwCocoExportOptions:
+ * @only_accepted: export only images whose final answer is accepted or gold
+ * @category_ids: (nullable) (array length=n_category_ids): the categories to
+ *   export; %NULL for all of them
+ * @n_category_ids: the length of @category_ids
+ * @image_root: (nullable): `file_name` is relative to this folder; %NULL for
+ *   the project's folder. Images outside it get their absolute path.
+ * @copy_images_to: (nullable): a folder to copy the image files into; then
+ *   `file_name` is relative to that folder
+ * @split: train, val and test ratios; all zero for one file with every image
+ * @seed: the seed of the split's shuffle: the same seed and the same
+ *   images give the same split
+ */
+typedef struct
+{
+  gboolean      only_accepted;
+  const gint64 *category_ids;
+  guint         n_category_ids;
+  GFile        *image_root;
+  GFile        *copy_images_to;
+  double        split[BW_N_SPLITS];
+  guint32       seed;
+} BwCocoExportOptions;
+
+/**
+ * BwExportResult:
+ * @n_files: the number of files written (one per non-empty split)
+ * @files: (array length=n_files): the files written
+ * @images: images exported, in all files
+ * @annotations: annotations exported, in all files
+ * @split_images: images per split (all in @BW_SPLIT_TRAIN without a split)
+ * @copied_images: image files copied
+ * @outside_root: images outside the image root, written with an absolute path
+ */
+typedef struct
+{
+  guint   n_files;
+  GFile  *files[BW_N_SPLITS];
+  guint64 images;
+  guint64 annotations;
+  guint64 split_images[BW_N_SPLITS];
+  guint64 copied_images;
+  guint64 outside_root;
+} BwExportResult;
+
+const char *bw_split_to_string        (BwSplit                    split);
+gboolean    bw_split_parse            (const char                *text,
+                                       double                     ratios[BW_N_SPLITS],
+                                       GError                   **error);
+void        bw_export_result_clear    (BwExportResult            *result);
+
+gboolean    bw_coco_export            (BwProject                 *project,
+                                       GFile                     *destination,
+                                       const BwCocoExportOptions *options,
+                                       BwExportProgress           progress,
+                                       gpointer                   progress_data,
+                                       BwExportResult            *result,
+                                       GCancellable              *cancellable,
+                                       GError                   **error);
+void        bw_coco_export_async      (BwProject                 *project,
+                                       GFile                     *destination,
+                                       const BwCocoExportOptions *options,
+                                       BwExportProgress           progress,
+                                       gpointer                   progress_data,
+                                       GDestroyNotify             progress_destroy,
+                                       GCancellable              *cancellable,
+                                       GAsyncReadyCallback        callback,
+                                       gpointer                   user_data);
+gboolean    bw_coco_export_finish     (BwProject                 *project,
+                                       GAsyncResult              *result,
+                                       BwExportResult            *out_result,
+                                       GError                   **error);
+
+G_END_DECLS

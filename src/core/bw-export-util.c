@@ -1,0 +1,355 @@
+/* bw-export-util.c — what the exporters share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bw-export"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "bw-export-util.h"
+
+/**
+ * bw_export_append_json_string:
+ *
+ * Appends @str as a JSON string literal. Text that is not UTF-8 (a file
+ * name in another encoding) is made valid first, so the output is always
+ * JSON.
+ */
+void
+bw_export_append_json_string (GString    *text,
+                              const char *str)
+{
+  g_autofree char *valid = NULL;
+
+  if (!g_utf8_validate (str, -1, NULL))
+    str = valid = g_utf8_make_valid (str, -1);
+
+  g_string_append_c (text, '"');
+  for (const unsigned char *p = (const unsigned char *) str; *p; p++)
+    {
+      switch (*p)
+        {
+        case '"':
+          g_string_append (text, "\\\"");
+          break;
+        case '\\':
+          g_string_append (text, "\\\\");
+          break;
+        case '\n':
+          g_string_append (text, "\\n");
+          break;
+        case '\r':
+          g_string_append (text, "\\r");
+          break;
+        case '\t':
+          g_string_append (text, "\\t");
+          break;
+        default:
+          if (*p < 0x20)
+            g_string_append_printf (text, "\\u%04x", *p);
+          else
+            g_string_append_c (text, (char) *p);
+          break;
+        }
+    }
+  g_string_append_c (text, '"');
+}
+
+static void
+append_unsigned (GString *text,
+                 guint64  v)
+{
+  char buf[24];
+  int i = sizeof buf;
+
+  do
+    {
+      buf[--i] = (char) ('0' + v % 10);
+      v /= 10;
+    }
+  while (v != 0);
+  g_string_append_len (text, buf + i, sizeof buf - i);
+}
+
+/**
+ * bw_export_append_number:
+ *
+ * Appends @value rounded to 6 decimals (a millionth of a pixel, far below
+ * what any annotation means), without trailing zeros: 12, 12.5, 0.333333.
+ * Coordinates usually have a few decimals and are then written exactly;
+ * widths and areas computed from them (123.4 - 100.1 =
+ * 23.300000000000011) come out as people wrote them. The digits are made
+ * from an integer: printf's %g costs most of an export's time otherwise.
+ */
+void
+bw_export_append_number (GString *text,
+                         double   value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (!isfinite (value))
+    {
+      /* Never stored (shapes are validated); JSON has no NaN. */
+      g_string_append_c (text, '0');
+      return;
+    }
+
+  /* |value| × 10^6 < 2^53: the rounding is exact integer arithmetic. */
+  if (fabs (value) < 9.0e9)
+    {
+      gint64 m = (gint64) nearbyint (value * 1e6);
+      guint64 a = m < 0 ? (guint64) -m : (guint64) m;
+      guint64 frac = a % 1000000;
+
+      if (m < 0)
+        g_string_append_c (text, '-');
+      append_unsigned (text, a / 1000000);
+      if (frac != 0)
+        {
+          char digits[7];
+          int n = 6;
+
+          for (int i = 5; i >= 0; i--)
+            {
+              digits[i] = (char) ('0' + frac % 10);
+              frac /= 10;
+            }
+          while (n > 0 && digits[n - 1] == '0')
+            n--;
+          g_string_append_c (text, '.');
+          g_string_append_len (text, digits, n);
+        }
+      return;
+    }
+
+  g_ascii_formatd (buf, sizeof buf, "%.17g", value);
+  g_string_append (text, buf);
+}
+
+int
+bw_export_compare_category_ids (gconstpointer a,
+                                gconstpointer b)
+{
+  const BwCategory *ca = *(BwCategory * const *) a;
+  const BwCategory *cb = *(BwCategory * const *) b;
+
+  return (ca->id > cb->id) - (ca->id < cb->id);
+}
+
+/**
+ * bw_export_create_temporary:
+ * @file: the destination
+ * @out_tmp: (out): the temporary file, a hidden sibling of @file
+ *
+ * Creates a new temporary file in @file's folder (so the final rename is
+ * atomic) and returns a buffered stream on it.
+ */
+GOutputStream *
+bw_export_create_temporary (GFile         *file,
+                            GFile        **out_tmp,
+                            GCancellable  *cancellable,
+                            GError       **error)
+{
+  g_autoptr(GFile) parent = g_file_get_parent (file);
+  g_autofree char *base = g_file_get_basename (file);
+  g_autoptr(GError) local_error = NULL;
+
+  for (guint attempt = 0; attempt < 100; attempt++)
+    {
+      g_autofree char *name = g_strdup_printf (".%s.%08x.tmp", base, g_random_int ());
+      g_autoptr(GFile) tmp = g_file_get_child (parent, name);
+      g_autoptr(GFileOutputStream) stream = NULL;
+
+      g_clear_error (&local_error);
+      stream = g_file_create (tmp, G_FILE_CREATE_NONE, cancellable, &local_error);
+      if (stream != NULL)
+        {
+          *out_tmp = g_steal_pointer (&tmp);
+          return g_buffered_output_stream_new_sized (G_OUTPUT_STREAM (stream), 1 << 20);
+        }
+      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+        break;
+    }
+
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  else
+    g_set_error (error, local_error->domain, local_error->code,
+                 _("Cannot write “%s”: %s"), g_file_peek_path (file), local_error->message);
+  return NULL;
+}
+
+/**
+ * bw_export_close_temporary:
+ *
+ * Flushes and closes @stream and makes its file durable, so that renaming
+ * it over @file can never leave an empty file after a crash.
+ */
+gboolean
+bw_export_close_temporary (GOutputStream  *stream,
+                           GFile          *tmp,
+                           GFile          *file,
+                           GCancellable   *cancellable,
+                           GError        **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  const char *path = g_file_peek_path (tmp);
+  int fd;
+
+  if (!g_output_stream_close (stream, cancellable, &local_error))
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error (error, local_error->domain, local_error->code,
+                     _("Cannot write “%s”: %s"), g_file_peek_path (file), local_error->message);
+      return FALSE;
+    }
+
+  fd = path ? g_open (path, O_RDONLY | O_CLOEXEC, 0) : -1;
+  if (fd < 0 || fsync (fd) != 0)
+    {
+      int saved = errno;
+
+      if (fd >= 0)
+        close (fd);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Cannot write “%s”: %s"), g_file_peek_path (file), g_strerror (saved));
+      return FALSE;
+    }
+  close (fd);
+  return TRUE;
+}
+
+gboolean
+bw_export_commit_temporary (GFile   *tmp,
+                            GFile   *file,
+                            GError **error)
+{
+  if (g_rename (g_file_peek_path (tmp), g_file_peek_path (file)) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Cannot write “%s”: %s"), g_file_peek_path (file), g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * bw_export_image_file_name:
+ * @root: a canonical absolute folder
+ * @relative_only: whether an image outside @root gets a relative name too
+ *
+ * Returns: (transfer full): the image's path relative to @root. An image
+ *   outside @root gets its absolute path, or with @relative_only
+ *   "external/ID-BASENAME", which is where bw_export_copy_image() puts it.
+ */
+char *
+bw_export_image_file_name (BwProject           *project,
+                           const BwExportImage *image,
+                           const char          *root,
+                           gboolean             relative_only)
+{
+  g_autofree char *absolute = bw_project_resolve_image_path (project, image->path);
+  gsize root_len = strlen (root);
+
+  /* root is canonical, so is absolute: a plain prefix test is enough,
+   * and the remainder holds no "." or ".." component. */
+  if (strncmp (absolute, root, root_len) == 0)
+    {
+      const char *rest = NULL;
+
+      if (root_len == 1)
+        rest = absolute + 1;
+      else if (absolute[root_len] == G_DIR_SEPARATOR)
+        rest = absolute + root_len + 1;
+
+      if (rest != NULL && *rest != '\0')
+        return g_strdup (rest);
+    }
+
+  if (relative_only)
+    {
+      g_autofree char *base = g_path_get_basename (absolute);
+
+      return g_strdup_printf ("external/%" G_GINT64_FORMAT "-%s", image->image_id, base);
+    }
+
+  return g_steal_pointer (&absolute);
+}
+
+/**
+ * bw_export_copy_image:
+ * @folder: where to copy; the image lands at its relative file name
+ *
+ * Copies the image file to a temporary name and renames it, so a failure
+ * leaves no partial image.
+ */
+gboolean
+bw_export_copy_image (BwProject            *project,
+                      const BwExportImage  *image,
+                      const char           *root,
+                      GFile                *folder,
+                      GCancellable         *cancellable,
+                      GError              **error)
+{
+  g_autofree char *absolute = bw_project_resolve_image_path (project, image->path);
+  g_autofree char *name = bw_export_image_file_name (project, image, root, TRUE);
+  g_autoptr(GFile) source = g_file_new_for_path (absolute);
+  g_autoptr(GFile) target = g_file_resolve_relative_path (folder, name);
+  g_autoptr(GFile) parent = g_file_get_parent (target);
+  g_autoptr(GFile) tmp = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *tmp_name = NULL;
+  g_autofree char *base = NULL;
+
+  /* name is relative and holds no "..": target stays inside folder. */
+  g_assert (g_file_has_prefix (target, folder));
+
+  if (g_file_equal (source, target))
+    return TRUE;
+
+  if (g_mkdir_with_parents (g_file_peek_path (parent), 0777) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Cannot create the folder “%s”: %s"),
+                   g_file_peek_path (parent), g_strerror (saved));
+      return FALSE;
+    }
+
+  base = g_file_get_basename (target);
+  tmp_name = g_strdup_printf (".%s.%08x.tmp", base, g_random_int ());
+  tmp = g_file_get_child (parent, tmp_name);
+
+  if (!g_file_copy (source, tmp, G_FILE_COPY_OVERWRITE, cancellable, NULL, NULL, &local_error))
+    {
+      g_file_delete (tmp, NULL, NULL);
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error (error, local_error->domain, local_error->code,
+                     _("Cannot copy the image “%s”: %s"), absolute, local_error->message);
+      return FALSE;
+    }
+
+  if (!bw_export_commit_temporary (tmp, target, error))
+    {
+      g_file_delete (tmp, NULL, NULL);
+      return FALSE;
+    }
+
+  return TRUE;
+}

@@ -1,0 +1,44 @@
+/* bw-export-util.h — what the exporters share (core-only)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "bw-project.h"
+#include "bw-project-export.h"
+
+G_BEGIN_DECLS
+
+void           bw_export_append_json_string   (GString             *text,
+                                               const char          *str);
+void           bw_export_append_number        (GString             *text,
+                                               double               value);
+int            bw_export_compare_category_ids (gconstpointer        a,
+                                               gconstpointer        b);
+
+GOutputStream *bw_export_create_temporary     (GFile               *file,
+                                               GFile              **out_tmp,
+                                               GCancellable        *cancellable,
+                                               GError             **error);
+gboolean       bw_export_close_temporary      (GOutputStream       *stream,
+                                               GFile               *tmp,
+                                               GFile               *file,
+                                               GCancellable        *cancellable,
+                                               GError             **error);
+gboolean       bw_export_commit_temporary     (GFile               *tmp,
+                                               GFile               *file,
+                                               GError             **error);
+
+char          *bw_export_image_file_name      (BwProject           *project,
+                                               const BwExportImage *image,
+                                               const char          *root,
+                                               gboolean             relative_only);
+gboolean       bw_export_copy_image           (BwProject           *project,
+                                               const BwExportImage *image,
+                                               const char          *root,
+                                               GFile               *folder,
+                                               GCancellable        *cancellable,
+                                               GError             **error);
+
+G_END_DECLS

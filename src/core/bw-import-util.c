@@ -1,0 +1,245 @@
+/* bw-import-util.c — what the annotation importers share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bw-import"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "bw-image-decoder.h"
+#include "bw-import-util.h"
+#include "bw-json.h"
+#include "bw-project-export.h"
+
+/**
+ * bw_annotation_import_result_describe:
+ *
+ * Returns: (transfer full): one line of counts, for the CLI and toasts
+ */
+char *
+bw_annotation_import_result_describe (const BwAnnotationImportResult *r)
+{
+  GString *s = g_string_new (NULL);
+
+  g_string_append_printf (s, _("%" G_GUINT64_FORMAT " annotations imported (%" G_GUINT64_FORMAT
+                               " boxes, %" G_GUINT64_FORMAT " polygons)"),
+                          r->annotations, r->boxes, r->polygons);
+  g_string_append_printf (s, _(", %" G_GUINT64_FORMAT " images matched, %" G_GUINT64_FORMAT " added"),
+                          r->images_matched, r->images_added);
+  if (r->categories_added > 0)
+    g_string_append_printf (s, _(", %" G_GUINT64_FORMAT " new categories"), r->categories_added);
+  if (r->images_missing > 0)
+    g_string_append_printf (s, _("; %" G_GUINT64_FORMAT " images not found (%" G_GUINT64_FORMAT
+                                 " annotations skipped)"),
+                            r->images_missing, r->skipped_missing_image);
+  if (r->skipped_rle > 0)
+    g_string_append_printf (s, _("; %" G_GUINT64_FORMAT " RLE masks skipped"), r->skipped_rle);
+  if (r->skipped_low_score > 0)
+    g_string_append_printf (s, _("; %" G_GUINT64_FORMAT " predictions under the minimum score skipped"),
+                            r->skipped_low_score);
+  if (r->skipped_shapes > 0)
+    g_string_append_printf (s, _("; %" G_GUINT64_FORMAT " shapes of other kinds skipped"),
+                            r->skipped_shapes);
+  return g_string_free (s, FALSE);
+}
+
+/**
+ * bw_import_resolve_path:
+ * @root: the canonical folder the user chose; nothing outside it is read
+ * @base: (nullable): the canonical folder @untrusted is relative to;
+ *   %NULL for @root
+ * @untrusted: a relative path from an imported file; “\” counts as “/”
+ *
+ * Returns: (transfer full): the canonical absolute path, or %NULL when
+ *   @untrusted is absolute or leads outside @root
+ */
+char *
+bw_import_resolve_path (const char  *root,
+                        const char  *base,
+                        const char  *untrusted,
+                        GError     **error)
+{
+  g_autofree char *relative = g_strdup (untrusted);
+  g_autofree char *absolute = NULL;
+  gsize root_len = strlen (root);
+
+  g_strdelimit (relative, "\\", '/');
+
+  if (*relative == '\0')
+    {
+      g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_INVALID, _("the file name is empty"));
+      return NULL;
+    }
+
+  /* "/x", and Windows' "C:/x" and "//server/x". */
+  if (g_path_is_absolute (relative) ||
+      (g_ascii_isalpha (relative[0]) && relative[1] == ':'))
+    {
+      g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_INVALID,
+                   _("the file name “%s” is an absolute path; only paths inside the image folder are read"),
+                   untrusted);
+      return NULL;
+    }
+
+  absolute = g_canonicalize_filename (relative, base ? base : root);
+  if (strncmp (absolute, root, root_len) != 0 ||
+      (root_len > 1 && absolute[root_len] != '/') ||
+      absolute[root_len + (root_len > 1)] == '\0')
+    {
+      g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_INVALID,
+                   _("the file name “%s” leads outside the image folder “%s”"), untrusted, root);
+      return NULL;
+    }
+
+  return g_steal_pointer (&absolute);
+}
+
+/**
+ * bw_import_find_or_add_image:
+ * @expected_width: the width the imported file gives, or 0
+ * @out_id: (out): the image's id, or 0 when it is neither in the project
+ *   nor on disk
+ *
+ * Finds the image at @absolute_path in the project, or adds it from disk
+ * (header and content hash; the perceptual hash is left unknown).
+ */
+gboolean
+bw_import_find_or_add_image (BwProject   *project,
+                             const char  *absolute_path,
+                             int          expected_width,
+                             int          expected_height,
+                             gint64      *out_id,
+                             gboolean    *out_added,
+                             GError     **error)
+{
+  g_autofree char *stored = bw_project_make_image_path (project, absolute_path);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *hash = NULL;
+  BwImageInfo info = { 0, };
+  BwImage image = { 0, };
+  gint64 id;
+
+  *out_id = 0;
+  *out_added = FALSE;
+
+  id = bw_project_find_image_by_path (project, stored);
+  if (id > 0)
+    {
+      g_autoptr(BwImage) existing = bw_project_get_image (project, id, error);
+
+      if (existing == NULL)
+        return FALSE;
+      if (expected_width > 0 && (existing->width != expected_width || existing->height != expected_height))
+        {
+          g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_INVALID,
+                       _("the image “%s” is %d × %d in the file but %d × %d in the project"),
+                       absolute_path, expected_width, expected_height,
+                       existing->width, existing->height);
+          return FALSE;
+        }
+      *out_id = id;
+      return TRUE;
+    }
+
+  if (!g_file_test (absolute_path, G_FILE_TEST_IS_REGULAR))
+    return TRUE;
+
+  bytes = bw_image_read_file (absolute_path, absolute_path, error);
+  if (bytes == NULL ||
+      !bw_image_probe_data (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                            absolute_path, &info, error) ||
+      !bw_image_check_size (&info, BW_IMAGE_DEFAULT_MAX_PIXELS, absolute_path, error))
+    return FALSE;
+
+  if (expected_width > 0 && (info.width != expected_width || info.height != expected_height))
+    {
+      g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_INVALID,
+                   _("the image “%s” is %d × %d in the file but %d × %d on disk"),
+                   absolute_path, expected_width, expected_height, info.width, info.height);
+      return FALSE;
+    }
+
+  hash = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+  image.path = stored;
+  image.width = info.width;
+  image.height = info.height;
+  image.byte_size = (gint64) g_bytes_get_size (bytes);
+  image.content_hash = hash;
+  image.orientation = info.orientation > 0 ? info.orientation : 1;
+  image.status = BW_IMAGE_STATUS_NEW;
+
+  if (!bw_project_add_image (project, &image, out_id, error))
+    return FALSE;
+  *out_added = TRUE;
+  return TRUE;
+}
+
+/* New categories get colours that tell apart on the canvas. */
+static const char * const palette[] = {
+  "#e01b24", "#2ec27e", "#3584e4", "#f6d32d", "#9141ac",
+  "#ff7800", "#26a269", "#1c71d8", "#c64600", "#613583",
+};
+
+gboolean
+bw_import_ensure_category (BwProject   *project,
+                           const char  *name,
+                           const char  *supercategory,
+                           gint64      *out_id,
+                           gboolean    *out_added,
+                           GError     **error)
+{
+  gint64 id = bw_project_find_category_by_name (project, name);
+  BwProjectCounts counts;
+
+  *out_added = FALSE;
+  if (id > 0)
+    {
+      *out_id = id;
+      return TRUE;
+    }
+
+  if (!bw_project_get_counts (project, &counts, error))
+    return FALSE;
+  if (!bw_project_add_category (project, name, supercategory ? supercategory : "",
+                                palette[counts.categories % G_N_ELEMENTS (palette)],
+                                out_id, error))
+    return FALSE;
+  *out_added = TRUE;
+  return TRUE;
+}
+
+/**
+ * bw_import_add_annotation:
+ * @shape: clamped to the image in place, then validated
+ *
+ * Coordinates a little outside the image are common in exported data
+ * (640.5 on a 640-pixel image); they are clamped. A shape that is not
+ * valid after that (a 2-point polygon, a box smaller than a pixel) is an
+ * error.
+ */
+gboolean
+bw_import_add_annotation (BwProject  *project,
+                          gint64      layer_id,
+                          gint64      category_id,
+                          BwShape    *shape,
+                          int         image_width,
+                          int         image_height,
+                          BwSource    source,
+                          double      score,
+                          GError    **error)
+{
+  if (!bw_shape_validate (shape, error))
+    return FALSE;
+  bw_shape_clamp (shape, image_width, image_height);
+  if (!bw_shape_validate (shape, error))
+    {
+      g_prefix_error (error, _("outside the %d × %d image: "), image_width, image_height);
+      return FALSE;
+    }
+  return _bw_project_import_annotation (project, layer_id, category_id, shape, source,
+                                        score, error);
+}

@@ -1,0 +1,80 @@
+/* bw-project-export.h — streaming reads for the exporters
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Core-only (the SQL lives in bw-project-export.c). An export cursor reads
+ * on its own read-only connection inside one read transaction, so the
+ * passes of an export see the same snapshot while the project stays
+ * editable, and memory does not grow with the project: one image row and
+ * one annotation row at a time.
+ *
+ * Which layer of an image is exported (its final answer): its gold layer
+ * when it is a gold image, else its accepted layer, else — unless only
+ * accepted answers are wanted — its most recently updated work layer.
+ * Excluded images and images without such a layer are not exported.
+ */
+
+#pragma once
+
+#include "bw-project.h"
+
+G_BEGIN_DECLS
+
+typedef struct _BwExportCursor BwExportCursor;
+
+typedef struct
+{
+  gint64      image_id;
+  const char *path;             /* as stored; valid until the next call */
+  int         width;
+  int         height;
+  gint64      layer_id;
+} BwExportImage;
+
+typedef struct
+{
+  gint64        id;
+  gint64        category_id;
+  BwShapeKind   kind;
+  BwRect        bbox;
+  const guint8 *parts;          /* valid until the next call */
+  gsize         parts_size;
+} BwExportAnnotation;
+
+BwExportCursor *_bw_export_cursor_new             (BwProject           *project,
+                                                   gboolean             only_accepted,
+                                                   GError             **error);
+void            _bw_export_cursor_free            (BwExportCursor      *cursor);
+gboolean        _bw_export_cursor_rewind          (BwExportCursor      *cursor,
+                                                   GError             **error);
+gboolean        _bw_export_cursor_next_image      (BwExportCursor      *cursor,
+                                                   BwExportImage       *image,
+                                                   GError             **error);
+gboolean        _bw_export_cursor_select_layer    (BwExportCursor      *cursor,
+                                                   gint64               layer_id,
+                                                   GError             **error);
+gboolean        _bw_export_cursor_next_annotation (BwExportCursor      *cursor,
+                                                   BwExportAnnotation  *annotation,
+                                                   GError             **error);
+BwShape        *_bw_export_annotation_to_shape    (const BwExportAnnotation *annotation,
+                                                   GError             **error);
+
+/* Bulk writes for the importers, inside the caller's transaction. */
+gboolean        _bw_project_import_layer          (BwProject           *project,
+                                                   gint64               image_id,
+                                                   gint64               person_id,
+                                                   BwLayerKind          kind,
+                                                   gint64              *out_layer_id,
+                                                   GError             **error);
+gboolean        _bw_project_import_annotation     (BwProject           *project,
+                                                   gint64               layer_id,
+                                                   gint64               category_id,
+                                                   const BwShape       *shape,
+                                                   BwSource             source,
+                                                   double               score,
+                                                   GError             **error);
+void            _bw_project_import_done           (BwProject           *project);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwExportCursor, _bw_export_cursor_free)
+
+G_END_DECLS

@@ -1,0 +1,43 @@
+#!/usr/bin/env python3
+# bench-coco-python.py — Python's json.load and json.dump of the same COCO
+# file, for comparison with Boxwood's import and export in bench-coco.
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+
+path = sys.argv[1]
+runs = int(sys.argv[2]) if len(sys.argv) > 2 else 1
+out = path + ".python.json"
+
+loads, dumps = [], []
+data = None
+for _ in range(runs):
+    data = None
+    t = time.monotonic()
+    with open(path) as f:
+        data = json.load(f)
+    loads.append(time.monotonic() - t)
+    t = time.monotonic()
+    with open(out, "w") as f:
+        json.dump(data, f, separators=(",", ":"))
+    dumps.append(time.monotonic() - t)
+os.unlink(out)
+
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+
+
+def row(what, values):
+    print("%-28s median %6.2f s over %d run%s (%s), peak RSS %d MB"
+          % (what, statistics.median(values), len(values),
+             "" if len(values) == 1 else "s",
+             ", ".join("%.2f" % v for v in values), rss))
+
+
+row("python json.dump", dumps)
+row("python json.load", loads)
