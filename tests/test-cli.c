@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pty.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -421,6 +422,78 @@ test_import_progress_on_terminal (Fixture       *f,
   g_assert_null (strstr (out, "Importing"));
 }
 
+/* Ctrl+C during an import: exit 130, what was imported stays, and the
+ * report says so. The interrupt is sent as soon as the progress line
+ * shows, i.e. once the files are counted and before most are checked. */
+static void
+test_import_interrupted (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_auto(Run) created = run_cli (f, "create", "p.boxwood", NULL);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) terminal = g_string_new (NULL);
+  g_autoptr(JsonObject) info = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *kept = NULL;
+  const char *argv[] = { g_getenv ("BOXWOOD_CLI"), "import", "p.boxwood", "photos", NULL };
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  gint64 images;
+  int master = -1, slave = -1;
+  const guint n_files = 1500;
+
+  g_assert_cmpint (created.status, ==, 0);
+  for (guint i = 0; i < n_files; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s/still-%04u.jpg", f->images, i);
+
+      bw_test_write_jpeg (name, 64, 48, 80, TJSAMP_420, 100 + i, &error);
+      g_assert_no_error (error);
+    }
+
+  g_assert_cmpint (openpty (&master, &slave, NULL, NULL, NULL), ==, 0);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_cwd (launcher, f->dir);
+  g_subprocess_launcher_take_stderr_fd (launcher, slave);
+  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  g_clear_object (&launcher);
+
+  while (strstr (terminal->str, "Importing") == NULL && g_get_monotonic_time () < deadline)
+    {
+      char buffer[256];
+      gssize n = read (master, buffer, sizeof buffer);
+
+      if (n <= 0)
+        break;
+      g_string_append_len (terminal, buffer, n);
+    }
+  g_assert_nonnull (strstr (terminal->str, "Importing"));
+  g_subprocess_send_signal (process, SIGINT);
+
+  /* What it still prints on the terminal (a line or two) fits in the
+   * terminal's buffer, so it is not read here. */
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  close (master);
+
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 130);
+  kept = line_about (out, "Import cancelled");
+
+  info = info_json (f);
+  images = json_object_get_int_member (info, "images");
+  g_assert_cmpint (images, <, n_files);
+  g_test_message ("%" G_GINT64_FORMAT " of %u images imported before the interrupt", images, n_files);
+  {
+    g_autofree char *expected = g_strdup_printf (" %" G_GINT64_FORMAT " image", images);
+
+    if (strstr (kept, expected) == NULL)
+      g_error ("“%s” does not say that %" G_GINT64_FORMAT " images were kept", kept, images);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -438,6 +511,7 @@ main (int    argc,
   ADD ("/cli/import-scenario", test_import_scenario);
   ADD ("/cli/import-max-megapixels", test_import_max_megapixels);
   ADD ("/cli/import-progress-on-terminal", test_import_progress_on_terminal);
+  ADD ("/cli/import-interrupted", test_import_interrupted);
 
 #undef ADD
 
