@@ -348,6 +348,17 @@ test_huge_header (Fixture       *f,
   g_assert_cmpuint (strict->added, ==, 0);
   assert_problem (strict, "medium.jpg", BW_IMPORT_PROBLEM_FAILED, "limit of 0.2 megapixels");
 
+  /* a setting that is not a number is ignored */
+  {
+    g_autoptr(BwImporter) other = bw_importer_new (f->project);
+
+    g_assert_true (bw_project_set_setting (f->project, BW_IMPORT_SETTING_MAX_MEGAPIXELS, "lots", &error));
+    g_assert_no_error (error);
+    g_assert_cmpfloat (bw_importer_get_max_megapixels (other), ==, 250.0);
+    g_assert_true (bw_project_set_setting (f->project, BW_IMPORT_SETTING_MAX_MEGAPIXELS, "0.2", &error));
+    g_assert_no_error (error);
+  }
+
   /* …unless the caller overrides it */
   lenient = import_paths (f, paths, 1.0);
   g_assert_cmpuint (lenient->added, ==, 1);

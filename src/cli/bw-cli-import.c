@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 #include <glib-unix.h>
 
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -172,7 +173,7 @@ bw_cli_import (int    argc,
       return 2;
     }
 
-  if (max_megapixels < 0)
+  if (max_megapixels < 0 || isnan (max_megapixels))
     {
       bw_cli_error (_("--max-megapixels must be a positive number"));
       return 2;

@@ -40,6 +40,8 @@
 #define BATCH_SIZE         256
 #define MAX_THREADS        8
 #define JOBS_PER_THREAD    16
+/* A terapixel: far beyond any image, and safe to turn into a pixel count */
+#define MAX_MEGAPIXELS     1e6
 
 #define QUERY_ATTRIBUTES \
   G_FILE_ATTRIBUTE_STANDARD_NAME "," \
@@ -288,7 +290,7 @@ bw_importer_get_max_megapixels (BwImporter *self)
   g_return_val_if_fail (BW_IS_IMPORTER (self), 0);
 
   if (self->max_megapixels > 0)
-    return self->max_megapixels;
+    return MIN (self->max_megapixels, MAX_MEGAPIXELS);
 
   setting = bw_project_get_setting (self->project, BW_IMPORT_SETTING_MAX_MEGAPIXELS);
   if (setting != NULL)
@@ -296,10 +298,11 @@ bw_importer_get_max_megapixels (BwImporter *self)
       char *end = NULL;
       double value = g_ascii_strtod (setting, &end);
 
-      if (end != setting && value > 0 && value < 1e6)
+      if (end != setting && value > 0 && value <= MAX_MEGAPIXELS)
         return value;
-      g_warning ("Ignoring the project setting %s=“%s”: not a positive number",
-                 BW_IMPORT_SETTING_MAX_MEGAPIXELS, setting);
+      /* A project file is someone else's input: a bad value is ignored. */
+      g_debug ("Ignoring the project setting %s=“%s”: not a number of megapixels",
+               BW_IMPORT_SETTING_MAX_MEGAPIXELS, setting);
     }
 
   return (double) BW_IMAGE_DEFAULT_MAX_PIXELS / 1e6;
