@@ -665,6 +665,41 @@ test_jpeg_colorspaces (Fixture       *f,
   tjDestroy (handle);
 }
 
+static void
+test_progressive (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree guint8 *rgb = bw_test_pattern_new (333, 222, 23);
+  tjhandle handle = tjInitCompress ();
+  unsigned char *jpeg = NULL;
+  unsigned long size = 0;
+
+  g_assert_cmpint (tjCompress2 (handle, rgb, 333, 999, 222, TJPF_RGB, &jpeg, &size,
+                                TJSAMP_420, 90, TJFLAG_PROGRESSIVE), ==, 0);
+
+  for (guint d = 1; d <= 8; d *= 2)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BwPixels) pixels = bw_image_decode_data (jpeg, size, "p.jpg", d, 0, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (pixels->width, ==, (333 + d - 1) / d);
+      g_assert_cmpint (pixels->height, ==, (222 + d - 1) / d);
+    }
+
+  /* a progressive file that stops after its first scans is refused too */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(BwPixels) pixels = bw_image_decode_data (jpeg, size * 2 / 3, "p.jpg", 8, 0, NULL, &error);
+
+    g_assert_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_CORRUPT);
+    g_assert_null (pixels);
+  }
+
+  tjFree (jpeg);
+  tjDestroy (handle);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -689,6 +724,7 @@ main (int    argc,
   ADD ("/core/decoder/dhash", test_dhash);
   ADD ("/core/decoder/tiff-and-bmp", test_other_formats);
   ADD ("/core/decoder/jpeg-colorspaces", test_jpeg_colorspaces);
+  ADD ("/core/decoder/progressive-jpeg", test_progressive);
 
 #undef ADD
 
