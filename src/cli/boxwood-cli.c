@@ -23,6 +23,7 @@ typedef struct
 
 static const Command commands[] = {
   { "create", bw_cli_create, N_("Create an empty project") },
+  { "export", bw_cli_export, N_("Export annotations as COCO or YOLO") },
   { "import", bw_cli_import, N_("Import images (files or folders) into a project") },
   { "info",   bw_cli_info,   N_("Show what a project holds") },
   { "taxonomy", bw_cli_taxonomy, N_("List, export, import and edit the categories") },

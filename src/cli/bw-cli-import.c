@@ -135,6 +135,10 @@ bw_cli_import (int    argc,
   /* Interchange formats (COCO, labelme) are imported by their own
    * commands, dispatched here on the first argument:
    *   boxwood-cli import coco …, boxwood-cli import labelme … */
+  if (argc >= 2 && strcmp (argv[1], "coco") == 0)
+    return bw_cli_import_coco (argc - 1, argv + 1);
+  if (argc >= 2 && strcmp (argv[1], "labelme") == 0)
+    return bw_cli_import_labelme (argc - 1, argv + 1);
 
   context = g_option_context_new (_("PROJECT.boxwood PATH…"));
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);

@@ -16,7 +16,10 @@
 G_BEGIN_DECLS
 
 int  bw_cli_create    (int argc, char **argv);
+int  bw_cli_export    (int argc, char **argv);
 int  bw_cli_import    (int argc, char **argv);
+int  bw_cli_import_coco    (int argc, char **argv);
+int  bw_cli_import_labelme (int argc, char **argv);
 int  bw_cli_info      (int argc, char **argv);
 int  bw_cli_taxonomy  (int argc, char **argv);
 

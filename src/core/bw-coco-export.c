@@ -659,81 +659,35 @@ failed:
 
 typedef struct
 {
-  GFile               *destination;
-  BwCocoExportOptions  options;
-  gint64              *category_ids;
-  BwExportProgress     progress;
-  gpointer             progress_data;
-  GDestroyNotify       progress_destroy;
-  GMainContext        *context;
-  BwExportResult       result;
-} ExportData;
+  BwCocoExportOptions options;
+  gint64             *category_ids;
+} CocoOptionsCopy;
 
 static void
-export_data_free (ExportData *data)
+coco_options_free (gpointer data)
 {
-  g_clear_object (&data->destination);
-  g_clear_object (&data->options.image_root);
-  g_clear_object (&data->options.copy_images_to);
-  g_free (data->category_ids);
-  if (data->progress_destroy != NULL)
-    data->progress_destroy (data->progress_data);
-  g_clear_pointer (&data->context, g_main_context_unref);
-  bw_export_result_clear (&data->result);
-  g_free (data);
-}
+  CocoOptionsCopy *copy = data;
 
-typedef struct
-{
-  ExportData *data;
-  GTask      *task;
-  guint64     done;
-  guint64     total;
-} ProgressCall;
+  g_clear_object (&copy->options.image_root);
+  g_clear_object (&copy->options.copy_images_to);
+  g_free (copy->category_ids);
+  g_free (copy);
+}
 
 static gboolean
-progress_in_main_cb (gpointer user_data)
+coco_export_func (BwProject         *project,
+                  GFile             *destination,
+                  gconstpointer      options,
+                  BwExportProgress   progress,
+                  gpointer           progress_data,
+                  BwExportResult    *result,
+                  GCancellable      *cancellable,
+                  GError           **error)
 {
-  ProgressCall *call = user_data;
+  const CocoOptionsCopy *copy = options;
 
-  if (!g_task_had_error (call->task) && !g_cancellable_is_cancelled (g_task_get_cancellable (call->task)))
-    call->data->progress (call->done, call->total, call->data->progress_data);
-  g_object_unref (call->task);
-  g_free (call);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-progress_in_thread_cb (guint64  done,
-                       guint64  total,
-                       gpointer user_data)
-{
-  GTask *task = user_data;
-  ExportData *data = g_task_get_task_data (task);
-  ProgressCall *call = g_new0 (ProgressCall, 1);
-
-  call->data = data;
-  call->task = g_object_ref (task);
-  call->done = done;
-  call->total = total;
-  g_main_context_invoke (data->context, progress_in_main_cb, call);
-}
-
-static void
-export_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  ExportData *data = task_data;
-  GError *error = NULL;
-
-  if (bw_coco_export (source_object, data->destination, &data->options,
-                      data->progress ? progress_in_thread_cb : NULL, task,
-                      &data->result, cancellable, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
+  return bw_coco_export (project, destination, &copy->options, progress, progress_data,
+                         result, cancellable, error);
 }
 
 /**
@@ -754,35 +708,28 @@ bw_coco_export_async (BwProject                 *project,
                       GAsyncReadyCallback        callback,
                       gpointer                   user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  ExportData *data;
+  CocoOptionsCopy *copy = g_new0 (CocoOptionsCopy, 1);
 
   g_return_if_fail (BW_IS_PROJECT (project));
   g_return_if_fail (G_IS_FILE (destination));
 
-  data = g_new0 (ExportData, 1);
-  data->destination = g_object_ref (destination);
   if (options != NULL)
-    data->options = *options;
-  if (data->options.image_root != NULL)
-    g_object_ref (data->options.image_root);
-  if (data->options.copy_images_to != NULL)
-    g_object_ref (data->options.copy_images_to);
-  if (data->options.category_ids != NULL)
     {
-      data->category_ids = g_memdup2 (data->options.category_ids,
-                                      sizeof (gint64) * MAX (data->options.n_category_ids, 1));
-      data->options.category_ids = data->category_ids;
+      /* The files are borrowed from the caller: take references. */
+      copy->options = *options;
+      copy->options.image_root = options->image_root ? g_object_ref (options->image_root) : NULL;
+      copy->options.copy_images_to = options->copy_images_to ? g_object_ref (options->copy_images_to) : NULL;
     }
-  data->progress = progress;
-  data->progress_data = progress_data;
-  data->progress_destroy = progress_destroy;
-  data->context = g_main_context_ref_thread_default ();
+  if (copy->options.category_ids != NULL)
+    {
+      copy->category_ids = g_memdup2 (copy->options.category_ids,
+                                      sizeof (gint64) * MAX (copy->options.n_category_ids, 1));
+      copy->options.category_ids = copy->category_ids;
+    }
 
-  task = g_task_new (project, cancellable, callback, user_data);
-  g_task_set_source_tag (task, bw_coco_export_async);
-  g_task_set_task_data (task, data, (GDestroyNotify) export_data_free);
-  g_task_run_in_thread (task, export_thread);
+  bw_export_run_async (project, destination, coco_export_func, copy, coco_options_free,
+                       progress, progress_data, progress_destroy, cancellable,
+                       callback, user_data, bw_coco_export_async);
 }
 
 /**
@@ -795,18 +742,5 @@ bw_coco_export_finish (BwProject       *project,
                        BwExportResult  *out_result,
                        GError         **error)
 {
-  ExportData *data;
-
-  g_return_val_if_fail (g_task_is_valid (result, project), FALSE);
-
-  if (!g_task_propagate_boolean (G_TASK (result), error))
-    return FALSE;
-
-  data = g_task_get_task_data (G_TASK (result));
-  if (out_result != NULL)
-    {
-      *out_result = data->result;
-      memset (&data->result, 0, sizeof data->result);
-    }
-  return TRUE;
+  return bw_export_run_finish (project, result, out_result, error);
 }

@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "bw-export-util.h"
@@ -352,4 +353,174 @@ bw_export_copy_image (BwProject            *project,
     }
 
   return TRUE;
+}
+
+/* Async: an export in a worker thread, progress in the caller's context */
+
+typedef struct
+{
+  GFile            *destination;
+  BwExportFunc      func;
+  gpointer          options;
+  GDestroyNotify    options_free;
+  BwExportProgress  progress;
+  gpointer          progress_data;
+  GDestroyNotify    progress_destroy;
+  GMainContext     *context;
+  BwExportResult    result;
+} ExportData;
+
+static void
+export_data_free (ExportData *data)
+{
+  g_clear_object (&data->destination);
+  if (data->options_free != NULL)
+    data->options_free (data->options);
+  if (data->progress_destroy != NULL)
+    data->progress_destroy (data->progress_data);
+  g_clear_pointer (&data->context, g_main_context_unref);
+  bw_export_result_clear (&data->result);
+  g_free (data);
+}
+
+typedef struct
+{
+  GTask   *task;
+  guint64  done;
+  guint64  total;
+} ProgressCall;
+
+static gboolean
+progress_in_main_cb (gpointer user_data)
+{
+  ProgressCall *call = user_data;
+  ExportData *data = g_task_get_task_data (call->task);
+
+  if (!g_cancellable_is_cancelled (g_task_get_cancellable (call->task)))
+    data->progress (call->done, call->total, data->progress_data);
+  g_object_unref (call->task);
+  g_free (call);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+progress_in_thread_cb (guint64  done,
+                       guint64  total,
+                       gpointer user_data)
+{
+  GTask *task = user_data;
+  ExportData *data = g_task_get_task_data (task);
+  ProgressCall *call = g_new0 (ProgressCall, 1);
+
+  call->task = g_object_ref (task);
+  call->done = done;
+  call->total = total;
+  g_main_context_invoke (data->context, progress_in_main_cb, call);
+}
+
+static void
+export_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ExportData *data = task_data;
+  GError *error = NULL;
+
+  if (data->func (source_object, data->destination, data->options,
+                  data->progress ? progress_in_thread_cb : NULL, task,
+                  &data->result, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+bw_export_run_async (BwProject           *project,
+                     GFile               *destination,
+                     BwExportFunc         func,
+                     gpointer             options,
+                     GDestroyNotify       options_free,
+                     BwExportProgress     progress,
+                     gpointer             progress_data,
+                     GDestroyNotify       progress_destroy,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data,
+                     gpointer             source_tag)
+{
+  g_autoptr(GTask) task = NULL;
+  ExportData *data = g_new0 (ExportData, 1);
+
+  data->destination = g_object_ref (destination);
+  data->func = func;
+  data->options = options;
+  data->options_free = options_free;
+  data->progress = progress;
+  data->progress_data = progress_data;
+  data->progress_destroy = progress_destroy;
+  data->context = g_main_context_ref_thread_default ();
+
+  task = g_task_new (project, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, data, (GDestroyNotify) export_data_free);
+  g_task_run_in_thread (task, export_thread);
+}
+
+gboolean
+bw_export_run_finish (BwProject       *project,
+                      GAsyncResult    *result,
+                      BwExportResult  *out_result,
+                      GError         **error)
+{
+  ExportData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, project), FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+
+  data = g_task_get_task_data (G_TASK (result));
+  if (out_result != NULL)
+    {
+      *out_result = data->result;
+      memset (&data->result, 0, sizeof data->result);
+    }
+  return TRUE;
+}
+
+/**
+ * bw_export_remove_tree:
+ *
+ * Deletes @folder and everything in it (a staging folder of ours; symbolic
+ * links are removed, not followed).
+ */
+gboolean
+bw_export_remove_tree (GFile   *folder,
+                       GError **error)
+{
+  g_autoptr(GFileEnumerator) children = NULL;
+
+  children = g_file_enumerate_children (folder, G_FILE_ATTRIBUTE_STANDARD_NAME ","
+                                        G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  while (children != NULL)
+    {
+      GFileInfo *info;
+      GFile *child;
+
+      if (!g_file_enumerator_iterate (children, &info, &child, NULL, error))
+        return FALSE;
+      if (info == NULL)
+        break;
+      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
+        {
+          if (!bw_export_remove_tree (child, error))
+            return FALSE;
+        }
+      else if (!g_file_delete (child, NULL, error))
+        return FALSE;
+    }
+
+  return g_file_delete (folder, NULL, error);
 }

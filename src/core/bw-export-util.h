@@ -5,6 +5,7 @@
 
 #pragma once
 
+#include "bw-coco-export.h"
 #include "bw-project.h"
 #include "bw-project-export.h"
 
@@ -39,6 +40,34 @@ gboolean       bw_export_copy_image           (BwProject           *project,
                                                const char          *root,
                                                GFile               *folder,
                                                GCancellable        *cancellable,
+                                               GError             **error);
+
+typedef gboolean (*BwExportFunc) (BwProject         *project,
+                                  GFile             *destination,
+                                  gconstpointer      options,
+                                  BwExportProgress   progress,
+                                  gpointer           progress_data,
+                                  BwExportResult    *result,
+                                  GCancellable      *cancellable,
+                                  GError           **error);
+
+void           bw_export_run_async            (BwProject           *project,
+                                               GFile               *destination,
+                                               BwExportFunc         func,
+                                               gpointer             options,
+                                               GDestroyNotify       options_free,
+                                               BwExportProgress     progress,
+                                               gpointer             progress_data,
+                                               GDestroyNotify       progress_destroy,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data,
+                                               gpointer             source_tag);
+gboolean       bw_export_run_finish           (BwProject           *project,
+                                               GAsyncResult        *result,
+                                               BwExportResult      *out_result,
+                                               GError             **error);
+gboolean       bw_export_remove_tree          (GFile               *folder,
                                                GError             **error);
 
 G_END_DECLS

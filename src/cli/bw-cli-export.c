@@ -1,0 +1,401 @@
+/* bw-cli-export.c — boxwood-cli export coco | yolo
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "boxwood-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <errno.h>
+#include <glib-unix.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bw-cli.h"
+#include "bw-coco-export.h"
+#include "bw-project.h"
+#include "bw-yolo-export.h"
+
+typedef struct
+{
+  GMainLoop      *loop;
+  GCancellable   *cancellable;
+  BwProject      *project;
+  gboolean        yolo;
+  gboolean        ok;
+  BwExportResult  result;
+  GError         *error;
+  gboolean        show_progress;
+  gint64          last_progress;
+} ExportRun;
+
+static const char exit_status_text[] =
+  N_("Exit status: 0 when every file was written; 1 when not, with one line on\n"
+     "standard error naming the file and the problem (no partial file is left:\n"
+     "files are written under a temporary name and renamed when complete);\n"
+     "2 on a usage error; 130 when interrupted (Ctrl+C), leaving nothing.");
+
+static void
+progress_cb (guint64  done,
+             guint64  total,
+             gpointer user_data)
+{
+  ExportRun *run = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (!run->show_progress || (done < total && now - run->last_progress < G_USEC_PER_SEC / 10))
+    return;
+  run->last_progress = now;
+  fprintf (stderr, "\r\033[K");
+  fprintf (stderr, _("Exporting… %u%%"), (guint) (total ? done * 100 / total : 0));
+  fflush (stderr);
+}
+
+static gboolean
+interrupt_cb (gpointer user_data)
+{
+  ExportRun *run = user_data;
+
+  g_cancellable_cancel (run->cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+export_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  ExportRun *run = user_data;
+
+  if (run->yolo)
+    run->ok = bw_yolo_export_finish (BW_PROJECT (object), result, &run->result, &run->error);
+  else
+    run->ok = bw_coco_export_finish (BW_PROJECT (object), result, &run->result, &run->error);
+  g_main_loop_quit (run->loop);
+}
+
+/* "person,car" → category ids, or an error naming the unknown one. */
+static GArray *
+parse_categories (BwProject   *project,
+                  const char  *text,
+                  GError     **error)
+{
+  g_auto(GStrv) names = g_strsplit (text, ",", -1);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      const char *name = g_strstrip (names[i]);
+      gint64 id;
+
+      if (*name == '\0')
+        continue;
+      id = bw_project_find_category_by_name (project, name);
+      if (id <= 0)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                       _("“%s” is not a category of the project “%s”"),
+                       name, bw_project_get_display_name (project));
+          return NULL;
+        }
+      g_array_append_val (ids, id);
+    }
+  return g_steal_pointer (&ids);
+}
+
+static int
+run_export (ExportRun *run)
+{
+  guint sigint_id = g_unix_signal_add (SIGINT, interrupt_cb, run);
+  guint sigterm_id = g_unix_signal_add (SIGTERM, interrupt_cb, run);
+  int status = 0;
+
+  g_main_loop_run (run->loop);
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+
+  if (run->show_progress)
+    fprintf (stderr, "\r\033[K");
+
+  if (!run->ok)
+    {
+      if (g_error_matches (run->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          bw_cli_error (_("export interrupted: nothing was written"));
+          status = 130;
+        }
+      else
+        {
+          bw_cli_error ("%s", run->error->message);
+          status = 1;
+        }
+      g_clear_error (&run->error);
+      return status;
+    }
+
+  for (guint i = 0; i < run->result.n_files; i++)
+    g_print (_("Wrote %s\n"), g_file_peek_path (run->result.files[i]));
+  g_print (_("%" G_GUINT64_FORMAT " images, %" G_GUINT64_FORMAT " annotations"),
+           run->result.images, run->result.annotations);
+  if (run->result.n_files > 1)
+    {
+      g_print (" (");
+      for (guint s = 0, first = TRUE; s < BW_N_SPLITS; s++)
+        if (run->result.split_images[s] > 0)
+          {
+            g_print ("%s%s: %" G_GUINT64_FORMAT, first ? "" : ", ",
+                     bw_split_to_string (s), run->result.split_images[s]);
+            first = FALSE;
+          }
+      g_print (_(" images)"));
+    }
+  if (run->result.copied_images > 0)
+    g_print (_(", %" G_GUINT64_FORMAT " image files copied"), run->result.copied_images);
+  g_print (".\n");
+  if (run->result.outside_root > 0)
+    g_print (_("note: %" G_GUINT64_FORMAT " images are outside the project's folder; "
+               "their file_name is an absolute path\n"), run->result.outside_root);
+
+  bw_export_result_clear (&run->result);
+  return 0;
+}
+
+static BwProject *
+open_project (const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+  g_autoptr(GError) error = NULL;
+  BwProject *project = bw_project_open (file, &error);
+
+  if (project == NULL)
+    bw_cli_error ("%s", error->message);
+  return project;
+}
+
+static int
+export_coco (int    argc,
+             char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwProject) project = NULL;
+  g_autoptr(GFile) out = NULL;
+  g_autoptr(GFile) copy = NULL;
+  g_autoptr(GArray) category_ids = NULL;
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *split = NULL;
+  g_autofree char *copy_dir = NULL;
+  g_autofree char *categories = NULL;
+  gboolean only_accepted = FALSE;
+  gint64 seed = -1;
+  BwCocoExportOptions options = { 0, };
+  ExportRun run = { 0, };
+  const GOptionEntry entries[] = {
+    { "only-accepted", 0, 0, G_OPTION_ARG_NONE, &only_accepted,
+      N_("Export only images whose answer is accepted (or gold)"), NULL },
+    { "split", 0, 0, G_OPTION_ARG_STRING, &split,
+      N_("Split the images at random, by ratio, one file per split: OUT_train.json…"),
+      N_("train=R,val=R[,test=R]") },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed,
+      N_("The seed of the split (default 0): the same seed gives the same split"), N_("N") },
+    { "copy-images", 0, 0, G_OPTION_ARG_FILENAME, &copy_dir,
+      N_("Copy the image files into DIR; file_name is then relative to DIR"), N_("DIR") },
+    { "categories", 0, 0, G_OPTION_ARG_STRING, &categories,
+      N_("Export only these categories (names, separated by commas)"), N_("NAMES") },
+    { NULL }
+  };
+
+  g_set_prgname ("boxwood-cli export coco");
+  context = g_option_context_new (_("PROJECT.boxwood OUT.json"));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context,
+    _("Export the project as COCO instances JSON, as pycocotools reads it.\n"
+      "\n"
+      "Each image's final answer is exported: its gold layer if it is a gold\n"
+      "image, else its accepted layer, else its most recent work layer. Excluded\n"
+      "images and images nobody has worked on are left out. Category ids are the\n"
+      "project's (never 0); bbox is [x, y, w, h]; area is the polygon's area (w × h\n"
+      "for a box); segmentation lists each polygon part ([] for a box); file_name\n"
+      "is relative to the project's folder."));
+  g_option_context_set_description (context, _(exit_status_text));
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      bw_cli_error ("%s", error->message);
+      return 2;
+    }
+  if (argc != 3)
+    {
+      bw_cli_error (_("export coco needs a project file and an output file; "
+                      "see “boxwood-cli export coco --help”"));
+      return 2;
+    }
+  if (split != NULL && !bw_split_parse (split, options.split, &error))
+    {
+      bw_cli_error ("--split: %s", error->message);
+      return 2;
+    }
+  if (seed != -1 && split == NULL)
+    {
+      bw_cli_error (_("--seed goes with --split"));
+      return 2;
+    }
+  if (seed < -1 || seed > G_MAXUINT32)
+    {
+      bw_cli_error (_("--seed must be from 0 to %u"), G_MAXUINT32);
+      return 2;
+    }
+
+  project = open_project (argv[1]);
+  if (project == NULL)
+    return 1;
+
+  if (categories != NULL)
+    {
+      category_ids = parse_categories (project, categories, &error);
+      if (category_ids == NULL)
+        {
+          bw_cli_error ("--categories: %s", error->message);
+          return 2;
+        }
+      options.category_ids = (const gint64 *) (gpointer) category_ids->data;
+      options.n_category_ids = category_ids->len;
+    }
+
+  out = g_file_new_for_commandline_arg (argv[2]);
+  if (copy_dir != NULL)
+    {
+      copy = g_file_new_for_commandline_arg (copy_dir);
+      if (g_mkdir_with_parents (g_file_peek_path (copy), 0777) != 0)
+        {
+          bw_cli_error (_("Cannot create the folder “%s”: %s"), copy_dir, g_strerror (errno));
+          return 1;
+        }
+    }
+
+  options.only_accepted = only_accepted;
+  options.copy_images_to = copy;
+  options.seed = seed < 0 ? 0 : (guint32) seed;
+
+  run.loop = loop;
+  run.cancellable = cancellable;
+  run.show_progress = isatty (STDERR_FILENO);
+  bw_coco_export_async (project, out, &options, progress_cb, &run, NULL, cancellable,
+                        export_done_cb, &run);
+  return run_export (&run);
+}
+
+static int
+export_yolo (int    argc,
+             char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwProject) project = NULL;
+  g_autoptr(GFile) out = NULL;
+  g_autoptr(GArray) category_ids = NULL;
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *categories = NULL;
+  gboolean only_accepted = FALSE, segmentation = FALSE, copy_images = FALSE;
+  BwYoloExportOptions options = { 0, };
+  ExportRun run = { 0, };
+  const GOptionEntry entries[] = {
+    { "segmentation", 0, 0, G_OPTION_ARG_NONE, &segmentation,
+      N_("Write polygons as segmentation lines (class x1 y1 x2 y2 …), not as boxes"), NULL },
+    { "only-accepted", 0, 0, G_OPTION_ARG_NONE, &only_accepted,
+      N_("Export only images whose answer is accepted (or gold)"), NULL },
+    { "copy-images", 0, 0, G_OPTION_ARG_NONE, &copy_images,
+      N_("Also copy the image files into OUTDIR/images"), NULL },
+    { "categories", 0, 0, G_OPTION_ARG_STRING, &categories,
+      N_("Export only these categories (names, separated by commas)"), N_("NAMES") },
+    { NULL }
+  };
+
+  g_set_prgname ("boxwood-cli export yolo");
+  context = g_option_context_new (_("PROJECT.boxwood OUTDIR"));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context,
+    _("Export the project as a YOLO dataset: OUTDIR/labels/PATH.txt for each image\n"
+      "(its path relative to the project's folder, extension replaced), with one\n"
+      "line “class cx cy w h” per annotation, normalised to 0–1, and\n"
+      "OUTDIR/data.yaml with the class names. Class i is the i-th exported\n"
+      "category in order of its project id, so reordering the taxonomy never\n"
+      "renumbers classes. The images exported are the same as for COCO."));
+  g_option_context_set_description (context, _(exit_status_text));
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      bw_cli_error ("%s", error->message);
+      return 2;
+    }
+  if (argc != 3)
+    {
+      bw_cli_error (_("export yolo needs a project file and an output folder; "
+                      "see “boxwood-cli export yolo --help”"));
+      return 2;
+    }
+
+  project = open_project (argv[1]);
+  if (project == NULL)
+    return 1;
+
+  if (categories != NULL)
+    {
+      category_ids = parse_categories (project, categories, &error);
+      if (category_ids == NULL)
+        {
+          bw_cli_error ("--categories: %s", error->message);
+          return 2;
+        }
+      options.category_ids = (const gint64 *) (gpointer) category_ids->data;
+      options.n_category_ids = category_ids->len;
+    }
+
+  out = g_file_new_for_commandline_arg (argv[2]);
+  options.only_accepted = only_accepted;
+  options.segmentation = segmentation;
+  options.copy_images = copy_images;
+
+  run.loop = loop;
+  run.cancellable = cancellable;
+  run.yolo = TRUE;
+  run.show_progress = isatty (STDERR_FILENO);
+  bw_yolo_export_async (project, out, &options, progress_cb, &run, NULL, cancellable,
+                        export_done_cb, &run);
+  return run_export (&run);
+}
+
+int
+bw_cli_export (int    argc,
+               char **argv)
+{
+  if (argc >= 2 && strcmp (argv[1], "coco") == 0)
+    return export_coco (argc - 1, argv + 1);
+  if (argc >= 2 && strcmp (argv[1], "yolo") == 0)
+    return export_yolo (argc - 1, argv + 1);
+
+  if (argc >= 2 && (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0))
+    {
+      g_print ("%s\n\n%s\n  %-6s %s\n  %-6s %s\n\n%s\n",
+               _("Usage: boxwood-cli export FORMAT [OPTION…] PROJECT.boxwood OUT"),
+               _("Formats:"),
+               "coco", _("COCO instances JSON (optionally split into train/val/test)"),
+               "yolo", _("A YOLO dataset folder: labels/*.txt and data.yaml"),
+               _("Run “boxwood-cli export FORMAT --help” for the options of a format."));
+      return 0;
+    }
+
+  if (argc < 2)
+    bw_cli_error (_("export needs a format, coco or yolo; see “boxwood-cli export --help”"));
+  else
+    bw_cli_error (_("“%s” is not an export format: use coco or yolo"), argv[1]);
+  return 2;
+}

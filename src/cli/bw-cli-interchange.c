@@ -1,0 +1,203 @@
+/* bw-cli-interchange.c — boxwood-cli import coco | labelme
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Dispatched from bw_cli_import() when its first argument is "coco" or
+ * "labelme".
+ */
+
+#define G_LOG_DOMAIN "boxwood-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "bw-cli.h"
+#include "bw-coco-import.h"
+#include "bw-labelme-import.h"
+#include "bw-project.h"
+
+static const char exit_status_text[] =
+  N_("Exit status: 0 when the file was imported (what was skipped is\n"
+     "counted on standard output); 1 when it was not, with one line on\n"
+     "standard error naming the file and the problem, and the project\n"
+     "left exactly as it was (an import is one transaction); 2 on a\n"
+     "usage error.");
+
+static void
+print_result (const BwAnnotationImportResult *result)
+{
+  g_autofree char *line = bw_annotation_import_result_describe (result);
+
+  g_print ("%s.\n", line);
+}
+
+int
+bw_cli_import_coco (int    argc,
+                    char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) project_file = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFile) images = NULL;
+  g_autoptr(BwProject) project = NULL;
+  g_autofree char *images_dir = NULL;
+  g_autofree char *min_score_text = NULL;
+  g_autofree char *model = NULL;
+  gboolean predictions = FALSE;
+  BwCocoImportOptions options = { 0, };
+  BwAnnotationImportResult result;
+  const GOptionEntry entries[] = {
+    { "images", 0, 0, G_OPTION_ARG_FILENAME, &images_dir,
+      N_("The folder the file names of the COCO file are relative to (required for "
+         "an instances file); nothing outside it is read"), N_("DIR") },
+    { "predictions", 0, 0, G_OPTION_ARG_NONE, &predictions,
+      N_("The file is a COCO results file: model predictions with a score, whose "
+         "image_id and category_id are the project's (as in its COCO export); they "
+         "become pre-annotations in a model layer"), NULL },
+    { "min-score", 0, 0, G_OPTION_ARG_STRING, &min_score_text,
+      N_("With --predictions, skip predictions scoring less than S (default 0)"), N_("S") },
+    { "model", 0, 0, G_OPTION_ARG_STRING, &model,
+      N_("With --predictions, the name of the model layers' owner (default “model”)"), N_("NAME") },
+    { NULL }
+  };
+
+  g_set_prgname ("boxwood-cli import coco");
+  context = g_option_context_new (_("PROJECT.boxwood FILE.json"));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context,
+    _("Import a COCO instances file, or with --predictions a COCO results file.\n"
+      "\n"
+      "Instances: each image is looked up by its file_name under --images, in the\n"
+      "project and else on disk (then it is added); images found in neither are\n"
+      "counted and their annotations skipped. Categories are matched by name and\n"
+      "created when missing. Boxes and polygons are imported (a polygon of several\n"
+      "parts stays one annotation) into a work layer of each image; RLE masks are\n"
+      "counted and skipped. Coordinates slightly outside an image are clamped."));
+  g_option_context_set_description (context, _(exit_status_text));
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      bw_cli_error ("%s", error->message);
+      return 2;
+    }
+
+  if (argc != 3)
+    {
+      bw_cli_error (_("import coco needs a project file and a COCO JSON file; "
+                      "see “boxwood-cli import coco --help”"));
+      return 2;
+    }
+
+  if (!predictions && images_dir == NULL)
+    {
+      bw_cli_error (_("import coco needs --images DIR, the folder its file names are relative to"));
+      return 2;
+    }
+
+  if (min_score_text != NULL)
+    {
+      char *end = NULL;
+
+      options.min_score = g_ascii_strtod (min_score_text, &end);
+      if (!predictions || end == min_score_text || *end != '\0' || !isfinite (options.min_score))
+        {
+          bw_cli_error (predictions ? _("--min-score must be a number, such as 0.5")
+                                    : _("--min-score goes with --predictions"));
+          return 2;
+        }
+    }
+
+  project_file = g_file_new_for_commandline_arg (argv[1]);
+  file = g_file_new_for_commandline_arg (argv[2]);
+  if (images_dir != NULL)
+    images = g_file_new_for_commandline_arg (images_dir);
+
+  project = bw_project_open (project_file, &error);
+  if (project == NULL)
+    {
+      bw_cli_error ("%s", error->message);
+      return 1;
+    }
+
+  options.images_folder = images;
+  options.predictions = predictions;
+  options.model_name = model;
+
+  if (!bw_coco_import (project, file, &options, &result, NULL, &error))
+    {
+      bw_cli_error ("%s", error->message);
+      return 1;
+    }
+
+  print_result (&result);
+  return 0;
+}
+
+int
+bw_cli_import_labelme (int    argc,
+                       char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) project_file = NULL;
+  g_autoptr(BwProject) project = NULL;
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_object_unref);
+  BwAnnotationImportResult result;
+  const GOptionEntry entries[] = {
+    { NULL }
+  };
+
+  g_set_prgname ("boxwood-cli import labelme");
+  context = g_option_context_new (_("PROJECT.boxwood PATH…"));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context,
+    _("Import labelme JSON files, or folders of them (searched recursively).\n"
+      "\n"
+      "Each file's imagePath is relative to the file and must stay inside the\n"
+      "folder given (or the file's own folder); the image is found in the project\n"
+      "or added from disk. Rectangles become boxes and polygons polygons; shapes\n"
+      "with the same label and group_id become one polygon of several parts.\n"
+      "Other shape kinds (circle, line, point…) are counted and skipped."));
+  g_option_context_set_description (context, _(exit_status_text));
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      bw_cli_error ("%s", error->message);
+      return 2;
+    }
+
+  if (argc < 3)
+    {
+      bw_cli_error (_("import labelme needs a project file and at least one file or folder; "
+                      "see “boxwood-cli import labelme --help”"));
+      return 2;
+    }
+
+  project_file = g_file_new_for_commandline_arg (argv[1]);
+  for (int i = 2; i < argc; i++)
+    g_ptr_array_add (paths, g_file_new_for_commandline_arg (argv[i]));
+
+  project = bw_project_open (project_file, &error);
+  if (project == NULL)
+    {
+      bw_cli_error ("%s", error->message);
+      return 1;
+    }
+
+  if (!bw_labelme_import (project, (GFile * const *) paths->pdata, paths->len,
+                          &result, NULL, &error))
+    {
+      bw_cli_error ("%s", error->message);
+      return 1;
+    }
+
+  print_result (&result);
+  return 0;
+}
