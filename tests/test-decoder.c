@@ -700,6 +700,77 @@ test_progressive (Fixture       *f,
   tjDestroy (handle);
 }
 
+static gboolean
+have_pixbuf_saver (const char *name)
+{
+  g_autoptr(GSList) formats = gdk_pixbuf_get_formats ();
+
+  for (GSList *l = formats; l != NULL; l = l->next)
+    {
+      g_autofree char *format_name = gdk_pixbuf_format_get_name (l->data);
+
+      if (g_strcmp0 (format_name, name) == 0 && gdk_pixbuf_format_is_writable (l->data))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* WebP is read through webp-pixbuf-loader. Where it is installed (the
+ * README's package list has it), a WebP decodes to its picture and a
+ * cut one is refused; where not, a WebP is refused saying why. */
+static void
+test_webp (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autofree char *path = fixture_path (f, "w.webp");
+  g_autofree char *cut = fixture_path (f, "cut.webp");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwPixels) pixels = NULL;
+
+  if (have_pixbuf_saver ("webp"))
+    {
+      g_autofree guint8 *rgb = bw_test_pattern_new (90, 60, 24);
+      g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new_from_data (rgb, GDK_COLORSPACE_RGB, FALSE, 8,
+                                                              90, 60, 270, NULL, NULL);
+      g_autoptr(BwPixels) broken = NULL;
+      g_autofree char *contents = NULL;
+      BwImageInfo info;
+      gsize size;
+
+      g_assert_true (gdk_pixbuf_save (pixbuf, path, "webp", &error, "quality", "100", NULL));
+      g_assert_no_error (error);
+
+      g_assert_true (bw_image_probe (path, &info, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (info.format, ==, BW_IMAGE_FORMAT_WEBP);
+      g_assert_cmpint (info.width, ==, 90);
+
+      /* lossy even at quality 100 (the loader has no lossless mode):
+       * close to the pattern, and far from what garbage would give */
+      pixels = bw_image_decode (path, 1, 0, NULL, &error);
+      g_assert_no_error (error);
+      assert_pattern (pixels, 24, 32);
+
+      g_file_get_contents (path, &contents, &size, &error);
+      g_assert_no_error (error);
+      g_file_set_contents (cut, contents, (gssize) (size * 3 / 4), &error);
+      g_assert_no_error (error);
+      broken = bw_image_decode (cut, 1, 0, NULL, &error);
+      g_assert_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_CORRUPT);
+      g_assert_null (broken);
+    }
+  else
+    {
+      static const char header[] = "RIFF\x1a\0\0\0WEBPVP8L\x0d\0\0\0\x2f\0\0\0\0\0\0\0\0\0\0\0\0\0";
+
+      g_file_set_contents (path, header, sizeof header - 1, &error);
+      g_assert_no_error (error);
+      pixels = bw_image_decode (path, 1, 0, NULL, &error);
+      g_assert_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_UNSUPPORTED);
+      g_assert_nonnull (strstr (error->message, "no decoder"));
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -725,6 +796,7 @@ main (int    argc,
   ADD ("/core/decoder/tiff-and-bmp", test_other_formats);
   ADD ("/core/decoder/jpeg-colorspaces", test_jpeg_colorspaces);
   ADD ("/core/decoder/progressive-jpeg", test_progressive);
+  ADD ("/core/decoder/webp", test_webp);
 
 #undef ADD
 

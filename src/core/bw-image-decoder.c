@@ -548,6 +548,22 @@ png_is_complete (const guint8 *data,
   return FALSE;
 }
 
+/* The same holds for the WebP loader; a WebP file states its length in
+ * its RIFF header. */
+static gboolean
+webp_is_complete (const guint8 *data,
+                  gsize         size)
+{
+  guint64 riff_size;
+
+  if (size < 12)
+    return FALSE;
+
+  riff_size = (guint64) data[4] | ((guint64) data[5] << 8) |
+              ((guint64) data[6] << 16) | ((guint64) data[7] << 24);
+  return riff_size + 8 <= size;
+}
+
 static const char *
 pixbuf_type_name (BwImageFormat format)
 {
@@ -651,6 +667,17 @@ pixbuf_size_prepared_cb (GdkPixbufLoader *loader,
     check->rows_seen = g_try_malloc0 ((gsize) height);
 }
 
+/* e.g. WebP, whose gdk-pixbuf loader is a package of its own */
+static void
+set_no_loader_error (GError        **error,
+                     const char     *name,
+                     BwImageFormat   format)
+{
+  g_set_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_UNSUPPORTED,
+               _("“%s” is a %s image, but no decoder for it is installed (gdk-pixbuf has no “%s” loader)"),
+               display_name (name), bw_image_format_to_string (format), pixbuf_type_name (format));
+}
+
 static GdkPixbufLoader *
 new_pixbuf_loader (BwImageFormat   format,
                    const char     *name,
@@ -663,8 +690,7 @@ new_pixbuf_loader (BwImageFormat   format,
   loader = gdk_pixbuf_loader_new_with_type (pixbuf_type_name (format), &local_error);
   if (loader == NULL)
     {
-      /* e.g. no WebP loader installed */
-      set_unsupported_error (error, name);
+      set_no_loader_error (error, name, format);
       return NULL;
     }
 
@@ -847,7 +873,7 @@ bw_image_probe (const char   *path,
 
         loader = gdk_pixbuf_loader_new_with_type (pixbuf_type_name (format), NULL);
         if (loader == NULL)
-          set_unsupported_error (error, path);
+          set_no_loader_error (error, path, format);
         else
           {
             gdk_pixbuf_loader_close (loader, NULL);
@@ -1067,7 +1093,8 @@ decode_pixbuf (BwImageFormat  format,
   if (loader == NULL)
     return NULL;
 
-  if (format == BW_IMAGE_FORMAT_PNG && !png_is_complete (data, size))
+  if ((format == BW_IMAGE_FORMAT_PNG && !png_is_complete (data, size)) ||
+      (format == BW_IMAGE_FORMAT_WEBP && !webp_is_complete (data, size)))
     {
       BwImageInfo header;
 
