@@ -376,6 +376,26 @@ test_delete_move (Fixture       *fixture,
   g_assert_cmpint (count (fixture, c), ==, 1);
   g_assert_cmpstr (names (fixture->project), ==, "b,c");
 
+  /* The order survives a delete when it is not the order of the ids. */
+  {
+    gint64 d = add (fixture->project, "d");
+    gint64 e = add (fixture->project, "e");
+
+    g_assert_true (bw_project_move_category (fixture->project, e, 1, &error));
+    g_assert_cmpstr (names (fixture->project), ==, "b,e,c,d");
+    g_assert_true (bw_project_delete_category (fixture->project, b, 0, &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (names (fixture->project), ==, "e,c,d");
+    g_assert_true (bw_project_delete_category (fixture->project, c, 0, &error));
+    g_assert_cmpstr (names (fixture->project), ==, "e,d");
+    g_assert_true (bw_project_move_category (fixture->project, d, 0, &error));
+    g_assert_cmpstr (names (fixture->project), ==, "d,e");
+    b = add (fixture->project, "b2");
+    c = add (fixture->project, "c2");
+    g_assert_true (bw_project_delete_category (fixture->project, d, 0, &error));
+    g_assert_cmpstr (names (fixture->project), ==, "e,b2,c2");
+  }
+
   /* Positions stay 0, 1, … */
   {
     g_autoptr(GPtrArray) categories = bw_project_list_categories (fixture->project, NULL);
@@ -540,6 +560,37 @@ test_restore (Fixture       *fixture,
   g_assert_cmpstr (before, ==, after);
   g_assert_cmpint (count (fixture, a), ==, 2);
   g_assert_cmpint (count (fixture, c), ==, 0);
+
+  /* Undo of a delete that took the annotations along: they come back,
+   * with their ids. */
+  {
+    g_autoptr(GPtrArray) kept = bw_project_list_categories (fixture->project, NULL);
+    g_autoptr(GArray) ids = bw_project_list_category_annotation_ids (fixture->project, a, &error);
+    g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func ((GDestroyNotify) bw_annotation_free);
+    g_autoptr(GArray) back = NULL;
+
+    for (guint i = 0; i < ids->len; i++)
+      g_ptr_array_add (gone, bw_project_get_annotation (fixture->project, g_array_index (ids, gint64, i), &error));
+    g_assert_no_error (error);
+    g_assert_true (bw_project_delete_category (fixture->project, a, 0, &error));
+    g_assert_cmpint (count (fixture, a), ==, 0);
+
+    g_assert_true (bw_project_begin (fixture->project, &error));
+    g_assert_true (bw_project_restore_categories (fixture->project, kept, &error));
+    g_assert_no_error (error);
+    for (guint i = 0; i < gone->len; i++)
+      {
+        g_assert_true (bw_project_restore_annotation (fixture->project, g_ptr_array_index (gone, i), &error));
+        g_assert_no_error (error);
+      }
+    g_assert_true (bw_project_commit (fixture->project, &error));
+    g_clear_pointer (&after, g_free);
+    after = snapshot (fixture->project);
+    g_assert_cmpstr (before, ==, after);
+    back = bw_project_list_category_annotation_ids (fixture->project, a, &error);
+    g_assert_cmpint (back->len, ==, ids->len);
+    g_assert_cmpint (g_array_index (back, gint64, 0), ==, g_array_index (ids, gint64, 0));
+  }
 
   /* A category added since, with annotations, cannot be undone away. */
   {

@@ -793,17 +793,46 @@ bw_project_add_category_full (BwProject         *self,
   return TRUE;
 }
 
+/* Positions 0, 1, 2… in the current order, whatever gaps a delete left.
+ * Done row by row from a list read first: an UPDATE whose subquery reads
+ * the table it writes sees its own earlier rows and scrambles ties. */
 static gboolean
 renumber_positions (BwProject  *self,
                     GError    **error)
 {
-  /* Positions 0, 1, 2… in the current order, whatever gaps a delete left. */
-  return _bw_project_exec (self,
-                           "UPDATE categories SET position = ("
-                           "  SELECT count (*) FROM categories AS c"
-                           "  WHERE c.position < categories.position"
-                           "     OR (c.position = categories.position AND c.id < categories.id))",
-                           error);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = _bw_project_prepare (self, "SELECT id FROM categories ORDER BY position, id", error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (ids, id);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _bw_project_set_error (self, rc, error);
+      return FALSE;
+    }
+
+  stmt = _bw_project_prepare (self, "UPDATE categories SET position = ?2 WHERE id = ?1 AND position != ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; i < ids->len; i++)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, g_array_index (ids, gint64, i));
+      sqlite3_bind_int64 (stmt, 2, i);
+      if (!_bw_project_step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  return TRUE;
 }
 
 static gboolean

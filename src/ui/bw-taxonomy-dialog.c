@@ -1396,6 +1396,14 @@ update_actions (BwTaxonomyDialog *self)
   gtk_widget_action_set_enabled (widget, "taxonomy.export", n > 0);
 }
 
+static void
+close_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  gtk_window_close (GTK_WINDOW (widget));
+}
+
 static gboolean
 close_request_cb (BwTaxonomyDialog *self)
 {
@@ -1583,6 +1591,7 @@ bw_taxonomy_dialog_class_init (BwTaxonomyDialogClass *klass)
   gtk_widget_class_install_action (widget_class, "taxonomy.undo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "taxonomy.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "taxonomy.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "taxonomy.close", NULL, close_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "taxonomy.add", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "taxonomy.undo", NULL);
@@ -1591,7 +1600,7 @@ bw_taxonomy_dialog_class_init (BwTaxonomyDialogClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_ALT_MASK, "taxonomy.move-down", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "taxonomy.import", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "taxonomy.export", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "taxonomy.close", NULL);
 }
 
 static void

@@ -1,0 +1,629 @@
+/* test-taxonomy-dialog.c — the taxonomy dialog, driven like a user would
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Runs under an X server (CI: xvfb-run). Keys are real key presses sent
+ * with xdotool; the colour is chosen through the colour button's own
+ * signal (its chooser is another window), and the drag is a real pointer
+ * drag. After each step the project file is read through a second
+ * connection, so what is checked is what was saved.
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "bw-taxonomy-dialog.h"
+
+typedef struct
+{
+  char             *dir;
+  GFile            *file;
+  BwProject        *project;
+  BwTaxonomyDialog *dialog;
+  gint64            layer_id;
+} Fixture;
+
+static gboolean
+iterate_until (gboolean (*done) (gpointer),
+               gpointer   data,
+               guint      timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + timeout_ms * 1000;
+
+  while (!done (data))
+    {
+      if (g_get_monotonic_time () > end)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+  return TRUE;
+}
+
+static void
+settle (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+}
+
+static void
+xdotool (const char *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) "xdotool");
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                NULL, NULL, NULL, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("xdotool %s failed: %s", first, err);
+}
+
+/* Keys go to the focused X window: make sure it is the dialog, then
+ * give GTK the time to handle them. */
+static gboolean
+dialog_is_active (gpointer data)
+{
+  return gtk_window_is_active (GTK_WINDOW (data));
+}
+
+static void
+keys (Fixture    *fixture,
+      const char *first,
+      ...)
+{
+  va_list args;
+
+  /* Without a window manager nothing gives the focus back when another
+   * window (a confirmation) goes away: give it to the dialog each time. */
+  xdotool ("search", "--name", "^Taxonomy$", "windowfocus", NULL);
+  g_assert_true (iterate_until (dialog_is_active, fixture->dialog, 3000));
+
+  va_start (args, first);
+  for (const char *key = first; key != NULL; key = va_arg (args, const char *))
+    {
+      xdotool ("key", "--clearmodifiers", key, NULL);
+      settle (60);
+    }
+  va_end (args);
+  settle (150);
+}
+
+static void
+type (Fixture    *fixture,
+      const char *text)
+{
+  xdotool ("type", "--delay", "20", text, NULL);
+  settle (200);
+}
+
+/* What the project file holds now, through a second connection. */
+static GPtrArray *
+saved_categories (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwProject) reader = bw_project_open (fixture->file, &error);
+  GPtrArray *categories;
+
+  g_assert_no_error (error);
+  categories = bw_project_list_categories (reader, &error);
+  g_assert_no_error (error);
+  return categories;
+}
+
+static char *
+saved_names (Fixture *fixture)
+{
+  g_autoptr(GPtrArray) categories = saved_categories (fixture);
+  g_autoptr(GString) str = g_string_new (NULL);
+
+  for (guint i = 0; i < categories->len; i++)
+    g_string_append_printf (str, "%s%s", i ? "," : "",
+                            ((BwCategory *) g_ptr_array_index (categories, i))->name);
+  return g_string_free (g_steal_pointer (&str), FALSE);
+}
+
+static BwCategory *
+saved_category (Fixture    *fixture,
+                const char *name)
+{
+  g_autoptr(GPtrArray) categories = saved_categories (fixture);
+
+  for (guint i = 0; i < categories->len; i++)
+    {
+      BwCategory *category = g_ptr_array_index (categories, i);
+
+      if (g_strcmp0 (category->name, name) == 0)
+        return bw_category_copy (category);
+    }
+  return NULL;
+}
+
+static gint64
+saved_count (Fixture    *fixture,
+             const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwProject) reader = bw_project_open (fixture->file, &error);
+  gint64 id;
+
+  g_assert_no_error (error);
+  id = bw_project_find_category_by_name (reader, name);
+  g_assert_cmpint (id, >, 0);
+  return bw_project_count_category_annotations (reader, id);
+}
+
+/* Input is asynchronous: give the dialog up to three seconds to save. */
+static void
+assert_names (Fixture    *fixture,
+              const char *expected)
+{
+  gint64 end = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+  g_autofree char *names = saved_names (fixture);
+
+  while (g_strcmp0 (names, expected) != 0 && g_get_monotonic_time () < end)
+    {
+      settle (50);
+      g_free (names);
+      names = saved_names (fixture);
+    }
+  g_assert_cmpstr (names, ==, expected);
+}
+
+typedef gboolean (*WidgetMatch) (GtkWidget *widget, gconstpointer data);
+
+static GtkWidget *
+find_widget (GtkWidget     *root,
+             WidgetMatch    match,
+             gconstpointer  data)
+{
+  if (match (root, data))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, match, data);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+is_type (GtkWidget     *widget,
+         gconstpointer  data)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, (GType) GPOINTER_TO_SIZE (data));
+}
+
+static gboolean
+is_visible_error_label (GtkWidget     *widget,
+                        gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "error") &&
+         gtk_widget_is_visible (widget) &&
+         strstr (gtk_label_get_label (GTK_LABEL (widget)), data) != NULL;
+}
+
+/* The row of the category list that shows @name. */
+static GtkWidget *
+list_row (Fixture    *fixture,
+          const char *name)
+{
+  GtkWidget *list = find_widget (GTK_WIDGET (fixture->dialog), is_type,
+                                 GSIZE_TO_POINTER (GTK_TYPE_LIST_BOX));
+
+  g_assert_nonnull (list);
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row; row = gtk_widget_get_next_sibling (row))
+    {
+      GtkWidget *label = gtk_widget_get_first_child (gtk_widget_get_first_child (row));
+
+      /* swatch, then the box of name and supercategory */
+      label = gtk_widget_get_first_child (gtk_widget_get_next_sibling (label));
+      if (GTK_IS_LABEL (label) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (label)), name) == 0)
+        return row;
+    }
+  return NULL;
+}
+
+static gboolean
+is_button_labelled (GtkWidget     *widget,
+                    gconstpointer  data)
+{
+  return GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget) &&
+         g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), data) == 0;
+}
+
+static gboolean
+has_message_dialog (gpointer data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        {
+          *(AdwMessageDialog **) data = ADW_MESSAGE_DIALOG (window);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static AdwMessageDialog *
+wait_message_dialog (void)
+{
+  AdwMessageDialog *dialog = NULL;
+
+  g_assert_true (iterate_until (has_message_dialog, &dialog, 3000));
+  return dialog;
+}
+
+static void
+choose_in_dialog (AdwMessageDialog *dialog,
+                  const char       *target)
+{
+  GtkDropDown *drop_down = GTK_DROP_DOWN (find_widget (GTK_WIDGET (dialog), is_type,
+                                                       GSIZE_TO_POINTER (GTK_TYPE_DROP_DOWN)));
+  GListModel *model = gtk_drop_down_get_model (drop_down);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (gtk_string_object_get_string (item), target) == 0)
+        {
+          gtk_drop_down_set_selected (drop_down, i);
+          return;
+        }
+    }
+  g_error ("“%s” is not offered", target);
+}
+
+static void
+annotate (Fixture *fixture,
+          gint64   category_id,
+          guint    n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(BwShape) shape = bw_shape_new_box (i, i, i + 5, i + 5);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (bw_project_add_annotation (fixture->project, fixture->layer_id, category_id,
+                                                shape, BW_SOURCE_DRAWN, 1.0, NULL, &error));
+      g_assert_no_error (error);
+    }
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  BwImage image = { .path = (char *) "a.jpg", .width = 64, .height = 64, .content_hash = (char *) "0" };
+  gint64 image_id = 0, person_id = 0, car = 0, bus = 0, tree = 0;
+
+  fixture->dir = g_dir_make_tmp ("bw-test-taxonomy-dialog-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (fixture->dir, "t.boxwood", NULL);
+  fixture->file = g_file_new_for_path (path);
+  fixture->project = bw_project_create (fixture->file, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (bw_project_add_image (fixture->project, &image, &image_id, &error));
+  g_assert_true (bw_project_ensure_person (fixture->project, "ann", BW_ROLE_ANNOTATOR, &person_id, &error));
+  g_assert_true (bw_project_ensure_layer (fixture->project, image_id, person_id, BW_LAYER_KIND_WORK,
+                                          &fixture->layer_id, &error));
+  g_assert_true (bw_project_add_category (fixture->project, "car", "vehicle", NULL, &car, &error));
+  g_assert_true (bw_project_add_category (fixture->project, "bus", "vehicle", NULL, &bus, &error));
+  g_assert_true (bw_project_add_category (fixture->project, "tree", NULL, NULL, &tree, &error));
+  g_assert_no_error (error);
+  annotate (fixture, car, 2);
+  annotate (fixture, bus, 3);
+  annotate (fixture, tree, 1);
+
+  fixture->dialog = bw_taxonomy_dialog_new (fixture->project);
+  g_object_ref_sink (fixture->dialog);
+  gtk_window_present (GTK_WINDOW (fixture->dialog));
+  xdotool ("search", "--sync", "--name", "^Taxonomy$", NULL);
+  settle (300);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    {
+      g_remove (path);
+      return;
+    }
+  while ((name = g_dir_read_name (dir)))
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      remove_tree (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  BwTaxonomyDialog *dialog = g_steal_pointer (&fixture->dialog);
+
+  if (gtk_widget_get_visible (GTK_WIDGET (dialog)))
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  settle (100);
+  g_assert_finalize_object (dialog);
+  g_assert_finalize_object (fixture->project);
+  g_object_unref (fixture->file);
+  remove_tree (fixture->dir);
+  g_free (fixture->dir);
+}
+
+static void
+test_edit_with_keys (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(BwCategory) zebra = NULL;
+  g_autoptr(BwCategory) bus = NULL;
+
+  /* The keyboard starts on the list. */
+  g_assert_true (GTK_IS_LIST_BOX_ROW (gtk_root_get_focus (GTK_ROOT (fixture->dialog))));
+
+  /* Add, and name it: the new name is selected, typing replaces it. */
+  keys (fixture, "ctrl+n", NULL);
+  assert_names (fixture, "car,bus,tree,New category");
+  type (fixture, "Zebra");
+  assert_names (fixture, "car,bus,tree,Zebra");
+
+  /* A taken name is shown as a problem and not saved. */
+  keys (fixture, "ctrl+a", NULL);
+  type (fixture, "CAR");
+  g_assert_nonnull (find_widget (GTK_WIDGET (fixture->dialog), is_visible_error_label, "“car”"));
+  assert_names (fixture, "car,bus,tree,CA");
+  keys (fixture, "ctrl+a", NULL);
+  type (fixture, "Zebra");
+  g_assert_null (find_widget (GTK_WIDGET (fixture->dialog), is_visible_error_label, ""));
+  assert_names (fixture, "car,bus,tree,Zebra");
+
+  /* Hotkeys: a tool key is refused, a free letter is saved. */
+  keys (fixture, "alt+h", NULL);
+  type (fixture, "v");
+  g_assert_nonnull (find_widget (GTK_WIDGET (fixture->dialog), is_visible_error_label, "drawing tool"));
+  zebra = saved_category (fixture, "Zebra");
+  g_assert_null (zebra->hotkey);
+  keys (fixture, "BackSpace", NULL);
+  type (fixture, "z");
+  g_clear_pointer (&zebra, bw_category_free);
+  zebra = saved_category (fixture, "Zebra");
+  g_assert_cmpstr (zebra->hotkey, ==, "z");
+
+  /* Supercategory and a guideline of two paragraphs. */
+  keys (fixture, "alt+s", NULL);
+  type (fixture, "animal");
+  keys (fixture, "alt+g", NULL);
+  type (fixture, "Striped horses.");
+  keys (fixture, "Return", "Return", NULL);
+  type (fixture, "Not okapis.");
+  settle (700);
+  g_clear_pointer (&zebra, bw_category_free);
+  zebra = saved_category (fixture, "Zebra");
+  g_assert_cmpstr (zebra->supercategory, ==, "animal");
+  g_assert_cmpstr (zebra->guideline, ==, "Striped horses.\n\nNot okapis.");
+
+  /* Back to the list (Enter in a field), and move up twice. */
+  keys (fixture, "alt+n", "Return", NULL);
+  g_assert_true (GTK_IS_LIST_BOX_ROW (gtk_root_get_focus (GTK_ROOT (fixture->dialog))));
+  keys (fixture, "alt+Up", "alt+Up", NULL);
+  assert_names (fixture, "car,Zebra,bus,tree");
+
+  /* Undo goes back one change at a time, and is saved too. */
+  keys (fixture, "ctrl+z", NULL);
+  assert_names (fixture, "car,bus,Zebra,tree");
+
+  /* Delete a category with annotations: choose, with the count shown. */
+  keys (fixture, "Up", NULL);
+  g_assert_cmpint (bw_taxonomy_dialog_get_selected_id (fixture->dialog), ==,
+                   bw_project_find_category_by_name (fixture->project, "bus"));
+  assert_names (fixture, "car,bus,Zebra,tree");
+  keys (fixture, "Delete", NULL);
+  {
+    AdwMessageDialog *dialog = wait_message_dialog ();
+    GtkWidget *button;
+
+    g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "3 annotations"));
+
+    /* Moving is the default; take the other road, with its button. */
+    g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "move");
+    button = find_widget (GTK_WIDGET (dialog), is_button_labelled, "_Delete Annotations Too");
+    g_assert_nonnull (button);
+    gtk_widget_activate (button);
+    settle (200);
+  }
+  assert_names (fixture, "car,Zebra,tree");
+  g_assert_null (saved_category (fixture, "bus"));
+
+  /* …and undo brings it back with its id and its annotations. */
+  keys (fixture, "ctrl+z", NULL);
+  assert_names (fixture, "car,bus,Zebra,tree");
+  g_assert_cmpint (saved_count (fixture, "bus"), ==, 3);
+  bus = saved_category (fixture, "bus");
+  g_assert_cmpint (bus->id, ==, 2);
+
+  /* Merge bus into car, with real keys in the confirmation. */
+  bw_taxonomy_dialog_select (fixture->dialog, bus->id);
+  keys (fixture, "ctrl+m", NULL);
+  {
+    AdwMessageDialog *dialog = wait_message_dialog ();
+
+    g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "3 annotations"));
+    choose_in_dialog (dialog, "car");
+    xdotool ("key", "Tab", NULL);
+    settle (100);
+    xdotool ("key", "Tab", NULL);
+    settle (100);
+    xdotool ("key", "Return", NULL);
+    settle (400);
+  }
+  assert_names (fixture, "car,Zebra,tree");
+  g_assert_cmpint (saved_count (fixture, "car"), ==, 5);
+
+  /* Escape closes the dialog; while toasts are shown (here "Undone: …"),
+   * it dismisses them first, one per press, as everywhere in libadwaita. */
+  for (guint i = 0; i < 4 && gtk_widget_get_visible (GTK_WIDGET (fixture->dialog)); i++)
+    {
+      keys (fixture, "Escape", NULL);
+      settle (300);
+    }
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fixture->dialog)));
+}
+
+static void
+test_recolour_and_drag (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  GtkWidget *button;
+  GtkWidget *tree_row;
+  GtkWidget *car_row;
+  g_autoptr(BwCategory) car = NULL;
+  graphene_point_t from, to;
+  double sx = 0, sy = 0;
+  GdkRGBA rgba = { 0.2, 0.4, 0.6, 1 };
+  char x[16], y[16];
+
+  /* The colour button is a GtkColorButton (GTK 4.8) or a
+   * GtkColorDialogButton (4.10): set it as its chooser would. */
+#if GTK_CHECK_VERSION (4, 10, 0)
+  button = find_widget (GTK_WIDGET (fixture->dialog), is_type, GSIZE_TO_POINTER (GTK_TYPE_COLOR_DIALOG_BUTTON));
+  gtk_color_dialog_button_set_rgba (GTK_COLOR_DIALOG_BUTTON (button), &rgba);
+#else
+  button = find_widget (GTK_WIDGET (fixture->dialog), is_type, GSIZE_TO_POINTER (GTK_TYPE_COLOR_BUTTON));
+  g_assert_nonnull (button);
+  gtk_color_chooser_set_rgba (GTK_COLOR_CHOOSER (button), &rgba);
+  g_signal_emit_by_name (button, "color-set");
+#endif
+  settle (100);
+  car = saved_category (fixture, "car");
+  g_assert_cmpstr (car->color, ==, "#336699");
+
+  /* Drag "tree" onto the top half of "car" with the pointer. The window
+   * has no frame under a bare X server: its origin is the surface's. */
+  tree_row = list_row (fixture, "tree");
+  car_row = list_row (fixture, "car");
+  g_assert_nonnull (tree_row);
+  g_assert_nonnull (car_row);
+  g_assert_true (gtk_widget_compute_point (tree_row, GTK_WIDGET (fixture->dialog),
+                                           &GRAPHENE_POINT_INIT (40, 10), &from));
+  g_assert_true (gtk_widget_compute_point (car_row, GTK_WIDGET (fixture->dialog),
+                                           &GRAPHENE_POINT_INIT (40, 4), &to));
+
+  gtk_native_get_surface_transform (GTK_NATIVE (fixture->dialog), &sx, &sy);
+  from.x += sx, from.y += sy, to.x += sx, to.y += sy;
+
+  xdotool ("search", "--name", "^Taxonomy$", "windowfocus", NULL);
+  g_snprintf (x, sizeof x, "%d", (int) from.x);
+  g_snprintf (y, sizeof y, "%d", (int) from.y);
+  xdotool ("search", "--name", "^Taxonomy$", "mousemove", "--window", "%1", x, y, NULL);
+  settle (100);
+  xdotool ("mousedown", "1", NULL);
+  settle (100);
+  for (int step = 1; step <= 8; step++)
+    {
+      g_snprintf (y, sizeof y, "%d", (int) (from.y + (to.y - from.y) * step / 8));
+      xdotool ("search", "--name", "^Taxonomy$", "mousemove", "--window", "%1", x, y, NULL);
+      settle (40);
+    }
+  settle (200);
+  xdotool ("mouseup", "1", NULL);
+  settle (400);
+  assert_names (fixture, "tree,car,bus");
+
+  /* Clicking Undo in the header bar puts it back. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->dialog), "taxonomy.undo", NULL);
+  settle (100);
+  assert_names (fixture, "car,bus,tree");
+  g_assert_cmpuint (bw_taxonomy_dialog_get_undo_depth (fixture->dialog), ==, 1);
+}
+
+static void
+test_import_export (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (fixture->dir, "in.json", NULL);
+  g_autoptr(GFile) in = g_file_new_for_path (path);
+  g_autofree char *out_path = g_build_filename (fixture->dir, "out.json", NULL);
+  g_autoptr(GFile) out = g_file_new_for_path (out_path);
+  g_autofree char *bad_path = g_build_filename (fixture->dir, "bad.json", NULL);
+  g_autoptr(GFile) bad = g_file_new_for_path (bad_path);
+
+  g_assert_true (g_file_set_contents (path, "[{\"name\": \"Tree\", \"supercategory\": \"plant\"},"
+                                            " {\"name\": \"sign\", \"hotkey\": \"s\"}]", -1, NULL));
+  g_assert_true (bw_taxonomy_dialog_import_file (fixture->dialog, in, &error));
+  g_assert_no_error (error);
+  assert_names (fixture, "car,bus,tree,sign");
+
+  /* A broken file changes nothing, and says what is wrong with which file. */
+  g_assert_true (g_file_set_contents (bad_path, "[{\"name\": \"a\"}, {\"name\": 3}]", -1, NULL));
+  g_assert_false (bw_taxonomy_dialog_import_file (fixture->dialog, bad, &error));
+  g_assert_nonnull (strstr (error->message, "bad.json"));
+  g_clear_error (&error);
+  assert_names (fixture, "car,bus,tree,sign");
+
+  /* Undo takes the whole import back. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->dialog), "taxonomy.undo", NULL);
+  settle (100);
+  assert_names (fixture, "car,bus,tree");
+
+  g_assert_true (bw_taxonomy_dialog_export_file (fixture->dialog, out, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_query_exists (out, NULL));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+#define ADD(path, func) \
+  g_test_add ("/ui/taxonomy-dialog/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("edit-with-keys", test_edit_with_keys);
+  ADD ("recolour-and-drag", test_recolour_and_drag);
+  ADD ("import-export", test_import_export);
+
+#undef ADD
+
+  return g_test_run ();
+}
