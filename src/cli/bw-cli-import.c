@@ -162,7 +162,10 @@ bw_cli_import (int    argc,
       "or were duplicates (they are listed); 1 when the project cannot be\n"
       "opened or written (one line on standard error; images added before\n"
       "stay in the project); 2 on a usage error; 130 when interrupted\n"
-      "(Ctrl+C), after keeping what was imported until then."));
+      "(Ctrl+C), after keeping what was imported until then.\n"
+      "\n"
+      "Annotations from other tools: “boxwood-cli import coco --help” and\n"
+      "“boxwood-cli import labelme --help”."));
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
