@@ -10,6 +10,8 @@
 #include <glib/gi18n.h>
 
 #include "bw-taxonomy-dialog.h"
+#include "bw-export-dialog.h"
+#include "bw-import-dialog.h"
 #include "bw-window-private.h"
 
 static GtkFileFilter *
@@ -290,6 +292,36 @@ edit_taxonomy_action (GSimpleAction *action,
 }
 
 static void
+export_action (GSimpleAction *action,
+               GVariant      *param,
+               gpointer       user_data)
+{
+  BwWindow *self = user_data;
+  GtkWindow *dialog;
+
+  if (self->project == NULL)
+    return;
+  dialog = GTK_WINDOW (bw_export_dialog_new (self->project));
+  gtk_window_set_transient_for (dialog, GTK_WINDOW (self));
+  gtk_window_present (dialog);
+}
+
+static void
+import_annotations_action (GSimpleAction *action,
+                           GVariant      *param,
+                           gpointer       user_data)
+{
+  BwWindow *self = user_data;
+  GtkWindow *dialog;
+
+  if (self->project == NULL)
+    return;
+  dialog = GTK_WINDOW (bw_import_dialog_new (self->project));
+  gtk_window_set_transient_for (dialog, GTK_WINDOW (self));
+  gtk_window_present (dialog);
+}
+
+static void
 search_action (GSimpleAction *action,
                GVariant      *param,
                gpointer       user_data)
@@ -331,6 +363,8 @@ static const GActionEntry win_actions[] = {
   { "toggle-sidebar", NULL, NULL, "true", toggle_sidebar_change_state },
   { "search", search_action },
   { "edit-taxonomy", edit_taxonomy_action },
+  { "export", export_action },
+  { "import-annotations", import_annotations_action },
   { "zoom-in", canvas_forward_action },
   { "zoom-out", canvas_forward_action },
   { "zoom-fit", canvas_forward_action },
@@ -364,6 +398,8 @@ _bw_window_update_actions (BwWindow *self)
   set_enabled (self, "cancel-import", self->import_cancellable != NULL);
   set_enabled (self, "search", has_project);
   set_enabled (self, "edit-taxonomy", has_project);
+  set_enabled (self, "export", has_project);
+  set_enabled (self, "import-annotations", has_project);
   set_enabled (self, "toggle-sidebar", has_project);
   set_enabled (self, "next-image", n > 0 && (position == GTK_INVALID_LIST_POSITION || position + 1 < n));
   set_enabled (self, "previous-image", n > 0 && (position == GTK_INVALID_LIST_POSITION || position > 0));
