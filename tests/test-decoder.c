@@ -465,6 +465,16 @@ test_corrupt (Fixture       *f,
   g_assert_null (pixels);
   g_clear_error (&error);
 
+  /* cut inside its tables, before the frame header: no size to report */
+  for (gsize cut = 3; cut < 200; cut += 7)
+    {
+      BwImageInfo cut_info;
+
+      g_assert_false (bw_image_probe_data (data_copy, cut, "cut.jpg", &cut_info, &error));
+      g_assert_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_CORRUPT);
+      g_clear_error (&error);
+    }
+
   g_file_set_contents (empty, "", 0, &error);
   g_assert_no_error (error);
   g_assert_false (bw_image_probe (empty, &info, &error));
@@ -771,6 +781,98 @@ test_webp (Fixture       *f,
     }
 }
 
+/* @segment (marker and all) inserted right after SOI of a small JPEG */
+static GBytes *
+jpeg_with_segment (const guint8 *segment,
+                   gsize         segment_size)
+{
+  g_autoptr(GBytes) jpeg = bw_test_jpeg_new (64, 48, 90, TJSAMP_420, 25);
+  GByteArray *out = g_byte_array_new ();
+  gsize size;
+  const guint8 *data = g_bytes_get_data (jpeg, &size);
+
+  g_byte_array_append (out, data, 2);
+  g_byte_array_append (out, segment, (guint) segment_size);
+  g_byte_array_append (out, data + 2, (guint) (size - 2));
+  return g_byte_array_free_to_bytes (out);
+}
+
+/* Metadata segments push the JPEG header past the first bytes that
+ * probing reads: it must read on. */
+static void
+test_header_far_in (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *path = fixture_path (f, "icc.jpg");
+  g_autoptr(GByteArray) segments = g_byte_array_new ();
+  g_autoptr(GBytes) jpeg = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *padding = g_malloc0 (65533);
+  BwImageInfo info;
+  gsize size;
+  const guint8 *bytes;
+
+  /* five full APP2 segments: 320 KiB before the frame header */
+  for (guint i = 0; i < 5; i++)
+    {
+      static const guint8 marker[] = { 0xFF, 0xE2, 0xFF, 0xFF };
+
+      g_byte_array_append (segments, marker, sizeof marker);
+      g_byte_array_append (segments, padding, 65533);
+    }
+  jpeg = jpeg_with_segment (segments->data, segments->len);
+  bytes = g_bytes_get_data (jpeg, &size);
+  g_file_set_contents (path, (const char *) bytes, (gssize) size, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (bw_image_probe (path, &info, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (info.format, ==, BW_IMAGE_FORMAT_JPEG);
+  g_assert_cmpint (info.width, ==, 64);
+  g_assert_cmpint (info.height, ==, 48);
+}
+
+/* Exif segments that lie about their offsets and counts: no orientation,
+ * no read outside the segment (ASan watches), and the image still decodes. */
+static void
+test_hostile_exif (Fixture       *f,
+                   gconstpointer  data)
+{
+  static const guint8 lies[][30] = {
+    /* IFD0 offset far beyond the segment */
+    { 0xFF, 0xE1, 0x00, 28, 'E', 'x', 'i', 'f', 0, 0, 'M', 'M', 0, 42, 0x7F, 0xFF, 0xFF, 0xF0,
+      0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6 },
+    /* 65535 entries announced, one present and cut short */
+    { 0xFF, 0xE1, 0x00, 28, 'E', 'x', 'i', 'f', 0, 0, 'I', 'I', 42, 0, 8, 0, 0, 0,
+      0xFF, 0xFF, 0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0 },
+    /* orientation 9, which does not exist */
+    { 0xFF, 0xE1, 0x00, 28, 'E', 'x', 'i', 'f', 0, 0, 'M', 'M', 0, 42, 0, 0, 0, 8,
+      0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 9 },
+    /* neither II nor MM */
+    { 0xFF, 0xE1, 0x00, 28, 'E', 'x', 'i', 'f', 0, 0, 'X', 'X', 0, 42, 0, 0, 0, 8,
+      0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (lies); i++)
+    {
+      g_autoptr(GBytes) jpeg = jpeg_with_segment (lies[i], sizeof lies[i]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BwPixels) pixels = NULL;
+      BwImageInfo info;
+      gsize size;
+      const guint8 *bytes = g_bytes_get_data (jpeg, &size);
+
+      /* the segment ends where it says it does: keep the data after it */
+      g_assert_true (bw_image_probe_data (bytes, size, "lies.jpg", &info, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (info.orientation, ==, 1);
+
+      pixels = bw_image_decode_data (bytes, size, "lies.jpg", 1, 0, &info, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (pixels->width, ==, 64);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -797,6 +899,8 @@ main (int    argc,
   ADD ("/core/decoder/jpeg-colorspaces", test_jpeg_colorspaces);
   ADD ("/core/decoder/progressive-jpeg", test_progressive);
   ADD ("/core/decoder/webp", test_webp);
+  ADD ("/core/decoder/header-far-in", test_header_far_in);
+  ADD ("/core/decoder/hostile-exif", test_hostile_exif);
 
 #undef ADD
 

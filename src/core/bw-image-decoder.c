@@ -590,6 +590,14 @@ probe_jpeg (tjhandle      handle,
       return FALSE;
     }
 
+  /* Data that ends before the frame header reads as a "tables only"
+   * stream: success, and no size. */
+  if (width <= 0 || height <= 0)
+    {
+      set_corrupt_error (error, name, _("the JPEG has no frame header"));
+      return FALSE;
+    }
+
   info->format = BW_IMAGE_FORMAT_JPEG;
   info->width = width;
   info->height = height;
