@@ -1,0 +1,178 @@
+/* test-annotation-renderer.c — what the renderer puts on screen
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * With few shapes in view the renderer draws with Cairo; with many it
+ * scan-converts them itself. Both must put the same things in the same
+ * places: outlines in the category colour, a faint fill inside, nothing
+ * outside, nothing for hidden categories or excluded shapes.
+ */
+
+#include "config.h"
+
+#include "bw-annotation-renderer.h"
+
+#define WIDTH  400
+#define HEIGHT 300
+
+typedef struct
+{
+  cairo_surface_t *surface;
+  guint32         *pixels;
+  int              stride;
+} Frame;
+
+static void
+frame_draw (Frame                *frame,
+            BwAnnotationRenderer *renderer,
+            BwAnnotationSet      *set,
+            const BwRenderView   *view)
+{
+  cairo_t *cr;
+
+  g_clear_pointer (&frame->surface, cairo_surface_destroy);
+  frame->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, WIDTH, HEIGHT);
+  cr = cairo_create (frame->surface);
+  bw_annotation_renderer_draw_set (renderer, cr, WIDTH, HEIGHT, view, set);
+  cairo_destroy (cr);
+  cairo_surface_flush (frame->surface);
+  frame->pixels = (guint32 *) (gpointer) cairo_image_surface_get_data (frame->surface);
+  frame->stride = cairo_image_surface_get_stride (frame->surface) / 4;
+}
+
+static guint32
+frame_at (Frame *frame,
+          int    x,
+          int    y)
+{
+  return frame->pixels[y * frame->stride + x];
+}
+
+static GPtrArray *
+make_categories (void)
+{
+  GPtrArray *categories = g_ptr_array_new_with_free_func ((GDestroyNotify) bw_category_free);
+  const char *colors[] = { "#ff0000", "#0000ff", "#00ff00" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (colors); i++)
+    {
+      BwCategory *c = g_new0 (BwCategory, 1);
+
+      c->id = i + 1;
+      c->name = g_strdup_printf ("c%u", i + 1);
+      c->color = g_strdup (colors[i]);
+      g_ptr_array_add (categories, c);
+    }
+
+  return categories;
+}
+
+static void
+add (BwAnnotationSet *set,
+     gint64           id,
+     gint64           category_id,
+     BwShape         *shape)
+{
+  BwAnnotation *a = g_new0 (BwAnnotation, 1);
+
+  a->id = id;
+  a->category_id = category_id;
+  a->shape = shape;
+  bw_annotation_set_take (set, a);
+}
+
+/* A red box (20, 20)–(100, 80) and a blue triangle, plus @n_filler tiny
+ * green boxes in the bottom strip to push the count over the threshold
+ * for the hand-made raster. */
+static BwAnnotationSet *
+make_scene (guint n_filler)
+{
+  BwAnnotationSet *set = bw_annotation_set_new (WIDTH, HEIGHT);
+  const BwPoint triangle[] = { { 200, 20 }, { 300, 20 }, { 250, 120 } };
+  gint64 id = 1;
+
+  add (set, id++, 1, bw_shape_new_box (20, 20, 100, 80));
+  add (set, id++, 2, bw_shape_new_polygon (triangle, 3));
+  for (guint i = 0; i < n_filler; i++)
+    {
+      double x = (i % 100) * 4;
+      double y = 260 + (i / 100) * 4;
+
+      add (set, id++, 3, bw_shape_new_box (x, y, x + 2, y + 2));
+    }
+
+  return set;
+}
+
+static void
+check_scene (gconstpointer data)
+{
+  guint n_filler = GPOINTER_TO_UINT (data);
+  g_autoptr(BwAnnotationRenderer) renderer = bw_annotation_renderer_new ();
+  g_autoptr(GPtrArray) categories = make_categories ();
+  g_autoptr(BwAnnotationSet) set = make_scene (n_filler);
+  BwRenderView view = { 1.0, 0, 0 };
+  Frame frame = { 0 };
+  gint64 excluded = 1;
+  guint32 p;
+
+  bw_annotation_renderer_set_categories (renderer, categories);
+  frame_draw (&frame, renderer, set, &view);
+
+  /* Red outline on the box's left edge (premultiplied ARGB). */
+  p = frame_at (&frame, 20, 50);
+  g_assert_cmpuint (p >> 24, >, 0xb0);
+  g_assert_cmpuint ((p >> 16) & 0xff, >, 0xb0);
+  g_assert_cmpuint (p & 0xff, <, 0x30);
+  /* A faint red fill inside. */
+  p = frame_at (&frame, 60, 50);
+  g_assert_cmpuint (p >> 24, >, 0x20);
+  g_assert_cmpuint (p >> 24, <, 0x80);
+  g_assert_cmpuint ((p >> 16) & 0xff, >, 0x20);
+  g_assert_cmpuint (p & 0xff, ==, 0);
+  /* Nothing outside. */
+  g_assert_cmpuint (frame_at (&frame, 150, 150), ==, 0);
+  g_assert_cmpuint (frame_at (&frame, 10, 10), ==, 0);
+  /* Blue inside the triangle, not beside its slanted edge. */
+  p = frame_at (&frame, 250, 50);
+  g_assert_cmpuint (p & 0xff, >, 0x20);
+  g_assert_cmpuint ((p >> 16) & 0xff, ==, 0);
+  g_assert_cmpuint (frame_at (&frame, 215, 100), ==, 0);
+
+  /* A hidden category is not drawn. */
+  bw_annotation_renderer_set_category_hidden (renderer, 2, TRUE);
+  frame_draw (&frame, renderer, set, &view);
+  g_assert_cmpuint (frame_at (&frame, 250, 50), ==, 0);
+  g_assert_cmpuint (frame_at (&frame, 20, 50) >> 24, >, 0xb0);
+  bw_annotation_renderer_set_category_hidden (renderer, 2, FALSE);
+
+  /* An excluded shape (being dragged) is left out, and the cached frame
+   * made for the drag is reused until something changes. */
+  bw_annotation_renderer_set_excluded (renderer, &excluded, 1);
+  frame_draw (&frame, renderer, set, &view);
+  g_assert_cmpuint (frame_at (&frame, 20, 50), ==, 0);
+  g_assert_cmpuint (frame_at (&frame, 250, 50) & 0xff, >, 0x20);
+  bw_annotation_renderer_set_excluded (renderer, NULL, 0);
+
+  /* Zoomed in 2× and panned: the box's left edge is at widget x 40 + 5. */
+  view = (BwRenderView) { 2.0, 5, -10 };
+  frame_draw (&frame, renderer, set, &view);
+  g_assert_cmpuint (frame_at (&frame, 45, 100) >> 24, >, 0xb0);
+  g_assert_cmpuint (frame_at (&frame, 41, 100), ==, 0);
+  g_assert_cmpuint (frame_at (&frame, 120, 100) >> 24, <, 0x80);
+  g_assert_cmpuint (frame_at (&frame, 120, 100) >> 24, >, 0x20);
+
+  cairo_surface_destroy (frame.surface);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_data_func ("/ui/annotation-renderer/few-shapes", GUINT_TO_POINTER (0), check_scene);
+  g_test_add_data_func ("/ui/annotation-renderer/many-shapes", GUINT_TO_POINTER (600), check_scene);
+
+  return g_test_run ();
+}
