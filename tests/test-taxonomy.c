@@ -150,6 +150,20 @@ names (BwProject *project)
   return g_string_free (g_steal_pointer (&str), FALSE);
 }
 
+#define assert_names(project, expected) G_STMT_START { \
+    g_autofree char *_names = names (project); \
+    g_assert_cmpstr (_names, ==, expected); \
+  } G_STMT_END
+
+static gboolean
+has_category (BwProject *project,
+              gint64     id)
+{
+  g_autoptr(BwCategory) category = bw_project_get_category (project, id, NULL);
+
+  return category != NULL;
+}
+
 static void
 test_ids_never_reused (Fixture       *fixture,
                        gconstpointer  data)
@@ -189,7 +203,7 @@ test_ids_never_reused (Fixture       *fixture,
     g_assert_cmpint (add (fixture->project, "f"), >, d + 1);
   }
 
-  g_assert_nonnull (bw_project_get_category (fixture->project, a, NULL));
+  g_assert_true (has_category (fixture->project, a));
 }
 
 static void
@@ -275,7 +289,7 @@ test_unique_names (Fixture       *fixture,
     g_clear_error (&error);
   }
 
-  g_assert_cmpstr (names (fixture->project), ==, "Dog,Ärger");
+  assert_names (fixture->project, "Dog,Ärger");
 }
 
 static void
@@ -374,7 +388,7 @@ test_delete_move (Fixture       *fixture,
   g_assert_cmpint (count (fixture, a), ==, 0);
   g_assert_cmpint (count (fixture, b), ==, 5);
   g_assert_cmpint (count (fixture, c), ==, 1);
-  g_assert_cmpstr (names (fixture->project), ==, "b,c");
+  assert_names (fixture->project, "b,c");
 
   /* The order survives a delete when it is not the order of the ids. */
   {
@@ -382,18 +396,18 @@ test_delete_move (Fixture       *fixture,
     gint64 e = add (fixture->project, "e");
 
     g_assert_true (bw_project_move_category (fixture->project, e, 1, &error));
-    g_assert_cmpstr (names (fixture->project), ==, "b,e,c,d");
+    assert_names (fixture->project, "b,e,c,d");
     g_assert_true (bw_project_delete_category (fixture->project, b, 0, &error));
     g_assert_no_error (error);
-    g_assert_cmpstr (names (fixture->project), ==, "e,c,d");
+    assert_names (fixture->project, "e,c,d");
     g_assert_true (bw_project_delete_category (fixture->project, c, 0, &error));
-    g_assert_cmpstr (names (fixture->project), ==, "e,d");
+    assert_names (fixture->project, "e,d");
     g_assert_true (bw_project_move_category (fixture->project, d, 0, &error));
-    g_assert_cmpstr (names (fixture->project), ==, "d,e");
+    assert_names (fixture->project, "d,e");
     b = add (fixture->project, "b2");
     c = add (fixture->project, "c2");
     g_assert_true (bw_project_delete_category (fixture->project, d, 0, &error));
-    g_assert_cmpstr (names (fixture->project), ==, "e,b2,c2");
+    assert_names (fixture->project, "e,b2,c2");
   }
 
   /* Positions stay 0, 1, … */
@@ -492,11 +506,11 @@ test_reorder (Fixture       *fixture,
 
   g_assert_true (bw_project_move_category (fixture->project, c, 0, &error));
   g_assert_no_error (error);
-  g_assert_cmpstr (names (fixture->project), ==, "c,a,b");
+  assert_names (fixture->project, "c,a,b");
   g_assert_true (bw_project_move_category (fixture->project, c, 99, &error));
-  g_assert_cmpstr (names (fixture->project), ==, "a,b,c");
+  assert_names (fixture->project, "a,b,c");
   g_assert_true (bw_project_move_category (fixture->project, a, 1, &error));
-  g_assert_cmpstr (names (fixture->project), ==, "b,a,c");
+  assert_names (fixture->project, "b,a,c");
 
   {
     const gint64 order[] = { c, b, a };
@@ -506,7 +520,7 @@ test_reorder (Fixture       *fixture,
 
     g_assert_true (bw_project_set_category_order (fixture->project, order, 3, &error));
     g_assert_no_error (error);
-    g_assert_cmpstr (names (fixture->project), ==, "c,b,a");
+    assert_names (fixture->project, "c,b,a");
 
     g_assert_false (bw_project_set_category_order (fixture->project, missing, 2, &error));
     g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID);
@@ -517,7 +531,7 @@ test_reorder (Fixture       *fixture,
     g_assert_false (bw_project_set_category_order (fixture->project, unknown, 3, &error));
     g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND);
     g_clear_error (&error);
-    g_assert_cmpstr (names (fixture->project), ==, "c,b,a");
+    assert_names (fixture->project, "c,b,a");
   }
 }
 
@@ -599,7 +613,7 @@ test_restore (Fixture       *fixture,
     annotate (fixture, d, 1);
     g_assert_false (bw_project_restore_categories (fixture->project, saved, &error));
     g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID);
-    g_assert_nonnull (bw_project_get_category (fixture->project, d, NULL));
+    g_assert_true (has_category (fixture->project, d));
   }
 }
 
@@ -754,7 +768,7 @@ test_import_merge (Fixture       *fixture,
   g_assert_cmpint (bird_id, ==, 9);
   bird = bw_project_get_category (fixture->project, bird_id, NULL);
   g_assert_null (bird->hotkey);
-  g_assert_cmpstr (names (fixture->project), ==, "Dog,cat,bird");
+  assert_names (fixture->project, "Dog,cat,bird");
 }
 
 static void
@@ -778,7 +792,7 @@ test_import_coco_instances (Fixture       *fixture,
   report = import_path (fixture->project, path, &error);
   g_assert_no_error (error);
   g_assert_cmpint (report->added->len, ==, 2);
-  g_assert_cmpstr (names (fixture->project), ==, "x,person,bicycle");
+  assert_names (fixture->project, "x,person,bicycle");
   /* 1 was used (by "x"), so bicycle gets the next new id; 3 was never
    * used, so person keeps it. */
   g_assert_cmpint (bw_project_find_category_by_name (fixture->project, "bicycle"), ==, 2);
