@@ -37,6 +37,7 @@ struct _BwImportDialog
   AdwActionRow         *images_row;
   AdwActionRow         *score_row;
   GtkSpinButton        *score_spin;
+  GtkLabel             *result_label;
   GtkRevealer          *progress_revealer;
   GtkProgressBar       *progress_bar;
 };
@@ -266,10 +267,19 @@ import_done_cb (GObject      *object,
   if (ok)
     {
       g_autofree char *line = bw_annotation_import_result_describe (&job->result);
-      AdwToast *toast = adw_toast_new (line);
+      g_autofree char *title = NULL;
+      AdwToast *toast;
 
-      adw_toast_set_timeout (toast, 10);
+      /* The toast says the gist; the label keeps every count. */
+      title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Imported %" G_GUINT64_FORMAT " annotation",
+                                            "Imported %" G_GUINT64_FORMAT " annotations",
+                                            job->result.annotations),
+                               job->result.annotations);
+      toast = adw_toast_new (title);
+      adw_toast_set_timeout (toast, 8);
       adw_toast_overlay_add_toast (self->toast_overlay, toast);
+      gtk_label_set_text (self->result_label, line);
+      gtk_widget_set_visible (GTK_WIDGET (self->result_label), TRUE);
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     adw_toast_overlay_add_toast (self->toast_overlay,
@@ -380,6 +390,7 @@ bw_import_dialog_class_init (BwImportDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BwImportDialog, images_row);
   gtk_widget_class_bind_template_child (widget_class, BwImportDialog, score_row);
   gtk_widget_class_bind_template_child (widget_class, BwImportDialog, score_spin);
+  gtk_widget_class_bind_template_child (widget_class, BwImportDialog, result_label);
   gtk_widget_class_bind_template_child (widget_class, BwImportDialog, progress_revealer);
   gtk_widget_class_bind_template_child (widget_class, BwImportDialog, progress_bar);
   gtk_widget_class_bind_template_callback (widget_class, format_changed_cb);
