@@ -1887,6 +1887,14 @@ bw_annotation_controller_draw (BwAnnotationController *self,
                                                (self->selection->len == 1 && self->tool == BW_TOOL_SELECT
                                                 ? BW_SHAPE_STYLE_HANDLES : 0));
         }
+      if (self->active_vertex >= 0 && self->tool == BW_TOOL_SELECT)
+        {
+          const BwAnnotation *a = single_selected (self);
+
+          if (a != NULL && (guint) self->active_vertex < a->shape->n_points)
+            bw_annotation_renderer_draw_active_vertex (self->renderer, cr, &self->view,
+                                                       &a->shape->points[self->active_vertex]);
+        }
     }
 
   if (self->drag == DRAG_BOX)

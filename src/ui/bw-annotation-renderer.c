@@ -1159,6 +1159,23 @@ bw_annotation_renderer_draw_polyline (BwAnnotationRenderer *self,
   cairo_restore (cr);
 }
 
+/* The vertex that Delete would remove: a larger handle in the accent blue. */
+void
+bw_annotation_renderer_draw_active_vertex (BwAnnotationRenderer *self,
+                                           cairo_t              *cr,
+                                           const BwRenderView   *view,
+                                           const BwPoint        *point)
+{
+  cairo_save (cr);
+  draw_handle (cr, to_wx (view, point->x), to_wy (view, point->y), BW_HANDLE_SIZE + 2);
+  cairo_set_source_rgb (cr, 0.21, 0.52, 0.89);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_set_line_width (cr, 1.5);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
 void
 bw_annotation_renderer_draw_rubber_band (BwAnnotationRenderer *self,
                                          cairo_t              *cr,

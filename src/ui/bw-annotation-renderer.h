@@ -74,6 +74,10 @@ void                  bw_annotation_renderer_draw_polyline  (BwAnnotationRendere
                                                              guint                 n_points,
                                                              const BwPoint        *pointer,
                                                              gint64                category_id);
+void                  bw_annotation_renderer_draw_active_vertex (BwAnnotationRenderer *self,
+                                                             cairo_t              *cr,
+                                                             const BwRenderView   *view,
+                                                             const BwPoint        *point);
 void                  bw_annotation_renderer_draw_rubber_band (BwAnnotationRenderer *self,
                                                              cairo_t              *cr,
                                                              const BwRenderView   *view,
