@@ -617,6 +617,40 @@ test_submit (Fixture       *f,
 }
 
 static void
+test_busy_file (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwProject) other = bw_project_open (f->file, &error);
+  BwAnnotationSet *set = bw_annotation_controller_get_annotations (f->tools);
+
+  g_assert_no_error (error);
+  bw_annotation_controller_set_tool (f->tools, BW_TOOL_BOX);
+  drag (f, 10, 10, 60, 60);
+  g_assert_cmpuint (count_stored (f), ==, 1);
+
+  /* Another program holds the file: the edit is refused with a message,
+   * and neither the file nor the view pretend it happened. */
+  bw_project_set_busy_timeout (f->project, 50);
+  g_assert_true (bw_project_begin (other, &error));
+  g_assert_no_error (error);
+  drag (f, 100, 100, 160, 160);
+  g_assert_cmpuint (f->n_errors, ==, 1);
+  g_assert_cmpuint (bw_annotation_set_get_size (set), ==, 1);
+  g_assert_true (bw_annotation_controller_undo (f->tools) == FALSE);
+  g_assert_cmpuint (f->n_errors, ==, 2);
+  g_assert_cmpuint (bw_annotation_set_get_size (set), ==, 1);
+  bw_project_rollback (other);
+
+  /* Free again: the same gestures work. */
+  drag (f, 100, 100, 160, 160);
+  g_assert_cmpuint (count_stored (f), ==, 2);
+  g_assert_true (bw_annotation_controller_undo (f->tools));
+  g_assert_cmpuint (count_stored (f), ==, 1);
+  g_assert_cmpuint (bw_annotation_set_get_size (set), ==, 1);
+}
+
+static void
 test_draw (Fixture       *f,
            gconstpointer  data)
 {
@@ -675,6 +709,7 @@ main (int   argc,
   ADD ("/ui/annotation-tools/add-part", test_add_part);
   ADD ("/ui/annotation-tools/copy-paste-next-image", test_copy_paste_next_image);
   ADD ("/ui/annotation-tools/submit", test_submit);
+  ADD ("/ui/annotation-tools/busy-file", test_busy_file);
   ADD ("/ui/annotation-tools/draw", test_draw);
 
   return g_test_run ();

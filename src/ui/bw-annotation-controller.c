@@ -914,6 +914,35 @@ commit_floating (BwAnnotationController *self,
   return TRUE;
 }
 
+/* Saves a new geometry for one annotation as one step. */
+static gboolean
+save_shape (BwAnnotationController *self,
+            const char             *label,
+            gint64                  id,
+            const BwShape          *shape)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!bw_edit_history_begin (self->history, label, &error))
+    {
+      report (self, error);
+      return FALSE;
+    }
+  if (!bw_edit_history_update_shape (self->history, id, shape, &error))
+    {
+      bw_edit_history_cancel (self->history);
+      report (self, error);
+      return FALSE;
+    }
+  if (!bw_edit_history_end (self->history, &error))
+    {
+      report (self, error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* ------------------------------------------------------------------ */
 /* Polygon drawing                                                     */
 
@@ -979,14 +1008,9 @@ bw_annotation_controller_close_polygon (BwAnnotationController *self)
         }
       shape = bw_shape_copy (target->shape);
       bw_shape_add_part (shape, (const BwPoint *) (gpointer) points->data, points->len);
-      if (!bw_edit_history_begin (self->history, _("Add Part"), &error) ||
-          !bw_edit_history_update_shape (self->history, target->id, shape, &error))
-        {
-          bw_edit_history_cancel (self->history);
-          report (self, error);
-          return FALSE;
-        }
       id = target->id;
+      if (!save_shape (self, _("Add Part"), id, shape))
+        return FALSE;
     }
   else
     {
@@ -1004,12 +1028,11 @@ bw_annotation_controller_close_polygon (BwAnnotationController *self)
           report (self, error);
           return FALSE;
         }
-    }
-
-  if (!bw_edit_history_end (self->history, &error))
-    {
-      report (self, error);
-      return FALSE;
+      if (!bw_edit_history_end (self->history, &error))
+        {
+          report (self, error);
+          return FALSE;
+        }
     }
 
   cancel_polygon (self);
@@ -1390,18 +1413,8 @@ delete_active_vertex (BwAnnotationController *self)
       return TRUE;
     }
 
-  if (!bw_edit_history_begin (self->history, _("Delete Vertex"), &error) ||
-      !bw_edit_history_update_shape (self->history, a->id, shape, &error))
-    {
-      if (error != NULL && !g_error_matches (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_BUSY))
-        bw_edit_history_cancel (self->history);
-      report (self, error);
-      return TRUE;
-    }
-  if (!bw_edit_history_end (self->history, &error))
-    report (self, error);
-
-  self->active_vertex = -1;
+  if (save_shape (self, _("Delete Vertex"), a->id, shape))
+    self->active_vertex = -1;
   queue_redraw (self);
 
   return TRUE;
