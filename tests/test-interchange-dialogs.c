@@ -1,0 +1,243 @@
+/* test-interchange-dialogs.c — the export and import-annotations dialogs
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Runs under Xvfb. The dialogs are driven through their actions, as the
+ * buttons do, and checked on what lands on disk and in the project.
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "bw-coco-export.h"
+#include "bw-export-dialog.h"
+#include "bw-import-dialog.h"
+#include "bw-json.h"
+#include "bw-test-images.h"
+
+typedef struct
+{
+  char      *dir;
+  BwProject *project;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  gint64 cat, image, layer;
+
+  f->dir = g_dir_make_tmp ("bw-dialogs-XXXXXX", &error);
+  path = g_build_filename (f->dir, "p.boxwood", NULL);
+  file = g_file_new_for_path (path);
+  f->project = bw_project_create (file, &error);
+  g_assert_no_error (error);
+  g_assert_true (bw_project_add_category (f->project, "cat", "", "#ff0000", &cat, &error));
+
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("img%u.png", i);
+      g_autofree char *absolute = g_build_filename (f->dir, name, NULL);
+      g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, name, -1);
+      g_autoptr(BwShape) box = bw_shape_new_box (1, 2, 11 + i, 12);
+      BwPoint tri[] = { { 1, 1 }, { 20, 1 }, { 10, 15.5 } };
+      g_autoptr(BwShape) poly = bw_shape_new_polygon (tri, 3);
+      BwImage row = { 0, };
+
+      g_assert_true (bw_test_write_png (absolute, 32, 24, i, &error));
+      row.path = name;
+      row.width = 32;
+      row.height = 24;
+      row.content_hash = hash;
+      row.orientation = 1;
+      g_assert_true (bw_project_add_image (f->project, &row, &image, &error));
+      g_assert_true (bw_project_ensure_layer (f->project, image, 0, BW_LAYER_KIND_WORK, &layer, &error));
+      g_assert_true (bw_project_add_annotation (f->project, layer, cat, box, BW_SOURCE_DRAWN, 1, NULL, &error));
+      g_assert_true (bw_project_add_annotation (f->project, layer, cat, poly, BW_SOURCE_DRAWN, 1, NULL, &error));
+      g_assert_no_error (error);
+    }
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_assert_finalize_object (f->project);
+  bw_test_remove_tree (f->dir);
+  g_free (f->dir);
+}
+
+typedef struct
+{
+  gboolean done;
+  gboolean ok;
+} Finished;
+
+static void
+finished_cb (GtkWidget *dialog,
+             gboolean   ok,
+             Finished  *finished)
+{
+  finished->done = TRUE;
+  finished->ok = ok;
+}
+
+static gboolean
+run_action (GtkWidget  *dialog,
+            const char *start,
+            const char *then)
+{
+  Finished finished = { FALSE, FALSE };
+  gulong id = g_signal_connect (dialog, "finished", G_CALLBACK (finished_cb), &finished);
+
+  g_assert_true (gtk_widget_activate_action (dialog, start, NULL));
+  if (then != NULL)
+    g_assert_true (gtk_widget_activate_action (dialog, then, NULL));
+  while (!finished.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (dialog, id);
+  return finished.ok;
+}
+
+static void
+close_and_check_freed (GtkWidget *dialog)
+{
+  /* Let pending progress and toast sources run before closing. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_finalize_object (dialog);
+}
+
+static void
+coco_check (const char *path)
+{
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "coco_check.py", NULL);
+  const char *argv[] = { "python3", script, path, NULL };
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                               NULL, NULL, NULL, &err, &status, &error));
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("coco_check.py: %s", err);
+}
+
+static void
+test_export_coco (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *out = g_build_filename (f->dir, "out.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (out);
+  GtkWidget *dialog = GTK_WIDGET (bw_export_dialog_new (f->project));
+  g_autofree char *suggested = NULL;
+
+  g_object_ref_sink (dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  /* The destination starts next to the project. */
+  suggested = g_file_get_basename (bw_export_dialog_get_destination (BW_EXPORT_DIALOG (dialog)));
+  g_assert_cmpstr (suggested, ==, "p-coco.json");
+
+  bw_export_dialog_set_destination (BW_EXPORT_DIALOG (dialog), file);
+  g_assert_true (run_action (dialog, "export.start", NULL));
+  g_assert_true (g_file_test (out, G_FILE_TEST_IS_REGULAR));
+  coco_check (out);
+
+  /* YOLO: a folder of labels and data.yaml. */
+  {
+    g_autofree char *yolo = g_build_filename (f->dir, "yolo", NULL);
+    g_autofree char *yaml = g_build_filename (yolo, "data.yaml", NULL);
+    g_autofree char *label = g_build_filename (yolo, "labels", "img3.txt", NULL);
+    g_autoptr(GFile) folder = g_file_new_for_path (yolo);
+    g_autofree char *contents = NULL;
+
+    bw_export_dialog_set_format (BW_EXPORT_DIALOG (dialog), BW_EXPORT_FORMAT_YOLO);
+    bw_export_dialog_set_destination (BW_EXPORT_DIALOG (dialog), folder);
+    g_assert_true (run_action (dialog, "export.start", NULL));
+    g_assert_true (g_file_test (yaml, G_FILE_TEST_IS_REGULAR));
+    g_assert_true (g_file_get_contents (label, &contents, NULL, NULL));
+    g_assert_true (g_str_has_prefix (contents, "0 "));
+  }
+
+  close_and_check_freed (dialog);
+}
+
+static void
+test_export_cancel (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *out = g_build_filename (f->dir, "cancelled.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (out);
+  GtkWidget *dialog = GTK_WIDGET (bw_export_dialog_new (f->project));
+  g_autoptr(GDir) d = NULL;
+  const char *name;
+
+  g_object_ref_sink (dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+  bw_export_dialog_set_destination (BW_EXPORT_DIALOG (dialog), file);
+
+  /* Cancel straight after Export, as a hasty click would. */
+  g_assert_false (run_action (dialog, "export.start", "export.cancel"));
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  d = g_dir_open (f->dir, 0, NULL);
+  while ((name = g_dir_read_name (d)) != NULL)
+    g_assert_false (g_str_has_suffix (name, ".tmp"));
+
+  /* And the dialog can export again. */
+  g_assert_true (run_action (dialog, "export.start", NULL));
+  g_assert_true (g_file_test (out, G_FILE_TEST_IS_REGULAR));
+
+  close_and_check_freed (dialog);
+}
+
+static void
+test_import_coco (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = g_build_filename (f->dir, "out.json", NULL);
+  g_autofree char *other_path = g_build_filename (f->dir, "other.boxwood", NULL);
+  g_autoptr(GFile) out_file = g_file_new_for_path (out);
+  g_autoptr(GFile) other_file = g_file_new_for_path (other_path);
+  g_autoptr(BwProject) other = NULL;
+  BwProjectCounts counts;
+  GtkWidget *dialog;
+
+  g_assert_true (bw_coco_export (f->project, out_file, NULL, NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  other = bw_project_create (other_file, &error);
+  g_assert_no_error (error);
+  dialog = GTK_WIDGET (bw_import_dialog_new (other));
+  g_object_ref_sink (dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  bw_import_dialog_set_source (BW_IMPORT_DIALOG (dialog), out_file);
+  g_assert_true (run_action (dialog, "import.start", NULL));
+  g_assert_true (bw_project_get_counts (other, &counts, &error));
+  g_assert_cmpint (counts.images, ==, 6);
+  g_assert_cmpint (counts.annotations, ==, 12);
+
+  close_and_check_freed (dialog);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add ("/ui/export-dialog/coco-and-yolo", Fixture, NULL, fixture_set_up, test_export_coco, fixture_tear_down);
+  g_test_add ("/ui/export-dialog/cancel-leaves-nothing", Fixture, NULL, fixture_set_up, test_export_cancel, fixture_tear_down);
+  g_test_add ("/ui/import-dialog/coco", Fixture, NULL, fixture_set_up, test_import_coco, fixture_tear_down);
+
+  return g_test_run ();
+}
