@@ -651,6 +651,43 @@ test_busy_file (Fixture       *f,
 }
 
 static void
+test_external_change (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  BwAnnotationSet *set = bw_annotation_controller_get_annotations (f->tools);
+  GArray *selection = bw_annotation_controller_get_selection (f->tools);
+  gint64 first, second;
+
+  bw_annotation_controller_set_tool (f->tools, BW_TOOL_BOX);
+  drag (f, 10, 10, 60, 60);
+  first = g_array_index (selection, gint64, 0);
+  bw_annotation_controller_set_category (f->tools, f->cat_b);
+  drag (f, 100, 100, 160, 160);
+  second = g_array_index (selection, gint64, 0);
+  g_assert_cmpint (bw_annotation_set_lookup (set, second)->category_id, ==, f->cat_b);
+
+  /* Our own edits are not read back from the file. */
+  g_assert_false (g_main_context_iteration (NULL, FALSE));
+
+  /* Something else changes the layer shown (here the taxonomy editor
+   * merges "bus" into "car"): the view reads it again, keeping the
+   * selection. */
+  g_assert_true (bw_project_merge_category (f->project, f->cat_b, f->cat_a, &error));
+  g_assert_no_error (error);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (bw_annotation_set_get_size (set), ==, 2);
+  g_assert_cmpint (bw_annotation_set_lookup (set, first)->category_id, ==, f->cat_a);
+  g_assert_cmpint (bw_annotation_set_lookup (set, second)->category_id, ==, f->cat_a);
+  g_assert_cmpuint (selection->len, ==, 1);
+  g_assert_cmpint (g_array_index (selection, gint64, 0), ==, second);
+  /* The merged category is gone from the list; new shapes use another. */
+  g_assert_cmpuint (bw_annotation_controller_get_categories (f->tools)->len, ==, 1);
+  g_assert_cmpint (bw_annotation_controller_get_category (f->tools), ==, f->cat_a);
+}
+
+static void
 test_draw (Fixture       *f,
            gconstpointer  data)
 {
@@ -710,6 +747,7 @@ main (int   argc,
   ADD ("/ui/annotation-tools/copy-paste-next-image", test_copy_paste_next_image);
   ADD ("/ui/annotation-tools/submit", test_submit);
   ADD ("/ui/annotation-tools/busy-file", test_busy_file);
+  ADD ("/ui/annotation-tools/external-change", test_external_change);
   ADD ("/ui/annotation-tools/draw", test_draw);
 
   return g_test_run ();

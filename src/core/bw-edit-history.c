@@ -45,6 +45,7 @@ struct _BwEditHistory
   GPtrArray *redo;        /* Step*, last is the next to redo */
   Step      *current;     /* the step being recorded */
   gboolean   implicit;    /* current was opened by a single edit */
+  gboolean   replaying;   /* inside an undo or a redo */
 };
 
 enum {
@@ -513,11 +514,31 @@ apply_state (BwEditHistory       *self,
   return TRUE;
 }
 
+static gboolean replay_steps (BwEditHistory  *self,
+                              Step           *step,
+                              gboolean        forward,
+                              GError        **error);
+
 static gboolean
 replay (BwEditHistory  *self,
         Step           *step,
         gboolean        forward,
         GError        **error)
+{
+  gboolean ok;
+
+  self->replaying = TRUE;
+  ok = replay_steps (self, step, forward, error);
+  self->replaying = FALSE;
+
+  return ok;
+}
+
+static gboolean
+replay_steps (BwEditHistory  *self,
+              Step           *step,
+              gboolean        forward,
+              GError        **error)
 {
   if (!bw_project_begin (self->project, error))
     return FALSE;
@@ -651,6 +672,22 @@ bw_edit_history_get_redo_label (BwEditHistory *self)
     return NULL;
 
   return ((Step *) g_ptr_array_index (self->redo, self->redo->len - 1))->label;
+}
+
+/**
+ * bw_edit_history_is_writing:
+ *
+ * Returns: whether the history is writing to the project right now (a
+ *   step is open, or an undo or redo is being saved), so that a view can
+ *   tell its own edits, which "annotation-changed" reports, from changes
+ *   made by others.
+ */
+gboolean
+bw_edit_history_is_writing (BwEditHistory *self)
+{
+  g_return_val_if_fail (BW_IS_EDIT_HISTORY (self), FALSE);
+
+  return self->current != NULL || self->replaying;
 }
 
 void

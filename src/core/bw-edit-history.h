@@ -52,5 +52,6 @@ gboolean       bw_edit_history_undo           (BwEditHistory   *self,
 gboolean       bw_edit_history_redo           (BwEditHistory   *self,
                                                GError         **error);
 void           bw_edit_history_clear          (BwEditHistory   *self);
+gboolean       bw_edit_history_is_writing     (BwEditHistory   *self);
 
 G_END_DECLS

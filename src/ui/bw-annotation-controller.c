@@ -86,6 +86,8 @@ struct _BwAnnotationController
   gint64                clipboard_image;
   guint                 paste_count;
 
+  guint                 reload_id;    /* idle: the layer changed elsewhere */
+
   /* GTK glue */
   BwCanvas             *canvas;       /* weak */
   GSimpleActionGroup   *actions;
@@ -319,6 +321,39 @@ reset_image_state (BwAnnotationController *self)
   self->active_vertex = -1;
 }
 
+static gboolean
+reload_cb (gpointer user_data)
+{
+  BwAnnotationController *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) selection = g_array_copy (self->selection);
+
+  self->reload_id = 0;
+
+  /* Keep what was selected, where it still exists. */
+  if (!bw_annotation_controller_load_image (self, self->image_id,
+                                            self->image_width, self->image_height, &error))
+    report (self, error);
+  bw_annotation_controller_select (self, (const gint64 *) (gpointer) selection->data, selection->len);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Annotations changed in the project: ours are already in the set (the
+ * history told us); anything else (a merge of categories, an import of
+ * predictions) is read again, once, when the main loop is idle. */
+static void
+project_annotations_changed_cb (BwAnnotationController *self,
+                                BwProject              *project)
+{
+  if (self->history != NULL && bw_edit_history_is_writing (self->history))
+    return;
+  if (self->image_id <= 0 || self->reload_id != 0)
+    return;
+
+  self->reload_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, reload_cb, self, NULL);
+}
+
 /**
  * bw_annotation_controller_set_project:
  * @person_id: whose layer new shapes go to
@@ -360,6 +395,9 @@ bw_annotation_controller_set_project (BwAnnotationController *self,
                                G_CALLBACK (history_notify_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (project, "categories-changed",
                                G_CALLBACK (bw_annotation_controller_reload_categories),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (project, "annotations-changed",
+                               G_CALLBACK (project_annotations_changed_cb),
                                self, G_CONNECT_SWAPPED);
     }
 
@@ -424,6 +462,7 @@ bw_annotation_controller_load_image (BwAnnotationController  *self,
 
   g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), FALSE);
 
+  g_clear_handle_id (&self->reload_id, g_source_remove);
   reset_image_state (self);
   self->image_id = image_id;
   self->image_width = width;
@@ -1960,6 +1999,7 @@ bw_annotation_controller_dispose (GObject *object)
 {
   BwAnnotationController *self = BW_ANNOTATION_CONTROLLER (object);
 
+  g_clear_handle_id (&self->reload_id, g_source_remove);
   if (self->history != NULL)
     g_signal_handlers_disconnect_by_data (self->history, self);
   g_clear_object (&self->history);
