@@ -154,6 +154,15 @@ check_scene (gconstpointer data)
   g_assert_cmpuint (frame_at (&frame, 250, 50) & 0xff, >, 0x20);
   bw_annotation_renderer_set_excluded (renderer, NULL, 0);
 
+  /* A large selection is outlined in white by the renderer itself. */
+  bw_annotation_renderer_set_selected (renderer, &excluded, 1);
+  frame_draw (&frame, renderer, set, &view);
+  p = frame_at (&frame, 20, 50);
+  g_assert_cmpuint ((p >> 16) & 0xff, >, 0xb0);
+  g_assert_cmpuint ((p >> 8) & 0xff, >, 0xb0);
+  g_assert_cmpuint (p & 0xff, >, 0xb0);
+  bw_annotation_renderer_set_selected (renderer, NULL, 0);
+
   /* Zoomed in 2× and panned: the box's left edge is at widget x 40 + 5. */
   view = (BwRenderView) { 2.0, 5, -10 };
   frame_draw (&frame, renderer, set, &view);

@@ -29,6 +29,8 @@
 #define HANDLE_TOLERANCE  (BW_HANDLE_SIZE / 2 + 2)
 #define CLOSE_TOLERANCE   (BW_HANDLE_SIZE / 2 + 3)
 #define PASTE_OFFSET      10.0
+/* Larger selections are highlighted by the renderer in one pass. */
+#define MANY_SELECTED     64
 
 typedef enum
 {
@@ -1901,10 +1903,17 @@ bw_annotation_controller_draw (BwAnnotationController *self,
                                int                     width,
                                int                     height)
 {
-  gint64 category_id = self->category_id;
+  gint64 category_id;
+  gboolean many;
 
   g_return_if_fail (BW_IS_ANNOTATION_CONTROLLER (self));
 
+  category_id = self->category_id;
+  many = self->selection->len > MANY_SELECTED && self->floating->len == 0;
+
+  bw_annotation_renderer_set_selected (self->renderer,
+                                       many ? (const gint64 *) (gpointer) self->selection->data : NULL,
+                                       many ? self->selection->len : 0);
   bw_annotation_renderer_draw_set (self->renderer, cr, width, height, &self->view, self->set);
 
   if (self->floating->len > 0)
@@ -1929,7 +1938,7 @@ bw_annotation_controller_draw (BwAnnotationController *self,
                                                BW_SHAPE_STYLE_HOVER);
         }
 
-      for (guint i = 0; i < self->selection->len; i++)
+      for (guint i = 0; !many && i < self->selection->len; i++)
         {
           const BwAnnotation *a = bw_annotation_set_lookup (self->set, g_array_index (self->selection, gint64, i));
 

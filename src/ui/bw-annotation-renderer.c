@@ -40,8 +40,10 @@
 #define MAX_LABELS          400
 /* Above this many shapes in view, draw them through the byte raster. */
 #define RASTER_THRESHOLD    200
-/* Palette entries 1..127 are fills, the same | 0x80 their outlines. */
-#define PALETTE_SIZE        128
+/* Palette entries 1..126 are fills, the same | 0x80 their outlines, and
+ * 0xff the outline of a selected shape. */
+#define PALETTE_SIZE        127
+#define SELECTED_OUTLINE    0xff
 
 typedef struct
 {
@@ -95,6 +97,7 @@ struct _BwAnnotationRenderer
   GHashTable      *categories;  /* gint64* → CategoryStyle* */
   GHashTable      *hidden;      /* gint64* set */
   GHashTable      *excluded;    /* gint64* set */
+  GHashTable      *selected;    /* gint64* set */
   gboolean         show_labels;
   guint            version;
 
@@ -137,6 +140,7 @@ bw_annotation_renderer_new (void)
   self->categories = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, category_style_free);
   self->hidden = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->excluded = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->selected = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->visible = g_ptr_array_new ();
   self->buckets = g_array_new (FALSE, TRUE, sizeof (Bucket));
   self->bucket_of = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
@@ -164,6 +168,7 @@ bw_annotation_renderer_free (BwAnnotationRenderer *self)
   g_hash_table_unref (self->categories);
   g_hash_table_unref (self->hidden);
   g_hash_table_unref (self->excluded);
+  g_hash_table_unref (self->selected);
   g_clear_pointer (&self->cache, cairo_surface_destroy);
   g_free (self->raster.pixels);
   g_array_unref (self->raster.points);
@@ -312,25 +317,52 @@ bw_annotation_renderer_get_show_labels (BwAnnotationRenderer *self)
  * because the caller draws them itself (they are being dragged). The other
  * shapes are then drawn once into a cache and reused for every frame.
  */
+static gboolean
+replace_id_set (GHashTable   *set,
+                const gint64 *ids,
+                guint         n_ids)
+{
+  gboolean same = n_ids == g_hash_table_size (set);
+
+  for (guint i = 0; same && i < n_ids; i++)
+    same = g_hash_table_contains (set, &ids[i]);
+  if (same)
+    return FALSE;
+
+  g_hash_table_remove_all (set);
+  for (guint i = 0; i < n_ids; i++)
+    g_hash_table_add (set, dup_id (ids[i]));
+
+  return TRUE;
+}
+
 void
 bw_annotation_renderer_set_excluded (BwAnnotationRenderer *self,
                                      const gint64         *ids,
                                      guint                 n_ids)
 {
-  gboolean same = n_ids == g_hash_table_size (self->excluded);
-
   g_return_if_fail (self != NULL);
 
-  for (guint i = 0; same && i < n_ids; i++)
-    same = g_hash_table_contains (self->excluded, &ids[i]);
-  if (same)
-    return;
+  if (replace_id_set (self->excluded, ids, n_ids))
+    self->version++;
+}
 
-  g_hash_table_remove_all (self->excluded);
-  for (guint i = 0; i < n_ids; i++)
-    g_hash_table_add (self->excluded, dup_id (ids[i]));
+/**
+ * bw_annotation_renderer_set_selected:
+ *
+ * Draws these annotations with a white outline, in the same pass as the
+ * others: for large selections (Ctrl+A on 10,000 shapes), where
+ * highlighting each one on its own would cost a frame many times over.
+ */
+void
+bw_annotation_renderer_set_selected (BwAnnotationRenderer *self,
+                                     const gint64         *ids,
+                                     guint                 n_ids)
+{
+  g_return_if_fail (self != NULL);
 
-  self->version++;
+  if (replace_id_set (self->selected, ids, n_ids))
+    self->version++;
 }
 
 static inline double
@@ -550,6 +582,25 @@ render_with_cairo (BwAnnotationRenderer *self,
       cairo_set_source_rgba (cr, rgb[0], rgb[1], rgb[2], FILL_ALPHA);
       cairo_fill_preserve (cr);
       cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+      cairo_stroke (cr);
+    }
+
+  if (g_hash_table_size (self->selected) > 0)
+    {
+      cairo_new_path (cr);
+      for (guint b = 0; b < self->buckets->len; b++)
+        {
+          Bucket *bucket = &g_array_index (self->buckets, Bucket, b);
+
+          for (guint i = 0; i < bucket->items->len; i++)
+            {
+              const BwAnnotation *a = g_ptr_array_index (bucket->items, i);
+
+              if (g_hash_table_contains (self->selected, &a->id))
+                append_shape_path (cr, view, a->shape);
+            }
+        }
+      cairo_set_source_rgb (cr, 1, 1, 1);
       cairo_stroke (cr);
     }
 
@@ -869,6 +920,7 @@ render_with_raster (BwAnnotationRenderer *self,
   double sx, sy;
   guint8 *data;
   guint slot = 0;
+  gboolean any_selected = g_hash_table_size (self->selected) > 0;
 
   cairo_surface_get_device_scale (surface, &sx, &sy);
 
@@ -881,6 +933,7 @@ render_with_raster (BwAnnotationRenderer *self,
     }
   memset (r->pixels, 0, (gsize) width * height);
 
+  palette[SELECTED_OUTLINE] = 0xffffffff;
   g_array_set_size (r->boxes, 0);
   g_array_set_size (r->rings, 0);
   g_array_set_size (r->points, 0);
@@ -900,9 +953,13 @@ render_with_raster (BwAnnotationRenderer *self,
       palette[slot | 0x80] = premultiply (rgb, 1.0);
 
       for (guint i = 0; i < bucket->items->len; i++)
-        raster_fill_shape (r, view, sx, sy,
-                           ((const BwAnnotation *) g_ptr_array_index (bucket->items, i))->shape,
-                           slot, slot | 0x80);
+        {
+          const BwAnnotation *a = g_ptr_array_index (bucket->items, i);
+
+          raster_fill_shape (r, view, sx, sy, a->shape, slot,
+                             any_selected && g_hash_table_contains (self->selected, &a->id)
+                             ? SELECTED_OUTLINE : slot | 0x80);
+        }
     }
 
   /* Every outline over all fills, so no fill hides an edge. */

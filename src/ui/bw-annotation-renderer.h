@@ -53,6 +53,9 @@ gboolean              bw_annotation_renderer_get_show_labels (BwAnnotationRender
 void                  bw_annotation_renderer_set_excluded   (BwAnnotationRenderer *self,
                                                              const gint64         *ids,
                                                              guint                 n_ids);
+void                  bw_annotation_renderer_set_selected   (BwAnnotationRenderer *self,
+                                                             const gint64         *ids,
+                                                             guint                 n_ids);
 void                  bw_annotation_renderer_invalidate     (BwAnnotationRenderer *self);
 
 void                  bw_annotation_renderer_draw_set       (BwAnnotationRenderer *self,
