@@ -1,0 +1,495 @@
+/* bw-annotation-controller-gtk.c — the annotation tools' GTK glue
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Turns the canvas's pointer and key events into the state machine's
+ * press/motion/release/key_press (in image coordinates), draws it as the
+ * canvas's overlay, and exposes its commands as the "annotate" actions
+ * with their shortcuts.
+ */
+
+#define G_LOG_DOMAIN "bw-annotation-controller"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "bw-annotation-controller-private.h"
+
+static void
+sync_view (BwAnnotationController *self)
+{
+  double scale, ox, oy;
+
+  if (self->canvas == NULL)
+    return;
+
+  bw_canvas_get_view (self->canvas, &scale, &ox, &oy);
+  if (scale > 0)
+    bw_annotation_controller_set_view (self, scale, ox, oy);
+}
+
+static void
+update_cursor (BwAnnotationController *self)
+{
+  if (self->canvas == NULL)
+    return;
+
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self->canvas),
+                                   self->tool == BW_TOOL_SELECT ? NULL : "crosshair");
+}
+
+void
+_bw_annotation_controller_update_actions (BwAnnotationController *self)
+{
+  const BwAnnotation *single;
+  GAction *action;
+  static const char * const tool_names[] = { "select", "box", "polygon" };
+
+  if (self->actions == NULL)
+    return;
+
+  single = _bw_annotation_controller_single_selected (self);
+
+#define ENABLE(name, value) \
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self->actions), name)), (value))
+
+  ENABLE ("undo", self->history != NULL && bw_edit_history_can_undo (self->history));
+  ENABLE ("redo", self->history != NULL && bw_edit_history_can_redo (self->history));
+  ENABLE ("delete", self->selection->len > 0);
+  ENABLE ("copy", self->selection->len > 0);
+  ENABLE ("paste", self->clipboard->len > 0 && self->image_id > 0);
+  ENABLE ("add-part", single != NULL && single->shape->kind == BW_SHAPE_POLYGON);
+  ENABLE ("submit", self->project != NULL && self->image_id > 0);
+
+#undef ENABLE
+
+  action = g_action_map_lookup_action (G_ACTION_MAP (self->actions), "tool");
+  g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_string (tool_names[self->tool]));
+  update_cursor (self);
+}
+
+static void
+tool_action_cb (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  BwAnnotationController *self = user_data;
+  const char *name = g_variant_get_string (parameter, NULL);
+
+  if (g_str_equal (name, "box"))
+    bw_annotation_controller_set_tool (self, BW_TOOL_BOX);
+  else if (g_str_equal (name, "polygon"))
+    bw_annotation_controller_set_tool (self, BW_TOOL_POLYGON);
+  else
+    bw_annotation_controller_set_tool (self, BW_TOOL_SELECT);
+}
+
+static void
+pick_category_action_cb (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  BwAnnotationController *self = user_data;
+  int index = g_variant_get_int32 (parameter);
+
+  if (index < 0 || (guint) index >= self->categories->len)
+    return;
+
+  /* With a selection, the key relabels it; either way it is the category
+   * for the next shapes. */
+  bw_annotation_controller_set_selection_category (self, ((BwCategory *) self->categories->pdata[index])->id);
+}
+
+static void
+undo_action_cb (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  bw_annotation_controller_undo (user_data);
+}
+
+static void
+redo_action_cb (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  bw_annotation_controller_redo (user_data);
+}
+
+static void
+delete_action_cb (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  bw_annotation_controller_delete_selection (user_data);
+}
+
+static void
+copy_action_cb (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  bw_annotation_controller_copy (user_data);
+  _bw_annotation_controller_update_actions (user_data);
+}
+
+static void
+paste_action_cb (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  bw_annotation_controller_paste (user_data);
+}
+
+static void
+select_all_action_cb (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  bw_annotation_controller_set_tool (user_data, BW_TOOL_SELECT);
+  bw_annotation_controller_select_all (user_data);
+}
+
+static void
+add_part_action_cb (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  bw_annotation_controller_start_add_part (user_data);
+}
+
+static void
+submit_action_cb (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  bw_annotation_controller_submit (user_data);
+}
+
+static void
+show_labels_action_cb (GSimpleAction *action,
+                       GVariant      *state,
+                       gpointer       user_data)
+{
+  BwAnnotationController *self = user_data;
+
+  bw_annotation_renderer_set_show_labels (self->renderer, g_variant_get_boolean (state));
+  g_simple_action_set_state (action, state);
+  _bw_annotation_controller_queue_redraw (self);
+}
+
+static void
+toggle_category_visible_action_cb (GSimpleAction *action,
+                                   GVariant      *parameter,
+                                   gpointer       user_data)
+{
+  BwAnnotationController *self = user_data;
+
+  if (self->category_id > 0)
+    bw_annotation_controller_set_category_hidden (self, self->category_id,
+                                                  !bw_annotation_controller_get_category_hidden (self, self->category_id));
+}
+
+static void
+show_all_action_cb (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  BwAnnotationController *self = user_data;
+
+  for (guint i = 0; i < self->categories->len; i++)
+    bw_annotation_controller_set_category_hidden (self, ((BwCategory *) self->categories->pdata[i])->id, FALSE);
+}
+
+static const GActionEntry action_entries[] = {
+  { .name = "tool", .parameter_type = "s", .state = "'select'", .activate = tool_action_cb },
+  { .name = "pick-category", .parameter_type = "i", .activate = pick_category_action_cb },
+  { .name = "undo", .activate = undo_action_cb },
+  { .name = "redo", .activate = redo_action_cb },
+  { .name = "delete", .activate = delete_action_cb },
+  { .name = "copy", .activate = copy_action_cb },
+  { .name = "paste", .activate = paste_action_cb },
+  { .name = "select-all", .activate = select_all_action_cb },
+  { .name = "add-part", .activate = add_part_action_cb },
+  { .name = "submit", .activate = submit_action_cb },
+  { .name = "show-labels", .state = "false", .change_state = show_labels_action_cb },
+  { .name = "toggle-category-visible", .activate = toggle_category_visible_action_cb },
+  { .name = "show-all-categories", .activate = show_all_action_cb },
+};
+
+/* Returns: (transfer none): the "annotate" actions */
+GActionGroup *
+bw_annotation_controller_get_action_group (BwAnnotationController *self)
+{
+  g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), NULL);
+
+  if (self->actions == NULL)
+    {
+      self->actions = g_simple_action_group_new ();
+      g_action_map_add_action_entries (G_ACTION_MAP (self->actions), action_entries,
+                                       G_N_ELEMENTS (action_entries), self);
+      _bw_annotation_controller_update_actions (self);
+    }
+
+  return G_ACTION_GROUP (self->actions);
+}
+
+/* The keys of the tools work while the canvas has the focus, so they never
+ * take a letter typed into the image list's search entry. */
+static const struct {
+  const char *trigger;
+  const char *action;
+  const char *target;   /* GVariant text, or NULL */
+} canvas_shortcuts[] = {
+  { "v", "annotate.tool", "'select'" },
+  { "b", "annotate.tool", "'box'" },
+  { "p", "annotate.tool", "'polygon'" },
+  { "<Shift>p", "annotate.add-part", NULL },
+  { "1", "annotate.pick-category", "0" },
+  { "2", "annotate.pick-category", "1" },
+  { "3", "annotate.pick-category", "2" },
+  { "4", "annotate.pick-category", "3" },
+  { "5", "annotate.pick-category", "4" },
+  { "6", "annotate.pick-category", "5" },
+  { "7", "annotate.pick-category", "6" },
+  { "8", "annotate.pick-category", "7" },
+  { "9", "annotate.pick-category", "8" },
+  { "KP_1", "annotate.pick-category", "0" },
+  { "KP_2", "annotate.pick-category", "1" },
+  { "KP_3", "annotate.pick-category", "2" },
+  { "KP_4", "annotate.pick-category", "3" },
+  { "KP_5", "annotate.pick-category", "4" },
+  { "KP_6", "annotate.pick-category", "5" },
+  { "KP_7", "annotate.pick-category", "6" },
+  { "KP_8", "annotate.pick-category", "7" },
+  { "KP_9", "annotate.pick-category", "8" },
+  { "<Control>z", "annotate.undo", NULL },
+  { "<Control><Shift>z", "annotate.redo", NULL },
+  { "<Control>y", "annotate.redo", NULL },
+  { "<Control>c", "annotate.copy", NULL },
+  { "<Control>v", "annotate.paste", NULL },
+  { "<Control>a", "annotate.select-all", NULL },
+  { "l", "annotate.show-labels", NULL },
+  { "h", "annotate.toggle-category-visible", NULL },
+  { "<Shift>h", "annotate.show-all-categories", NULL },
+};
+
+/* Ctrl+Enter takes no key from anyone, so it works wherever the focus is. */
+void
+bw_annotation_controller_set_accels (GtkApplication *application)
+{
+  static const char * const submit[] = { "<Control>Return", "<Control>KP_Enter", NULL };
+
+  gtk_application_set_accels_for_action (application, "annotate.submit", submit);
+}
+
+static void
+overlay_cb (BwCanvas *canvas,
+            cairo_t  *cr,
+            int       width,
+            int       height,
+            gpointer  user_data)
+{
+  BwAnnotationController *self = user_data;
+  gint64 start = g_get_monotonic_time ();
+
+  sync_view (self);
+  bw_annotation_controller_draw (self, cr, width, height);
+  /* G_MESSAGES_DEBUG=bw-annotation-controller shows the cost per frame. */
+  g_debug ("overlay: %u shapes, %.2f ms", bw_annotation_set_get_size (self->set),
+           (g_get_monotonic_time () - start) / 1000.0);
+}
+
+static void
+redraw_cb (BwAnnotationController *self)
+{
+  if (self->canvas != NULL)
+    bw_canvas_queue_redraw (self->canvas);
+}
+
+static void
+widget_to_image (BwAnnotationController *self,
+                 double                  wx,
+                 double                  wy,
+                 double                 *ix,
+                 double                 *iy)
+{
+  sync_view (self);
+  bw_canvas_widget_to_image (self->canvas, wx, wy, ix, iy);
+}
+
+static void
+drag_begin_cb (BwAnnotationController *self,
+               double                  x,
+               double                  y,
+               GtkGestureDrag         *gesture)
+{
+  GtkEventController *controller = GTK_EVENT_CONTROLLER (gesture);
+  GdkModifierType state = gtk_event_controller_get_current_event_state (controller);
+  gint64 time = gtk_event_controller_get_current_event_time (controller);
+  GtkSettings *settings = gtk_widget_get_settings (GTK_WIDGET (self->canvas));
+  int double_click_time = 400, double_click_distance = 5;
+  double ix, iy;
+
+  if (self->canvas == NULL || bw_canvas_get_image_id (self->canvas) <= 0)
+    {
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+      return;
+    }
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
+
+  /* A drag gesture sees every press, so it counts double-clicks itself,
+   * with the desktop's settings. */
+  g_object_get (settings,
+                "gtk-double-click-time", &double_click_time,
+                "gtk-double-click-distance", &double_click_distance,
+                NULL);
+  if (self->n_press > 0 &&
+      time - self->last_press_time <= double_click_time &&
+      fabs (x - self->last_press_widget.x) <= double_click_distance &&
+      fabs (y - self->last_press_widget.y) <= double_click_distance)
+    self->n_press++;
+  else
+    self->n_press = 1;
+  self->last_press_time = time;
+  self->last_press_widget.x = x;
+  self->last_press_widget.y = y;
+
+  widget_to_image (self, x, y, &ix, &iy);
+  bw_annotation_controller_press (self, ix, iy, self->n_press, state);
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+static void
+drag_update_cb (BwAnnotationController *self,
+                double                  offset_x,
+                double                  offset_y,
+                GtkGestureDrag         *gesture)
+{
+  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
+  double sx, sy, ix, iy;
+
+  gtk_gesture_drag_get_start_point (gesture, &sx, &sy);
+  widget_to_image (self, sx + offset_x, sy + offset_y, &ix, &iy);
+  bw_annotation_controller_motion (self, ix, iy, state);
+}
+
+static void
+drag_end_cb (BwAnnotationController *self,
+             double                  offset_x,
+             double                  offset_y,
+             GtkGestureDrag         *gesture)
+{
+  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
+  double sx, sy, ix, iy;
+
+  gtk_gesture_drag_get_start_point (gesture, &sx, &sy);
+  widget_to_image (self, sx + offset_x, sy + offset_y, &ix, &iy);
+  bw_annotation_controller_release (self, ix, iy, state);
+}
+
+static void
+drag_cancel_cb (BwAnnotationController *self,
+                GdkEventSequence       *sequence,
+                GtkGesture             *gesture)
+{
+  bw_annotation_controller_cancel_drag (self);
+}
+
+static void
+motion_cb (BwAnnotationController   *self,
+           double                    x,
+           double                    y,
+           GtkEventControllerMotion *controller)
+{
+  double ix, iy;
+
+  /* During a drag the gesture reports the motion. */
+  if (self->drag != DRAG_NONE || self->canvas == NULL)
+    return;
+
+  widget_to_image (self, x, y, &ix, &iy);
+  bw_annotation_controller_motion (self, ix, iy,
+                                   gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller)));
+}
+
+static void
+leave_cb (BwAnnotationController *self)
+{
+  bw_annotation_controller_leave (self);
+}
+
+static gboolean
+key_pressed_cb (BwAnnotationController *self,
+                guint                   keyval,
+                guint                   keycode,
+                GdkModifierType         state,
+                GtkEventControllerKey  *controller)
+{
+  return bw_annotation_controller_key_press (self, keyval, state);
+}
+
+/**
+ * bw_annotation_controller_attach:
+ *
+ * Draws the annotations over @canvas and takes its primary-button input
+ * and annotation keys. The canvas keeps the middle button, Space+drag, the
+ * wheel and its view keys.
+ */
+void
+bw_annotation_controller_attach (BwAnnotationController *self,
+                                 BwCanvas               *canvas)
+{
+  GtkEventController *controller;
+  GtkGesture *gesture;
+
+  g_return_if_fail (BW_IS_ANNOTATION_CONTROLLER (self));
+  g_return_if_fail (BW_IS_CANVAS (canvas));
+  g_return_if_fail (self->canvas == NULL);
+
+  g_set_weak_pointer (&self->canvas, canvas);
+
+  bw_canvas_set_overlay_func (canvas, overlay_cb, g_object_ref (self), g_object_unref);
+  g_signal_connect (self, "redraw", G_CALLBACK (redraw_cb), NULL);
+
+  gesture = gtk_gesture_drag_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_PRIMARY);
+  g_signal_connect_object (gesture, "drag-begin", G_CALLBACK (drag_begin_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gesture, "drag-update", G_CALLBACK (drag_update_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gesture, "drag-end", G_CALLBACK (drag_end_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gesture, "cancel", G_CALLBACK (drag_cancel_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (canvas), GTK_EVENT_CONTROLLER (gesture));
+
+  controller = gtk_event_controller_motion_new ();
+  g_signal_connect_object (controller, "motion", G_CALLBACK (motion_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (controller, "leave", G_CALLBACK (leave_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (canvas), controller);
+
+  /* Before the canvas's own keys: with a selection, the arrows move it
+   * rather than the view. */
+  controller = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (controller, "key-pressed", G_CALLBACK (key_pressed_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (canvas), controller);
+
+  controller = gtk_shortcut_controller_new ();
+  for (guint i = 0; i < G_N_ELEMENTS (canvas_shortcuts); i++)
+    {
+      GtkShortcut *shortcut =
+        gtk_shortcut_new (gtk_shortcut_trigger_parse_string (canvas_shortcuts[i].trigger),
+                          gtk_named_action_new (canvas_shortcuts[i].action));
+
+      if (canvas_shortcuts[i].target != NULL)
+        gtk_shortcut_set_arguments (shortcut, g_variant_parse (NULL, canvas_shortcuts[i].target,
+                                                               NULL, NULL, NULL));
+      gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller), shortcut);
+    }
+  gtk_widget_add_controller (GTK_WIDGET (canvas), controller);
+
+  gtk_widget_insert_action_group (GTK_WIDGET (canvas), "annotate",
+                                  bw_annotation_controller_get_action_group (self));
+  _bw_annotation_controller_update_actions (self);
+}

@@ -1,0 +1,85 @@
+/* bw-annotation-controller-private.h — shared by the tools and their GTK glue
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "bw-annotation-controller.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  DRAG_NONE,
+  DRAG_BOX,             /* drawing a box */
+  DRAG_RUBBER_BAND,     /* selecting by area */
+  DRAG_MOVE,            /* moving the selection */
+  DRAG_RESIZE,          /* a box handle */
+  DRAG_VERTEX,          /* a polygon vertex */
+} DragMode;
+
+struct _BwAnnotationController
+{
+  GObject               parent_instance;
+
+  BwProject            *project;
+  BwEditHistory        *history;
+  gint64                person_id;
+  GPtrArray            *categories;   /* BwCategory*, taxonomy order */
+
+  gint64                image_id;
+  double                image_width;
+  double                image_height;
+  gint64                layer_id;     /* 0 until the first edit, if none yet */
+  BwAnnotationSet      *set;
+  BwAnnotationRenderer *renderer;
+  BwRenderView          view;
+
+  BwTool                tool;
+  gint64                category_id;
+
+  GArray               *selection;    /* gint64, in selection order */
+  gint64                hover_id;
+  int                   active_vertex; /* of the single selected polygon, or -1 */
+
+  /* Pointer */
+  gboolean              has_pointer;
+  BwPoint               pointer;
+
+  /* Dragging */
+  DragMode              drag;
+  BwPoint               drag_start;
+  BwPoint               drag_now;
+  int                   drag_handle;  /* box handle 0..7 (clockwise from top-left) or vertex */
+  gboolean              drag_inserted; /* the vertex was inserted by this drag */
+  GPtrArray            *originals;    /* BwAnnotation*, as before the drag */
+  GPtrArray            *floating;     /* BwAnnotation*, as dragged */
+
+  /* Polygon being drawn */
+  GArray               *polygon;      /* BwPoint */
+  gint64                part_target;  /* adding a part to this polygon, or 0 */
+
+  /* Copy and paste */
+  GPtrArray            *clipboard;    /* BwAnnotation* */
+  gint64                clipboard_image;
+  guint                 paste_count;
+
+  guint                 reload_id;    /* idle: the layer changed elsewhere */
+
+  /* GTK glue */
+  BwCanvas             *canvas;       /* weak */
+  GSimpleActionGroup   *actions;
+  gint64                last_press_time;
+  BwPoint               last_press_widget;
+  int                   n_press;
+};
+
+/* bw-annotation-controller.c */
+void                _bw_annotation_controller_queue_redraw     (BwAnnotationController *self);
+const BwAnnotation *_bw_annotation_controller_single_selected  (BwAnnotationController *self);
+
+/* bw-annotation-controller-gtk.c */
+void                _bw_annotation_controller_update_actions   (BwAnnotationController *self);
+
+G_END_DECLS
