@@ -418,6 +418,16 @@ test_select_move_resize (Fixture       *f,
   a = only_stored (f);
   assert_rect (&a->shape->bbox, 100, 100, 200, 150);
 
+  /* The cursor says what a press would do. */
+  bw_annotation_controller_motion (f->tools, 200, 150, 0);
+  g_assert_cmpstr (bw_annotation_controller_get_cursor (f->tools), ==, "se-resize");
+  bw_annotation_controller_motion (f->tools, 150, 100, 0);
+  g_assert_cmpstr (bw_annotation_controller_get_cursor (f->tools), ==, "n-resize");
+  bw_annotation_controller_motion (f->tools, 150, 120, 0);
+  g_assert_cmpstr (bw_annotation_controller_get_cursor (f->tools), ==, "move");
+  bw_annotation_controller_motion (f->tools, 500, 400, 0);
+  g_assert_null (bw_annotation_controller_get_cursor (f->tools));
+
   /* Escape clears the selection; then arrows belong to the view. */
   g_assert_true (bw_annotation_controller_key_press (f->tools, GDK_KEY_Escape, 0));
   g_assert_false (bw_annotation_controller_key_press (f->tools, GDK_KEY_Right, 0));

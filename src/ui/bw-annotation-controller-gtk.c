@@ -33,11 +33,19 @@ sync_view (BwAnnotationController *self)
 static void
 update_cursor (BwAnnotationController *self)
 {
+  const char *name;
+
   if (self->canvas == NULL)
     return;
 
-  gtk_widget_set_cursor_from_name (GTK_WIDGET (self->canvas),
-                                   self->tool == BW_TOOL_SELECT ? NULL : "crosshair");
+  name = bw_annotation_controller_get_cursor (self);
+
+  /* Only on a change, so the canvas's own cursor (the hand of Space+drag)
+   * is not overridden at every motion. */
+  if (g_strcmp0 (name, self->cursor_name) == 0)
+    return;
+  self->cursor_name = name;
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self->canvas), name);
 }
 
 void
@@ -361,6 +369,7 @@ drag_begin_cb (BwAnnotationController *self,
   widget_to_image (self, x, y, &ix, &iy);
   bw_annotation_controller_press (self, ix, iy, self->n_press, state);
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  update_cursor (self);
 }
 
 static void
@@ -389,6 +398,7 @@ drag_end_cb (BwAnnotationController *self,
   gtk_gesture_drag_get_start_point (gesture, &sx, &sy);
   widget_to_image (self, sx + offset_x, sy + offset_y, &ix, &iy);
   bw_annotation_controller_release (self, ix, iy, state);
+  update_cursor (self);
 }
 
 static void
@@ -414,6 +424,7 @@ motion_cb (BwAnnotationController   *self,
   widget_to_image (self, x, y, &ix, &iy);
   bw_annotation_controller_motion (self, ix, iy,
                                    gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller)));
+  update_cursor (self);
 }
 
 static void

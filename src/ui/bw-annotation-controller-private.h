@@ -70,6 +70,7 @@ struct _BwAnnotationController
   /* GTK glue */
   BwCanvas             *canvas;       /* weak */
   GSimpleActionGroup   *actions;
+  const char           *cursor_name;  /* static string, as last set */
   gint64                last_press_time;
   BwPoint               last_press_widget;
   int                   n_press;

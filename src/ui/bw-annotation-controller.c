@@ -1484,6 +1484,68 @@ bw_annotation_controller_key_press (BwAnnotationController *self,
     }
 }
 
+/**
+ * bw_annotation_controller_get_cursor:
+ *
+ * Returns: (nullable): the name of the pointer cursor that says what a
+ *   press would do where the pointer is, or %NULL for the default
+ */
+const char *
+bw_annotation_controller_get_cursor (BwAnnotationController *self)
+{
+  static const char * const handle_cursors[8] = {
+    "nw-resize", "n-resize", "ne-resize", "e-resize",
+    "se-resize", "s-resize", "sw-resize", "w-resize",
+  };
+  const BwAnnotation *single;
+
+  g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), NULL);
+
+  if (self->tool != BW_TOOL_SELECT)
+    return "crosshair";
+
+  switch (self->drag)
+    {
+    case DRAG_MOVE:
+    case DRAG_VERTEX:
+      return "move";
+
+    case DRAG_RESIZE:
+      return handle_cursors[self->drag_handle];
+
+    case DRAG_NONE:
+    case DRAG_BOX:
+    case DRAG_RUBBER_BAND:
+    default:
+      break;
+    }
+
+  single = single_selected (self);
+  if (single != NULL && self->has_pointer && self->drag == DRAG_NONE)
+    {
+      BwPoint on_edge;
+
+      if (single->shape->kind == BW_SHAPE_BOX)
+        {
+          int handle = find_box_handle (self, single->shape, self->pointer.x, self->pointer.y);
+
+          if (handle >= 0)
+            return handle_cursors[handle];
+        }
+      else if (find_vertex (self, single->shape, self->pointer.x, self->pointer.y,
+                            screen_to_image (self, HANDLE_TOLERANCE)) >= 0)
+        {
+          return "pointer";
+        }
+      else if (find_edge (self, single->shape, self->pointer.x, self->pointer.y, &on_edge) >= 0)
+        {
+          return "copy";
+        }
+    }
+
+  return self->hover_id != 0 ? "move" : NULL;
+}
+
 /* ------------------------------------------------------------------ */
 /* Commands                                                            */
 

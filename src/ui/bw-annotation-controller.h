@@ -77,6 +77,7 @@ void                  bw_annotation_controller_select         (BwAnnotationContr
                                                                const gint64           *ids,
                                                                guint                   n_ids);
 gboolean              bw_annotation_controller_is_drawing     (BwAnnotationController *self);
+const char           *bw_annotation_controller_get_cursor     (BwAnnotationController *self);
 
 /* Input, in image coordinates; the GTK controllers made by
  * bw_annotation_controller_attach() feed these, and tests call them. */
