@@ -284,10 +284,13 @@ append_annotation (GString       *text,
   double w = shape->bbox.x1 - shape->bbox.x0;
   double h = shape->bbox.y1 - shape->bbox.y0;
 
-  g_string_append (text, first ? "\n" : ",\n");
-  g_string_append_printf (text, "{\"id\":%" G_GINT64_FORMAT ",\"image_id\":%" G_GINT64_FORMAT
-                          ",\"category_id\":%" G_GINT64_FORMAT ",\"bbox\":[",
-                          id, image_id, category_id);
+  g_string_append (text, first ? "\n{\"id\":" : ",\n{\"id\":");
+  bw_export_append_int (text, id);
+  g_string_append (text, ",\"image_id\":");
+  bw_export_append_int (text, image_id);
+  g_string_append (text, ",\"category_id\":");
+  bw_export_append_int (text, category_id);
+  g_string_append (text, ",\"bbox\":[");
   bw_export_append_number (text, shape->bbox.x0);
   g_string_append_c (text, ',');
   bw_export_append_number (text, shape->bbox.y0);

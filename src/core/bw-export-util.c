@@ -65,20 +65,38 @@ bw_export_append_json_string (GString    *text,
   g_string_append_c (text, '"');
 }
 
-static void
-append_unsigned (GString *text,
+/* Writes the digits of @v ending just before @end; returns where they
+ * start. */
+static char *
+format_unsigned (char    *end,
                  guint64  v)
 {
-  char buf[24];
-  int i = sizeof buf;
-
   do
     {
-      buf[--i] = (char) ('0' + v % 10);
+      *--end = (char) ('0' + v % 10);
       v /= 10;
     }
   while (v != 0);
-  g_string_append_len (text, buf + i, sizeof buf - i);
+  return end;
+}
+
+/**
+ * bw_export_append_int:
+ *
+ * Appends @value in decimal; printf's machinery is most of the cost of an
+ * id otherwise.
+ */
+void
+bw_export_append_int (GString *text,
+                      gint64   value)
+{
+  char buf[24];
+  char *end = buf + sizeof buf;
+  char *start = format_unsigned (end, value < 0 ? -(guint64) value : (guint64) value);
+
+  if (value < 0)
+    *--start = '-';
+  g_string_append_len (text, start, end - start);
 }
 
 /**
@@ -110,25 +128,31 @@ bw_export_append_number (GString *text,
       gint64 m = (gint64) nearbyint (value * 1e6);
       guint64 a = m < 0 ? (guint64) -m : (guint64) m;
       guint64 frac = a % 1000000;
+      char digits[32];
+      char *end = digits + sizeof digits;
+      char *start;
 
-      if (m < 0)
-        g_string_append_c (text, '-');
-      append_unsigned (text, a / 1000000);
       if (frac != 0)
         {
-          char digits[7];
           int n = 6;
 
-          for (int i = 5; i >= 0; i--)
+          /* Drop the trailing zeros of the fraction. */
+          while (frac % 10 == 0)
             {
-              digits[i] = (char) ('0' + frac % 10);
+              frac /= 10;
+              n--;
+            }
+          for (int i = 0; i < n; i++)
+            {
+              *--end = (char) ('0' + frac % 10);
               frac /= 10;
             }
-          while (n > 0 && digits[n - 1] == '0')
-            n--;
-          g_string_append_c (text, '.');
-          g_string_append_len (text, digits, n);
+          *--end = '.';
         }
+      start = format_unsigned (end, a / 1000000);
+      if (m < 0)
+        *--start = '-';
+      g_string_append_len (text, start, (digits + sizeof digits) - start);
       return;
     }
 

@@ -15,6 +15,8 @@ void           bw_export_append_json_string   (GString             *text,
                                                const char          *str);
 void           bw_export_append_number        (GString             *text,
                                                double               value);
+void           bw_export_append_int           (GString             *text,
+                                               gint64               value);
 int            bw_export_compare_category_ids (gconstpointer        a,
                                                gconstpointer        b);
 

@@ -15,29 +15,31 @@ path = sys.argv[1]
 runs = int(sys.argv[2]) if len(sys.argv) > 2 else 1
 out = path + ".python.json"
 
-loads, dumps = [], []
+loads, dumps, load_cpu, dump_cpu = [], [], [], []
 data = None
 for _ in range(runs):
     data = None
-    t = time.monotonic()
+    t, c = time.monotonic(), time.process_time()
     with open(path) as f:
         data = json.load(f)
     loads.append(time.monotonic() - t)
-    t = time.monotonic()
+    load_cpu.append(time.process_time() - c)
+    t, c = time.monotonic(), time.process_time()
     with open(out, "w") as f:
         json.dump(data, f, separators=(",", ":"))
     dumps.append(time.monotonic() - t)
+    dump_cpu.append(time.process_time() - c)
 os.unlink(out)
 
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
-def row(what, values):
-    print("%-28s median %6.2f s over %d run%s (%s), peak RSS %d MB"
+def row(what, values, cpu):
+    print("%-28s median %6.2f s over %d run%s (%s), CPU %.2f s, peak RSS %d MB"
           % (what, statistics.median(values), len(values),
              "" if len(values) == 1 else "s",
-             ", ".join("%.2f" % v for v in values), rss))
+             ", ".join("%.2f" % v for v in values), statistics.median(cpu), rss))
 
 
-row("python json.dump", dumps)
-row("python json.load", loads)
+row("python json.dump", dumps, dump_cpu)
+row("python json.load", loads, load_cpu)
