@@ -304,6 +304,8 @@ overlay_cb (BwCanvas *canvas,
   gint64 start = g_get_monotonic_time ();
 
   sync_view (self);
+  bw_annotation_renderer_set_scale_factor (self->renderer,
+                                           gtk_widget_get_scale_factor (GTK_WIDGET (canvas)));
   bw_annotation_controller_draw (self, cr, width, height);
   /* G_MESSAGES_DEBUG=bw-annotation-controller shows the cost per frame. */
   g_debug ("overlay: %u shapes, %.2f ms", bw_annotation_set_get_size (self->set),

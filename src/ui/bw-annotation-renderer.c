@@ -99,6 +99,7 @@ struct _BwAnnotationRenderer
   GHashTable      *excluded;    /* gint64* set */
   GHashTable      *selected;    /* gint64* set */
   gboolean         show_labels;
+  double           scale_factor; /* device pixels per widget pixel, 0: the target's */
   guint            version;
 
   /* Reused between frames to avoid allocating per frame. */
@@ -177,6 +178,29 @@ bw_annotation_renderer_free (BwAnnotationRenderer *self)
   g_array_unref (self->raster.boxes);
   g_array_unref (self->raster.rings);
   g_free (self);
+}
+
+/**
+ * bw_annotation_renderer_set_scale_factor:
+ * @scale_factor: device pixels per widget pixel, or 0 to take it from the
+ *   target surface
+ *
+ * GTK hands overlays a recording surface that does not know the
+ * monitor's scale; the canvas tells it here, so the cached layer is made
+ * at full resolution on HiDPI screens.
+ */
+void
+bw_annotation_renderer_set_scale_factor (BwAnnotationRenderer *self,
+                                         double                scale_factor)
+{
+  g_return_if_fail (self != NULL);
+
+  if (self->scale_factor == scale_factor)
+    return;
+
+  self->scale_factor = scale_factor;
+  g_clear_pointer (&self->cache, cairo_surface_destroy);
+  self->version++;
 }
 
 void
@@ -1050,7 +1074,10 @@ bw_annotation_renderer_draw_set (BwAnnotationRenderer *self,
           return;
         }
 
-      cairo_surface_get_device_scale (cairo_get_target (cr), &sx, &sy);
+      if (self->scale_factor > 0)
+        sx = sy = self->scale_factor;
+      else
+        cairo_surface_get_device_scale (cairo_get_target (cr), &sx, &sy);
       if (self->cache == NULL ||
           self->cache_width != width || self->cache_height != height)
         {

@@ -56,6 +56,8 @@ void                  bw_annotation_renderer_set_excluded   (BwAnnotationRendere
 void                  bw_annotation_renderer_set_selected   (BwAnnotationRenderer *self,
                                                              const gint64         *ids,
                                                              guint                 n_ids);
+void                  bw_annotation_renderer_set_scale_factor (BwAnnotationRenderer *self,
+                                                             double                scale_factor);
 void                  bw_annotation_renderer_invalidate     (BwAnnotationRenderer *self);
 
 void                  bw_annotation_renderer_draw_set       (BwAnnotationRenderer *self,
