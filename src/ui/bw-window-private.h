@@ -23,6 +23,7 @@ struct _BwWindow
   char                 *user_name;
   gint64                person_id;
   gint64                current_image_id;
+  gint64                n_images;           /* -1 when unknown */
   BwImage              *current_image;
 
   GCancellable         *import_cancellable;

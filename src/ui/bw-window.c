@@ -357,7 +357,6 @@ update_list_state (BwWindow *self)
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
   gboolean filtered = status_filter_get_status (self) >= 0 ||
                       gtk_editable_get_text (GTK_EDITABLE (self->search_entry))[0] != '\0';
-  BwProjectCounts counts = { 0 };
   g_autofree char *subtitle = NULL;
 
   if (self->project == NULL)
@@ -376,10 +375,21 @@ update_list_state (BwWindow *self)
     }
   gtk_stack_set_visible_child_name (self->list_stack, n > 0 ? "list" : "empty");
 
-  if (bw_project_get_counts (self->project, &counts, NULL))
+  /* The unfiltered list is the total; counting the store again would
+   * cost a scan of a large project for nothing. */
+  if (!filtered)
+    self->n_images = n;
+  else if (self->n_images < 0)
+    {
+      BwProjectCounts counts = { 0 };
+
+      if (bw_project_get_counts (self->project, &counts, NULL))
+        self->n_images = counts.images;
+    }
+  if (self->n_images >= 0)
     subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'" G_GINT64_FORMAT " image",
-                                             "%'" G_GINT64_FORMAT " images", counts.images),
-                                counts.images);
+                                             "%'" G_GINT64_FORMAT " images", self->n_images),
+                                self->n_images);
   adw_window_title_set_subtitle (self->window_title, subtitle);
 
   if (n > 0 && gtk_single_selection_get_selected (self->selection) == GTK_INVALID_LIST_POSITION &&
@@ -393,6 +403,13 @@ static void
 model_items_changed_cb (BwWindow *self)
 {
   update_list_state (self);
+}
+
+static void
+project_images_changed_cb (BwWindow *self)
+{
+  /* Counted again on the next update when the list is filtered. */
+  self->n_images = -1;
 }
 
 static void
@@ -800,6 +817,10 @@ bw_window_set_project (BwWindow   *self,
       GFile *file = bw_project_get_file (project);
       g_autofree char *path = g_file_get_path (file);
 
+      self->n_images = -1;
+      g_signal_connect_object (project, "images-changed",
+                               G_CALLBACK (project_images_changed_cb), self,
+                               G_CONNECT_SWAPPED);
       self->model = bw_image_list_model_new (project);
       g_signal_connect_object (self->model, "items-changed",
                                G_CALLBACK (model_items_changed_cb), self,
