@@ -698,6 +698,51 @@ test_external_change (Fixture       *f,
 }
 
 static void
+test_category_keys (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwCategory) car = NULL;
+  g_autoptr(BwAnnotation) a = NULL;
+  g_autoptr(BwAnnotation) b = NULL;
+
+  bw_annotation_controller_set_tool (f->tools, BW_TOOL_BOX);
+  drag (f, 10, 10, 60, 60);
+
+  /* 2 is the second category by default: the selected box is relabelled. */
+  g_assert_true (bw_annotation_controller_key_press (f->tools, GDK_KEY_2, 0));
+  a = only_stored (f);
+  g_assert_cmpint (a->category_id, ==, f->cat_b);
+  g_assert_cmpint (bw_annotation_controller_get_category (f->tools), ==, f->cat_b);
+
+  /* A hotkey set in the taxonomy works at once, with or without Shift. */
+  car = bw_project_get_category (f->project, f->cat_a, &error);
+  g_assert_no_error (error);
+  g_free (car->hotkey);
+  car->hotkey = g_strdup ("c");
+  g_assert_true (bw_project_update_category (f->project, car, &error));
+  g_assert_no_error (error);
+  g_assert_true (bw_annotation_controller_key_press (f->tools, GDK_KEY_C, GDK_SHIFT_MASK));
+  b = only_stored (f);
+  g_assert_cmpint (b->category_id, ==, f->cat_a);
+
+  /* Tool keys and keys nobody has are left to the shortcuts. */
+  g_assert_false (bw_annotation_controller_key_press (f->tools, GDK_KEY_b, 0));
+  g_assert_false (bw_annotation_controller_key_press (f->tools, GDK_KEY_7, 0));
+  g_assert_false (bw_annotation_controller_key_press (f->tools, GDK_KEY_z, GDK_CONTROL_MASK));
+
+  /* While a polygon is drawn, a category key only picks its category. */
+  bw_annotation_controller_set_tool (f->tools, BW_TOOL_POLYGON);
+  click (f, 100, 100, 1);
+  g_assert_true (bw_annotation_controller_key_press (f->tools, GDK_KEY_2, 0));
+  g_assert_cmpint (bw_annotation_controller_get_category (f->tools), ==, f->cat_b);
+  g_clear_pointer (&b, bw_annotation_free);
+  b = only_stored (f);
+  g_assert_cmpint (b->category_id, ==, f->cat_a);
+  g_assert_true (bw_annotation_controller_is_drawing (f->tools));
+}
+
+static void
 test_draw (Fixture       *f,
            gconstpointer  data)
 {
@@ -758,6 +803,7 @@ main (int   argc,
   ADD ("/ui/annotation-tools/submit", test_submit);
   ADD ("/ui/annotation-tools/busy-file", test_busy_file);
   ADD ("/ui/annotation-tools/external-change", test_external_change);
+  ADD ("/ui/annotation-tools/category-keys", test_category_keys);
   ADD ("/ui/annotation-tools/draw", test_draw);
 
   return g_test_run ();

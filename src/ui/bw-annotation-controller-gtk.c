@@ -99,15 +99,9 @@ pick_category_action_cb (GSimpleAction *action,
                          GVariant      *parameter,
                          gpointer       user_data)
 {
-  BwAnnotationController *self = user_data;
-  int index = g_variant_get_int32 (parameter);
-
-  if (index < 0 || (guint) index >= self->categories->len)
-    return;
-
-  /* With a selection, the key relabels it; either way it is the category
+  /* With a selection, it is relabelled; either way it is the category
    * for the next shapes. */
-  bw_annotation_controller_set_selection_category (self, ((BwCategory *) self->categories->pdata[index])->id);
+  bw_annotation_controller_set_selection_category (user_data, g_variant_get_int64 (parameter));
 }
 
 static void
@@ -213,7 +207,7 @@ show_all_action_cb (GSimpleAction *action,
 
 static const GActionEntry action_entries[] = {
   { .name = "tool", .parameter_type = "s", .state = "'select'", .activate = tool_action_cb },
-  { .name = "pick-category", .parameter_type = "i", .activate = pick_category_action_cb },
+  { .name = "pick-category", .parameter_type = "x", .activate = pick_category_action_cb },
   { .name = "undo", .activate = undo_action_cb },
   { .name = "redo", .activate = redo_action_cb },
   { .name = "delete", .activate = delete_action_cb },
@@ -245,7 +239,8 @@ bw_annotation_controller_get_action_group (BwAnnotationController *self)
 }
 
 /* The keys of the tools work while the canvas has the focus, so they never
- * take a letter typed into the image list's search entry. */
+ * take a letter typed into the image list's search entry. Category keys
+ * (digits, and letters the taxonomy assigns) go through key_press. */
 static const struct {
   const char *trigger;
   const char *action;
@@ -255,24 +250,6 @@ static const struct {
   { "b", "annotate.tool", "'box'" },
   { "p", "annotate.tool", "'polygon'" },
   { "<Shift>p", "annotate.add-part", NULL },
-  { "1", "annotate.pick-category", "0" },
-  { "2", "annotate.pick-category", "1" },
-  { "3", "annotate.pick-category", "2" },
-  { "4", "annotate.pick-category", "3" },
-  { "5", "annotate.pick-category", "4" },
-  { "6", "annotate.pick-category", "5" },
-  { "7", "annotate.pick-category", "6" },
-  { "8", "annotate.pick-category", "7" },
-  { "9", "annotate.pick-category", "8" },
-  { "KP_1", "annotate.pick-category", "0" },
-  { "KP_2", "annotate.pick-category", "1" },
-  { "KP_3", "annotate.pick-category", "2" },
-  { "KP_4", "annotate.pick-category", "3" },
-  { "KP_5", "annotate.pick-category", "4" },
-  { "KP_6", "annotate.pick-category", "5" },
-  { "KP_7", "annotate.pick-category", "6" },
-  { "KP_8", "annotate.pick-category", "7" },
-  { "KP_9", "annotate.pick-category", "8" },
   { "<Control>z", "annotate.undo", NULL },
   { "<Control><Shift>z", "annotate.redo", NULL },
   { "<Control>y", "annotate.redo", NULL },

@@ -1480,7 +1480,20 @@ bw_annotation_controller_key_press (BwAnnotationController *self,
       return TRUE;
 
     default:
-      return FALSE;
+      {
+        /* A category's hotkey (a letter or a digit; digits 1–9 also pick
+         * the first nine), by the taxonomy's own rule. */
+        const BwCategory *category =
+          bw_category_list_lookup_key (self->categories, gdk_keyval_to_unicode (keyval));
+
+        if (category == NULL)
+          return FALSE;
+        if (self->polygon->len > 0 || self->drag != DRAG_NONE)
+          bw_annotation_controller_set_category (self, category->id);
+        else
+          bw_annotation_controller_set_selection_category (self, category->id);
+        return TRUE;
+      }
     }
 }
 

@@ -76,9 +76,11 @@ eye_toggled_cb (GtkToggleButton *button,
 
 static GtkWidget *
 make_row (BwCategoryPanel  *self,
-          const BwCategory *category,
+          GPtrArray        *categories,
           guint             index)
 {
+  const BwCategory *category = g_ptr_array_index (categories, index);
+  g_autofree char *key_text = NULL;
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   GtkWidget *swatch = gtk_drawing_area_new ();
@@ -99,11 +101,11 @@ make_row (BwCategoryPanel  *self,
   gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
   gtk_widget_set_hexpand (name, TRUE);
 
-  if (index < 9)
+  /* The same key the canvas answers to (the taxonomy's rule). */
+  key_text = bw_category_list_dup_key_label (categories, index);
+  if (key_text != NULL)
     {
-      g_autofree char *text = g_strdup_printf ("%u", index + 1);
-
-      gtk_label_set_text (GTK_LABEL (key), text);
+      gtk_label_set_text (GTK_LABEL (key), key_text);
       gtk_widget_set_tooltip_text (key, _("Key to pick this category"));
     }
   gtk_widget_add_css_class (key, "dim-label");
@@ -187,7 +189,7 @@ rebuild (BwCategoryPanel *self)
     gtk_list_box_remove (self->list, child);
 
   for (guint i = 0; categories != NULL && i < categories->len; i++)
-    gtk_list_box_append (self->list, make_row (self, categories->pdata[i], i));
+    gtk_list_box_append (self->list, make_row (self, categories, i));
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->new_entry),
                             bw_annotation_controller_get_project (self->controller) != NULL);
