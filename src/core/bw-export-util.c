@@ -487,6 +487,9 @@ bw_export_run_async (BwProject           *project,
 
   task = g_task_new (project, cancellable, callback, user_data);
   g_task_set_source_tag (task, source_tag);
+  /* A cancel that comes after the files were renamed into place must not
+   * report "nothing was written": the result says what happened. */
+  g_task_set_check_cancellable (task, FALSE);
   g_task_set_task_data (task, data, (GDestroyNotify) export_data_free);
   g_task_run_in_thread (task, export_thread);
 }
