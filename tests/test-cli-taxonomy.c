@@ -234,7 +234,7 @@ test_add_list (Fixture       *fixture,
   run_clear (&run);
   run_cli (&run, "taxonomy", "add", fixture->project, "bus", "--hotkey", "v", NULL);
   g_assert_cmpint (run.status, ==, 1);
-  assert_one_error_line (&run, "tool");
+  assert_one_error_line (&run, "canvas");
   run_clear (&run);
   run_cli (&run, "taxonomy", "add", fixture->project, "bus", "--color", "blue", NULL);
   g_assert_cmpint (run.status, ==, 1);

@@ -418,7 +418,7 @@ test_edit_with_keys (Fixture       *fixture,
   /* Hotkeys: a tool key is refused, a free letter is saved. */
   keys (fixture, "alt+h", NULL);
   type (fixture, "v");
-  g_assert_nonnull (find_widget (GTK_WIDGET (fixture->dialog), is_visible_error_label, "drawing tool"));
+  g_assert_nonnull (find_widget (GTK_WIDGET (fixture->dialog), is_visible_error_label, "canvas"));
   zebra = saved_category (fixture, "Zebra");
   g_assert_null (zebra->hotkey);
   keys (fixture, "BackSpace", NULL);

@@ -293,6 +293,65 @@ test_unique_names (Fixture       *fixture,
 }
 
 static void
+test_add_many (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) bw_category_free);
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(GArray) ids = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  BwCategory *category;
+
+  add (fixture->project, "first");
+  before = snapshot (fixture->project);
+
+  /* A name given twice in one batch (or taken already) refuses all of it. */
+  for (guint i = 0; i < 3; i++)
+    {
+      category = g_new0 (BwCategory, 1);
+      category->name = g_strdup (i == 2 ? "A0" : (i == 1 ? "a1" : "a0"));
+      g_ptr_array_add (batch, category);
+    }
+  g_assert_false (bw_project_add_categories (fixture->project, batch, &ids, &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_DUPLICATE);
+  g_clear_error (&error);
+  g_assert_null (ids);
+  after = snapshot (fixture->project);
+  g_assert_cmpstr (before, ==, after);
+
+  g_ptr_array_set_size (batch, 0);
+  for (guint i = 0; i < 2000; i++)
+    {
+      category = g_new0 (BwCategory, 1);
+      category->name = g_strdup_printf ("c%u", i);
+      category->hotkey = i == 5 ? g_strdup ("Q") : NULL;
+      g_ptr_array_add (batch, category);
+    }
+  g_assert_true (bw_project_add_categories (fixture->project, batch, &ids, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ids->len, ==, 2000);
+
+  listed = bw_project_list_categories (fixture->project, &error);
+  g_assert_cmpuint (listed->len, ==, 2001);
+  for (guint i = 0; i < 2000; i++)
+    {
+      const BwCategory *got = g_ptr_array_index (listed, i + 1);
+
+      g_assert_cmpint (got->id, ==, g_array_index (ids, gint64, i));
+      g_assert_cmpint (got->position, ==, i + 1);
+      if (i > 0)
+        g_assert_cmpint (got->id, >, g_array_index (ids, gint64, i - 1));
+    }
+  g_assert_cmpstr (((BwCategory *) g_ptr_array_index (listed, 6))->hotkey, ==, "q");
+  /* The palette's colours are used before any repeats. */
+  for (guint i = 0; i < 15; i++)
+    g_assert_cmpstr (((BwCategory *) g_ptr_array_index (listed, i))->color, !=,
+                     ((BwCategory *) g_ptr_array_index (listed, i + 1))->color);
+}
+
+static void
 set_hotkey (BwProject  *project,
             gint64      id,
             const char *hotkey,
@@ -332,9 +391,9 @@ test_hotkeys (Fixture       *fixture,
   g_clear_error (&error);
 
   /* Tool keys and things that are not one key. */
-  for (guint i = 0; i < 7; i++)
+  for (guint i = 0; i < 9; i++)
     {
-      const char *bad[] = { "v", "B", "p", "0", "10", "ctrl+x", "é" };
+      const char *bad[] = { "v", "B", "p", "0", "10", "ctrl+x", "é", "h", "L" };
 
       set_hotkey (fixture->project, b, bad[i], &error);
       g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID);
@@ -475,6 +534,14 @@ test_merge (Fixture       *fixture,
   g_assert_true (bw_project_merge_category (fixture->project, a, b, &error));
   g_assert_no_error (error);
   g_assert_cmpint (count (fixture, b), ==, 4);
+  {
+    g_autoptr(GHashTable) counts = bw_project_count_annotations_by_category (fixture->project, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_hash_table_size (counts), ==, 1);
+    g_assert_cmpint (*(gint64 *) g_hash_table_lookup (counts, &b), ==, 4);
+    g_assert_null (g_hash_table_lookup (counts, &a));
+  }
   g_assert_null (bw_project_get_category (fixture->project, a, NULL));
 
   /* Inside an outer transaction that is rolled back, a merge leaves no trace. */
@@ -952,6 +1019,7 @@ main (int    argc,
   ADD ("ids-never-reused", test_ids_never_reused);
   ADD ("default-colors-distinct", test_default_colors_distinct);
   ADD ("unique-names", test_unique_names);
+  ADD ("add-many", test_add_many);
   ADD ("hotkeys", test_hotkeys);
   ADD ("delete-move", test_delete_move);
   ADD ("delete-cascade", test_delete_cascade);

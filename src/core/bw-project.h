@@ -262,8 +262,9 @@ gint64        bw_project_count_category_annotations (BwProject  *self,
  *
  * Hotkeys. A category's explicit hotkey is one key: a digit 1–9 or a
  * letter a–z, stored in lower case (Shift is not part of it). Refused: a
- * key another category has, and the tool keys BW_CATEGORY_TOOL_KEYS
- * (V select, B box, P polygon). Digits also work without being set:
+ * key another category has, and the keys the canvas takes for itself,
+ * BW_CATEGORY_TOOL_KEYS (V select, B box, P polygon, H hide a category,
+ * L show labels). Digits also work without being set:
  * digit N picks the N-th category of the taxonomy's order. An explicit
  * hotkey wins over that default: when a category has the explicit hotkey
  * "3", 3 picks it, and the third category is then reached through its own
@@ -272,7 +273,7 @@ gint64        bw_project_count_category_annotations (BwProject  *self,
  * the side panel, the canvas and the taxonomy dialog agree.
  */
 #define BW_CATEGORY_MAX_NAME_CHARS 256
-#define BW_CATEGORY_TOOL_KEYS      "vbp"
+#define BW_CATEGORY_TOOL_KEYS      "vbphl"
 
 char         *bw_category_name_key              (const char     *name);
 gboolean      bw_category_check_name            (const char     *name,
@@ -299,6 +300,10 @@ gboolean      bw_project_add_category_full      (BwProject      *self,
                                                  const BwCategory *category,
                                                  gint64         *out_id,
                                                  GError        **error);
+gboolean      bw_project_add_categories         (BwProject      *self,
+                                                 GPtrArray      *categories,
+                                                 GArray        **out_ids,
+                                                 GError        **error);
 gboolean      bw_project_delete_category        (BwProject      *self,
                                                  gint64          category_id,
                                                  gint64          move_to_id,
@@ -314,6 +319,8 @@ gboolean      bw_project_set_category_order     (BwProject      *self,
 gboolean      bw_project_move_category          (BwProject      *self,
                                                  gint64          category_id,
                                                  guint           new_index,
+                                                 GError        **error);
+GHashTable   *bw_project_count_annotations_by_category (BwProject *self,
                                                  GError        **error);
 GArray       *bw_project_list_category_annotation_ids (BwProject *self,
                                                  gint64          category_id,

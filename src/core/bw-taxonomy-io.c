@@ -44,11 +44,14 @@ bw_taxonomy_to_json_node (BwProject  *project,
                           GError    **error)
 {
   g_autoptr(GPtrArray) categories = NULL;
+  g_autoptr(GHashTable) counts = NULL;
   g_autoptr(JsonBuilder) builder = NULL;
 
   g_return_val_if_fail (BW_IS_PROJECT (project), NULL);
 
   if (!(categories = bw_project_list_categories (project, error)))
+    return NULL;
+  if (with_counts && !(counts = bw_project_count_annotations_by_category (project, error)))
     return NULL;
 
   builder = json_builder_new ();
@@ -80,11 +83,12 @@ bw_taxonomy_to_json_node (BwProject  *project,
       json_builder_add_string_value (builder, category->guideline ? category->guideline : "");
       if (with_counts)
         {
+          gint64 *n = g_hash_table_lookup (counts, &category->id);
+
           json_builder_set_member_name (builder, "position");
           json_builder_add_int_value (builder, i);
           json_builder_set_member_name (builder, "annotations");
-          json_builder_add_int_value (builder,
-                                      bw_project_count_category_annotations (project, category->id));
+          json_builder_add_int_value (builder, n ? *n : 0);
         }
       json_builder_end_object (builder);
     }
@@ -409,7 +413,7 @@ hotkey_available (GPtrArray         *categories,
   if (bw_category_hotkey_is_tool_key (hotkey))
     {
       g_ptr_array_add (clashes,
-                       g_strdup_printf (_("“%s”: the hotkey “%s” is a tool key; the category has no hotkey from the file"),
+                       g_strdup_printf (_("“%s”: the hotkey “%s” is taken by the canvas (a tool or view key); the category has no hotkey from the file"),
                                         name, hotkey));
       return FALSE;
     }
@@ -437,6 +441,8 @@ apply_entries (BwProject               *project,
   g_autoptr(GPtrArray) additions = NULL;
   g_autoptr(GArray) order = NULL;
   g_autoptr(GHashTable) added_ids = NULL;
+  g_autoptr(GPtrArray) new_categories = NULL;
+  g_autoptr(GArray) new_ids = NULL;
 
   if (!(categories = bw_project_list_categories (project, error)))
     return FALSE;
@@ -532,30 +538,36 @@ apply_entries (BwProject               *project,
   added_ids = g_hash_table_new (g_direct_hash, g_direct_equal);
   g_ptr_array_sort (additions, compare_entries_by_id);
 
+  new_categories = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < additions->len; i++)
     {
       Entry *entry = g_ptr_array_index (additions, i);
-      BwCategory category = {
-        .id = entry->id,
-        .name = entry->name,
-        .supercategory = entry->supercategory,
-        .color = entry->color,
-        .hotkey = NULL,
-        .guideline = entry->guideline ? entry->guideline : (char *) "",
-      };
-      gint64 id = 0;
+      BwCategory *category = g_new0 (BwCategory, 1);
 
+      category->id = entry->id;
+      category->name = entry->name;
+      category->supercategory = entry->supercategory;
+      category->color = entry->color;
+      category->guideline = entry->guideline ? entry->guideline : (char *) "";
       if (entry->hotkey != NULL &&
           hotkey_available (categories, NULL, entry->name, entry->hotkey, report->clashes))
-        category.hotkey = entry->hotkey;
+        {
+          category->hotkey = entry->hotkey;
+          /* Later entries see this hotkey as taken. */
+          g_ptr_array_add (categories, bw_category_copy (category));
+        }
+      g_ptr_array_add (new_categories, category);
+    }
 
-      if (!bw_project_add_category_full (project, &category, &id, error))
-        return FALSE;
+  if (!bw_project_add_categories (project, new_categories, &new_ids, error))
+    return FALSE;
 
-      /* Later hotkey checks see this category. */
-      category.id = id;
-      g_ptr_array_add (categories, bw_category_copy (&category));
-      g_hash_table_insert (added_ids, GUINT_TO_POINTER (entry->index), GSIZE_TO_POINTER ((gsize) id));
+  for (guint i = 0; i < additions->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (additions, i);
+
+      g_hash_table_insert (added_ids, GUINT_TO_POINTER (entry->index),
+                           GSIZE_TO_POINTER ((gsize) g_array_index (new_ids, gint64, i)));
     }
 
   for (guint i = 0; i < entries->len; i++)

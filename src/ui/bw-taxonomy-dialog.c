@@ -54,6 +54,8 @@ struct _BwTaxonomyDialog
   char             *session;
   gint64            selected_id;
   guint             loading;
+  gboolean          in_reload;
+  gboolean          reload_again;
   guint             guideline_source;
   gint64            guideline_id;
   char             *name_problem;
@@ -275,36 +277,62 @@ draw_swatch (GtkDrawingArea *area,
 }
 
 static void
+set_label_if_changed (GtkLabel   *label,
+                      const char *text)
+{
+  if (g_strcmp0 (gtk_label_get_label (label), text) != 0)
+    gtk_label_set_label (label, text);
+}
+
+/* Shows the category at @index in @row. Rows are reused for whatever
+ * category is at their place, so a reorder refills labels rather than
+ * rebuilding the list; only what changed is touched. */
+static void
 fill_row (BwTaxonomyDialog *self,
           GtkListBoxRow    *row,
-          guint             index)
+          guint             index,
+          GHashTable       *counts)
 {
   RowData *data = g_object_get_data (G_OBJECT (row), "bw-row-data");
   const BwCategory *category = g_ptr_array_index (self->categories, index);
   g_autofree char *key = bw_category_list_dup_key_label (self->categories, index);
-  g_autofree char *count = NULL;
-  g_autofree char *accessible = NULL;
-  gint64 n = bw_project_count_category_annotations (self->project, category->id);
+  char count[32];
+  gint64 *found = counts ? g_hash_table_lookup (counts, &category->id) : NULL;
+  gint64 n = found ? *found : 0;
+  const char *supercategory = category->supercategory ? category->supercategory : "";
+  gboolean changed = data->id != category->id;
 
   data->id = category->id;
-  g_free (data->color);
-  data->color = g_strdup (category->color);
-  gtk_widget_queue_draw (GTK_WIDGET (data->swatch));
+  if (g_strcmp0 (data->color, category->color) != 0)
+    {
+      g_free (data->color);
+      data->color = g_strdup (category->color);
+      gtk_widget_queue_draw (GTK_WIDGET (data->swatch));
+    }
 
-  gtk_label_set_label (data->name, category->name);
-  gtk_label_set_label (data->supercategory, category->supercategory ? category->supercategory : "");
-  gtk_widget_set_visible (GTK_WIDGET (data->supercategory),
-                          category->supercategory != NULL && category->supercategory[0] != '\0');
-  gtk_label_set_label (data->key, key ? key : "");
+  changed |= g_strcmp0 (gtk_label_get_label (data->name), category->name) != 0;
+  set_label_if_changed (data->name, category->name);
+  set_label_if_changed (data->supercategory, supercategory);
+  gtk_widget_set_visible (GTK_WIDGET (data->supercategory), supercategory[0] != '\0');
+  set_label_if_changed (data->key, key ? key : "");
   gtk_widget_set_visible (GTK_WIDGET (data->key), key != NULL);
-  count = g_strdup_printf ("%" G_GINT64_FORMAT, n);
-  gtk_label_set_label (data->count, count);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (data->count),
-                               g_dngettext (GETTEXT_PACKAGE, "Annotation", "Annotations", n));
 
-  accessible = g_strdup_printf ("%s, %s", category->name, count);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+  g_snprintf (count, sizeof count, "%" G_GINT64_FORMAT, n);
+  if (g_strcmp0 (gtk_label_get_label (data->count), count) != 0)
+    {
+      changed = TRUE;
+      gtk_label_set_label (data->count, count);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (data->count),
+                                   g_dngettext (GETTEXT_PACKAGE, "Annotation", "Annotations", n));
+    }
+
+  if (changed)
+    {
+      g_autofree char *accessible = g_strdup_printf ("%s, %s", category->name, count);
+
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+    }
 }
 
 static GdkContentProvider *
@@ -434,18 +462,49 @@ row_for_id (BwTaxonomyDialog *self,
 /* Reads the taxonomy again. Rows are updated in place when the order is
  * unchanged (typing a name rewrites one label, and keeps the focus);
  * otherwise the list is rebuilt and the selection kept. */
+static void row_selected_cb (BwTaxonomyDialog *self,
+                             GtkListBoxRow    *row);
+
+/* Reads the taxonomy again and shows it, keeping the selection on the
+ * same category (or the one in its place when it went away) and the
+ * keyboard on the list when it was there. */
+static void reload_once (BwTaxonomyDialog *self);
+
 static void
 reload (BwTaxonomyDialog *self)
 {
+  /* Showing a selection may save a pending guideline, which changes the
+   * taxonomy again: do that once the list is consistent. */
+  if (self->in_reload)
+    {
+      self->reload_again = TRUE;
+      return;
+    }
+
+  self->in_reload = TRUE;
+  do
+    {
+      self->reload_again = FALSE;
+      reload_once (self);
+    }
+  while (self->reload_again);
+  self->in_reload = FALSE;
+}
+
+static void
+reload_once (BwTaxonomyDialog *self)
+{
   g_autoptr(GPtrArray) categories = NULL;
+  g_autoptr(GHashTable) counts = NULL;
   g_autoptr(GError) error = NULL;
-  gboolean same_order;
   gboolean list_had_focus;
   GtkWidget *focus;
+  GtkListBoxRow *row;
   guint old_index;
 
   categories = bw_project_list_categories (self->project, &error);
-  if (categories == NULL)
+  if (categories == NULL ||
+      !(counts = bw_project_count_annotations_by_category (self->project, &error)))
     {
       toast (self, error->message);
       return;
@@ -454,58 +513,49 @@ reload (BwTaxonomyDialog *self)
   if (!find_category (self, self->selected_id, &old_index))
     old_index = 0;
 
-  same_order = self->categories != NULL && self->categories->len == categories->len;
-  for (guint i = 0; same_order && i < categories->len; i++)
-    same_order = ((BwCategory *) g_ptr_array_index (categories, i))->id ==
-                 ((BwCategory *) g_ptr_array_index (self->categories, i))->id;
-
   g_clear_pointer (&self->categories, g_ptr_array_unref);
   self->categories = g_steal_pointer (&categories);
-
-  if (same_order)
-    {
-      for (guint i = 0; i < self->rows->len; i++)
-        fill_row (self, g_ptr_array_index (self->rows, i), i);
-      update_actions (self);
-      return;
-    }
 
   focus = gtk_root_get_focus (GTK_ROOT (self));
   list_had_focus = focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->list_box));
 
   self->loading++;
-  for (guint i = 0; i < self->rows->len; i++)
-    gtk_list_box_remove (self->list_box, g_ptr_array_index (self->rows, i));
-  g_ptr_array_set_size (self->rows, 0);
-
+  while (self->rows->len > self->categories->len)
+    {
+      gtk_list_box_remove (self->list_box, g_ptr_array_index (self->rows, self->rows->len - 1));
+      g_ptr_array_remove_index (self->rows, self->rows->len - 1);
+    }
   for (guint i = 0; i < self->categories->len; i++)
     {
-      GtkListBoxRow *row = create_row (self);
-
-      fill_row (self, row, i);
-      gtk_list_box_append (self->list_box, GTK_WIDGET (row));
-      g_ptr_array_add (self->rows, row);
+      if (i == self->rows->len)
+        {
+          row = create_row (self);
+          gtk_list_box_append (self->list_box, GTK_WIDGET (row));
+          g_ptr_array_add (self->rows, row);
+        }
+      fill_row (self, g_ptr_array_index (self->rows, i), i, counts);
     }
   self->loading--;
 
   gtk_stack_set_visible_child_name (self->stack, self->categories->len > 0 ? "editor" : "empty");
 
-  if (self->categories->len > 0)
-    {
-      GtkListBoxRow *row = row_for_id (self, self->selected_id);
-
-      /* The selected category went away: select the one in its place. */
-      if (row == NULL)
-        row = g_ptr_array_index (self->rows, MIN (old_index, self->rows->len - 1));
-      gtk_list_box_select_row (self->list_box, row);
-      if (list_had_focus)
-        gtk_widget_grab_focus (GTK_WIDGET (row));
-    }
-  else
+  if (self->categories->len == 0)
     {
       self->selected_id = 0;
       load_editor (self);
+      update_actions (self);
+      return;
     }
+
+  row = row_for_id (self, self->selected_id);
+  if (row == NULL)
+    row = g_ptr_array_index (self->rows, MIN (old_index, self->rows->len - 1));
+  if (gtk_list_box_get_selected_row (self->list_box) != row)
+    gtk_list_box_select_row (self->list_box, row);
+  /* The row may have been selected already, showing another category. */
+  row_selected_cb (self, row);
+  if (list_had_focus && gtk_root_get_focus (GTK_ROOT (self)) != GTK_WIDGET (row))
+    gtk_widget_grab_focus (GTK_WIDGET (row));
 
   update_actions (self);
 }
@@ -555,7 +605,7 @@ update_hint (BwTaxonomyDialog *self)
   g_autofree char *text = NULL;
   guint index;
   const BwCategory *category = find_category (self, self->selected_id, &index);
-  const char *rule = _("One key: a digit from 1 to 9 or a letter, but not V, B or P (the drawing tools). "
+  const char *rule = _("One key: a digit from 1 to 9 or a letter, but not V, B, P, H or L (the canvas uses them). "
                        "Without a hotkey, each of the first nine categories is picked with its place in the list.");
 
   if (category != NULL)
