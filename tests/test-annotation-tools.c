@@ -25,6 +25,7 @@ typedef struct
   gint64                  cat_b;
   guint                   n_errors;
   gint64                  submitted;
+  gint64                  requested;
 } Fixture;
 
 static void
@@ -41,6 +42,14 @@ submitted_cb (BwAnnotationController *tools,
               Fixture                *f)
 {
   f->submitted = image_id;
+}
+
+static void
+image_requested_cb (BwAnnotationController *tools,
+                    gint64                  image_id,
+                    Fixture                *f)
+{
+  f->requested = image_id;
 }
 
 static void
@@ -78,6 +87,7 @@ fixture_set_up (Fixture       *f,
   f->tools = bw_annotation_controller_new ();
   g_signal_connect (f->tools, "error", G_CALLBACK (error_cb), f);
   g_signal_connect (f->tools, "submitted", G_CALLBACK (submitted_cb), f);
+  g_signal_connect (f->tools, "image-requested", G_CALLBACK (image_requested_cb), f);
   bw_annotation_controller_set_project (f->tools, f->project, f->person_id);
   /* 200% zoom: the tolerances of handles and of closing are screen
    * pixels, so half as many image pixels. */
@@ -599,6 +609,16 @@ test_copy_paste_next_image (Fixture       *f,
   bw_annotation_controller_undo (f->tools);
   again = stored (f, f->images[1]);
   g_assert_cmpuint (again->len, ==, 0);
+  g_assert_cmpint (f->requested, ==, 0);
+
+  /* Redone from the first image: the second is asked for, to be seen. */
+  bw_annotation_controller_load_image (f->tools, f->images[0], 640, 480, &error);
+  g_assert_no_error (error);
+  g_assert_true (bw_annotation_controller_redo (f->tools));
+  g_assert_cmpint (f->requested, ==, f->images[1]);
+  g_clear_pointer (&again, g_ptr_array_unref);
+  again = stored (f, f->images[1]);
+  g_assert_cmpuint (again->len, ==, 2);
 }
 
 static void

@@ -66,6 +66,7 @@ struct _BwAnnotationController
   guint                 paste_count;
 
   guint                 reload_id;    /* idle: the layer changed elsewhere */
+  gint64                foreign_layer; /* an undo/redo touched this other layer */
 
   /* GTK glue */
   BwCanvas             *canvas;       /* weak */

@@ -47,6 +47,7 @@ enum {
   SUBMITTED,
   SELECTION_CHANGED,
   CATEGORIES_CHANGED,
+  IMAGE_REQUESTED,
   N_SIGNALS
 };
 
@@ -180,7 +181,10 @@ annotation_changed_cb (BwAnnotationController *self,
                        BwEditHistory          *history)
 {
   if (layer_id != self->layer_id || self->layer_id == 0)
-    return;
+    {
+      self->foreign_layer = layer_id;
+      return;
+    }
 
   if (annotation != NULL)
     {
@@ -1562,6 +1566,22 @@ bw_annotation_controller_get_cursor (BwAnnotationController *self)
 /* ------------------------------------------------------------------ */
 /* Commands                                                            */
 
+/* An undo or redo changed another image (a paste onto the next image,
+ * undone from there): ask for that image, so the change is seen. */
+static void
+show_foreign_layer (BwAnnotationController *self)
+{
+  g_autoptr(BwLayer) layer = NULL;
+
+  if (self->foreign_layer == 0)
+    return;
+
+  layer = bw_project_get_layer (self->project, self->foreign_layer, NULL);
+  self->foreign_layer = 0;
+  if (layer != NULL && layer->image_id != self->image_id)
+    g_signal_emit (self, signals[IMAGE_REQUESTED], 0, layer->image_id);
+}
+
 gboolean
 bw_annotation_controller_undo (BwAnnotationController *self)
 {
@@ -1580,11 +1600,13 @@ bw_annotation_controller_undo (BwAnnotationController *self)
       return TRUE;
     }
 
+  self->foreign_layer = 0;
   if (!bw_edit_history_undo (self->history, &error))
     {
       report (self, error);
       return FALSE;
     }
+  show_foreign_layer (self);
 
   return TRUE;
 }
@@ -1599,11 +1621,13 @@ bw_annotation_controller_redo (BwAnnotationController *self)
   if (self->history == NULL || self->drag != DRAG_NONE)
     return FALSE;
 
+  self->foreign_layer = 0;
   if (!bw_edit_history_redo (self->history, &error))
     {
       report (self, error);
       return FALSE;
     }
+  show_foreign_layer (self);
 
   return TRUE;
 }
@@ -2148,6 +2172,9 @@ bw_annotation_controller_class_init (BwAnnotationControllerClass *klass)
   signals[CATEGORIES_CHANGED] =
     g_signal_new ("categories-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[IMAGE_REQUESTED] =
+    g_signal_new ("image-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
 }
 
 static void

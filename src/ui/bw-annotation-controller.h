@@ -32,6 +32,8 @@ G_DECLARE_FINAL_TYPE (BwAnnotationController, bw_annotation_controller, BW, ANNO
  *   "submitted"  (gint64 image_id)    the image was submitted (Ctrl+Enter)
  *   "selection-changed" ()
  *   "categories-changed" ()           the taxonomy was (re)loaded
+ *   "image-requested" (gint64 image_id) an undo or redo changed that
+ *                                      other image: show it
  * Properties: "tool" (int, BwTool), "category-id" (gint64), "can-undo",
  * "can-redo" (from the history).
  */

@@ -108,6 +108,14 @@ submitted_cb (BwWindow               *window,
 }
 
 static void
+image_requested_cb (BwWindow               *window,
+                    gint64                  image_id,
+                    BwAnnotationController *controller)
+{
+  bw_window_select_image (window, image_id);
+}
+
+static void
 application_changed_cb (BwWindow   *window,
                         GParamSpec *pspec,
                         gpointer    user_data)
@@ -149,6 +157,8 @@ bw_annotation_tools_install (BwWindow *window)
                            controller, 0);
   g_signal_connect_object (controller, "error", G_CALLBACK (error_cb), window, G_CONNECT_SWAPPED);
   g_signal_connect_object (controller, "submitted", G_CALLBACK (submitted_cb), window, G_CONNECT_SWAPPED);
+  g_signal_connect_object (controller, "image-requested", G_CALLBACK (image_requested_cb),
+                           window, G_CONNECT_SWAPPED);
 
   project_changed_cb (window, controller);
 
