@@ -291,6 +291,21 @@ def yolo_export(d):
     assert os.path.isfile(os.path.join(out, "images/data/images/sub/b.png"))
     assert not [n for n in os.listdir(out) if n.startswith(".")], os.listdir(out)
 
+    # Two images that would share a label file: the export fails and the
+    # labels of the previous export stay as they were.
+    with open(os.path.join(out, "labels/data/images/a.txt")) as f:
+        previous = f.read()
+    png(os.path.join(d, "data/images/a.jpg"), 64, 48, 7)
+    # (A single file may only name images beside or below it.)
+    labelme(os.path.join(d, "data/images/a2.json"), "a.jpg", 64, 48,
+            [shape("cat", [[1, 1], [9, 9]], "rectangle")])
+    run("import", "labelme", project, os.path.join(d, "data/images/a2.json"))
+    p = run("export", "yolo", project, out, expect=1)
+    check_one_line_error(p, "would share the label file", "data/images/a.txt")
+    with open(os.path.join(out, "labels/data/images/a.txt")) as f:
+        assert f.read() == previous
+    assert not [n for n in os.listdir(out) if n.startswith(".")], os.listdir(out)
+
     # A file where the folder should be: exit 1, one line.
     blocker = os.path.join(d, "blocker")
     open(blocker, "w").close()

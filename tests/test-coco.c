@@ -14,6 +14,7 @@
 
 #include "bw-coco-export.h"
 #include "bw-coco-import.h"
+#include "bw-export-util.h"
 #include "bw-json.h"
 #include "bw-test-images.h"
 
@@ -937,11 +938,61 @@ test_import_predictions (Fixture       *f,
   assert_counts (f->project, &before);
 }
 
+static void
+test_export_numbers (void)
+{
+  static const struct { double value; const char *text; } cases[] = {
+    { 0, "0" },
+    { -0.0, "0" },
+    { 12, "12" },
+    { 12.5, "12.5" },
+    { -0.25, "-0.25" },
+    { 1.0 / 3.0, "0.333333" },
+    { 123.4 - 100.1, "23.3" },          /* 23.300000000000011 */
+    { 0.0000004, "0" },
+    { 0.0000006, "0.000001" },
+    { 1919.999999, "1919.999999" },
+    { 8999999999.5, "8999999999.5" },
+    { 1e12, "1000000000000" },
+  };
+  g_autoptr(GString) text = g_string_new (NULL);
+  GRand *rand = g_rand_new_with_seed (3);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_string_truncate (text, 0);
+      bw_export_append_number (text, cases[i].value);
+      g_assert_cmpstr (text->str, ==, cases[i].text);
+    }
+
+  /* Any coordinate comes back within half a millionth of a pixel, and a
+   * value with up to 6 decimals comes back exactly. */
+  for (guint i = 0; i < 100000; i++)
+    {
+      double v = g_rand_double_range (rand, -20000, 20000);
+      double exact = g_rand_int_range (rand, -2000000000, 2000000000) / 1e5;
+
+      g_string_truncate (text, 0);
+      bw_export_append_number (text, v);
+      g_assert_cmpfloat_with_epsilon (g_ascii_strtod (text->str, NULL), v, 5.0001e-7);
+      g_string_truncate (text, 0);
+      bw_export_append_number (text, exact);
+      g_assert_cmpfloat (g_ascii_strtod (text->str, NULL), ==, exact);
+    }
+  g_rand_free (rand);
+
+  g_string_truncate (text, 0);
+  bw_export_append_json_string (text, "a\"b\\c\n\001é");
+  g_assert_cmpstr (text->str, ==, "\"a\\\"b\\\\c\\n\\u0001é\"");
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/core/coco/export/numbers", test_export_numbers);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/core/coco/export/rules", test_export_rules);

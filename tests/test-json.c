@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "bw-json.h"
+#include "bw-json-stream.h"
 
 static JsonObject *
 parse_object (const char *text,
@@ -259,11 +260,111 @@ test_prefix (void)
   bw_json_prefix_error (NULL, file, "x");
 }
 
+static void
+test_stream_walk (void)
+{
+  const char *text = " {\"a\": [1, -2.5e2, 3.0, 12345678901234567890, 0.1],"
+                     " \"s\": \"\\u00e9\\ud83d\\ude00\\n\\\"/\", \"skip\": {\"x\": [true, false, null, {}]},"
+                     " \"b\": true} ";
+  g_autoptr(BwJsonStream) stream = bw_json_stream_new (text, strlen (text), "t", 0);
+  g_autoptr(GError) error = NULL;
+  const char *key, *str;
+  gboolean more, b;
+  double numbers[5];
+  gint64 i;
+
+  g_assert_true (bw_json_stream_begin_object (stream, &error));
+  g_assert_true (bw_json_stream_next_member (stream, &key, &error));
+  g_assert_cmpstr (key, ==, "a");
+  g_assert_true (bw_json_stream_begin_array (stream, &error));
+  for (guint n = 0; n < 5; n++)
+    {
+      g_assert_true (bw_json_stream_next_element (stream, &more, &error));
+      g_assert_true (more);
+      g_assert_true (bw_json_stream_read_number (stream, &numbers[n], &error));
+    }
+  g_assert_true (bw_json_stream_next_element (stream, &more, &error));
+  g_assert_false (more);
+  g_assert_cmpfloat (numbers[0], ==, 1);
+  g_assert_cmpfloat (numbers[1], ==, -250);
+  g_assert_cmpfloat (numbers[2], ==, 3);
+  g_assert_cmpfloat (numbers[3], ==, 12345678901234567890.0);
+  g_assert_cmpfloat (numbers[4], ==, 0.1);
+
+  g_assert_true (bw_json_stream_next_member (stream, &key, &error));
+  g_assert_cmpstr (key, ==, "s");
+  g_assert_true (bw_json_stream_read_string (stream, &str, &error));
+  g_assert_cmpstr (str, ==, "é😀\n\"/");
+  g_assert_true (bw_json_stream_next_member (stream, &key, &error));
+  g_assert_cmpstr (key, ==, "skip");
+  g_assert_true (bw_json_stream_skip_value (stream, &error));
+  g_assert_true (bw_json_stream_next_member (stream, &key, &error));
+  g_assert_cmpstr (key, ==, "b");
+  g_assert_true (bw_json_stream_read_boolean (stream, &b, &error));
+  g_assert_true (b);
+  g_assert_true (bw_json_stream_next_member (stream, &key, &error));
+  g_assert_null (key);
+  g_assert_true (bw_json_stream_end (stream, &error));
+  g_assert_no_error (error);
+
+  /* 3.0 is an integer; 3.5 and a string are not. */
+  bw_json_stream_rewind (stream);
+  {
+    const char *ints = "[3.0, 3.5, \"3\"]";
+    g_autoptr(BwJsonStream) s2 = bw_json_stream_new (ints, strlen (ints), "t", 0);
+
+    g_assert_true (bw_json_stream_begin_array (s2, &error));
+    g_assert_true (bw_json_stream_next_element (s2, &more, &error));
+    g_assert_true (bw_json_stream_read_int (s2, &i, &error));
+    g_assert_cmpint (i, ==, 3);
+    g_assert_true (bw_json_stream_next_element (s2, &more, &error));
+    g_assert_false (bw_json_stream_read_int (s2, &i, &error));
+    g_assert_error (error, BW_JSON_ERROR, BW_JSON_ERROR_INVALID);
+  }
+}
+
+static void
+test_stream_refuses (void)
+{
+  static const struct { const char *text; const char *expect; } cases[] = {
+    { "[1,]", "“]” cannot start a value" },
+    { "[,1]", "a value was expected" },
+    { "{\"a\" 1}", "“:” was expected" },
+    { "{\"a\": 1,}", "a member name in quotes was expected" },
+    { "[01]", "cannot start with 0" },
+    { "[1.]", "a digit was expected after “.”" },
+    { "[\"\\ud800\"]", "lone UTF-16 surrogate" },
+    { "[\"\\u0000\"]", "NUL" },
+    { "[\"a\nb\"]", "control character" },
+    { "[\"\xff\"]", "not valid UTF-8" },
+    { "[tru]", "“true” was expected" },
+    { "[1] [2]", "nothing may follow" },
+    { "[\"abc", "the file ends too soon" },
+    { "[[[[[[[[[[", "nest deeper than 8 levels" },
+  };
+
+  for (guint n = 0; n < G_N_ELEMENTS (cases); n++)
+    {
+      g_autoptr(BwJsonStream) stream = bw_json_stream_new (cases[n].text, strlen (cases[n].text), "t", 8);
+      g_autoptr(GError) error = NULL;
+      gboolean ok = bw_json_stream_skip_value (stream, &error);
+
+      if (ok)
+        ok = bw_json_stream_end (stream, &error);
+      g_assert_false (ok);
+      if (strstr (error->message, cases[n].expect) == NULL)
+        g_error ("%s: got “%s”, expected “%s”", cases[n].text, error->message, cases[n].expect);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/core/json-stream/walk", test_stream_walk);
+  g_test_add_func ("/core/json-stream/refuses-bad-json", test_stream_refuses);
 
   g_test_add_func ("/core/json/depth-limit", test_depth);
   g_test_add_func ("/core/json/syntax-errors", test_syntax);
