@@ -313,6 +313,42 @@ test_truncated (Fixture       *f,
   g_assert_null (scaled);
 }
 
+/* Stray bytes between two segments, as some cameras write them: libjpeg
+ * warns ("extraneous bytes before marker") and decodes every pixel, so
+ * Boxwood must accept the file with the same pixels as the clean one. */
+static void
+test_extraneous_bytes (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GBytes) clean = bw_test_jpeg_new (320, 240, 90, TJSAMP_420, 3);
+  g_autoptr(GByteArray) padded = g_byte_array_new ();
+  g_autoptr(BwPixels) expected = NULL;
+  g_autoptr(BwPixels) got = NULL;
+  g_autoptr(GError) error = NULL;
+  const guint8 *bytes;
+  const guint8 junk[] = { 0x00, 0x17, 0x42 };
+  gsize size, sos = 0;
+
+  bytes = g_bytes_get_data (clean, &size);
+  /* Before the start of scan (FF DA), where a marker is expected. */
+  for (gsize i = 2; i + 1 < size && sos == 0; i++)
+    if (bytes[i] == 0xff && bytes[i + 1] == 0xda)
+      sos = i;
+  g_assert_cmpuint (sos, >, 0);
+
+  g_byte_array_append (padded, bytes, sos);
+  g_byte_array_append (padded, junk, sizeof junk);
+  g_byte_array_append (padded, bytes + sos, size - sos);
+
+  expected = bw_image_decode_data (bytes, size, "clean.jpg", 1, 0, NULL, &error);
+  g_assert_no_error (error);
+  got = bw_image_decode_data (padded->data, padded->len, "padded.jpg", 1, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (got);
+  g_assert_cmpint (got->width, ==, 320);
+  g_assert_true (g_bytes_equal (got->bytes, expected->bytes));
+}
+
 static void
 test_truncated_png (Fixture       *f,
                     gconstpointer  data)
@@ -890,6 +926,7 @@ main (int    argc,
   ADD ("/core/decoder/limit", test_limit);
   ADD ("/core/decoder/truncated-jpeg", test_truncated);
   ADD ("/core/decoder/truncated-png", test_truncated_png);
+  ADD ("/core/decoder/extraneous-bytes", test_extraneous_bytes);
   ADD ("/core/decoder/huge-header", test_huge_header);
   ADD ("/core/decoder/unsupported", test_unsupported);
   ADD ("/core/decoder/corrupt", test_corrupt);

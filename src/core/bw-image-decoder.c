@@ -24,7 +24,10 @@
  * APP segments (Exif thumbnails, ICC profiles, XMP) may push it further. */
 #define PROBE_HEAD_SIZE (256 * 1024)
 
-#define JPEG_DECODE_FLAGS (TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS)
+/* Not TJFLAG_STOPONWARNING: many cameras write a few stray bytes before a
+ * marker, which libjpeg reports as a warning and decodes perfectly; the
+ * warnings that do mean damage are told apart in jpeg_warning_is_benign(). */
+#define JPEG_DECODE_FLAGS (TJFLAG_LIMITSCANS)
 
 G_DEFINE_QUARK (bw-image-error-quark, bw_image_error)
 
@@ -572,6 +575,18 @@ pixbuf_type_name (BwImageFormat format)
 }
 
 /* JPEG header through TurboJPEG */
+/* TurboJPEG gives every libjpeg warning the same code, and keeps the text
+ * of the last one. "Extraneous bytes before marker" (JWRN_EXTRANEOUS_DATA)
+ * is padding some encoders leave between segments: the pixels are whole.
+ * Every other warning (premature end of file or of a segment, bad Huffman
+ * code, lost resync) means pixels are missing. The texts are libjpeg's own
+ * jerror.h strings, which are never translated. */
+static gboolean
+jpeg_warning_is_benign (const char *message)
+{
+  return message != NULL && strstr (message, "extraneous bytes before marker") != NULL;
+}
+
 static gboolean
 probe_jpeg (tjhandle      handle,
             const guint8 *data,
@@ -584,7 +599,8 @@ probe_jpeg (tjhandle      handle,
   int width = 0, height = 0, subsamp = 0, colorspace = 0;
 
   if (tjDecompressHeader3 (handle, data, (unsigned long) size,
-                           &width, &height, &subsamp, &colorspace) != 0)
+                           &width, &height, &subsamp, &colorspace) != 0 &&
+      !(tjGetErrorCode (handle) == TJERR_WARNING && jpeg_warning_is_benign (tjGetErrorStr2 (handle))))
     {
       set_corrupt_error (error, name, tjGetErrorStr2 (handle));
       return FALSE;
@@ -996,10 +1012,11 @@ decode_jpeg (tjhandle           handle,
   if (buffer == NULL)
     return NULL;
 
-  /* Straight into the final buffer; with STOPONWARNING a truncated file
-   * or a damaged scan is an error rather than a grey remainder. */
+  /* Straight into the final buffer; a truncated file or a damaged scan
+   * is an error rather than a grey remainder. */
   if (tjDecompress2 (handle, data, (unsigned long) size, buffer,
-                     width, (int) stride, height, TJPF_BGRA, JPEG_DECODE_FLAGS) != 0)
+                     width, (int) stride, height, TJPF_BGRA, JPEG_DECODE_FLAGS) != 0 &&
+      !(tjGetErrorCode (handle) == TJERR_WARNING && jpeg_warning_is_benign (tjGetErrorStr2 (handle))))
     {
       g_autofree char *detail = NULL;
 
