@@ -423,6 +423,38 @@ key_pressed_cb (BwAnnotationController *self,
 }
 
 /**
+ * bw_annotation_controller_add_shortcuts:
+ * @widget: where the keys are taken: the canvas (bw_annotation_controller_attach()
+ *   does it), and its window for the keys that reach it when another
+ *   widget has the focus and does not want them
+ *
+ * The "annotate" actions must be reachable from @widget.
+ */
+void
+bw_annotation_controller_add_shortcuts (BwAnnotationController *self,
+                                        GtkWidget              *widget)
+{
+  GtkEventController *controller;
+
+  g_return_if_fail (BW_IS_ANNOTATION_CONTROLLER (self));
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  controller = gtk_shortcut_controller_new ();
+  for (guint i = 0; i < G_N_ELEMENTS (canvas_shortcuts); i++)
+    {
+      GtkShortcut *shortcut =
+        gtk_shortcut_new (gtk_shortcut_trigger_parse_string (canvas_shortcuts[i].trigger),
+                          gtk_named_action_new (canvas_shortcuts[i].action));
+
+      if (canvas_shortcuts[i].target != NULL)
+        gtk_shortcut_set_arguments (shortcut, g_variant_parse (NULL, canvas_shortcuts[i].target,
+                                                               NULL, NULL, NULL));
+      gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller), shortcut);
+    }
+  gtk_widget_add_controller (widget, controller);
+}
+
+/**
  * bw_annotation_controller_attach:
  *
  * Draws the annotations over @canvas and takes its primary-button input
@@ -465,19 +497,7 @@ bw_annotation_controller_attach (BwAnnotationController *self,
   g_signal_connect_object (controller, "key-pressed", G_CALLBACK (key_pressed_cb), self, G_CONNECT_SWAPPED);
   gtk_widget_add_controller (GTK_WIDGET (canvas), controller);
 
-  controller = gtk_shortcut_controller_new ();
-  for (guint i = 0; i < G_N_ELEMENTS (canvas_shortcuts); i++)
-    {
-      GtkShortcut *shortcut =
-        gtk_shortcut_new (gtk_shortcut_trigger_parse_string (canvas_shortcuts[i].trigger),
-                          gtk_named_action_new (canvas_shortcuts[i].action));
-
-      if (canvas_shortcuts[i].target != NULL)
-        gtk_shortcut_set_arguments (shortcut, g_variant_parse (NULL, canvas_shortcuts[i].target,
-                                                               NULL, NULL, NULL));
-      gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller), shortcut);
-    }
-  gtk_widget_add_controller (GTK_WIDGET (canvas), controller);
+  bw_annotation_controller_add_shortcuts (self, GTK_WIDGET (canvas));
 
   gtk_widget_insert_action_group (GTK_WIDGET (canvas), "annotate",
                                   bw_annotation_controller_get_action_group (self));

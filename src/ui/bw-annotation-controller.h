@@ -127,6 +127,8 @@ void                  bw_annotation_controller_draw           (BwAnnotationContr
 /* GTK glue */
 void                  bw_annotation_controller_attach         (BwAnnotationController *self,
                                                                BwCanvas               *canvas);
+void                  bw_annotation_controller_add_shortcuts  (BwAnnotationController *self,
+                                                               GtkWidget              *widget);
 GActionGroup         *bw_annotation_controller_get_action_group (BwAnnotationController *self);
 void                  bw_annotation_controller_set_accels     (GtkApplication         *application);
 

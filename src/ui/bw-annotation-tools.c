@@ -142,6 +142,9 @@ bw_annotation_tools_install (BwWindow *window)
   bw_annotation_controller_attach (controller, bw_window_get_canvas (window));
   gtk_widget_insert_action_group (GTK_WIDGET (window), "annotate",
                                   bw_annotation_controller_get_action_group (controller));
+  /* The tool keys also work while the image list has the focus (an entry
+   * with the focus keeps its letters: it handles them first). */
+  bw_annotation_controller_add_shortcuts (controller, GTK_WIDGET (window));
   /* From the window's init, before it has its application. */
   g_signal_connect (window, "notify::application", G_CALLBACK (application_changed_cb), NULL);
   application_changed_cb (window, NULL, NULL);
