@@ -468,6 +468,14 @@ test_select_many (Fixture       *f,
   bw_annotation_controller_release (f->tools, 20, 20, GDK_SHIFT_MASK);
   g_assert_cmpuint (selection->len, ==, 2);
 
+  /* A plain click on one of them selects it alone; a drag would have
+   * moved both. */
+  click (f, 120, 20, 1);
+  g_assert_cmpuint (selection->len, ==, 1);
+  bw_annotation_controller_press (f->tools, 320, 320, 1, GDK_SHIFT_MASK);
+  bw_annotation_controller_release (f->tools, 320, 320, GDK_SHIFT_MASK);
+  g_assert_cmpuint (selection->len, ==, 2);
+
   /* Relabel the selection, then delete it, each as one step. */
   bw_annotation_controller_set_selection_category (f->tools, f->cat_b);
   list = stored (f, f->images[0]);

@@ -53,6 +53,7 @@ struct _BwAnnotationController
   BwPoint               drag_now;
   int                   drag_handle;  /* box handle 0..7 (clockwise from top-left) or vertex */
   gboolean              drag_inserted; /* the vertex was inserted by this drag */
+  gint64                drag_hit;     /* the shape a move started on */
   GPtrArray            *originals;    /* BwAnnotation*, as before the drag */
   GPtrArray            *floating;     /* BwAnnotation*, as dragged */
 

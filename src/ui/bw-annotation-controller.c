@@ -1115,6 +1115,7 @@ press_select (BwAnnotationController *self,
         bw_annotation_controller_select (self, &hit, 1);
       begin_floating (self);
       self->drag = DRAG_MOVE;
+      self->drag_hit = hit;
       return;
     }
 
@@ -1341,6 +1342,15 @@ bw_annotation_controller_release (BwAnnotationController *self,
       break;
 
     case DRAG_MOVE:
+      /* A click without a move on one shape of a selection selects it
+       * alone, as in any editor. */
+      if (self->drag_now.x == self->drag_start.x && self->drag_now.y == self->drag_start.y &&
+          self->selection->len > 1 && (state & (GDK_SHIFT_MASK | GDK_CONTROL_MASK)) == 0)
+        {
+          end_floating (self);
+          bw_annotation_controller_select (self, &self->drag_hit, 1);
+          break;
+        }
       commit_floating (self, _("Move"));
       break;
 
