@@ -138,6 +138,11 @@ def labelme_import_groups_and_counts(d):
     assert "2 added" in line and "3 new categories" in line, line
     assert "2 shapes of other kinds skipped" in line, line
 
+    # Twice: nothing more.
+    p = run("import", "labelme", project, os.path.join(d, "data"))
+    assert p.stdout.startswith("0 annotations imported"), p.stdout
+    assert "4 already in the project skipped" in p.stdout, p.stdout
+
     out = os.path.join(d, "out.json")
     run("export", "coco", project, out)
     counts = coco_check(out)

@@ -706,6 +706,17 @@ test_round_trip (Fixture       *f,
   once = describe_annotations (p2);
   g_assert_cmpstr (once, ==, original);
 
+  /* The same file again adds nothing. */
+  g_assert_true (bw_coco_import (p2, first_file, &options, &result, NULL, &error));
+  g_assert_cmpuint (result.annotations, ==, 0);
+  g_assert_cmpuint (result.skipped_duplicates, ==, 7);
+  g_assert_cmpuint (result.images_matched, ==, 4);
+  {
+    g_autofree char *again = describe_annotations (p2);
+
+    g_assert_cmpstr (again, ==, original);
+  }
+
   g_assert_true (bw_coco_export (p2, second_file, NULL, NULL, NULL, NULL, NULL, &error));
   p3 = new_project (f->dir, "p3.boxwood");
   g_assert_true (bw_coco_import (p3, second_file, &options, &result, NULL, &error));

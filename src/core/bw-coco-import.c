@@ -39,6 +39,7 @@ typedef struct
   int     height;
   gint64  project_id;           /* 0: missing */
   gint64  layer_id;             /* 0: not yet */
+  GHashTable *existing;         /* what the layer held before, when it did */
 } CocoImage;
 
 typedef struct
@@ -63,11 +64,28 @@ typedef struct
   GArray                    *annotation_ids;
   GArray                    *points;        /* scratch: BwPoint */
   GArray                    *part_ends;     /* scratch: guint */
-  GHashTable                *layers;        /* predictions: image id → layer id */
+  GHashTable                *layers;        /* predictions: image id → ModelLayer */
   GHashTable                *category_ids;  /* predictions: project category ids */
   gint64                     model_person;
   guint64                    index;         /* of the annotation being read */
 } Import;
+
+typedef struct
+{
+  gint64      id;
+  int         width;
+  int         height;
+  GHashTable *existing;
+} ModelLayer;
+
+static void
+model_layer_free (gpointer data)
+{
+  ModelLayer *layer = data;
+
+  g_clear_pointer (&layer->existing, g_hash_table_unref);
+  g_free (layer);
+}
 
 typedef struct
 {
@@ -86,6 +104,7 @@ coco_image_clear (gpointer data)
   CocoImage *image = data;
 
   g_free (image->file_name);
+  g_clear_pointer (&image->existing, g_hash_table_unref);
 }
 
 static void
@@ -659,6 +678,7 @@ import_instance (Import   *import,
   g_autoptr(BwShape) shape = NULL;
   CocoImage *image;
   CocoCategory *category;
+  gboolean duplicate;
 
   if (!row->has_id || !row->has_image_id || !row->has_category_id)
     {
@@ -699,14 +719,26 @@ import_instance (Import   *import,
       return TRUE;
     }
 
-  if (image->layer_id == 0 &&
-      !_bw_project_import_layer (import->project, image->project_id, 0, BW_LAYER_KIND_WORK,
-                                &image->layer_id, error))
-    return FALSE;
+  if (image->layer_id == 0)
+    {
+      gboolean created;
+
+      if (!_bw_project_import_layer (import->project, image->project_id, 0, BW_LAYER_KIND_WORK,
+                                     &image->layer_id, &created, error))
+        return FALSE;
+      if (!created && !(image->existing = bw_import_layer_keys (import->project, image->layer_id, error)))
+        return FALSE;
+    }
 
   if (!bw_import_add_annotation (import->project, image->layer_id, category->project_id, shape,
-                                 image->width, image->height, BW_SOURCE_IMPORTED, 1.0, error))
+                                 image->width, image->height, BW_SOURCE_IMPORTED, 1.0,
+                                 image->existing, &duplicate, error))
     return FALSE;
+  if (duplicate)
+    {
+      import->result.skipped_duplicates++;
+      return TRUE;
+    }
 
   import->result.annotations++;
   if (shape->kind == BW_SHAPE_BOX)
@@ -726,8 +758,8 @@ import_prediction (Import   *import,
                    GError  **error)
 {
   g_autoptr(BwShape) shape = NULL;
-  gpointer layer;
-  gint64 layer_id;
+  ModelLayer *layer;
+  gboolean duplicate;
 
   if (!row->has_image_id || !row->has_category_id || !row->has_score)
     {
@@ -764,6 +796,7 @@ import_prediction (Import   *import,
   if (layer == NULL)
     {
       g_autoptr(BwImage) image = bw_project_get_image (import->project, row->image_id, NULL);
+      gboolean created;
 
       if (image == NULL)
         {
@@ -772,23 +805,28 @@ import_prediction (Import   *import,
                        row->image_id);
           return FALSE;
         }
-      if (!_bw_project_import_layer (import->project, image->id, import->model_person,
-                                    BW_LAYER_KIND_MODEL, &layer_id, error))
-        return FALSE;
 
-      /* Value: the layer id in the high bits, the size alongside. */
-      layer = g_new (gint64, 3);
-      ((gint64 *) layer)[0] = layer_id;
-      ((gint64 *) layer)[1] = image->width;
-      ((gint64 *) layer)[2] = image->height;
+      layer = g_new0 (ModelLayer, 1);
       g_hash_table_insert (import->layers, g_memdup2 (&row->image_id, sizeof (gint64)), layer);
+      layer->width = image->width;
+      layer->height = image->height;
+      if (!_bw_project_import_layer (import->project, image->id, import->model_person,
+                                     BW_LAYER_KIND_MODEL, &layer->id, &created, error))
+        return FALSE;
+      if (!created && !(layer->existing = bw_import_layer_keys (import->project, layer->id, error)))
+        return FALSE;
       import->result.images_matched++;
     }
 
-  if (!bw_import_add_annotation (import->project, ((gint64 *) layer)[0], row->category_id, shape,
-                                 (int) ((gint64 *) layer)[1], (int) ((gint64 *) layer)[2],
-                                 BW_SOURCE_PREDICTION, row->score, error))
+  if (!bw_import_add_annotation (import->project, layer->id, row->category_id, shape,
+                                 layer->width, layer->height, BW_SOURCE_PREDICTION, row->score,
+                                 layer->existing, &duplicate, error))
     return FALSE;
+  if (duplicate)
+    {
+      import->result.skipped_duplicates++;
+      return TRUE;
+    }
 
   import->result.annotations++;
   if (shape->kind == BW_SHAPE_BOX)
@@ -1087,7 +1125,7 @@ bw_coco_import (BwProject                 *project,
   import.annotation_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   import.points = g_array_new (FALSE, FALSE, sizeof (BwPoint));
   import.part_ends = g_array_new (FALSE, FALSE, sizeof (guint));
-  import.layers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  import.layers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, model_layer_free);
   import.category_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   if (options->images_folder != NULL && g_file_peek_path (options->images_folder) != NULL)
     import.root = g_canonicalize_filename (g_file_peek_path (options->images_folder), NULL);

@@ -41,6 +41,9 @@ bw_annotation_import_result_describe (const BwAnnotationImportResult *r)
   if (r->skipped_low_score > 0)
     g_string_append_printf (s, _("; %" G_GUINT64_FORMAT " predictions under the minimum score skipped"),
                             r->skipped_low_score);
+  if (r->skipped_duplicates > 0)
+    g_string_append_printf (s, _("; %" G_GUINT64_FORMAT " already in the project skipped"),
+                            r->skipped_duplicates);
   if (r->skipped_shapes > 0)
     g_string_append_printf (s, _("; %" G_GUINT64_FORMAT " shapes of other kinds skipped"),
                             r->skipped_shapes);
@@ -212,9 +215,58 @@ bw_import_ensure_category (BwProject   *project,
   return TRUE;
 }
 
+/* A text that is equal for the same category and geometry, to a
+ * millionth of a pixel. */
+static char *
+shape_key (gint64         category_id,
+           const BwShape *shape)
+{
+  GString *key = g_string_new (NULL);
+
+  g_string_append_printf (key, "%" G_GINT64_FORMAT " %d %.6f %.6f %.6f %.6f", category_id, shape->kind,
+                          shape->bbox.x0, shape->bbox.y0, shape->bbox.x1, shape->bbox.y1);
+  for (guint p = 0; p < shape->n_parts; p++)
+    {
+      g_string_append_c (key, '|');
+      for (guint i = bw_shape_part_start (shape, p); i < shape->part_ends[p]; i++)
+        g_string_append_printf (key, " %.6f %.6f", shape->points[i].x, shape->points[i].y);
+    }
+  return g_string_free (key, FALSE);
+}
+
+/**
+ * bw_import_layer_keys:
+ *
+ * Returns: (transfer full): the keys of the annotations already in
+ *   @layer_id, for bw_import_add_annotation() to skip what is there
+ */
+GHashTable *
+bw_import_layer_keys (BwProject  *project,
+                      gint64      layer_id,
+                      GError    **error)
+{
+  g_autoptr(GPtrArray) annotations = bw_project_list_annotations (project, layer_id, error);
+  GHashTable *keys;
+
+  if (annotations == NULL)
+    return NULL;
+
+  keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < annotations->len; i++)
+    {
+      BwAnnotation *a = g_ptr_array_index (annotations, i);
+
+      g_hash_table_add (keys, shape_key (a->category_id, a->shape));
+    }
+  return keys;
+}
+
 /**
  * bw_import_add_annotation:
  * @shape: clamped to the image in place, then validated
+ * @existing: (nullable): keys from bw_import_layer_keys(); an annotation
+ *   found there is not added again, and one added is put there
+ * @out_duplicate: (out) (optional): whether it was skipped as a duplicate
  *
  * Coordinates a little outside the image are common in exported data
  * (640.5 on a 640-pixel image); they are clamped. A shape that is not
@@ -222,16 +274,21 @@ bw_import_ensure_category (BwProject   *project,
  * error.
  */
 gboolean
-bw_import_add_annotation (BwProject  *project,
-                          gint64      layer_id,
-                          gint64      category_id,
-                          BwShape    *shape,
-                          int         image_width,
-                          int         image_height,
-                          BwSource    source,
-                          double      score,
-                          GError    **error)
+bw_import_add_annotation (BwProject   *project,
+                          gint64       layer_id,
+                          gint64       category_id,
+                          BwShape     *shape,
+                          int          image_width,
+                          int          image_height,
+                          BwSource     source,
+                          double       score,
+                          GHashTable  *existing,
+                          gboolean    *out_duplicate,
+                          GError     **error)
 {
+  if (out_duplicate != NULL)
+    *out_duplicate = FALSE;
+
   if (!bw_shape_validate (shape, error))
     return FALSE;
   bw_shape_clamp (shape, image_width, image_height);
@@ -240,6 +297,21 @@ bw_import_add_annotation (BwProject  *project,
       g_prefix_error (error, _("outside the %d × %d image: "), image_width, image_height);
       return FALSE;
     }
+
+  if (existing != NULL)
+    {
+      char *key = shape_key (category_id, shape);
+
+      if (g_hash_table_contains (existing, key))
+        {
+          g_free (key);
+          if (out_duplicate != NULL)
+            *out_duplicate = TRUE;
+          return TRUE;
+        }
+      g_hash_table_add (existing, key);
+    }
+
   return _bw_project_import_annotation (project, layer_id, category_id, shape, source,
                                         score, error);
 }

@@ -25,6 +25,8 @@ G_BEGIN_DECLS
  * @skipped_low_score: predictions under the minimum score
  * @skipped_shapes: labelme shapes of other kinds (circle, line, point…)
  * @skipped_missing_image: annotations of missing images
+ * @skipped_duplicates: annotations already in the layer they would go to
+ *   (the same category and geometry): importing a file twice adds nothing
  */
 typedef struct
 {
@@ -41,6 +43,7 @@ typedef struct
   guint64 skipped_low_score;
   guint64 skipped_shapes;
   guint64 skipped_missing_image;
+  guint64 skipped_duplicates;
 } BwAnnotationImportResult;
 
 char     *bw_annotation_import_result_describe (const BwAnnotationImportResult *result);
@@ -62,6 +65,9 @@ gboolean  bw_import_ensure_category   (BwProject      *project,
                                        gint64         *out_id,
                                        gboolean       *out_added,
                                        GError        **error);
+GHashTable *bw_import_layer_keys      (BwProject      *project,
+                                       gint64          layer_id,
+                                       GError        **error);
 gboolean  bw_import_add_annotation    (BwProject      *project,
                                        gint64          layer_id,
                                        gint64          category_id,
@@ -70,6 +76,8 @@ gboolean  bw_import_add_annotation    (BwProject      *project,
                                        int             image_height,
                                        BwSource        source,
                                        double          score,
+                                       GHashTable     *existing,
+                                       gboolean       *out_duplicate,
                                        GError        **error);
 
 G_END_DECLS

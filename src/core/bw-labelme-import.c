@@ -149,6 +149,7 @@ import_file (BwProject                 *project,
   g_autoptr(GFile) parent = g_file_get_parent (file);
   g_autofree char *base = g_canonicalize_filename (g_file_peek_path (parent), NULL);
   g_autofree char *image_path = NULL;
+  g_autoptr(GHashTable) existing = NULL;
   JsonObject *doc;
   JsonArray *shapes;
   const char *image_name;
@@ -284,14 +285,21 @@ import_file (BwProject                 *project,
       height = image->height;
     }
 
-  if (objects->len > 0 &&
-      !_bw_project_import_layer (project, image_id, 0, BW_LAYER_KIND_WORK, &layer_id, error))
-    return FALSE;
+  if (objects->len > 0)
+    {
+      gboolean created;
+
+      if (!_bw_project_import_layer (project, image_id, 0, BW_LAYER_KIND_WORK, &layer_id, &created, error))
+        return FALSE;
+      if (!created && !(existing = bw_import_layer_keys (project, layer_id, error)))
+        return FALSE;
+    }
 
   for (guint i = 0; i < objects->len; i++)
     {
       Object *o = g_ptr_array_index (objects, i);
       gint64 category_id;
+      gboolean duplicate;
 
       if (!bw_import_ensure_category (project, o->label, NULL, &category_id, &added, error))
         {
@@ -302,10 +310,16 @@ import_file (BwProject                 *project,
         result->categories_added++;
 
       if (!bw_import_add_annotation (project, layer_id, category_id, o->shape,
-                                     (int) width, (int) height, BW_SOURCE_IMPORTED, 1.0, error))
+                                     (int) width, (int) height, BW_SOURCE_IMPORTED, 1.0,
+                                     existing, &duplicate, error))
         {
           bw_json_prefix_error (error, file, _("shape “%s”"), o->label);
           return FALSE;
+        }
+      if (duplicate)
+        {
+          result->skipped_duplicates++;
+          continue;
         }
 
       result->annotations++;

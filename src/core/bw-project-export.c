@@ -222,6 +222,7 @@ _bw_export_annotation_to_shape (const BwExportAnnotation  *annotation,
 /**
  * _bw_project_import_layer:
  * @person_id: the person, or 0 for none
+ * @out_created: (out) (optional): whether the layer is new
  *
  * Finds the newest layer of @person_id and @kind on an image, or creates
  * it. Unlike a lookup through the person index, this stays one index
@@ -235,6 +236,7 @@ _bw_project_import_layer (BwProject    *project,
                           gint64        person_id,
                           BwLayerKind   kind,
                           gint64       *out_layer_id,
+                          gboolean     *out_created,
                           GError      **error)
 {
   BW_PROJECT_LOCK (project);
@@ -255,6 +257,8 @@ _bw_project_import_layer (BwProject    *project,
     sqlite3_bind_null (stmt, 2);
   sqlite3_bind_int (stmt, 3, kind);
   rc = sqlite3_step (stmt);
+  if (out_created != NULL)
+    *out_created = rc != SQLITE_ROW;
   if (rc == SQLITE_ROW)
     {
       *out_layer_id = sqlite3_column_int64 (stmt, 0);

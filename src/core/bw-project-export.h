@@ -65,6 +65,7 @@ gboolean        _bw_project_import_layer          (BwProject           *project,
                                                    gint64               person_id,
                                                    BwLayerKind          kind,
                                                    gint64              *out_layer_id,
+                                                   gboolean            *out_created,
                                                    GError             **error);
 gboolean        _bw_project_import_annotation     (BwProject           *project,
                                                    gint64               layer_id,

@@ -72,7 +72,7 @@ add_images (BwProject *project,
 
       /* The importers' bulk path: one index probe per layer. */
       g_assert_true (_bw_project_import_layer (project, image_id, 0, BW_LAYER_KIND_WORK,
-                                               &layer_id, &error));
+                                               &layer_id, NULL, &error));
 
       for (guint k = 0; k < ANNOTATIONS_PER_IMAGE; k++)
         {
