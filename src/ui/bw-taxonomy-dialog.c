@@ -1058,6 +1058,9 @@ choice_response_cb (AdwMessageDialog *dialog,
   gint64 target = 0;
   guint chosen = gtk_drop_down_get_selected (data->drop_down);
 
+  if (data->self->project == NULL)
+    return;
+
   if (chosen != GTK_INVALID_LIST_POSITION && chosen < data->targets->len)
     target = g_array_index (data->targets, gint64, chosen);
 
@@ -1303,7 +1306,7 @@ file_chosen (BwTaxonomyDialog *self,
   g_autoptr(GError) error = NULL;
   gboolean ok;
 
-  if (file == NULL)
+  if (file == NULL || self->project == NULL)
     return;
 
   ok = import ? bw_taxonomy_dialog_import_file (self, file, &error)
@@ -1346,9 +1349,11 @@ save_done_cb (GObject      *source,
 static void
 native_response_cb (GtkNativeDialog  *native,
                     int               response,
-                    BwTaxonomyDialog *self)
+                    gpointer          user_data)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
+  g_autoptr(BwTaxonomyDialog) self = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT && self->project != NULL)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
 
@@ -1408,7 +1413,7 @@ choose_file (BwTaxonomyDialog *self,
     if (!import)
       gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), suggested);
     gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
-    g_signal_connect (native, "response", G_CALLBACK (native_response_cb), self);
+    g_signal_connect (native, "response", G_CALLBACK (native_response_cb), g_object_ref (self));
     gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
   }
 #endif
@@ -1543,6 +1548,10 @@ bw_taxonomy_dialog_dispose (GObject *object)
   BwTaxonomyDialog *self = BW_TAXONOMY_DIALOG (object);
 
   g_clear_handle_id (&self->guideline_source, g_source_remove);
+  /* A closed dialog may outlive its widgets for a moment (a confirmation
+   * holds it): it must not hear the project any more. */
+  if (self->project != NULL)
+    g_signal_handlers_disconnect_by_data (self->project, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), BW_TYPE_TAXONOMY_DIALOG);
   g_clear_object (&self->project);
 
