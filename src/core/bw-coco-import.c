@@ -22,6 +22,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "bw-coco-import.h"
 #include "bw-json.h"
@@ -68,6 +70,8 @@ typedef struct
   GHashTable                *category_ids;  /* predictions: project category ids */
   gint64                     model_person;
   guint64                    index;         /* of the annotation being read */
+  const char                *data;          /* the mapped file */
+  gsize                      released;      /* bytes of it given back */
 } Import;
 
 typedef struct
@@ -840,6 +844,28 @@ import_prediction (Import   *import,
   return TRUE;
 }
 
+/* The pages of the mapped file already read are given back every 64 MB,
+ * so a large import's memory does not grow with the file. (They are read
+ * again from the page cache if a second pass needs them.) */
+static void
+release_read_pages (Import *import)
+{
+#ifdef MADV_DONTNEED
+  gsize page = (gsize) sysconf (_SC_PAGESIZE);
+  gsize offset = bw_json_stream_get_offset (import->stream);
+  gsize start = import->released, end;
+
+  if (import->data == NULL || offset < start + ((gsize) 64 << 20))
+    return;
+
+  /* The mapping starts on a page boundary; keep the page being read. */
+  end = (offset / page) * page;
+  if (end > start &&
+      madvise ((void *) (import->data + start), end - start, MADV_DONTNEED) == 0)
+    import->released = end;
+#endif
+}
+
 static gboolean
 read_annotations (Import   *import,
                   gboolean  predictions,
@@ -864,9 +890,12 @@ read_annotations (Import   *import,
       if (!more)
         break;
 
-      if ((import->index & 4095) == 0 &&
-          g_cancellable_set_error_if_cancelled (import->cancellable, error))
-        return FALSE;
+      if ((import->index & 4095) == 0)
+        {
+          if (g_cancellable_set_error_if_cancelled (import->cancellable, error))
+            return FALSE;
+          release_read_pages (import);
+        }
 
       ok = read_row (import, &row, error);
       if (ok)
@@ -979,6 +1008,7 @@ import_instances (Import  *import,
         return FALSE;
 
       bw_json_stream_rewind (stream);
+      import->released = 0;
       if (!bw_json_stream_begin_object (stream, error))
         return FALSE;
       while (TRUE)
@@ -1118,6 +1148,7 @@ bw_coco_import (BwProject                 *project,
   import.options = options;
   import.stream = stream;
   import.cancellable = cancellable;
+  import.data = length > 0 ? data : NULL;
   import.images = g_array_new (FALSE, TRUE, sizeof (CocoImage));
   g_array_set_clear_func (import.images, coco_image_clear);
   import.categories = g_array_new (FALSE, TRUE, sizeof (CocoCategory));

@@ -70,6 +70,17 @@ bw_json_stream_rewind (BwJsonStream *stream)
   stream->depth = 0;
 }
 
+/**
+ * bw_json_stream_get_offset:
+ *
+ * Returns: how many bytes have been read
+ */
+gsize
+bw_json_stream_get_offset (BwJsonStream *stream)
+{
+  return stream->pos - stream->data;
+}
+
 static gboolean G_GNUC_PRINTF (3, 4)
 syntax_error (BwJsonStream  *stream,
               GError       **error,

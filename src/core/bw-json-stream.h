@@ -34,6 +34,7 @@ BwJsonStream *bw_json_stream_new           (const char        *data,
                                             guint              max_depth);
 void          bw_json_stream_free          (BwJsonStream      *stream);
 void          bw_json_stream_rewind        (BwJsonStream      *stream);
+gsize         bw_json_stream_get_offset    (BwJsonStream      *stream);
 
 gboolean      bw_json_stream_peek          (BwJsonStream      *stream,
                                             BwJsonStreamType  *type,
