@@ -454,24 +454,25 @@ get_bucket (BwAnnotationRenderer *self,
             guint                *n_used)
 {
   gpointer value = g_hash_table_lookup (self->bucket_of, &category_id);
+  CategoryStyle *style;
   Bucket *bucket;
 
   if (value != NULL)
     return &g_array_index (self->buckets, Bucket, GPOINTER_TO_UINT (value) - 1);
 
+  /* Buckets and their arrays are kept from frame to frame, emptied. */
   if (*n_used == self->buckets->len)
     {
       Bucket fresh = { 0, 0, g_ptr_array_new () };
+
       g_array_append_val (self->buckets, fresh);
     }
 
+  style = g_hash_table_lookup (self->categories, &category_id);
   bucket = &g_array_index (self->buckets, Bucket, *n_used);
   bucket->category_id = category_id;
+  bucket->order = style != NULL ? style->order : G_MAXUINT;
   g_ptr_array_set_size (bucket->items, 0);
-  {
-    CategoryStyle *style = g_hash_table_lookup (self->categories, &category_id);
-    bucket->order = style != NULL ? style->order : G_MAXUINT;
-  }
   (*n_used)++;
   g_hash_table_insert (self->bucket_of, dup_id (category_id), GUINT_TO_POINTER (*n_used));
 
