@@ -647,6 +647,21 @@ test_submit (Fixture       *f,
   g_assert_cmpint (layer->status, ==, BW_LAYER_STATUS_SUBMITTED);
   g_assert_cmpint (layer->person_id, ==, f->person_id);
 
+  /* Rejected by a reviewer, it is back in the queue; the first edit puts
+   * the image and the layer in progress again. */
+  g_assert_true (bw_project_set_layer_status (f->project, layer->id, BW_LAYER_STATUS_REJECTED, NULL));
+  g_assert_true (bw_project_set_image_status (f->project, f->images[0], BW_IMAGE_STATUS_REJECTED, NULL));
+  bw_annotation_controller_load_image (f->tools, f->images[0], 640, 480, NULL);
+  g_assert_cmpint (bw_annotation_controller_find_next_in_queue (f->tools), ==, f->images[1]);
+  drag (f, 100, 100, 160, 160);
+  g_clear_pointer (&image, bw_image_free);
+  g_clear_pointer (&layer, bw_layer_free);
+  image = bw_project_get_image (f->project, f->images[0], NULL);
+  layer = bw_project_get_layer (f->project, bw_annotation_controller_get_layer_id (f->tools), NULL);
+  g_assert_cmpint (image->status, ==, BW_IMAGE_STATUS_IN_PROGRESS);
+  g_assert_cmpint (layer->status, ==, BW_LAYER_STATUS_IN_PROGRESS);
+  g_assert_true (bw_annotation_controller_submit (f->tools));
+
   /* The queue goes on with the other image, then has nothing left. */
   g_assert_cmpint (bw_annotation_controller_find_next_in_queue (f->tools), ==, f->images[1]);
   bw_annotation_controller_load_image (f->tools, f->images[1], 640, 480, NULL);

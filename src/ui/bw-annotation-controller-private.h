@@ -32,6 +32,7 @@ struct _BwAnnotationController
   double                image_width;
   double                image_height;
   gint64                layer_id;     /* 0 until the first edit, if none yet */
+  gboolean              reopen_checked; /* a rejected image was sent back to work */
   BwAnnotationSet      *set;
   BwAnnotationRenderer *renderer;
   BwRenderView          view;

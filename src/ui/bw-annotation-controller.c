@@ -85,6 +85,8 @@ _bw_annotation_controller_queue_redraw (BwAnnotationController *self)
   queue_redraw (self);
 }
 
+static void reopen_if_rejected (BwAnnotationController *self);
+
 /* ------------------------------------------------------------------ */
 /* Selection                                                            */
 
@@ -185,6 +187,8 @@ annotation_changed_cb (BwAnnotationController *self,
       self->foreign_layer = layer_id;
       return;
     }
+
+  reopen_if_rejected (self);
 
   if (annotation != NULL)
     {
@@ -419,6 +423,7 @@ bw_annotation_controller_load_image (BwAnnotationController  *self,
   self->image_height = height;
   self->layer_id = 0;
   self->paste_count = 0;
+  self->reopen_checked = FALSE;
   bw_annotation_set_reset (self->set, width, height);
 
   if (self->project != NULL && image_id > 0)
@@ -477,8 +482,6 @@ static gboolean
 ensure_layer (BwAnnotationController  *self,
               GError                 **error)
 {
-  g_autoptr(BwImage) image = NULL;
-
   if (self->project == NULL || self->image_id <= 0)
     {
       g_set_error_literal (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID,
@@ -496,16 +499,36 @@ ensure_layer (BwAnnotationController  *self,
       return FALSE;
     }
 
-  if (!bw_project_ensure_layer (self->project, self->image_id, self->person_id,
-                                BW_LAYER_KIND_WORK, &self->layer_id, error))
-    return FALSE;
+  return bw_project_ensure_layer (self->project, self->image_id, self->person_id,
+                                  BW_LAYER_KIND_WORK, &self->layer_id, error);
+}
+
+/* The first edit of a rejected image sends it back to work: the image
+ * and the user's layer are in progress again (a new image is moved on by
+ * the store itself when its first shape is added). */
+static void
+reopen_if_rejected (BwAnnotationController *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwImage) image = NULL;
+  g_autoptr(BwLayer) layer = NULL;
+
+  if (self->reopen_checked || self->project == NULL || self->layer_id <= 0)
+    return;
+  self->reopen_checked = TRUE;
 
   image = bw_project_get_image (self->project, self->image_id, NULL);
-  if (image != NULL &&
-      (image->status == BW_IMAGE_STATUS_NEW || image->status == BW_IMAGE_STATUS_REJECTED))
-    bw_project_set_image_status (self->project, self->image_id, BW_IMAGE_STATUS_IN_PROGRESS, NULL);
+  layer = bw_project_get_layer (self->project, self->layer_id, NULL);
 
-  return TRUE;
+  if (layer != NULL && layer->status == BW_LAYER_STATUS_REJECTED &&
+      !bw_project_set_layer_status (self->project, self->layer_id, BW_LAYER_STATUS_IN_PROGRESS, &error))
+    {
+      report (self, error);
+      return;
+    }
+  if (image != NULL && image->status == BW_IMAGE_STATUS_REJECTED &&
+      !bw_project_set_image_status (self->project, self->image_id, BW_IMAGE_STATUS_IN_PROGRESS, &error))
+    report (self, error);
 }
 
 static gint64
