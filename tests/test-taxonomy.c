@@ -352,6 +352,57 @@ test_add_many (Fixture       *fixture,
 }
 
 static void
+test_update_many (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) bw_category_free);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  gint64 a = add (fixture->project, "a");
+  gint64 b = add (fixture->project, "b");
+  BwCategory *ca, *cb;
+
+  add (fixture->project, "c");
+  ca = bw_project_get_category (fixture->project, a, NULL);
+  cb = bw_project_get_category (fixture->project, b, NULL);
+  g_ptr_array_add (batch, ca);
+  g_ptr_array_add (batch, cb);
+
+  /* Exchanging names and hotkeys in one batch is fine. */
+  g_free (ca->name), ca->name = g_strdup ("b");
+  g_free (cb->name), cb->name = g_strdup ("a");
+  g_free (ca->hotkey), ca->hotkey = g_strdup ("Y");
+  g_assert_true (bw_project_update_categories (fixture->project, batch, &error));
+  g_assert_no_error (error);
+  assert_names (fixture->project, "b,a,c");
+  g_free (ca->hotkey), ca->hotkey = NULL;
+  g_free (cb->hotkey), cb->hotkey = g_strdup ("y");
+  g_assert_true (bw_project_update_categories (fixture->project, batch, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(BwCategory) got = bw_project_get_category (fixture->project, b, NULL);
+
+    g_assert_cmpstr (got->hotkey, ==, "y");
+  }
+
+  /* A clash with a category outside the batch refuses the whole batch. */
+  before = snapshot (fixture->project);
+  g_free (ca->color), ca->color = g_strdup ("#010203");
+  g_free (cb->name), cb->name = g_strdup ("C");
+  g_assert_false (bw_project_update_categories (fixture->project, batch, &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_DUPLICATE);
+  g_clear_error (&error);
+  g_free (cb->name), cb->name = g_strdup ("a");
+  g_free (cb->hotkey), cb->hotkey = g_strdup ("p");
+  g_assert_false (bw_project_update_categories (fixture->project, batch, &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID);
+  g_clear_error (&error);
+  after = snapshot (fixture->project);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static void
 set_hotkey (BwProject  *project,
             gint64      id,
             const char *hotkey,
@@ -1020,6 +1071,7 @@ main (int    argc,
   ADD ("default-colors-distinct", test_default_colors_distinct);
   ADD ("unique-names", test_unique_names);
   ADD ("add-many", test_add_many);
+  ADD ("update-many", test_update_many);
   ADD ("hotkeys", test_hotkeys);
   ADD ("delete-move", test_delete_move);
   ADD ("delete-cascade", test_delete_cascade);

@@ -212,6 +212,47 @@ bw_project_find_category_by_name (BwProject  *self,
   return id;
 }
 
+/* Writes a category whose fields were checked; @hotkey is normalised. */
+static gboolean
+write_category (BwProject         *self,
+                const BwCategory  *category,
+                const char        *name,
+                const char        *hotkey,
+                GError           **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = _bw_project_prepare (self,
+                              "UPDATE categories SET name = ?2, supercategory = ?3, color = ?4,"
+                              " hotkey = ?5, guideline = ?6, position = ?7 WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, category->id);
+  sqlite3_bind_text (stmt, 2, name, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, category->supercategory ? category->supercategory : "", -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, category->color, -1, SQLITE_TRANSIENT);
+  if (hotkey != NULL)
+    sqlite3_bind_text (stmt, 5, hotkey, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, 5);
+  sqlite3_bind_text (stmt, 6, category->guideline ? category->guideline : "", -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 7, category->position);
+
+  if (!finish_category_write (self, stmt, name, error))
+    return FALSE;
+
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND,
+                   _("The category %" G_GINT64_FORMAT " is not in the project “%s”."),
+                   category->id, self->display_name);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /**
  * bw_project_update_category:
  * @category: the new values; its id says which category
@@ -227,7 +268,6 @@ bw_project_update_category (BwProject         *self,
   BW_PROJECT_LOCK (self);
   g_autofree char *trimmed = NULL;
   g_autofree char *hotkey = NULL;
-  sqlite3_stmt *stmt;
 
   g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
   g_return_val_if_fail (category != NULL, FALSE);
@@ -250,36 +290,150 @@ bw_project_update_category (BwProject         *self,
       return FALSE;
     }
 
-  stmt = _bw_project_prepare (self,
-                              "UPDATE categories SET name = ?2, supercategory = ?3, color = ?4,"
-                              " hotkey = ?5, guideline = ?6, position = ?7 WHERE id = ?1", error);
-  if (stmt == NULL)
+  if (!write_category (self, category, trimmed, hotkey, error))
     return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, category->id);
-  sqlite3_bind_text (stmt, 2, trimmed, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, category->supercategory ? category->supercategory : "", -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 4, category->color, -1, SQLITE_TRANSIENT);
-  if (hotkey != NULL)
-    sqlite3_bind_text (stmt, 5, hotkey, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, 5);
-  sqlite3_bind_text (stmt, 6, category->guideline ? category->guideline : "", -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int (stmt, 7, category->position);
-
-  if (!finish_category_write (self, stmt, trimmed, error))
-    return FALSE;
-
-  if (sqlite3_changes (self->db) == 0)
-    {
-      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND,
-                   _("The category %" G_GINT64_FORMAT " is not in the project “%s”."),
-                   category->id, self->display_name);
-      return FALSE;
-    }
 
   _bw_project_emit_changed (self, BW_PROJECT_SIGNAL_CATEGORIES_CHANGED);
   return TRUE;
+}
+
+/**
+ * bw_project_update_categories:
+ * @categories: (element-type BwCategory): new values of some categories,
+ *   each as for bw_project_update_category()
+ * @error: return location for a #GError
+ *
+ * Saves many categories in one transaction, all or none, reading the
+ * taxonomy once (an import updating thousands). Names and hotkeys may be
+ * exchanged between the categories of the batch.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+bw_project_update_categories (BwProject  *self,
+                              GPtrArray  *categories,
+                              GError    **error)
+{
+  BW_PROJECT_LOCK (self);
+  g_autoptr(GPtrArray) existing = NULL;
+  g_autoptr(GHashTable) final = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GHashTable) hotkey_of = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) hotkeys = g_hash_table_new (g_str_hash, g_str_equal);
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
+  g_return_val_if_fail (categories != NULL, FALSE);
+
+  if (categories->len == 0)
+    return TRUE;
+  if (!(existing = bw_project_list_categories (self, error)))
+    return FALSE;
+
+  for (guint i = 0; i < existing->len; i++)
+    {
+      BwCategory *category = g_ptr_array_index (existing, i);
+
+      g_hash_table_insert (final, &category->id, category);
+      g_hash_table_insert (hotkey_of, &category->id, g_strdup (category->hotkey));
+    }
+
+  for (guint i = 0; i < categories->len; i++)
+    {
+      BwCategory *category = g_ptr_array_index (categories, i);
+      char *hotkey = NULL;
+
+      if (!g_hash_table_contains (final, &category->id))
+        {
+          g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND,
+                       _("The category %" G_GINT64_FORMAT " is not in the project “%s”."),
+                       category->id, self->display_name);
+          return FALSE;
+        }
+      if (!bw_category_check_name (category->name, error) ||
+          !bw_category_normalize_hotkey (category->hotkey, &hotkey, error))
+        return FALSE;
+      g_hash_table_insert (hotkey_of, &category->id, hotkey);
+      if (hotkey != NULL && bw_category_hotkey_is_tool_key (hotkey))
+        {
+          g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID,
+                       _("“%s” is taken by the canvas (tools V, B and P; H hides a category, L shows labels); choose another."),
+                       hotkey);
+          return FALSE;
+        }
+      if (!is_color (category->color))
+        {
+          g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID,
+                       _("“%s” is not a colour; use the form #rrggbb."),
+                       category->color ? category->color : "");
+          return FALSE;
+        }
+      g_hash_table_insert (final, &category->id, category);
+    }
+
+  /* The taxonomy as it would be: names and hotkeys still unique? */
+  for (guint i = 0; i < existing->len; i++)
+    {
+      gint64 id = ((BwCategory *) g_ptr_array_index (existing, i))->id;
+      const BwCategory *category = g_hash_table_lookup (final, &id);
+      const char *hotkey = g_hash_table_lookup (hotkey_of, &id);
+      const BwCategory *other;
+      char *key = bw_category_name_key (category->name);
+
+      if ((other = g_hash_table_lookup (names, key)))
+        {
+          g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_DUPLICATE,
+                       _("There is already a category “%s”."), other->name);
+          g_free (key);
+          return FALSE;
+        }
+      g_hash_table_insert (names, key, (gpointer) category);
+
+      if (hotkey != NULL && (other = g_hash_table_lookup (hotkeys, hotkey)))
+        {
+          g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_DUPLICATE,
+                       _("“%s” is already the hotkey of “%s”."), hotkey, other->name);
+          return FALSE;
+        }
+      if (hotkey != NULL)
+        g_hash_table_insert (hotkeys, (gpointer) hotkey, (gpointer) category);
+    }
+
+  if (!bw_project_begin (self, error))
+    return FALSE;
+
+  /* Free the names and hotkeys of the batch first, so an exchange between
+   * two of its categories meets no uniqueness constraint half-way. */
+  stmt = _bw_project_prepare (self, "UPDATE categories SET name = char (1) || id, hotkey = NULL WHERE id = ?1", error);
+  if (stmt == NULL)
+    goto fail;
+  for (guint i = 0; i < categories->len; i++)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, ((BwCategory *) g_ptr_array_index (categories, i))->id);
+      if (!_bw_project_step_done (self, stmt, error))
+        goto fail;
+    }
+
+  for (guint i = 0; i < categories->len; i++)
+    {
+      BwCategory *category = g_ptr_array_index (categories, i);
+      g_autofree char *trimmed = g_strstrip (g_strdup (category->name));
+
+      if (!write_category (self, category, trimmed, g_hash_table_lookup (hotkey_of, &category->id), error))
+        goto fail;
+    }
+
+  /* A failed commit rolls back by itself. */
+  if (!bw_project_commit (self, error))
+    return FALSE;
+
+  _bw_project_emit_changed (self, BW_PROJECT_SIGNAL_CATEGORIES_CHANGED);
+  return TRUE;
+
+fail:
+  bw_project_rollback (self);
+  return FALSE;
 }
 
 gint64

@@ -300,6 +300,9 @@ gboolean      bw_project_add_category_full      (BwProject      *self,
                                                  const BwCategory *category,
                                                  gint64         *out_id,
                                                  GError        **error);
+gboolean      bw_project_update_categories      (BwProject      *self,
+                                                 GPtrArray      *categories,
+                                                 GError        **error);
 gboolean      bw_project_add_categories         (BwProject      *self,
                                                  GPtrArray      *categories,
                                                  GArray        **out_ids,

@@ -443,6 +443,7 @@ apply_entries (BwProject               *project,
   g_autoptr(GHashTable) added_ids = NULL;
   g_autoptr(GPtrArray) new_categories = NULL;
   g_autoptr(GArray) new_ids = NULL;
+  g_autoptr(GPtrArray) updated = g_ptr_array_new ();
 
   if (!(categories = bw_project_list_categories (project, error)))
     return FALSE;
@@ -518,9 +519,7 @@ apply_entries (BwProject               *project,
           continue;
         }
 
-      if (!bw_project_update_category (project, category, error))
-        return FALSE;
-
+      g_ptr_array_add (updated, category);
       g_ptr_array_add (what, NULL);
       {
         g_autofree char *list = g_strjoinv (", ", (char **) what->pdata);
@@ -528,6 +527,9 @@ apply_entries (BwProject               *project,
         g_ptr_array_add (report->updated, g_strdup_printf ("%s: %s", category->name, list));
       }
     }
+
+  if (!bw_project_update_categories (project, updated, error))
+    return FALSE;
 
   /* New names in the order of their ids, so that each id the project has
    * never used can be kept; their place in the list follows the file. */
