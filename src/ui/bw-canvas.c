@@ -948,6 +948,39 @@ bw_canvas_render (BwCanvas *self,
 /* ------------------------------------------------------------------ */
 /* States                                                              */
 
+/* While the error page is up, the controllers others attached to the
+ * canvas (the annotation tools) are switched off: there is no image to
+ * work on, and a tool claiming a press would take it from the page's
+ * buttons. */
+static void
+update_foreign_controllers (BwCanvas *self)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (self));
+  gboolean off = self->state == BW_CANVAS_STATE_ERROR;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+      gpointer saved = g_object_get_data (G_OBJECT (controller), "bw-canvas-phase");
+
+      if (g_object_get_data (G_OBJECT (controller), "bw-canvas-own") != NULL)
+        continue;
+
+      if (off && saved == NULL)
+        {
+          GtkPropagationPhase phase = gtk_event_controller_get_propagation_phase (controller);
+
+          g_object_set_data (G_OBJECT (controller), "bw-canvas-phase", GINT_TO_POINTER (phase + 1));
+          gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_NONE);
+        }
+      else if (!off && saved != NULL)
+        {
+          gtk_event_controller_set_propagation_phase (controller, GPOINTER_TO_INT (saved) - 1);
+          g_object_set_data (G_OBJECT (controller), "bw-canvas-phase", NULL);
+        }
+    }
+}
+
 static void
 set_state (BwCanvas      *self,
            BwCanvasState  state)
@@ -957,6 +990,7 @@ set_state (BwCanvas      *self,
 
   self->state = state;
   gtk_widget_set_visible (self->error_page, state == BW_CANVAS_STATE_ERROR);
+  update_foreign_controllers (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
@@ -1359,9 +1393,11 @@ click_pressed_cb (BwCanvas        *self,
                   double           y,
                   GtkGestureClick *gesture)
 {
-  /* Take the keyboard focus, but leave the click to the tools. */
-  gtk_widget_grab_focus (GTK_WIDGET (self));
+  /* Take the keyboard focus, but leave the click to the tools, and a
+   * click on the error page's buttons to them. */
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+  if (gtk_widget_pick (GTK_WIDGET (self), x, y, GTK_PICK_DEFAULT) == GTK_WIDGET (self))
+    gtk_widget_grab_focus (GTK_WIDGET (self));
 }
 
 static void
@@ -1748,6 +1784,14 @@ bw_canvas_class_init (BwCanvasClass *klass)
 }
 
 static void
+add_own_controller (BwCanvas           *self,
+                    GtkEventController *controller)
+{
+  g_object_set_data (G_OBJECT (controller), "bw-canvas-own", GINT_TO_POINTER (TRUE));
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+}
+
+static void
 bw_canvas_init (BwCanvas *self)
 {
   GtkEventController *controller;
@@ -1791,7 +1835,7 @@ bw_canvas_init (BwCanvas *self)
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), 0);
   gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (gesture), GTK_PHASE_CAPTURE);
   g_signal_connect_object (gesture, "pressed", G_CALLBACK (click_pressed_cb), self, G_CONNECT_SWAPPED);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
+  add_own_controller (self, GTK_EVENT_CONTROLLER (gesture));
 
   /* Middle-drag pans. */
   gesture = gtk_gesture_drag_new ();
@@ -1799,7 +1843,7 @@ bw_canvas_init (BwCanvas *self)
   g_signal_connect_object (gesture, "drag-begin", G_CALLBACK (pan_drag_begin_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (gesture, "drag-update", G_CALLBACK (pan_drag_update_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (gesture, "drag-end", G_CALLBACK (pan_drag_end_cb), self, G_CONNECT_SWAPPED);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
+  add_own_controller (self, GTK_EVENT_CONTROLLER (gesture));
 
   /* Space + primary drag pans; without Space the primary button belongs
    * to the annotation tools, so this gesture steps aside. */
@@ -1809,31 +1853,31 @@ bw_canvas_init (BwCanvas *self)
   g_signal_connect_object (gesture, "drag-begin", G_CALLBACK (pan_drag_begin_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (gesture, "drag-update", G_CALLBACK (pan_drag_update_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (gesture, "drag-end", G_CALLBACK (pan_drag_end_cb), self, G_CONNECT_SWAPPED);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
+  add_own_controller (self, GTK_EVENT_CONTROLLER (gesture));
 
   gesture = gtk_gesture_zoom_new ();
   g_signal_connect_object (gesture, "begin", G_CALLBACK (zoom_begin_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (gesture, "scale-changed", G_CALLBACK (zoom_scale_changed_cb), self, G_CONNECT_SWAPPED);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
+  add_own_controller (self, GTK_EVENT_CONTROLLER (gesture));
 
   controller = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
   g_signal_connect_object (controller, "scroll", G_CALLBACK (scroll_cb), self, G_CONNECT_SWAPPED);
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+  add_own_controller (self, controller);
 
   controller = gtk_event_controller_motion_new ();
   g_signal_connect_object (controller, "enter", G_CALLBACK (motion_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (controller, "motion", G_CALLBACK (motion_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (controller, "leave", G_CALLBACK (leave_cb), self, G_CONNECT_SWAPPED);
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+  add_own_controller (self, controller);
 
   controller = gtk_event_controller_key_new ();
   g_signal_connect_object (controller, "key-pressed", G_CALLBACK (key_pressed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (controller, "key-released", G_CALLBACK (key_released_cb), self, G_CONNECT_SWAPPED);
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+  add_own_controller (self, controller);
 
   controller = gtk_event_controller_focus_new ();
   g_signal_connect_object (controller, "leave", G_CALLBACK (focus_leave_cb), self, G_CONNECT_SWAPPED);
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+  add_own_controller (self, controller);
 }
 
 /* ------------------------------------------------------------------ */

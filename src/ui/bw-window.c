@@ -80,7 +80,13 @@ thumbnail_loaded_cb (GObject      *source,
     gtk_picture_set_paintable (GTK_PICTURE (picture), GDK_PAINTABLE (texture));
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      gtk_picture_set_paintable (GTK_PICTURE (picture), NULL);
+      GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (picture));
+      g_autoptr(GtkIconPaintable) icon = NULL;
+
+      icon = gtk_icon_theme_lookup_icon (theme, "image-missing-symbolic", NULL, 24,
+                                         gtk_widget_get_scale_factor (picture),
+                                         gtk_widget_get_direction (picture), 0);
+      gtk_picture_set_paintable (GTK_PICTURE (picture), GDK_PAINTABLE (icon));
       gtk_widget_set_tooltip_text (picture, error->message);
     }
 }
@@ -120,6 +126,7 @@ row_update (BwWindow *self,
   }
 
   path = bw_project_resolve_image_path (self->project, image->path);
+  gtk_widget_set_tooltip_text (row->picture, NULL);
   cached = bw_thumbnailer_lookup (self->thumbnailer, path);
   gtk_picture_set_paintable (GTK_PICTURE (row->picture), GDK_PAINTABLE (cached));
   if (cached == NULL)
@@ -229,7 +236,20 @@ update_status_bar (BwWindow *self)
   else
     gtk_label_set_label (self->status_size, "");
 
-  zoom = g_strdup_printf ("%.0f%%", bw_canvas_get_zoom (self->canvas) * 100.0);
+  switch (bw_canvas_get_state (self->canvas))
+    {
+    case BW_CANVAS_STATE_PREVIEW:
+    case BW_CANVAS_STATE_READY:
+      zoom = g_strdup_printf ("%.0f%%", bw_canvas_get_zoom (self->canvas) * 100.0);
+      break;
+
+    case BW_CANVAS_STATE_EMPTY:
+    case BW_CANVAS_STATE_LOADING:
+    case BW_CANVAS_STATE_ERROR:
+    default:
+      zoom = g_strdup ("–");
+      break;
+    }
   gtk_label_set_label (self->status_zoom, zoom);
   gtk_menu_button_set_label (self->zoom_button, zoom);
 }
@@ -1091,6 +1111,8 @@ bw_window_init (BwWindow *self)
   g_signal_connect_object (self->canvas, "view-changed",
                            G_CALLBACK (queue_update_status_bar), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->canvas, "image-loaded",
+                           G_CALLBACK (queue_update_status_bar), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->canvas, "notify::state",
                            G_CALLBACK (queue_update_status_bar), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->canvas, "locate",
                            G_CALLBACK (canvas_locate_cb), self, G_CONNECT_SWAPPED);
