@@ -320,7 +320,10 @@ drag_begin_cb (BwAnnotationController *self,
   int double_click_time = 400, double_click_distance = 5;
   double ix, iy;
 
-  if (self->canvas == NULL || bw_canvas_get_image_id (self->canvas) <= 0)
+  /* Only over an image: not over the error page and its buttons. */
+  if (self->canvas == NULL || bw_canvas_get_image_id (self->canvas) <= 0 ||
+      (bw_canvas_get_state (self->canvas) != BW_CANVAS_STATE_READY &&
+       bw_canvas_get_state (self->canvas) != BW_CANVAS_STATE_PREVIEW))
     {
       gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
       return;
