@@ -1044,6 +1044,77 @@ test_import_hostile (Fixture       *fixture,
   }
 }
 
+/* An instances file bigger than what is parsed whole: only its
+ * categories are read, and the rest is still checked for its shape. */
+static void
+test_import_big_instances (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GString) big = g_string_new ("{\"info\": {\"description\": \"a \\\" ] } [ { tricky string\"},"
+                                         " \"annotations\": [");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwTaxonomyImportReport) report = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  const char *tail = "], \"categories\": [{\"id\": 4, \"name\": \"zebra\", \"supercategory\": \"animal\"},"
+                     " {\"id\": 9, \"name\": \"giraffe\"}], \"images\": []}\n";
+  gsize head_length;
+
+  for (guint i = 0; big->len < (34u << 20); i++)
+    g_string_append_printf (big, "%s{\"id\": %u, \"image_id\": 1, \"category_id\": 4, \"bbox\": [1, 2, 3, 4],"
+                            " \"segmentation\": [[1, 2, 3, 4, 5, 6]], \"note\": \"x]}\\\\\"}",
+                            i ? ", " : "", i);
+  head_length = big->len;
+  g_string_append (big, tail);
+
+  path = write_file (fixture, "big-instances.json", big->str, big->len);
+  report = import_path (fixture->project, path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->added->len, ==, 2);
+  assert_names (fixture->project, "zebra,giraffe");
+  g_assert_cmpint (bw_project_find_category_by_name (fixture->project, "giraffe"), ==, 9);
+  before = snapshot (fixture->project);
+
+  /* Cut short in the middle of the annotations: refused. */
+  g_clear_pointer (&path, g_free);
+  path = write_file (fixture, "big-truncated.json", big->str, head_length - 7);
+  g_assert_null (import_path (fixture->project, path, &error));
+  g_assert_error (error, BW_JSON_ERROR, BW_JSON_ERROR_SYNTAX);
+  g_assert_nonnull (strstr (error->message, "big-truncated.json"));
+  g_clear_error (&error);
+
+  /* "categories" that is not an array. */
+  g_string_truncate (big, head_length);
+  g_string_append (big, "], \"categories\": {\"name\": \"x\"}}");
+  g_clear_pointer (&path, g_free);
+  path = write_file (fixture, "big-object.json", big->str, big->len);
+  g_assert_null (import_path (fixture->project, path, &error));
+  g_assert_nonnull (strstr (error->message, "must be an array"));
+  g_clear_error (&error);
+
+  /* No categories at all, or something after the end. */
+  g_string_truncate (big, head_length);
+  g_string_append (big, "]} []");
+  g_clear_pointer (&path, g_free);
+  path = write_file (fixture, "big-trailing.json", big->str, big->len);
+  g_assert_null (import_path (fixture->project, path, &error));
+  g_assert_error (error, BW_JSON_ERROR, BW_JSON_ERROR_SYNTAX);
+  g_clear_error (&error);
+
+  /* A big bare array is no taxonomy. */
+  big->str[0] = '[';
+  g_clear_pointer (&path, g_free);
+  path = write_file (fixture, "big-array.json", big->str, big->len);
+  g_assert_null (import_path (fixture->project, path, &error));
+  g_assert_error (error, BW_JSON_ERROR, BW_JSON_ERROR_TOO_BIG);
+  g_assert_nonnull (strstr (error->message, "big-array.json"));
+  g_clear_error (&error);
+
+  after = snapshot (fixture->project);
+  g_assert_cmpstr (before, ==, after);
+}
+
 static void
 test_export_unwritable (Fixture       *fixture,
                         gconstpointer  data)
@@ -1082,6 +1153,7 @@ main (int    argc,
   ADD ("import-merge", test_import_merge);
   ADD ("import-coco-instances", test_import_coco_instances);
   ADD ("import-hostile", test_import_hostile);
+  ADD ("import-big-instances", test_import_big_instances);
   ADD ("export-unwritable", test_export_unwritable);
 
 #undef ADD

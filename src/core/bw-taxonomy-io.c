@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "bw-json.h"
 #include "bw-taxonomy-io.h"
@@ -16,6 +17,12 @@ G_DEFINE_QUARK (bw-taxonomy-error-quark, bw_taxonomy_error)
 
 /* Guidelines are prose, a few paragraphs; this is generous. */
 #define MAX_GUIDELINE_BYTES (64 * 1024)
+
+/* json-glib builds a tree of the whole document, several times its size
+ * in memory. Files up to this size are parsed whole; of a bigger one (a
+ * COCO instances file with millions of annotations) only the value of its
+ * top-level "categories" member is. */
+#define MAX_PARSED_BYTES ((gsize) 32 << 20)
 
 void
 bw_taxonomy_import_report_free (BwTaxonomyImportReport *report)
@@ -266,15 +273,238 @@ read_entry (JsonNode  *node,
   return g_steal_pointer (&entry);
 }
 
+static void
+set_file_error (GError     **error,
+                GFile       *file,
+                int          code,
+                const char  *format,
+                ...) G_GNUC_PRINTF (4, 5);
+
+static void
+set_file_error (GError     **error,
+                GFile       *file,
+                int          code,
+                const char  *format,
+                ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_set_error_literal (error, code == BW_JSON_ERROR_TOO_DEEP || code == BW_JSON_ERROR_SYNTAX ||
+                              code == BW_JSON_ERROR_TOO_BIG ? BW_JSON_ERROR : BW_TAXONOMY_ERROR,
+                       code, message);
+  bw_json_prefix_error (error, file, NULL);
+}
+
+/* Finds the value of the top-level member "categories" of a big JSON
+ * object without building the rest: json-glib would build a tree of the
+ * whole file (a COCO instances file of millions of annotations, several
+ * gigabytes in memory) and has no streaming reader. Checks that strings
+ * end, brackets balance within BW_TAXONOMY_MAX_DEPTH and nothing follows
+ * the object; the slice found is then parsed in full. */
+static gboolean
+find_categories (GFile       *file,
+                 const char  *data,
+                 gsize        length,
+                 gsize       *out_start,
+                 gsize       *out_end,
+                 GError     **error)
+{
+  gboolean expect_key = FALSE;
+  gboolean is_categories = FALSE;
+  gboolean found = FALSE;
+  gsize value_start = 0;
+  guint depth = 0;
+  gsize i = 0;
+
+  if (length >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
+    i = 3;
+  while (i < length && g_ascii_isspace (data[i]))
+    i++;
+  if (i >= length || data[i] != '{')
+    {
+      g_autofree char *size = g_format_size (length);
+
+      set_file_error (error, file, BW_JSON_ERROR_TOO_BIG,
+                      _("the file is %s: that is too big for a taxonomy, and it is not a COCO instances file"),
+                      size);
+      return FALSE;
+    }
+
+  for (; i < length; i++)
+    {
+      char c = data[i];
+
+      switch (c)
+        {
+        case '"':
+          {
+            gsize start = ++i;
+
+            while (i < length && data[i] != '"')
+              i += data[i] == '\\' ? 2 : 1;
+            if (i >= length)
+              goto truncated;
+            if (depth == 1 && expect_key)
+              {
+                is_categories = i - start == 10 && memcmp (data + start, "categories", 10) == 0;
+                expect_key = FALSE;
+              }
+            else if (depth == 1 && is_categories)
+              goto not_array;
+          }
+          break;
+
+        case '{':
+        case '[':
+          if (++depth > BW_TAXONOMY_MAX_DEPTH)
+            {
+              set_file_error (error, file, BW_JSON_ERROR_TOO_DEEP,
+                              _("arrays and objects nest deeper than %u levels (at byte %" G_GSIZE_FORMAT ")"),
+                              BW_TAXONOMY_MAX_DEPTH, i);
+              return FALSE;
+            }
+          if (depth == 1)
+            expect_key = TRUE;
+          else if (depth == 2 && is_categories)
+            {
+              if (c != '[')
+                goto not_array;
+              value_start = i;
+            }
+          break;
+
+        case '}':
+        case ']':
+          if (depth == 2 && is_categories)
+            {
+              *out_start = value_start;
+              *out_end = i + 1;
+              found = TRUE;
+              is_categories = FALSE;
+            }
+          if (--depth == 0)
+            {
+              for (i++; i < length && g_ascii_isspace (data[i]); i++)
+                ;
+              if (i < length)
+                {
+                  set_file_error (error, file, BW_JSON_ERROR_SYNTAX,
+                                  _("not valid JSON: text after the end, at byte %" G_GSIZE_FORMAT), i);
+                  return FALSE;
+                }
+              if (!found)
+                {
+                  set_file_error (error, file, BW_TAXONOMY_ERROR_INVALID,
+                                  _("no “categories” array: this is neither a taxonomy nor a COCO instances file"));
+                  return FALSE;
+                }
+              return TRUE;
+            }
+          break;
+
+        case ',':
+          if (depth == 1)
+            {
+              expect_key = TRUE;
+              is_categories = FALSE;
+            }
+          break;
+
+        default:
+          if (depth == 1 && is_categories && c != ':' && !g_ascii_isspace (c))
+            goto not_array;
+          break;
+        }
+    }
+
+truncated:
+  set_file_error (error, file, BW_JSON_ERROR_SYNTAX, _("not valid JSON: the file ends too early"));
+  return FALSE;
+
+not_array:
+  set_file_error (error, file, BW_TAXONOMY_ERROR_INVALID, _("“categories” must be an array"));
+  return FALSE;
+}
+
+/* Loads the JSON that holds the categories: the whole file when it is
+ * small, or only the "categories" of a big instances file. */
+static JsonNode *
+load_categories_json (GFile   *file,
+                      GError **error)
+{
+  const BwJsonLimits limits = {
+    .max_bytes = MAX_PARSED_BYTES,
+    .max_depth = BW_TAXONOMY_MAX_DEPTH,
+  };
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) slice_root = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  const char *data;
+  gsize length, start = 0, end = 0;
+
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE, NULL, NULL);
+  if (info == NULL || g_file_info_get_size (info) <= (goffset) MAX_PARSED_BYTES ||
+      g_file_peek_path (file) == NULL)
+    return bw_json_load_file (file, &limits, error);
+
+  if (g_file_info_get_size (info) > BW_TAXONOMY_MAX_FILE_BYTES)
+    {
+      g_autofree char *size = g_format_size ((guint64) g_file_info_get_size (info));
+      g_autofree char *limit = g_format_size ((guint64) BW_TAXONOMY_MAX_FILE_BYTES);
+
+      set_file_error (error, file, BW_JSON_ERROR_TOO_BIG,
+                      _("the file is %s, more than the limit of %s"), size, limit);
+      return NULL;
+    }
+
+  /* Mapped, not read: the pages are the page cache's, not ours. */
+  mapped = g_mapped_file_new (g_file_peek_path (file), FALSE, &local_error);
+  if (mapped == NULL)
+    {
+      set_file_error (error, file, BW_TAXONOMY_ERROR_INVALID,
+                      _("cannot read the file: %s"), local_error->message);
+      return NULL;
+    }
+  data = g_mapped_file_get_contents (mapped);
+  length = g_mapped_file_get_length (mapped);
+
+  if (!find_categories (file, data, length, &start, &end, error))
+    return NULL;
+
+  if (end - start > MAX_PARSED_BYTES)
+    {
+      g_autofree char *size = g_format_size (end - start);
+      g_autofree char *limit = g_format_size (MAX_PARSED_BYTES);
+
+      set_file_error (error, file, BW_JSON_ERROR_TOO_BIG,
+                      _("its “categories” array is %s, more than the limit of %s"), size, limit);
+      return NULL;
+    }
+
+  if (!(slice_root = bw_json_load_data (data + start, end - start, g_file_peek_path (file), &limits, error)))
+    return NULL;
+
+  /* Shaped like a taxonomy file for the caller. */
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "categories");
+  json_builder_add_value (builder, g_steal_pointer (&slice_root));
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
 /* Reads and checks every entry before anything is written. */
 static GPtrArray *
 read_entries (GFile   *file,
               GError **error)
 {
-  const BwJsonLimits limits = {
-    .max_bytes = BW_TAXONOMY_MAX_FILE_BYTES,
-    .max_depth = BW_TAXONOMY_MAX_DEPTH,
-  };
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GHashTable) names = NULL;
@@ -283,7 +513,7 @@ read_entries (GFile   *file,
   JsonArray *array = NULL;
   guint n;
 
-  if (!(root = bw_json_load_file (file, &limits, error)))
+  if (!(root = load_categories_json (file, error)))
     return NULL;
 
   if (JSON_NODE_HOLDS_ARRAY (root))

@@ -44,9 +44,10 @@ G_BEGIN_DECLS
 
 /* Taxonomies of real projects have tens to a few thousand categories;
  * the limits keep a hostile file from costing more than a moment. An
- * instances file may be big, since only its categories are read. */
+ * instances file may be big: of a file over 32 MB only the "categories"
+ * member is parsed (the rest is scanned, not built in memory). */
 #define BW_TAXONOMY_MAX_CATEGORIES   10000
-#define BW_TAXONOMY_MAX_FILE_BYTES   ((goffset) 512 << 20)
+#define BW_TAXONOMY_MAX_FILE_BYTES   ((goffset) 4 << 30)
 #define BW_TAXONOMY_MAX_DEPTH        32
 #define BW_TAXONOMY_FORMAT_VERSION   1
 
