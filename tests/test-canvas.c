@@ -471,6 +471,37 @@ test_error_replaced (void)
   g_assert_finalize_object (canvas);
 }
 
+/* The annotation tools attach their own gestures to the canvas; while the
+ * error page is up they must not take its buttons' clicks. */
+static void
+test_error_tools_off (void)
+{
+  g_autofree char *good = write_quadrants ("tools.png", 40, 30);
+  g_autofree char *missing = g_build_filename (tmpdir, "tools-gone.png", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (missing);
+  g_autoptr(GError) error = NULL;
+  BwCanvas *canvas = canvas_new ();
+  GtkGesture *tool = gtk_gesture_drag_new ();
+  GtkEventController *keys = gtk_event_controller_key_new ();
+
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  gtk_widget_add_controller (GTK_WIDGET (canvas), GTK_EVENT_CONTROLLER (tool));
+  gtk_widget_add_controller (GTK_WIDGET (canvas), keys);
+  load_sync (canvas, good);
+  g_assert_cmpint (gtk_event_controller_get_propagation_phase (GTK_EVENT_CONTROLLER (tool)), ==, GTK_PHASE_BUBBLE);
+
+  g_assert_false (bw_canvas_load_file_sync (canvas, file, 3, 0, 0, &error));
+  g_assert_cmpint (gtk_event_controller_get_propagation_phase (GTK_EVENT_CONTROLLER (tool)), ==, GTK_PHASE_NONE);
+  g_assert_cmpint (gtk_event_controller_get_propagation_phase (keys), ==, GTK_PHASE_NONE);
+
+  /* Back on when an image shows again, each in its own phase. */
+  load_sync (canvas, good);
+  g_assert_cmpint (gtk_event_controller_get_propagation_phase (GTK_EVENT_CONTROLLER (tool)), ==, GTK_PHASE_BUBBLE);
+  g_assert_cmpint (gtk_event_controller_get_propagation_phase (keys), ==, GTK_PHASE_CAPTURE);
+
+  g_assert_finalize_object (canvas);
+}
+
 static void
 state_changed_cb (BwCanvas   *canvas,
                   GParamSpec *pspec,
@@ -611,6 +642,7 @@ main (int   argc,
   g_test_add_func ("/ui/canvas/error/missing", test_error_missing);
   g_test_add_func ("/ui/canvas/error/truncated", test_error_truncated);
   g_test_add_func ("/ui/canvas/error/replaced", test_error_replaced);
+  g_test_add_func ("/ui/canvas/error/tools-off", test_error_tools_off);
   g_test_add_func ("/ui/canvas/async-preview", test_async_preview);
   g_test_add_func ("/ui/canvas/preload", test_preload);
   g_test_add_func ("/ui/canvas/load-superseded", test_load_superseded);
