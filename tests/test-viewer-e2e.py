@@ -202,11 +202,17 @@ def main():
 
         # 1. The first image, fitted: all four quadrants on screen, larger
         # than the image (the canvas is bigger than 400 × 300), 4:3.
-        def all_quadrants(s):
+        def fitted_quadrants(s):
             boxes = [s.find(c) for c in (RED, GREEN, BLUE, YELLOW)]
-            return boxes if all(boxes) else None
+            if not all(boxes):
+                return None
+            w = boxes[3][2] - boxes[0][0] + 4
+            h = boxes[3][3] - boxes[0][1] + 4
+            # While the window settles, a frame may show another size.
+            return boxes if w >= 600 and abs(w / h - W / H) <= 0.05 else None
 
-        screen, boxes = app.wait_for('the first image', all_quadrants)
+        screen, boxes = app.wait_for('the first image, fitted to the window (4:3, '
+                                     'at least 600 pixels wide)', fitted_quadrants)
         red, green, blue, yellow = boxes
         x0, y0 = red[0], red[1]
         x1, y1 = yellow[2], yellow[3]
