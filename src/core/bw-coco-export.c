@@ -330,9 +330,10 @@ check_destination (GFile   *destination,
 
   if (g_file_peek_path (destination) == NULL || parent == NULL)
     {
+      g_autofree char *name = g_file_get_parse_name (destination);
+
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   _("Cannot export to “%s”: choose a file in a local folder"),
-                   g_file_get_parse_name (destination));
+                   _("Cannot export to “%s”: choose a file in a local folder"), name);
       return FALSE;
     }
 

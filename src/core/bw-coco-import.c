@@ -1100,8 +1100,10 @@ bw_coco_import (BwProject                 *project,
 
   if (g_file_peek_path (file) == NULL)
     {
+      g_autofree char *uri = g_file_get_uri (file);
+
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   _("%s: only local files can be imported"), g_file_get_uri (file));
+                   _("%s: only local files can be imported"), uri);
       return FALSE;
     }
 

@@ -425,8 +425,10 @@ bw_labelme_import (BwProject                 *project,
 
       if (g_file_peek_path (paths[i]) == NULL)
         {
+          g_autofree char *name = g_file_get_parse_name (paths[i]);
+
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                       _("%s: only local files can be imported"), g_file_get_parse_name (paths[i]));
+                       _("%s: only local files can be imported"), name);
           goto failed;
         }
 

@@ -218,8 +218,10 @@ bw_yolo_export (BwProject                 *project,
 
   if (g_file_peek_path (folder) == NULL)
     {
+      g_autofree char *name = g_file_get_parse_name (folder);
+
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   _("Cannot export to “%s”: choose a local folder"), g_file_get_parse_name (folder));
+                   _("Cannot export to “%s”: choose a local folder"), name);
       return FALSE;
     }
   if (g_mkdir_with_parents (g_file_peek_path (folder), 0777) != 0)
