@@ -785,6 +785,37 @@ test_category_keys (Fixture       *f,
   g_assert_true (bw_annotation_controller_is_drawing (f->tools));
 }
 
+/* Predictions imported into a model layer are the annotator's starting
+ * point: opening the image shows them in the annotator's own layer, where
+ * they can be corrected and undone like any shape. */
+static void
+test_starts_from_predictions (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwShape) box = bw_shape_new_box (100, 100, 200, 150);
+  g_autoptr(GPtrArray) mine = NULL;
+  BwAnnotationSet *set;
+  gint64 model, model_layer;
+
+  bw_project_ensure_person (f->project, "detector", BW_ROLE_MODEL, &model, &error);
+  bw_project_ensure_layer (f->project, f->images[1], model, BW_LAYER_KIND_MODEL, &model_layer, &error);
+  bw_project_add_annotation (f->project, model_layer, f->cat_b, box, BW_SOURCE_PREDICTION, 0.9, NULL, &error);
+  g_assert_no_error (error);
+
+  bw_annotation_controller_load_image (f->tools, f->images[1], 640, 480, &error);
+  g_assert_no_error (error);
+  set = bw_annotation_controller_get_annotations (f->tools);
+  g_assert_cmpuint (bw_annotation_set_get_size (set), ==, 1);
+  g_assert_cmpint (bw_annotation_controller_get_layer_id (f->tools), !=, model_layer);
+
+  mine = stored (f, f->images[1]);
+  g_assert_cmpuint (mine->len, ==, 1);
+  g_assert_true (bw_shape_equal (((BwAnnotation *)mine->pdata[0])->shape, box));
+  g_assert_cmpint (((BwAnnotation *)mine->pdata[0])->category_id, ==, f->cat_b);
+  g_assert_cmpuint (f->n_errors, ==, 0);
+}
+
 static void
 test_draw (Fixture       *f,
            gconstpointer  data)
@@ -848,6 +879,7 @@ main (int   argc,
   ADD ("/ui/annotation-tools/external-change", test_external_change);
   ADD ("/ui/annotation-tools/category-keys", test_category_keys);
   ADD ("/ui/annotation-tools/draw", test_draw);
+  ADD ("/ui/annotation-tools/starts-from-predictions", test_starts_from_predictions);
 
   return g_test_run ();
 }

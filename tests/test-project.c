@@ -492,6 +492,68 @@ test_one_accepted_layer (Fixture       *f,
 }
 
 static void
+test_start_from_model (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(BwProject) project = bw_project_create (f->file, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) own = NULL;
+  g_autoptr(GPtrArray) model_after = NULL;
+  g_autoptr(BwShape) box = bw_shape_new_box (10, 10, 50, 40);
+  g_autoptr(BwImage) image = NULL;
+  BwImage img = fake_image ("a.jpg", "h");
+  BwImage bare = fake_image ("b.jpg", "h2");
+  gint64 image_id, bare_id, model, ana, car, model_layer, layer = -1, again = -1, none = -1;
+
+  g_assert_true (bw_project_add_image (project, &img, &image_id, NULL));
+  g_assert_true (bw_project_add_image (project, &bare, &bare_id, NULL));
+  g_assert_true (bw_project_add_category (project, "car", NULL, NULL, &car, NULL));
+  g_assert_true (bw_project_ensure_person (project, "detector-v2", BW_ROLE_MODEL, &model, NULL));
+  g_assert_true (bw_project_ensure_person (project, "Ana", BW_ROLE_ANNOTATOR, &ana, NULL));
+  g_assert_true (bw_project_ensure_layer (project, image_id, model, BW_LAYER_KIND_MODEL, &model_layer, NULL));
+  g_assert_true (bw_project_add_annotation (project, model_layer, car, box, BW_SOURCE_PREDICTION, 0.87, NULL, NULL));
+
+  /* A model layer does not start the work. */
+  image = bw_project_get_image (project, image_id, NULL);
+  g_assert_cmpint (image->status, ==, BW_IMAGE_STATUS_NEW);
+  g_clear_pointer (&image, bw_image_free);
+
+  g_assert_true (bw_project_start_layer_from_model (project, image_id, ana, &layer, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (layer, >, 0);
+  g_assert_cmpint (layer, !=, model_layer);
+
+  own = bw_project_list_annotations (project, layer, &error);
+  g_assert_cmpuint (own->len, ==, 1);
+  {
+    BwAnnotation *a = own->pdata[0];
+
+    g_assert_true (bw_shape_equal (a->shape, box));
+    g_assert_cmpint (a->source, ==, BW_SOURCE_PREDICTION);
+    g_assert_cmpfloat (a->score, ==, 0.87);
+    g_assert_cmpint (a->category_id, ==, car);
+  }
+
+  /* The copy is the annotator's: editing it leaves the model's answer. */
+  g_assert_true (bw_project_delete_annotation (project, ((BwAnnotation *)own->pdata[0])->id, &error));
+  model_after = bw_project_list_annotations (project, model_layer, &error);
+  g_assert_cmpuint (model_after->len, ==, 1);
+
+  image = bw_project_get_image (project, image_id, NULL);
+  g_assert_cmpint (image->status, ==, BW_IMAGE_STATUS_IN_PROGRESS);
+
+  /* Once the annotator has a layer, nothing is copied again… */
+  g_assert_true (bw_project_start_layer_from_model (project, image_id, ana, &again, &error));
+  g_assert_cmpint (again, ==, 0);
+  /* …and an image without predictions gets no layer from looking. */
+  g_assert_true (bw_project_start_layer_from_model (project, bare_id, ana, &none, &error));
+  g_assert_cmpint (none, ==, 0);
+  g_clear_pointer (&own, g_ptr_array_unref);
+  own = bw_project_list_layers (project, bare_id, &error);
+  g_assert_cmpuint (own->len, ==, 0);
+}
+
+static void
 count_cb (BwProject *project,
           guint     *count)
 {
@@ -570,6 +632,7 @@ main (int    argc,
   ADD ("/core/store/images", test_images);
   ADD ("/core/store/annotations", test_annotations);
   ADD ("/core/store/one-accepted-layer", test_one_accepted_layer);
+  ADD ("/core/store/start-from-model", test_start_from_model);
   ADD ("/core/store/categories", test_categories);
 
   return g_test_run ();

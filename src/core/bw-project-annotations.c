@@ -623,3 +623,90 @@ bw_project_list_annotations (BwProject  *self,
     }
   return g_steal_pointer (&annotations);
 }
+
+/**
+ * bw_project_start_layer_from_model:
+ * @person_id: the annotator
+ * @out_layer_id: (out): the new work layer, or 0 when there was nothing
+ *   to start from
+ *
+ * Pre-annotations are there for annotators to correct: when @person_id
+ * has no work layer on the image yet and a model layer exists, the
+ * annotator's layer starts as a copy of the newest model layer (scores
+ * and the prediction source kept), in one transaction. The model layer
+ * itself is never edited, so what the model said stays measurable.
+ */
+gboolean
+bw_project_start_layer_from_model (BwProject  *self,
+                                   gint64      image_id,
+                                   gint64      person_id,
+                                   gint64     *out_layer_id,
+                                   GError    **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 model_layer = 0, own_layer = 0, layer_id = 0, now;
+  int rc;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
+  g_return_val_if_fail (person_id > 0, FALSE);
+
+  if (out_layer_id != NULL)
+    *out_layer_id = 0;
+
+  if (!bw_project_begin (self, error))
+    return FALSE;
+
+  stmt = _bw_project_prepare (self,
+                              "SELECT (SELECT id FROM layers WHERE image_id = ?1 AND kind = 2"
+                              "        ORDER BY id DESC LIMIT 1),"
+                              "       (SELECT id FROM layers WHERE image_id = ?1 AND kind = 0"
+                              "        AND person_id = ?2 LIMIT 1)", error);
+  if (stmt == NULL)
+    goto failed;
+  sqlite3_bind_int64 (stmt, 1, image_id);
+  sqlite3_bind_int64 (stmt, 2, person_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      model_layer = sqlite3_column_int64 (stmt, 0);
+      own_layer = sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      _bw_project_set_error (self, rc, error);
+      goto failed;
+    }
+
+  if (model_layer == 0 || own_layer != 0)
+    return bw_project_commit (self, error);
+
+  if (!bw_project_ensure_layer (self, image_id, person_id, BW_LAYER_KIND_WORK, &layer_id, error))
+    goto failed;
+
+  stmt = _bw_project_prepare (self,
+                              "INSERT INTO annotations (layer_id, category_id, kind, x0, y0, x1, y1,"
+                              " parts, area, source, score, created_at, updated_at)"
+                              " SELECT ?2, category_id, kind, x0, y0, x1, y1, parts, area, source, score, ?3, ?3"
+                              " FROM annotations WHERE layer_id = ?1 ORDER BY id", error);
+  if (stmt == NULL)
+    goto failed;
+  now = _bw_project_now ();
+  sqlite3_bind_int64 (stmt, 1, model_layer);
+  sqlite3_bind_int64 (stmt, 2, layer_id);
+  sqlite3_bind_int64 (stmt, 3, now);
+  if (!_bw_project_step_done (self, stmt, error) ||
+      (sqlite3_changes (self->db) > 0 && !mark_in_progress (self, layer_id, error)))
+    goto failed;
+
+  if (!bw_project_commit (self, error))
+    return FALSE;
+
+  if (out_layer_id != NULL)
+    *out_layer_id = layer_id;
+  return TRUE;
+
+failed:
+  bw_project_rollback (self);
+  return FALSE;
+}

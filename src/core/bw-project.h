@@ -201,6 +201,11 @@ gboolean      bw_project_set_layer_status       (BwProject      *self,
                                                  gint64          layer_id,
                                                  BwLayerStatus   status,
                                                  GError        **error);
+gboolean      bw_project_start_layer_from_model (BwProject      *self,
+                                                 gint64          image_id,
+                                                 gint64          person_id,
+                                                 gint64         *out_layer_id,
+                                                 GError        **error);
 gboolean      bw_project_submit_layer           (BwProject      *self,
                                                  gint64          layer_id,
                                                  GError        **error);

@@ -431,6 +431,11 @@ bw_annotation_controller_load_image (BwAnnotationController  *self,
       layer_id = find_own_layer (self, image_id, error);
       if (layer_id < 0)
         return FALSE;
+      /* Model predictions become the annotator's starting point. */
+      if (layer_id == 0 && self->person_id > 0 &&
+          !bw_project_start_layer_from_model (self->project, image_id, self->person_id,
+                                              &layer_id, error))
+        return FALSE;
       if (layer_id > 0 && !(annotations = bw_project_list_annotations (self->project, layer_id, error)))
         return FALSE;
     }
