@@ -1113,11 +1113,14 @@ ask_target (BwTaxonomyDialog *self,
   if (merge)
     {
       heading = g_strdup_printf (_("Merge “%s” Into Another Category?"), category->name);
-      body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                           "Its %s annotation moves to the category chosen below, and “%s” is deleted.",
-                                           "Its %s annotations move to the category chosen below, and “%s” is deleted.",
-                                           n),
-                              number, category->name);
+      if (n == 0)
+        body = g_strdup_printf (_("“%s” has no annotations: merging deletes it."), category->name);
+      else
+        body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "Its %s annotation moves to the category chosen below, and “%s” is deleted.",
+                                             "Its %s annotations move to the category chosen below, and “%s” is deleted.",
+                                             n),
+                                number, category->name);
     }
   else
     {
@@ -1134,7 +1137,10 @@ ask_target (BwTaxonomyDialog *self,
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   label = gtk_label_new_with_mnemonic (merge ? _("_Merge into") : _("_Move annotations to"));
   gtk_label_set_xalign (GTK_LABEL (label), 0);
-  data->drop_down = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_object_ref (names)), NULL));
+  /* Typing in the list's search entry finds a category by name. */
+  data->drop_down = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_object_ref (names)),
+                                                      gtk_property_expression_new (GTK_TYPE_STRING_OBJECT,
+                                                                                   NULL, "string")));
   gtk_drop_down_set_enable_search (data->drop_down, TRUE);
   gtk_label_set_mnemonic_widget (GTK_LABEL (label), GTK_WIDGET (data->drop_down));
   gtk_box_append (GTK_BOX (box), label);
