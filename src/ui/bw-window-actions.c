@@ -411,7 +411,7 @@ _bw_window_update_actions (BwWindow *self)
   set_enabled (self, "zoom-100", has_image);
 
   gtk_widget_set_visible (self->nav_box, has_project);
-  gtk_widget_set_visible (GTK_WIDGET (self->zoom_button), has_project);
+  gtk_widget_set_visible (GTK_WIDGET (self->zoom_button), has_image);
   gtk_widget_set_visible (GTK_WIDGET (self->sidebar_button), has_project);
 }
 

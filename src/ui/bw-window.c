@@ -222,7 +222,7 @@ update_status_bar (BwWindow *self)
       gtk_label_set_label (self->status_name, "");
       gtk_label_set_label (self->status_size, "");
       gtk_label_set_label (self->status_zoom, "");
-      gtk_menu_button_set_label (self->zoom_button, "100%");
+      gtk_menu_button_set_label (self->zoom_button, "–");
       return;
     }
 
