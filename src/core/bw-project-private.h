@@ -31,7 +31,8 @@ struct _BwProject
   GHashTable   *statements;     /* SQL text → sqlite3_stmt* */
   guint         tx_depth;
   guint         busy_timeout;
-  GMainContext *main_context;   /* where signals are emitted */
+  GMainContext *main_context;   /* where signals are emitted… */
+  GThread      *owner_thread;   /* …and the thread that runs it */
 };
 
 #define BW_PROJECT_LOCK(self) \

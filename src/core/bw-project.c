@@ -68,7 +68,7 @@ static const char *migrations[] = {
   "  created_at INTEGER NOT NULL,"
   "  updated_at INTEGER NOT NULL"
   ");"
-  "CREATE INDEX layers_by_image ON layers (image_id);"
+  "CREATE INDEX layers_by_image ON layers (image_id, kind, person_id);"
   "CREATE INDEX layers_by_person ON layers (person_id);"
   /* An image has at most one final answer. */
   "CREATE UNIQUE INDEX layers_one_accepted ON layers (image_id) WHERE status = 2;"
@@ -391,9 +391,9 @@ _bw_project_exec (BwProject   *self,
 
 typedef struct
 {
-  BwProject *project;
-  guint      signal_index;
-  gint64     id;
+  GWeakRef project;
+  guint    signal_index;
+  gint64   id;
 } EmitData;
 
 static void
@@ -411,43 +411,50 @@ static gboolean
 emit_in_main_context (gpointer user_data)
 {
   EmitData *data = user_data;
+  g_autoptr(BwProject) project = g_weak_ref_get (&data->project);
 
-  emit_now (data->project, data->signal_index, data->id);
-  g_object_unref (data->project);
+  if (project != NULL)
+    emit_now (project, data->signal_index, data->id);
+
+  g_weak_ref_clear (&data->project);
   g_free (data);
   return G_SOURCE_REMOVE;
 }
 
-/* Signals are emitted in the main context the project was opened in, so a
- * worker thread's import wakes the UI safely. */
+/* Handlers run on the thread that opened the project (the UI thread in
+ * the application), whichever thread made the change: a worker's change
+ * is handed to the main context the project was opened in. Nothing keeps
+ * the project alive for that, so a command-line tool that never runs a
+ * main loop still closes its project. */
 void
 _bw_project_emit (BwProject *self,
                   guint      signal_index,
                   gint64     id)
 {
+  g_autoptr(GSource) source = NULL;
   EmitData *data;
 
   g_return_if_fail (signal_index < BW_PROJECT_N_SIGNALS);
 
-  if (g_main_context_is_owner (self->main_context))
+  if (g_thread_self () == self->owner_thread)
     {
       emit_now (self, signal_index, id);
-      return;
-    }
-
-  /* Nobody runs that context (a command-line tool): emit right here. */
-  if (g_main_context_acquire (self->main_context))
-    {
-      emit_now (self, signal_index, id);
-      g_main_context_release (self->main_context);
       return;
     }
 
   data = g_new0 (EmitData, 1);
-  data->project = g_object_ref (self);
+  g_weak_ref_init (&data->project, self);
   data->signal_index = signal_index;
   data->id = id;
-  g_main_context_invoke (self->main_context, emit_in_main_context, data);
+
+  /* Not g_main_context_invoke(): from a worker whose thread-default is
+   * the same global context, it would acquire the context between two
+   * iterations of the main loop and run the UI's handlers right here. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, emit_in_main_context, data, NULL);
+  g_source_set_static_name (source, "[boxwood] project signal");
+  g_source_attach (source, self->main_context);
 }
 
 void
@@ -545,6 +552,7 @@ bw_project_init (BwProject *self)
                                             finalize_statement);
   self->busy_timeout = DEFAULT_BUSY_TIMEOUT_MS;
   self->main_context = g_main_context_ref_thread_default ();
+  self->owner_thread = g_thread_self ();
 }
 
 static BwProject *
