@@ -903,6 +903,25 @@ bw_window_open_project (BwWindow *self,
   bw_window_set_project (self, project, NULL);
 }
 
+static gboolean
+present_dialog_idle_cb (gpointer user_data)
+{
+  g_autoptr(GtkWindow) dialog = user_data;
+
+  gtk_window_present (dialog);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+present_when_mapped_cb (GtkWindow *dialog)
+{
+  g_signal_handlers_disconnect_by_func (gtk_window_get_transient_for (dialog),
+                                        present_when_mapped_cb, dialog);
+  /* After the window's own surface is up, so the dialog stacks above it
+   * even without a window manager. */
+  g_timeout_add (100, present_dialog_idle_cb, g_object_ref (dialog));
+}
+
 void
 _bw_window_show_error (BwWindow     *self,
                        const char   *title,
@@ -912,7 +931,14 @@ _bw_window_show_error (BwWindow     *self,
 
   dialog = adw_message_dialog_new (GTK_WINDOW (self), title, error ? error->message : NULL);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
+
+  /* A project given on the command line fails before the window is
+   * shown: show the message over the window, not under it. */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    gtk_window_present (GTK_WINDOW (dialog));
+  else
+    g_signal_connect_object (self, "map", G_CALLBACK (present_when_mapped_cb), dialog,
+                             G_CONNECT_SWAPPED);
 }
 
 /* ------------------------------------------------------------------ */
