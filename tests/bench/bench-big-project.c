@@ -27,6 +27,7 @@
 
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
+#include <locale.h>
 #include <turbojpeg.h>
 #include <unistd.h>
 
@@ -242,6 +243,7 @@ main (int    argc,
   g_autofree char *marker = NULL;
   double open_ms[RUNS], first_ms[RUNS], rss_mb[RUNS];
 
+  setlocale (LC_ALL, "");
   if (argc == 3 && g_str_equal (argv[1], "--measure"))
     return measure_once (argv[2]);
 
