@@ -1,0 +1,355 @@
+/* test-window.c — BwWindow: empty state, opening a project, moving through
+ * images, importing, excluding a missing image
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "test-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+
+#include "bw-application.h"
+#include "bw-canvas.h"
+#include "bw-importer.h"
+#include "bw-test-images.h"
+#include "bw-window.h"
+
+static char *tmpdir;
+static BwApplication *app;
+
+static char *
+make_path (const char *name)
+{
+  return g_build_filename (tmpdir, name, NULL);
+}
+
+/* A project holding @n JPEGs called img-0.jpg … */
+static char *
+make_project (const char *name,
+              guint       n)
+{
+  g_autofree char *path = make_path (name);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(BwProject) project = NULL;
+  g_autoptr(BwImporter) importer = NULL;
+  g_autoptr(BwImportReport) report = NULL;
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *image_name = g_strdup_printf ("%s-img-%u.jpg", name, i);
+      char *image = make_path (image_name);
+
+      g_assert_true (bw_test_write_jpeg (image, 320 + 10 * i, 240, 90, 2, i + 1, &error));
+      g_assert_no_error (error);
+      g_ptr_array_add (paths, image);
+    }
+  g_ptr_array_add (paths, NULL);
+
+  project = bw_project_create (file, &error);
+  g_assert_no_error (error);
+  importer = bw_importer_new (project);
+  report = bw_importer_run (importer, (const char * const *) paths->pdata, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->added, ==, n);
+
+  return g_steal_pointer (&path);
+}
+
+static void
+iterate_until (gboolean (*done) (gpointer),
+               gpointer  data)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (!done (data))
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    }
+}
+
+static void
+iterate_for (gint64 usec)
+{
+  gint64 end = g_get_monotonic_time () + usec;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static gboolean
+canvas_ready (gpointer data)
+{
+  return bw_canvas_get_state (bw_window_get_canvas (data)) == BW_CANVAS_STATE_READY;
+}
+
+static gboolean
+canvas_error (gpointer data)
+{
+  return bw_canvas_get_state (bw_window_get_canvas (data)) == BW_CANVAS_STATE_ERROR;
+}
+
+static const char *
+visible_page (BwWindow *window)
+{
+  GtkStack *stack = GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (window), BW_TYPE_WINDOW,
+                                                              "main_stack"));
+
+  return gtk_stack_get_visible_child_name (stack);
+}
+
+static guint
+list_count (BwWindow *window)
+{
+  GtkListView *view = GTK_LIST_VIEW (gtk_widget_get_template_child (GTK_WIDGET (window), BW_TYPE_WINDOW,
+                                                                    "image_list_view"));
+
+  return g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (view)));
+}
+
+static void
+count_cb (guint *counter)
+{
+  (*counter)++;
+}
+
+static void
+close_window (BwWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate_for (G_USEC_PER_SEC / 10);
+}
+
+static void
+test_empty_state (void)
+{
+  BwWindow *window = bw_window_new (app);
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_null (bw_window_get_project (window));
+  g_assert_cmpstr (visible_page (window), ==, "empty");
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "new-project"));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "open-project"));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "next-image"));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "import-images"));
+
+  close_window (window);
+}
+
+static void
+test_open_and_move (void)
+{
+  g_autofree char *path = make_project ("move.boxwood", 3);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(BwProject) check = NULL;
+  g_autoptr(GArray) ids = NULL;
+  BwWindow *window = bw_window_new (app);
+  guint project_changed = 0, image_changed = 0;
+  int w, h;
+
+  g_signal_connect_swapped (window, "project-changed", G_CALLBACK (count_cb), &project_changed);
+  g_signal_connect_swapped (window, "current-image-changed", G_CALLBACK (count_cb), &image_changed);
+  bw_window_set_user_name (window, "tester");
+  bw_window_open_project (window, file);
+  gtk_window_present (GTK_WINDOW (window));
+
+  g_assert_nonnull (bw_window_get_project (window));
+  g_assert_cmpuint (project_changed, ==, 1);
+  g_assert_cmpstr (visible_page (window), ==, "project");
+  g_assert_cmpuint (list_count (window), ==, 3);
+  g_assert_cmpint (bw_window_get_person_id (window), >, 0);
+
+  ids = bw_project_list_image_ids (bw_window_get_project (window), -1, NULL, NULL);
+  g_assert_cmpuint (ids->len, ==, 3);
+
+  /* The first image is shown, fitted. */
+  iterate_until (canvas_ready, window);
+  g_assert_cmpint (bw_window_get_current_image_id (window), ==, g_array_index (ids, gint64, 0));
+  g_assert_cmpint (bw_canvas_get_image_id (bw_window_get_canvas (window)), ==, g_array_index (ids, gint64, 0));
+  bw_canvas_get_image_size (bw_window_get_canvas (window), &w, &h);
+  g_assert_cmpint (w, ==, 320);
+  g_assert_true (bw_canvas_get_fit (bw_window_get_canvas (window)));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "previous-image"));
+
+  /* Next, next, and no further. */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "next-image", NULL);
+  g_assert_cmpint (bw_window_get_current_image_id (window), ==, g_array_index (ids, gint64, 1));
+  iterate_until (canvas_ready, window);
+  bw_canvas_get_image_size (bw_window_get_canvas (window), &w, &h);
+  g_assert_cmpint (w, ==, 330);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "next-image", NULL);
+  g_assert_cmpint (bw_window_get_current_image_id (window), ==, g_array_index (ids, gint64, 2));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "next-image"));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "previous-image", NULL);
+  g_assert_cmpint (bw_window_get_current_image_id (window), ==, g_array_index (ids, gint64, 1));
+  g_assert_cmpuint (image_changed, ==, 4);
+
+  /* The person is in the project file. */
+  check = bw_project_open (file, NULL);
+  g_assert_nonnull (check);
+  {
+    g_autofree char *name = bw_project_get_person_name (check, bw_window_get_person_id (window));
+    g_assert_cmpstr (name, ==, "tester");
+  }
+
+  g_signal_handlers_disconnect_by_data (window, &project_changed);
+  g_signal_handlers_disconnect_by_data (window, &image_changed);
+  close_window (window);
+}
+
+static void
+test_filter_and_search (void)
+{
+  g_autofree char *path = make_project ("filter.boxwood", 4);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GArray) ids = NULL;
+  BwWindow *window = bw_window_new (app);
+  GtkDropDown *status;
+  GtkEditable *search;
+  gint64 deadline;
+
+  bw_window_open_project (window, file);
+  gtk_window_present (GTK_WINDOW (window));
+  ids = bw_project_list_image_ids (bw_window_get_project (window), -1, NULL, NULL);
+  g_assert_true (bw_project_set_image_status (bw_window_get_project (window),
+                                              g_array_index (ids, gint64, 2),
+                                              BW_IMAGE_STATUS_SUBMITTED, NULL));
+
+  status = GTK_DROP_DOWN (gtk_widget_get_template_child (GTK_WIDGET (window), BW_TYPE_WINDOW, "status_filter"));
+  search = GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (window), BW_TYPE_WINDOW, "search_entry"));
+
+  /* Entry 0 is "All Images", then the statuses in order. */
+  gtk_drop_down_set_selected (status, 1 + BW_IMAGE_STATUS_SUBMITTED);
+  g_assert_cmpuint (list_count (window), ==, 1);
+  gtk_drop_down_set_selected (status, 1 + BW_IMAGE_STATUS_NEW);
+  g_assert_cmpuint (list_count (window), ==, 3);
+  gtk_drop_down_set_selected (status, 0);
+  g_assert_cmpuint (list_count (window), ==, 4);
+
+  /* The search entry filters by file name (after its short delay). */
+  gtk_editable_set_text (search, "filter.boxwood-img-3");
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (list_count (window) != 1 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (list_count (window), ==, 1);
+
+  /* Selecting an image the filter hides clears the filter. */
+  bw_window_select_image (window, g_array_index (ids, gint64, 0));
+  g_assert_cmpuint (list_count (window), ==, 4);
+  g_assert_cmpint (bw_window_get_current_image_id (window), ==, g_array_index (ids, gint64, 0));
+
+  close_window (window);
+}
+
+static gboolean
+list_has_three (gpointer data)
+{
+  return list_count (data) == 3;
+}
+
+static void
+test_import (void)
+{
+  g_autofree char *path = make_project ("import.boxwood", 1);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *good = make_path ("import-new.jpg");
+  g_autofree char *good2 = make_path ("import-new2.jpg");
+  g_autofree char *bad = make_path ("import-bad.jpg");
+  const char *paths[] = { good, good2, bad, NULL };
+  BwWindow *window = bw_window_new (app);
+
+  g_assert_true (bw_test_write_jpeg (good, 64, 48, 90, 2, 77, NULL));
+  g_assert_true (bw_test_write_jpeg (good2, 64, 48, 90, 2, 78, NULL));
+  g_assert_true (bw_test_write_truncated_jpeg (bad, 64, 48, 0.4, NULL));
+
+  bw_window_open_project (window, file);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_cmpuint (list_count (window), ==, 1);
+
+  bw_window_import_paths (window, paths);
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "import-images"));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "cancel-import"));
+  iterate_until (list_has_three, window);
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "import-images"));
+
+  close_window (window);
+}
+
+static void
+test_missing_image_excluded (void)
+{
+  g_autofree char *path = make_project ("missing.boxwood", 2);
+  g_autofree char *first = make_path ("missing.boxwood-img-0.jpg");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(BwImage) image = NULL;
+  BwWindow *window = bw_window_new (app);
+
+  g_assert_cmpint (g_unlink (first), ==, 0);
+
+  bw_window_open_project (window, file);
+  gtk_window_present (GTK_WINDOW (window));
+  iterate_until (canvas_error, window);
+  g_assert_error (bw_canvas_get_error (bw_window_get_canvas (window)), G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+
+  /* The list goes on working: Exclude marks it and moves on. */
+  ids = bw_project_list_image_ids (bw_window_get_project (window), -1, NULL, NULL);
+  g_signal_emit_by_name (bw_window_get_canvas (window), "exclude");
+  image = bw_project_get_image (bw_window_get_project (window), g_array_index (ids, gint64, 0), NULL);
+  g_assert_cmpint (image->status, ==, BW_IMAGE_STATUS_EXCLUDED);
+  g_assert_cmpint (bw_window_get_current_image_id (window), ==, g_array_index (ids, gint64, 1));
+  iterate_until (canvas_ready, window);
+
+  close_window (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  gtk_test_init (&argc, &argv, NULL);
+
+  tmpdir = g_dir_make_tmp ("test-window-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  app = bw_application_new ();
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+
+  g_test_add_func ("/ui/window/empty-state", test_empty_state);
+  g_test_add_func ("/ui/window/open-and-move", test_open_and_move);
+  g_test_add_func ("/ui/window/filter-and-search", test_filter_and_search);
+  g_test_add_func ("/ui/window/import", test_import);
+  g_test_add_func ("/ui/window/missing-image-excluded", test_missing_image_excluded);
+
+  ret = g_test_run ();
+
+  g_object_unref (app);
+  {
+    g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
+    const char *name;
+
+    while (dir && (name = g_dir_read_name (dir)))
+      {
+        g_autofree char *p = make_path (name);
+        g_unlink (p);
+      }
+    g_rmdir (tmpdir);
+  }
+  g_free (tmpdir);
+
+  return ret;
+}
