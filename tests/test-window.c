@@ -257,6 +257,12 @@ list_has_three (gpointer data)
   return list_count (data) == 3;
 }
 
+static gboolean
+list_has_four (gpointer data)
+{
+  return list_count (data) == 4;
+}
+
 static void
 test_import (void)
 {
@@ -281,6 +287,39 @@ test_import (void)
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "cancel-import"));
   iterate_until (list_has_three, window);
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "import-images"));
+
+  /* Files dropped on the window are imported the same way. */
+  {
+    g_autofree char *dropped = make_path ("import-dropped.jpg");
+    g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+    g_autoptr(GFile) dropped_file = NULL;
+    GtkDropTarget *target = NULL;
+    GSList *files;
+    GValue value = G_VALUE_INIT;
+    gboolean accepted = FALSE;
+
+    g_assert_true (bw_test_write_jpeg (dropped, 64, 48, 90, 2, 79, NULL));
+    dropped_file = g_file_new_for_path (dropped);
+
+    for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+      {
+        g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+        if (GTK_IS_DROP_TARGET (controller))
+          target = GTK_DROP_TARGET (controller);
+      }
+    g_assert_nonnull (target);
+
+    files = g_slist_append (NULL, dropped_file);
+    g_value_init (&value, GDK_TYPE_FILE_LIST);
+    g_value_take_boxed (&value, gdk_file_list_new_from_list (files));
+    g_slist_free (files);
+    g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &accepted);
+    g_value_unset (&value);
+    g_assert_true (accepted);
+
+    iterate_until (list_has_four, window);
+  }
 
   close_window (window);
 }
