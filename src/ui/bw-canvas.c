@@ -463,9 +463,8 @@ load_data_free (LoadData *data)
 
 typedef struct
 {
-  GWeakRef   canvas;
+  GTask     *task;      /* its LoadData says for which canvas and load */
   BwDecoded *preview;
-  guint      token;
 } PreviewData;
 
 static void bw_canvas_show_decoded (BwCanvas  *self,
@@ -475,10 +474,11 @@ static gboolean
 preview_idle_cb (gpointer user_data)
 {
   PreviewData *data = user_data;
-  g_autoptr(BwCanvas) self = g_weak_ref_get (&data->canvas);
+  LoadData *load = g_task_get_task_data (data->task);
+  g_autoptr(BwCanvas) self = g_weak_ref_get (&load->canvas);
 
   if (self != NULL &&
-      self->pending_token == data->token &&
+      self->pending_token == load->token &&
       self->state == BW_CANVAS_STATE_LOADING)
     bw_canvas_show_decoded (self, data->preview);
 
@@ -488,22 +488,23 @@ preview_idle_cb (gpointer user_data)
 static void
 preview_data_free (PreviewData *data)
 {
-  g_weak_ref_clear (&data->canvas);
+  g_object_unref (data->task);
   bw_decoded_unref (data->preview);
   g_free (data);
 }
 
+/* Runs on the worker. It takes no reference on the canvas here: the last
+ * one dropped on this thread would finalize a widget off the UI thread. */
 static void
 deliver_preview (BwDecoded *preview,
                  gpointer   user_data)
 {
-  LoadData *load = user_data;
+  GTask *task = user_data;
+  LoadData *load = g_task_get_task_data (task);
   PreviewData *data = g_new0 (PreviewData, 1);
-  g_autoptr(GObject) canvas = g_weak_ref_get (&load->canvas);
 
-  g_weak_ref_init (&data->canvas, canvas);
+  data->task = g_object_ref (task);
   data->preview = bw_decoded_ref (preview);
-  data->token = load->token;
   g_main_context_invoke_full (load->context, G_PRIORITY_DEFAULT,
                               preview_idle_cb, data,
                               (GDestroyNotify) preview_data_free);
@@ -522,7 +523,7 @@ load_thread (GTask        *task,
   decoded = decode_image (data->path,
                           data->expected_width, data->expected_height, data->expected_size,
                           data->max_pixels, data->preview_scale,
-                          data->preview_scale > 0 ? deliver_preview : NULL, data,
+                          data->preview_scale > 0 ? deliver_preview : NULL, task,
                           cancellable, &error);
   if (decoded == NULL)
     g_task_return_error (task, error);
