@@ -12,12 +12,35 @@
 
 #include "bw-application.h"
 
+/* Started from the build folder (the README's first command does that),
+ * the settings schema is not installed yet: use the one compiled next to
+ * the program. An installed program never takes this path. */
+static void
+use_build_schema_when_uninstalled (void)
+{
+#ifdef BW_BUILD_ROOT
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *build_exe = g_build_filename (BW_BUILD_ROOT, "src", "boxwood", NULL);
+  g_autofree char *schemas = g_build_filename (BW_BUILD_ROOT, "data", "gschemas.compiled", NULL);
+
+  if (exe != NULL && g_str_equal (exe, build_exe) &&
+      g_getenv ("GSETTINGS_SCHEMA_DIR") == NULL &&
+      g_file_test (schemas, G_FILE_TEST_EXISTS))
+    {
+      g_autofree char *dir = g_path_get_dirname (schemas);
+
+      g_setenv ("GSETTINGS_SCHEMA_DIR", dir, TRUE);
+    }
+#endif
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_autoptr(BwApplication) app = NULL;
 
+  use_build_schema_when_uninstalled ();
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
