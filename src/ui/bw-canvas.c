@@ -329,6 +329,43 @@ bw_decoded_get_surface (BwDecoded *self,
 typedef void (*PreviewFunc) (BwDecoded *preview,
                              gpointer   user_data);
 
+typedef struct
+{
+  GBytes      *data;
+  char        *name;
+  char        *path;
+  int          width;
+  int          height;
+  guint        denominator;
+  guint64      max_pixels;
+  PreviewFunc  func;
+  gpointer     func_data;
+} PreviewJob;
+
+static gpointer
+preview_thread_func (gpointer user_data)
+{
+  PreviewJob *job = user_data;
+  g_autoptr(BwPixels) pixels = NULL;
+
+  pixels = bw_image_decode_data (g_bytes_get_data (job->data, NULL), g_bytes_get_size (job->data),
+                                 job->name, job->denominator, job->max_pixels, NULL, NULL);
+  if (pixels != NULL)
+    {
+      g_autoptr(BwDecoded) preview = bw_decoded_new (job->path, job->width, job->height);
+
+      g_ptr_array_add (preview->levels, g_steal_pointer (&pixels));
+      job->func (preview, job->func_data);
+    }
+
+  g_bytes_unref (job->data);
+  g_free (job->name);
+  g_free (job->path);
+  g_free (job);
+
+  return NULL;
+}
+
 static BwDecoded *
 decode_image (const char    *path,
               int            expected_width,
@@ -345,7 +382,8 @@ decode_image (const char    *path,
   g_autoptr(BwDecoded) decoded = NULL;
   g_autofree char *name = g_filename_display_name (path);
   BwImageInfo info;
-  BwPixels *full;
+  BwPixels *full = NULL;
+  GThread *preview_thread = NULL;
   GStatBuf st;
 
   if (g_stat (path, &st) != 0)
@@ -405,25 +443,36 @@ decode_image (const char    *path,
 
       if (denominator > 1)
         {
-          g_autoptr(BwPixels) pixels = NULL;
+          PreviewJob *job = g_new0 (PreviewJob, 1);
 
-          pixels = bw_image_decode_data (g_bytes_get_data (data, NULL), g_bytes_get_size (data),
-                                         name, denominator, max_pixels, NULL, NULL);
-          if (pixels != NULL)
-            {
-              g_autoptr(BwDecoded) preview = bw_decoded_new (path, info.width, info.height);
+          job->data = g_bytes_ref (data);
+          job->name = g_strdup (name);
+          job->path = g_strdup (path);
+          job->width = info.width;
+          job->height = info.height;
+          job->denominator = denominator;
+          job->max_pixels = max_pixels;
+          job->func = preview_func;
+          job->func_data = preview_data;
 
-              g_ptr_array_add (preview->levels, g_steal_pointer (&pixels));
-              preview_func (preview, preview_data);
-            }
+          /* The preview decodes on a second thread while this one makes
+           * the full resolution: on two cores both are done about when
+           * the full decode alone would be. */
+          preview_thread = g_thread_try_new ("bw-preview", preview_thread_func, job, NULL);
+          if (preview_thread == NULL)
+            preview_thread_func (job);
         }
     }
 
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return NULL;
+  if (!g_cancellable_set_error_if_cancelled (cancellable, error))
+    full = bw_image_decode_data (g_bytes_get_data (data, NULL), g_bytes_get_size (data),
+                                 name, 1, max_pixels, NULL, error);
 
-  full = bw_image_decode_data (g_bytes_get_data (data, NULL), g_bytes_get_size (data),
-                               name, 1, max_pixels, NULL, error);
+  /* Never leave the preview behind: it must reach the UI before the
+   * full resolution does. */
+  if (preview_thread != NULL)
+    g_thread_join (preview_thread);
+
   if (full == NULL)
     return NULL;
 
