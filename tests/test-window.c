@@ -75,18 +75,6 @@ iterate_until (gboolean (*done) (gpointer),
     }
 }
 
-static void
-iterate_for (gint64 usec)
-{
-  gint64 end = g_get_monotonic_time () + usec;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
 static gboolean
 canvas_ready (gpointer data)
 {
@@ -123,11 +111,21 @@ count_cb (guint *counter)
   (*counter)++;
 }
 
+static gboolean
+is_null (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+/* Closing the window frees it (and its project, list, canvas). */
 static void
 close_window (BwWindow *window)
 {
+  gpointer weak = window;
+
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate_for (G_USEC_PER_SEC / 10);
+  iterate_until (is_null, &weak);
 }
 
 static void
