@@ -275,20 +275,24 @@ toggle_sidebar_change_state (GSimpleAction *action,
   g_simple_action_set_state (action, value);
 }
 
+/* The project's dialogs sit above the window. */
+static void
+present_dialog (BwWindow  *self,
+                GtkWidget *dialog)
+{
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 edit_taxonomy_action (GSimpleAction *action,
                       GVariant      *param,
                       gpointer       user_data)
 {
   BwWindow *self = user_data;
-  BwTaxonomyDialog *dialog;
 
-  if (self->project == NULL)
-    return;
-
-  dialog = bw_taxonomy_dialog_new (self->project);
-  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
-  gtk_window_present (GTK_WINDOW (dialog));
+  if (self->project != NULL)
+    present_dialog (self, GTK_WIDGET (bw_taxonomy_dialog_new (self->project)));
 }
 
 static void
@@ -297,13 +301,9 @@ export_action (GSimpleAction *action,
                gpointer       user_data)
 {
   BwWindow *self = user_data;
-  GtkWindow *dialog;
 
-  if (self->project == NULL)
-    return;
-  dialog = GTK_WINDOW (bw_export_dialog_new (self->project));
-  gtk_window_set_transient_for (dialog, GTK_WINDOW (self));
-  gtk_window_present (dialog);
+  if (self->project != NULL)
+    present_dialog (self, GTK_WIDGET (bw_export_dialog_new (self->project)));
 }
 
 static void
@@ -312,13 +312,9 @@ import_annotations_action (GSimpleAction *action,
                            gpointer       user_data)
 {
   BwWindow *self = user_data;
-  GtkWindow *dialog;
 
-  if (self->project == NULL)
-    return;
-  dialog = GTK_WINDOW (bw_import_dialog_new (self->project));
-  gtk_window_set_transient_for (dialog, GTK_WINDOW (self));
-  gtk_window_present (dialog);
+  if (self->project != NULL)
+    present_dialog (self, GTK_WIDGET (bw_import_dialog_new (self->project)));
 }
 
 static void
