@@ -130,6 +130,28 @@ compare_coco_ids (gconstpointer a,
   return (x > y) - (x < y);
 }
 
+/* Sorts @array, whose elements start with their gint64 id, by that id;
+ * returns FALSE and sets @duplicate when an id appears twice. */
+static gboolean
+sort_by_coco_id (GArray *array,
+                 gint64 *duplicate)
+{
+  gsize size = g_array_get_element_size (array);
+
+  g_array_sort (array, compare_coco_ids);
+  for (guint i = 1; i < array->len; i++)
+    {
+      gint64 id = *(const gint64 *) (gconstpointer) (array->data + i * size);
+
+      if (id == *(const gint64 *) (gconstpointer) (array->data + (i - 1) * size))
+        {
+          *duplicate = id;
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 static gpointer
 find_by_coco_id (GArray *array,
                  gint64  id)
@@ -195,6 +217,7 @@ read_images (Import  *import,
 {
   BwJsonStream *stream = import->stream;
   gboolean more;
+  gint64 duplicate;
 
   if (!bw_json_stream_begin_array (stream, error))
     {
@@ -266,16 +289,12 @@ failed:
       return FALSE;
     }
 
-  g_array_sort (import->images, compare_coco_ids);
-  for (guint i = 1; i < import->images->len; i++)
-    if (g_array_index (import->images, CocoImage, i).coco_id ==
-        g_array_index (import->images, CocoImage, i - 1).coco_id)
-      {
-        g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_INVALID,
-                     _("the image id %" G_GINT64_FORMAT " appears twice"),
-                     g_array_index (import->images, CocoImage, i).coco_id);
-        return FALSE;
-      }
+  if (!sort_by_coco_id (import->images, &duplicate))
+    {
+      g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_INVALID,
+                   _("the image id %" G_GINT64_FORMAT " appears twice"), duplicate);
+      return FALSE;
+    }
 
   return TRUE;
 }
@@ -288,6 +307,7 @@ read_categories (Import  *import,
 {
   BwJsonStream *stream = import->stream;
   gboolean more;
+  gint64 duplicate;
 
   if (!bw_json_stream_begin_array (stream, error))
     {
@@ -354,16 +374,12 @@ failed:
       return FALSE;
     }
 
-  g_array_sort (import->categories, compare_coco_ids);
-  for (guint i = 1; i < import->categories->len; i++)
-    if (g_array_index (import->categories, CocoCategory, i).coco_id ==
-        g_array_index (import->categories, CocoCategory, i - 1).coco_id)
-      {
-        g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_INVALID,
-                     _("the category id %" G_GINT64_FORMAT " appears twice"),
-                     g_array_index (import->categories, CocoCategory, i).coco_id);
-        return FALSE;
-      }
+  if (!sort_by_coco_id (import->categories, &duplicate))
+    {
+      g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_INVALID,
+                   _("the category id %" G_GINT64_FORMAT " appears twice"), duplicate);
+      return FALSE;
+    }
 
   return TRUE;
 }
@@ -639,7 +655,8 @@ read_row (Import   *import,
   return TRUE;
 }
 
-/* The shape of a row, or NULL with no error for an RLE-only row. */
+/* The shape of a row, or NULL with no error for an RLE-only row, which
+ * is counted as skipped. */
 static BwShape *
 row_to_shape (Import   *import,
               Row      *row,
@@ -668,7 +685,9 @@ row_to_shape (Import   *import,
                                row->bbox[0] + row->bbox[2], row->bbox[1] + row->bbox[3]);
     }
 
-  if (!row->rle)
+  if (row->rle)
+    import->result.skipped_rle++;
+  else
     g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_INVALID,
                  _("the annotation has neither “bbox” nor “segmentation”"));
   return NULL;
@@ -682,7 +701,6 @@ import_instance (Import   *import,
   g_autoptr(BwShape) shape = NULL;
   CocoImage *image;
   CocoCategory *category;
-  gboolean duplicate;
 
   if (!row->has_id || !row->has_image_id || !row->has_category_id)
     {
@@ -711,11 +729,7 @@ import_instance (Import   *import,
 
   shape = row_to_shape (import, row, error);
   if (shape == NULL)
-    {
-      if (row->rle)
-        import->result.skipped_rle++;
-      return row->rle;
-    }
+    return row->rle;
 
   if (image->project_id == 0)
     {
@@ -723,37 +737,14 @@ import_instance (Import   *import,
       return TRUE;
     }
 
-  if (image->layer_id == 0)
-    {
-      gboolean created;
-
-      if (!_bw_project_import_layer (import->project, image->project_id, 0, BW_LAYER_KIND_WORK,
-                                     &image->layer_id, &created, error))
-        return FALSE;
-      if (!created && !(image->existing = bw_import_layer_keys (import->project, image->layer_id, error)))
-        return FALSE;
-    }
-
-  if (!bw_import_add_annotation (import->project, image->layer_id, category->project_id, shape,
-                                 image->width, image->height, BW_SOURCE_IMPORTED, 1.0,
-                                 image->existing, &duplicate, error))
+  if (image->layer_id == 0 &&
+      !bw_import_open_layer (import->project, image->project_id, 0, BW_LAYER_KIND_WORK,
+                             &image->layer_id, &image->existing, error))
     return FALSE;
-  if (duplicate)
-    {
-      import->result.skipped_duplicates++;
-      return TRUE;
-    }
 
-  import->result.annotations++;
-  if (shape->kind == BW_SHAPE_BOX)
-    import->result.boxes++;
-  else
-    {
-      import->result.polygons++;
-      if (shape->n_parts > 1)
-        import->result.multipart++;
-    }
-  return TRUE;
+  return bw_import_add_annotation (import->project, image->layer_id, category->project_id, shape,
+                                   image->width, image->height, BW_SOURCE_IMPORTED, 1.0,
+                                   image->existing, &import->result, error);
 }
 
 static gboolean
@@ -763,7 +754,6 @@ import_prediction (Import   *import,
 {
   g_autoptr(BwShape) shape = NULL;
   ModelLayer *layer;
-  gboolean duplicate;
 
   if (!row->has_image_id || !row->has_category_id || !row->has_score)
     {
@@ -784,11 +774,7 @@ import_prediction (Import   *import,
 
   shape = row_to_shape (import, row, error);
   if (shape == NULL)
-    {
-      if (row->rle)
-        import->result.skipped_rle++;
-      return row->rle;
-    }
+    return row->rle;
 
   if (row->score < import->options->min_score)
     {
@@ -800,7 +786,6 @@ import_prediction (Import   *import,
   if (layer == NULL)
     {
       g_autoptr(BwImage) image = bw_project_get_image (import->project, row->image_id, NULL);
-      gboolean created;
 
       if (image == NULL)
         {
@@ -814,34 +799,15 @@ import_prediction (Import   *import,
       g_hash_table_insert (import->layers, g_memdup2 (&row->image_id, sizeof (gint64)), layer);
       layer->width = image->width;
       layer->height = image->height;
-      if (!_bw_project_import_layer (import->project, image->id, import->model_person,
-                                     BW_LAYER_KIND_MODEL, &layer->id, &created, error))
-        return FALSE;
-      if (!created && !(layer->existing = bw_import_layer_keys (import->project, layer->id, error)))
+      if (!bw_import_open_layer (import->project, image->id, import->model_person,
+                                 BW_LAYER_KIND_MODEL, &layer->id, &layer->existing, error))
         return FALSE;
       import->result.images_matched++;
     }
 
-  if (!bw_import_add_annotation (import->project, layer->id, row->category_id, shape,
-                                 layer->width, layer->height, BW_SOURCE_PREDICTION, row->score,
-                                 layer->existing, &duplicate, error))
-    return FALSE;
-  if (duplicate)
-    {
-      import->result.skipped_duplicates++;
-      return TRUE;
-    }
-
-  import->result.annotations++;
-  if (shape->kind == BW_SHAPE_BOX)
-    import->result.boxes++;
-  else
-    {
-      import->result.polygons++;
-      if (shape->n_parts > 1)
-        import->result.multipart++;
-    }
-  return TRUE;
+  return bw_import_add_annotation (import->project, layer->id, row->category_id, shape,
+                                   layer->width, layer->height, BW_SOURCE_PREDICTION, row->score,
+                                   layer->existing, &import->result, error);
 }
 
 /* The pages of the mapped file already read are given back every 64 MB,
@@ -920,17 +886,14 @@ static gboolean
 check_annotation_ids (Import  *import,
                       GError **error)
 {
-  GArray *ids = import->annotation_ids;
+  gint64 duplicate;
 
-  g_array_sort (ids, compare_coco_ids);
-  for (guint i = 1; i < ids->len; i++)
-    if (g_array_index (ids, gint64, i) == g_array_index (ids, gint64, i - 1))
-      {
-        g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_INVALID,
-                     _("the annotation id %" G_GINT64_FORMAT " appears twice"),
-                     g_array_index (ids, gint64, i));
-        return FALSE;
-      }
+  if (!sort_by_coco_id (import->annotation_ids, &duplicate))
+    {
+      g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_INVALID,
+                   _("the annotation id %" G_GINT64_FORMAT " appears twice"), duplicate);
+      return FALSE;
+    }
   return TRUE;
 }
 

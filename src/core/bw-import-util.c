@@ -234,16 +234,12 @@ shape_key (gint64         category_id,
   return g_string_free (key, FALSE);
 }
 
-/**
- * bw_import_layer_keys:
- *
- * Returns: (transfer full): the keys of the annotations already in
- *   @layer_id, for bw_import_add_annotation() to skip what is there
- */
-GHashTable *
-bw_import_layer_keys (BwProject  *project,
-                      gint64      layer_id,
-                      GError    **error)
+/* The keys of the annotations already in @layer_id, for
+ * bw_import_add_annotation() to skip what is there. */
+static GHashTable *
+layer_keys (BwProject  *project,
+            gint64      layer_id,
+            GError    **error)
 {
   g_autoptr(GPtrArray) annotations = bw_project_list_annotations (project, layer_id, error);
   GHashTable *keys;
@@ -262,11 +258,38 @@ bw_import_layer_keys (BwProject  *project,
 }
 
 /**
+ * bw_import_open_layer:
+ * @out_layer_id: (out): the layer of @kind of @image_id and @person_id,
+ *   created when there was none
+ * @out_existing: (out) (transfer full): %NULL for a new layer, else the
+ *   keys of what the layer already holds, for bw_import_add_annotation()
+ */
+gboolean
+bw_import_open_layer (BwProject    *project,
+                      gint64        image_id,
+                      gint64        person_id,
+                      BwLayerKind   kind,
+                      gint64       *out_layer_id,
+                      GHashTable  **out_existing,
+                      GError      **error)
+{
+  gboolean created;
+
+  *out_existing = NULL;
+  if (!_bw_project_import_layer (project, image_id, person_id, kind, out_layer_id, &created, error))
+    return FALSE;
+  if (!created && !(*out_existing = layer_keys (project, *out_layer_id, error)))
+    return FALSE;
+  return TRUE;
+}
+
+/**
  * bw_import_add_annotation:
  * @shape: clamped to the image in place, then validated
- * @existing: (nullable): keys from bw_import_layer_keys(); an annotation
+ * @existing: (nullable): keys from bw_import_open_layer(); an annotation
  *   found there is not added again, and one added is put there
- * @out_duplicate: (out) (optional): whether it was skipped as a duplicate
+ * @result: counts the annotation added (and its kind), or skipped as a
+ *   duplicate
  *
  * Coordinates a little outside the image are common in exported data
  * (640.5 on a 640-pixel image); they are clamped. A shape that is not
@@ -283,12 +306,9 @@ bw_import_add_annotation (BwProject   *project,
                           BwSource     source,
                           double       score,
                           GHashTable  *existing,
-                          gboolean    *out_duplicate,
+                          BwAnnotationImportResult *result,
                           GError     **error)
 {
-  if (out_duplicate != NULL)
-    *out_duplicate = FALSE;
-
   if (!bw_shape_validate (shape, error))
     return FALSE;
   bw_shape_clamp (shape, image_width, image_height);
@@ -305,13 +325,24 @@ bw_import_add_annotation (BwProject   *project,
       if (g_hash_table_contains (existing, key))
         {
           g_free (key);
-          if (out_duplicate != NULL)
-            *out_duplicate = TRUE;
+          result->skipped_duplicates++;
           return TRUE;
         }
       g_hash_table_add (existing, key);
     }
 
-  return _bw_project_import_annotation (project, layer_id, category_id, shape, source,
-                                        score, error);
+  if (!_bw_project_import_annotation (project, layer_id, category_id, shape, source,
+                                      score, error))
+    return FALSE;
+
+  result->annotations++;
+  if (shape->kind == BW_SHAPE_BOX)
+    result->boxes++;
+  else
+    {
+      result->polygons++;
+      if (shape->n_parts > 1)
+        result->multipart++;
+    }
+  return TRUE;
 }

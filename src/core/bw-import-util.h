@@ -65,8 +65,12 @@ gboolean  bw_import_ensure_category   (BwProject      *project,
                                        gint64         *out_id,
                                        gboolean       *out_added,
                                        GError        **error);
-GHashTable *bw_import_layer_keys      (BwProject      *project,
-                                       gint64          layer_id,
+gboolean  bw_import_open_layer        (BwProject      *project,
+                                       gint64          image_id,
+                                       gint64          person_id,
+                                       BwLayerKind     kind,
+                                       gint64         *out_layer_id,
+                                       GHashTable    **out_existing,
                                        GError        **error);
 gboolean  bw_import_add_annotation    (BwProject      *project,
                                        gint64          layer_id,
@@ -77,7 +81,7 @@ gboolean  bw_import_add_annotation    (BwProject      *project,
                                        BwSource        source,
                                        double          score,
                                        GHashTable     *existing,
-                                       gboolean       *out_duplicate,
+                                       BwAnnotationImportResult *result,
                                        GError        **error);
 
 G_END_DECLS

@@ -285,21 +285,14 @@ import_file (BwProject                 *project,
       height = image->height;
     }
 
-  if (objects->len > 0)
-    {
-      gboolean created;
-
-      if (!_bw_project_import_layer (project, image_id, 0, BW_LAYER_KIND_WORK, &layer_id, &created, error))
-        return FALSE;
-      if (!created && !(existing = bw_import_layer_keys (project, layer_id, error)))
-        return FALSE;
-    }
+  if (objects->len > 0 &&
+      !bw_import_open_layer (project, image_id, 0, BW_LAYER_KIND_WORK, &layer_id, &existing, error))
+    return FALSE;
 
   for (guint i = 0; i < objects->len; i++)
     {
       Object *o = g_ptr_array_index (objects, i);
       gint64 category_id;
-      gboolean duplicate;
 
       if (!bw_import_ensure_category (project, o->label, NULL, &category_id, &added, error))
         {
@@ -311,25 +304,10 @@ import_file (BwProject                 *project,
 
       if (!bw_import_add_annotation (project, layer_id, category_id, o->shape,
                                      (int) width, (int) height, BW_SOURCE_IMPORTED, 1.0,
-                                     existing, &duplicate, error))
+                                     existing, result, error))
         {
           bw_json_prefix_error (error, file, _("shape “%s”"), o->label);
           return FALSE;
-        }
-      if (duplicate)
-        {
-          result->skipped_duplicates++;
-          continue;
-        }
-
-      result->annotations++;
-      if (o->shape->kind == BW_SHAPE_BOX)
-        result->boxes++;
-      else
-        {
-          result->polygons++;
-          if (o->shape->n_parts > 1)
-            result->multipart++;
         }
     }
 
