@@ -104,9 +104,7 @@ bw_project_ensure_layer (BwProject    *self,
   sqlite3_reset (stmt);
   if ((rc & 0xff) == SQLITE_CONSTRAINT)
     {
-      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND,
-                   _("The image %" G_GINT64_FORMAT " is not in the project “%s”."),
-                   image_id, self->display_name);
+      _bw_project_set_not_found (self, BW_PROJECT_ITEM_IMAGE, image_id, error);
       return FALSE;
     }
   if (rc != SQLITE_DONE)
@@ -177,12 +175,7 @@ bw_project_get_layer (BwProject  *self,
     layer = layer_from_row (stmt);
   sqlite3_reset (stmt);
 
-  if (rc == SQLITE_DONE)
-    g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND,
-                 _("The layer %" G_GINT64_FORMAT " is not in the project “%s”."),
-                 layer_id, self->display_name);
-  else if (rc != SQLITE_ROW)
-    _bw_project_set_error (self, rc, error);
+  _bw_project_check_row (self, rc, BW_PROJECT_ITEM_LAYER, layer_id, error);
 
   return layer;
 }
@@ -219,14 +212,7 @@ bw_project_set_layer_status (BwProject      *self,
       _bw_project_set_error (self, rc, error);
       return FALSE;
     }
-  if (sqlite3_changes (self->db) == 0)
-    {
-      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND,
-                   _("The layer %" G_GINT64_FORMAT " is not in the project “%s”."),
-                   layer_id, self->display_name);
-      return FALSE;
-    }
-  return TRUE;
+  return _bw_project_check_changed (self, BW_PROJECT_ITEM_LAYER, layer_id, error);
 }
 
 /**
@@ -458,21 +444,6 @@ bw_project_restore_annotation (BwProject           *self,
   return finish_annotation_write (self, stmt, error);
 }
 
-static gboolean
-check_changed (BwProject  *self,
-               gint64      annotation_id,
-               GError    **error)
-{
-  if (sqlite3_changes (self->db) == 0)
-    {
-      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND,
-                   _("The annotation %" G_GINT64_FORMAT " is not in the project “%s”."),
-                   annotation_id, self->display_name);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 gboolean
 bw_project_update_annotation_shape (BwProject      *self,
                                     gint64          annotation_id,
@@ -499,7 +470,7 @@ bw_project_update_annotation_shape (BwProject      *self,
   bind_shape (stmt, 3, shape);
 
   return finish_annotation_write (self, stmt, error) &&
-         check_changed (self, annotation_id, error);
+         _bw_project_check_changed (self, BW_PROJECT_ITEM_ANNOTATION, annotation_id, error);
 }
 
 gboolean
@@ -524,7 +495,7 @@ bw_project_set_annotation_category (BwProject  *self,
   sqlite3_bind_int64 (stmt, 3, category_id);
 
   return finish_annotation_write (self, stmt, error) &&
-         check_changed (self, annotation_id, error);
+         _bw_project_check_changed (self, BW_PROJECT_ITEM_ANNOTATION, annotation_id, error);
 }
 
 gboolean
@@ -543,7 +514,7 @@ bw_project_delete_annotation (BwProject  *self,
   sqlite3_bind_int64 (stmt, 1, annotation_id);
 
   return _bw_project_step_done (self, stmt, error) &&
-         check_changed (self, annotation_id, error);
+         _bw_project_check_changed (self, BW_PROJECT_ITEM_ANNOTATION, annotation_id, error);
 }
 
 BwAnnotation *
@@ -568,12 +539,7 @@ bw_project_get_annotation (BwProject  *self,
     annotation = annotation_from_row (self, stmt, error);
   sqlite3_reset (stmt);
 
-  if (rc == SQLITE_DONE)
-    g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND,
-                 _("The annotation %" G_GINT64_FORMAT " is not in the project “%s”."),
-                 annotation_id, self->display_name);
-  else if (rc != SQLITE_ROW)
-    _bw_project_set_error (self, rc, error);
+  _bw_project_check_row (self, rc, BW_PROJECT_ITEM_ANNOTATION, annotation_id, error);
 
   return annotation;
 }

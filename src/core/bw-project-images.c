@@ -221,12 +221,7 @@ bw_project_get_image (BwProject  *self,
     }
   sqlite3_reset (stmt);
 
-  if (rc == SQLITE_DONE)
-    g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND,
-                 _("The image %" G_GINT64_FORMAT " is not in the project “%s”."),
-                 image_id, self->display_name);
-  else if (rc != SQLITE_ROW)
-    _bw_project_set_error (self, rc, error);
+  _bw_project_check_row (self, rc, BW_PROJECT_ITEM_IMAGE, image_id, error);
 
   return image;
 }
@@ -309,13 +304,8 @@ finish_image_update (BwProject     *self,
   if (!_bw_project_step_done (self, stmt, error))
     return FALSE;
 
-  if (sqlite3_changes (self->db) == 0)
-    {
-      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND,
-                   _("The image %" G_GINT64_FORMAT " is not in the project “%s”."),
-                   image_id, self->display_name);
-      return FALSE;
-    }
+  if (!_bw_project_check_changed (self, BW_PROJECT_ITEM_IMAGE, image_id, error))
+    return FALSE;
 
   _bw_project_emit (self, BW_PROJECT_SIGNAL_IMAGE_CHANGED, image_id);
   return TRUE;

@@ -35,6 +35,15 @@ struct _BwProject
   GThread      *owner_thread;   /* …and the thread that runs it */
 };
 
+/* What a "not found" error names. */
+typedef enum
+{
+  BW_PROJECT_ITEM_IMAGE,
+  BW_PROJECT_ITEM_LAYER,
+  BW_PROJECT_ITEM_ANNOTATION,
+  BW_PROJECT_ITEM_CATEGORY,
+} BwProjectItem;
+
 #define BW_PROJECT_LOCK(self) \
   g_autoptr(GRecMutexLocker) G_PASTE (_bw_locker_, __LINE__) = g_rec_mutex_locker_new (&(self)->lock)
 
@@ -49,6 +58,19 @@ gboolean      _bw_project_exec            (BwProject     *self,
                                            GError       **error);
 void          _bw_project_set_error       (BwProject     *self,
                                            int            rc,
+                                           GError       **error);
+void          _bw_project_set_not_found   (BwProject     *self,
+                                           BwProjectItem  item,
+                                           gint64         id,
+                                           GError       **error);
+gboolean      _bw_project_check_row       (BwProject     *self,
+                                           int            rc,
+                                           BwProjectItem  item,
+                                           gint64         id,
+                                           GError       **error);
+gboolean      _bw_project_check_changed   (BwProject     *self,
+                                           BwProjectItem  item,
+                                           gint64         id,
                                            GError       **error);
 sqlite3      *_bw_project_open_reader     (BwProject     *self,
                                            GError       **error);

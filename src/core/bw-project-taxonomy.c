@@ -173,12 +173,7 @@ bw_project_get_category (BwProject  *self,
     category = category_from_row (stmt);
   sqlite3_reset (stmt);
 
-  if (rc == SQLITE_DONE)
-    g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND,
-                 _("The category %" G_GINT64_FORMAT " is not in the project “%s”."),
-                 category_id, self->display_name);
-  else if (rc != SQLITE_ROW)
-    _bw_project_set_error (self, rc, error);
+  _bw_project_check_row (self, rc, BW_PROJECT_ITEM_CATEGORY, category_id, error);
 
   return category;
 }
@@ -242,15 +237,7 @@ write_category (BwProject         *self,
   if (!finish_category_write (self, stmt, name, error))
     return FALSE;
 
-  if (sqlite3_changes (self->db) == 0)
-    {
-      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND,
-                   _("The category %" G_GINT64_FORMAT " is not in the project “%s”."),
-                   category->id, self->display_name);
-      return FALSE;
-    }
-
-  return TRUE;
+  return _bw_project_check_changed (self, BW_PROJECT_ITEM_CATEGORY, category->id, error);
 }
 
 /**
@@ -345,9 +332,7 @@ bw_project_update_categories (BwProject  *self,
 
       if (!g_hash_table_contains (final, &category->id))
         {
-          g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND,
-                       _("The category %" G_GINT64_FORMAT " is not in the project “%s”."),
-                       category->id, self->display_name);
+          _bw_project_set_not_found (self, BW_PROJECT_ITEM_CATEGORY, category->id, error);
           return FALSE;
         }
       if (!bw_category_check_name (category->name, error) ||

@@ -321,6 +321,86 @@ _bw_project_set_error (BwProject  *self,
     }
 }
 
+/* A whole sentence for each item, for the translators. */
+void
+_bw_project_set_not_found (BwProject      *self,
+                           BwProjectItem   item,
+                           gint64          id,
+                           GError        **error)
+{
+  const char *name = self->display_name;
+
+  switch (item)
+    {
+    case BW_PROJECT_ITEM_IMAGE:
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND,
+                   _("The image %" G_GINT64_FORMAT " is not in the project “%s”."), id, name);
+      break;
+
+    case BW_PROJECT_ITEM_LAYER:
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND,
+                   _("The layer %" G_GINT64_FORMAT " is not in the project “%s”."), id, name);
+      break;
+
+    case BW_PROJECT_ITEM_ANNOTATION:
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND,
+                   _("The annotation %" G_GINT64_FORMAT " is not in the project “%s”."), id, name);
+      break;
+
+    case BW_PROJECT_ITEM_CATEGORY:
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND,
+                   _("The category %" G_GINT64_FORMAT " is not in the project “%s”."), id, name);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/**
+ * _bw_project_check_row:
+ * @rc: what stepping a statement that reads the row of @item @id returned
+ *
+ * Returns: %TRUE when @rc is a row; else %FALSE, with a "not found" error
+ *   when there was none and the store's error otherwise
+ */
+gboolean
+_bw_project_check_row (BwProject      *self,
+                       int             rc,
+                       BwProjectItem   item,
+                       gint64          id,
+                       GError        **error)
+{
+  if (rc == SQLITE_ROW)
+    return TRUE;
+
+  if (rc == SQLITE_DONE)
+    _bw_project_set_not_found (self, item, id, error);
+  else
+    _bw_project_set_error (self, rc, error);
+  return FALSE;
+}
+
+/**
+ * _bw_project_check_changed:
+ *
+ * After a statement that writes the row of @item @id, done.
+ *
+ * Returns: %FALSE, with a "not found" error, when it changed no row
+ */
+gboolean
+_bw_project_check_changed (BwProject      *self,
+                           BwProjectItem   item,
+                           gint64          id,
+                           GError        **error)
+{
+  if (sqlite3_changes (self->db) > 0)
+    return TRUE;
+
+  _bw_project_set_not_found (self, item, id, error);
+  return FALSE;
+}
+
 /**
  * _bw_project_prepare:
  *
