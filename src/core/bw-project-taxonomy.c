@@ -207,6 +207,27 @@ bw_project_find_category_by_name (BwProject  *self,
   return id;
 }
 
+/* Binds ?2 to ?7 of a statement that writes @category: its @name,
+ * supercategory, @color, @hotkey, guideline and @position. */
+static void
+bind_category (sqlite3_stmt      *stmt,
+               const BwCategory  *category,
+               const char        *name,
+               const char        *color,
+               const char        *hotkey,
+               gint64             position)
+{
+  sqlite3_bind_text (stmt, 2, name, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, category->supercategory ? category->supercategory : "", -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, color, -1, SQLITE_TRANSIENT);
+  if (hotkey != NULL)
+    sqlite3_bind_text (stmt, 5, hotkey, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, 5);
+  sqlite3_bind_text (stmt, 6, category->guideline ? category->guideline : "", -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 7, position);
+}
+
 /* Writes a category whose fields were checked; @hotkey is normalised. */
 static gboolean
 write_category (BwProject         *self,
@@ -224,15 +245,7 @@ write_category (BwProject         *self,
     return FALSE;
 
   sqlite3_bind_int64 (stmt, 1, category->id);
-  sqlite3_bind_text (stmt, 2, name, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, category->supercategory ? category->supercategory : "", -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 4, category->color, -1, SQLITE_TRANSIENT);
-  if (hotkey != NULL)
-    sqlite3_bind_text (stmt, 5, hotkey, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, 5);
-  sqlite3_bind_text (stmt, 6, category->guideline ? category->guideline : "", -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int (stmt, 7, category->position);
+  bind_category (stmt, category, name, category->color, hotkey, category->position);
 
   if (!finish_category_write (self, stmt, name, error))
     return FALSE;
@@ -953,15 +966,7 @@ bw_project_add_categories (BwProject  *self,
         sqlite3_bind_int64 (stmt, 1, category->id);
       else
         sqlite3_bind_null (stmt, 1);
-      sqlite3_bind_text (stmt, 2, name, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 3, category->supercategory ? category->supercategory : "", -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 4, color, -1, SQLITE_TRANSIENT);
-      if (hotkey != NULL)
-        sqlite3_bind_text (stmt, 5, hotkey, -1, SQLITE_TRANSIENT);
-      else
-        sqlite3_bind_null (stmt, 5);
-      sqlite3_bind_text (stmt, 6, category->guideline ? category->guideline : "", -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (stmt, 7, position++);
+      bind_category (stmt, category, name, color, hotkey, position++);
 
       if (!finish_category_write (self, stmt, name, error))
         goto fail;
@@ -1062,6 +1067,26 @@ renumber_positions (BwProject  *self,
   return TRUE;
 }
 
+/* Ends the transaction of a change of the taxonomy: rolled back when the
+ * change failed (@done is FALSE), else committed and signalled. */
+static gboolean
+end_change (BwProject  *self,
+            gboolean    done,
+            GError    **error)
+{
+  if (!done)
+    {
+      bw_project_rollback (self);
+      return FALSE;
+    }
+  /* A failed commit rolls back by itself. */
+  if (!bw_project_commit (self, error))
+    return FALSE;
+
+  _bw_project_emit_changed (self, BW_PROJECT_SIGNAL_CATEGORIES_CHANGED);
+  return TRUE;
+}
+
 static gboolean
 delete_category_locked (BwProject  *self,
                         gint64      category_id,
@@ -1137,16 +1162,9 @@ bw_project_delete_category (BwProject  *self,
   if (!bw_project_begin (self, error))
     return FALSE;
 
-  if (!delete_category_locked (self, category_id, move_to_id, error))
-    {
-      bw_project_rollback (self);
-      return FALSE;
-    }
-  /* A failed commit rolls back by itself. */
-  if (!bw_project_commit (self, error))
+  if (!end_change (self, delete_category_locked (self, category_id, move_to_id, error), error))
     return FALSE;
 
-  _bw_project_emit_changed (self, BW_PROJECT_SIGNAL_CATEGORIES_CHANGED);
   _bw_project_emit_changed (self, BW_PROJECT_SIGNAL_ANNOTATIONS_CHANGED);
   return TRUE;
 }
@@ -1246,17 +1264,7 @@ bw_project_set_category_order (BwProject     *self,
   if (!bw_project_begin (self, error))
     return FALSE;
 
-  if (!set_order_locked (self, ids, n_ids, error))
-    {
-      bw_project_rollback (self);
-      return FALSE;
-    }
-  /* A failed commit rolls back by itself. */
-  if (!bw_project_commit (self, error))
-    return FALSE;
-
-  _bw_project_emit_changed (self, BW_PROJECT_SIGNAL_CATEGORIES_CHANGED);
-  return TRUE;
+  return end_change (self, set_order_locked (self, ids, n_ids, error), error);
 }
 
 /**
@@ -1531,15 +1539,7 @@ restore_categories_locked (BwProject  *self,
         return FALSE;
 
       sqlite3_bind_int64 (stmt, 1, category->id);
-      sqlite3_bind_text (stmt, 2, category->name, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 3, category->supercategory ? category->supercategory : "", -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 4, category->color, -1, SQLITE_TRANSIENT);
-      if (hotkey != NULL)
-        sqlite3_bind_text (stmt, 5, hotkey, -1, SQLITE_TRANSIENT);
-      else
-        sqlite3_bind_null (stmt, 5);
-      sqlite3_bind_text (stmt, 6, category->guideline ? category->guideline : "", -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (stmt, 7, i);
+      bind_category (stmt, category, category->name, category->color, hotkey, i);
 
       if (!_bw_project_step_done (self, stmt, error))
         return FALSE;
@@ -1572,15 +1572,5 @@ bw_project_restore_categories (BwProject  *self,
   if (!bw_project_begin (self, error))
     return FALSE;
 
-  if (!restore_categories_locked (self, categories, error))
-    {
-      bw_project_rollback (self);
-      return FALSE;
-    }
-  /* A failed commit rolls back by itself. */
-  if (!bw_project_commit (self, error))
-    return FALSE;
-
-  _bw_project_emit_changed (self, BW_PROJECT_SIGNAL_CATEGORIES_CHANGED);
-  return TRUE;
+  return end_change (self, restore_categories_locked (self, categories, error), error);
 }
