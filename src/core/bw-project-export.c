@@ -124,6 +124,22 @@ _bw_export_cursor_rewind (BwExportCursor  *cursor,
   return TRUE;
 }
 
+/* TRUE on a row of @stmt; FALSE at its end (@error unset) or on a
+ * failure (@error set). */
+static gboolean
+cursor_step (BwExportCursor  *cursor,
+             sqlite3_stmt    *stmt,
+             GError         **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_ROW)
+    return TRUE;
+  if (rc != SQLITE_DONE)
+    set_reader_error (cursor, rc, error);
+  return FALSE;
+}
+
 /**
  * _bw_export_cursor_next_image:
  *
@@ -135,15 +151,8 @@ _bw_export_cursor_next_image (BwExportCursor  *cursor,
                               BwExportImage   *image,
                               GError         **error)
 {
-  int rc = sqlite3_step (cursor->images);
-
-  if (rc == SQLITE_DONE)
+  if (!cursor_step (cursor, cursor->images, error))
     return FALSE;
-  if (rc != SQLITE_ROW)
-    {
-      set_reader_error (cursor, rc, error);
-      return FALSE;
-    }
 
   image->image_id = sqlite3_column_int64 (cursor->images, 0);
   image->path = (const char *) sqlite3_column_text (cursor->images, 1);
@@ -176,15 +185,8 @@ _bw_export_cursor_next_annotation (BwExportCursor      *cursor,
                                    BwExportAnnotation  *annotation,
                                    GError             **error)
 {
-  int rc = sqlite3_step (cursor->annotations);
-
-  if (rc == SQLITE_DONE)
+  if (!cursor_step (cursor, cursor->annotations, error))
     return FALSE;
-  if (rc != SQLITE_ROW)
-    {
-      set_reader_error (cursor, rc, error);
-      return FALSE;
-    }
 
   annotation->id = sqlite3_column_int64 (cursor->annotations, 0);
   annotation->category_id = sqlite3_column_int64 (cursor->annotations, 1);
