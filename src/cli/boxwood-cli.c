@@ -43,6 +43,18 @@ bw_cli_error (const char *format,
   g_printerr ("boxwood-cli: %s\n", message);
 }
 
+BwProject *
+bw_cli_open_project (const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+  g_autoptr(GError) error = NULL;
+  BwProject *project = bw_project_open (file, &error);
+
+  if (project == NULL)
+    bw_cli_error ("%s", error->message);
+  return project;
+}
+
 static void
 print_usage (FILE *stream)
 {

@@ -164,18 +164,6 @@ run_export (ExportRun *run)
   return 0;
 }
 
-static BwProject *
-open_project (const char *path)
-{
-  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
-  g_autoptr(GError) error = NULL;
-  BwProject *project = bw_project_open (file, &error);
-
-  if (project == NULL)
-    bw_cli_error ("%s", error->message);
-  return project;
-}
-
 static int
 export_coco (int    argc,
              char **argv)
@@ -252,7 +240,7 @@ export_coco (int    argc,
       return 2;
     }
 
-  project = open_project (argv[1]);
+  project = bw_cli_open_project (argv[1]);
   if (project == NULL)
     return 1;
 
@@ -343,7 +331,7 @@ export_yolo (int    argc,
       return 2;
     }
 
-  project = open_project (argv[1]);
+  project = bw_cli_open_project (argv[1]);
   if (project == NULL)
     return 1;
 

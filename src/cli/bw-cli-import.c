@@ -116,7 +116,6 @@ bw_cli_import (int    argc,
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) file = NULL;
   g_autoptr(BwProject) project = NULL;
   g_autoptr(BwImporter) importer = NULL;
   g_autoptr(GMainLoop) loop = NULL;
@@ -186,13 +185,9 @@ bw_cli_import (int    argc,
       return 2;
     }
 
-  file = g_file_new_for_commandline_arg (argv[1]);
-  project = bw_project_open (file, &error);
+  project = bw_cli_open_project (argv[1]);
   if (project == NULL)
-    {
-      bw_cli_error ("%s", error->message);
-      return 1;
-    }
+    return 1;
 
   importer = bw_importer_new (project);
   if (max_megapixels > 0)

@@ -75,7 +75,6 @@ bw_cli_info (int    argc,
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) file = NULL;
   g_autoptr(BwProject) project = NULL;
   BwProjectCounts counts = { 0, };
   gboolean json = FALSE;
@@ -106,9 +105,10 @@ bw_cli_info (int    argc,
       return 2;
     }
 
-  file = g_file_new_for_commandline_arg (argv[1]);
-  project = bw_project_open (file, &error);
-  if (project == NULL || !bw_project_get_counts (project, &counts, &error))
+  project = bw_cli_open_project (argv[1]);
+  if (project == NULL)
+    return 1;
+  if (!bw_project_get_counts (project, &counts, &error))
     {
       bw_cli_error ("%s", error->message);
       return 1;

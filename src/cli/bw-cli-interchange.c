@@ -41,7 +41,6 @@ bw_cli_import_coco (int    argc,
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) project_file = NULL;
   g_autoptr(GFile) file = NULL;
   g_autoptr(GFile) images = NULL;
   g_autoptr(BwProject) project = NULL;
@@ -113,17 +112,13 @@ bw_cli_import_coco (int    argc,
         }
     }
 
-  project_file = g_file_new_for_commandline_arg (argv[1]);
   file = g_file_new_for_commandline_arg (argv[2]);
   if (images_dir != NULL)
     images = g_file_new_for_commandline_arg (images_dir);
 
-  project = bw_project_open (project_file, &error);
+  project = bw_cli_open_project (argv[1]);
   if (project == NULL)
-    {
-      bw_cli_error ("%s", error->message);
-      return 1;
-    }
+    return 1;
 
   options.images_folder = images;
   options.predictions = predictions;
@@ -145,7 +140,6 @@ bw_cli_import_labelme (int    argc,
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) project_file = NULL;
   g_autoptr(BwProject) project = NULL;
   g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_object_unref);
   BwAnnotationImportResult result;
@@ -180,16 +174,12 @@ bw_cli_import_labelme (int    argc,
       return 2;
     }
 
-  project_file = g_file_new_for_commandline_arg (argv[1]);
   for (int i = 2; i < argc; i++)
     g_ptr_array_add (paths, g_file_new_for_commandline_arg (argv[i]));
 
-  project = bw_project_open (project_file, &error);
+  project = bw_cli_open_project (argv[1]);
   if (project == NULL)
-    {
-      bw_cli_error ("%s", error->message);
-      return 1;
-    }
+    return 1;
 
   if (!bw_labelme_import (project, (GFile * const *) paths->pdata, paths->len,
                           &result, NULL, &error))

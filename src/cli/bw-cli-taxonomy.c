@@ -74,18 +74,6 @@ parse_options (GOptionContext  *context,
   return -1;
 }
 
-static BwProject *
-open_project (const char *path)
-{
-  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
-  g_autoptr(GError) error = NULL;
-  BwProject *project;
-
-  if (!(project = bw_project_open (file, &error)))
-    bw_cli_error ("%s", error->message);
-  return project;
-}
-
 /* "dog" or "7": a category by name, or by id when no name matches. */
 static gint64
 find_category (BwProject  *project,
@@ -131,7 +119,7 @@ taxonomy_list (int    argc,
   if ((status = parse_options (context, &argc, &argv, 1)) >= 0)
     return status;
 
-  if (!(project = open_project (argv[1])))
+  if (!(project = bw_cli_open_project (argv[1])))
     return 1;
 
   if (json)
@@ -200,7 +188,7 @@ taxonomy_export (int    argc,
   if ((status = parse_options (context, &argc, &argv, 2)) >= 0)
     return status;
 
-  if (!(project = open_project (argv[1])))
+  if (!(project = bw_cli_open_project (argv[1])))
     return 1;
 
   out = g_file_new_for_commandline_arg (argv[2]);
@@ -246,7 +234,7 @@ taxonomy_import (int    argc,
   if ((status = parse_options (context, &argc, &argv, 2)) >= 0)
     return status;
 
-  if (!(project = open_project (argv[1])))
+  if (!(project = bw_cli_open_project (argv[1])))
     return 1;
 
   in = g_file_new_for_commandline_arg (argv[2]);
@@ -294,7 +282,7 @@ taxonomy_add (int    argc,
   if ((status = parse_options (context, &argc, &argv, 2)) >= 0)
     return status;
 
-  if (!(project = open_project (argv[1])))
+  if (!(project = bw_cli_open_project (argv[1])))
     return 1;
 
   category.name = argv[2];
@@ -330,7 +318,7 @@ taxonomy_merge (int    argc,
   if ((status = parse_options (context, &argc, &argv, 3)) >= 0)
     return status;
 
-  if (!(project = open_project (argv[1])))
+  if (!(project = bw_cli_open_project (argv[1])))
     return 1;
   if (!(source = find_category (project, argv[2])) ||
       !(target = find_category (project, argv[3])))
@@ -381,7 +369,7 @@ taxonomy_delete (int    argc,
       return 2;
     }
 
-  if (!(project = open_project (argv[1])))
+  if (!(project = bw_cli_open_project (argv[1])))
     return 1;
   if (!(id = find_category (project, argv[2])))
     return 1;

@@ -13,6 +13,8 @@
 
 #include <glib.h>
 
+#include "bw-project.h"
+
 G_BEGIN_DECLS
 
 int  bw_cli_create    (int argc, char **argv);
@@ -25,5 +27,9 @@ int  bw_cli_taxonomy  (int argc, char **argv);
 
 /* Prints "boxwood-cli: MESSAGE" on stderr. */
 void bw_cli_error     (const char *format, ...) G_GNUC_PRINTF (1, 2);
+
+/* Opens the project named on the command line, or says why not on stderr
+ * and returns NULL. */
+BwProject *bw_cli_open_project (const char *path);
 
 G_END_DECLS
