@@ -78,11 +78,11 @@ export_done_cb (GObject      *object,
   g_main_loop_quit (run->loop);
 }
 
-/* "person,car" → category ids, or an error naming the unknown one. */
+/* "person,car" → category ids, or NULL after a usage error naming the
+ * unknown one. */
 static GArray *
-parse_categories (BwProject   *project,
-                  const char  *text,
-                  GError     **error)
+parse_categories (BwProject  *project,
+                  const char *text)
 {
   g_auto(GStrv) names = g_strsplit (text, ",", -1);
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -97,9 +97,11 @@ parse_categories (BwProject   *project,
       id = bw_project_find_category_by_name (project, name);
       if (id <= 0)
         {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                       _("“%s” is not a category of the project “%s”"),
-                       name, bw_project_get_display_name (project));
+          g_autofree char *message =
+            g_strdup_printf (_("“%s” is not a category of the project “%s”"),
+                             name, bw_project_get_display_name (project));
+
+          bw_cli_error ("--categories: %s", message);
           return NULL;
         }
       g_array_append_val (ids, id);
@@ -246,12 +248,9 @@ export_coco (int    argc,
 
   if (categories != NULL)
     {
-      category_ids = parse_categories (project, categories, &error);
+      category_ids = parse_categories (project, categories);
       if (category_ids == NULL)
-        {
-          bw_cli_error ("--categories: %s", error->message);
-          return 2;
-        }
+        return 2;
       options.category_ids = (const gint64 *) (gpointer) category_ids->data;
       options.n_category_ids = category_ids->len;
     }
@@ -337,12 +336,9 @@ export_yolo (int    argc,
 
   if (categories != NULL)
     {
-      category_ids = parse_categories (project, categories, &error);
+      category_ids = parse_categories (project, categories);
       if (category_ids == NULL)
-        {
-          bw_cli_error ("--categories: %s", error->message);
-          return 2;
-        }
+        return 2;
       options.category_ids = (const gint64 *) (gpointer) category_ids->data;
       options.n_category_ids = category_ids->len;
     }
