@@ -241,9 +241,7 @@ bw_project_list_image_ids (BwProject   *self,
                            GError     **error)
 {
   BW_PROJECT_LOCK (self);
-  g_autoptr(GArray) ids = NULL;
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (BW_IS_PROJECT (self), NULL);
 
@@ -262,21 +260,7 @@ bw_project_list_image_ids (BwProject   *self,
   if (name_contains != NULL)
     sqlite3_bind_text (stmt, 2, name_contains, -1, SQLITE_TRANSIENT);
 
-  ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      g_array_append_val (ids, id);
-    }
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      _bw_project_set_error (self, rc, error);
-      return NULL;
-    }
-
-  return g_steal_pointer (&ids);
+  return _bw_project_collect_ids (self, stmt, error);
 }
 
 static gboolean

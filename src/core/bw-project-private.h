@@ -72,6 +72,9 @@ gboolean      _bw_project_check_changed   (BwProject     *self,
                                            BwProjectItem  item,
                                            gint64         id,
                                            GError       **error);
+GArray       *_bw_project_collect_ids     (BwProject     *self,
+                                           sqlite3_stmt  *stmt,
+                                           GError       **error);
 sqlite3      *_bw_project_open_reader     (BwProject     *self,
                                            GError       **error);
 void          _bw_project_emit_changed    (BwProject     *self,

@@ -1032,25 +1032,15 @@ static gboolean
 renumber_positions (BwProject  *self,
                     GError    **error)
 {
-  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) ids = NULL;
   sqlite3_stmt *stmt;
-  int rc;
 
   stmt = _bw_project_prepare (self, "SELECT id FROM categories ORDER BY position, id", error);
   if (stmt == NULL)
     return FALSE;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-
-      g_array_append_val (ids, id);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _bw_project_set_error (self, rc, error);
-      return FALSE;
-    }
+  ids = _bw_project_collect_ids (self, stmt, error);
+  if (ids == NULL)
+    return FALSE;
 
   stmt = _bw_project_prepare (self, "UPDATE categories SET position = ?2 WHERE id = ?1 AND position != ?2", error);
   if (stmt == NULL)
@@ -1367,9 +1357,7 @@ bw_project_list_category_annotation_ids (BwProject  *self,
                                          GError    **error)
 {
   BW_PROJECT_LOCK (self);
-  g_autoptr(GArray) ids = NULL;
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (BW_IS_PROJECT (self), NULL);
 
@@ -1378,22 +1366,7 @@ bw_project_list_category_annotation_ids (BwProject  *self,
     return NULL;
   sqlite3_bind_int64 (stmt, 1, category_id);
 
-  ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-
-      g_array_append_val (ids, id);
-    }
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      _bw_project_set_error (self, rc, error);
-      return NULL;
-    }
-
-  return g_steal_pointer (&ids);
+  return _bw_project_collect_ids (self, stmt, error);
 }
 
 /**

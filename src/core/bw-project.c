@@ -454,6 +454,39 @@ _bw_project_step_done (BwProject     *self,
   return TRUE;
 }
 
+/**
+ * _bw_project_collect_ids:
+ * @stmt: a statement, bound, whose first column is an id
+ *
+ * Steps @stmt to its end and resets it.
+ *
+ * Returns: (transfer full) (element-type gint64): the ids, in the order
+ *   of the rows
+ */
+GArray *
+_bw_project_collect_ids (BwProject     *self,
+                         sqlite3_stmt  *stmt,
+                         GError       **error)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (ids, id);
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      _bw_project_set_error (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&ids);
+}
+
 gboolean
 _bw_project_exec (BwProject   *self,
                   const char  *sql,
