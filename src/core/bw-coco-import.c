@@ -209,85 +209,115 @@ read_member_string (BwJsonStream  *stream,
   return TRUE;
 }
 
-/* Images */
+typedef gboolean (*ReadObjectFunc) (BwJsonStream  *stream,
+                                    gpointer       element,
+                                    GError       **error);
 
+/* Reads the list @name (images, categories): each of its objects with
+ * @read_object into a new, zeroed element of @array. */
 static gboolean
-read_images (Import  *import,
-             GError **error)
+read_object_list (Import          *import,
+                  const char      *name,
+                  GArray          *array,
+                  ReadObjectFunc   read_object,
+                  GError         **error)
 {
   BwJsonStream *stream = import->stream;
+  gsize size = g_array_get_element_size (array);
   gboolean more;
-  gint64 duplicate;
 
   if (!bw_json_stream_begin_array (stream, error))
     {
-      g_prefix_error (error, "“images”: ");
+      g_prefix_error (error, "“%s”: ", name);
       return FALSE;
     }
 
   for (guint64 i = 0;; i++)
     {
-      CocoImage image = { 0, };
-      gint64 width = 0, height = 0;
-      gboolean has_id = FALSE, has_width = FALSE, has_height = FALSE;
-      const char *key;
-
       if (!bw_json_stream_next_element (stream, &more, error))
         return FALSE;
       if (!more)
         break;
 
-      if (!bw_json_stream_begin_object (stream, error))
-        goto failed;
-
-      while (TRUE)
+      g_array_set_size (array, array->len + 1);
+      if (!read_object (stream, array->data + (array->len - 1) * size, error))
         {
-          gboolean ok;
-
-          if (!bw_json_stream_next_member (stream, &key, error))
-            goto failed;
-          if (key == NULL)
-            break;
-
-          if (strcmp (key, "id") == 0)
-            ok = has_id = read_member_int (stream, "id", 0, &image.coco_id, error);
-          else if (strcmp (key, "width") == 0)
-            ok = has_width = read_member_int (stream, "width", 1, &width, error);
-          else if (strcmp (key, "height") == 0)
-            ok = has_height = read_member_int (stream, "height", 1, &height, error);
-          else if (strcmp (key, "file_name") == 0)
-            ok = read_member_string (stream, "file_name", &image.file_name, error);
-          else
-            ok = bw_json_stream_skip_value (stream, error);
-
-          if (!ok)
-            goto failed;
+          /* Clears what the element holds. */
+          g_array_set_size (array, array->len - 1);
+          g_prefix_error (error, "%s[%" G_GUINT64_FORMAT "]: ", name, i);
+          return FALSE;
         }
+    }
 
-      if (!has_id || image.file_name == NULL || !has_width || !has_height)
-        {
-          g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_INVALID,
-                       _("“%s” is missing"),
-                       !has_id ? "id" : image.file_name == NULL ? "file_name" : !has_width ? "width" : "height");
-          goto failed;
-        }
-      if (width > G_MAXINT || height > G_MAXINT)
-        {
-          g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_INVALID,
-                       _("the size %" G_GINT64_FORMAT " × %" G_GINT64_FORMAT " is too large"),
-                       width, height);
-          goto failed;
-        }
-      image.width = (int) width;
-      image.height = (int) height;
-      g_array_append_val (import->images, image);
-      continue;
+  return TRUE;
+}
 
-failed:
-      coco_image_clear (&image);
-      g_prefix_error (error, "images[%" G_GUINT64_FORMAT "]: ", i);
+/* Images */
+
+static gboolean
+read_image (BwJsonStream  *stream,
+            gpointer       element,
+            GError       **error)
+{
+  CocoImage *image = element;
+  gint64 width = 0, height = 0;
+  gboolean has_id = FALSE, has_width = FALSE, has_height = FALSE;
+  const char *key;
+
+  if (!bw_json_stream_begin_object (stream, error))
+    return FALSE;
+
+  while (TRUE)
+    {
+      gboolean ok;
+
+      if (!bw_json_stream_next_member (stream, &key, error))
+        return FALSE;
+      if (key == NULL)
+        break;
+
+      if (strcmp (key, "id") == 0)
+        ok = has_id = read_member_int (stream, "id", 0, &image->coco_id, error);
+      else if (strcmp (key, "width") == 0)
+        ok = has_width = read_member_int (stream, "width", 1, &width, error);
+      else if (strcmp (key, "height") == 0)
+        ok = has_height = read_member_int (stream, "height", 1, &height, error);
+      else if (strcmp (key, "file_name") == 0)
+        ok = read_member_string (stream, "file_name", &image->file_name, error);
+      else
+        ok = bw_json_stream_skip_value (stream, error);
+
+      if (!ok)
+        return FALSE;
+    }
+
+  if (!has_id || image->file_name == NULL || !has_width || !has_height)
+    {
+      g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_INVALID,
+                   _("“%s” is missing"),
+                   !has_id ? "id" : image->file_name == NULL ? "file_name" : !has_width ? "width" : "height");
       return FALSE;
     }
+  if (width > G_MAXINT || height > G_MAXINT)
+    {
+      g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_INVALID,
+                   _("the size %" G_GINT64_FORMAT " × %" G_GINT64_FORMAT " is too large"),
+                   width, height);
+      return FALSE;
+    }
+  image->width = (int) width;
+  image->height = (int) height;
+  return TRUE;
+}
+
+static gboolean
+read_images (Import  *import,
+             GError **error)
+{
+  gint64 duplicate;
+
+  if (!read_object_list (import, "images", import->images, read_image, error))
+    return FALSE;
 
   if (!sort_by_coco_id (import->images, &duplicate))
     {
@@ -302,77 +332,64 @@ failed:
 /* Categories */
 
 static gboolean
+read_category (BwJsonStream  *stream,
+               gpointer       element,
+               GError       **error)
+{
+  CocoCategory *category = element;
+  gboolean has_id = FALSE;
+  const char *key;
+
+  if (!bw_json_stream_begin_object (stream, error))
+    return FALSE;
+
+  while (TRUE)
+    {
+      gboolean ok;
+
+      if (!bw_json_stream_next_member (stream, &key, error))
+        return FALSE;
+      if (key == NULL)
+        break;
+
+      if (strcmp (key, "id") == 0)
+        ok = has_id = read_member_int (stream, "id", 0, &category->coco_id, error);
+      else if (strcmp (key, "name") == 0)
+        ok = read_member_string (stream, "name", &category->name, error);
+      else if (strcmp (key, "supercategory") == 0)
+        {
+          BwJsonStreamType type;
+
+          ok = bw_json_stream_peek (stream, &type, error);
+          if (ok && type == BW_JSON_STREAM_NULL)
+            ok = bw_json_stream_skip_value (stream, error);
+          else if (ok)
+            ok = read_member_string (stream, "supercategory", &category->supercategory, error);
+        }
+      else
+        ok = bw_json_stream_skip_value (stream, error);
+
+      if (!ok)
+        return FALSE;
+    }
+
+  if (!has_id || category->name == NULL || *g_strstrip (category->name) == '\0')
+    {
+      g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_INVALID,
+                   !has_id ? _("“id” is missing") : _("“name” is missing or empty"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
 read_categories (Import  *import,
                  GError **error)
 {
-  BwJsonStream *stream = import->stream;
-  gboolean more;
   gint64 duplicate;
 
-  if (!bw_json_stream_begin_array (stream, error))
-    {
-      g_prefix_error (error, "“categories”: ");
-      return FALSE;
-    }
-
-  for (guint64 i = 0;; i++)
-    {
-      CocoCategory category = { 0, };
-      gboolean has_id = FALSE;
-      const char *key;
-
-      if (!bw_json_stream_next_element (stream, &more, error))
-        return FALSE;
-      if (!more)
-        break;
-
-      if (!bw_json_stream_begin_object (stream, error))
-        goto failed;
-
-      while (TRUE)
-        {
-          gboolean ok;
-
-          if (!bw_json_stream_next_member (stream, &key, error))
-            goto failed;
-          if (key == NULL)
-            break;
-
-          if (strcmp (key, "id") == 0)
-            ok = has_id = read_member_int (stream, "id", 0, &category.coco_id, error);
-          else if (strcmp (key, "name") == 0)
-            ok = read_member_string (stream, "name", &category.name, error);
-          else if (strcmp (key, "supercategory") == 0)
-            {
-              BwJsonStreamType type;
-
-              ok = bw_json_stream_peek (stream, &type, error);
-              if (ok && type == BW_JSON_STREAM_NULL)
-                ok = bw_json_stream_skip_value (stream, error);
-              else if (ok)
-                ok = read_member_string (stream, "supercategory", &category.supercategory, error);
-            }
-          else
-            ok = bw_json_stream_skip_value (stream, error);
-
-          if (!ok)
-            goto failed;
-        }
-
-      if (!has_id || category.name == NULL || *g_strstrip (category.name) == '\0')
-        {
-          g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_INVALID,
-                       !has_id ? _("“id” is missing") : _("“name” is missing or empty"));
-          goto failed;
-        }
-      g_array_append_val (import->categories, category);
-      continue;
-
-failed:
-      coco_category_clear (&category);
-      g_prefix_error (error, "categories[%" G_GUINT64_FORMAT "]: ", i);
-      return FALSE;
-    }
+  if (!read_object_list (import, "categories", import->categories, read_category, error))
+    return FALSE;
 
   if (!sort_by_coco_id (import->categories, &duplicate))
     {
