@@ -8,7 +8,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib-unix.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -53,6 +55,38 @@ bw_cli_open_project (const char *path)
   if (project == NULL)
     bw_cli_error ("%s", error->message);
   return project;
+}
+
+static gboolean
+interrupt_cb (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+void
+bw_cli_run_cancellable (GMainLoop    *loop,
+                        GCancellable *cancellable)
+{
+  guint sigint_id = g_unix_signal_add (SIGINT, interrupt_cb, cancellable);
+  guint sigterm_id = g_unix_signal_add (SIGTERM, interrupt_cb, cancellable);
+
+  g_main_loop_run (loop);
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+}
+
+gboolean
+bw_cli_progress_due (gint64   *last_update,
+                     gboolean  finished)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (!finished && now - *last_update < G_USEC_PER_SEC / 10)
+    return FALSE;
+  *last_update = now;
+  fprintf (stderr, "\r\033[K");
+  return TRUE;
 }
 
 static void

@@ -9,8 +9,6 @@
 
 #include <glib/gi18n.h>
 #include <errno.h>
-#include <glib-unix.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -45,23 +43,11 @@ progress_cb (guint64  done,
              gpointer user_data)
 {
   ExportRun *run = user_data;
-  gint64 now = g_get_monotonic_time ();
 
-  if (!run->show_progress || (done < total && now - run->last_progress < G_USEC_PER_SEC / 10))
+  if (!run->show_progress || !bw_cli_progress_due (&run->last_progress, done >= total))
     return;
-  run->last_progress = now;
-  fprintf (stderr, "\r\033[K");
   fprintf (stderr, _("Exporting… %u%%"), (guint) (total ? done * 100 / total : 0));
   fflush (stderr);
-}
-
-static gboolean
-interrupt_cb (gpointer user_data)
-{
-  ExportRun *run = user_data;
-
-  g_cancellable_cancel (run->cancellable);
-  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -112,13 +98,9 @@ parse_categories (BwProject  *project,
 static int
 run_export (ExportRun *run)
 {
-  guint sigint_id = g_unix_signal_add (SIGINT, interrupt_cb, run);
-  guint sigterm_id = g_unix_signal_add (SIGTERM, interrupt_cb, run);
   int status = 0;
 
-  g_main_loop_run (run->loop);
-  g_source_remove (sigint_id);
-  g_source_remove (sigterm_id);
+  bw_cli_run_cancellable (run->loop, run->cancellable);
 
   if (run->show_progress)
     fprintf (stderr, "\r\033[K");

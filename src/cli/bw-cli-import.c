@@ -8,10 +8,8 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <glib-unix.h>
 
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -23,7 +21,6 @@
 typedef struct
 {
   GMainLoop      *loop;
-  GCancellable   *cancellable;
   BwImportReport *report;
   GError         *error;
   gboolean        show_progress;
@@ -36,29 +33,11 @@ progress_cb (guint    done,
              gpointer user_data)
 {
   ImportRun *run = user_data;
-  gint64 now;
 
-  if (!run->show_progress)
+  if (!run->show_progress || !bw_cli_progress_due (&run->last_progress, done >= total))
     return;
-
-  /* A terminal needs no more than ten updates a second. */
-  now = g_get_monotonic_time ();
-  if (done < total && now - run->last_progress < G_USEC_PER_SEC / 10)
-    return;
-  run->last_progress = now;
-
-  fprintf (stderr, "\r\033[K");
   fprintf (stderr, _("Importing… %u of %u files"), done, total);
   fflush (stderr);
-}
-
-static gboolean
-interrupt_cb (gpointer user_data)
-{
-  ImportRun *run = user_data;
-
-  g_cancellable_cancel (run->cancellable);
-  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -122,7 +101,6 @@ bw_cli_import (int    argc,
   g_autoptr(GCancellable) cancellable = NULL;
   ImportRun run = { 0, };
   double max_megapixels = 0;
-  guint sigint_id, sigterm_id;
   int status;
   const GOptionEntry entries[] = {
     { "max-megapixels", 0, 0, G_OPTION_ARG_DOUBLE, &max_megapixels,
@@ -196,20 +174,13 @@ bw_cli_import (int    argc,
   loop = g_main_loop_new (NULL, FALSE);
   cancellable = g_cancellable_new ();
   run.loop = loop;
-  run.cancellable = cancellable;
   run.show_progress = isatty (STDERR_FILENO);
 
   bw_importer_set_progress_func (importer, progress_cb, &run, NULL);
 
-  sigint_id = g_unix_signal_add (SIGINT, interrupt_cb, &run);
-  sigterm_id = g_unix_signal_add (SIGTERM, interrupt_cb, &run);
-
   bw_importer_run_async (importer, (const char * const *) argv + 2, cancellable,
                          import_done_cb, &run);
-  g_main_loop_run (loop);
-
-  g_source_remove (sigint_id);
-  g_source_remove (sigterm_id);
+  bw_cli_run_cancellable (loop, cancellable);
 
   if (run.show_progress)
     fprintf (stderr, "\r\033[K");

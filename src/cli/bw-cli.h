@@ -32,4 +32,14 @@ void bw_cli_error     (const char *format, ...) G_GNUC_PRINTF (1, 2);
  * and returns NULL. */
 BwProject *bw_cli_open_project (const char *path);
 
+/* Runs @loop until it quits; meanwhile Ctrl+C (or SIGTERM) cancels
+ * @cancellable rather than killing the process. */
+void bw_cli_run_cancellable (GMainLoop    *loop,
+                             GCancellable *cancellable);
+
+/* Whether a progress line is due on stderr (a terminal needs no more than
+ * ten a second, and the last one); if so, clears the line for it. */
+gboolean bw_cli_progress_due (gint64   *last_update,
+                              gboolean  finished);
+
 G_END_DECLS
