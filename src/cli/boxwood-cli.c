@@ -45,6 +45,21 @@ bw_cli_error (const char *format,
   g_printerr ("boxwood-cli: %s\n", message);
 }
 
+gboolean
+bw_cli_parse_options (GOptionContext   *context,
+                      int              *argc,
+                      char           ***argv)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      bw_cli_error ("%s", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 BwProject *
 bw_cli_open_project (const char *path)
 {

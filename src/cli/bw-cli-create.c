@@ -31,11 +31,8 @@ bw_cli_create (int    argc,
       "Exit status: 0 when the project was created, 1 when it could not be\n"
       "(the reason is printed on standard error), 2 on a usage error."));
 
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      bw_cli_error ("%s", error->message);
-      return 2;
-    }
+  if (!bw_cli_parse_options (context, &argc, &argv))
+    return 2;
 
   if (argc != 2)
     {

@@ -197,11 +197,8 @@ export_coco (int    argc,
       "is relative to the project's folder."));
   g_option_context_set_description (context, _(exit_status_text));
 
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      bw_cli_error ("%s", error->message);
-      return 2;
-    }
+  if (!bw_cli_parse_options (context, &argc, &argv))
+    return 2;
   if (argc != 3)
     {
       bw_cli_error (_("export coco needs a project file and an output file; "
@@ -265,7 +262,6 @@ export_yolo (int    argc,
              char **argv)
 {
   g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(BwProject) project = NULL;
   g_autoptr(GFile) out = NULL;
   g_autoptr(GArray) category_ids = NULL;
@@ -300,11 +296,8 @@ export_yolo (int    argc,
       "renumbers classes. The images exported are the same as for COCO."));
   g_option_context_set_description (context, _(exit_status_text));
 
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      bw_cli_error ("%s", error->message);
-      return 2;
-    }
+  if (!bw_cli_parse_options (context, &argc, &argv))
+    return 2;
   if (argc != 3)
     {
       bw_cli_error (_("export yolo needs a project file and an output folder; "

@@ -94,7 +94,6 @@ bw_cli_import (int    argc,
                char **argv)
 {
   g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(BwProject) project = NULL;
   g_autoptr(BwImporter) importer = NULL;
   g_autoptr(GMainLoop) loop = NULL;
@@ -144,11 +143,8 @@ bw_cli_import (int    argc,
       "Annotations from other tools: “boxwood-cli import coco --help” and\n"
       "“boxwood-cli import labelme --help”."));
 
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      bw_cli_error ("%s", error->message);
-      return 2;
-    }
+  if (!bw_cli_parse_options (context, &argc, &argv))
+    return 2;
 
   if (argc < 3)
     {

@@ -93,11 +93,8 @@ bw_cli_info (int    argc,
     _("Exit status: 0 on success, 1 when the project cannot be opened (the\n"
       "reason is printed on standard error), 2 on a usage error."));
 
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      bw_cli_error ("%s", error->message);
-      return 2;
-    }
+  if (!bw_cli_parse_options (context, &argc, &argv))
+    return 2;
 
   if (argc != 2)
     {

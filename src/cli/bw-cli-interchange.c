@@ -80,11 +80,8 @@ bw_cli_import_coco (int    argc,
       "counted and skipped. Coordinates slightly outside an image are clamped."));
   g_option_context_set_description (context, _(exit_status_text));
 
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      bw_cli_error ("%s", error->message);
-      return 2;
-    }
+  if (!bw_cli_parse_options (context, &argc, &argv))
+    return 2;
 
   if (argc != 3)
     {
@@ -161,11 +158,8 @@ bw_cli_import_labelme (int    argc,
       "Other shape kinds (circle, line, point…) are counted and skipped."));
   g_option_context_set_description (context, _(exit_status_text));
 
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      bw_cli_error ("%s", error->message);
-      return 2;
-    }
+  if (!bw_cli_parse_options (context, &argc, &argv))
+    return 2;
 
   if (argc < 3)
     {

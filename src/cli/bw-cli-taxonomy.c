@@ -56,13 +56,8 @@ parse_options (GOptionContext  *context,
                char          ***argv,
                int              n_args)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (!g_option_context_parse (context, argc, argv, &error))
-    {
-      bw_cli_error ("%s", error->message);
-      return 2;
-    }
+  if (!bw_cli_parse_options (context, argc, argv))
+    return 2;
 
   if (*argc != n_args + 1)
     {

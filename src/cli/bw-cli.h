@@ -28,6 +28,12 @@ int  bw_cli_taxonomy  (int argc, char **argv);
 /* Prints "boxwood-cli: MESSAGE" on stderr. */
 void bw_cli_error     (const char *format, ...) G_GNUC_PRINTF (1, 2);
 
+/* Parses the options of a command: FALSE after saying what is wrong with
+ * them (a usage error, exit status 2). */
+gboolean bw_cli_parse_options (GOptionContext   *context,
+                               int              *argc,
+                               char           ***argv);
+
 /* Opens the project named on the command line, or says why not on stderr
  * and returns NULL. */
 BwProject *bw_cli_open_project (const char *path);
