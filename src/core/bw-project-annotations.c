@@ -82,12 +82,8 @@ bw_project_ensure_layer (BwProject    *self,
       sqlite3_reset (stmt);
       return TRUE;
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _bw_project_set_error (self, rc, error);
-      return FALSE;
-    }
+  if (!_bw_project_finish_rows (self, stmt, rc, error))
+    return FALSE;
 
   stmt = _bw_project_prepare (self,
                               "INSERT INTO layers (image_id, person_id, kind, status, created_at, updated_at)"
@@ -144,13 +140,8 @@ bw_project_list_layers (BwProject  *self,
   layers = g_ptr_array_new_with_free_func ((GDestroyNotify)bw_layer_free);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (layers, layer_from_row (stmt));
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      _bw_project_set_error (self, rc, error);
-      return NULL;
-    }
+  if (!_bw_project_finish_rows (self, stmt, rc, error))
+    return NULL;
   return g_steal_pointer (&layers);
 }
 
@@ -580,13 +571,8 @@ bw_project_list_annotations (BwProject  *self,
         }
       g_ptr_array_add (annotations, annotation);
     }
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      _bw_project_set_error (self, rc, error);
-      return NULL;
-    }
+  if (!_bw_project_finish_rows (self, stmt, rc, error))
+    return NULL;
   return g_steal_pointer (&annotations);
 }
 

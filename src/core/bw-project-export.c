@@ -267,12 +267,8 @@ _bw_project_import_layer (BwProject    *project,
       sqlite3_reset (stmt);
       return TRUE;
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _bw_project_set_error (project, rc, error);
-      return FALSE;
-    }
+  if (!_bw_project_finish_rows (project, stmt, rc, error))
+    return FALSE;
 
   now = _bw_project_now ();
   stmt = _bw_project_prepare (project,

@@ -72,6 +72,10 @@ gboolean      _bw_project_check_changed   (BwProject     *self,
                                            BwProjectItem  item,
                                            gint64         id,
                                            GError       **error);
+gboolean      _bw_project_finish_rows     (BwProject     *self,
+                                           sqlite3_stmt  *stmt,
+                                           int            rc,
+                                           GError       **error);
 GArray       *_bw_project_collect_ids     (BwProject     *self,
                                            sqlite3_stmt  *stmt,
                                            GError       **error);

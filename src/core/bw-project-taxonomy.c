@@ -142,13 +142,8 @@ bw_project_list_categories (BwProject  *self,
   categories = g_ptr_array_new_with_free_func ((GDestroyNotify)bw_category_free);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (categories, category_from_row (stmt));
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      _bw_project_set_error (self, rc, error);
-      return NULL;
-    }
+  if (!_bw_project_finish_rows (self, stmt, rc, error))
+    return NULL;
   return g_steal_pointer (&categories);
 }
 
@@ -1333,13 +1328,8 @@ bw_project_count_annotations_by_category (BwProject  *self,
 
       g_hash_table_insert (counts, g_memdup2 (&id, sizeof id), g_memdup2 (&n, sizeof n));
     }
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      _bw_project_set_error (self, rc, error);
-      return NULL;
-    }
+  if (!_bw_project_finish_rows (self, stmt, rc, error))
+    return NULL;
   return g_steal_pointer (&counts);
 }
 

@@ -455,6 +455,29 @@ _bw_project_step_done (BwProject     *self,
 }
 
 /**
+ * _bw_project_finish_rows:
+ * @rc: what the last sqlite3_step() of @stmt returned
+ *
+ * Resets @stmt after reading its rows.
+ *
+ * Returns: %FALSE, with the store's error, when the reading stopped on a
+ *   failure rather than at the end of the rows
+ */
+gboolean
+_bw_project_finish_rows (BwProject     *self,
+                         sqlite3_stmt  *stmt,
+                         int            rc,
+                         GError       **error)
+{
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_DONE)
+    return TRUE;
+
+  _bw_project_set_error (self, rc, error);
+  return FALSE;
+}
+
+/**
  * _bw_project_collect_ids:
  * @stmt: a statement, bound, whose first column is an id
  *
@@ -477,13 +500,8 @@ _bw_project_collect_ids (BwProject     *self,
 
       g_array_append_val (ids, id);
     }
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      _bw_project_set_error (self, rc, error);
-      return NULL;
-    }
+  if (!_bw_project_finish_rows (self, stmt, rc, error))
+    return NULL;
   return g_steal_pointer (&ids);
 }
 
@@ -1118,14 +1136,7 @@ bw_project_get_counts (BwProject        *self,
       if (status >= 0 && status < BW_IMAGE_N_STATUS)
         counts->images_by_status[status] = sqlite3_column_int64 (stmt, 1);
     }
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      _bw_project_set_error (self, rc, error);
-      return FALSE;
-    }
-  return TRUE;
+  return _bw_project_finish_rows (self, stmt, rc, error);
 }
 
 /* People */
