@@ -297,17 +297,17 @@ bw_import_open_layer (BwProject    *project,
  * error.
  */
 gboolean
-bw_import_add_annotation (BwProject   *project,
-                          gint64       layer_id,
-                          gint64       category_id,
-                          BwShape     *shape,
-                          int          image_width,
-                          int          image_height,
-                          BwSource     source,
-                          double       score,
-                          GHashTable  *existing,
-                          BwAnnotationImportResult *result,
-                          GError     **error)
+bw_import_add_annotation (BwProject                 *project,
+                          gint64                     layer_id,
+                          gint64                     category_id,
+                          BwShape                   *shape,
+                          int                        image_width,
+                          int                        image_height,
+                          BwSource                   source,
+                          double                     score,
+                          GHashTable                *existing,
+                          BwAnnotationImportResult  *result,
+                          GError                   **error)
 {
   if (!bw_shape_validate (shape, error))
     return FALSE;
