@@ -324,7 +324,7 @@ main (int    argc,
   print_runs ("boxwood COCO import", import_s, import_cpu, import_rss, runs);
 
   /* Python's standard json module on the same file, same run. */
-  helper = g_test_build_filename (G_TEST_DIST, "bench-coco-python.py", NULL);
+  helper = g_test_build_filename (G_TEST_DIST, "bench", "bench-coco-python.py", NULL);
   {
     g_autofree char *runs_text = g_strdup_printf ("%u", runs);
     const char *python_argv[] = { "python3", helper, json_path, runs_text, NULL };
