@@ -15,43 +15,20 @@ its own Xvfb. Environment: BOXWOOD_APP, BOXWOOD_CLI.
 """
 
 import os
-import shutil
 import sqlite3
 import struct
-import subprocess
 import sys
-import tempfile
 import time
-import zlib
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bw_e2e  # noqa: E402
+from bw_e2e import close, fail  # noqa: E402
 
 W, H = 400, 300
 RED = (255, 0, 0)
 GREEN = (0, 160, 0)
 BLUE = (0, 0, 255)
 GREY = (128, 128, 128)
-
-
-def fail(message):
-    print('FAIL: ' + message, flush=True)
-    raise SystemExit(1)
-
-
-def write_png(path, width, height, color_at):
-    rows = bytearray()
-    for y in range(height):
-        rows.append(0)
-        for x in range(width):
-            rows.extend(color_at(x, y))
-
-    def chunk(kind, data):
-        return (struct.pack('>I', len(data)) + kind + data +
-                struct.pack('>I', zlib.crc32(kind + data) & 0xffffffff))
-
-    with open(path, 'wb') as f:
-        f.write(b'\x89PNG\r\n\x1a\n')
-        f.write(chunk(b'IHDR', struct.pack('>IIBBBBB', width, height, 8, 2, 0, 0, 0)))
-        f.write(chunk(b'IDAT', zlib.compress(bytes(rows), 6)))
-        f.write(chunk(b'IEND', b''))
 
 
 def image_colour(x, y):
@@ -62,24 +39,7 @@ def image_colour(x, y):
     return GREY
 
 
-def close(a, b, tolerance=12):
-    return all(abs(p - q) <= tolerance for p, q in zip(a, b))
-
-
-class Screen:
-    def __init__(self, env):
-        data = subprocess.run(['import', '-window', 'root', '-depth', '8', 'ppm:-'], env=env,
-                              check=True, capture_output=True).stdout
-        parts = data.split(maxsplit=4)
-        if parts[0] != b'P6':
-            fail('unexpected screenshot format')
-        self.width, self.height = int(parts[1]), int(parts[2])
-        self.data = parts[4]
-
-    def pixel(self, x, y):
-        i = (int(y) * self.width + int(x)) * 3
-        return tuple(self.data[i:i + 3])
-
+class Screen(bw_e2e.Screen):
     def find_red_square(self, width=None):
         """Top-left corner of the red square marking the image's origin,
         exactly, if it is @width pixels wide on screen (any width from
@@ -100,30 +60,10 @@ class Screen:
         return None
 
 
-class App:
+class App(bw_e2e.App):
     def __init__(self, env, tmp, project):
-        self.env = env
-        self.tmp = tmp
+        super().__init__(env, tmp, Screen)
         self.project = project
-
-    def xdotool(self, *args):
-        subprocess.run(['xdotool'] + [str(a) for a in args], env=self.env, check=True)
-
-    def shot(self, label):
-        if os.environ.get('BOXWOOD_E2E_KEEP'):
-            subprocess.run(['import', '-window', 'root',
-                            os.path.join(self.tmp, label + '.png')], env=self.env)
-        return Screen(self.env)
-
-    def wait_for(self, what, predicate, timeout=15.0):
-        deadline = time.monotonic() + timeout
-        while True:
-            result = predicate()
-            if result:
-                return result
-            if time.monotonic() > deadline:
-                fail('timed out waiting for ' + what)
-            time.sleep(0.2)
 
     def shapes(self):
         """What the project file holds: [(kind, bbox, points)]."""
@@ -156,57 +96,21 @@ def near(a, b, tolerance=1.0):
     return all(abs(p - q) <= tolerance for p, q in zip(a, b))
 
 
-def start_xvfb():
-    for number in range(120, 150):
-        if os.path.exists('/tmp/.X%d-lock' % number):
-            continue
-        proc = subprocess.Popen(['Xvfb', ':%d' % number, '-screen', '0', '1600x1000x24',
-                                 '-nolisten', 'tcp'],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(1.0)
-        if proc.poll() is None:
-            return proc, ':%d' % number
-    fail('cannot start Xvfb')
-
-
 def main():
-    app_path = os.environ.get('BOXWOOD_APP')
-    cli_path = os.environ.get('BOXWOOD_CLI')
-    if not app_path or not cli_path:
-        fail('BOXWOOD_APP and BOXWOOD_CLI must name the programs')
-    for tool in ('xdotool', 'import'):
-        if shutil.which(tool) is None:
-            fail(tool + ' is needed (packages xdotool and imagemagick)')
-
-    env = dict(os.environ)
-    xvfb = None
-    if not env.get('DISPLAY'):
-        xvfb, env['DISPLAY'] = start_xvfb()
-    env['GSETTINGS_BACKEND'] = 'memory'
-    env.pop('WAYLAND_DISPLAY', None)
-    env['GDK_BACKEND'] = 'x11'
-    env['G_DEBUG'] = ''
-
-    tmp = tempfile.mkdtemp(prefix='boxwood-annotate-e2e-')
-    proc = None
-    log = None
-    try:
+    with bw_e2e.Session('boxwood-annotate-e2e-', range(120, 150)) as session:
+        env, tmp = session.env, session.tmp
         image = os.path.join(tmp, 'scene.png')
-        write_png(image, W, H, image_colour)
+        bw_e2e.write_png(image, W, H, image_colour)
         project = os.path.join(tmp, 'annotate.boxwood')
-        subprocess.run([cli_path, 'create', project], env=env, check=True, stdout=subprocess.DEVNULL)
-        subprocess.run([cli_path, 'import', project, image], env=env, check=True,
-                       stdout=subprocess.DEVNULL)
-        subprocess.run([cli_path, 'taxonomy', 'add', project, 'car'], env=env, check=True,
-                       stdout=subprocess.DEVNULL)
+        session.cli('create', project)
+        session.cli('import', project, image)
+        session.cli('taxonomy', 'add', project, 'car')
         db = sqlite3.connect('file:%s?mode=ro' % project, uri=True)
         (colour,) = db.execute('SELECT color FROM categories').fetchone()
         db.close()
         category_colour = tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
 
-        log = open(os.path.join(tmp, 'app.log'), 'w')
-        proc = subprocess.Popen([app_path, '--user', 'tester', project], env=env,
-                                stdout=log, stderr=subprocess.STDOUT)
+        proc = session.start_app(project)
         app = App(env, tmp, project)
 
         # The image is shown; click an empty part of it to give the canvas
@@ -314,29 +218,6 @@ def main():
         if proc.poll() is not None:
             fail('boxwood exited')
         print('# all checks passed')
-    except SystemExit:
-        if proc is not None:
-            proc.terminate()
-            proc.wait(timeout=10)
-        if log is not None:
-            log.close()
-            with open(os.path.join(tmp, 'app.log')) as f:
-                sys.stdout.write(f.read())
-        raise
-    finally:
-        if proc is not None and proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        if xvfb is not None:
-            xvfb.terminate()
-            xvfb.wait()
-        if not os.environ.get('BOXWOOD_E2E_KEEP'):
-            shutil.rmtree(tmp, ignore_errors=True)
-        else:
-            print('# screenshots kept in ' + tmp)
 
 
 if __name__ == '__main__':

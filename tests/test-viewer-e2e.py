@@ -16,13 +16,13 @@ its own Xvfb. Environment: BOXWOOD_APP, BOXWOOD_CLI.
 
 import json
 import os
-import shutil
-import struct
 import subprocess
 import sys
-import tempfile
 import time
-import zlib
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bw_e2e  # noqa: E402
+from bw_e2e import close, fail  # noqa: E402
 
 RED = (255, 0, 0)
 GREEN = (0, 255, 0)
@@ -32,29 +32,6 @@ MAGENTA = (255, 0, 255)
 CYAN = (0, 255, 255)
 
 W, H = 400, 300
-
-
-def fail(message):
-    print('FAIL: ' + message, flush=True)
-    raise SystemExit(1)
-
-
-def write_png(path, width, height, color_at):
-    rows = bytearray()
-    for y in range(height):
-        rows.append(0)
-        for x in range(width):
-            rows.extend(color_at(x, y))
-
-    def chunk(kind, data):
-        return (struct.pack('>I', len(data)) + kind + data +
-                struct.pack('>I', zlib.crc32(kind + data) & 0xffffffff))
-
-    with open(path, 'wb') as f:
-        f.write(b'\x89PNG\r\n\x1a\n')
-        f.write(chunk(b'IHDR', struct.pack('>IIBBBBB', width, height, 8, 2, 0, 0, 0)))
-        f.write(chunk(b'IDAT', zlib.compress(bytes(rows), 6)))
-        f.write(chunk(b'IEND', b''))
 
 
 def quadrants(x, y):
@@ -67,22 +44,8 @@ def halves(x, y):
     return MAGENTA if x < W // 2 else CYAN
 
 
-class Screen:
-    """A screenshot of the root window as RGB rows."""
-
-    def __init__(self, env):
-        data = subprocess.run(['import', '-window', 'root', '-depth', '8', 'ppm:-'], env=env,
-                              check=True, capture_output=True).stdout
-        # P6\n<w> <h>\n<max>\n<data>
-        parts = data.split(maxsplit=4)
-        if parts[0] != b'P6':
-            fail('unexpected screenshot format')
-        self.width, self.height = int(parts[1]), int(parts[2])
-        self.data = parts[4]
-
-    def pixel(self, x, y):
-        i = (int(y) * self.width + int(x)) * 3
-        return tuple(self.data[i:i + 3])
+class Screen(bw_e2e.Screen):
+    """A screenshot, searched for runs of a colour."""
 
     def find(self, color, min_run=100):
         """Bounding box (x0, y0, x1, y1) of the runs of @color at least
@@ -111,94 +74,25 @@ class Screen:
         return x
 
 
-def close(a, b, tolerance=12):
-    return all(abs(p - q) <= tolerance for p, q in zip(a, b))
-
-
 def name(color):
     names = {RED: 'red', GREEN: 'green', BLUE: 'blue', YELLOW: 'yellow',
              MAGENTA: 'magenta', CYAN: 'cyan'}
     return names.get(color, str(color))
 
 
-class App:
-    def __init__(self, env, tmp):
-        self.env = env
-        self.tmp = tmp
-
-    def xdotool(self, *args):
-        subprocess.run(['xdotool'] + [str(a) for a in args], env=self.env, check=True)
-
-    def shot(self, label):
-        screen = Screen(self.env)
-        if os.environ.get('BOXWOOD_E2E_KEEP'):
-            subprocess.run(['import', '-window', 'root',
-                            os.path.join(self.tmp, label + '.png')], env=self.env)
-        return screen
-
-    def wait_for(self, what, predicate, timeout=15.0):
-        """Takes screenshots until @predicate(screen) is true."""
-        deadline = time.monotonic() + timeout
-        while True:
-            screen = self.shot(what)
-            result = predicate(screen)
-            if result:
-                return screen, result
-            if time.monotonic() > deadline:
-                fail('timed out waiting for ' + what)
-            time.sleep(0.2)
-
-
-def start_xvfb():
-    for number in range(90, 120):
-        if os.path.exists('/tmp/.X%d-lock' % number):
-            continue
-        proc = subprocess.Popen(['Xvfb', ':%d' % number, '-screen', '0', '1600x1000x24',
-                                 '-nolisten', 'tcp'],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(1.0)
-        if proc.poll() is None:
-            return proc, ':%d' % number
-    fail('cannot start Xvfb')
-
-
 def main():
-    app_path = os.environ.get('BOXWOOD_APP')
-    cli_path = os.environ.get('BOXWOOD_CLI')
-    if not app_path or not cli_path:
-        fail('BOXWOOD_APP and BOXWOOD_CLI must name the programs')
-    for tool in ('xdotool', 'import'):
-        if shutil.which(tool) is None:
-            fail(tool + ' is needed (packages xdotool and imagemagick)')
-
-    env = dict(os.environ)
-    xvfb = None
-    if not env.get('DISPLAY'):
-        xvfb, env['DISPLAY'] = start_xvfb()
-    env['GSETTINGS_BACKEND'] = 'memory'
-    env.pop('WAYLAND_DISPLAY', None)
-    env['GDK_BACKEND'] = 'x11'
-    # The app's own warnings must not abort it here: this test is about
-    # what the user sees. Its stderr is shown when the test fails.
-    env['G_DEBUG'] = ''
-
-    tmp = tempfile.mkdtemp(prefix='boxwood-e2e-')
-    proc = None
-    try:
-        write_png(os.path.join(tmp, '1-quadrants.png'), W, H, quadrants)
-        write_png(os.path.join(tmp, '2-halves.png'), W, H, halves)
+    with bw_e2e.Session('boxwood-e2e-', range(90, 120)) as session:
+        env, tmp, cli_path = session.env, session.tmp, session.cli_path
+        bw_e2e.write_png(os.path.join(tmp, '1-quadrants.png'), W, H, quadrants)
+        bw_e2e.write_png(os.path.join(tmp, '2-halves.png'), W, H, halves)
         project = os.path.join(tmp, 'e2e.boxwood')
-        subprocess.run([cli_path, 'create', project], env=env, check=True,
-                       stdout=subprocess.DEVNULL)
-        subprocess.run([cli_path, 'import', project,
-                        os.path.join(tmp, '1-quadrants.png'),
-                        os.path.join(tmp, '2-halves.png')],
-                       env=env, check=True, stdout=subprocess.DEVNULL)
+        session.cli('create', project)
+        session.cli('import', project,
+                    os.path.join(tmp, '1-quadrants.png'),
+                    os.path.join(tmp, '2-halves.png'))
 
-        log = open(os.path.join(tmp, 'app.log'), 'w')
-        proc = subprocess.Popen([app_path, '--user', 'tester', project], env=env,
-                                stdout=log, stderr=subprocess.STDOUT)
-        app = App(env, tmp)
+        proc = session.start_app(project)
+        app = bw_e2e.App(env, tmp, Screen)
 
         # 1. The first image, fitted: all four quadrants on screen, larger
         # than the image (the canvas is bigger than 400 × 300), 4:3.
@@ -211,8 +105,8 @@ def main():
             # While the window settles, a frame may show another size.
             return boxes if w >= 600 and abs(w / h - W / H) <= 0.05 else None
 
-        screen, boxes = app.wait_for('the first image, fitted to the window (4:3, '
-                                     'at least 600 pixels wide)', fitted_quadrants)
+        screen, boxes = app.wait_for_screen('the first image, fitted to the window (4:3, '
+                                            'at least 600 pixels wide)', fitted_quadrants)
         red, green, blue, yellow = boxes
         x0, y0 = red[0], red[1]
         x1, y1 = yellow[2], yellow[3]
@@ -247,8 +141,8 @@ def main():
             f = (s.edge_right(int(px), int(py), RED) - px) / (edge_before - px)
             return f if 1.8 < f < 2.1 else None
 
-        screen, factor = app.wait_for('the zoom (the red/green edge 1.95× as far from the '
-                                      'pointer, green turned red under a fixed point)', zoomed)
+        screen, factor = app.wait_for_screen('the zoom (the red/green edge 1.95× as far from the '
+                                             'pointer, green turned red under a fixed point)', zoomed)
         if not close(screen.pixel(px, py), RED):
             fail('the point under the pointer moved while zooming')
         edge_after = screen.edge_right(int(px), int(py), RED)
@@ -261,39 +155,39 @@ def main():
             app.xdotool('mousemove', int(px) + 20 * step, int(py))
             time.sleep(0.05)
         app.xdotool('mouseup', 2)
-        screen, edge = app.wait_for(
+        screen, edge = app.wait_for_screen(
             'the drag', lambda s: (lambda e: e if abs(e - (edge_after + 120)) <= 3 else None)(
                 s.edge_right(int(px) - 200, int(py), RED)))
         print('# edge after the middle drag: %d (was %d)' % (edge, edge_after))
 
         # 4. Pan with the keyboard: Left moves the view left, the image right.
         app.xdotool('key', 'Left')
-        screen, edge2 = app.wait_for(
+        screen, edge2 = app.wait_for_screen(
             'the Left key', lambda s: (lambda e: e if e > edge + 30 else None)(
                 s.edge_right(int(px) - 200, int(py), RED)))
         print('# edge after Left: %d' % edge2)
 
         # 5. Ctrl+0 fits again: the same place and size as at first.
         app.xdotool('key', 'ctrl+0')
-        screen, boxes = app.wait_for(
+        screen, boxes = app.wait_for_screen(
             'Ctrl+0', lambda s: (lambda r, y: (r, y) if r and y and abs(r[0] - x0) <= 4 and
                                  abs(y[2] - x1) <= 4 else None)(s.find(RED), s.find(YELLOW)))
 
         # 6. The "-" key zooms out: the image gets smaller.
         app.xdotool('key', 'minus')
-        app.wait_for('the minus key',
-                     lambda s: (lambda r: r and r[0] > x0 + 10)(s.find(RED)))
+        app.wait_for_screen('the minus key',
+                            lambda s: (lambda r: r and r[0] > x0 + 10)(s.find(RED)))
         app.xdotool('key', 'ctrl+0')
 
         # 7. Page Down shows the second image, Page Up the first again.
         mx, my = at(100, 150)
         cx, cy = at(300, 150)
         app.xdotool('key', 'Next')
-        app.wait_for('Page Down', lambda s: close(s.pixel(mx, my), MAGENTA) and
-                     close(s.pixel(cx, cy), CYAN))
+        app.wait_for_screen('Page Down', lambda s: close(s.pixel(mx, my), MAGENTA) and
+                            close(s.pixel(cx, cy), CYAN))
         app.xdotool('key', 'Prior')
-        app.wait_for('Page Up', lambda s: close(s.pixel(*at(100, 75)), RED) and
-                     close(s.pixel(*at(300, 225)), YELLOW))
+        app.wait_for_screen('Page Up', lambda s: close(s.pixel(*at(100, 75)), RED) and
+                            close(s.pixel(*at(300, 225)), YELLOW))
 
         # 8. The person named with --user is in the project.
         info = subprocess.run([cli_path, 'info', project, '--json'], env=env, check=True,
@@ -304,28 +198,6 @@ def main():
         if proc.poll() is not None:
             fail('boxwood exited')
         print('# all checks passed')
-    except SystemExit:
-        if proc is not None:
-            proc.terminate()
-            proc.wait(timeout=10)
-            log.close()
-            with open(os.path.join(tmp, 'app.log')) as f:
-                sys.stdout.write(f.read())
-        raise
-    finally:
-        if proc is not None and proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        if xvfb is not None:
-            xvfb.terminate()
-            xvfb.wait()
-        if not os.environ.get('BOXWOOD_E2E_KEEP'):
-            shutil.rmtree(tmp, ignore_errors=True)
-        else:
-            print('# screenshots kept in ' + tmp)
 
 
 if __name__ == '__main__':
