@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "bw-coco-export.h"
+#include "bw-dialog-util.h"
 #include "bw-export-dialog.h"
 #include "bw-yolo-export.h"
 
@@ -121,18 +122,10 @@ format_changed_cb (BwExportDialog *self)
 }
 
 static void
-chooser_response_cb (BwExportDialog       *self,
-                     int                   response,
-                     GtkFileChooserNative *chooser)
+destination_chosen_cb (GtkWindow *window,
+                       GFile     *file)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-
-      if (file != NULL)
-        bw_export_dialog_set_destination (self, file);
-    }
-  g_clear_object (&self->chooser);
+  bw_export_dialog_set_destination (BW_EXPORT_DIALOG (window), file);
 }
 
 static void
@@ -140,25 +133,22 @@ choose_destination_cb (BwExportDialog *self)
 {
   gboolean yolo = get_format (self) == BW_EXPORT_FORMAT_YOLO;
   GFile *current = bw_export_dialog_get_destination (self);
+  GtkFileChooser *chooser;
 
-  g_clear_object (&self->chooser);
-  self->chooser = gtk_file_chooser_native_new (yolo ? _("Export YOLO Dataset To") : _("Export COCO File As"),
-                                               GTK_WINDOW (self),
-                                               yolo ? GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER
-                                                    : GTK_FILE_CHOOSER_ACTION_SAVE,
-                                               _("_Select"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  chooser = bw_dialog_file_chooser_new (GTK_WINDOW (self), &self->chooser,
+                                        yolo ? _("Export YOLO Dataset To") : _("Export COCO File As"),
+                                        yolo ? GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER
+                                             : GTK_FILE_CHOOSER_ACTION_SAVE,
+                                        destination_chosen_cb);
   if (current != NULL && !yolo)
     {
       g_autoptr(GFile) parent = g_file_get_parent (current);
       g_autofree char *base = g_file_get_basename (current);
 
       if (parent != NULL)
-        gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (self->chooser), parent, NULL);
-      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), base);
+        gtk_file_chooser_set_current_folder (chooser, parent, NULL);
+      gtk_file_chooser_set_current_name (chooser, base);
     }
-  g_signal_connect_object (self->chooser, "response", G_CALLBACK (chooser_response_cb),
-                           self, G_CONNECT_SWAPPED);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
@@ -193,16 +183,6 @@ progress_cb (guint64  done,
 }
 
 static void
-show_toast (BwExportDialog *self,
-            const char     *title)
-{
-  AdwToast *toast = adw_toast_new (title);
-
-  adw_toast_set_timeout (toast, 8);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
-}
-
-static void
 export_done_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
@@ -233,20 +213,13 @@ export_done_cb (GObject      *object,
         title = g_strdup_printf (_("Exported %" G_GUINT64_FORMAT " images and %" G_GUINT64_FORMAT
                                    " annotations to %s"),
                                  counts.images, counts.annotations, name);
-      show_toast (self, title);
+      bw_dialog_add_toast (self->toast_overlay, title);
       bw_export_result_clear (&counts);
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    show_toast (self, _("Export cancelled: nothing was written"));
+    bw_dialog_add_toast (self->toast_overlay, _("Export cancelled: nothing was written"));
   else
-    {
-      AdwMessageDialog *dialog;
-
-      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Export Failed"),
-                                                           error->message));
-      adw_message_dialog_add_response (dialog, "close", _("_Close"));
-      gtk_window_present (GTK_WINDOW (dialog));
-    }
+    bw_dialog_show_error (GTK_WINDOW (self), _("Export Failed"), error->message);
 
   g_signal_emit (self, signals[SIGNAL_FINISHED], 0, ok);
 }
@@ -276,7 +249,7 @@ start_action (GtkWidget  *widget,
     }
   if (ids->len == 0 && self->category_checks->len > 0)
     {
-      show_toast (self, _("Choose at least one category"));
+      bw_dialog_add_toast (self->toast_overlay, _("Choose at least one category"));
       return;
     }
 
@@ -319,7 +292,7 @@ start_action (GtkWidget  *widget,
             {
               g_clear_object (&self->cancellable);
               set_running (self, FALSE);
-              show_toast (self, _("Give at least one split a share of the images"));
+              bw_dialog_add_toast (self->toast_overlay, _("Give at least one split a share of the images"));
               return;
             }
         }

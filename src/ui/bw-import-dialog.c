@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 
 #include "bw-coco-import.h"
+#include "bw-dialog-util.h"
 #include "bw-import-dialog.h"
 #include "bw-labelme-import.h"
 
@@ -135,24 +136,18 @@ bw_import_dialog_set_images (BwImportDialog *self,
   update_rows (self);
 }
 
-typedef void (*ChosenFunc) (BwImportDialog *self,
-                            GFile          *file);
+static void
+source_chosen_cb (GtkWindow *window,
+                  GFile     *file)
+{
+  bw_import_dialog_set_source (BW_IMPORT_DIALOG (window), file);
+}
 
 static void
-chooser_response_cb (BwImportDialog       *self,
-                     int                   response,
-                     GtkFileChooserNative *chooser)
+images_chosen_cb (GtkWindow *window,
+                  GFile     *file)
 {
-  ChosenFunc func = g_object_get_data (G_OBJECT (chooser), "chosen-func");
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-
-      if (file != NULL)
-        func (self, file);
-    }
-  g_clear_object (&self->chooser);
+  bw_import_dialog_set_images (BW_IMPORT_DIALOG (window), file);
 }
 
 static void
@@ -160,11 +155,11 @@ choose (BwImportDialog       *self,
         const char           *title,
         GtkFileChooserAction  action,
         gboolean              json_only,
-        ChosenFunc            func)
+        BwDialogFileFunc      func)
 {
-  g_clear_object (&self->chooser);
-  self->chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), action, _("_Select"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  GtkFileChooser *chooser;
+
+  chooser = bw_dialog_file_chooser_new (GTK_WINDOW (self), &self->chooser, title, action, func);
   if (json_only)
     {
       g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
@@ -172,11 +167,8 @@ choose (BwImportDialog       *self,
       gtk_file_filter_set_name (filter, _("JSON files"));
       gtk_file_filter_add_pattern (filter, "*.json");
       gtk_file_filter_add_mime_type (filter, "application/json");
-      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+      gtk_file_chooser_add_filter (chooser, filter);
     }
-  g_object_set_data (G_OBJECT (self->chooser), "chosen-func", func);
-  g_signal_connect_object (self->chooser, "response", G_CALLBACK (chooser_response_cb),
-                           self, G_CONNECT_SWAPPED);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
@@ -184,21 +176,21 @@ static void
 choose_source_cb (BwImportDialog *self)
 {
   choose (self, _("Import Annotations From"), GTK_FILE_CHOOSER_ACTION_OPEN, TRUE,
-          bw_import_dialog_set_source);
+          source_chosen_cb);
 }
 
 static void
 choose_source_folder_cb (BwImportDialog *self)
 {
   choose (self, _("Import labelme Files From"), GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, FALSE,
-          bw_import_dialog_set_source);
+          source_chosen_cb);
 }
 
 static void
 choose_images_cb (BwImportDialog *self)
 {
   choose (self, _("Images Are In"), GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, FALSE,
-          bw_import_dialog_set_images);
+          images_chosen_cb);
 }
 
 static void
@@ -268,16 +260,13 @@ import_done_cb (GObject      *object,
     {
       g_autofree char *line = bw_annotation_import_result_describe (&job->result);
       g_autofree char *title = NULL;
-      AdwToast *toast;
 
       /* The toast says the gist; the label keeps every count. */
       title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Imported %" G_GUINT64_FORMAT " annotation",
                                             "Imported %" G_GUINT64_FORMAT " annotations",
                                             job->result.annotations),
                                job->result.annotations);
-      toast = adw_toast_new (title);
-      adw_toast_set_timeout (toast, 8);
-      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+      bw_dialog_add_toast (self->toast_overlay, title);
       gtk_label_set_text (self->result_label, line);
       gtk_widget_set_visible (GTK_WIDGET (self->result_label), TRUE);
     }
@@ -285,15 +274,7 @@ import_done_cb (GObject      *object,
     adw_toast_overlay_add_toast (self->toast_overlay,
                                  adw_toast_new (_("Import cancelled: the project is unchanged")));
   else
-    {
-      AdwMessageDialog *dialog;
-
-      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
-                                                           _("Nothing Was Imported"),
-                                                           error->message));
-      adw_message_dialog_add_response (dialog, "close", _("_Close"));
-      gtk_window_present (GTK_WINDOW (dialog));
-    }
+    bw_dialog_show_error (GTK_WINDOW (self), _("Nothing Was Imported"), error->message);
 
   g_signal_emit (self, signals[SIGNAL_FINISHED], 0, ok);
 }
