@@ -560,6 +560,38 @@ count_cb (BwProject *project,
   (*count)++;
 }
 
+/* Views hear of added images once per transaction, and not at all when
+ * it is rolled back. */
+static void
+test_images_changed (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(BwProject) project = bw_project_create (f->file, NULL);
+  BwImage a = fake_image ("a.jpg", "ha");
+  BwImage b = fake_image ("b.jpg", "hb");
+  BwImage c = fake_image ("c.jpg", "hc");
+  guint changed = 0;
+
+  g_signal_connect (project, "images-changed", G_CALLBACK (count_cb), &changed);
+
+  g_assert_true (bw_project_add_image (project, &a, NULL, NULL));
+  g_assert_cmpuint (changed, ==, 1);
+
+  g_assert_true (bw_project_begin (project, NULL));
+  g_assert_true (bw_project_add_image (project, &b, NULL, NULL));
+  g_assert_true (bw_project_add_image (project, &c, NULL, NULL));
+  g_assert_cmpuint (changed, ==, 1);
+  g_assert_true (bw_project_commit (project, NULL));
+  g_assert_cmpuint (changed, ==, 2);
+
+  g_assert_true (bw_project_begin (project, NULL));
+  g_assert_true (bw_project_add_image (project, &(BwImage) { .path = (char *) "d.jpg", .width = 4, .height = 4, .content_hash = (char *) "hd" }, NULL, NULL));
+  bw_project_rollback (project);
+  g_assert_true (bw_project_begin (project, NULL));
+  g_assert_true (bw_project_commit (project, NULL));
+  g_assert_cmpuint (changed, ==, 2);
+}
+
 static void
 test_categories (Fixture       *f,
                  gconstpointer  data)
@@ -634,6 +666,7 @@ main (int    argc,
   ADD ("/core/store/one-accepted-layer", test_one_accepted_layer);
   ADD ("/core/store/start-from-model", test_start_from_model);
   ADD ("/core/store/categories", test_categories);
+  ADD ("/core/store/images-changed", test_images_changed);
 
   return g_test_run ();
 }

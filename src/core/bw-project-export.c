@@ -369,13 +369,13 @@ _bw_project_import_annotation (BwProject      *project,
 /**
  * _bw_project_import_done:
  *
- * Tells the views that an import changed images, categories and
- * annotations: once, rather than once per row.
+ * Tells the views that an import changed categories and annotations:
+ * once, rather than once per row. (Added images are told of by the
+ * commit itself.)
  */
 void
 _bw_project_import_done (BwProject *project)
 {
-  _bw_project_emit_changed (project, BW_PROJECT_SIGNAL_IMAGES_CHANGED);
   _bw_project_emit_changed (project, BW_PROJECT_SIGNAL_CATEGORIES_CHANGED);
   _bw_project_emit_changed (project, BW_PROJECT_SIGNAL_ANNOTATIONS_CHANGED);
 }

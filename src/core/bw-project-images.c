@@ -134,6 +134,11 @@ bw_project_add_image (BwProject      *self,
 
   if (out_id != NULL)
     *out_id = sqlite3_last_insert_rowid (self->db);
+
+  if (self->tx_depth > 0)
+    self->images_added = TRUE;
+  else
+    _bw_project_emit_changed (self, BW_PROJECT_SIGNAL_IMAGES_CHANGED);
   return TRUE;
 }
 

@@ -30,6 +30,7 @@ struct _BwProject
   sqlite3      *db;
   GHashTable   *statements;     /* SQL text → sqlite3_stmt* */
   guint         tx_depth;
+  gboolean      images_added;   /* by the open transaction: said on commit */
   guint         busy_timeout;
   GMainContext *main_context;   /* where signals are emitted… */
   GThread      *owner_thread;   /* …and the thread that runs it */

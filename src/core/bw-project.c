@@ -973,6 +973,7 @@ bw_project_commit (BwProject  *self,
                    GError    **error)
 {
   g_autofree char *sql = NULL;
+  gboolean images_added;
 
   g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
   g_return_val_if_fail (self->tx_depth > 0, FALSE);
@@ -986,7 +987,14 @@ bw_project_commit (BwProject  *self,
     }
 
   self->tx_depth--;
+  images_added = self->tx_depth == 0 && self->images_added;
+  if (self->tx_depth == 0)
+    self->images_added = FALSE;
   g_rec_mutex_unlock (&self->lock);
+
+  /* Images are added in bulk: the views hear of them once a transaction. */
+  if (images_added)
+    _bw_project_emit_changed (self, BW_PROJECT_SIGNAL_IMAGES_CHANGED);
   return TRUE;
 }
 
@@ -1000,7 +1008,10 @@ bw_project_rollback (BwProject *self)
 
   self->tx_depth--;
   if (self->tx_depth == 0)
-    sql = g_strdup ("ROLLBACK");
+    {
+      self->images_added = FALSE;
+      sql = g_strdup ("ROLLBACK");
+    }
   else
     sql = g_strdup_printf ("ROLLBACK TO bw_%u; RELEASE bw_%u", self->tx_depth, self->tx_depth);
 

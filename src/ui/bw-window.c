@@ -716,14 +716,6 @@ import_done_cb (GObject      *source,
     }
 
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
-
-  /* The store tells about single changes; an import is listed again
-   * as a whole. */
-  if (report->added > 0 && self->model != NULL)
-    {
-      self->n_images = -1;
-      bw_image_list_model_refresh (self->model);
-    }
   update_list_state (self);
 }
 
