@@ -551,6 +551,19 @@ test_start_from_model (Fixture       *f,
   g_clear_pointer (&own, g_ptr_array_unref);
   own = bw_project_list_layers (project, bare_id, &error);
   g_assert_cmpuint (own->len, ==, 0);
+
+  /* Looking writes nothing, so it works while another program writes. */
+  {
+    g_autoptr(BwProject) other = bw_project_open (f->file, &error);
+
+    g_assert_no_error (error);
+    bw_project_set_busy_timeout (project, 100);
+    g_assert_true (bw_project_begin (other, &error));
+    g_assert_true (bw_project_start_layer_from_model (project, bare_id, ana, &none, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (none, ==, 0);
+    g_assert_true (bw_project_commit (other, &error));
+  }
 }
 
 static void

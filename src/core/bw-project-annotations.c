@@ -576,6 +576,42 @@ bw_project_list_annotations (BwProject  *self,
   return g_steal_pointer (&annotations);
 }
 
+/* The newest model layer of an image, when @person_id has no work layer
+ * there yet; else 0. */
+static gboolean
+find_model_layer_to_copy (BwProject  *self,
+                          gint64      image_id,
+                          gint64      person_id,
+                          gint64     *out_model_layer,
+                          GError    **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  *out_model_layer = 0;
+
+  stmt = _bw_project_prepare (self,
+                              "SELECT (SELECT id FROM layers WHERE image_id = ?1 AND kind = 2"
+                              "        ORDER BY id DESC LIMIT 1),"
+                              "       (SELECT id FROM layers WHERE image_id = ?1 AND kind = 0"
+                              "        AND person_id = ?2 LIMIT 1)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, image_id);
+  sqlite3_bind_int64 (stmt, 2, person_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW && sqlite3_column_int64 (stmt, 1) == 0)
+    *out_model_layer = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_ROW)
+    {
+      _bw_project_set_error (self, rc, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * bw_project_start_layer_from_model:
  * @person_id: the annotator
@@ -595,9 +631,9 @@ bw_project_start_layer_from_model (BwProject  *self,
                                    gint64     *out_layer_id,
                                    GError    **error)
 {
+  BW_PROJECT_LOCK (self);
   sqlite3_stmt *stmt;
-  gint64 model_layer = 0, own_layer = 0, layer_id = 0, now;
-  int rc;
+  gint64 model_layer = 0, layer_id = 0, now;
 
   g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
   g_return_val_if_fail (person_id > 0, FALSE);
@@ -605,32 +641,20 @@ bw_project_start_layer_from_model (BwProject  *self,
   if (out_layer_id != NULL)
     *out_layer_id = 0;
 
+  /* Opening an image must not write, nor wait for the write lock, when
+   * there is nothing to copy: look first, then look again inside the
+   * transaction, where the answer cannot change under us. */
+  if (!find_model_layer_to_copy (self, image_id, person_id, &model_layer, error))
+    return FALSE;
+  if (model_layer == 0)
+    return TRUE;
+
   if (!bw_project_begin (self, error))
     return FALSE;
 
-  stmt = _bw_project_prepare (self,
-                              "SELECT (SELECT id FROM layers WHERE image_id = ?1 AND kind = 2"
-                              "        ORDER BY id DESC LIMIT 1),"
-                              "       (SELECT id FROM layers WHERE image_id = ?1 AND kind = 0"
-                              "        AND person_id = ?2 LIMIT 1)", error);
-  if (stmt == NULL)
+  if (!find_model_layer_to_copy (self, image_id, person_id, &model_layer, error))
     goto failed;
-  sqlite3_bind_int64 (stmt, 1, image_id);
-  sqlite3_bind_int64 (stmt, 2, person_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      model_layer = sqlite3_column_int64 (stmt, 0);
-      own_layer = sqlite3_column_int64 (stmt, 1);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      _bw_project_set_error (self, rc, error);
-      goto failed;
-    }
-
-  if (model_layer == 0 || own_layer != 0)
+  if (model_layer == 0)
     return bw_project_commit (self, error);
 
   if (!bw_project_ensure_layer (self, image_id, person_id, BW_LAYER_KIND_WORK, &layer_id, error))
