@@ -1,0 +1,46 @@
+/* bw-stats.h — rates with their counts and confidence intervals
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The two-sided 95 % quantile of the standard normal distribution,
+ * Φ⁻¹(0.975). */
+#define BW_STATS_Z_95 1.959963984540054
+
+/**
+ * BwRate:
+ * @successes: the count the rate is made of (for precision: true positives)
+ * @n: the number of trials (for precision: true + false positives)
+ * @value: @successes / @n, or NAN when @n is 0
+ * @lo: the lower end of the 95 % Wilson score interval
+ * @hi: the upper end of the 95 % Wilson score interval
+ *
+ * A proportion as a lead should read it: with the sample it comes from and
+ * how far off it may be. With @n = 0 nothing is known, so the interval is
+ * the whole of [0, 1] and @value is NAN.
+ */
+typedef struct
+{
+  guint64 successes;
+  guint64 n;
+  double  value;
+  double  lo;
+  double  hi;
+} BwRate;
+
+void     bw_stats_wilson_interval (guint64  successes,
+                                   guint64  n,
+                                   double   z,
+                                   double  *lo,
+                                   double  *hi);
+void     bw_rate_init             (BwRate  *rate,
+                                   guint64  successes,
+                                   guint64  n);
+
+G_END_DECLS
