@@ -252,6 +252,9 @@ preferences_action (GSimpleAction *action,
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   BwPreferencesWindow *prefs = bw_preferences_window_new (self->settings);
 
+  if (self->user_override != NULL)
+    bw_preferences_window_set_user_override (prefs, self->user_override);
+
   gtk_window_set_transient_for (GTK_WINDOW (prefs), parent);
   gtk_window_present (GTK_WINDOW (prefs));
 }

@@ -17,6 +17,7 @@ struct _BwPreferencesWindow
 
   GSettings            *settings;
 
+  AdwPreferencesGroup  *user_group;
   AdwEntryRow          *user_name_row;
   GtkSpinButton        *max_megapixels_spin;
   GtkSwitch            *show_labels_switch;
@@ -56,6 +57,7 @@ bw_preferences_window_class_init (BwPreferencesWindowClass *klass)
   object_class->dispose = bw_preferences_window_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/bw-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, BwPreferencesWindow, user_group);
   gtk_widget_class_bind_template_child (widget_class, BwPreferencesWindow, user_name_row);
   gtk_widget_class_bind_template_child (widget_class, BwPreferencesWindow, max_megapixels_spin);
   gtk_widget_class_bind_template_child (widget_class, BwPreferencesWindow, show_labels_switch);
@@ -93,4 +95,27 @@ bw_preferences_window_new (GSettings *settings)
                    G_SETTINGS_BIND_DEFAULT);
 
   return self;
+}
+
+/**
+ * bw_preferences_window_set_user_override:
+ * @name: the name given with --user
+ *
+ * Shows the name this run records work under; the stored name only
+ * applies when Boxwood starts without --user, so it cannot be edited here.
+ */
+void
+bw_preferences_window_set_user_override (BwPreferencesWindow *self,
+                                         const char          *name)
+{
+  g_autofree char *description = NULL;
+
+  g_return_if_fail (BW_IS_PREFERENCES_WINDOW (self));
+  g_return_if_fail (name != NULL);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->user_name_row), name);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->user_name_row), FALSE);
+  description = g_strdup_printf (_("Boxwood was started with --user “%s”: annotations and reviews are recorded under that name. Start it without --user to use and edit your own name."),
+                                 name);
+  adw_preferences_group_set_description (self->user_group, description);
 }

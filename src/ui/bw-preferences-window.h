@@ -13,6 +13,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (BwPreferencesWindow, bw_preferences_window, BW, PREFERENCES_WINDOW, AdwPreferencesWindow)
 
-BwPreferencesWindow *bw_preferences_window_new (GSettings *settings);
+BwPreferencesWindow *bw_preferences_window_new               (GSettings           *settings);
+void                 bw_preferences_window_set_user_override (BwPreferencesWindow *self,
+                                                              const char          *name);
 
 G_END_DECLS

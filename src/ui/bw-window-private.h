@@ -40,6 +40,10 @@ struct _BwWindow
   GtkToggleButton      *sidebar_button;
   GtkMenuButton        *zoom_button;
   GtkWidget            *nav_box;
+  GtkWidget            *tool_box;
+  GtkWidget            *submit_button;
+  GtkWidget            *user_button;
+  GtkLabel             *user_label;
   GtkRevealer          *import_revealer;
   GtkLabel             *import_label;
   GtkProgressBar       *import_progress;

@@ -790,6 +790,27 @@ drop_cb (BwWindow      *self,
 /* ------------------------------------------------------------------ */
 /* The project                                                         */
 
+/* Who the work is recorded as, always in sight: a wrong name would
+ * attribute a day of work to someone else. */
+static void
+update_user_label (BwWindow *self)
+{
+  g_autofree char *tooltip = NULL;
+
+  if (self->user_name != NULL)
+    {
+      gtk_label_set_label (self->user_label, self->user_name);
+      tooltip = g_strdup_printf (_("Your work is recorded as “%s”. Change the name in Preferences."),
+                                 self->user_name);
+    }
+  else
+    {
+      gtk_label_set_label (self->user_label, _("No name set"));
+      tooltip = g_strdup (_("Boxwood does not know who you are: set your name in Preferences before you annotate."));
+    }
+  gtk_widget_set_tooltip_text (self->user_button, tooltip);
+}
+
 static void
 ensure_person (BwWindow *self)
 {
@@ -866,6 +887,8 @@ bw_window_set_project (BwWindow   *self,
       gtk_stack_set_visible_child_name (self->main_stack, "empty");
     }
 
+  gtk_widget_set_visible (self->tool_box, project != NULL);
+  gtk_widget_set_visible (self->submit_button, project != NULL);
   ensure_person (self);
   _bw_window_update_actions (self);
 
@@ -1065,6 +1088,10 @@ bw_window_class_init (BwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BwWindow, sidebar_button);
   gtk_widget_class_bind_template_child (widget_class, BwWindow, zoom_button);
   gtk_widget_class_bind_template_child (widget_class, BwWindow, nav_box);
+  gtk_widget_class_bind_template_child (widget_class, BwWindow, tool_box);
+  gtk_widget_class_bind_template_child (widget_class, BwWindow, submit_button);
+  gtk_widget_class_bind_template_child (widget_class, BwWindow, user_button);
+  gtk_widget_class_bind_template_child (widget_class, BwWindow, user_label);
   gtk_widget_class_bind_template_child (widget_class, BwWindow, import_revealer);
   gtk_widget_class_bind_template_child (widget_class, BwWindow, import_label);
   gtk_widget_class_bind_template_child (widget_class, BwWindow, import_progress);
@@ -1160,6 +1187,9 @@ bw_window_init (BwWindow *self)
                            G_CALLBACK (_bw_window_update_recent), self, G_CONNECT_SWAPPED);
   bw_annotation_tools_install (self);
   update_status_bar (self);
+  update_user_label (self);
+  gtk_widget_set_visible (self->tool_box, FALSE);
+  gtk_widget_set_visible (self->submit_button, FALSE);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1214,6 +1244,7 @@ bw_window_set_user_name (BwWindow   *self,
 
   g_free (self->user_name);
   self->user_name = g_strdup (name);
+  update_user_label (self);
   ensure_person (self);
 }
 
