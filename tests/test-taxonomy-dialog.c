@@ -399,23 +399,32 @@ test_edit_with_keys (Fixture       *fixture,
   /* The keyboard starts on the list. */
   g_assert_true (GTK_IS_LIST_BOX_ROW (gtk_root_get_focus (GTK_ROOT (fixture->dialog))));
 
-  /* Add, and name it: the new name is selected, typing replaces it. */
+  /* Add, and name it: the new name is selected, typing replaces it;
+   * nothing is saved until Enter, which goes back to the list. */
   keys (fixture, "ctrl+n", NULL);
   assert_names (fixture, "car,bus,tree,New category");
   type (fixture, "Zebra");
+  assert_names (fixture, "car,bus,tree,New category");
+  keys (fixture, "Return", NULL);
   assert_names (fixture, "car,bus,tree,Zebra");
+  g_assert_true (GTK_IS_LIST_BOX_ROW (gtk_root_get_focus (GTK_ROOT (fixture->dialog))));
+  g_assert_cmpuint (bw_taxonomy_dialog_get_undo_depth (fixture->dialog), ==, 2);
 
-  /* A taken name is shown as a problem and not saved. */
-  keys (fixture, "ctrl+a", NULL);
+  /* A taken name is shown as a problem and not saved, not even by Enter,
+   * which leaves the keyboard in the field. */
+  keys (fixture, "alt+n", "ctrl+a", NULL);
   type (fixture, "CAR");
   g_assert_nonnull (find_widget (GTK_WIDGET (fixture->dialog), is_visible_error_label, "“car”"));
-  assert_names (fixture, "car,bus,tree,CA");
+  keys (fixture, "Return", NULL);
+  assert_names (fixture, "car,bus,tree,Zebra");
+  g_assert_false (GTK_IS_LIST_BOX_ROW (gtk_root_get_focus (GTK_ROOT (fixture->dialog))));
   keys (fixture, "ctrl+a", NULL);
   type (fixture, "Zebra");
   g_assert_null (find_widget (GTK_WIDGET (fixture->dialog), is_visible_error_label, ""));
   assert_names (fixture, "car,bus,tree,Zebra");
 
-  /* Hotkeys: a tool key is refused, a free letter is saved. */
+  /* Hotkeys: a tool key is refused, a free letter is saved when the
+   * keyboard leaves the field. */
   keys (fixture, "alt+h", NULL);
   type (fixture, "v");
   g_assert_nonnull (find_widget (GTK_WIDGET (fixture->dialog), is_visible_error_label, "canvas"));
@@ -425,9 +434,14 @@ test_edit_with_keys (Fixture       *fixture,
   type (fixture, "z");
   g_clear_pointer (&zebra, bw_category_free);
   zebra = saved_category (fixture, "Zebra");
+  g_assert_null (zebra->hotkey);
+  keys (fixture, "Tab", NULL);
+  g_clear_pointer (&zebra, bw_category_free);
+  zebra = saved_category (fixture, "Zebra");
   g_assert_cmpstr (zebra->hotkey, ==, "z");
 
-  /* Supercategory and a guideline of two paragraphs. */
+  /* Supercategory and a guideline of two paragraphs: the guideline is
+   * saved when the keyboard leaves it, not after a pause. */
   keys (fixture, "alt+s", NULL);
   type (fixture, "animal");
   keys (fixture, "alt+g", NULL);
@@ -438,7 +452,12 @@ test_edit_with_keys (Fixture       *fixture,
   g_clear_pointer (&zebra, bw_category_free);
   zebra = saved_category (fixture, "Zebra");
   g_assert_cmpstr (zebra->supercategory, ==, "animal");
+  g_assert_cmpstr (zebra->guideline ? zebra->guideline : "", ==, "");
+  keys (fixture, "alt+n", NULL);
+  g_clear_pointer (&zebra, bw_category_free);
+  zebra = saved_category (fixture, "Zebra");
   g_assert_cmpstr (zebra->guideline, ==, "Striped horses.\n\nNot okapis.");
+  g_assert_cmpuint (bw_taxonomy_dialog_get_undo_depth (fixture->dialog), ==, 5);
 
   /* Back to the list (Enter in a field), and move up twice. */
   keys (fixture, "alt+n", "Return", NULL);
@@ -505,6 +524,118 @@ test_edit_with_keys (Fixture       *fixture,
       settle (300);
     }
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fixture->dialog)));
+}
+
+static GtkWidget *
+name_field (Fixture *fixture)
+{
+  /* The first entry row of the editor is the name. */
+  GtkWidget *row = find_widget (GTK_WIDGET (fixture->dialog), is_type, GSIZE_TO_POINTER (ADW_TYPE_ENTRY_ROW));
+
+  g_assert_nonnull (row);
+  return row;
+}
+
+static char *
+guideline_text (Fixture *fixture)
+{
+  GtkWidget *view = find_widget (GTK_WIDGET (fixture->dialog), is_type, GSIZE_TO_POINTER (GTK_TYPE_TEXT_VIEW));
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+/* Typing "Car" over "bus" used to save "C", then "Ca", then fail on the
+ * duplicate "car" and keep "Ca"; Escape then closed the dialog with "Ca"
+ * saved. A field is now checked as typed, saved on Enter or when the
+ * keyboard leaves it, and put back by Escape, one undo step each. */
+static void
+test_rename_commits_once (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(BwCategory) bus = saved_category (fixture, "bus");
+  g_autoptr(BwCategory) saved = NULL;
+  g_autofree char *guideline = NULL;
+
+  bw_taxonomy_dialog_select (fixture->dialog, bus->id);
+  keys (fixture, "alt+n", "ctrl+a", NULL);
+  type (fixture, "Car");
+  g_assert_nonnull (find_widget (GTK_WIDGET (fixture->dialog), is_visible_error_label, "“car”"));
+  assert_names (fixture, "car,bus,tree");
+  g_assert_cmpuint (bw_taxonomy_dialog_get_undo_depth (fixture->dialog), ==, 0);
+
+  /* Escape puts the saved name back and keeps the dialog open. */
+  keys (fixture, "Escape", NULL);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fixture->dialog)));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (name_field (fixture))), ==, "bus");
+  g_assert_null (find_widget (GTK_WIDGET (fixture->dialog), is_visible_error_label, ""));
+  assert_names (fixture, "car,bus,tree");
+  g_assert_cmpuint (bw_taxonomy_dialog_get_undo_depth (fixture->dialog), ==, 0);
+
+  /* A valid name typed key by key is one change, saved by Enter. */
+  keys (fixture, "ctrl+a", NULL);
+  type (fixture, "Coach");
+  assert_names (fixture, "car,bus,tree");
+  keys (fixture, "Return", NULL);
+  assert_names (fixture, "car,Coach,tree");
+  g_assert_cmpuint (bw_taxonomy_dialog_get_undo_depth (fixture->dialog), ==, 1);
+
+  /* The supercategory: Escape puts it back, leaving the field saves it. */
+  keys (fixture, "alt+s", "ctrl+a", NULL);
+  type (fixture, "road");
+  keys (fixture, "Escape", NULL);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fixture->dialog)));
+  saved = saved_category (fixture, "Coach");
+  g_assert_cmpstr (saved->supercategory, ==, "vehicle");
+  g_clear_pointer (&saved, bw_category_free);
+  keys (fixture, "ctrl+a", NULL);
+  type (fixture, "road");
+  keys (fixture, "Tab", NULL);
+  saved = saved_category (fixture, "Coach");
+  g_assert_cmpstr (saved->supercategory, ==, "road");
+  g_clear_pointer (&saved, bw_category_free);
+  g_assert_cmpuint (bw_taxonomy_dialog_get_undo_depth (fixture->dialog), ==, 2);
+
+  /* The guideline alike. */
+  keys (fixture, "alt+g", NULL);
+  type (fixture, "Big.");
+  keys (fixture, "Escape", NULL);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fixture->dialog)));
+  guideline = guideline_text (fixture);
+  g_assert_cmpstr (guideline, ==, "");
+  type (fixture, "Long.");
+  keys (fixture, "alt+n", NULL);
+  saved = saved_category (fixture, "Coach");
+  g_assert_cmpstr (saved->guideline, ==, "Long.");
+  g_clear_pointer (&saved, bw_category_free);
+  g_assert_cmpuint (bw_taxonomy_dialog_get_undo_depth (fixture->dialog), ==, 3);
+
+  /* Undo takes back one committed change at a time. */
+  keys (fixture, "Return", NULL);
+  g_assert_true (GTK_IS_LIST_BOX_ROW (gtk_root_get_focus (GTK_ROOT (fixture->dialog))));
+  keys (fixture, "ctrl+z", NULL);
+  saved = saved_category (fixture, "Coach");
+  g_assert_cmpstr (saved->guideline ? saved->guideline : "", ==, "");
+  g_assert_cmpstr (saved->supercategory, ==, "road");
+  g_clear_pointer (&saved, bw_category_free);
+  keys (fixture, "ctrl+z", NULL);
+  saved = saved_category (fixture, "Coach");
+  g_assert_cmpstr (saved->supercategory, ==, "vehicle");
+  g_clear_pointer (&saved, bw_category_free);
+  keys (fixture, "ctrl+z", NULL);
+  assert_names (fixture, "car,bus,tree");
+  g_assert_cmpuint (bw_taxonomy_dialog_get_undo_depth (fixture->dialog), ==, 0);
+
+  /* With nothing being edited, Escape closes. */
+  for (guint i = 0; i < 6 && gtk_widget_get_visible (GTK_WIDGET (fixture->dialog)); i++)
+    {
+      keys (fixture, "Escape", NULL);
+      settle (300);
+    }
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fixture->dialog)));
+  assert_names (fixture, "car,bus,tree");
 }
 
 static void
@@ -620,6 +751,7 @@ main (int    argc,
   g_test_add ("/ui/taxonomy-dialog/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
   ADD ("edit-with-keys", test_edit_with_keys);
+  ADD ("rename-commits-once", test_rename_commits_once);
   ADD ("recolour-and-drag", test_recolour_and_drag);
   ADD ("import-export", test_import_export);
 

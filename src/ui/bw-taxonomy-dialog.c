@@ -3,7 +3,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * A list of the categories on the left, the selected one's fields on the
- * right. Every change goes to the project at once; the dialog keeps its
+ * right. A text field is checked as it is typed but saved only when it is
+ * committed (Enter, or the focus leaving it); Escape puts back what is
+ * saved. Every other change goes to the project at once. The dialog keeps its
  * own undo stack of whole-taxonomy snapshots (plus the annotations a merge
  * or a delete moved or removed), which bw_project_restore_categories()
  * puts back in one transaction.
@@ -20,12 +22,10 @@
 #include "bw-taxonomy-io.h"
 
 #define MAX_UNDO_STEPS 50
-#define GUIDELINE_SAVE_DELAY_MS 400
 
 typedef struct
 {
   char      *label;             /* what is undone, for the toast */
-  char      *session;           /* typing into one field is one step */
   GPtrArray *categories;        /* the taxonomy before the change */
   gint64     category_id;       /* the category to select after undo */
   GArray    *moved;             /* annotation ids moved away from category_id */
@@ -51,13 +51,11 @@ struct _BwTaxonomyDialog
   GPtrArray        *categories;     /* BwCategory, in order */
   GPtrArray        *rows;           /* GtkListBoxRow, parallel to categories */
   GPtrArray        *undo;           /* UndoStep, last on top */
-  char             *session;
   gint64            selected_id;
   guint             loading;
   gboolean          in_reload;
   gboolean          reload_again;
-  guint             guideline_source;
-  gint64            guideline_id;
+  gboolean          committing;
   char             *name_problem;
   char             *hotkey_problem;
   GtkWidget        *color_button;
@@ -94,7 +92,6 @@ static void
 undo_step_free (UndoStep *step)
 {
   g_free (step->label);
-  g_free (step->session);
   g_clear_pointer (&step->categories, g_ptr_array_unref);
   g_clear_pointer (&step->moved, g_array_unref);
   g_clear_pointer (&step->deleted, g_ptr_array_unref);
@@ -139,30 +136,17 @@ find_category (BwTaxonomyDialog *self,
 
 /* Undo */
 
-static void
-end_session (BwTaxonomyDialog *self)
-{
-  g_clear_pointer (&self->session, g_free);
-}
-
-/* Records the taxonomy before a change. Changes of one field of one
- * category in a row (typing a name) make one step. Returns the step, or
- * NULL when the change joins the step on top. */
+/* Records the taxonomy before a change, as one step. Returns the step. */
 static UndoStep *
 push_step (BwTaxonomyDialog *self,
            const char       *label,
-           const char       *session,
            gint64            category_id)
 {
   g_autoptr(GError) error = NULL;
   UndoStep *step;
 
-  if (session != NULL && g_strcmp0 (session, self->session) == 0 && self->undo->len > 0)
-    return NULL;
-
   step = g_new0 (UndoStep, 1);
   step->label = g_strdup (label);
-  step->session = g_strdup (session);
   step->category_id = category_id;
   step->categories = bw_project_list_categories (self->project, &error);
   if (step->categories == NULL)
@@ -175,9 +159,6 @@ push_step (BwTaxonomyDialog *self,
   if (self->undo->len >= MAX_UNDO_STEPS)
     g_ptr_array_remove_index (self->undo, 0);
   g_ptr_array_add (self->undo, step);
-
-  g_free (self->session);
-  self->session = g_strdup (session);
   update_actions (self);
   return step;
 }
@@ -190,12 +171,10 @@ drop_step (BwTaxonomyDialog *self,
   if (step != NULL && self->undo->len > 0 &&
       g_ptr_array_index (self->undo, self->undo->len - 1) == step)
     g_ptr_array_remove_index (self->undo, self->undo->len - 1);
-  end_session (self);
   update_actions (self);
 }
 
-static gboolean
-flush_guideline (BwTaxonomyDialog *self);
+static void commit_fields (BwTaxonomyDialog *self);
 
 static void
 undo_action (GtkWidget  *widget,
@@ -207,8 +186,7 @@ undo_action (GtkWidget  *widget,
   UndoStep *step;
   gboolean ok;
 
-  flush_guideline (self);
-  end_session (self);
+  commit_fields (self);
 
   if (self->undo->len == 0)
     return;
@@ -678,7 +656,7 @@ load_editor (BwTaxonomyDialog *self)
   self->loading--;
 }
 
-/* Saves one field of the selected category. */
+/* The fields of a category. */
 typedef enum
 {
   FIELD_NAME,
@@ -688,18 +666,32 @@ typedef enum
   FIELD_GUIDELINE,
 } Field;
 
+static char **
+category_slot (BwCategory *category,
+               Field       field)
+{
+  switch (field)
+    {
+    case FIELD_NAME:          return &category->name;
+    case FIELD_SUPERCATEGORY: return &category->supercategory;
+    case FIELD_COLOR:         return &category->color;
+    case FIELD_HOTKEY:        return &category->hotkey;
+    case FIELD_GUIDELINE:     return &category->guideline;
+    default:                  g_assert_not_reached ();
+    }
+}
+
+/* Saves one field of a category, as one undo step. */
 static gboolean
 save_field (BwTaxonomyDialog *self,
             gint64            id,
             Field             field,
             const char       *value)
 {
-  static const char *session_names[] = { "name", "supercategory", "color", "hotkey", "guideline" };
   static const char *labels[] = { N_("Rename"), N_("Supercategory"), N_("Colour"), N_("Hotkey"), N_("Guideline") };
   g_autoptr(BwCategory) category = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *session = NULL;
-  char **slot = NULL;
+  char **slot;
   UndoStep *step;
 
   if (!(category = bw_project_get_category (self->project, id, &error)))
@@ -708,25 +700,14 @@ save_field (BwTaxonomyDialog *self,
       return FALSE;
     }
 
-  switch (field)
-    {
-    case FIELD_NAME:          slot = &category->name; break;
-    case FIELD_SUPERCATEGORY: slot = &category->supercategory; break;
-    case FIELD_COLOR:         slot = &category->color; break;
-    case FIELD_HOTKEY:        slot = &category->hotkey; break;
-    case FIELD_GUIDELINE:     slot = &category->guideline; break;
-    default:                  g_assert_not_reached ();
-    }
-
+  slot = category_slot (category, field);
   if (g_strcmp0 (*slot ? *slot : "", value ? value : "") == 0)
     return TRUE;
 
   g_free (*slot);
   *slot = g_strdup (value);
 
-  session = g_strdup_printf ("%s:%" G_GINT64_FORMAT, session_names[field], id);
-  step = push_step (self, _(labels[field]), session, id);
-
+  step = push_step (self, _(labels[field]), id);
   if (!bw_project_update_category (self->project, category, &error))
     {
       drop_step (self, step);
@@ -737,61 +718,144 @@ save_field (BwTaxonomyDialog *self,
   return TRUE;
 }
 
+/* The text of a field as typed, and as it would be saved (stripped; the
+ * guideline as it is). */
+static char *
+field_text (BwTaxonomyDialog *self,
+            Field             field)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter start, end;
+
+  switch (field)
+    {
+    case FIELD_NAME:
+      return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
+    case FIELD_SUPERCATEGORY:
+      return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->supercategory_row))));
+    case FIELD_HOTKEY:
+      return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->hotkey_row))));
+    case FIELD_GUIDELINE:
+      buffer = gtk_text_view_get_buffer (self->guideline_view);
+      gtk_text_buffer_get_bounds (buffer, &start, &end);
+      return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+    case FIELD_COLOR:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Whether @field shows something other than what is saved. */
+static gboolean
+field_is_edited (BwTaxonomyDialog *self,
+                 Field             field)
+{
+  BwCategory *category = (BwCategory *) find_category (self, self->selected_id, NULL);
+  g_autofree char *text = NULL;
+  const char *saved;
+
+  if (category == NULL)
+    return FALSE;
+
+  text = field_text (self, field);
+  saved = *category_slot (category, field);
+  return g_strcmp0 (text, saved ? saved : "") != 0;
+}
+
+/* Saves what @field shows, when it differs from what is saved and has no
+ * problem. Returns FALSE when it has one (shown by the field). */
+static gboolean
+commit_field (BwTaxonomyDialog *self,
+              Field             field)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *hotkey = NULL;
+  gboolean ok;
+
+  if (self->loading || self->selected_id == 0 || !field_is_edited (self, field))
+    return TRUE;
+  if ((field == FIELD_NAME && self->name_problem != NULL) ||
+      (field == FIELD_HOTKEY && self->hotkey_problem != NULL))
+    return FALSE;
+
+  text = field_text (self, field);
+  if (field == FIELD_HOTKEY && !bw_category_normalize_hotkey (text, &hotkey, NULL))
+    return FALSE;
+
+  ok = save_field (self, self->selected_id, field, field == FIELD_HOTKEY ? hotkey : text);
+  if (ok && field == FIELD_HOTKEY)
+    {
+      /* "Z" is saved as "z": show what is saved. */
+      self->loading++;
+      gtk_editable_set_text (GTK_EDITABLE (self->hotkey_row), hotkey ? hotkey : "");
+      self->loading--;
+      update_hint (self);
+    }
+  return ok;
+}
+
+/* Saves every edited field of the selected category: before anything
+ * else changes the taxonomy or the selection. */
+static void
+commit_fields (BwTaxonomyDialog *self)
+{
+  static const Field fields[] = { FIELD_NAME, FIELD_SUPERCATEGORY, FIELD_HOTKEY, FIELD_GUIDELINE };
+
+  /* Saving reloads the list, which may come back here. */
+  if (self->committing)
+    return;
+
+  self->committing = TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    commit_field (self, fields[i]);
+  self->committing = FALSE;
+}
+
+/* Puts back what is saved in every edited field. Returns whether there
+ * was anything to put back. */
+static gboolean
+revert_fields (BwTaxonomyDialog *self)
+{
+  if (!field_is_edited (self, FIELD_NAME) && !field_is_edited (self, FIELD_SUPERCATEGORY) &&
+      !field_is_edited (self, FIELD_HOTKEY) && !field_is_edited (self, FIELD_GUIDELINE))
+    return FALSE;
+
+  load_editor (self);
+  return TRUE;
+}
+
 static void
 name_changed_cb (BwTaxonomyDialog *self)
 {
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->name_row));
+  g_autofree char *text = NULL;
   g_autoptr(GError) error = NULL;
 
   if (self->loading || self->selected_id == 0)
     return;
 
+  text = field_text (self, FIELD_NAME);
   g_clear_pointer (&self->name_problem, g_free);
   if (!bw_project_check_category_name (self->project, self->selected_id, text, &error))
     self->name_problem = g_strdup (error->message);
   show_problems (self);
-
-  if (self->name_problem == NULL)
-    {
-      g_autofree char *stripped = g_strstrip (g_strdup (text));
-
-      save_field (self, self->selected_id, FIELD_NAME, stripped);
-    }
-}
-
-static void
-supercategory_changed_cb (BwTaxonomyDialog *self)
-{
-  g_autofree char *text = NULL;
-
-  if (self->loading || self->selected_id == 0)
-    return;
-
-  text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->supercategory_row))));
-  save_field (self, self->selected_id, FIELD_SUPERCATEGORY, text);
 }
 
 static void
 hotkey_changed_cb (BwTaxonomyDialog *self)
 {
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->hotkey_row));
-  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
   g_autofree char *normal = NULL;
+  g_autoptr(GError) error = NULL;
 
   if (self->loading || self->selected_id == 0)
     return;
 
+  text = field_text (self, FIELD_HOTKEY);
   g_clear_pointer (&self->hotkey_problem, g_free);
   if (!bw_project_check_category_hotkey (self->project, self->selected_id, text, &error) ||
       !bw_category_normalize_hotkey (text, &normal, &error))
     self->hotkey_problem = g_strdup (error->message);
   show_problems (self);
-
-  if (self->hotkey_problem == NULL)
-    {
-      save_field (self, self->selected_id, FIELD_HOTKEY, normal);
-      update_hint (self);
-    }
 }
 
 static void
@@ -820,44 +884,31 @@ color_changed_cb (BwTaxonomyDialog *self)
   save_field (self, self->selected_id, FIELD_COLOR, color);
 }
 
-static gboolean
-flush_guideline (BwTaxonomyDialog *self)
+/* The focus left a field: that commits it. */
+static void
+field_left_cb (GtkEventControllerFocus *controller,
+               BwTaxonomyDialog        *self)
 {
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->guideline_view);
-  g_autofree char *text = NULL;
-  GtkTextIter start, end;
+  Field field = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (controller), "bw-field"));
 
-  g_clear_handle_id (&self->guideline_source, g_source_remove);
-  if (self->guideline_id == 0)
-    return G_SOURCE_REMOVE;
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-  if (find_category (self, self->guideline_id, NULL))
-    save_field (self, self->guideline_id, FIELD_GUIDELINE, text);
-  self->guideline_id = 0;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-guideline_timeout_cb (gpointer user_data)
-{
-  BwTaxonomyDialog *self = user_data;
-
-  self->guideline_source = 0;
-  return flush_guideline (self);
+  if (!self->committing)
+    {
+      self->committing = TRUE;
+      commit_field (self, field);
+      self->committing = FALSE;
+    }
 }
 
 static void
-guideline_changed_cb (BwTaxonomyDialog *self)
+watch_field (BwTaxonomyDialog *self,
+             GtkWidget        *widget,
+             Field             field)
 {
-  if (self->loading || self->selected_id == 0)
-    return;
+  GtkEventController *focus = gtk_event_controller_focus_new ();
 
-  /* Saved after a pause in typing, rather than on every key. */
-  self->guideline_id = self->selected_id;
-  g_clear_handle_id (&self->guideline_source, g_source_remove);
-  self->guideline_source = g_timeout_add (GUIDELINE_SAVE_DELAY_MS, guideline_timeout_cb, self);
+  g_object_set_data (G_OBJECT (focus), "bw-field", GUINT_TO_POINTER (field));
+  g_signal_connect_object (focus, "leave", G_CALLBACK (field_left_cb), self, 0);
+  gtk_widget_add_controller (widget, focus);
 }
 
 static void
@@ -873,8 +924,9 @@ row_selected_cb (BwTaxonomyDialog *self,
   if (data->id == self->selected_id)
     return;
 
-  flush_guideline (self);
-  end_session (self);
+  /* A click on another row may come before the field hears the focus
+   * leave: what was typed belongs to the category it was typed for. */
+  commit_fields (self);
   self->selected_id = data->id;
   load_editor (self);
   update_actions (self);
@@ -887,13 +939,21 @@ row_activated_cb (BwTaxonomyDialog *self,
   gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
 }
 
+/* Enter in a field commits it and goes back to the list; a field with a
+ * problem keeps the keyboard. */
 static void
-entry_activated_cb (BwTaxonomyDialog *self)
+entry_activated_cb (BwTaxonomyDialog *self,
+                    AdwEntryRow      *entry)
 {
-  GtkListBoxRow *row = row_for_id (self, self->selected_id);
+  Field field = entry == self->name_row ? FIELD_NAME
+              : entry == self->hotkey_row ? FIELD_HOTKEY
+              : FIELD_SUPERCATEGORY;
+  GtkListBoxRow *row;
 
-  end_session (self);
-  if (row != NULL)
+  if (!commit_field (self, field))
+    return;
+
+  if ((row = row_for_id (self, self->selected_id)))
     gtk_widget_grab_focus (GTK_WIDGET (row));
 }
 
@@ -907,9 +967,8 @@ move_to_index (BwTaxonomyDialog *self,
   g_autoptr(GError) error = NULL;
   UndoStep *step;
 
-  flush_guideline (self);
-  end_session (self);
-  step = push_step (self, _("Move"), NULL, id);
+  commit_fields (self);
+  step = push_step (self, _("Move"), id);
   if (!bw_project_move_category (self->project, id, index, &error))
     {
       drop_step (self, step);
@@ -952,8 +1011,7 @@ add_action (GtkWidget  *widget,
   UndoStep *step;
   gint64 id = 0;
 
-  flush_guideline (self);
-  end_session (self);
+  commit_fields (self);
 
   name = g_strdup (_("New category"));
   for (guint n = 2; !bw_project_check_category_name (self->project, 0, name, NULL); n++)
@@ -963,7 +1021,7 @@ add_action (GtkWidget  *widget,
     }
 
   category.name = name;
-  step = push_step (self, _("Add"), NULL, 0);
+  step = push_step (self, _("Add"), 0);
   if (!bw_project_add_category_full (self->project, &category, &id, &error))
     {
       drop_step (self, step);
@@ -987,8 +1045,7 @@ delete_category (BwTaxonomyDialog *self,
   UndoStep *step;
   guint index = 0;
 
-  flush_guideline (self);
-  end_session (self);
+  commit_fields (self);
 
   find_category (self, id, &index);
   if (!(ids = bw_project_list_category_annotation_ids (self->project, id, &error)))
@@ -997,7 +1054,7 @@ delete_category (BwTaxonomyDialog *self,
       return FALSE;
     }
 
-  step = push_step (self, merge ? _("Merge") : _("Delete"), NULL, id);
+  step = push_step (self, merge ? _("Merge") : _("Delete"), id);
   if (step != NULL && move_to != 0)
     step->moved = g_array_ref (ids);
   else if (step != NULL && ids->len > 0)
@@ -1247,9 +1304,8 @@ bw_taxonomy_dialog_import_file (BwTaxonomyDialog  *self,
   g_return_val_if_fail (BW_IS_TAXONOMY_DIALOG (self), FALSE);
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
 
-  flush_guideline (self);
-  end_session (self);
-  step = push_step (self, _("Import"), NULL, self->selected_id);
+  commit_fields (self);
+  step = push_step (self, _("Import"), self->selected_id);
 
   if (!(report = bw_taxonomy_import (self->project, file, error)))
     {
@@ -1277,7 +1333,7 @@ bw_taxonomy_dialog_export_file (BwTaxonomyDialog  *self,
   g_return_val_if_fail (BW_IS_TAXONOMY_DIALOG (self), FALSE);
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
 
-  flush_guideline (self);
+  commit_fields (self);
   if (!bw_taxonomy_export (self->project, file, error))
     return FALSE;
 
@@ -1457,18 +1513,22 @@ update_actions (BwTaxonomyDialog *self)
   gtk_widget_action_set_enabled (widget, "taxonomy.export", n > 0);
 }
 
+/* Escape first puts back a field being edited; then it closes. */
 static void
 close_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *parameter)
 {
+  if (revert_fields (BW_TAXONOMY_DIALOG (widget)))
+    return;
   gtk_window_close (GTK_WINDOW (widget));
 }
 
+/* Closing otherwise (the window's button) is leaving the field. */
 static gboolean
 close_request_cb (BwTaxonomyDialog *self)
 {
-  flush_guideline (self);
+  commit_fields (self);
   return FALSE;
 }
 
@@ -1553,7 +1613,6 @@ bw_taxonomy_dialog_dispose (GObject *object)
 {
   BwTaxonomyDialog *self = BW_TAXONOMY_DIALOG (object);
 
-  g_clear_handle_id (&self->guideline_source, g_source_remove);
   /* A closed dialog may outlive its widgets for a moment (a confirmation
    * holds it): it must not hear the project any more. */
   if (self->project != NULL)
@@ -1572,7 +1631,6 @@ bw_taxonomy_dialog_finalize (GObject *object)
   g_clear_pointer (&self->categories, g_ptr_array_unref);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
   g_clear_pointer (&self->undo, g_ptr_array_unref);
-  g_free (self->session);
   g_free (self->name_problem);
   g_free (self->hotkey_problem);
 
@@ -1704,13 +1762,14 @@ bw_taxonomy_dialog_init (BwTaxonomyDialog *self)
   gtk_text_buffer_set_enable_undo (gtk_text_view_get_buffer (self->guideline_view), FALSE);
 
   g_signal_connect_object (self->name_row, "changed", G_CALLBACK (name_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->supercategory_row, "changed", G_CALLBACK (supercategory_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->hotkey_row, "changed", G_CALLBACK (hotkey_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->name_row, "entry-activated", G_CALLBACK (entry_activated_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->supercategory_row, "entry-activated", G_CALLBACK (entry_activated_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->hotkey_row, "entry-activated", G_CALLBACK (entry_activated_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (gtk_text_view_get_buffer (self->guideline_view), "changed",
-                           G_CALLBACK (guideline_changed_cb), self, G_CONNECT_SWAPPED);
+  watch_field (self, GTK_WIDGET (self->name_row), FIELD_NAME);
+  watch_field (self, GTK_WIDGET (self->supercategory_row), FIELD_SUPERCATEGORY);
+  watch_field (self, GTK_WIDGET (self->hotkey_row), FIELD_HOTKEY);
+  watch_field (self, GTK_WIDGET (self->guideline_view), FIELD_GUIDELINE);
   g_signal_connect_object (self->list_box, "row-selected", G_CALLBACK (row_selected_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->list_box, "row-activated", G_CALLBACK (row_activated_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect (self, "close-request", G_CALLBACK (close_request_cb), NULL);
