@@ -110,6 +110,80 @@ test_rate_empty_sample (void)
   g_assert_cmpfloat (rate.hi, >, 0.75);
 }
 
+/* Krippendorff, K. (2011). Computing Krippendorff's Alpha-Reliability.
+ * Annenberg School for Communication, University of Pennsylvania.
+ * Section A: two observers, binary data, ten units: α = 0.095. */
+static void
+test_alpha_two_observers_binary (void)
+{
+  const double a[] = { 0, 1, 0, 0, 0, 0, 0, 0, 1, 0 };
+  const double b[] = { 1, 1, 1, 0, 0, 1, 0, 0, 0, 0 };
+  double values[20];
+  guint ends[10];
+
+  for (guint u = 0; u < 10; u++)
+    {
+      values[2 * u] = a[u];
+      values[2 * u + 1] = b[u];
+      ends[u] = 2 * u + 2;
+    }
+
+  g_assert_cmpfloat_with_epsilon (bw_stats_krippendorff_alpha (values, ends, 10, BW_ALPHA_NOMINAL),
+                                  0.095, 0.0005);
+}
+
+/* Same source, section C: four observers, twelve units, values 1–5, some
+ * missing (0 here). Published: nominal α = 0.743, interval α = 0.849. */
+static void
+test_alpha_four_observers_missing (void)
+{
+  const double data[4][12] = {
+    { 1, 2, 3, 3, 2, 1, 4, 1, 2, 0, 0, 0 },
+    { 1, 2, 3, 3, 2, 2, 4, 1, 2, 5, 0, 3 },
+    { 0, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, 0 },
+    { 1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, 0 },
+  };
+  double values[48];
+  guint ends[12];
+  guint n = 0;
+
+  for (guint u = 0; u < 12; u++)
+    {
+      for (guint o = 0; o < 4; o++)
+        if (data[o][u] != 0)
+          values[n++] = data[o][u];
+      ends[u] = n;
+    }
+
+  g_assert_cmpfloat_with_epsilon (bw_stats_krippendorff_alpha (values, ends, 12, BW_ALPHA_NOMINAL),
+                                  0.743, 0.0005);
+  g_assert_cmpfloat_with_epsilon (bw_stats_krippendorff_alpha (values, ends, 12, BW_ALPHA_INTERVAL),
+                                  0.849, 0.0005);
+}
+
+/* Degenerate samples: nothing pairable, and full agreement. A unit with
+ * one value (unit 12 above) takes no part. */
+static void
+test_alpha_degenerate (void)
+{
+  const double one[] = { 3 };
+  const guint one_end[] = { 1 };
+  const double same[] = { 2, 2, 2, 2, 7 };
+  const guint same_ends[] = { 2, 4, 5 };
+  /* Tschirschwitz et al. (GCPR 2022), as their kalphacv tests it: two
+   * annotators, units (1, 2) and (2, empty), where "empty" is a value of
+   * its own; α = −0.2. */
+  const double empty_as_value[] = { 1, 2, 2, -1 };
+  const guint empty_ends[] = { 2, 4 };
+
+  g_assert_true (isnan (bw_stats_krippendorff_alpha (one, one_end, 1, BW_ALPHA_NOMINAL)));
+  g_assert_true (isnan (bw_stats_krippendorff_alpha (NULL, NULL, 0, BW_ALPHA_NOMINAL)));
+  g_assert_cmpfloat (bw_stats_krippendorff_alpha (same, same_ends, 3, BW_ALPHA_NOMINAL), ==, 1.0);
+  g_assert_cmpfloat_with_epsilon (bw_stats_krippendorff_alpha (empty_as_value, empty_ends, 2,
+                                                               BW_ALPHA_NOMINAL),
+                                  -0.2, 1e-12);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -120,6 +194,10 @@ main (int   argc,
   g_test_add_func ("/core/stats/z-95", test_z_is_the_975_quantile);
   g_test_add_func ("/core/stats/wilson-score-inversion", test_wilson_is_score_inversion);
   g_test_add_func ("/core/stats/rate-empty-sample", test_rate_empty_sample);
+
+  g_test_add_func ("/core/stats/alpha-two-observers-binary", test_alpha_two_observers_binary);
+  g_test_add_func ("/core/stats/alpha-four-observers-missing", test_alpha_four_observers_missing);
+  g_test_add_func ("/core/stats/alpha-degenerate", test_alpha_degenerate);
 
   return g_test_run ();
 }

@@ -7,6 +7,11 @@
  * outside [0, 1] on small samples, which are exactly the ones a lead must
  * not over-read (Newcombe, Statistics in Medicine 17, 1998). GLib has no
  * statistics, and the formula is three lines, so it is written here.
+ *
+ * Krippendorff's α likewise: no C library computes it, and it is a sum
+ * over units. It follows Krippendorff, "Computing Krippendorff's
+ * Alpha-Reliability" (2011): α = 1 − D_o / D_e over the pairable values
+ * (those in units with at least two).
  */
 
 #define G_LOG_DOMAIN "bw-stats"
@@ -14,6 +19,8 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "bw-stats.h"
 
@@ -81,4 +88,115 @@ bw_rate_init (BwRate  *rate,
   rate->n = n;
   rate->value = n > 0 ? (double) successes / (double) n : NAN;
   bw_stats_wilson_interval (successes, n, BW_STATS_Z_95, &rate->lo, &rate->hi);
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Σ over ordered pairs i ≠ j of δ²(v_i, v_j) for the @n values given. */
+static double
+sum_of_differences (const double  *values,
+                    guint          n,
+                    BwAlphaMetric  metric,
+                    double        *scratch)
+{
+  double sum = 0.0;
+
+  if (metric == BW_ALPHA_NOMINAL)
+    {
+      /* n² − Σ_c n_c²: all ordered pairs but those of equal labels. */
+      guint run = 1;
+
+      memcpy (scratch, values, n * sizeof (double));
+      qsort (scratch, n, sizeof (double), compare_doubles);
+      sum = (double) n * (double) n;
+      for (guint i = 1; i <= n; i++)
+        {
+          if (i < n && scratch[i] == scratch[i - 1])
+            {
+              run++;
+              continue;
+            }
+          sum -= (double) run * (double) run;
+          run = 1;
+        }
+    }
+  else
+    {
+      /* Σ_{i≠j} (v_i − v_j)² = 2 n Σ (v_i − mean)². */
+      double mean = 0.0;
+
+      for (guint i = 0; i < n; i++)
+        mean += values[i];
+      mean /= n;
+      for (guint i = 0; i < n; i++)
+        sum += (values[i] - mean) * (values[i] - mean);
+      sum *= 2.0 * n;
+    }
+
+  return sum;
+}
+
+/**
+ * bw_stats_krippendorff_alpha:
+ * @values: the values of all units, one unit after the other; a missing
+ *   value is simply left out
+ * @unit_ends: for each unit, the index one past its last value
+ * @n_units: the number of units
+ * @metric: how two values differ
+ *
+ * Computes Krippendorff's α, the chance-corrected agreement of any number
+ * of coders over units some of them may have left out: α = 1 − D_o / D_e,
+ * where D_o is the observed disagreement within units and D_e the
+ * disagreement expected between any two of the pairable values.
+ *
+ * Returns: α, in [−1, 1] for nominal data; 1 when all pairable values are
+ *   equal (there is no disagreement to correct for); NAN with fewer than
+ *   two pairable values
+ */
+double
+bw_stats_krippendorff_alpha (const double  *values,
+                             const guint   *unit_ends,
+                             guint          n_units,
+                             BwAlphaMetric  metric)
+{
+  g_autofree double *pairable = NULL;
+  g_autofree double *scratch = NULL;
+  double observed = 0.0, expected;
+  guint n = 0, start = 0, total;
+
+  g_return_val_if_fail (n_units == 0 || (values != NULL && unit_ends != NULL), NAN);
+
+  total = n_units > 0 ? unit_ends[n_units - 1] : 0;
+  pairable = g_new (double, MAX (1, total));
+  scratch = g_new (double, MAX (1, total));
+
+  for (guint u = 0; u < n_units; u++)
+    {
+      guint m = unit_ends[u] - start;
+
+      g_return_val_if_fail (unit_ends[u] >= start, NAN);
+      if (m >= 2)
+        {
+          observed += sum_of_differences (values + start, m, metric, scratch) / (m - 1);
+          memcpy (pairable + n, values + start, m * sizeof (double));
+          n += m;
+        }
+      start = unit_ends[u];
+    }
+
+  if (n < 2)
+    return NAN;
+
+  /* D_o = observed / n and D_e = expected / (n (n − 1)). */
+  expected = sum_of_differences (pairable, n, metric, scratch);
+  if (expected == 0.0)
+    return 1.0;
+  return 1.0 - (n - 1) * observed / expected;
 }

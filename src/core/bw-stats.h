@@ -34,6 +34,19 @@ typedef struct
   double  hi;
 } BwRate;
 
+/**
+ * BwAlphaMetric:
+ * @BW_ALPHA_NOMINAL: values are labels: two values differ or they do not
+ * @BW_ALPHA_INTERVAL: values are numbers: the difference is (a − b)²
+ *
+ * The difference function of Krippendorff's α.
+ */
+typedef enum
+{
+  BW_ALPHA_NOMINAL,
+  BW_ALPHA_INTERVAL,
+} BwAlphaMetric;
+
 void     bw_stats_wilson_interval (guint64  successes,
                                    guint64  n,
                                    double   z,
@@ -42,5 +55,9 @@ void     bw_stats_wilson_interval (guint64  successes,
 void     bw_rate_init             (BwRate  *rate,
                                    guint64  successes,
                                    guint64  n);
+double   bw_stats_krippendorff_alpha (const double  *values,
+                                      const guint   *unit_ends,
+                                      guint          n_units,
+                                      BwAlphaMetric  metric);
 
 G_END_DECLS
