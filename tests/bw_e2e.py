@@ -145,9 +145,12 @@ class Session:
         self.env['GSETTINGS_BACKEND'] = 'memory'
         self.env.pop('WAYLAND_DISPLAY', None)
         self.env['GDK_BACKEND'] = 'x11'
-        # The app's own warnings must not abort it here: these tests are
-        # about what the user sees. Its output is shown when a test fails.
-        self.env['G_DEBUG'] = ''
+        # A GLib critical is a bug: it aborts the app (and so fails the
+        # test, with the app's output shown). Warnings do not abort, since
+        # GTK on a bare X server warns about the environment, not about
+        # us; criticals that a handler logged without aborting are found
+        # in the log when the test ends (see check_log()).
+        self.env['G_DEBUG'] = 'fatal-criticals'
 
         self.tmp = tempfile.mkdtemp(prefix=self.tmp_prefix)
         return self
@@ -165,7 +168,29 @@ class Session:
                                      stderr=subprocess.STDOUT)
         return self.proc
 
+    def check_log(self):
+        """Fails when the app logged a critical or was killed by a signal
+        (a fatal critical aborts it)."""
+        if self.log is None:
+            return
+        self.log.flush()
+        with open(os.path.join(self.tmp, 'app.log'), errors='replace') as f:
+            criticals = [line for line in f if '-CRITICAL **' in line]
+        if criticals:
+            fail('the app logged %d critical(s), the first: %s'
+                 % (len(criticals), criticals[0].strip()))
+        if self.proc is not None and self.proc.returncode is not None and self.proc.returncode < 0:
+            fail('the app was killed by signal %d' % -self.proc.returncode)
+
     def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            try:
+                if self.proc is not None:
+                    self.proc.poll()
+                self.check_log()
+            except SystemExit:
+                self.__exit__(SystemExit, None, None)
+                raise
         try:
             if exc_type is not None and issubclass(exc_type, SystemExit):
                 if self.proc is not None:

@@ -115,6 +115,7 @@ check_scene (gconstpointer data)
   Frame frame = { 0 };
   gint64 excluded = 1;
   guint32 p;
+  guint draws;
 
   bw_annotation_renderer_set_categories (renderer, categories);
   frame_draw (&frame, renderer, set, &view);
@@ -150,8 +151,28 @@ check_scene (gconstpointer data)
    * made for the drag is reused until something changes. */
   bw_annotation_renderer_set_excluded (renderer, &excluded, 1);
   frame_draw (&frame, renderer, set, &view);
+  draws = bw_annotation_renderer_get_n_cache_draws (renderer);
   g_assert_cmpuint (frame_at (&frame, 20, 50), ==, 0);
   g_assert_cmpuint (frame_at (&frame, 250, 50) & 0xff, >, 0x20);
+  for (guint i = 0; i < 3; i++)
+    {
+      /* the next frames of the drag: the same picture, from the cache */
+      frame_draw (&frame, renderer, set, &view);
+      g_assert_cmpuint (frame_at (&frame, 20, 50), ==, 0);
+      g_assert_cmpuint (frame_at (&frame, 250, 50) & 0xff, >, 0x20);
+    }
+  g_assert_cmpuint (bw_annotation_renderer_get_n_cache_draws (renderer), ==, draws);
+  {
+    /* a view that moved is drawn anew, and the triangle moves with it */
+    BwRenderView moved = view;
+
+    moved.offset_x += 10;
+    frame_draw (&frame, renderer, set, &moved);
+    g_assert_cmpuint (bw_annotation_renderer_get_n_cache_draws (renderer), ==, draws + 1);
+    g_assert_cmpuint (frame_at (&frame, 260, 50) & 0xff, >, 0x20);
+    frame_draw (&frame, renderer, set, &view);
+    g_assert_cmpuint (bw_annotation_renderer_get_n_cache_draws (renderer), ==, draws + 2);
+  }
   bw_annotation_renderer_set_excluded (renderer, NULL, 0);
 
   /* A large selection is outlined in white by the renderer itself. */

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <math.h>
 #include <gtk/gtk.h>
 
 #include "bw-canvas.h"
@@ -340,23 +341,135 @@ test_crisp_zoom (void)
   g_assert_finalize_object (canvas);
 }
 
-/* A large image is drawn from a smaller level when zoomed out, and the
- * result still shows the image. */
+/* 4000 × 3000, each quadrant a one-pixel checkerboard of black and one
+ * colour: red, green / blue, white. Averaged, each quadrant is that colour
+ * at half intensity; any sampling that skips pixels (a level made by
+ * taking every other pixel, or a full-size texture shrunk tenfold by a
+ * linear filter) shows pure colour or black instead. */
+static char *
+write_fine_quadrants (const char *name)
+{
+  const int width = 4000, height = 3000;
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (tmpdir, name, NULL);
+  guint8 *data = gdk_pixbuf_get_pixels (pixbuf);
+  int stride = gdk_pixbuf_get_rowstride (pixbuf);
+  static const Rgb WHITE = { 255, 255, 255 };
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        const Rgb *c = y < height / 2 ? (x < width / 2 ? &RED : &GREEN)
+                                      : (x < width / 2 ? &BLUE : &WHITE);
+        gboolean on = ((x + y) & 1) != 0;
+        guint8 *p = data + (gsize) y * stride + (gsize) x * 3;
+
+        p[0] = on ? c->r : 0;
+        p[1] = on ? c->g : 0;
+        p[2] = on ? c->b : 0;
+      }
+
+  gdk_pixbuf_save (pixbuf, path, "png", &error, "compression", "1", NULL);
+  g_assert_no_error (error);
+
+  return path;
+}
+
+static void
+collect_texture_nodes (GskRenderNode *node,
+                       GPtrArray     *out)
+{
+  switch ((int) gsk_render_node_get_node_type (node))
+    {
+    case GSK_TEXTURE_NODE:
+      g_ptr_array_add (out, node);
+      break;
+    case GSK_CONTAINER_NODE:
+      for (guint i = 0; i < gsk_container_node_get_n_children (node); i++)
+        collect_texture_nodes (gsk_container_node_get_child (node, i), out);
+      break;
+    case GSK_CLIP_NODE:
+      collect_texture_nodes (gsk_clip_node_get_child (node), out);
+      break;
+    case GSK_TRANSFORM_NODE:
+      /* the canvas draws its tiles untransformed; none expected */
+      g_assert_not_reached ();
+      break;
+    default:
+      break;
+    }
+}
+
+/* A large image is drawn from a smaller level when zoomed out: the
+ * textures the widget hands to GTK hold at most two texels per screen
+ * pixel, and their texels are the average of the image's pixels under
+ * them, so the view shows the quadrants at half intensity. */
 static void
 test_pyramid (void)
 {
-  g_autofree char *path = write_quadrants ("large.png", 4000, 3000);
+  g_autofree char *path = write_fine_quadrants ("large.png");
   BwCanvas *canvas = canvas_new ();
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GPtrArray) textures = g_ptr_array_new ();
   cairo_surface_t *surface;
+  const Rgb half_red = { 128, 0, 0 }, half_green = { 0, 128, 0 };
+  const Rgb half_blue = { 0, 0, 128 }, half_white = { 128, 128, 128 };
 
   load_sync (canvas, path);
   surface = render (canvas, 400, 300);
   g_assert_cmpfloat_with_epsilon (bw_canvas_get_zoom (canvas), 0.1, 1e-9);
-  assert_pixel (surface, 100, 75, RED);
-  assert_pixel (surface, 300, 75, GREEN);
-  assert_pixel (surface, 100, 225, BLUE);
-  assert_pixel (surface, 300, 225, YELLOW);
+  assert_pixel (surface, 100, 75, half_red);
+  assert_pixel (surface, 300, 75, half_green);
+  assert_pixel (surface, 100, 225, half_blue);
+  assert_pixel (surface, 300, 225, half_white);
   cairo_surface_destroy (surface);
+
+  /* The path GTK draws through, at the same size */
+  gtk_widget_size_allocate (GTK_WIDGET (canvas), &(GtkAllocation) { 0, 0, 400, 300 }, -1);
+  GTK_WIDGET_GET_CLASS (canvas)->snapshot (GTK_WIDGET (canvas), snapshot);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  collect_texture_nodes (node, textures);
+  g_assert_cmpuint (textures->len, >, 0);
+
+  for (guint i = 0; i < textures->len; i++)
+    {
+      GskRenderNode *tile = g_ptr_array_index (textures, i);
+      GdkTexture *texture = gsk_texture_node_get_texture (tile);
+      int tw = gdk_texture_get_width (texture);
+      int th = gdk_texture_get_height (texture);
+      g_autofree guint8 *texels = g_malloc ((gsize) tw * th * 4);
+      graphene_rect_t bounds;
+
+      gsk_render_node_get_bounds (tile, &bounds);
+      g_assert_cmpfloat (tw, <=, 2 * bounds.size.width + 1);
+      g_assert_cmpfloat (th, <=, 2 * bounds.size.height + 1);
+
+      /* Away from the quadrant edges, every texel is the average. */
+      gdk_texture_download (texture, texels, (gsize) tw * 4);
+      for (int y = 0; y < th; y++)
+        for (int x = 0; x < tw; x++)
+          {
+            /* widget position of this texel, and the image pixel there */
+            double wx = bounds.origin.x + (x + 0.5) * bounds.size.width / tw;
+            double wy = bounds.origin.y + (y + 0.5) * bounds.size.height / th;
+            double ix, iy;
+            const guint8 *p = texels + ((gsize) y * tw + x) * 4;  /* B, G, R, A */
+            Rgb expected;
+
+            bw_canvas_widget_to_image (canvas, wx, wy, &ix, &iy);
+            if (fabs (ix - 2000) < 40 || fabs (iy - 1500) < 40)
+              continue;
+            expected = iy < 1500 ? (ix < 2000 ? half_red : half_green)
+                                 : (ix < 2000 ? half_blue : half_white);
+            if (ABS (p[2] - expected.r) > 2 || ABS (p[1] - expected.g) > 2 ||
+                ABS (p[0] - expected.b) > 2)
+              g_error ("texel (%d, %d) of a %d × %d tile is %d,%d,%d, expected %d,%d,%d",
+                       x, y, tw, th, p[2], p[1], p[0], expected.r, expected.g, expected.b);
+          }
+    }
 
   g_assert_finalize_object (canvas);
 }

@@ -672,18 +672,22 @@ test_jpeg_colorspaces (Fixture       *f,
   g_autoptr(BwPixels) from_cmyk = NULL;
   BwImageInfo info;
 
+  /* The pattern as CMYK with no black ink, written the way Photoshop
+   * writes CMYK JPEGs: inverted (255 is no ink), marked by an Adobe
+   * segment, which TurboJPEG writes for CMYK and which gdk-pixbuf and PIL
+   * both read as inverted. Cyan ink is 255 − R, stored as R; and so on. */
   for (guint i = 0; i < 120 * 80; i++)
     {
-      cmyk[i * 4 + 0] = 255 - rgb[i * 3 + 0];
-      cmyk[i * 4 + 1] = 255 - rgb[i * 3 + 1];
-      cmyk[i * 4 + 2] = 255 - rgb[i * 3 + 2];
-      cmyk[i * 4 + 3] = 0;
+      cmyk[i * 4 + 0] = rgb[i * 3 + 0];
+      cmyk[i * 4 + 1] = rgb[i * 3 + 1];
+      cmyk[i * 4 + 2] = rgb[i * 3 + 2];
+      cmyk[i * 4 + 3] = 255;
     }
 
   g_assert_cmpint (tjCompress2 (handle, rgb, 120, 360, 80, TJPF_RGB, &gray, &gray_size,
                                 TJSAMP_GRAY, 90, 0), ==, 0);
   g_assert_cmpint (tjCompress2 (handle, cmyk, 120, 480, 80, TJPF_CMYK, &print, &print_size,
-                                TJSAMP_444, 90, 0), ==, 0);
+                                TJSAMP_444, 100, 0), ==, 0);
 
   /* greyscale: every pixel has R = G = B */
   from_gray = bw_image_decode_data (gray, gray_size, "gray.jpg", 2, 0, &info, &error);
@@ -705,6 +709,13 @@ test_jpeg_colorspaces (Fixture       *f,
   g_assert_cmpint (info.width, ==, 120);
   g_assert_cmpint (from_cmyk->width, ==, 30);
   g_assert_cmpint (from_cmyk->height, ==, 20);
+  g_clear_pointer (&from_cmyk, bw_pixels_free);
+
+  /* … to the colours of the pattern, not to black or to a negative */
+  from_cmyk = bw_image_decode_data (print, print_size, "print.jpg", 1, 0, &info, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (from_cmyk->width, ==, 120);
+  assert_pattern (from_cmyk, 22, 8);
 
   tjFree (gray);
   tjFree (print);

@@ -116,6 +116,7 @@ struct _BwAnnotationRenderer
   BwRenderView     cache_view;
   int              cache_width;
   int              cache_height;
+  guint            n_cache_draws;
 };
 
 static void
@@ -1106,6 +1107,7 @@ bw_annotation_renderer_draw_set (BwAnnotationRenderer *self,
         draw_labels (self, ccr, view);
       cairo_destroy (ccr);
 
+      self->n_cache_draws++;
       self->cache_set = set;
       self->cache_stamp = bw_annotation_set_get_stamp (set);
       self->cache_version = self->version;
@@ -1118,6 +1120,23 @@ bw_annotation_renderer_draw_set (BwAnnotationRenderer *self,
   cairo_set_source_surface (cr, self->cache, 0, 0);
   cairo_paint (cr);
   cairo_restore (cr);
+}
+
+/**
+ * bw_annotation_renderer_get_n_cache_draws:
+ *
+ * How many times the cached layer of shapes has been drawn since @self
+ * was made. A frame that reuses the cache does not add to it, which is
+ * how tests and benchmarks tell a reused frame from a redrawn one.
+ *
+ * Returns: the count
+ */
+guint
+bw_annotation_renderer_get_n_cache_draws (BwAnnotationRenderer *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->n_cache_draws;
 }
 
 static void

@@ -59,6 +59,7 @@ void                  bw_annotation_renderer_set_selected   (BwAnnotationRendere
 void                  bw_annotation_renderer_set_scale_factor (BwAnnotationRenderer *self,
                                                              double                scale_factor);
 void                  bw_annotation_renderer_invalidate     (BwAnnotationRenderer *self);
+guint                 bw_annotation_renderer_get_n_cache_draws (BwAnnotationRenderer *self);
 
 void                  bw_annotation_renderer_draw_set       (BwAnnotationRenderer *self,
                                                              cairo_t              *cr,

@@ -4,8 +4,8 @@
  *
  * Generates a project of 100,000 images and 1,000,000 annotations (half
  * boxes, half 20-vertex polygons; image rows only, no image files), then
- * measures, each in a child process so the generator's memory does not
- * count: the COCO export (time and peak RSS) and the import of the same
+ * measures, each in a freshly executed child so the generator's memory
+ * does not count: the COCO export (time and peak RSS) and the import of the same
  * file into a project holding the same images. Python's json.dump and
  * json.load of the same file are measured in the same run for comparison.
  * Prints figures; never fails on a time.
@@ -20,7 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "bw-coco-export.h"
@@ -119,30 +119,54 @@ typedef struct
   gboolean ok;
 } ChildRun;
 
-/* Runs @func in a child process; its peak RSS is the child's own. */
+/* Runs "bench-coco --child WHAT PROJECT JSON DIR" as a fresh program and
+ * reads the figures it prints about itself. Not fork() alone, nor the
+ * ru_maxrss that wait4() reports: a forked child starts with the parent's
+ * pages (the generator's 100,000 images), and the kernel carries the peak
+ * of the process image an exec replaces into ru_maxrss. VmHWM of the
+ * exec'd program is the peak of its own address space only. */
 static ChildRun
-run_in_child (gboolean (*func) (gpointer data),
-              gpointer   data)
+run_in_child (const char *what,
+              const char *project_path,
+              const char *json_path,
+              const char *images_dir)
 {
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  const char *argv[] = { self, "--child", what, project_path, json_path, images_dir, NULL };
   ChildRun run = { 0, };
-  struct rusage usage;
   gint64 start = g_get_monotonic_time ();
   int status = 0;
-  pid_t pid;
 
+  g_assert_nonnull (self);
   fflush (stdout);
-  pid = fork ();
-  g_assert_cmpint (pid, >=, 0);
-  if (pid == 0)
-    _exit (func (data) ? 0 : 1);
-
-  g_assert_cmpint (wait4 (pid, &status, 0, &usage), ==, pid);
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                     &out, NULL, &status, &error))
+    g_error ("could not run %s: %s", self, error->message);
   run.seconds = (g_get_monotonic_time () - start) / 1e6;
-  run.cpu_seconds = usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 +
-                    usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
-  run.max_rss_kb = usage.ru_maxrss;
-  run.ok = WIFEXITED (status) && WEXITSTATUS (status) == 0;
+  run.ok = g_spawn_check_wait_status (status, NULL) &&
+           sscanf (out, "cpu %lf hwm %ld", &run.cpu_seconds, &run.max_rss_kb) == 2;
   return run;
+}
+
+/* In the child: its own CPU time and VmHWM, for run_in_child(). */
+static void
+print_own_usage (void)
+{
+  g_autofree char *status = NULL;
+  struct rusage usage;
+  const char *hwm;
+  long kb = -1;
+
+  g_assert_cmpint (getrusage (RUSAGE_SELF, &usage), ==, 0);
+  if (g_file_get_contents ("/proc/self/status", &status, NULL, NULL) &&
+      (hwm = strstr (status, "VmHWM:")) != NULL)
+    kb = strtol (hwm + strlen ("VmHWM:"), NULL, 10);
+  printf ("cpu %.3f hwm %ld\n",
+          usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 +
+          usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6,
+          kb);
 }
 
 typedef struct
@@ -254,6 +278,24 @@ main (int    argc,
   gint64 start;
   int python_status = 0;
 
+  if (argc == 6 && strcmp (argv[1], "--child") == 0)
+    {
+      Job child = { argv[3], argv[4], argv[5] };
+      const char *images = g_getenv ("BW_BENCH_COCO_IMAGES");
+      gboolean ok;
+
+      if (images != NULL && atoi (images) > 0)
+        n_images = (guint) atoi (images);
+      if (strcmp (argv[2], "export") == 0)
+        ok = export_job (&child);
+      else
+        ok = import_job (&child);
+      if (!ok)
+        return 1;
+      print_own_usage ();
+      return 0;
+    }
+
   g_test_init (&argc, &argv, NULL);
   g_assert_no_error (error);
 
@@ -293,7 +335,7 @@ main (int    argc,
   job.images_dir = dir;
   for (guint i = 0; i < runs; i++)
     {
-      ChildRun run = run_in_child (export_job, &job);
+      ChildRun run = run_in_child ("export", job.project_path, job.json_path, job.images_dir);
 
       g_assert_true (run.ok);
       export_s[i] = run.seconds;
@@ -314,7 +356,7 @@ main (int    argc,
 
       g_assert_true (g_file_copy (target_file, copy, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error));
       job.project_path = copy_path;
-      run = run_in_child (import_job, &job);
+      run = run_in_child ("import", job.project_path, job.json_path, job.images_dir);
       g_assert_true (run.ok);
       import_s[i] = run.seconds;
       import_cpu[i] = run.cpu_seconds;
