@@ -30,10 +30,21 @@ typedef struct
   BwAnnotation *after;    /* NULL: deleted */
 } Change;
 
+/* Something a step did besides changing annotations (a layer's status,
+ * a reviewer's verdict): the command that made it says how to make it
+ * again and take it back. */
+typedef struct
+{
+  BwEditActionFunc apply;
+  gpointer         data;
+  GDestroyNotify   destroy;
+} Action;
+
 typedef struct
 {
   char   *label;
   GArray *changes;        /* Change, in the order they were made */
+  GArray *actions;        /* Action, in the order they were made */
 } Step;
 
 struct _BwEditHistory
@@ -75,6 +86,15 @@ change_clear (gpointer data)
   g_clear_pointer (&change->after, bw_annotation_free);
 }
 
+static void
+action_clear (gpointer data)
+{
+  Action *action = data;
+
+  if (action->destroy != NULL)
+    g_clear_pointer (&action->data, action->destroy);
+}
+
 static Step *
 step_new (const char *label)
 {
@@ -83,6 +103,8 @@ step_new (const char *label)
   step->label = g_strdup (label);
   step->changes = g_array_new (FALSE, TRUE, sizeof (Change));
   g_array_set_clear_func (step->changes, change_clear);
+  step->actions = g_array_new (FALSE, TRUE, sizeof (Action));
+  g_array_set_clear_func (step->actions, action_clear);
 
   return step;
 }
@@ -94,7 +116,14 @@ step_free (gpointer data)
 
   g_free (step->label);
   g_array_unref (step->changes);
+  g_array_unref (step->actions);
   g_free (step);
+}
+
+static gboolean
+step_is_empty (const Step *step)
+{
+  return step->changes->len == 0 && step->actions->len == 0;
 }
 
 static void
@@ -301,7 +330,7 @@ bw_edit_history_end (BwEditHistory  *self,
     }
 
   step = g_steal_pointer (&self->current);
-  if (step->changes->len == 0)
+  if (step_is_empty (step))
     {
       step_free (step);
       return TRUE;
@@ -543,6 +572,19 @@ replay_steps (BwEditHistory  *self,
   if (!bw_project_begin (self->project, error))
     return FALSE;
 
+  /* What a step did besides its shapes was done first (a submitted layer
+   * went back to work before its first edit): redone first, undone last. */
+  for (guint k = 0; forward && k < step->actions->len; k++)
+    {
+      const Action *action = &g_array_index (step->actions, Action, k);
+
+      if (!action->apply (self->project, action->data, TRUE, error))
+        {
+          bw_project_rollback (self->project);
+          return FALSE;
+        }
+    }
+
   for (guint k = 0; k < step->changes->len; k++)
     {
       /* Undo walks the changes backwards, redo forwards. */
@@ -553,6 +595,17 @@ replay_steps (BwEditHistory  *self,
                         forward ? change->before : change->after,
                         forward ? change->after : change->before,
                         error))
+        {
+          bw_project_rollback (self->project);
+          return FALSE;
+        }
+    }
+
+  for (guint k = step->actions->len; !forward && k > 0; k--)
+    {
+      const Action *action = &g_array_index (step->actions, Action, k - 1);
+
+      if (!action->apply (self->project, action->data, FALSE, error))
         {
           bw_project_rollback (self->project);
           return FALSE;
@@ -702,4 +755,176 @@ bw_edit_history_clear (BwEditHistory *self)
   g_ptr_array_set_size (self->undo, 0);
   g_ptr_array_set_size (self->redo, 0);
   notify_can (self, could_undo, could_redo);
+}
+
+/**
+ * bw_edit_history_add_action:
+ * @apply: makes the action again (@forward) or takes it back, inside the
+ *   transaction of an undo or a redo
+ * @data: (transfer full): what @apply needs
+ * @destroy: (nullable): frees @data when the step is dropped
+ *
+ * Records, in the step that is open, something besides annotations that
+ * the caller has just written (a layer's status, a reviewer's verdict),
+ * so that the step is undone and redone with it.
+ */
+void
+bw_edit_history_add_action (BwEditHistory    *self,
+                            BwEditActionFunc  apply,
+                            gpointer          data,
+                            GDestroyNotify    destroy)
+{
+  Action action = { apply, data, destroy };
+
+  g_return_if_fail (BW_IS_EDIT_HISTORY (self));
+  g_return_if_fail (apply != NULL);
+  g_return_if_fail (self->current != NULL);
+
+  g_array_append_val (self->current->actions, action);
+}
+
+static void
+replace_in (BwAnnotation *state,
+            gint64        old_id,
+            gint64        new_id)
+{
+  if (state != NULL && state->category_id == old_id)
+    state->category_id = new_id;
+}
+
+/**
+ * bw_edit_history_replace_category:
+ * @old_id: a category that was merged into another, or deleted with its
+ *   annotations moved
+ * @new_id: the category its annotations went to
+ *
+ * Rewrites every recorded state in @old_id to @new_id, so that undo and
+ * redo put shapes back in the category they now belong to instead of
+ * failing on a category that is gone.
+ */
+void
+bw_edit_history_replace_category (BwEditHistory *self,
+                                  gint64         old_id,
+                                  gint64         new_id)
+{
+  GPtrArray *stacks[2];
+
+  g_return_if_fail (BW_IS_EDIT_HISTORY (self));
+  g_return_if_fail (new_id > 0);
+
+  stacks[0] = self->undo;
+  stacks[1] = self->redo;
+  for (guint s = 0; s < G_N_ELEMENTS (stacks); s++)
+    for (guint i = 0; i < stacks[s]->len; i++)
+      {
+        Step *step = g_ptr_array_index (stacks[s], i);
+
+        for (guint c = 0; c < step->changes->len; c++)
+          {
+            Change *change = &g_array_index (step->changes, Change, c);
+
+            replace_in (change->before, old_id, new_id);
+            replace_in (change->after, old_id, new_id);
+          }
+      }
+}
+
+static gboolean
+state_category_exists (GHashTable         *categories,
+                       const BwAnnotation *state)
+{
+  return state == NULL || g_hash_table_contains (categories, &state->category_id);
+}
+
+/* Walks one stack from its top (the next step to undo or redo), keeping
+ * in @exists whether each annotation exists at that point; returns how
+ * many steps, from the top, can be replayed. */
+static guint
+count_replayable (BwEditHistory *self,
+                  GPtrArray     *stack,
+                  gboolean       forward,
+                  GHashTable    *categories)
+{
+  g_autoptr(GHashTable) exists = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  guint n = 0;
+
+  for (guint i = stack->len; i > 0; i--, n++)
+    {
+      Step *step = g_ptr_array_index (stack, i - 1);
+
+      for (guint c = 0; c < step->changes->len; c++)
+        {
+          const Change *change = &g_array_index (step->changes, Change, c);
+          const BwAnnotation *now = forward ? change->before : change->after;
+          const BwAnnotation *then = forward ? change->after : change->before;
+          gpointer value;
+          gboolean present;
+
+          if (g_hash_table_lookup_extended (exists, &change->id, NULL, &value))
+            {
+              present = GPOINTER_TO_INT (value);
+            }
+          else
+            {
+              g_autoptr(BwAnnotation) stored = bw_project_get_annotation (self->project, change->id, NULL);
+
+              present = stored != NULL;
+            }
+
+          if (present != (now != NULL) ||
+              !state_category_exists (categories, change->before) ||
+              !state_category_exists (categories, change->after))
+            return n;
+
+          g_hash_table_insert (exists, g_memdup2 (&change->id, sizeof change->id),
+                               GINT_TO_POINTER (then != NULL));
+        }
+    }
+
+  return n;
+}
+
+/**
+ * bw_edit_history_revalidate:
+ *
+ * Something else changed the project (a category deleted with its
+ * annotations, shapes removed by another program): drops the steps that
+ * could no longer be undone or redone, with every step beyond them, so
+ * that can-undo and can-redo say beforehand what will work.
+ *
+ * Returns: whether any step was dropped
+ */
+gboolean
+bw_edit_history_revalidate (BwEditHistory *self)
+{
+  g_autoptr(GHashTable) categories = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GPtrArray) list = NULL;
+  gboolean could_undo, could_redo;
+  guint keep_undo, keep_redo;
+
+  g_return_val_if_fail (BW_IS_EDIT_HISTORY (self), FALSE);
+  g_return_val_if_fail (self->current == NULL, FALSE);
+
+  if (self->undo->len == 0 && self->redo->len == 0)
+    return FALSE;
+
+  list = bw_project_list_categories (self->project, NULL);
+  /* The project cannot be read now: keep everything, undo will say why. */
+  if (list == NULL)
+    return FALSE;
+  for (guint i = 0; i < list->len; i++)
+    g_hash_table_add (categories, g_memdup2 (&((BwCategory *) list->pdata[i])->id, sizeof (gint64)));
+
+  keep_undo = count_replayable (self, self->undo, FALSE, categories);
+  keep_redo = count_replayable (self, self->redo, TRUE, categories);
+  if (keep_undo == self->undo->len && keep_redo == self->redo->len)
+    return FALSE;
+
+  could_undo = bw_edit_history_can_undo (self);
+  could_redo = bw_edit_history_can_redo (self);
+  g_ptr_array_remove_range (self->undo, 0, self->undo->len - keep_undo);
+  g_ptr_array_remove_range (self->redo, 0, self->redo->len - keep_redo);
+  notify_can (self, could_undo, could_redo);
+
+  return TRUE;
 }

@@ -15,6 +15,11 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (BwEditHistory, bw_edit_history, BW, EDIT_HISTORY, GObject)
 
+typedef gboolean (*BwEditActionFunc) (BwProject  *project,
+                                      gpointer    data,
+                                      gboolean    forward,
+                                      GError    **error);
+
 BwEditHistory *bw_edit_history_new            (BwProject       *project);
 BwProject     *bw_edit_history_get_project    (BwEditHistory   *self);
 
@@ -52,6 +57,14 @@ gboolean       bw_edit_history_undo           (BwEditHistory   *self,
 gboolean       bw_edit_history_redo           (BwEditHistory   *self,
                                                GError         **error);
 void           bw_edit_history_clear          (BwEditHistory   *self);
+void           bw_edit_history_add_action     (BwEditHistory   *self,
+                                               BwEditActionFunc apply,
+                                               gpointer         data,
+                                               GDestroyNotify   destroy);
+void           bw_edit_history_replace_category (BwEditHistory *self,
+                                               gint64           old_id,
+                                               gint64           new_id);
+gboolean       bw_edit_history_revalidate     (BwEditHistory   *self);
 gboolean       bw_edit_history_is_writing     (BwEditHistory   *self);
 
 G_END_DECLS

@@ -87,6 +87,10 @@ void          _bw_project_emit_changed    (BwProject     *self,
 void          _bw_project_emit            (BwProject     *self,
                                            guint          signal_index,
                                            gint64         id);
+void          _bw_project_emit2           (BwProject     *self,
+                                           guint          signal_index,
+                                           gint64         id,
+                                           gint64         id2);
 gint64        _bw_project_now             (void);
 char         *_bw_column_dup_text         (sqlite3_stmt  *stmt,
                                            int            column);
@@ -96,6 +100,7 @@ enum {
   BW_PROJECT_SIGNAL_CATEGORIES_CHANGED,
   BW_PROJECT_SIGNAL_ANNOTATIONS_CHANGED,
   BW_PROJECT_SIGNAL_IMAGE_CHANGED,
+  BW_PROJECT_SIGNAL_CATEGORY_MERGED,
   BW_PROJECT_N_SIGNALS
 };
 

@@ -1147,9 +1147,18 @@ bw_project_delete_category (BwProject  *self,
   if (!bw_project_begin (self, error))
     return FALSE;
 
-  if (!end_change (self, delete_category_locked (self, category_id, move_to_id, error), error))
+  if (!delete_category_locked (self, category_id, move_to_id, error))
+    {
+      bw_project_rollback (self);
+      return FALSE;
+    }
+  /* A failed commit rolls back by itself. */
+  if (!bw_project_commit (self, error))
     return FALSE;
 
+  if (move_to_id != 0)
+    _bw_project_emit2 (self, BW_PROJECT_SIGNAL_CATEGORY_MERGED, category_id, move_to_id);
+  _bw_project_emit_changed (self, BW_PROJECT_SIGNAL_CATEGORIES_CHANGED);
   _bw_project_emit_changed (self, BW_PROJECT_SIGNAL_ANNOTATIONS_CHANGED);
   return TRUE;
 }

@@ -525,15 +525,19 @@ typedef struct
   GWeakRef project;
   guint    signal_index;
   gint64   id;
+  gint64   id2;
 } EmitData;
 
 static void
 emit_now (BwProject *self,
           guint      signal_index,
-          gint64     id)
+          gint64     id,
+          gint64     id2)
 {
   if (signal_index == BW_PROJECT_SIGNAL_IMAGE_CHANGED)
     g_signal_emit (self, signals[signal_index], 0, id);
+  else if (signal_index == BW_PROJECT_SIGNAL_CATEGORY_MERGED)
+    g_signal_emit (self, signals[signal_index], 0, id, id2);
   else
     g_signal_emit (self, signals[signal_index], 0);
 }
@@ -545,7 +549,7 @@ emit_in_main_context (gpointer user_data)
   g_autoptr(BwProject) project = g_weak_ref_get (&data->project);
 
   if (project != NULL)
-    emit_now (project, data->signal_index, data->id);
+    emit_now (project, data->signal_index, data->id, data->id2);
 
   g_weak_ref_clear (&data->project);
   g_free (data);
@@ -562,6 +566,15 @@ _bw_project_emit (BwProject *self,
                   guint      signal_index,
                   gint64     id)
 {
+  _bw_project_emit2 (self, signal_index, id, 0);
+}
+
+void
+_bw_project_emit2 (BwProject *self,
+                   guint      signal_index,
+                   gint64     id,
+                   gint64     id2)
+{
   g_autoptr(GSource) source = NULL;
   EmitData *data;
 
@@ -569,7 +582,7 @@ _bw_project_emit (BwProject *self,
 
   if (g_thread_self () == self->owner_thread)
     {
-      emit_now (self, signal_index, id);
+      emit_now (self, signal_index, id, id2);
       return;
     }
 
@@ -577,6 +590,7 @@ _bw_project_emit (BwProject *self,
   g_weak_ref_init (&data->project, self);
   data->signal_index = signal_index;
   data->id = id;
+  data->id2 = id2;
 
   /* Not g_main_context_invoke(): from a worker whose thread-default is
    * the same global context, it would acquire the context between two
@@ -667,6 +681,19 @@ bw_project_class_init (BwProjectClass *klass)
   signals[BW_PROJECT_SIGNAL_IMAGE_CHANGED] =
     g_signal_new ("image-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+
+  /**
+   * BwProject::category-merged:
+   * @source_id: the category that is gone
+   * @target_id: the category its annotations now belong to
+   *
+   * A category was merged into another (or deleted with its annotations
+   * moved), emitted before "categories-changed", so that what refers to
+   * @source_id (an edit history) can be pointed at @target_id.
+   */
+  signals[BW_PROJECT_SIGNAL_CATEGORY_MERGED] =
+    g_signal_new ("category-merged", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_INT64);
 }
 
 static void
