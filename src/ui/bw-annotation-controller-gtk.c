@@ -63,8 +63,8 @@ _bw_annotation_controller_update_actions (BwAnnotationController *self)
 #define ENABLE(name, value) \
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self->actions), name)), (value))
 
-  ENABLE ("undo", self->history != NULL && bw_edit_history_can_undo (self->history));
-  ENABLE ("redo", self->history != NULL && bw_edit_history_can_redo (self->history));
+  ENABLE ("undo", self->session != NULL && bw_layer_session_can_undo (self->session));
+  ENABLE ("redo", self->session != NULL && bw_layer_session_can_redo (self->session));
   ENABLE ("delete", self->selection->len > 0);
   ENABLE ("copy", self->selection->len > 0);
   ENABLE ("paste", self->clipboard->len > 0 && self->image_id > 0);

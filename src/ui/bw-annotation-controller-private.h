@@ -24,16 +24,17 @@ struct _BwAnnotationController
   GObject               parent_instance;
 
   BwProject            *project;
-  BwEditHistory        *history;
   gint64                person_id;
   GPtrArray            *categories;   /* BwCategory*, taxonomy order */
 
+  /* The image shown: its work, history and commands live in the session;
+   * the controller keeps the tool, the selection and the input. */
+  BwLayerSession       *session;      /* NULL when no image is shown */
   gint64                image_id;
   double                image_width;
   double                image_height;
-  gint64                layer_id;     /* 0 until the first edit, if none yet */
-  gboolean              reopen_checked; /* a rejected image was sent back to work */
-  BwAnnotationSet      *set;
+  BwAnnotationSet      *set;          /* the session's, or empty */
+  BwAnnotationSet      *empty_set;
   BwAnnotationRenderer *renderer;
   BwRenderView          view;
 
@@ -66,9 +67,6 @@ struct _BwAnnotationController
   GPtrArray            *clipboard;    /* BwAnnotation* */
   gint64                clipboard_image;
   guint                 paste_count;
-
-  guint                 reload_id;    /* idle: the layer changed elsewhere */
-  gint64                foreign_layer; /* an undo/redo touched this other layer */
 
   /* GTK glue */
   BwCanvas             *canvas;       /* weak */

@@ -7,12 +7,15 @@
  * they can be driven headless by tests; the GTK event controllers at the
  * end of the file only translate widget events into those calls.
  *
- * Every finished gesture is saved at once through the edit history, which
- * writes to the project and tells us (and anyone else) what changed; the
- * in-memory set that is drawn and hit-tested is updated from that signal
- * only, so it always matches the file. While a shape is dragged, a copy of
- * it "floats": it is drawn from the copy and left out of the renderer's
- * cached layer, and saved when the button is released.
+ * Every finished gesture becomes a command of the image's BwLayerSession
+ * (the document: its layer, its history, the rules of editing and
+ * submitting), which writes to the project and tells us what changed; the
+ * in-memory set that is drawn and hit-tested is the session's, so it
+ * always matches the file. The controller keeps only what a view keeps:
+ * the tool, the selection, the shape being drawn, the clipboard. While a
+ * shape is dragged, a copy of it "floats": it is drawn from the copy and
+ * left out of the renderer's cached layer, and saved when the button is
+ * released.
  */
 
 #define G_LOG_DOMAIN "bw-annotation-controller"
@@ -47,7 +50,6 @@ enum {
   SUBMITTED,
   SELECTION_CHANGED,
   CATEGORIES_CHANGED,
-  IMAGE_REQUESTED,
   N_SIGNALS
 };
 
@@ -84,8 +86,6 @@ _bw_annotation_controller_queue_redraw (BwAnnotationController *self)
 {
   queue_redraw (self);
 }
-
-static void reopen_if_rejected (BwAnnotationController *self);
 
 /* ------------------------------------------------------------------ */
 /* Selection                                                            */
@@ -172,31 +172,19 @@ _bw_annotation_controller_single_selected (BwAnnotationController *self)
   return single_selected (self);
 }
 
+static void close_session (BwAnnotationController *self);
+
 /* ------------------------------------------------------------------ */
-/* The history tells us what the project now holds                     */
+/* The session tells us what the project now holds                     */
 
 static void
-annotation_changed_cb (BwAnnotationController *self,
-                       gint64                  id,
-                       gint64                  layer_id,
-                       const BwAnnotation     *annotation,
-                       BwEditHistory          *history)
+session_annotation_changed_cb (BwAnnotationController *self,
+                               gint64                  id,
+                               const BwAnnotation     *annotation,
+                               BwLayerSession         *session)
 {
-  if (layer_id != self->layer_id || self->layer_id == 0)
+  if (annotation == NULL)
     {
-      self->foreign_layer = layer_id;
-      return;
-    }
-
-  reopen_if_rejected (self);
-
-  if (annotation != NULL)
-    {
-      bw_annotation_set_put (self->set, annotation);
-    }
-  else
-    {
-      bw_annotation_set_remove (self->set, id);
       for (guint i = 0; i < self->selection->len; i++)
         if (g_array_index (self->selection, gint64, i) == id)
           {
@@ -211,16 +199,44 @@ annotation_changed_cb (BwAnnotationController *self,
   queue_redraw (self);
 }
 
+/* The layer was read again: keep what was selected, where it still
+ * exists. */
 static void
-history_notify_cb (BwAnnotationController *self,
+session_reloaded_cb (BwAnnotationController *self,
+                     BwLayerSession         *session)
+{
+  g_autoptr(GArray) selection = g_array_copy (self->selection);
+
+  if (self->hover_id != 0 && bw_annotation_set_lookup (self->set, self->hover_id) == NULL)
+    self->hover_id = 0;
+  bw_annotation_controller_select (self, (const gint64 *) (gpointer) selection->data, selection->len);
+}
+
+static void
+session_notify_cb (BwAnnotationController *self,
                    GParamSpec             *pspec,
-                   BwEditHistory          *history)
+                   BwLayerSession         *session)
 {
   if (g_strcmp0 (pspec->name, "can-undo") == 0)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_UNDO]);
   else if (g_strcmp0 (pspec->name, "can-redo") == 0)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_REDO]);
   _bw_annotation_controller_update_actions (self);
+}
+
+static void
+session_status_changed_cb (BwAnnotationController *self,
+                           BwLayerSession         *session)
+{
+  _bw_annotation_controller_update_actions (self);
+}
+
+static void
+session_error_cb (BwAnnotationController *self,
+                  const GError           *error,
+                  BwLayerSession         *session)
+{
+  report (self, error);
 }
 
 /* ------------------------------------------------------------------ */
@@ -275,44 +291,9 @@ reset_image_state (BwAnnotationController *self)
   self->active_vertex = -1;
 }
 
-static gboolean
-reload_cb (gpointer user_data)
-{
-  BwAnnotationController *self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) selection = g_array_copy (self->selection);
-
-  self->reload_id = 0;
-
-  /* Keep what was selected, where it still exists. */
-  if (!bw_annotation_controller_load_image (self, self->image_id,
-                                            self->image_width, self->image_height, &error))
-    report (self, error);
-  bw_annotation_controller_select (self, (const gint64 *) (gpointer) selection->data, selection->len);
-
-  return G_SOURCE_REMOVE;
-}
-
-/* Annotations changed in the project: ours are already in the set (the
- * history told us); anything else (a merge of categories, an import of
- * predictions) is read again, once, when the main loop is idle. */
-static void
-project_annotations_changed_cb (BwAnnotationController *self,
-                                BwProject              *project)
-{
-  if (self->history != NULL && bw_edit_history_is_writing (self->history))
-    return;
-  if (self->image_id <= 0 || self->reload_id != 0)
-    return;
-
-  self->reload_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, reload_cb, self, NULL);
-}
-
 /**
  * bw_annotation_controller_set_project:
  * @person_id: whose layer new shapes go to
- *
- * The history starts empty for a new project.
  */
 void
 bw_annotation_controller_set_project (BwAnnotationController *self,
@@ -327,33 +308,17 @@ bw_annotation_controller_set_project (BwAnnotationController *self,
     return;
 
   reset_image_state (self);
-  if (self->history != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->history, self);
-      g_clear_object (&self->history);
-    }
+  close_session (self);
   if (self->project != NULL)
     g_signal_handlers_disconnect_by_data (self->project, self);
   g_set_object (&self->project, project);
 
   self->image_id = 0;
-  self->layer_id = 0;
-  bw_annotation_set_reset (self->set, 0, 0);
 
   if (project != NULL)
-    {
-      self->history = bw_edit_history_new (project);
-      g_signal_connect_object (self->history, "annotation-changed",
-                               G_CALLBACK (annotation_changed_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (self->history, "notify",
-                               G_CALLBACK (history_notify_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (project, "categories-changed",
-                               G_CALLBACK (bw_annotation_controller_reload_categories),
-                               self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (project, "annotations-changed",
-                               G_CALLBACK (project_annotations_changed_cb),
-                               self, G_CONNECT_SWAPPED);
-    }
+    g_signal_connect_object (project, "categories-changed",
+                             G_CALLBACK (bw_annotation_controller_reload_categories),
+                             self, G_CONNECT_SWAPPED);
 
   bw_annotation_controller_reload_categories (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_UNDO]);
@@ -369,40 +334,72 @@ bw_annotation_controller_get_project (BwAnnotationController *self)
   return self->project;
 }
 
+/* Returns: (transfer none) (nullable): the history of the image shown */
 BwEditHistory *
 bw_annotation_controller_get_history (BwAnnotationController *self)
 {
   g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), NULL);
 
-  return self->history;
+  return self->session != NULL ? bw_layer_session_get_history (self->session) : NULL;
 }
 
-static gint64
-find_own_layer (BwAnnotationController  *self,
-                gint64                   image_id,
-                GError                 **error)
+/* Returns: (transfer none) (nullable): the work on the image shown */
+BwLayerSession *
+bw_annotation_controller_get_session (BwAnnotationController *self)
 {
-  g_autoptr(GPtrArray) layers = bw_project_list_layers (self->project, image_id, error);
+  g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), NULL);
 
-  if (layers == NULL)
-    return -1;
+  return self->session;
+}
 
-  for (guint i = 0; i < layers->len; i++)
-    {
-      const BwLayer *layer = layers->pdata[i];
+/**
+ * bw_annotation_controller_flush:
+ *
+ * Writes what is shown but not written yet (the end of a run of arrow-key
+ * nudges); the window calls it before it closes.
+ *
+ * Returns: %FALSE when it could not be written (reported by "error")
+ */
+gboolean
+bw_annotation_controller_flush (BwAnnotationController *self)
+{
+  g_autoptr(GError) error = NULL;
 
-      if (layer->kind == BW_LAYER_KIND_WORK && layer->person_id == self->person_id)
-        return layer->id;
-    }
+  g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), FALSE);
 
-  return 0;
+  if (self->session == NULL || bw_layer_session_flush (self->session, &error))
+    return TRUE;
+
+  report (self, error);
+  return FALSE;
+}
+
+/* Lets go of the image shown: its unwritten nudges are written, and its
+ * history goes with it. */
+static void
+close_session (BwAnnotationController *self)
+{
+  g_autoptr(BwLayerSession) session = g_steal_pointer (&self->session);
+  g_autoptr(GError) error = NULL;
+
+  self->set = self->empty_set;
+  bw_annotation_set_reset (self->empty_set, 0, 0);
+  if (session == NULL)
+    return;
+
+  if (!bw_layer_session_flush (session, &error))
+    report (self, error);
+  g_signal_handlers_disconnect_by_data (session, self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_UNDO]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_REDO]);
 }
 
 /**
  * bw_annotation_controller_load_image:
  * @image_id: the image now shown, or 0 for none
  *
- * Shows the user's own layer of @image_id.
+ * Shows the user's own layer of @image_id, in a session of its own: undo
+ * and redo from now on change this image only.
  */
 gboolean
 bw_annotation_controller_load_image (BwAnnotationController  *self,
@@ -411,39 +408,42 @@ bw_annotation_controller_load_image (BwAnnotationController  *self,
                                      int                      height,
                                      GError                 **error)
 {
-  g_autoptr(GPtrArray) annotations = NULL;
-  gint64 layer_id = 0;
+  g_autoptr(BwLayerSession) session = NULL;
 
   g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), FALSE);
 
-  g_clear_handle_id (&self->reload_id, g_source_remove);
   reset_image_state (self);
+  close_session (self);
   self->image_id = image_id;
   self->image_width = width;
   self->image_height = height;
-  self->layer_id = 0;
   self->paste_count = 0;
-  self->reopen_checked = FALSE;
-  bw_annotation_set_reset (self->set, width, height);
+  bw_annotation_set_reset (self->empty_set, width, height);
 
   if (self->project != NULL && image_id > 0)
     {
-      layer_id = find_own_layer (self, image_id, error);
-      if (layer_id < 0)
-        return FALSE;
-      /* Model predictions become the annotator's starting point. */
-      if (layer_id == 0 && self->person_id > 0 &&
-          !bw_project_start_layer_from_model (self->project, image_id, self->person_id,
-                                              &layer_id, error))
-        return FALSE;
-      if (layer_id > 0 && !(annotations = bw_project_list_annotations (self->project, layer_id, error)))
-        return FALSE;
+      session = bw_layer_session_new (self->project, image_id, self->person_id, error);
+      if (session == NULL)
+        {
+          selection_changed (self);
+          return FALSE;
+        }
+      self->session = g_steal_pointer (&session);
+      self->set = bw_layer_session_get_annotations (self->session);
+      g_signal_connect_object (self->session, "annotation-changed",
+                               G_CALLBACK (session_annotation_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->session, "reloaded",
+                               G_CALLBACK (session_reloaded_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->session, "notify",
+                               G_CALLBACK (session_notify_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->session, "status-changed",
+                               G_CALLBACK (session_status_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->session, "error",
+                               G_CALLBACK (session_error_cb), self, G_CONNECT_SWAPPED);
     }
 
-  self->layer_id = layer_id;
-  for (guint i = 0; annotations != NULL && i < annotations->len; i++)
-    bw_annotation_set_take (self->set, g_steal_pointer (&annotations->pdata[i]));
-
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_UNDO]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_REDO]);
   selection_changed (self);
 
   return TRUE;
@@ -462,7 +462,7 @@ bw_annotation_controller_get_layer_id (BwAnnotationController *self)
 {
   g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), 0);
 
-  return self->layer_id;
+  return self->session != NULL ? bw_layer_session_get_layer_id (self->session) : 0;
 }
 
 BwAnnotationSet *
@@ -481,59 +481,15 @@ bw_annotation_controller_get_renderer (BwAnnotationController *self)
   return self->renderer;
 }
 
-/* The layer new shapes go to, made on the first edit so that merely
- * looking at an image leaves no trace; the image is then in progress. */
-static gboolean
-ensure_layer (BwAnnotationController  *self,
-              GError                 **error)
+/* The image shown, for a command. */
+static BwLayerSession *
+require_session (BwAnnotationController  *self,
+                 GError                 **error)
 {
-  if (self->project == NULL || self->image_id <= 0)
-    {
-      g_set_error_literal (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID,
-                           _("Open a project and an image first"));
-      return FALSE;
-    }
-
-  if (self->layer_id > 0)
-    return TRUE;
-
-  if (self->person_id <= 0)
-    {
-      g_set_error_literal (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID,
-                           _("Boxwood does not know who is annotating; set your name in Preferences"));
-      return FALSE;
-    }
-
-  return bw_project_ensure_layer (self->project, self->image_id, self->person_id,
-                                  BW_LAYER_KIND_WORK, &self->layer_id, error);
-}
-
-/* The first edit of a rejected image sends it back to work: the image
- * and the user's layer are in progress again (a new image is moved on by
- * the store itself when its first shape is added). */
-static void
-reopen_if_rejected (BwAnnotationController *self)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(BwImage) image = NULL;
-  g_autoptr(BwLayer) layer = NULL;
-
-  if (self->reopen_checked || self->project == NULL || self->layer_id <= 0)
-    return;
-  self->reopen_checked = TRUE;
-
-  image = bw_project_get_image (self->project, self->image_id, NULL);
-  layer = bw_project_get_layer (self->project, self->layer_id, NULL);
-
-  if (layer != NULL && layer->status == BW_LAYER_STATUS_REJECTED &&
-      !bw_project_set_layer_status (self->project, self->layer_id, BW_LAYER_STATUS_IN_PROGRESS, &error))
-    {
-      report (self, error);
-      return;
-    }
-  if (image != NULL && image->status == BW_IMAGE_STATUS_REJECTED &&
-      !bw_project_set_image_status (self->project, self->image_id, BW_IMAGE_STATUS_IN_PROGRESS, &error))
-    report (self, error);
+  if (self->session == NULL)
+    g_set_error_literal (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID,
+                         _("Open a project and an image first"));
+  return self->session;
 }
 
 static gint64
@@ -894,19 +850,8 @@ commit_floating (BwAnnotationController *self,
                  const char             *label)
 {
   g_autoptr(GError) error = NULL;
-  gboolean any = FALSE;
-
-  for (guint i = 0; i < self->floating->len; i++)
-    any |= !bw_shape_equal (((BwAnnotation *) self->floating->pdata[i])->shape,
-                            ((BwAnnotation *) self->originals->pdata[i])->shape);
-  if (!any)
-    return TRUE;
-
-  if (!bw_edit_history_begin (self->history, label, &error))
-    {
-      report (self, error);
-      return FALSE;
-    }
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) shapes = g_ptr_array_new ();
 
   for (guint i = 0; i < self->floating->len; i++)
     {
@@ -914,15 +859,15 @@ commit_floating (BwAnnotationController *self,
 
       if (bw_shape_equal (f->shape, ((BwAnnotation *) self->originals->pdata[i])->shape))
         continue;
-      if (!bw_edit_history_update_shape (self->history, f->id, f->shape, &error))
-        {
-          bw_edit_history_cancel (self->history);
-          report (self, error);
-          return FALSE;
-        }
+      g_array_append_val (ids, f->id);
+      g_ptr_array_add (shapes, f->shape);
     }
+  if (ids->len == 0)
+    return TRUE;
 
-  if (!bw_edit_history_end (self->history, &error))
+  if (require_session (self, &error) == NULL ||
+      !bw_layer_session_change_shapes (self->session, label, (const gint64 *) (gpointer) ids->data,
+                                       (BwShape * const *) shapes->pdata, ids->len, &error))
     {
       report (self, error);
       return FALSE;
@@ -940,18 +885,8 @@ save_shape (BwAnnotationController *self,
 {
   g_autoptr(GError) error = NULL;
 
-  if (!bw_edit_history_begin (self->history, label, &error))
-    {
-      report (self, error);
-      return FALSE;
-    }
-  if (!bw_edit_history_update_shape (self->history, id, shape, &error))
-    {
-      bw_edit_history_cancel (self->history);
-      report (self, error);
-      return FALSE;
-    }
-  if (!bw_edit_history_end (self->history, &error))
+  if (require_session (self, &error) == NULL ||
+      !bw_layer_session_change_shape (self->session, label, id, shape, &error))
     {
       report (self, error);
       return FALSE;
@@ -1033,19 +968,8 @@ bw_annotation_controller_close_polygon (BwAnnotationController *self)
     {
       shape = bw_shape_new_polygon ((const BwPoint *) (gpointer) points->data, points->len);
       if (!(category_id = category_for_new_shapes (self, &error)) ||
-          !ensure_layer (self, &error) ||
-          !bw_edit_history_begin (self->history, _("Draw Polygon"), &error))
-        {
-          report (self, error);
-          return FALSE;
-        }
-      if (!bw_edit_history_add (self->history, self->layer_id, category_id, shape, &id, &error))
-        {
-          bw_edit_history_cancel (self->history);
-          report (self, error);
-          return FALSE;
-        }
-      if (!bw_edit_history_end (self->history, &error))
+          require_session (self, &error) == NULL ||
+          !bw_layer_session_add (self->session, category_id, shape, &id, &error))
         {
           report (self, error);
           return FALSE;
@@ -1284,24 +1208,8 @@ finish_box (BwAnnotationController *self)
     return;
 
   if (!(category_id = category_for_new_shapes (self, &error)) ||
-      !ensure_layer (self, &error))
-    {
-      report (self, error);
-      return;
-    }
-
-  if (!bw_edit_history_begin (self->history, _("Draw Box"), &error))
-    {
-      report (self, error);
-      return;
-    }
-  if (!bw_edit_history_add (self->history, self->layer_id, category_id, shape, &id, &error))
-    {
-      bw_edit_history_cancel (self->history);
-      report (self, error);
-      return;
-    }
-  if (!bw_edit_history_end (self->history, &error))
+      require_session (self, &error) == NULL ||
+      !bw_layer_session_add (self->session, category_id, shape, &id, &error))
     {
       report (self, error);
       return;
@@ -1604,31 +1512,12 @@ bw_annotation_controller_get_cursor (BwAnnotationController *self)
 /* ------------------------------------------------------------------ */
 /* Commands                                                            */
 
-/* An undo or redo changed another image (a paste onto the next image,
- * undone from there): ask for that image, so the change is seen. */
-static void
-show_foreign_layer (BwAnnotationController *self)
-{
-  g_autoptr(BwLayer) layer = NULL;
-
-  if (self->foreign_layer == 0)
-    return;
-
-  layer = bw_project_get_layer (self->project, self->foreign_layer, NULL);
-  self->foreign_layer = 0;
-  if (layer != NULL && layer->image_id != self->image_id)
-    g_signal_emit (self, signals[IMAGE_REQUESTED], 0, layer->image_id);
-}
-
 gboolean
 bw_annotation_controller_undo (BwAnnotationController *self)
 {
   g_autoptr(GError) error = NULL;
 
   g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), FALSE);
-
-  if (self->history == NULL)
-    return FALSE;
 
   /* Undo while drawing drops the drawing first, as in any editor. */
   if (self->polygon->len > 0 || self->drag != DRAG_NONE)
@@ -1638,13 +1527,15 @@ bw_annotation_controller_undo (BwAnnotationController *self)
       return TRUE;
     }
 
-  self->foreign_layer = 0;
-  if (!bw_edit_history_undo (self->history, &error))
+  /* Only the image shown is ever changed: its session has its history. */
+  if (self->session == NULL || !bw_layer_session_can_undo (self->session))
+    return FALSE;
+
+  if (!bw_layer_session_undo (self->session, &error))
     {
       report (self, error);
       return FALSE;
     }
-  show_foreign_layer (self);
 
   return TRUE;
 }
@@ -1656,16 +1547,15 @@ bw_annotation_controller_redo (BwAnnotationController *self)
 
   g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), FALSE);
 
-  if (self->history == NULL || self->drag != DRAG_NONE)
+  if (self->drag != DRAG_NONE || self->session == NULL ||
+      !bw_layer_session_can_redo (self->session))
     return FALSE;
 
-  self->foreign_layer = 0;
-  if (!bw_edit_history_redo (self->history, &error))
+  if (!bw_layer_session_redo (self->session, &error))
     {
       report (self, error);
       return FALSE;
     }
-  show_foreign_layer (self);
 
   return TRUE;
 }
@@ -1674,31 +1564,17 @@ gboolean
 bw_annotation_controller_delete_selection (BwAnnotationController *self)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) ids = NULL;
 
   g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), FALSE);
 
-  if (self->selection->len == 0 || self->history == NULL)
+  if (self->selection->len == 0 || self->session == NULL)
     return FALSE;
 
   if (delete_active_vertex (self))
     return TRUE;
 
-  ids = g_array_copy (self->selection);
-  if (!bw_edit_history_begin (self->history,
-                              ids->len == 1 ? _("Delete Shape") : _("Delete Shapes"), &error))
-    {
-      report (self, error);
-      return FALSE;
-    }
-  for (guint i = 0; i < ids->len; i++)
-    if (!bw_edit_history_delete (self->history, g_array_index (ids, gint64, i), &error))
-      {
-        bw_edit_history_cancel (self->history);
-        report (self, error);
-        return FALSE;
-      }
-  if (!bw_edit_history_end (self->history, &error))
+  if (!bw_layer_session_delete (self->session, (const gint64 *) (gpointer) self->selection->data,
+                                self->selection->len, &error))
     {
       report (self, error);
       return FALSE;
@@ -1709,24 +1585,30 @@ bw_annotation_controller_delete_selection (BwAnnotationController *self)
   return TRUE;
 }
 
+/**
+ * bw_annotation_controller_nudge:
+ *
+ * Moves the selection by a small step. A run of nudges of one selection
+ * is one undo step and one write, made when the nudging stops.
+ */
 gboolean
 bw_annotation_controller_nudge (BwAnnotationController *self,
                                 double                  dx,
                                 double                  dy)
 {
+  g_autoptr(GError) error = NULL;
+
   g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), FALSE);
 
-  if (self->selection->len == 0 || self->drag != DRAG_NONE || self->history == NULL)
+  if (self->selection->len == 0 || self->drag != DRAG_NONE || self->session == NULL)
     return FALSE;
 
-  begin_floating (self);
-  self->drag_start.x = self->drag_start.y = 0;
-  self->drag_now.x = dx;
-  self->drag_now.y = dy;
-  update_move (self);
-  commit_floating (self, _("Move"));
-  end_floating (self);
-  queue_redraw (self);
+  if (!bw_layer_session_nudge (self->session, (const gint64 *) (gpointer) self->selection->data,
+                               self->selection->len, dx, dy, &error))
+    {
+      report (self, error);
+      return FALSE;
+    }
 
   return TRUE;
 }
@@ -1785,7 +1667,7 @@ gboolean
 bw_annotation_controller_paste (BwAnnotationController *self)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) ids = NULL;
   double offset = 0.0;
 
   g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), FALSE);
@@ -1793,46 +1675,17 @@ bw_annotation_controller_paste (BwAnnotationController *self)
   if (self->clipboard->len == 0)
     return FALSE;
 
-  if (!ensure_layer (self, &error))
-    {
-      report (self, error);
-      return FALSE;
-    }
-
   if (self->clipboard_image == self->image_id)
-    offset = PASTE_OFFSET * ++self->paste_count;
+    offset = PASTE_OFFSET * (self->paste_count + 1);
 
-  if (!bw_edit_history_begin (self->history, _("Paste"), &error))
+  if (require_session (self, &error) == NULL ||
+      !bw_layer_session_add_many (self->session, _("Paste"), self->clipboard, offset, &ids, &error))
     {
       report (self, error);
       return FALSE;
     }
-
-  for (guint i = 0; i < self->clipboard->len; i++)
-    {
-      const BwAnnotation *a = self->clipboard->pdata[i];
-      g_autoptr(BwShape) shape = bw_shape_copy (a->shape);
-      gint64 id;
-
-      bw_shape_translate (shape, offset, offset);
-      bw_shape_clamp (shape, self->image_width, self->image_height);
-      if (!bw_shape_validate (shape, NULL))
-        continue;
-
-      if (!bw_edit_history_add (self->history, self->layer_id, a->category_id, shape, &id, &error))
-        {
-          bw_edit_history_cancel (self->history);
-          report (self, error);
-          return FALSE;
-        }
-      g_array_append_val (ids, id);
-    }
-
-  if (!bw_edit_history_end (self->history, &error))
-    {
-      report (self, error);
-      return FALSE;
-    }
+  if (offset > 0)
+    self->paste_count++;
 
   bw_annotation_controller_select (self, (const gint64 *) (gpointer) ids->data, ids->len);
 
@@ -1849,29 +1702,11 @@ bw_annotation_controller_set_selection_category (BwAnnotationController *self,
 
   bw_annotation_controller_set_category (self, category_id);
 
-  if (self->selection->len == 0 || self->history == NULL)
+  if (self->selection->len == 0 || self->session == NULL)
     return TRUE;
 
-  if (!bw_edit_history_begin (self->history, _("Change Category"), &error))
-    {
-      report (self, error);
-      return FALSE;
-    }
-  for (guint i = 0; i < self->selection->len; i++)
-    {
-      gint64 id = g_array_index (self->selection, gint64, i);
-      const BwAnnotation *a = bw_annotation_set_lookup (self->set, id);
-
-      if (a == NULL || a->category_id == category_id)
-        continue;
-      if (!bw_edit_history_set_category (self->history, id, category_id, &error))
-        {
-          bw_edit_history_cancel (self->history);
-          report (self, error);
-          return FALSE;
-        }
-    }
-  if (!bw_edit_history_end (self->history, &error))
+  if (!bw_layer_session_relabel (self->session, (const gint64 *) (gpointer) self->selection->data,
+                                 self->selection->len, category_id, NULL, &error))
     {
       report (self, error);
       return FALSE;
@@ -1908,39 +1743,14 @@ bw_annotation_controller_start_add_part (BwAnnotationController *self)
   return TRUE;
 }
 
-/* The next image to work on after this one: the first after it (wrapping
- * round) that is new, in progress or rejected. */
+/* The next image to work on after this one: see
+ * bw_layer_session_find_next_image(). */
 gint64
 bw_annotation_controller_find_next_in_queue (BwAnnotationController *self)
 {
-  static const BwImageStatus queue[] = {
-    BW_IMAGE_STATUS_NEW, BW_IMAGE_STATUS_IN_PROGRESS, BW_IMAGE_STATUS_REJECTED,
-  };
-  gint64 after = 0, first = 0;
-
   g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), 0);
 
-  if (self->project == NULL)
-    return 0;
-
-  for (guint s = 0; s < G_N_ELEMENTS (queue); s++)
-    {
-      g_autoptr(GArray) ids = bw_project_list_image_ids (self->project, queue[s], NULL, NULL);
-
-      for (guint i = 0; ids != NULL && i < ids->len; i++)
-        {
-          gint64 id = g_array_index (ids, gint64, i);
-
-          if (id == self->image_id)
-            continue;
-          if (id > self->image_id && (after == 0 || id < after))
-            after = id;
-          if (first == 0 || id < first)
-            first = id;
-        }
-    }
-
-  return after != 0 ? after : first;
+  return self->session != NULL ? bw_layer_session_find_next_image (self->session) : 0;
 }
 
 /**
@@ -1963,8 +1773,8 @@ bw_annotation_controller_submit (BwAnnotationController *self)
       return FALSE;
     }
 
-  if (!ensure_layer (self, &error) ||
-      !bw_project_submit_layer (self->project, self->layer_id, &error))
+  if (require_session (self, &error) == NULL ||
+      !bw_layer_session_submit (self->session, &error))
     {
       report (self, error);
       return FALSE;
@@ -2089,10 +1899,7 @@ bw_annotation_controller_dispose (GObject *object)
 {
   BwAnnotationController *self = BW_ANNOTATION_CONTROLLER (object);
 
-  g_clear_handle_id (&self->reload_id, g_source_remove);
-  if (self->history != NULL)
-    g_signal_handlers_disconnect_by_data (self->history, self);
-  g_clear_object (&self->history);
+  close_session (self);
   g_clear_object (&self->project);
   g_clear_object (&self->actions);
   g_clear_weak_pointer (&self->canvas);
@@ -2111,7 +1918,7 @@ bw_annotation_controller_finalize (GObject *object)
   g_ptr_array_unref (self->clipboard);
   g_array_unref (self->polygon);
   g_array_unref (self->selection);
-  bw_annotation_set_free (self->set);
+  bw_annotation_set_free (self->empty_set);
   bw_annotation_renderer_free (self->renderer);
 
   G_OBJECT_CLASS (bw_annotation_controller_parent_class)->finalize (object);
@@ -2136,11 +1943,11 @@ bw_annotation_controller_get_property (GObject    *object,
       break;
 
     case PROP_CAN_UNDO:
-      g_value_set_boolean (value, self->history != NULL && bw_edit_history_can_undo (self->history));
+      g_value_set_boolean (value, self->session != NULL && bw_layer_session_can_undo (self->session));
       break;
 
     case PROP_CAN_REDO:
-      g_value_set_boolean (value, self->history != NULL && bw_edit_history_can_redo (self->history));
+      g_value_set_boolean (value, self->session != NULL && bw_layer_session_can_redo (self->session));
       break;
 
     default:
@@ -2210,15 +2017,13 @@ bw_annotation_controller_class_init (BwAnnotationControllerClass *klass)
   signals[CATEGORIES_CHANGED] =
     g_signal_new ("categories-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  signals[IMAGE_REQUESTED] =
-    g_signal_new ("image-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
 }
 
 static void
 bw_annotation_controller_init (BwAnnotationController *self)
 {
-  self->set = bw_annotation_set_new (0, 0);
+  self->empty_set = bw_annotation_set_new (0, 0);
+  self->set = self->empty_set;
   self->renderer = bw_annotation_renderer_new ();
   self->view.scale = 1.0;
   self->tool = BW_TOOL_SELECT;

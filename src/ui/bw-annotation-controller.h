@@ -11,6 +11,7 @@
 #include "bw-annotation-set.h"
 #include "bw-canvas.h"
 #include "bw-edit-history.h"
+#include "bw-layer-session.h"
 #include "bw-project.h"
 
 G_BEGIN_DECLS
@@ -32,8 +33,6 @@ G_DECLARE_FINAL_TYPE (BwAnnotationController, bw_annotation_controller, BW, ANNO
  *   "submitted"  (gint64 image_id)    the image was submitted (Ctrl+Enter)
  *   "selection-changed" ()
  *   "categories-changed" ()           the taxonomy was (re)loaded
- *   "image-requested" (gint64 image_id) an undo or redo changed that
- *                                      other image: show it
  * Properties: "tool" (int, BwTool), "category-id" (gint64), "can-undo",
  * "can-redo" (from the history).
  */
@@ -45,6 +44,8 @@ void                  bw_annotation_controller_set_project    (BwAnnotationContr
                                                                gint64                  person_id);
 BwProject            *bw_annotation_controller_get_project    (BwAnnotationController *self);
 BwEditHistory        *bw_annotation_controller_get_history    (BwAnnotationController *self);
+BwLayerSession       *bw_annotation_controller_get_session    (BwAnnotationController *self);
+gboolean              bw_annotation_controller_flush          (BwAnnotationController *self);
 void                  bw_annotation_controller_reload_categories (BwAnnotationController *self);
 GPtrArray            *bw_annotation_controller_get_categories (BwAnnotationController *self);
 

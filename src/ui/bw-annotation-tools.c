@@ -107,12 +107,15 @@ submitted_cb (BwWindow               *window,
   bw_window_add_toast (window, toast);
 }
 
-static void
-image_requested_cb (BwWindow               *window,
-                    gint64                  image_id,
-                    BwAnnotationController *controller)
+/* What is shown but not written yet (the end of a run of nudges) is
+ * written before the window goes. */
+static gboolean
+close_request_cb (BwWindow               *window,
+                  BwAnnotationController *controller)
 {
-  bw_window_select_image (window, image_id);
+  bw_annotation_controller_flush (controller);
+
+  return FALSE;
 }
 
 static void
@@ -158,10 +161,10 @@ bw_annotation_tools_install (BwWindow *window)
                            controller, 0);
   g_signal_connect_object (window, "current-image-changed", G_CALLBACK (current_image_changed_cb),
                            controller, 0);
+  g_signal_connect_object (window, "close-request", G_CALLBACK (close_request_cb),
+                           controller, 0);
   g_signal_connect_object (controller, "error", G_CALLBACK (error_cb), window, G_CONNECT_SWAPPED);
   g_signal_connect_object (controller, "submitted", G_CALLBACK (submitted_cb), window, G_CONNECT_SWAPPED);
-  g_signal_connect_object (controller, "image-requested", G_CALLBACK (image_requested_cb),
-                           window, G_CONNECT_SWAPPED);
 
   project_changed_cb (window, controller);
 

@@ -1,0 +1,537 @@
+/* test-layer-session.c — one image's work, its commands and its history
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The session is what the app, the command line and the tests change an
+ * image through; every check here is made on what the project file holds,
+ * read through a second connection where it matters that it was written.
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "bw-layer-session.h"
+
+typedef struct
+{
+  char      *dir;
+  GFile     *file;
+  BwProject *project;
+  gint64     person_id;
+  gint64     images[2];
+  gint64     cat_a;
+  gint64     cat_b;
+  guint      n_reopened;
+  guint      n_status;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("bw-test-session-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->file = g_file_new_build_filename (f->dir, "p.boxwood", NULL);
+  f->project = bw_project_create (f->file, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("img%u.jpg", i);
+      g_autofree char *hash = g_strdup_printf ("%02u", i);
+      BwImage image = { 0 };
+
+      image.path = path;
+      image.width = 640;
+      image.height = 480;
+      image.content_hash = hash;
+      bw_project_add_image (f->project, &image, &f->images[i], &error);
+      g_assert_no_error (error);
+    }
+  bw_project_ensure_person (f->project, "tester", BW_ROLE_ANNOTATOR, &f->person_id, &error);
+  g_assert_no_error (error);
+  bw_project_add_category (f->project, "car", "", "#ff0000", &f->cat_a, &error);
+  g_assert_no_error (error);
+  bw_project_add_category (f->project, "bus", "", "#00ff00", &f->cat_b, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *path = g_file_get_path (f->file);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+  g_assert_finalize_object (f->project);
+  g_unlink (path);
+  g_unlink (wal);
+  g_unlink (shm);
+  g_rmdir (f->dir);
+  g_object_unref (f->file);
+  g_free (f->dir);
+}
+
+static void
+reopened_cb (BwLayerSession *session,
+             Fixture        *f)
+{
+  f->n_reopened++;
+}
+
+static void
+status_changed_cb (BwLayerSession *session,
+                   Fixture        *f)
+{
+  f->n_status++;
+}
+
+static BwLayerSession *
+open_session (Fixture *f,
+              gint64   image_id)
+{
+  g_autoptr(GError) error = NULL;
+  BwLayerSession *session = bw_layer_session_new (f->project, image_id, f->person_id, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (session);
+  g_signal_connect (session, "reopened", G_CALLBACK (reopened_cb), f);
+  g_signal_connect (session, "status-changed", G_CALLBACK (status_changed_cb), f);
+
+  return session;
+}
+
+/* The person's shapes on @image_id, as another connection to the file
+ * reads them: what was written, not what a cache holds. */
+static GPtrArray *
+stored (Fixture *f,
+        gint64   image_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwProject) other = bw_project_open (f->file, &error);
+  g_autoptr(GPtrArray) layers = NULL;
+
+  g_assert_no_error (error);
+  layers = bw_project_list_layers (other, image_id, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < layers->len; i++)
+    {
+      const BwLayer *layer = layers->pdata[i];
+
+      if (layer->person_id == f->person_id && layer->kind == BW_LAYER_KIND_WORK)
+        {
+          GPtrArray *list = bw_project_list_annotations (other, layer->id, &error);
+
+          g_assert_no_error (error);
+          return list;
+        }
+    }
+
+  return g_ptr_array_new_with_free_func ((GDestroyNotify) bw_annotation_free);
+}
+
+static guint
+count_stored (Fixture *f,
+              gint64   image_id)
+{
+  g_autoptr(GPtrArray) list = stored (f, image_id);
+
+  return list->len;
+}
+
+static void
+assert_box (const BwAnnotation *a,
+            double              x0,
+            double              y0,
+            double              x1,
+            double              y1)
+{
+  g_assert_nonnull (a);
+  g_assert_cmpfloat_with_epsilon (a->shape->bbox.x0, x0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (a->shape->bbox.y0, y0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (a->shape->bbox.x1, x1, 1e-9);
+  g_assert_cmpfloat_with_epsilon (a->shape->bbox.y1, y1, 1e-9);
+}
+
+static gint64
+add_box (BwLayerSession *session,
+         gint64          category_id,
+         double          x0,
+         double          y0,
+         double          x1,
+         double          y1)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwShape) shape = bw_shape_new_box (x0, y0, x1, y1);
+  gint64 id = 0;
+
+  g_assert_true (bw_layer_session_add (session, category_id, shape, &id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+
+  return id;
+}
+
+static void
+iterate (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+/* Each command is one step, written at once; undo and redo walk them. */
+static void
+test_commands (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwLayerSession) session = open_session (f, f->images[0]);
+  g_autoptr(BwShape) moved = bw_shape_new_box (20, 20, 70, 80);
+  g_autoptr(GPtrArray) list = NULL;
+  BwAnnotationSet *set = bw_layer_session_get_annotations (session);
+  gint64 a, b;
+  guint n = 0;
+
+  /* Looking leaves no trace. */
+  g_assert_cmpint (bw_layer_session_get_layer_id (session), ==, 0);
+  g_assert_false (bw_layer_session_can_undo (session));
+
+  a = add_box (session, f->cat_a, 10, 10, 60, 60);
+  b = add_box (session, f->cat_a, 100, 100, 150, 150);
+  g_assert_cmpint (bw_layer_session_get_layer_id (session), >, 0);
+  g_assert_cmpuint (count_stored (f, f->images[0]), ==, 2);
+  g_assert_cmpuint (bw_annotation_set_get_size (set), ==, 2);
+
+  g_assert_true (bw_layer_session_change_shape (session, "Move", a, moved, &error));
+  g_assert_no_error (error);
+  g_assert_true (bw_layer_session_relabel (session, (gint64[]) { a, b }, 2, f->cat_b, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpstr (bw_layer_session_get_undo_label (session), ==, "Change Category");
+  /* Nothing to change is no step. */
+  g_assert_true (bw_layer_session_relabel (session, &a, 1, f->cat_b, &n, &error));
+  g_assert_cmpuint (n, ==, 0);
+  g_assert_cmpstr (bw_layer_session_get_undo_label (session), ==, "Change Category");
+
+  list = stored (f, f->images[0]);
+  assert_box (list->pdata[0], 20, 20, 70, 80);
+  g_assert_cmpint (((BwAnnotation *) list->pdata[0])->category_id, ==, f->cat_b);
+  g_assert_cmpint (((BwAnnotation *) list->pdata[1])->category_id, ==, f->cat_b);
+  g_clear_pointer (&list, g_ptr_array_unref);
+
+  g_assert_true (bw_layer_session_delete (session, &b, 1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_stored (f, f->images[0]), ==, 1);
+  g_assert_null (bw_annotation_set_lookup (set, b));
+
+  /* A shape that is not on the layer is refused by name. */
+  g_assert_false (bw_layer_session_change_shape (session, "Move", b, moved, &error));
+  g_assert_error (error, BW_LAYER_SESSION_ERROR, BW_LAYER_SESSION_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* Back through delete, relabel (both shapes in one step), move. */
+  g_assert_true (bw_layer_session_undo (session, &error));
+  g_assert_cmpuint (count_stored (f, f->images[0]), ==, 2);
+  g_assert_true (bw_layer_session_undo (session, &error));
+  list = stored (f, f->images[0]);
+  g_assert_cmpint (((BwAnnotation *) list->pdata[0])->category_id, ==, f->cat_a);
+  g_assert_cmpint (((BwAnnotation *) list->pdata[1])->category_id, ==, f->cat_a);
+  g_clear_pointer (&list, g_ptr_array_unref);
+  g_assert_true (bw_layer_session_undo (session, &error));
+  list = stored (f, f->images[0]);
+  assert_box (list->pdata[0], 10, 10, 60, 60);
+  assert_box (bw_annotation_set_lookup (set, a), 10, 10, 60, 60);
+  g_clear_pointer (&list, g_ptr_array_unref);
+
+  g_assert_true (bw_layer_session_redo (session, &error));
+  g_assert_no_error (error);
+  list = stored (f, f->images[0]);
+  assert_box (list->pdata[0], 20, 20, 70, 80);
+
+  g_assert_finalize_object (g_steal_pointer (&session));
+}
+
+/* Undo belongs to the image: the history of one image never changes
+ * another, and a new session of an image starts with nothing to undo. */
+static void
+test_undo_per_image (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwLayerSession) first = open_session (f, f->images[0]);
+  g_autoptr(BwLayerSession) second = NULL;
+  g_autoptr(BwImage) image = NULL;
+
+  add_box (first, f->cat_a, 10, 10, 60, 60);
+  g_assert_true (bw_layer_session_submit (first, &error));
+  g_assert_no_error (error);
+  g_assert_finalize_object (g_steal_pointer (&first));
+
+  /* The next image, just opened: nothing to undo, and the first image's
+   * box cannot be reached from here. */
+  second = open_session (f, f->images[1]);
+  g_assert_false (bw_layer_session_can_undo (second));
+  g_assert_true (bw_layer_session_undo (second, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_stored (f, f->images[0]), ==, 1);
+
+  add_box (second, f->cat_b, 5, 5, 50, 50);
+  g_assert_true (bw_layer_session_undo (second, &error));
+  g_assert_false (bw_layer_session_can_undo (second));
+  g_assert_cmpuint (count_stored (f, f->images[1]), ==, 0);
+  g_assert_cmpuint (count_stored (f, f->images[0]), ==, 1);
+  image = bw_project_get_image (f->project, f->images[0], &error);
+  g_assert_cmpint (image->status, ==, BW_IMAGE_STATUS_SUBMITTED);
+
+  g_assert_finalize_object (g_steal_pointer (&second));
+}
+
+/* A merge of categories rewrites the history: redo and undo put the shape
+ * in the category it now belongs to, and nothing is lost. */
+static void
+test_merge_keeps_history (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwLayerSession) session = open_session (f, f->images[0]);
+  g_autoptr(GPtrArray) list = NULL;
+  gint64 kept, undone;
+
+  kept = add_box (session, f->cat_a, 10, 10, 60, 60);
+  undone = add_box (session, f->cat_a, 100, 100, 160, 160);
+  g_assert_true (bw_layer_session_undo (session, &error));
+  g_assert_cmpuint (count_stored (f, f->images[0]), ==, 1);
+
+  g_assert_true (bw_project_merge_category (f->project, f->cat_a, f->cat_b, &error));
+  g_assert_no_error (error);
+  iterate ();
+
+  /* The undone box comes back, in the category that took "car". */
+  g_assert_true (bw_layer_session_can_redo (session));
+  g_assert_true (bw_layer_session_redo (session, &error));
+  g_assert_no_error (error);
+  list = stored (f, f->images[0]);
+  g_assert_cmpuint (list->len, ==, 2);
+  g_assert_cmpint (((BwAnnotation *) list->pdata[0])->id, ==, kept);
+  g_assert_cmpint (((BwAnnotation *) list->pdata[1])->id, ==, undone);
+  g_assert_cmpint (((BwAnnotation *) list->pdata[0])->category_id, ==, f->cat_b);
+  g_assert_cmpint (((BwAnnotation *) list->pdata[1])->category_id, ==, f->cat_b);
+  g_assert_cmpint (bw_annotation_set_lookup (bw_layer_session_get_annotations (session), undone)->category_id,
+                   ==, f->cat_b);
+
+  /* Undo all the way and redo all the way: every step works. */
+  g_assert_true (bw_layer_session_undo (session, &error));
+  g_assert_true (bw_layer_session_undo (session, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_stored (f, f->images[0]), ==, 0);
+  g_assert_true (bw_layer_session_redo (session, &error));
+  g_assert_true (bw_layer_session_redo (session, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_stored (f, f->images[0]), ==, 2);
+
+  g_assert_finalize_object (g_steal_pointer (&session));
+}
+
+/* A category deleted with its shapes: what could no longer be undone or
+ * redone is disabled beforehand, never failing after the fact. */
+static void
+test_delete_category_disables (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwLayerSession) session = open_session (f, f->images[0]);
+  gint64 gone;
+
+  add_box (session, f->cat_b, 200, 200, 260, 260);
+  gone = add_box (session, f->cat_a, 10, 10, 60, 60);
+  add_box (session, f->cat_a, 100, 100, 160, 160);
+  g_assert_true (bw_layer_session_undo (session, &error));
+  g_assert_true (bw_layer_session_can_redo (session));
+
+  g_assert_true (bw_project_delete_category (f->project, f->cat_a, 0, &error));
+  g_assert_no_error (error);
+  iterate ();
+
+  /* The redo would bring back a shape of a category that is gone; the
+   * undo would delete a shape already deleted: both are disabled. */
+  g_assert_false (bw_layer_session_can_redo (session));
+  g_assert_false (bw_layer_session_can_undo (session));
+  g_assert_null (bw_annotation_set_lookup (bw_layer_session_get_annotations (session), gone));
+  g_assert_cmpuint (bw_annotation_set_get_size (bw_layer_session_get_annotations (session)), ==, 1);
+
+  /* The session goes on working. */
+  add_box (session, f->cat_b, 300, 300, 360, 360);
+  g_assert_true (bw_layer_session_undo (session, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_stored (f, f->images[0]), ==, 1);
+
+  g_assert_finalize_object (g_steal_pointer (&session));
+}
+
+/* A run of nudges is one step and one write, made when it stops. */
+static void
+test_nudges_coalesce (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwLayerSession) session = open_session (f, f->images[0]);
+  g_autoptr(GPtrArray) list = NULL;
+  BwAnnotationSet *set = bw_layer_session_get_annotations (session);
+  gint64 a, b;
+
+  a = add_box (session, f->cat_a, 10, 10, 60, 60);
+  b = add_box (session, f->cat_a, 100, 100, 160, 160);
+
+  for (guint i = 0; i < 5; i++)
+    g_assert_true (bw_layer_session_nudge (session, (gint64[]) { a, b }, 2, 1, 0, &error));
+  g_assert_true (bw_layer_session_nudge (session, (gint64[]) { a, b }, 2, 0, -10, &error));
+  g_assert_no_error (error);
+
+  /* Shown at once, stopped by the image's top edge, not written yet. */
+  assert_box (bw_annotation_set_lookup (set, a), 15, 0, 65, 50);
+  assert_box (bw_annotation_set_lookup (set, b), 105, 90, 165, 150);
+  g_assert_true (bw_layer_session_has_pending (session));
+  g_assert_true (bw_layer_session_can_undo (session));
+  list = stored (f, f->images[0]);
+  assert_box (list->pdata[0], 10, 10, 60, 60);
+  g_clear_pointer (&list, g_ptr_array_unref);
+
+  /* Any other command writes the run first, as its own step. */
+  g_assert_true (bw_layer_session_relabel (session, &b, 1, f->cat_b, NULL, &error));
+  g_assert_false (bw_layer_session_has_pending (session));
+  list = stored (f, f->images[0]);
+  assert_box (list->pdata[0], 15, 0, 65, 50);
+  g_clear_pointer (&list, g_ptr_array_unref);
+
+  /* Undo: the relabel, then the whole run at once. */
+  g_assert_true (bw_layer_session_undo (session, &error));
+  g_assert_cmpstr (bw_layer_session_get_undo_label (session), ==, "Move");
+  g_assert_true (bw_layer_session_undo (session, &error));
+  list = stored (f, f->images[0]);
+  assert_box (list->pdata[0], 10, 10, 60, 60);
+  assert_box (list->pdata[1], 100, 100, 160, 160);
+  g_clear_pointer (&list, g_ptr_array_unref);
+  g_assert_cmpstr (bw_layer_session_get_undo_label (session), ==, "Draw Box");
+
+  /* Another selection starts another run. */
+  g_assert_true (bw_layer_session_nudge (session, &a, 1, 0, 1, &error));
+  g_assert_true (bw_layer_session_nudge (session, &b, 1, 0, 1, &error));
+  g_assert_true (bw_layer_session_undo (session, &error));
+  g_assert_true (bw_layer_session_undo (session, &error));
+  g_assert_cmpstr (bw_layer_session_get_undo_label (session), ==, "Draw Box");
+
+  /* A run not yet written when the session closes is written then. */
+  g_assert_true (bw_layer_session_nudge (session, &a, 1, 3, 3, &error));
+  g_assert_finalize_object (g_steal_pointer (&session));
+  list = stored (f, f->images[0]);
+  assert_box (list->pdata[0], 13, 13, 63, 63);
+}
+
+/* After a pause the run is written by itself. */
+static void
+test_nudge_written_after_pause (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwLayerSession) session = open_session (f, f->images[0]);
+  g_autoptr(GPtrArray) list = NULL;
+  gint64 a = add_box (session, f->cat_a, 10, 10, 60, 60);
+
+  g_assert_true (bw_layer_session_nudge (session, &a, 1, 2, 0, &error));
+  while (bw_layer_session_has_pending (session))
+    g_main_context_iteration (NULL, TRUE);
+  list = stored (f, f->images[0]);
+  assert_box (list->pdata[0], 12, 10, 62, 60);
+
+  g_assert_finalize_object (g_steal_pointer (&session));
+}
+
+/* Editing submitted work puts it back in progress, in the edit's own
+ * step: undoing the edit hands it back as submitted. */
+static void
+test_edit_after_submit (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwLayerSession) session = open_session (f, f->images[0]);
+  g_autoptr(BwImage) image = NULL;
+  g_autoptr(BwLayer) layer = NULL;
+
+  add_box (session, f->cat_a, 10, 10, 60, 60);
+  g_assert_true (bw_layer_session_submit (session, &error));
+  g_assert_cmpint (bw_layer_session_get_status (session), ==, BW_LAYER_STATUS_SUBMITTED);
+  g_assert_cmpuint (f->n_reopened, ==, 0);
+
+  add_box (session, f->cat_a, 100, 100, 160, 160);
+  g_assert_cmpuint (f->n_reopened, ==, 1);
+  g_assert_cmpint (bw_layer_session_get_status (session), ==, BW_LAYER_STATUS_IN_PROGRESS);
+  image = bw_project_get_image (f->project, f->images[0], &error);
+  layer = bw_project_get_layer (f->project, bw_layer_session_get_layer_id (session), &error);
+  g_assert_cmpint (image->status, ==, BW_IMAGE_STATUS_IN_PROGRESS);
+  g_assert_cmpint (layer->status, ==, BW_LAYER_STATUS_IN_PROGRESS);
+  g_clear_pointer (&image, bw_image_free);
+  g_clear_pointer (&layer, bw_layer_free);
+
+  g_assert_true (bw_layer_session_undo (session, &error));
+  g_assert_cmpint (bw_layer_session_get_status (session), ==, BW_LAYER_STATUS_SUBMITTED);
+  image = bw_project_get_image (f->project, f->images[0], &error);
+  g_assert_cmpint (image->status, ==, BW_IMAGE_STATUS_SUBMITTED);
+  g_clear_pointer (&image, bw_image_free);
+
+  g_assert_true (bw_layer_session_redo (session, &error));
+  g_assert_cmpint (bw_layer_session_get_status (session), ==, BW_LAYER_STATUS_IN_PROGRESS);
+  image = bw_project_get_image (f->project, f->images[0], &error);
+  g_assert_cmpint (image->status, ==, BW_IMAGE_STATUS_IN_PROGRESS);
+
+  g_assert_finalize_object (g_steal_pointer (&session));
+}
+
+/* An annotator starts from a copy of the model's predictions. */
+static void
+test_starts_from_model (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwShape) shape = bw_shape_new_box (1, 2, 30, 40);
+  g_autoptr(BwLayerSession) session = NULL;
+  gint64 model_layer;
+
+  g_assert_true (bw_project_ensure_layer (f->project, f->images[1], 0, BW_LAYER_KIND_MODEL, &model_layer, &error));
+  g_assert_true (bw_project_add_annotation (f->project, model_layer, f->cat_a, shape,
+                                            BW_SOURCE_PREDICTION, 0.9, NULL, &error));
+  g_assert_no_error (error);
+
+  session = open_session (f, f->images[1]);
+  g_assert_cmpint (bw_layer_session_get_layer_id (session), >, 0);
+  g_assert_cmpint (bw_layer_session_get_layer_id (session), !=, model_layer);
+  g_assert_cmpuint (bw_annotation_set_get_size (bw_layer_session_get_annotations (session)), ==, 1);
+  g_assert_cmpuint (count_stored (f, f->images[1]), ==, 1);
+  g_assert_false (bw_layer_session_can_undo (session));
+
+  g_assert_finalize_object (g_steal_pointer (&session));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/core/layer-session/commands", test_commands);
+  ADD ("/core/layer-session/undo-per-image", test_undo_per_image);
+  ADD ("/core/layer-session/merge-keeps-history", test_merge_keeps_history);
+  ADD ("/core/layer-session/delete-category-disables", test_delete_category_disables);
+  ADD ("/core/layer-session/nudges-coalesce", test_nudges_coalesce);
+  ADD ("/core/layer-session/nudge-written-after-pause", test_nudge_written_after_pause);
+  ADD ("/core/layer-session/edit-after-submit", test_edit_after_submit);
+  ADD ("/core/layer-session/starts-from-model", test_starts_from_model);
+
+  return g_test_run ();
+}
