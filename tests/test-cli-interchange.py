@@ -144,7 +144,7 @@ def labelme_import_groups_and_counts(d):
     assert "4 already in the project skipped" in p.stdout, p.stdout
 
     out = os.path.join(d, "out.json")
-    run("export", "coco", project, out)
+    run("export", "coco", project, out, "--status", "all")
     counts = coco_check(out)
     assert counts["annotations"] == 4 and counts["multipart"] == 1, counts
     summary = coco_summary(out)
@@ -158,7 +158,7 @@ def labelme_hostile_changes_nothing(d):
     project = make_dataset(d)
     run("import", "labelme", project, os.path.join(d, "data"))
     before = os.path.join(d, "before.json")
-    run("export", "coco", project, before)
+    run("export", "coco", project, before, "--status", "all")
     png(os.path.join(d, "outside.png"), 10, 10)
     cases = [
         ("escape.json", {"imagePath": "../outside.png", "shapes": []}, "leads outside the image folder"),
@@ -189,7 +189,7 @@ def labelme_hostile_changes_nothing(d):
         check_one_line_error(p, name, needle)
         os.unlink(path)
         after = os.path.join(d, "after.json")
-        run("export", "coco", project, after)
+        run("export", "coco", project, after, "--status", "all", "--force")
         assert coco_summary(after) == coco_summary(before), name
 
 
@@ -198,7 +198,7 @@ def coco_round_trip(d):
     project = make_dataset(d)
     run("import", "labelme", project, os.path.join(d, "data"))
     first = os.path.join(d, "first.json")
-    run("export", "coco", project, first)
+    run("export", "coco", project, first, "--status", "all")
 
     # A new project: the images are found on disk under --images.
     second_project = os.path.join(d, "q.boxwood")
@@ -206,7 +206,7 @@ def coco_round_trip(d):
     p = run("import", "coco", second_project, first, "--images", d)
     assert p.stdout.startswith("4 annotations imported"), p.stdout
     second = os.path.join(d, "second.json")
-    run("export", "coco", second_project, second)
+    run("export", "coco", second_project, second, "--status", "all")
     coco_check(second, images_root=d)
     assert coco_summary(second) == coco_summary(first)
 
@@ -235,7 +235,7 @@ def coco_split_copy_and_predictions(d):
     run("import", "labelme", project, os.path.join(d, "data"))
     os.makedirs(os.path.join(d, "ds"))
     out = os.path.join(d, "ds", "instances.json")
-    run("export", "coco", project, out, "--split", "train=0.5,val=0.5", "--seed", "11",
+    run("export", "coco", project, out, "--status", "all", "--split", "train=0.5,val=0.5", "--seed", "11",
         "--copy-images", os.path.join(d, "ds", "images"))
     files = [os.path.join(d, "ds", "instances_train.json"), os.path.join(d, "ds", "instances_val.json")]
     counts = coco_check(*files, images_root=os.path.join(d, "ds", "images"))
@@ -250,7 +250,7 @@ def coco_split_copy_and_predictions(d):
     with open(os.path.join(d, "out.json"), "w"):
         pass
     single = os.path.join(d, "single.json")
-    run("export", "coco", project, single)
+    run("export", "coco", project, single, "--status", "all")
     with open(single) as f:
         cat_id = json.load(f)["categories"][0]["id"]
     preds = os.path.join(d, "preds.json")
@@ -262,7 +262,7 @@ def coco_split_copy_and_predictions(d):
     assert "1 predictions under the minimum score skipped" in p.stdout, p.stdout
     # Model layers are not final answers: the export is unchanged.
     again = os.path.join(d, "again.json")
-    run("export", "coco", project, again)
+    run("export", "coco", project, again, "--status", "all")
     assert coco_summary(again) == coco_summary(single)
 
 
@@ -271,7 +271,7 @@ def yolo_export(d):
     project = make_dataset(d)
     run("import", "labelme", project, os.path.join(d, "data"))
     out = os.path.join(d, "yolo")
-    run("export", "yolo", project, out)
+    run("export", "yolo", project, out, "--status", "all")
     labels = sorted(os.path.relpath(os.path.join(r, f), out)
                     for r, _, fs in os.walk(out) for f in fs)
     assert labels == ["data.yaml", "labels/data/images/a.txt", "labels/data/images/sub/b.txt"], labels
@@ -288,7 +288,10 @@ def yolo_export(d):
     cat = [l for l in lines if l[0] == "0"][0]
     assert abs(float(cat[1]) - 15.75 / 64) < 1e-6 and abs(float(cat[4]) - 38 / 48) < 1e-6, cat
 
-    run("export", "yolo", project, out, "--segmentation", "--copy-images")
+    # A second export into the same folder replaces its labels only when told.
+    p = run("export", "yolo", project, out, "--status", "all", "--segmentation", expect=1)
+    check_one_line_error(p, "data.yaml", "labels", "--force")
+    run("export", "yolo", project, out, "--status", "all", "--segmentation", "--copy-images", "--force")
     with open(os.path.join(out, "labels/data/images/a.txt")) as f:
         seg = [l.split() for l in f.read().splitlines()]
     # The two-part dog is two segmentation lines; the boxes stay boxes.
@@ -305,7 +308,7 @@ def yolo_export(d):
     labelme(os.path.join(d, "data/images/a2.json"), "a.jpg", 64, 48,
             [shape("cat", [[1, 1], [9, 9]], "rectangle")])
     run("import", "labelme", project, os.path.join(d, "data/images/a2.json"))
-    p = run("export", "yolo", project, out, expect=1)
+    p = run("export", "yolo", project, out, "--status", "all", "--force", expect=1)
     check_one_line_error(p, "would share the label file", "data/images/a.txt")
     with open(os.path.join(out, "labels/data/images/a.txt")) as f:
         assert f.read() == previous
@@ -314,8 +317,53 @@ def yolo_export(d):
     # A file where the folder should be: exit 1, one line.
     blocker = os.path.join(d, "blocker")
     open(blocker, "w").close()
-    p = run("export", "yolo", project, blocker, expect=1)
+    p = run("export", "yolo", project, blocker, "--status", "all", expect=1)
     check_one_line_error(p, "blocker")
+
+
+@test
+def export_status_and_overwrite(d):
+    # Imported annotations are work in progress: by default an export takes
+    # submitted and accepted work only, and says what it left out.
+    project = make_dataset(d)
+    run("import", "labelme", project, os.path.join(d, "data"))
+    out = os.path.join(d, "default.json")
+    p = run("export", "coco", project, out)
+    assert "0 images, 0 annotations" in p.stdout, p.stdout
+    assert "2 images whose work is not submitted yet were left out" in p.stdout, p.stdout
+    assert "--status all" in p.stdout, p.stdout
+    assert coco_check(out)["images"] == 0
+    for args, images in ((["--status", "all"], 2), (["--status", "submitted"], 0),
+                         (["--status", "accepted"], 0), (["--only-accepted"], 0)):
+        o = os.path.join(d, "o-%s.json" % "-".join(a.strip("-") for a in args))
+        p = run("export", "coco", project, o, *args)
+        assert coco_check(o)["images"] == images, (args, p.stdout)
+    p = run("export", "yolo", project, os.path.join(d, "y"))
+    assert "2 images whose work is not submitted yet were left out" in p.stdout, p.stdout
+    for args in (["--status", "finished"], ["--only-accepted", "--status", "all"]):
+        p = run("export", "coco", project, os.path.join(d, "bad.json"), *args, expect=2)
+        check_one_line_error(p, "--")
+        assert not os.path.exists(os.path.join(d, "bad.json"))
+
+    # An earlier export is never replaced without --force.
+    earlier = os.path.join(d, "earlier.json")
+    run("export", "coco", project, earlier, "--status", "all")
+    with open(earlier, "rb") as f:
+        kept = f.read()
+    p = run("export", "coco", project, earlier, expect=1)
+    check_one_line_error(p, "earlier.json", "exists already", "--force")
+    with open(earlier, "rb") as f:
+        assert f.read() == kept
+    # Nor one of the files of a split.
+    split = os.path.join(d, "ds.json")
+    with open(os.path.join(d, "ds_val.json"), "w") as f:
+        f.write("keep")
+    p = run("export", "coco", project, split, "--split", "train=0.5,val=0.5", expect=1)
+    check_one_line_error(p, "ds_val.json", "--force")
+    assert not os.path.exists(os.path.join(d, "ds_train.json"))
+    # With --force it is replaced.
+    p = run("export", "coco", project, earlier, "--force")
+    assert coco_check(earlier)["images"] == 0
 
 
 def main():

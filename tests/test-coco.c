@@ -163,7 +163,7 @@ populate (Fixture *f,
   gint64 d = add_image (f, "img/d.png", 90, 90, real);
   gint64 la = add_layer (f, a, "ann", BW_LAYER_KIND_WORK, BW_LAYER_STATUS_ACCEPTED);
   gint64 lb = add_layer (f, b, "ann", BW_LAYER_KIND_WORK, BW_LAYER_STATUS_SUBMITTED);
-  gint64 lc = add_layer (f, c, "ann", BW_LAYER_KIND_WORK, BW_LAYER_STATUS_IN_PROGRESS);
+  gint64 lc = add_layer (f, c, "ann", BW_LAYER_KIND_WORK, BW_LAYER_STATUS_SUBMITTED);
   gint64 ld = add_layer (f, d, "ann", BW_LAYER_KIND_WORK, BW_LAYER_STATUS_ACCEPTED);
 
   add_box (f, la, f->cats[0], 1, 2, 31.5, 42.25);
@@ -309,6 +309,8 @@ test_export_final_layer (Fixture       *f,
   gint64 work = add_image (f, "work.png", 50, 50, FALSE);
   gint64 none = add_image (f, "none.png", 50, 50, FALSE);
   gint64 excluded = add_image (f, "excluded.png", 50, 50, FALSE);
+  gint64 draft = add_image (f, "draft.png", 50, 50, FALSE);
+  gint64 returned = add_image (f, "returned.png", 50, 50, FALSE);
   gint64 l;
 
   /* Gold image: the gold layer wins over an accepted work layer. */
@@ -333,6 +335,12 @@ test_export_final_layer (Fixture       *f,
   l = add_layer (f, work, "model", BW_LAYER_KIND_MODEL, BW_LAYER_STATUS_IN_PROGRESS);
   add_box (f, l, f->cats[0], 3, 3, 14, 14);
 
+  /* Work in progress, and work sent back: not exported by default. */
+  l = add_layer (f, draft, "ann", BW_LAYER_KIND_WORK, BW_LAYER_STATUS_IN_PROGRESS);
+  add_box (f, l, f->cats[1], 4, 4, 14, 14);
+  l = add_layer (f, returned, "ann", BW_LAYER_KIND_WORK, BW_LAYER_STATUS_REJECTED);
+  add_box (f, l, f->cats[1], 4, 4, 15, 15);
+
   l = add_layer (f, excluded, "ann", BW_LAYER_KIND_WORK, BW_LAYER_STATUS_ACCEPTED);
   add_box (f, l, f->cats[0], 3, 3, 14, 14);
   g_assert_true (bw_project_set_image_status (f->project, excluded, BW_IMAGE_STATUS_EXCLUDED, &error));
@@ -344,6 +352,7 @@ test_export_final_layer (Fixture       *f,
   g_assert_cmpuint (result.images, ==, 3);
   /* gold: 1, accepted: 1, work (submitted layer; model ignored): 1 */
   g_assert_cmpuint (result.annotations, ==, 3);
+  g_assert_cmpuint (result.left_out, ==, 2);
   bw_export_result_clear (&result);
   {
     g_autoptr(JsonNode) root = load (out);
@@ -360,10 +369,20 @@ test_export_final_layer (Fixture       *f,
     coco_check (f, files, NULL, &counts_root);
   }
 
-  options.only_accepted = TRUE;
+  options.status = BW_EXPORT_STATUS_ACCEPTED;
   g_assert_true (export (f, out, &options, &result, &error));
   g_assert_cmpuint (result.images, ==, 2);
   g_assert_cmpuint (result.annotations, ==, 2);
+  g_assert_cmpuint (result.left_out, ==, 3);
+  bw_export_result_clear (&result);
+
+  /* Everything, when asked: the draft and the returned work too, and
+   * still the accepted layer rather than the newer draft beside it. */
+  options.status = BW_EXPORT_STATUS_ALL;
+  g_assert_true (export (f, out, &options, &result, &error));
+  g_assert_cmpuint (result.images, ==, 5);
+  g_assert_cmpuint (result.annotations, ==, 5);
+  g_assert_cmpuint (result.left_out, ==, 0);
   bw_export_result_clear (&result);
 }
 
@@ -431,7 +450,7 @@ test_export_split (Fixture       *f,
     {
       g_autofree char *name = g_strdup_printf ("s/%02u.png", i);
       gint64 id = add_image (f, name, 40, 40, FALSE);
-      gint64 l = add_layer (f, id, "ann", BW_LAYER_KIND_WORK, BW_LAYER_STATUS_IN_PROGRESS);
+      gint64 l = add_layer (f, id, "ann", BW_LAYER_KIND_WORK, BW_LAYER_STATUS_SUBMITTED);
 
       add_box (f, l, f->cats[i % 3], 1, 1, 2 + i % 30, 3 + i % 30);
     }
@@ -687,12 +706,14 @@ test_round_trip (Fixture       *f,
   g_autofree char *once = NULL;
   g_autofree char *twice = NULL;
   BwCocoImportOptions options = { .images_folder = folder };
+  /* Imported annotations are work in progress: take all of it. */
+  BwCocoExportOptions all = { .status = BW_EXPORT_STATUS_ALL };
   BwAnnotationImportResult result;
   BwProject *p2, *p3;
 
   populate (f, TRUE);
   original = describe_annotations (f->project);
-  g_assert_true (export (f, first, NULL, NULL, &error));
+  g_assert_true (export (f, first, &all, NULL, &error));
   g_assert_no_error (error);
 
   /* A new project next to the images: import adds them from disk. */
@@ -717,7 +738,7 @@ test_round_trip (Fixture       *f,
     g_assert_cmpstr (again, ==, original);
   }
 
-  g_assert_true (bw_coco_export (p2, second_file, NULL, NULL, NULL, NULL, NULL, &error));
+  g_assert_true (bw_coco_export (p2, second_file, &all, NULL, NULL, NULL, NULL, &error));
   p3 = new_project (f->dir, "p3.boxwood");
   g_assert_true (bw_coco_import (p3, second_file, &options, &result, NULL, &error));
   g_assert_no_error (error);

@@ -10,6 +10,7 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "bw-coco-export.h"
 #include "bw-export-dialog.h"
@@ -59,6 +60,9 @@ fixture_set_up (Fixture       *f,
       g_assert_true (bw_project_ensure_layer (f->project, image, 0, BW_LAYER_KIND_WORK, &layer, &error));
       g_assert_true (bw_project_add_annotation (f->project, layer, cat, box, BW_SOURCE_DRAWN, 1, NULL, &error));
       g_assert_true (bw_project_add_annotation (f->project, layer, cat, poly, BW_SOURCE_DRAWN, 1, NULL, &error));
+      /* The last two images are still in progress. */
+      if (i < 4)
+        g_assert_true (bw_project_submit_layer (f->project, layer, &error));
       g_assert_no_error (error);
     }
 }
@@ -114,6 +118,51 @@ close_and_check_freed (GtkWidget *dialog)
   g_assert_finalize_object (dialog);
 }
 
+static guint
+count_images (const char *path)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (json_parser_load_from_file (parser, path, &error));
+  g_assert_no_error (error);
+  return json_array_get_length (json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                                              "images"));
+}
+
+static gboolean
+find_message_dialog (gpointer data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        {
+          *(AdwMessageDialog **) data = ADW_MESSAGE_DIALOG (window);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static AdwMessageDialog *
+wait_message_dialog (void)
+{
+  AdwMessageDialog *dialog = NULL;
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (!find_message_dialog (&dialog))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return dialog;
+}
+
 static void
 coco_check (const char *path)
 {
@@ -145,10 +194,13 @@ test_export_coco (Fixture       *f,
   suggested = g_file_get_basename (bw_export_dialog_get_destination (BW_EXPORT_DIALOG (dialog)));
   g_assert_cmpstr (suggested, ==, "p-coco.json");
 
+  /* By default, submitted and accepted work: not the two drafts. */
+  g_assert_cmpint (bw_export_dialog_get_status (BW_EXPORT_DIALOG (dialog)), ==, BW_EXPORT_STATUS_SUBMITTED);
   bw_export_dialog_set_destination (BW_EXPORT_DIALOG (dialog), file);
   g_assert_true (run_action (dialog, "export.start", NULL));
   g_assert_true (g_file_test (out, G_FILE_TEST_IS_REGULAR));
   coco_check (out);
+  g_assert_cmpuint (count_images (out), ==, 4);
 
   /* YOLO: a folder of labels and data.yaml. */
   {
@@ -165,6 +217,51 @@ test_export_coco (Fixture       *f,
     g_assert_true (g_file_get_contents (label, &contents, NULL, NULL));
     g_assert_true (g_str_has_prefix (contents, "0 "));
   }
+
+  close_and_check_freed (dialog);
+}
+
+/* An empty export used to replace an earlier file without asking. */
+static void
+test_export_replace_asks (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *out = g_build_filename (f->dir, "earlier.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (out);
+  GtkWidget *dialog = GTK_WIDGET (bw_export_dialog_new (f->project));
+  g_autofree char *contents = NULL;
+  AdwMessageDialog *question;
+  Finished done = { FALSE, FALSE };
+  gulong id;
+
+  g_assert_true (g_file_set_contents (out, "the work of last week", -1, NULL));
+  g_object_ref_sink (dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+  bw_export_dialog_set_destination (BW_EXPORT_DIALOG (dialog), file);
+  bw_export_dialog_set_status (BW_EXPORT_DIALOG (dialog), BW_EXPORT_STATUS_ALL);
+  id = g_signal_connect (dialog, "finished", G_CALLBACK (finished_cb), &done);
+
+  /* Export asks, naming the file; Cancel keeps it as it was. */
+  g_assert_true (gtk_widget_activate_action (dialog, "export.start", NULL));
+  question = wait_message_dialog ();
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (question), "“earlier.json”"));
+  g_assert_cmpstr (adw_message_dialog_get_default_response (question), ==, "cancel");
+  adw_message_dialog_response (question, "cancel");
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_false (done.done);
+  g_assert_true (g_file_get_contents (out, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "the work of last week");
+
+  /* Replace writes it, with the work chosen: all six images. */
+  g_assert_true (gtk_widget_activate_action (dialog, "export.start", NULL));
+  question = wait_message_dialog ();
+  adw_message_dialog_response (question, "replace");
+  while (!done.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (done.ok);
+  g_assert_cmpuint (count_images (out), ==, 6);
+  g_signal_handler_disconnect (dialog, id);
 
   close_and_check_freed (dialog);
 }
@@ -214,9 +311,10 @@ test_import_coco (Fixture       *f,
   g_autoptr(GFile) other_file = g_file_new_for_path (other_path);
   g_autoptr(BwProject) other = NULL;
   BwProjectCounts counts;
+  BwCocoExportOptions all = { .status = BW_EXPORT_STATUS_ALL };
   GtkWidget *dialog;
 
-  g_assert_true (bw_coco_export (f->project, out_file, NULL, NULL, NULL, NULL, NULL, &error));
+  g_assert_true (bw_coco_export (f->project, out_file, &all, NULL, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
 
   other = bw_project_create (other_file, &error);
@@ -242,6 +340,7 @@ main (int    argc,
   adw_init ();
 
   g_test_add ("/ui/export-dialog/coco-and-yolo", Fixture, NULL, fixture_set_up, test_export_coco, fixture_tear_down);
+  g_test_add ("/ui/export-dialog/replace-asks", Fixture, NULL, fixture_set_up, test_export_replace_asks, fixture_tear_down);
   g_test_add ("/ui/export-dialog/cancel-leaves-nothing", Fixture, NULL, fixture_set_up, test_export_cancel, fixture_tear_down);
   g_test_add ("/ui/import-dialog/coco", Fixture, NULL, fixture_set_up, test_import_coco, fixture_tear_down);
 

@@ -29,13 +29,66 @@ typedef struct
   GError         *error;
   gboolean        show_progress;
   gint64          last_progress;
+  BwExportStatus  status;
 } ExportRun;
 
 static const char exit_status_text[] =
   N_("Exit status: 0 when every file was written; 1 when not, with one line on\n"
      "standard error naming the file and the problem (no partial file is left:\n"
-     "files are written under a temporary name and renamed when complete);\n"
-     "2 on a usage error; 130 when interrupted (Ctrl+C), leaving nothing.");
+     "files are written under a temporary name and renamed when complete), and\n"
+     "when a file would be replaced without --force; 2 on a usage error; 130\n"
+     "when interrupted (Ctrl+C), leaving nothing.");
+
+#define STATUS_OPTION_TEXT \
+  N_("Which work to export: accepted, submitted (submitted and accepted, the " \
+     "default) or all (also work in progress)")
+
+/* --status and its older spelling --only-accepted: the status, or FALSE
+ * after a usage error. */
+static gboolean
+parse_status (const char     *text,
+              gboolean        only_accepted,
+              BwExportStatus *status)
+{
+  *status = BW_EXPORT_STATUS_SUBMITTED;
+  if (text != NULL && !bw_export_status_from_string (text, status))
+    {
+      bw_cli_error (_("--status: “%s” is not a status: use accepted, submitted or all"), text);
+      return FALSE;
+    }
+  if (only_accepted)
+    {
+      if (text != NULL && *status != BW_EXPORT_STATUS_ACCEPTED)
+        {
+          bw_cli_error (_("--only-accepted is --status accepted: give one of them"));
+          return FALSE;
+        }
+      *status = BW_EXPORT_STATUS_ACCEPTED;
+    }
+  return TRUE;
+}
+
+/* Without --force, an export never replaces a file: FALSE (after one line
+ * naming it) when it would. */
+static gboolean
+check_replace (GPtrArray *existing,
+               gboolean   force)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  if (force || existing->len == 0)
+    return TRUE;
+
+  for (guint i = 0; i < existing->len; i++)
+    g_string_append_printf (names, "%s“%s”", i ? ", " : "",
+                            g_file_peek_path (g_ptr_array_index (existing, i)));
+  bw_cli_error (g_dngettext (GETTEXT_PACKAGE,
+                             "%s exists already: add --force to replace it, or choose another name",
+                             "%s exist already: add --force to replace them, or choose another name",
+                             existing->len),
+                names->str);
+  return FALSE;
+}
 
 static void
 progress_cb (guint64  done,
@@ -143,6 +196,12 @@ run_export (ExportRun *run)
   if (run->result.outside_root > 0)
     g_print (_("note: %" G_GUINT64_FORMAT " images are outside the project's folder; "
                "their file_name is an absolute path\n"), run->result.outside_root);
+  if (run->result.left_out > 0 && run->status == BW_EXPORT_STATUS_ACCEPTED)
+    g_print (_("note: %" G_GUINT64_FORMAT " images whose work is not accepted yet were left out; "
+               "--status submitted or --status all exports them too\n"), run->result.left_out);
+  else if (run->result.left_out > 0)
+    g_print (_("note: %" G_GUINT64_FORMAT " images whose work is not submitted yet were left out; "
+               "--status all exports them too\n"), run->result.left_out);
 
   bw_export_result_clear (&run->result);
   return 0;
@@ -163,13 +222,18 @@ export_coco (int    argc,
   g_autofree char *split = NULL;
   g_autofree char *copy_dir = NULL;
   g_autofree char *categories = NULL;
-  gboolean only_accepted = FALSE;
+  g_autofree char *status = NULL;
+  g_autoptr(GPtrArray) existing = NULL;
+  gboolean only_accepted = FALSE, force = FALSE;
   gint64 seed = -1;
   BwCocoExportOptions options = { 0, };
   ExportRun run = { 0, };
   const GOptionEntry entries[] = {
+    { "status", 0, 0, G_OPTION_ARG_STRING, &status, STATUS_OPTION_TEXT, N_("STATUS") },
     { "only-accepted", 0, 0, G_OPTION_ARG_NONE, &only_accepted,
-      N_("Export only images whose answer is accepted (or gold)"), NULL },
+      N_("The same as --status accepted"), NULL },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force,
+      N_("Replace the output files if they exist"), NULL },
     { "split", 0, 0, G_OPTION_ARG_STRING, &split,
       N_("Split the images at random, by ratio, one file per split: OUT_train.json…"),
       N_("train=R,val=R[,test=R]") },
@@ -190,8 +254,9 @@ export_coco (int    argc,
     _("Export the project as COCO instances JSON, as pycocotools reads it.\n"
       "\n"
       "Each image's final answer is exported: its gold layer if it is a gold\n"
-      "image, else its accepted layer, else its most recent work layer. Excluded\n"
-      "images and images nobody has worked on are left out. Category ids are the\n"
+      "image, else its accepted layer, else (by default) its most recent submitted\n"
+      "work; work in progress only with --status all. Excluded images and images\n"
+      "nobody has worked on are left out. Category ids are the\n"
       "project's (never 0); bbox is [x, y, w, h]; area is the polygon's area (w × h\n"
       "for a box); segmentation lists each polygon part ([] for a box); file_name\n"
       "is relative to the project's folder."));
@@ -220,6 +285,8 @@ export_coco (int    argc,
       bw_cli_error (_("--seed must be from 0 to %u"), G_MAXUINT32);
       return 2;
     }
+  if (!parse_status (status, only_accepted, &options.status))
+    return 2;
 
   project = bw_cli_open_project (argv[1]);
   if (project == NULL)
@@ -235,6 +302,9 @@ export_coco (int    argc,
     }
 
   out = g_file_new_for_commandline_arg (argv[2]);
+  existing = bw_coco_export_find_existing (out, &options);
+  if (!check_replace (existing, force))
+    return 1;
   if (copy_dir != NULL)
     {
       copy = g_file_new_for_commandline_arg (copy_dir);
@@ -245,12 +315,12 @@ export_coco (int    argc,
         }
     }
 
-  options.only_accepted = only_accepted;
   options.copy_images_to = copy;
   options.seed = seed < 0 ? 0 : (guint32) seed;
 
   run.loop = loop;
   run.cancellable = cancellable;
+  run.status = options.status;
   run.show_progress = isatty (STDERR_FILENO);
   bw_coco_export_async (project, out, &options, progress_cb, &run, NULL, cancellable,
                         export_done_cb, &run);
@@ -268,14 +338,19 @@ export_yolo (int    argc,
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autofree char *categories = NULL;
-  gboolean only_accepted = FALSE, segmentation = FALSE, copy_images = FALSE;
+  g_autofree char *status = NULL;
+  g_autoptr(GPtrArray) existing = NULL;
+  gboolean only_accepted = FALSE, segmentation = FALSE, copy_images = FALSE, force = FALSE;
   BwYoloExportOptions options = { 0, };
   ExportRun run = { 0, };
   const GOptionEntry entries[] = {
     { "segmentation", 0, 0, G_OPTION_ARG_NONE, &segmentation,
       N_("Write polygons as segmentation lines (class x1 y1 x2 y2 …), not as boxes"), NULL },
+    { "status", 0, 0, G_OPTION_ARG_STRING, &status, STATUS_OPTION_TEXT, N_("STATUS") },
     { "only-accepted", 0, 0, G_OPTION_ARG_NONE, &only_accepted,
-      N_("Export only images whose answer is accepted (or gold)"), NULL },
+      N_("The same as --status accepted"), NULL },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force,
+      N_("Replace data.yaml and labels/ if OUTDIR has them"), NULL },
     { "copy-images", 0, 0, G_OPTION_ARG_NONE, &copy_images,
       N_("Also copy the image files into OUTDIR/images"), NULL },
     { "categories", 0, 0, G_OPTION_ARG_STRING, &categories,
@@ -304,6 +379,8 @@ export_yolo (int    argc,
                       "see “boxwood-cli export yolo --help”"));
       return 2;
     }
+  if (!parse_status (status, only_accepted, &options.status))
+    return 2;
 
   project = bw_cli_open_project (argv[1]);
   if (project == NULL)
@@ -319,12 +396,15 @@ export_yolo (int    argc,
     }
 
   out = g_file_new_for_commandline_arg (argv[2]);
-  options.only_accepted = only_accepted;
+  existing = bw_yolo_export_find_existing (out);
+  if (!check_replace (existing, force))
+    return 1;
   options.segmentation = segmentation;
   options.copy_images = copy_images;
 
   run.loop = loop;
   run.cancellable = cancellable;
+  run.status = options.status;
   run.yolo = TRUE;
   run.show_progress = isatty (STDERR_FILENO);
   bw_yolo_export_async (project, out, &options, progress_cb, &run, NULL, cancellable,

@@ -163,6 +163,41 @@ bw_split_parse (const char  *text,
   return TRUE;
 }
 
+static const char *status_names[BW_EXPORT_N_STATUS] = { "submitted", "accepted", "all" };
+
+/**
+ * bw_export_status_to_string:
+ *
+ * Returns: the name of @status as the command line spells it
+ */
+const char *
+bw_export_status_to_string (BwExportStatus status)
+{
+  g_return_val_if_fail (status < BW_EXPORT_N_STATUS, NULL);
+
+  return status_names[status];
+}
+
+/**
+ * bw_export_status_from_string:
+ *
+ * Reads "submitted", "accepted" or "all".
+ *
+ * Returns: whether @text names a status
+ */
+gboolean
+bw_export_status_from_string (const char     *text,
+                              BwExportStatus *status)
+{
+  for (guint i = 0; i < BW_EXPORT_N_STATUS; i++)
+    if (g_strcmp0 (text, status_names[i]) == 0)
+      {
+        *status = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
 void
 bw_export_result_clear (BwExportResult *result)
 {
@@ -193,6 +228,42 @@ split_file (GFile   *destination,
                                            dot && dot != base ? dot : ".json");
 
   return g_file_get_child (parent, name);
+}
+
+/**
+ * bw_coco_export_find_existing:
+ * @destination: the file bw_coco_export() would write
+ * @options: (nullable): its options (the split names the files)
+ *
+ * Returns: (transfer full) (element-type GFile): the files the export
+ *   would replace, so that a caller can ask first; empty when none
+ */
+GPtrArray *
+bw_coco_export_find_existing (GFile                     *destination,
+                              const BwCocoExportOptions *options)
+{
+  GPtrArray *existing = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_return_val_if_fail (G_IS_FILE (destination), existing);
+
+  if (options == NULL || split_is_off (options->split))
+    {
+      if (g_file_query_exists (destination, NULL))
+        g_ptr_array_add (existing, g_object_ref (destination));
+      return existing;
+    }
+
+  for (guint s = 0; s < BW_N_SPLITS; s++)
+    {
+      g_autoptr(GFile) file = NULL;
+
+      if (options->split[s] <= 0)
+        continue;
+      file = split_file (destination, s);
+      if (g_file_query_exists (file, NULL))
+        g_ptr_array_add (existing, g_steal_pointer (&file));
+    }
+  return existing;
 }
 
 /* Seeded shuffle of the images, then the first round(n × ratio) go to
@@ -459,7 +530,7 @@ bw_coco_export (BwProject                 *project,
         g_hash_table_add (wanted, g_memdup2 (&category->id, sizeof category->id));
     }
 
-  cursor = _bw_export_cursor_new (project, options->only_accepted, error);
+  cursor = _bw_export_cursor_new (project, options->status, error);
   if (cursor == NULL)
     return FALSE;
 
@@ -467,6 +538,9 @@ bw_coco_export (BwProject                 *project,
   while (_bw_export_cursor_next_image (cursor, &image, &local_error))
     g_array_append_val (image_ids, image.image_id);
   if (local_error != NULL)
+    goto failed;
+
+  if (!_bw_export_cursor_count_left_out (cursor, image_ids->len, &counts.left_out, &local_error))
     goto failed;
 
   if (!split_off)

@@ -33,8 +33,26 @@ typedef void (*BwExportProgress) (guint64  done,
                                   gpointer user_data);
 
 /**
+ * BwExportStatus:
+ * @BW_EXPORT_STATUS_SUBMITTED: submitted and accepted work (the default)
+ * @BW_EXPORT_STATUS_ACCEPTED: accepted work only
+ * @BW_EXPORT_STATUS_ALL: all work, also what is still in progress
+ *
+ * Which images an export takes, by the status of their work. A gold
+ * image's gold layer is always its answer.
+ */
+typedef enum
+{
+  BW_EXPORT_STATUS_SUBMITTED = 0,
+  BW_EXPORT_STATUS_ACCEPTED  = 1,
+  BW_EXPORT_STATUS_ALL       = 2,
+} BwExportStatus;
+
+#define BW_EXPORT_N_STATUS 3
+
+/**
  * BwCocoExportOptions:
- * @only_accepted: export only images whose final answer is accepted or gold
+ * @status: the images to export, by the status of their work
  * @category_ids: (nullable) (array length=n_category_ids): the categories to
  *   export; %NULL for all of them
  * @n_category_ids: the length of @category_ids
@@ -48,7 +66,7 @@ typedef void (*BwExportProgress) (guint64  done,
  */
 typedef struct
 {
-  gboolean      only_accepted;
+  BwExportStatus status;
   const gint64 *category_ids;
   guint         n_category_ids;
   GFile        *image_root;
@@ -66,6 +84,7 @@ typedef struct
  * @split_images: images per split (all in @BW_SPLIT_TRAIN without a split)
  * @copied_images: image files copied
  * @outside_root: images outside the image root, written with an absolute path
+ * @left_out: images with work that the status left out
  */
 typedef struct
 {
@@ -76,7 +95,14 @@ typedef struct
   guint64 split_images[BW_N_SPLITS];
   guint64 copied_images;
   guint64 outside_root;
+  guint64 left_out;
 } BwExportResult;
+
+const char *bw_export_status_to_string   (BwExportStatus          status);
+gboolean    bw_export_status_from_string (const char             *text,
+                                          BwExportStatus         *status);
+GPtrArray  *bw_coco_export_find_existing (GFile                     *destination,
+                                          const BwCocoExportOptions *options);
 
 const char *bw_split_to_string        (BwSplit                    split);
 gboolean    bw_split_parse            (const char                *text,

@@ -18,13 +18,15 @@ struct _BwExportCursor
   sqlite3      *db;
   sqlite3_stmt *images;
   sqlite3_stmt *annotations;
+  BwExportStatus status;
   gboolean      in_transaction;
 };
 
-/* The final layer of each image (see bw-project-export.h). ?1 is 1 when
- * only accepted (or gold) answers are wanted. The correlated subqueries
- * use layers_by_image; the outer scan is in image id order, so nothing is
- * sorted in memory. */
+/* The final layer of each image (see bw-project-export.h): the one place
+ * that says which work an export status takes. ?1 is 1 when submitted
+ * work is taken, ?2 when work in progress (or returned) is taken too. The
+ * correlated subqueries use layers_by_image; the outer scan is in image id
+ * order, so nothing is sorted in memory. */
 #define FINAL_IMAGES_SQL \
   "SELECT image_id, path, width, height, layer_id FROM (" \
   "  SELECT i.id AS image_id, i.path AS path, i.width AS width, i.height AS height," \
@@ -33,10 +35,21 @@ struct _BwExportCursor
   "        ORDER BY l.updated_at DESC, l.id DESC LIMIT 1)," \
   "      (SELECT l.id FROM layers l WHERE l.image_id = i.id AND l.status = 2 AND l.kind <> 2" \
   "        ORDER BY l.id DESC LIMIT 1)," \
-  "      (SELECT l.id FROM layers l WHERE ?1 = 0 AND l.image_id = i.id AND l.kind = 0" \
+  "      (SELECT l.id FROM layers l WHERE ?1 AND l.image_id = i.id AND l.kind = 0" \
+  "        AND (?2 OR l.status = 1)" \
   "        ORDER BY l.updated_at DESC, l.id DESC LIMIT 1)) AS layer_id" \
   "  FROM images i WHERE i.status <> 5 ORDER BY i.id)" \
   " WHERE layer_id IS NOT NULL"
+
+#define COUNT_FINAL_IMAGES_SQL "SELECT count(*) FROM (" FINAL_IMAGES_SQL ")"
+
+static void
+bind_status (sqlite3_stmt   *stmt,
+             BwExportStatus  status)
+{
+  sqlite3_bind_int (stmt, 1, status != BW_EXPORT_STATUS_ACCEPTED);
+  sqlite3_bind_int (stmt, 2, status == BW_EXPORT_STATUS_ALL);
+}
 
 #define LAYER_ANNOTATIONS_SQL \
   "SELECT id, category_id, kind, x0, y0, x1, y1, parts FROM annotations" \
@@ -70,14 +83,14 @@ _bw_export_cursor_free (BwExportCursor *cursor)
 
 /**
  * _bw_export_cursor_new:
- * @only_accepted: keep only images whose final answer is accepted or gold
+ * @status: which images, by the status of their work
  *
  * Opens a read-only snapshot of the project for an export.
  */
 BwExportCursor *
-_bw_export_cursor_new (BwProject  *project,
-                       gboolean    only_accepted,
-                       GError    **error)
+_bw_export_cursor_new (BwProject       *project,
+                       BwExportStatus   status,
+                       GError         **error)
 {
   g_autoptr(BwExportCursor) cursor = g_new0 (BwExportCursor, 1);
   int rc;
@@ -85,6 +98,7 @@ _bw_export_cursor_new (BwProject  *project,
   g_return_val_if_fail (BW_IS_PROJECT (project), NULL);
 
   cursor->project = g_object_ref (project);
+  cursor->status = status;
   cursor->db = _bw_project_open_reader (project, error);
   if (cursor->db == NULL)
     return NULL;
@@ -106,8 +120,49 @@ _bw_export_cursor_new (BwProject  *project,
       return NULL;
     }
 
-  sqlite3_bind_int (cursor->images, 1, only_accepted ? 1 : 0);
+  bind_status (cursor->images, status);
   return g_steal_pointer (&cursor);
+}
+
+/**
+ * _bw_export_cursor_count_left_out:
+ * @exported: the images the cursor gives
+ * @out_left_out: (out): images with work that the cursor's status leaves out
+ *
+ * Counts, in the same snapshot, the images an export of all work would
+ * take and the cursor does not, so that an export can say what it left out.
+ */
+gboolean
+_bw_export_cursor_count_left_out (BwExportCursor  *cursor,
+                                  guint64          exported,
+                                  guint64         *out_left_out,
+                                  GError         **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 all = 0;
+  int rc;
+
+  *out_left_out = 0;
+  if (cursor->status == BW_EXPORT_STATUS_ALL)
+    return TRUE;
+
+  rc = sqlite3_prepare_v2 (cursor->db, COUNT_FINAL_IMAGES_SQL, -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      bind_status (stmt, BW_EXPORT_STATUS_ALL);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        all = sqlite3_column_int64 (stmt, 0);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      set_reader_error (cursor, rc, error);
+      return FALSE;
+    }
+
+  *out_left_out = (guint64) all > exported ? (guint64) all - exported : 0;
+  return TRUE;
 }
 
 /**

@@ -10,12 +10,15 @@
  *
  * Which layer of an image is exported (its final answer): its gold layer
  * when it is a gold image, else its accepted layer, else — unless only
- * accepted answers are wanted — its most recently updated work layer.
- * Excluded images and images without such a layer are not exported.
+ * accepted answers are wanted — its most recently updated submitted work
+ * layer, or with BW_EXPORT_STATUS_ALL its most recently updated work layer
+ * whatever its status. Excluded images and images without such a layer are
+ * not exported.
  */
 
 #pragma once
 
+#include "bw-coco-export.h"
 #include "bw-project.h"
 
 G_BEGIN_DECLS
@@ -42,7 +45,11 @@ typedef struct
 } BwExportAnnotation;
 
 BwExportCursor *_bw_export_cursor_new             (BwProject           *project,
-                                                   gboolean             only_accepted,
+                                                   BwExportStatus       status,
+                                                   GError             **error);
+gboolean        _bw_export_cursor_count_left_out  (BwExportCursor      *cursor,
+                                                   guint64              exported,
+                                                   guint64             *out_left_out,
                                                    GError             **error);
 void            _bw_export_cursor_free            (BwExportCursor      *cursor);
 gboolean        _bw_export_cursor_rewind          (BwExportCursor      *cursor,

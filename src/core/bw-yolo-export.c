@@ -163,6 +163,32 @@ write_label (GFile       *staging,
 }
 
 /**
+ * bw_yolo_export_find_existing:
+ * @folder: the folder bw_yolo_export() would write
+ *
+ * Returns: (transfer full) (element-type GFile): what the export would
+ *   replace in @folder (data.yaml, labels/), so that a caller can ask
+ *   first; empty when none
+ */
+GPtrArray *
+bw_yolo_export_find_existing (GFile *folder)
+{
+  static const char *names[] = { "data.yaml", "labels" };
+  GPtrArray *existing = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_return_val_if_fail (G_IS_FILE (folder), existing);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(GFile) file = g_file_get_child (folder, names[i]);
+
+      if (g_file_query_exists (file, NULL))
+        g_ptr_array_add (existing, g_steal_pointer (&file));
+    }
+  return existing;
+}
+
+/**
  * bw_yolo_export:
  * @project: a project
  * @folder: the dataset folder; created when missing
@@ -257,12 +283,13 @@ bw_yolo_export (BwProject                 *project,
   else
     root = g_canonicalize_filename (project->dir, NULL);
 
-  cursor = _bw_export_cursor_new (project, options->only_accepted, error);
+  cursor = _bw_export_cursor_new (project, options->status, error);
   if (cursor == NULL)
     return FALSE;
   while (_bw_export_cursor_next_image (cursor, &image, &local_error))
     total++;
-  if (local_error != NULL)
+  if (local_error != NULL ||
+      !_bw_export_cursor_count_left_out (cursor, total, &counts.left_out, &local_error))
     goto out;
   total *= options->copy_images ? 2 : 1;
 

@@ -11,7 +11,7 @@ G_BEGIN_DECLS
 
 /**
  * BwYoloExportOptions:
- * @only_accepted: as for COCO
+ * @status: as for COCO
  * @category_ids: (nullable): the categories to export; %NULL for all
  * @n_category_ids: the length of @category_ids
  * @image_root: (nullable): label paths mirror image paths relative to this
@@ -23,7 +23,7 @@ G_BEGIN_DECLS
  */
 typedef struct
 {
-  gboolean      only_accepted;
+  BwExportStatus status;
   const gint64 *category_ids;
   guint         n_category_ids;
   GFile        *image_root;
@@ -52,5 +52,6 @@ gboolean bw_yolo_export_finish (BwProject                 *project,
                                 GAsyncResult              *result,
                                 BwExportResult            *out_result,
                                 GError                   **error);
+GPtrArray *bw_yolo_export_find_existing (GFile            *folder);
 
 G_END_DECLS

@@ -4,7 +4,8 @@
  *
  * The options of bw_coco_export() and bw_yolo_export(), a destination
  * chooser, and the export itself in a worker thread with a progress bar
- * and Cancel. The dialog stays open afterwards and says what was written
+ * and Cancel. Replacing files asks first, unless the file chooser just
+ * asked about that very file. The dialog stays open afterwards and says what was written
  * in a toast, so a second export (another split, another format) is one
  * click away.
  */
@@ -28,6 +29,8 @@ struct _BwExportDialog
   BwProject         *project;
   GFile             *coco_destination;
   GFile             *yolo_destination;
+  GFile             *confirmed;         /* the chooser asked about replacing it */
+  AdwMessageDialog  *replace_dialog;
   GCancellable      *cancellable;
   GPtrArray         *category_checks;   /* GtkCheckButton, with "category-id" data */
   GtkFileChooserNative *chooser;
@@ -36,7 +39,7 @@ struct _BwExportDialog
   AdwPreferencesPage *page;
   AdwComboRow       *format_row;
   AdwActionRow      *destination_row;
-  GtkSwitch         *only_accepted_switch;
+  AdwComboRow       *status_row;
   GtkSwitch         *copy_switch;
   AdwActionRow      *segmentation_row;
   GtkSwitch         *segmentation_switch;
@@ -121,11 +124,56 @@ format_changed_cb (BwExportDialog *self)
   update_destination_row (self);
 }
 
+/**
+ * bw_export_dialog_get_status:
+ *
+ * Returns: which work the export takes, by status
+ */
+BwExportStatus
+bw_export_dialog_get_status (BwExportDialog *self)
+{
+  guint selected;
+
+  g_return_val_if_fail (BW_IS_EXPORT_DIALOG (self), BW_EXPORT_STATUS_SUBMITTED);
+
+  selected = adw_combo_row_get_selected (self->status_row);
+  return selected < BW_EXPORT_N_STATUS ? (BwExportStatus) selected : BW_EXPORT_STATUS_SUBMITTED;
+}
+
+void
+bw_export_dialog_set_status (BwExportDialog *self,
+                             BwExportStatus  status)
+{
+  g_return_if_fail (BW_IS_EXPORT_DIALOG (self));
+  g_return_if_fail (status < BW_EXPORT_N_STATUS);
+
+  /* The rows are in the order of BwExportStatus. */
+  adw_combo_row_set_selected (self->status_row, status);
+}
+
+static void
+status_changed_cb (BwExportDialog *self)
+{
+  static const char *subtitles[BW_EXPORT_N_STATUS] = {
+    N_("Work in progress is left out"),
+    N_("Submitted work and work in progress are left out"),
+    N_("Unfinished work goes into the dataset too"),
+  };
+
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->status_row),
+                               _(subtitles[bw_export_dialog_get_status (self)]));
+}
+
 static void
 destination_chosen_cb (GtkWindow *window,
                        GFile     *file)
 {
-  bw_export_dialog_set_destination (BW_EXPORT_DIALOG (window), file);
+  BwExportDialog *self = BW_EXPORT_DIALOG (window);
+
+  bw_export_dialog_set_destination (self, file);
+  /* GTK's save chooser has asked about replacing the file already. */
+  if (get_format (self) == BW_EXPORT_FORMAT_COCO)
+    g_set_object (&self->confirmed, file);
 }
 
 static void
@@ -213,6 +261,18 @@ export_done_cb (GObject      *object,
         title = g_strdup_printf (_("Exported %" G_GUINT64_FORMAT " images and %" G_GUINT64_FORMAT
                                    " annotations to %s"),
                                  counts.images, counts.annotations, name);
+      if (counts.left_out > 0)
+        {
+          /* Say what the status left out, so an empty export is not a puzzle. */
+          g_autofree char *with_note = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                                     "%s; %" G_GUINT64_FORMAT " image with unfinished work left out",
+                                                                     "%s; %" G_GUINT64_FORMAT " images with unfinished work left out",
+                                                                     counts.left_out),
+                                                        title, counts.left_out);
+
+          g_free (title);
+          title = g_steal_pointer (&with_note);
+        }
       bw_dialog_add_toast (self->toast_overlay, title);
       bw_export_result_clear (&counts);
     }
@@ -224,12 +284,22 @@ export_done_cb (GObject      *object,
   g_signal_emit (self, signals[SIGNAL_FINISHED], 0, ok);
 }
 
-static void
-start_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *param)
+static gboolean
+get_split (BwExportDialog *self,
+           double          split[BW_N_SPLITS])
 {
-  BwExportDialog *self = BW_EXPORT_DIALOG (widget);
+  memset (split, 0, sizeof (double) * BW_N_SPLITS);
+  if (get_format (self) != BW_EXPORT_FORMAT_COCO || !adw_expander_row_get_enable_expansion (self->split_row))
+    return FALSE;
+  split[BW_SPLIT_TRAIN] = gtk_spin_button_get_value (self->train_spin);
+  split[BW_SPLIT_VAL] = gtk_spin_button_get_value (self->val_spin);
+  split[BW_SPLIT_TEST] = gtk_spin_button_get_value (self->test_spin);
+  return TRUE;
+}
+
+static void
+run_export (BwExportDialog *self)
+{
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   GFile *destination = bw_export_dialog_get_destination (self);
 
@@ -260,7 +330,7 @@ start_action (GtkWidget  *widget,
     {
       BwYoloExportOptions options = { 0, };
 
-      options.only_accepted = gtk_switch_get_active (self->only_accepted_switch);
+      options.status = bw_export_dialog_get_status (self);
       options.category_ids = (const gint64 *) (gpointer) ids->data;
       options.n_category_ids = ids->len;
       options.segmentation = gtk_switch_get_active (self->segmentation_switch);
@@ -274,7 +344,7 @@ start_action (GtkWidget  *widget,
       g_autoptr(GFile) parent = g_file_get_parent (destination);
       g_autoptr(GFile) images = parent ? g_file_get_child (parent, "images") : NULL;
 
-      options.only_accepted = gtk_switch_get_active (self->only_accepted_switch);
+      options.status = bw_export_dialog_get_status (self);
       options.category_ids = (const gint64 *) (gpointer) ids->data;
       options.n_category_ids = ids->len;
       if (gtk_switch_get_active (self->copy_switch) && images != NULL)
@@ -282,11 +352,8 @@ start_action (GtkWidget  *widget,
           g_file_make_directory_with_parents (images, NULL, NULL);
           options.copy_images_to = images;
         }
-      if (adw_expander_row_get_enable_expansion (self->split_row))
+      if (get_split (self, options.split))
         {
-          options.split[BW_SPLIT_TRAIN] = gtk_spin_button_get_value (self->train_spin);
-          options.split[BW_SPLIT_VAL] = gtk_spin_button_get_value (self->val_spin);
-          options.split[BW_SPLIT_TEST] = gtk_spin_button_get_value (self->test_spin);
           options.seed = (guint32) gtk_spin_button_get_value (self->seed_spin);
           if (options.split[0] + options.split[1] + options.split[2] <= 0)
             {
@@ -299,6 +366,86 @@ start_action (GtkWidget  *widget,
       bw_coco_export_async (self->project, destination, &options, progress_cb, self, NULL,
                             self->cancellable, export_done_cb, g_object_ref (self));
     }
+}
+
+static void
+replace_response_cb (BwExportDialog   *self,
+                     const char       *response,
+                     AdwMessageDialog *dialog)
+{
+  self->replace_dialog = NULL;
+  if (g_str_equal (response, "replace"))
+    run_export (self);
+}
+
+/* Export asks before it replaces files; run_export() does the work. */
+static void
+start_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *param)
+{
+  BwExportDialog *self = BW_EXPORT_DIALOG (widget);
+  GFile *destination = bw_export_dialog_get_destination (self);
+  g_autoptr(GPtrArray) existing = NULL;
+  g_autoptr(GString) names = g_string_new (NULL);
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *where = NULL;
+  BwCocoExportOptions coco = { 0, };
+  GtkWidget *dialog;
+
+  if (self->cancellable != NULL || destination == NULL || self->replace_dialog != NULL)
+    return;
+
+  if (get_format (self) == BW_EXPORT_FORMAT_YOLO)
+    existing = bw_yolo_export_find_existing (destination);
+  else
+    {
+      get_split (self, coco.split);
+      existing = bw_coco_export_find_existing (destination, &coco);
+    }
+
+  if (existing->len == 0 ||
+      (existing->len == 1 && self->confirmed != NULL &&
+       g_file_equal (g_ptr_array_index (existing, 0), self->confirmed)))
+    {
+      run_export (self);
+      return;
+    }
+
+  for (guint i = 0; i < existing->len; i++)
+    {
+      g_autofree char *name = g_file_get_basename (g_ptr_array_index (existing, i));
+
+      g_string_append_printf (names, "%s“%s”", i ? ", " : "", name);
+    }
+  {
+    g_autoptr(GFile) parent = g_file_get_parent (g_ptr_array_index (existing, 0));
+
+    where = parent ? g_file_get_parse_name (parent) : g_strdup ("");
+  }
+  heading = g_strdup (g_dngettext (GETTEXT_PACKAGE, "Replace the Existing File?",
+                                   "Replace the Existing Files?", existing->len));
+  body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%s exists already in “%s”. Exporting replaces it; "
+                                       "choose another destination to keep it.",
+                                       "%s exist already in “%s”. Exporting replaces them; "
+                                       "choose another destination to keep them.",
+                                       existing->len),
+                          names->str, where);
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "replace", _("_Replace"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "replace",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (replace_response_cb), self, G_CONNECT_SWAPPED);
+  self->replace_dialog = ADW_MESSAGE_DIALOG (dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -374,6 +521,7 @@ bw_export_dialog_finalize (GObject *object)
   g_clear_object (&self->project);
   g_clear_object (&self->coco_destination);
   g_clear_object (&self->yolo_destination);
+  g_clear_object (&self->confirmed);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->category_checks, g_ptr_array_unref);
 
@@ -404,7 +552,7 @@ bw_export_dialog_class_init (BwExportDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BwExportDialog, page);
   gtk_widget_class_bind_template_child (widget_class, BwExportDialog, format_row);
   gtk_widget_class_bind_template_child (widget_class, BwExportDialog, destination_row);
-  gtk_widget_class_bind_template_child (widget_class, BwExportDialog, only_accepted_switch);
+  gtk_widget_class_bind_template_child (widget_class, BwExportDialog, status_row);
   gtk_widget_class_bind_template_child (widget_class, BwExportDialog, copy_switch);
   gtk_widget_class_bind_template_child (widget_class, BwExportDialog, segmentation_row);
   gtk_widget_class_bind_template_child (widget_class, BwExportDialog, segmentation_switch);
@@ -418,6 +566,7 @@ bw_export_dialog_class_init (BwExportDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BwExportDialog, progress_bar);
   gtk_widget_class_bind_template_callback (widget_class, format_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, choose_destination_cb);
+  gtk_widget_class_bind_template_callback (widget_class, status_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "export.start", NULL, start_action);
   gtk_widget_class_install_action (widget_class, "export.cancel", NULL, cancel_action);
@@ -469,5 +618,6 @@ bw_export_dialog_new (BwProject *project)
 
   populate_categories (self);
   format_changed_cb (self);
+  status_changed_cb (self);
   return self;
 }

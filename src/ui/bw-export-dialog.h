@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 
+#include "bw-coco-export.h"
 #include "bw-project.h"
 
 G_BEGIN_DECLS
@@ -27,5 +28,8 @@ void            bw_export_dialog_set_format      (BwExportDialog *self,
 GFile          *bw_export_dialog_get_destination (BwExportDialog *self);
 void            bw_export_dialog_set_destination (BwExportDialog *self,
                                                   GFile          *destination);
+BwExportStatus  bw_export_dialog_get_status      (BwExportDialog *self);
+void            bw_export_dialog_set_status      (BwExportDialog *self,
+                                                  BwExportStatus  status);
 
 G_END_DECLS

@@ -184,9 +184,11 @@ export_job (gpointer data)
   g_autoptr(GFile) file = g_file_new_for_path (job->project_path);
   g_autoptr(GFile) out = g_file_new_for_path (job->json_path);
   g_autoptr(BwProject) project = bw_project_open (file, &error);
+  /* The generated work is in progress, as imported work is: take it all. */
+  BwCocoExportOptions options = { .status = BW_EXPORT_STATUS_ALL };
   BwExportResult result;
 
-  if (project == NULL || !bw_coco_export (project, out, NULL, NULL, NULL, &result, NULL, &error))
+  if (project == NULL || !bw_coco_export (project, out, &options, NULL, NULL, &result, NULL, &error))
     {
       g_printerr ("export failed: %s\n", error->message);
       return FALSE;
