@@ -12,12 +12,14 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <sqlite3.h>
 #include <turbojpeg.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <pty.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -494,6 +496,179 @@ test_import_interrupted (Fixture       *f,
   }
 }
 
+/* Starts boxwood-cli with the NULL-terminated arguments, in the fixture's
+ * folder, without waiting for it. */
+static GSubprocess *
+spawn_cli (Fixture    *f,
+           const char *first,
+           ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("BOXWOOD_CLI"));
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_set_cwd (launcher, f->dir);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  return process;
+}
+
+static Run
+wait_cli (GSubprocess *process)
+{
+  g_autoptr(GError) error = NULL;
+  Run run = { -1, NULL, NULL };
+
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &run.out, &run.err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  run.status = g_subprocess_get_exit_status (process);
+  return run;
+}
+
+/* "Added A images, D duplicates skipped, R files refused." */
+static void
+parse_summary (const Run *run,
+               guint     *added,
+               guint     *duplicates,
+               guint     *refused)
+{
+  g_autofree char *line = line_about (run->out, "Added ");
+  const char *p = strstr (line, "Added ");
+
+  if (sscanf (p, "Added %u image%*[s], %u duplicate%*[s] skipped, %u file%*[s] refused.",
+              added, duplicates, refused) != 3 &&
+      sscanf (p, "Added %u image, %u duplicate%*[s] skipped, %u file%*[s] refused.",
+              added, duplicates, refused) != 3)
+    g_error ("cannot read the summary “%s”", line);
+}
+
+static gint64
+count_sql (Fixture    *f,
+           const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 value;
+
+  g_assert_cmpint (sqlite3_open_v2 (f->project, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+/* Two imports of the same content at once, each a real process. The
+ * look-up each makes before storing finds nothing while the other has
+ * not committed yet; only the insert can tell. The files are small, so
+ * the two processes spend most of their time storing, side by side. */
+#define N_RACE_FILES 600
+
+static void
+write_race_folder (Fixture    *f,
+                   const char *name)
+{
+  g_autofree char *folder = g_build_filename (f->dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  for (guint i = 0; i < N_RACE_FILES; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/frame-%04u.jpg", folder, i);
+
+      bw_test_write_jpeg (path, 16, 16, 80, TJSAMP_420, 1000 + i, &error);
+      g_assert_no_error (error);
+    }
+}
+
+static void
+test_import_race_two_folders (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_auto(Run) created = run_cli (f, "create", "p.boxwood", NULL);
+  g_autoptr(GSubprocess) one = NULL;
+  g_autoptr(GSubprocess) two = NULL;
+  g_auto(Run) run_one = { 0, };
+  g_auto(Run) run_two = { 0, };
+  guint added[2], duplicates[2], refused[2];
+
+  g_assert_cmpint (created.status, ==, 0);
+  write_race_folder (f, "camera-a");
+  write_race_folder (f, "camera-b");
+
+  one = spawn_cli (f, "import", "p.boxwood", "camera-a", NULL);
+  two = spawn_cli (f, "import", "p.boxwood", "camera-b", NULL);
+  run_one = wait_cli (one);
+  run_two = wait_cli (two);
+
+  g_assert_cmpint (run_one.status, ==, 0);
+  g_assert_cmpint (run_two.status, ==, 0);
+  parse_summary (&run_one, &added[0], &duplicates[0], &refused[0]);
+  parse_summary (&run_two, &added[1], &duplicates[1], &refused[1]);
+  g_test_message ("camera-a: %u added, %u duplicates; camera-b: %u added, %u duplicates",
+                  added[0], duplicates[0], added[1], duplicates[1]);
+
+  /* Each content once, whoever won it; the other copy a duplicate. */
+  g_assert_cmpint (count_sql (f, "SELECT count (*) FROM images"), ==, N_RACE_FILES);
+  g_assert_cmpint (count_sql (f, "SELECT count (DISTINCT content_hash) FROM images"), ==, N_RACE_FILES);
+  g_assert_cmpuint (added[0] + added[1], ==, N_RACE_FILES);
+  g_assert_cmpuint (duplicates[0] + duplicates[1], ==, N_RACE_FILES);
+  g_assert_cmpuint (refused[0] + refused[1], ==, 0);
+  g_assert_null (strstr (run_one.out, "refused:"));
+  g_assert_null (strstr (run_two.out, "refused:"));
+}
+
+static void
+test_import_race_same_folder (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_auto(Run) created = run_cli (f, "create", "p.boxwood", NULL);
+  g_autoptr(GSubprocess) one = NULL;
+  g_autoptr(GSubprocess) two = NULL;
+  g_auto(Run) run_one = { 0, };
+  g_auto(Run) run_two = { 0, };
+  guint added[2], duplicates[2], refused[2];
+
+  g_assert_cmpint (created.status, ==, 0);
+  write_race_folder (f, "camera-a");
+
+  one = spawn_cli (f, "import", "p.boxwood", "camera-a", NULL);
+  two = spawn_cli (f, "import", "p.boxwood", "camera-a", NULL);
+  run_one = wait_cli (one);
+  run_two = wait_cli (two);
+
+  g_assert_cmpint (run_one.status, ==, 0);
+  g_assert_cmpint (run_two.status, ==, 0);
+  parse_summary (&run_one, &added[0], &duplicates[0], &refused[0]);
+  parse_summary (&run_two, &added[1], &duplicates[1], &refused[1]);
+  g_test_message ("first: %u added, %u duplicates; second: %u added, %u duplicates",
+                  added[0], duplicates[0], added[1], duplicates[1]);
+
+  /* A good file is never "refused": the one who lost the race names the
+   * image that is in the project. */
+  g_assert_cmpuint (refused[0] + refused[1], ==, 0);
+  g_assert_null (strstr (run_one.out, "refused:"));
+  g_assert_null (strstr (run_two.out, "refused:"));
+  g_assert_cmpuint (added[0] + added[1], ==, N_RACE_FILES);
+  g_assert_cmpuint (duplicates[0] + duplicates[1], ==, N_RACE_FILES);
+  g_assert_cmpint (count_sql (f, "SELECT count (*) FROM images"), ==, N_RACE_FILES);
+  assert_line (duplicates[0] > 0 ? run_one.out : run_two.out,
+               "frame-", "is already in the project, as “camera-a/frame-");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -512,6 +687,8 @@ main (int    argc,
   ADD ("/cli/import-max-megapixels", test_import_max_megapixels);
   ADD ("/cli/import-progress-on-terminal", test_import_progress_on_terminal);
   ADD ("/cli/import-interrupted", test_import_interrupted);
+  ADD ("/cli/import-race-two-folders", test_import_race_two_folders);
+  ADD ("/cli/import-race-same-folder", test_import_race_same_folder);
 
 #undef ADD
 

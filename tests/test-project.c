@@ -221,6 +221,111 @@ test_migrate_from_v0 (Fixture       *f,
   g_assert_cmpint (id, ==, 1);
 }
 
+static gint64
+raw_int (const char *path,
+         const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 value;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+/* A copy of tests/data/project-v1.boxwood in the fixture's folder. */
+static char *
+copy_v1_project (Fixture *f)
+{
+  g_autofree char *source = g_test_build_filename (G_TEST_DIST, "data", "project-v1.boxwood", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length;
+  char *path = g_file_get_path (f->file);
+
+  g_file_get_contents (source, &contents, &length, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (path, contents, length, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+/* Schema 1 had no unique content hash, and two imports at once could add
+ * the same content twice. Migrating keeps every row and its work; the
+ * later copies are marked, and excluded unless work on them started. */
+static void
+test_migrate_v1_duplicates (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *path = copy_v1_project (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwProject) project = NULL;
+  g_autoptr(BwImage) first = NULL;
+  g_autoptr(BwImage) copy = NULL;
+  g_autoptr(BwImage) worked = NULL;
+  g_autoptr(GPtrArray) layers = NULL;
+  BwImage again = fake_image ("elsewhere/scene-01.jpg", NULL);
+  gint64 annotations, layers_before;
+
+  g_assert_cmpint (raw_int (path, "PRAGMA user_version"), ==, 1);
+  /* Two copies of scene-01 (accepted), one of scene-05 (in progress), as
+   * a race would have left them; the copy of scene-05 has a layer. */
+  raw_exec (path,
+            "INSERT INTO images (id, path, width, height, byte_size, content_hash, status, added_at)"
+            " SELECT 101, 'race/scene-01.jpg', width, height, byte_size, content_hash, 0, added_at"
+            " FROM images WHERE id = 1;"
+            "INSERT INTO images (id, path, width, height, byte_size, content_hash, status, added_at)"
+            " SELECT 102, 'race2/scene-01.jpg', width, height, byte_size, content_hash, 0, added_at"
+            " FROM images WHERE id = 1;"
+            "INSERT INTO images (id, path, width, height, byte_size, content_hash, status, added_at)"
+            " SELECT 103, 'race/scene-05.jpg', width, height, byte_size, content_hash, 1, added_at"
+            " FROM images WHERE id = 5;"
+            "INSERT INTO layers (image_id, person_id, kind, status, created_at, updated_at)"
+            " SELECT 103, person_id, kind, status, created_at, updated_at FROM layers"
+            " WHERE image_id = 5 LIMIT 1;");
+  annotations = raw_int (path, "SELECT count (*) FROM annotations");
+  layers_before = raw_int (path, "SELECT count (*) FROM layers");
+
+  project = bw_project_open (f->file, &error);
+  g_assert_no_error (error);
+  g_clear_object (&project);
+
+  g_assert_cmpint (raw_int (path, "PRAGMA user_version"), ==, BW_PROJECT_SCHEMA_VERSION);
+  g_assert_cmpint (raw_int (path, "SELECT count (*) FROM images"), ==, 27);
+  g_assert_cmpint (raw_int (path, "SELECT count (*) FROM annotations"), ==, annotations);
+  g_assert_cmpint (raw_int (path, "SELECT count (*) FROM layers"), ==, layers_before);
+  g_assert_cmpint (raw_int (path, "SELECT count (*) FROM images WHERE duplicate_of IS NOT NULL"), ==, 3);
+  g_assert_cmpint (raw_int (path, "SELECT duplicate_of FROM images WHERE id = 102"), ==, 1);
+  g_assert_cmpint (raw_int (path, "SELECT duplicate_of FROM images WHERE id = 103"), ==, 5);
+  g_assert_cmpint (raw_int (path, "SELECT count (*) FROM pragma_integrity_check"
+                                 " WHERE integrity_check != 'ok'"), ==, 0);
+
+  project = bw_project_open (f->file, &error);
+  g_assert_no_error (error);
+  first = bw_project_get_image (project, 1, &error);
+  copy = bw_project_get_image (project, 101, &error);
+  worked = bw_project_get_image (project, 103, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (first->status, ==, BW_IMAGE_STATUS_ACCEPTED);
+  g_assert_cmpint (copy->status, ==, BW_IMAGE_STATUS_EXCLUDED);
+  g_assert_cmpint (worked->status, ==, BW_IMAGE_STATUS_IN_PROGRESS);
+  layers = bw_project_list_layers (project, 103, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (layers->len, ==, 1);
+
+  /* The original is the one found, and the content cannot come in again. */
+  g_assert_cmpint (bw_project_find_image_by_hash (project, first->content_hash), ==, 1);
+  again.content_hash = first->content_hash;
+  g_assert_false (bw_project_add_image (project, &again, NULL, &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_DUPLICATE);
+  g_assert_nonnull (strstr (error->message, "“images/scene-01.jpg”"));
+}
+
 static void
 test_busy (Fixture       *f,
            gconstpointer  data)
@@ -354,6 +459,16 @@ test_images (Fixture       *f,
   g_assert_false (bw_project_add_image (project, &dup, NULL, &error));
   g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_DUPLICATE);
   g_clear_error (&error);
+
+  /* Same content under another name: refused, naming the image. */
+  {
+    BwImage copy = fake_image ("dogs/rex-copy.jpg", "h1");
+
+    g_assert_false (bw_project_add_image (project, &copy, NULL, &error));
+    g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_DUPLICATE);
+    g_assert_nonnull (strstr (error->message, "duplicate of “dogs/rex.jpg”"));
+    g_clear_error (&error);
+  }
 
   got = bw_project_get_image (project, id_a, &error);
   g_assert_no_error (error);
@@ -670,6 +785,7 @@ main (int    argc,
   ADD ("/core/store/refuse-foreign", test_refuse_foreign);
   ADD ("/core/store/refuse-newer", test_refuse_newer);
   ADD ("/core/store/migrate-from-v0", test_migrate_from_v0);
+  ADD ("/core/store/migrate-v1-duplicates", test_migrate_v1_duplicates);
   ADD ("/core/store/busy", test_busy);
   ADD ("/core/store/transactions", test_transactions);
   ADD ("/core/store/disk-full", test_disk_full);

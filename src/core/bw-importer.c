@@ -18,7 +18,10 @@
  *    order of the files (so the first of two identical files is the one
  *    kept, whatever thread finished first) and inserted in batches, one
  *    transaction each. The store's lock is only held while a batch is
- *    written, never while decoding.
+ *    written, never while decoding. The look-up of step 2 only saves
+ *    work: the insert itself refuses content already in the project, so
+ *    a file that another import (another process) added meanwhile is
+ *    reported as a duplicate, never added twice.
  *
  * A cancelled import stops handing out files, stores what was already
  * checked, and says so in its report.
@@ -659,6 +662,42 @@ out:
   g_async_queue_push (ctx->results, job);
 }
 
+static void
+report_in_project (RunContext *ctx,
+                   ImportJob  *job,
+                   gint64      existing_id)
+{
+  g_autoptr(BwImage) existing = bw_project_get_image (ctx->importer->project, existing_id, NULL);
+
+  report_problem (ctx->report, BW_IMPORT_PROBLEM_DUPLICATE, job->display,
+                  g_strdup_printf (_("“%s” is already in the project, as “%s”"),
+                                   job->display,
+                                   existing != NULL ? existing->path : "?"));
+}
+
+static void
+report_path_taken (RunContext *ctx,
+                   ImportJob  *job)
+{
+  report_problem (ctx->report, BW_IMPORT_PROBLEM_FAILED, job->display,
+                  g_strdup_printf (_("“%s” is in the project already, but its content "
+                                     "has changed since it was imported"),
+                                   job->display));
+}
+
+/* The insert found the content or the path taken. */
+static void
+report_conflict (RunContext *ctx,
+                 ImportJob  *job)
+{
+  gint64 existing_id = bw_project_find_image_by_hash (ctx->importer->project, job->content_hash);
+
+  if (existing_id > 0)
+    report_in_project (ctx, job, existing_id);
+  else
+    report_path_taken (ctx, job);
+}
+
 static gboolean
 store_batch (RunContext  *ctx,
              GPtrArray   *batch,
@@ -695,8 +734,15 @@ store_batch (RunContext  *ctx,
           continue;
         }
 
-      if (g_error_matches (local_error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_DUPLICATE) ||
-          g_error_matches (local_error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID))
+      /* Another import, maybe in another process, added the same
+       * content or path since the check: it is a duplicate all the same. */
+      if (g_error_matches (local_error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_DUPLICATE))
+        {
+          report_conflict (ctx, job);
+          continue;
+        }
+
+      if (g_error_matches (local_error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID))
         {
           report_problem (ctx->report, BW_IMPORT_PROBLEM_FAILED, job->display,
                           g_strdup_printf (_("Could not add “%s”: %s"),
@@ -757,24 +803,18 @@ take_result (RunContext *ctx,
 
   if (job->state == JOB_IN_PROJECT)
     {
-      g_autoptr(BwImage) existing = bw_project_get_image (project, job->existing_id, NULL);
-
-      report_problem (ctx->report, BW_IMPORT_PROBLEM_DUPLICATE, job->display,
-                      g_strdup_printf (_("“%s” is already in the project, as “%s”"),
-                                       job->display,
-                                       existing != NULL ? existing->path : "?"));
+      report_in_project (ctx, job, job->existing_id);
       return;
     }
 
   {
     g_autofree char *stored = bw_project_make_image_path (project, job->path);
 
+    /* The path is taken: by this content when another import added it
+     * since the check, else by content that has changed. */
     if (bw_project_find_image_by_path (project, stored) > 0)
       {
-        report_problem (ctx->report, BW_IMPORT_PROBLEM_FAILED, job->display,
-                        g_strdup_printf (_("“%s” is in the project already, but its content "
-                                           "has changed since it was imported"),
-                                         job->display));
+        report_conflict (ctx, job);
         return;
       }
   }

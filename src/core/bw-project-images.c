@@ -79,6 +79,32 @@ bw_project_resolve_image_path (BwProject  *self,
   return g_canonicalize_filename (stored_path, self->dir);
 }
 
+static char *
+find_path (BwProject  *self,
+           const char *sql,
+           const char *key)
+{
+  sqlite3_stmt *stmt = _bw_project_prepare (self, sql, NULL);
+  char *path = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    path = _bw_column_dup_text (stmt, 0);
+  sqlite3_reset (stmt);
+  return path;
+}
+
+/**
+ * bw_project_add_image:
+ *
+ * Adds an image, unless its content or its path is in the project already:
+ * then nothing is added and the error is %BW_PROJECT_ERROR_DUPLICATE,
+ * naming the image that is. The check is the insert itself, so it holds
+ * against other connections and processes writing at the same time.
+ */
 gboolean
 bw_project_add_image (BwProject      *self,
                       const BwImage  *image,
@@ -86,11 +112,14 @@ bw_project_add_image (BwProject      *self,
                       GError        **error)
 {
   BW_PROJECT_LOCK (self);
+  const char *content_hash;
   sqlite3_stmt *stmt;
   int rc;
 
   g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
   g_return_val_if_fail (image != NULL && image->path != NULL, FALSE);
+
+  content_hash = image->content_hash ? image->content_hash : "";
 
   if (image->width <= 0 || image->height <= 0)
     {
@@ -102,7 +131,8 @@ bw_project_add_image (BwProject      *self,
   stmt = _bw_project_prepare (self,
                               "INSERT INTO images (path, width, height, byte_size, content_hash,"
                               " phash, orientation, status, is_gold, added_at)"
-                              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", error);
+                              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+                              " ON CONFLICT DO NOTHING", error);
   if (stmt == NULL)
     return FALSE;
 
@@ -110,7 +140,7 @@ bw_project_add_image (BwProject      *self,
   sqlite3_bind_int (stmt, 2, image->width);
   sqlite3_bind_int (stmt, 3, image->height);
   sqlite3_bind_int64 (stmt, 4, image->byte_size);
-  sqlite3_bind_text (stmt, 5, image->content_hash ? image->content_hash : "", -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 5, content_hash, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 6, (gint64)image->phash);
   sqlite3_bind_int (stmt, 7, image->orientation > 0 ? image->orientation : 1);
   sqlite3_bind_int (stmt, 8, image->status);
@@ -120,15 +150,28 @@ bw_project_add_image (BwProject      *self,
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
 
-  if (rc == SQLITE_CONSTRAINT_UNIQUE)
-    {
-      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_DUPLICATE,
-                   _("The image “%s” is already in the project."), image->path);
-      return FALSE;
-    }
   if (rc != SQLITE_DONE)
     {
       _bw_project_set_error (self, rc, error);
+      return FALSE;
+    }
+
+  /* Nothing inserted: the content or the path is taken. The insert did
+   * the check, so whoever else added the row (another import, another
+   * process) it is there to be named now. */
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_autofree char *first = find_path (self, "SELECT path FROM images"
+                                                " WHERE content_hash = ?1 AND duplicate_of IS NULL",
+                                          content_hash);
+
+      if (first != NULL)
+        g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_DUPLICATE,
+                     _("“%s” is a duplicate of “%s”, which is already in the project."),
+                     image->path, first);
+      else
+        g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_DUPLICATE,
+                     _("The image “%s” is already in the project."), image->path);
       return FALSE;
     }
 
@@ -176,7 +219,9 @@ bw_project_find_image_by_hash (BwProject  *self,
   g_return_val_if_fail (BW_IS_PROJECT (self), 0);
   g_return_val_if_fail (content_hash != NULL, 0);
 
-  return find_image (self, "SELECT id FROM images WHERE content_hash = ?1 LIMIT 1", content_hash);
+  /* The image itself rather than a copy kept from before schema 2. */
+  return find_image (self, "SELECT id FROM images WHERE content_hash = ?1"
+                           " ORDER BY duplicate_of IS NOT NULL, id LIMIT 1", content_hash);
 }
 
 gint64

@@ -101,6 +101,21 @@ static const char *migrations[] = {
   "  created_at    INTEGER NOT NULL"
   ");"
   "CREATE INDEX reviews_by_layer ON reviews (layer_id);",
+
+  /* 1 → 2: one image per content. The check and the insert of an import
+   * become one step (INSERT … ON CONFLICT DO NOTHING against a unique
+   * index), so two imports running at once cannot both add a file.
+   * Projects written before may hold exact duplicates from such a race:
+   * they are kept, with their work, and the earliest copy stays the
+   * image; each later copy points at it in duplicate_of, is left out of
+   * the unique index, and is marked excluded unless work on it started. */
+  "ALTER TABLE images ADD COLUMN duplicate_of INTEGER;"
+  "UPDATE images SET duplicate_of = (SELECT min (o.id) FROM images o"
+  "                                   WHERE o.content_hash = images.content_hash)"
+  " WHERE id > (SELECT min (o.id) FROM images o WHERE o.content_hash = images.content_hash);"
+  "UPDATE images SET status = 5 WHERE duplicate_of IS NOT NULL AND status = 0;"
+  "CREATE UNIQUE INDEX images_one_per_content ON images (content_hash)"
+  " WHERE duplicate_of IS NULL;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == BW_PROJECT_SCHEMA_VERSION);
