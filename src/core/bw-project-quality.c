@@ -1,0 +1,263 @@
+/* bw-project-quality.c — what the quality figures read from a project
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Reads through a connection of its own, in one read transaction, so the
+ * figures come from one snapshot and can be computed off the UI thread
+ * while the window keeps using the project's connection. The figures
+ * depend only on layers and annotations (not on the review workflow's
+ * statuses): a gold image's gold layer, and every person's work layer
+ * once submitted.
+ */
+
+#define G_LOG_DOMAIN "bw-project"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "bw-project-private.h"
+#include "bw-project-quality.h"
+
+/* The layers that count: gold answers, and work that was handed in
+ * (submitted, accepted or returned; not in progress). */
+#define SCORED_LAYERS_SQL \
+  "WITH scored AS (" \
+  "  SELECT l.id, l.image_id, l.person_id, l.kind FROM layers l" \
+  "  WHERE l.kind = 1 OR (l.kind = 0 AND l.person_id IS NOT NULL AND l.status <> 0))," \
+  " chosen AS (" \
+  "  SELECT s.image_id AS image_id FROM scored s JOIN images i ON i.id = s.image_id" \
+  "  WHERE i.status <> 5" \
+  "  GROUP BY s.image_id" \
+  "  HAVING (max (i.is_gold) <> 0 AND max (s.kind = 1) AND max (s.kind = 0))" \
+  "      OR count (DISTINCT CASE WHEN s.kind = 0 THEN s.person_id END) >= 2)"
+
+/* Images worth reading: gold images with a gold answer and some work, and
+ * images that two or more people answered. */
+#define COUNT_SQL SCORED_LAYERS_SQL " SELECT count (*) FROM chosen"
+
+#define ROWS_SQL SCORED_LAYERS_SQL \
+  " SELECT s.image_id, i.path, i.is_gold, s.id, coalesce (s.person_id, 0), s.kind," \
+  "   a.id, a.category_id, a.kind, a.x0, a.y0, a.x1, a.y1, a.parts" \
+  " FROM chosen c JOIN images i ON i.id = c.image_id" \
+  " JOIN scored s ON s.image_id = c.image_id" \
+  " LEFT JOIN annotations a ON a.layer_id = s.id" \
+  " ORDER BY s.image_id, s.id, a.id"
+
+static void
+set_reader_error (BwProject  *self,
+                  sqlite3    *db,
+                  int         rc,
+                  GError    **error)
+{
+  g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_FAILED,
+               _("Cannot read the project “%s”: %s"),
+               bw_project_get_display_name (self),
+               db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+}
+
+static gboolean
+read_names (BwProject   *self,
+            sqlite3     *db,
+            const char  *sql,
+            GHashTable  *names,
+            GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (names == NULL)
+    return TRUE;
+
+  rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_reader_error (self, db, rc, error);
+      return FALSE;
+    }
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 *id = g_new (gint64, 1);
+
+      *id = sqlite3_column_int64 (stmt, 0);
+      g_hash_table_replace (names, id, _bw_column_dup_text (stmt, 1));
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_reader_error (self, db, rc, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+clear_image (BwQualityImage *image,
+             GPtrArray      *owned)
+{
+  g_array_set_size (image->layers, 0);
+  g_array_set_size (image->shapes, 0);
+  g_ptr_array_set_size (owned, 0);
+}
+
+/**
+ * bw_project_read_quality_images:
+ * @self: a project
+ * @people: (nullable): filled with person id (a #gint64 key, allocated
+ *   with g_new) → name; make it with g_hash_table_new_full (g_int64_hash,
+ *   g_int64_equal, g_free, g_free)
+ * @categories: (nullable): the same, for category id → name
+ * @func: called for each image that has something to score: a gold image
+ *   with a gold answer and someone's work, or an image that two or more
+ *   people answered; in image id order
+ * @user_data: for @func
+ * @cancellable: (nullable): to stop between images
+ * @error: return location for a #GError
+ *
+ * Reads what the quality figures need, from a snapshot of the project.
+ * Callable from any thread: it uses a connection of its own.
+ *
+ * Returns: %TRUE when every image was read; %FALSE when @func stopped,
+ *   the read failed, or @cancellable was cancelled
+ */
+gboolean
+bw_project_read_quality_images (BwProject          *self,
+                                GHashTable         *people,
+                                GHashTable         *categories,
+                                BwQualityImageFunc  func,
+                                gpointer            user_data,
+                                GCancellable       *cancellable,
+                                GError            **error)
+{
+  sqlite3 *db;
+  sqlite3_stmt *stmt = NULL;
+  g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func ((GDestroyNotify) bw_shape_free);
+  g_autofree char *path = NULL;
+  BwQualityImage image = { 0, };
+  gboolean ok = FALSE;
+  guint n_images = 0, index = 0;
+  gint64 layer_id = 0;
+  int rc;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  db = _bw_project_open_reader (self, error);
+  if (db == NULL)
+    return FALSE;
+
+  image.layers = g_array_new (FALSE, FALSE, sizeof (BwQualityLayer));
+  image.shapes = g_array_new (FALSE, FALSE, sizeof (BwMatchShape));
+
+  rc = sqlite3_exec (db, "BEGIN", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_reader_error (self, db, rc, error);
+      goto out;
+    }
+
+  if (!read_names (self, db, "SELECT id, name FROM people", people, error) ||
+      !read_names (self, db, "SELECT id, name FROM categories", categories, error))
+    goto out;
+
+  rc = sqlite3_prepare_v2 (db, COUNT_SQL, -1, &stmt, NULL);
+  if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    n_images = sqlite3_column_int (stmt, 0);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (rc != SQLITE_ROW)
+    {
+      set_reader_error (self, db, rc, error);
+      goto out;
+    }
+
+  rc = sqlite3_prepare_v2 (db, ROWS_SQL, -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_reader_error (self, db, rc, error);
+      goto out;
+    }
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 image_id = sqlite3_column_int64 (stmt, 0);
+      gint64 row_layer = sqlite3_column_int64 (stmt, 3);
+
+      if (image_id != image.image_id)
+        {
+          if (image.image_id != 0)
+            {
+              if (!func (&image, index++, n_images, user_data, error))
+                goto out;
+              if (g_cancellable_set_error_if_cancelled (cancellable, error))
+                goto out;
+            }
+          clear_image (&image, owned);
+          g_free (path);
+          path = _bw_column_dup_text (stmt, 1);
+          image.image_id = image_id;
+          image.path = path;
+          image.is_gold = sqlite3_column_int (stmt, 2) != 0;
+          layer_id = 0;
+        }
+
+      if (row_layer != layer_id)
+        {
+          BwQualityLayer layer = {
+            .layer_id = row_layer,
+            .person_id = sqlite3_column_int64 (stmt, 4),
+            .kind = sqlite3_column_int (stmt, 5),
+            .first = image.shapes->len,
+            .n_shapes = 0,
+          };
+
+          g_array_append_val (image.layers, layer);
+          layer_id = row_layer;
+        }
+
+      if (sqlite3_column_type (stmt, 6) != SQLITE_NULL)
+        {
+          BwQualityLayer *layer = &g_array_index (image.layers, BwQualityLayer, image.layers->len - 1);
+          BwRect bbox = {
+            sqlite3_column_double (stmt, 9), sqlite3_column_double (stmt, 10),
+            sqlite3_column_double (stmt, 11), sqlite3_column_double (stmt, 12),
+          };
+          BwMatchShape shape = { sqlite3_column_int64 (stmt, 7), NULL };
+          BwShape *geometry;
+
+          geometry = bw_shape_deserialize (sqlite3_column_int (stmt, 8), &bbox,
+                                           sqlite3_column_blob (stmt, 13),
+                                           sqlite3_column_bytes (stmt, 13), error);
+          if (geometry == NULL)
+            {
+              g_prefix_error (error, _("Annotation %" G_GINT64_FORMAT " in “%s”: "),
+                              (gint64) sqlite3_column_int64 (stmt, 6), bw_project_get_display_name (self));
+              goto out;
+            }
+          g_ptr_array_add (owned, geometry);
+          shape.shape = geometry;
+          g_array_append_val (image.shapes, shape);
+          layer->n_shapes++;
+        }
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      set_reader_error (self, db, rc, error);
+      goto out;
+    }
+
+  if (image.image_id != 0 && !func (&image, index++, n_images, user_data, error))
+    goto out;
+
+  ok = TRUE;
+
+out:
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+  sqlite3_close_v2 (db);
+  g_array_unref (image.layers);
+  g_array_unref (image.shapes);
+  return ok;
+}

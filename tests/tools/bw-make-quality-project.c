@@ -1,0 +1,195 @@
+/* bw-make-quality-project.c — a project from quality test cases
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ *   bw-make-quality-project CASES.json PROJECT.boxwood
+ *
+ * CASES.json (written by tests/quality_reference.py):
+ *   { "categories": [NAME…], "people": [NAME…],
+ *     "images": [ { "width": W, "height": H,
+ *                   "gold": [SHAPE…] or null,
+ *                   "work": { PERSON: [SHAPE…] },
+ *                   "in_progress": { PERSON: [SHAPE…] } } ] }
+ *   SHAPE: { "category": NAME, "box": [x0, y0, x1, y1] }
+ *       or { "category": NAME, "polygon": [[x, y, x, y, …], …] }  (parts)
+ *
+ * Image i is stored as "case-i.png" (no file: the figures never open it).
+ * A gold image gets a gold layer; "work" layers are submitted,
+ * "in_progress" ones are left in progress. Only the store is used here:
+ * the figures are computed by boxwood-cli quality.
+ */
+
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+
+#include "bw-project.h"
+
+static BwShape *
+shape_from_json (JsonObject *object)
+{
+  if (json_object_has_member (object, "box"))
+    {
+      JsonArray *box = json_object_get_array_member (object, "box");
+
+      return bw_shape_new_box (json_array_get_double_element (box, 0),
+                               json_array_get_double_element (box, 1),
+                               json_array_get_double_element (box, 2),
+                               json_array_get_double_element (box, 3));
+    }
+  else
+    {
+      JsonArray *parts = json_object_get_array_member (object, "polygon");
+      BwShape *shape = NULL;
+
+      for (guint p = 0; p < json_array_get_length (parts); p++)
+        {
+          JsonArray *flat = json_array_get_array_element (parts, p);
+          guint n = json_array_get_length (flat) / 2;
+          g_autofree BwPoint *points = g_new (BwPoint, n);
+
+          for (guint k = 0; k < n; k++)
+            {
+              points[k].x = json_array_get_double_element (flat, 2 * k);
+              points[k].y = json_array_get_double_element (flat, 2 * k + 1);
+            }
+          if (shape == NULL)
+            shape = bw_shape_new_polygon (points, n);
+          else
+            bw_shape_add_part (shape, points, n);
+        }
+      return shape;
+    }
+}
+
+static gboolean
+add_layer (BwProject    *project,
+           gint64        image_id,
+           gint64        person_id,
+           BwLayerKind   kind,
+           JsonArray    *shapes,
+           GHashTable   *categories,
+           gboolean      submit,
+           GError      **error)
+{
+  gint64 layer_id;
+
+  if (!bw_project_ensure_layer (project, image_id, person_id, kind, &layer_id, error))
+    return FALSE;
+
+  for (guint s = 0; s < json_array_get_length (shapes); s++)
+    {
+      JsonObject *object = json_array_get_object_element (shapes, s);
+      g_autoptr(BwShape) shape = shape_from_json (object);
+      gint64 category = GPOINTER_TO_SIZE (g_hash_table_lookup (categories,
+                                                               json_object_get_string_member (object, "category")));
+
+      if (!bw_project_add_annotation (project, layer_id, category, shape, BW_SOURCE_IMPORTED, 1.0, NULL, error))
+        return FALSE;
+    }
+
+  return !submit || bw_project_submit_layer (project, layer_id, error);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(BwProject) project = NULL;
+  g_autoptr(GHashTable) categories = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) people = g_hash_table_new (g_str_hash, g_str_equal);
+  JsonObject *root;
+  JsonArray *array;
+
+  if (argc != 3)
+    {
+      g_printerr ("usage: %s CASES.json PROJECT.boxwood\n", argv[0]);
+      return 2;
+    }
+
+  if (!json_parser_load_from_file (parser, argv[1], &error))
+    goto fail;
+  root = json_node_get_object (json_parser_get_root (parser));
+
+  file = g_file_new_for_commandline_arg (argv[2]);
+  project = bw_project_create (file, &error);
+  if (project == NULL || !bw_project_begin (project, &error))
+    goto fail;
+
+  array = json_object_get_array_member (root, "categories");
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      const char *name = json_array_get_string_element (array, i);
+      gint64 id;
+
+      if (!bw_project_add_category (project, name, "", "#3366cc", &id, &error))
+        goto fail;
+      g_hash_table_insert (categories, (gpointer) name, GSIZE_TO_POINTER (id));
+    }
+
+  array = json_object_get_array_member (root, "people");
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      const char *name = json_array_get_string_element (array, i);
+      gint64 id;
+
+      if (!bw_project_ensure_person (project, name, BW_ROLE_ANNOTATOR, &id, &error))
+        goto fail;
+      g_hash_table_insert (people, (gpointer) name, GSIZE_TO_POINTER (id));
+    }
+
+  array = json_object_get_array_member (root, "images");
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *case_object = json_array_get_object_element (array, i);
+      g_autofree char *path = g_strdup_printf ("case-%u.png", i);
+      g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, path, -1);
+      BwImage image = { 0, };
+      gint64 image_id;
+      const char *groups[] = { "work", "in_progress" };
+
+      image.path = path;
+      image.width = json_object_get_int_member (case_object, "width");
+      image.height = json_object_get_int_member (case_object, "height");
+      image.content_hash = hash;
+      image.orientation = 1;
+      if (!bw_project_add_image (project, &image, &image_id, &error))
+        goto fail;
+
+      if (!json_object_get_null_member (case_object, "gold"))
+        {
+          if (!bw_project_set_image_gold (project, image_id, TRUE, &error) ||
+              !add_layer (project, image_id, 0, BW_LAYER_KIND_GOLD,
+                          json_object_get_array_member (case_object, "gold"),
+                          categories, FALSE, &error))
+            goto fail;
+        }
+
+      for (guint g = 0; g < G_N_ELEMENTS (groups); g++)
+        {
+          JsonObject *work = json_object_get_object_member (case_object, groups[g]);
+          g_autoptr(GList) names = work != NULL ? json_object_get_members (work) : NULL;
+
+          for (GList *l = names; l != NULL; l = l->next)
+            {
+              gint64 person = GPOINTER_TO_SIZE (g_hash_table_lookup (people, l->data));
+
+              if (!add_layer (project, image_id, person, BW_LAYER_KIND_WORK,
+                              json_object_get_array_member (work, l->data),
+                              categories, g == 0, &error))
+                goto fail;
+            }
+        }
+    }
+
+  if (!bw_project_commit (project, &error))
+    goto fail;
+  return 0;
+
+fail:
+  g_printerr ("%s: %s\n", argv[0], error->message);
+  return 1;
+}
