@@ -21,7 +21,21 @@ struct _BwAnnotationSet
   GHashTable     *by_id;    /* gint64* (the annotation's own id) → BwAnnotation* */
   BwSpatialIndex *index;
   guint64         stamp;
+  GHashTable     *hidden;   /* gint64* set: shapes the user hid, not drawn nor hit */
+
+  BwAnnotationSetChangedFunc changed_func;
+  gpointer        changed_data;
 };
+
+static void
+emit_changed (BwAnnotationSet *self,
+              guint            position,
+              guint            removed,
+              guint            added)
+{
+  if (self->changed_func != NULL)
+    self->changed_func (self->changed_data, position, removed, added);
+}
 
 BwAnnotationSet *
 bw_annotation_set_new (double width,
@@ -34,6 +48,7 @@ bw_annotation_set_new (double width,
   self->items = g_ptr_array_new_with_free_func ((GDestroyNotify) bw_annotation_free);
   self->by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
   self->index = bw_spatial_index_new (width, height);
+  self->hidden = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 
   return self;
 }
@@ -45,6 +60,7 @@ bw_annotation_set_free (BwAnnotationSet *self)
     return;
 
   g_hash_table_unref (self->by_id);
+  g_hash_table_unref (self->hidden);
   g_ptr_array_unref (self->items);
   bw_spatial_index_free (self->index);
   g_free (self);
@@ -56,15 +72,20 @@ bw_annotation_set_reset (BwAnnotationSet *self,
                          double           width,
                          double           height)
 {
+  guint old_len;
+
   g_return_if_fail (self != NULL);
 
+  old_len = self->items->len;
   g_hash_table_remove_all (self->by_id);
+  g_hash_table_remove_all (self->hidden);
   g_ptr_array_set_size (self->items, 0);
   bw_spatial_index_free (self->index);
   self->index = bw_spatial_index_new (width, height);
   self->width = width;
   self->height = height;
   self->stamp++;
+  emit_changed (self, 0, old_len, 0);
 }
 
 guint
@@ -146,6 +167,7 @@ bw_annotation_set_take (BwAnnotationSet *self,
                         BwAnnotation    *annotation)
 {
   guint pos;
+  guint removed = 0;
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (annotation != NULL && annotation->shape != NULL);
@@ -157,6 +179,7 @@ bw_annotation_set_take (BwAnnotationSet *self,
       g_hash_table_remove (self->by_id, &annotation->id);
       bw_annotation_free (g_ptr_array_index (self->items, pos));
       self->items->pdata[pos] = annotation;
+      removed = 1;
     }
   else
     {
@@ -166,6 +189,7 @@ bw_annotation_set_take (BwAnnotationSet *self,
   g_hash_table_insert (self->by_id, &annotation->id, annotation);
   bw_spatial_index_insert (self->index, annotation->id, &annotation->shape->bbox);
   self->stamp++;
+  emit_changed (self, pos, removed, 1);
 }
 
 void
@@ -189,11 +213,97 @@ bw_annotation_set_remove (BwAnnotationSet *self,
     return FALSE;
 
   g_hash_table_remove (self->by_id, &id);
+  g_hash_table_remove (self->hidden, &id);
   bw_spatial_index_remove (self->index, id);
   g_ptr_array_remove_index (self->items, pos);
   self->stamp++;
+  emit_changed (self, pos, 1, 0);
 
   return TRUE;
+}
+
+/**
+ * bw_annotation_set_find:
+ *
+ * Returns: the position of annotation @id in the drawing order, or
+ *   G_MAXUINT when the set does not hold it
+ */
+guint
+bw_annotation_set_find (const BwAnnotationSet *self,
+                        gint64                 id)
+{
+  guint pos;
+
+  g_return_val_if_fail (self != NULL, G_MAXUINT);
+
+  pos = lower_bound (self, id);
+  if (pos >= self->items->len ||
+      ((BwAnnotation *) g_ptr_array_index (self->items, pos))->id != id)
+    return G_MAXUINT;
+
+  return pos;
+}
+
+/**
+ * bw_annotation_set_set_changed_func:
+ * @func: (nullable): called after each change, with the positions it
+ *   touched; a reset reports every annotation removed
+ *
+ * One listener: a list of the shapes mirrors the set through it.
+ */
+void
+bw_annotation_set_set_changed_func (BwAnnotationSet            *self,
+                                    BwAnnotationSetChangedFunc  func,
+                                    gpointer                    user_data)
+{
+  g_return_if_fail (self != NULL);
+
+  self->changed_func = func;
+  self->changed_data = user_data;
+}
+
+/**
+ * bw_annotation_set_set_hidden:
+ *
+ * Hides one shape from drawing and hit testing (the user set it aside
+ * for now); it stays in the set and in the project. Reset forgets it.
+ */
+void
+bw_annotation_set_set_hidden (BwAnnotationSet *self,
+                              gint64           id,
+                              gboolean         hidden)
+{
+  guint pos;
+
+  g_return_if_fail (self != NULL);
+
+  pos = bw_annotation_set_find (self, id);
+  if (pos == G_MAXUINT || hidden == g_hash_table_contains (self->hidden, &id))
+    return;
+
+  if (hidden)
+    g_hash_table_add (self->hidden, g_memdup2 (&id, sizeof id));
+  else
+    g_hash_table_remove (self->hidden, &id);
+  self->stamp++;
+  emit_changed (self, pos, 1, 1);
+}
+
+gboolean
+bw_annotation_set_get_hidden (const BwAnnotationSet *self,
+                              gint64                 id)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return g_hash_table_contains (self->hidden, &id);
+}
+
+guint
+bw_annotation_set_get_n_hidden (const BwAnnotationSet *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return g_hash_table_size (self->hidden);
 }
 
 BwSpatialIndex *
@@ -329,6 +439,8 @@ bw_annotation_set_hit_test (BwAnnotationSet *self,
 
       if (hidden_categories != NULL &&
           g_hash_table_contains (hidden_categories, &a->category_id))
+        continue;
+      if (g_hash_table_contains (self->hidden, &id))
         continue;
 
       if (!bw_shape_contains (a->shape, x, y) &&

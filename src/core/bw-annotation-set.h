@@ -14,6 +14,13 @@ G_BEGIN_DECLS
 
 typedef struct _BwAnnotationSet BwAnnotationSet;
 
+/* @position, @removed, @added as in GListModel::items-changed, over the
+ * drawing order (bw_annotation_set_get_nth()). */
+typedef void (*BwAnnotationSetChangedFunc) (gpointer user_data,
+                                            guint    position,
+                                            guint    removed,
+                                            guint    added);
+
 BwAnnotationSet    *bw_annotation_set_new           (double                 width,
                                                      double                 height);
 void                bw_annotation_set_free          (BwAnnotationSet       *self);
@@ -35,6 +42,17 @@ void                bw_annotation_set_take          (BwAnnotationSet       *self
                                                      BwAnnotation          *annotation);
 gboolean            bw_annotation_set_remove        (BwAnnotationSet       *self,
                                                      gint64                 id);
+guint               bw_annotation_set_find          (const BwAnnotationSet *self,
+                                                     gint64                 id);
+void                bw_annotation_set_set_changed_func (BwAnnotationSet    *self,
+                                                     BwAnnotationSetChangedFunc func,
+                                                     gpointer               user_data);
+void                bw_annotation_set_set_hidden    (BwAnnotationSet       *self,
+                                                     gint64                 id,
+                                                     gboolean               hidden);
+gboolean            bw_annotation_set_get_hidden    (const BwAnnotationSet *self,
+                                                     gint64                 id);
+guint               bw_annotation_set_get_n_hidden  (const BwAnnotationSet *self);
 BwSpatialIndex     *bw_annotation_set_get_index     (BwAnnotationSet       *self);
 void                bw_annotation_set_query_rect    (BwAnnotationSet       *self,
                                                      const BwRect          *rect,

@@ -621,6 +621,19 @@ bw_annotation_controller_get_category_hidden (BwAnnotationController *self,
   return bw_annotation_renderer_get_category_hidden (self->renderer, category_id);
 }
 
+/* One shape out of the way for now (the object list's eye): not drawn,
+ * not hit; it stays in the project. */
+void
+bw_annotation_controller_set_annotation_hidden (BwAnnotationController *self,
+                                                gint64                  annotation_id,
+                                                gboolean                hidden)
+{
+  g_return_if_fail (BW_IS_ANNOTATION_CONTROLLER (self));
+
+  bw_annotation_set_set_hidden (self->set, annotation_id, hidden);
+  queue_redraw (self);
+}
+
 gboolean
 bw_annotation_controller_is_drawing (BwAnnotationController *self)
 {

@@ -74,6 +74,9 @@ void                  bw_annotation_controller_set_category_hidden (BwAnnotation
                                                                gboolean                hidden);
 gboolean              bw_annotation_controller_get_category_hidden (BwAnnotationController *self,
                                                                gint64                  category_id);
+void                  bw_annotation_controller_set_annotation_hidden (BwAnnotationController *self,
+                                                               gint64                  annotation_id,
+                                                               gboolean                hidden);
 
 GArray               *bw_annotation_controller_get_selection  (BwAnnotationController *self);
 void                  bw_annotation_controller_select         (BwAnnotationController *self,

@@ -561,6 +561,18 @@ collect_buckets (BwAnnotationRenderer *self,
   g_ptr_array_set_size (self->visible, 0);
   bw_annotation_set_query_rect (set, &visible, self->visible);
 
+  /* Shapes the user hid one by one (the object list) are not drawn,
+   * labels included. */
+  if (bw_annotation_set_get_n_hidden (set) > 0)
+    {
+      guint kept = 0;
+
+      for (guint i = 0; i < self->visible->len; i++)
+        if (!bw_annotation_set_get_hidden (set, ((const BwAnnotation *) self->visible->pdata[i])->id))
+          self->visible->pdata[kept++] = self->visible->pdata[i];
+      g_ptr_array_set_size (self->visible, kept);
+    }
+
   g_hash_table_remove_all (self->bucket_of);
   for (guint i = 0; i < self->visible->len; i++)
     {

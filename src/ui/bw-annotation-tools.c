@@ -15,6 +15,7 @@
 
 #include "bw-annotation-tools.h"
 #include "bw-category-panel.h"
+#include "bw-object-list.h"
 
 #define DATA_KEY "bw-annotation-controller"
 
@@ -154,6 +155,14 @@ bw_annotation_tools_install (BwWindow *window)
 
   if (slot != NULL)
     gtk_box_append (slot, bw_category_panel_new (controller));
+  slot = bw_window_get_object_list_slot (window);
+  if (slot != NULL)
+    {
+      GtkWidget *list = bw_object_list_new (controller);
+
+      gtk_widget_set_vexpand (list, TRUE);
+      gtk_box_append (slot, list);
+    }
 
   g_signal_connect_object (window, "project-changed", G_CALLBACK (project_changed_cb),
                            controller, 0);

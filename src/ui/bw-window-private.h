@@ -56,6 +56,7 @@ struct _BwWindow
   GtkListView          *image_list_view;
   AdwStatusPage        *list_empty_page;
   GtkBox               *category_panel_slot;
+  GtkBox               *object_list_slot;
   BwCanvas             *canvas;
   GtkLabel             *status_name;
   GtkLabel             *status_size;

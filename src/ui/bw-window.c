@@ -1104,6 +1104,7 @@ bw_window_class_init (BwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BwWindow, image_list_view);
   gtk_widget_class_bind_template_child (widget_class, BwWindow, list_empty_page);
   gtk_widget_class_bind_template_child (widget_class, BwWindow, category_panel_slot);
+  gtk_widget_class_bind_template_child (widget_class, BwWindow, object_list_slot);
   gtk_widget_class_bind_template_child (widget_class, BwWindow, canvas);
   gtk_widget_class_bind_template_child (widget_class, BwWindow, status_name);
   gtk_widget_class_bind_template_child (widget_class, BwWindow, status_size);
@@ -1254,6 +1255,14 @@ bw_window_get_category_panel_slot (BwWindow *self)
   g_return_val_if_fail (BW_IS_WINDOW (self), NULL);
 
   return self->category_panel_slot;
+}
+
+GtkBox *
+bw_window_get_object_list_slot (BwWindow *self)
+{
+  g_return_val_if_fail (BW_IS_WINDOW (self), NULL);
+
+  return self->object_list_slot;
 }
 
 GMenu *

@@ -42,6 +42,8 @@ void        bw_window_set_user_name           (BwWindow      *self,
                                                const char    *name);
 /* A box in the side panel, below the image list, for the category list. */
 GtkBox     *bw_window_get_category_panel_slot (BwWindow      *self);
+/* A box right of the canvas, for the list of the image's shapes. */
+GtkBox     *bw_window_get_object_list_slot    (BwWindow      *self);
 /* The primary menu's section for project-wide dialogs (Taxonomy…,
  * Export…, Import Annotations…). */
 GMenu      *bw_window_get_project_menu        (BwWindow      *self);
