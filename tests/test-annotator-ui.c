@@ -16,6 +16,7 @@
 #include "bw-application.h"
 #include "bw-canvas.h"
 #include "bw-importer.h"
+#include "bw-object-list.h"
 #include "bw-preferences-window.h"
 #include "bw-test-images.h"
 #include "bw-window.h"
@@ -78,6 +79,104 @@ iterate_until (gboolean (*done) (gpointer),
       g_usleep (1000);
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
     }
+}
+
+static GtkWidget *find_widget (GtkWidget  *root,
+                               GType       type,
+                               gboolean  (*match) (GtkWidget *, gconstpointer),
+                               gconstpointer data);
+
+static void
+iterate_pending (void)
+{
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* A person's layer on the first image of @path with two boxes and a
+ * polygon; returns their ids in @ids. */
+static void
+add_shapes (const char *path,
+            const char *person,
+            gint64      ids[3])
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(BwProject) project = bw_project_open (file, NULL);
+  g_autoptr(GArray) images = bw_project_list_image_ids (project, -1, NULL, NULL);
+  g_autoptr(GPtrArray) categories = bw_project_list_categories (project, NULL);
+  g_autoptr(BwShape) box1 = bw_shape_new_box (10, 10, 60, 50);
+  g_autoptr(BwShape) box2 = bw_shape_new_box (100, 100, 200, 180);
+  BwPoint triangle[] = { { 220, 20 }, { 300, 20 }, { 260, 90 }, { 230, 80 } };
+  g_autoptr(BwShape) polygon = bw_shape_new_polygon (triangle, G_N_ELEMENTS (triangle));
+  g_autoptr(GError) error = NULL;
+  gint64 person_id, layer_id;
+  gint64 car = ((BwCategory *) categories->pdata[0])->id;
+  gint64 walker = ((BwCategory *) categories->pdata[1])->id;
+
+  g_assert_true (bw_project_ensure_person (project, person, BW_ROLE_ANNOTATOR, &person_id, &error));
+  g_assert_true (bw_project_ensure_layer (project, g_array_index (images, gint64, 0), person_id,
+                                          BW_LAYER_KIND_WORK, &layer_id, &error));
+  g_assert_true (bw_project_add_annotation (project, layer_id, car, box1, BW_SOURCE_DRAWN, 1, &ids[0], &error));
+  g_assert_true (bw_project_add_annotation (project, layer_id, walker, box2, BW_SOURCE_DRAWN, 1, &ids[1], &error));
+  g_assert_true (bw_project_add_annotation (project, layer_id, car, polygon, BW_SOURCE_DRAWN, 1, &ids[2], &error));
+  g_assert_no_error (error);
+}
+
+static BwObjectList *
+object_list (BwWindow *window)
+{
+  GtkWidget *list = find_widget (GTK_WIDGET (window), BW_TYPE_OBJECT_LIST, NULL, NULL);
+
+  g_assert_nonnull (list);
+  return BW_OBJECT_LIST (list);
+}
+
+typedef struct
+{
+  GListModel *model;
+  guint       n;
+} CountWait;
+
+static gboolean
+has_n_items (gpointer data)
+{
+  CountWait *wait = data;
+
+  return g_list_model_get_n_items (wait->model) == wait->n;
+}
+
+static void
+wait_for_n_items (BwObjectListModel *model,
+                  guint              n)
+{
+  CountWait wait = { G_LIST_MODEL (model), n };
+
+  iterate_until (has_n_items, &wait);
+}
+
+static void
+record_range_cb (GtkSelectionModel *model,
+                 guint              position,
+                 guint              n_items,
+                 GArray            *ranges)
+{
+  guint range[2] = { position, n_items };
+
+  g_array_append_vals (ranges, range, 2);
+}
+
+static gboolean
+has_tooltip (GtkWidget     *widget,
+             gconstpointer  data)
+{
+  return g_strcmp0 (gtk_widget_get_tooltip_text (widget), data) == 0;
+}
+
+static gboolean
+row_button_shown (gpointer data)
+{
+  iterate_pending ();
+  return find_widget (data, GTK_TYPE_BUTTON, has_tooltip, "Delete this shape") != NULL;
 }
 
 static gboolean
@@ -255,6 +354,114 @@ test_signed_in_name (void)
   close_window (window);
 }
 
+/* The list shows the shapes of the image; its selection is the canvas's,
+ * both ways, announced only for the rows that changed; rows hide and
+ * delete their shape; a shape drawn appears in it. */
+static void
+test_object_list (void)
+{
+  g_autofree char *path = make_project ("objects.boxwood", 2);
+  gint64 ids[3];
+  BwWindow *window;
+  BwAnnotationController *controller;
+  BwObjectListModel *model;
+  GtkListView *view;
+  g_autoptr(GArray) ranges = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(BwObjectItem) item = NULL;
+  GArray *selection;
+  GtkWidget *button;
+
+  add_shapes (path, "Ana Souza", ids);
+  window = open_window (path);
+  controller = bw_annotation_tools_get (window);
+  model = bw_object_list_get_model (object_list (window));
+  view = bw_object_list_get_view (object_list (window));
+  wait_for_n_items (model, 3);
+
+  /* Drawing order, with what each row shows. */
+  item = g_list_model_get_item (G_LIST_MODEL (model), 0);
+  g_assert_cmpint (bw_object_item_get_id (item), ==, ids[0]);
+  g_assert_cmpint (bw_object_item_get_kind (item), ==, BW_SHAPE_BOX);
+  g_clear_object (&item);
+  item = g_list_model_get_item (G_LIST_MODEL (model), 2);
+  g_assert_cmpint (bw_object_item_get_id (item), ==, ids[2]);
+  g_assert_cmpint (bw_object_item_get_kind (item), ==, BW_SHAPE_POLYGON);
+  g_assert_cmpuint (bw_object_item_get_n_points (item), ==, 4);
+  g_clear_object (&item);
+  g_assert_null (g_list_model_get_item (G_LIST_MODEL (model), 3));
+
+  /* Canvas → list, announced for the changed rows only. */
+  g_signal_connect (model, "selection-changed", G_CALLBACK (record_range_cb), ranges);
+  bw_annotation_controller_select (controller, &ids[1], 1);
+  g_assert_false (gtk_selection_model_is_selected (GTK_SELECTION_MODEL (model), 0));
+  g_assert_true (gtk_selection_model_is_selected (GTK_SELECTION_MODEL (model), 1));
+  g_assert_false (gtk_selection_model_is_selected (GTK_SELECTION_MODEL (model), 2));
+  g_assert_cmpuint (ranges->len, ==, 2);
+  g_assert_cmpuint (g_array_index (ranges, guint, 0), ==, 1);
+  g_assert_cmpuint (g_array_index (ranges, guint, 1), ==, 1);
+  g_array_set_size (ranges, 0);
+  bw_annotation_controller_select (controller, &ids[2], 1);
+  g_assert_cmpuint (ranges->len, ==, 4);
+  g_assert_cmpuint (g_array_index (ranges, guint, 0) + g_array_index (ranges, guint, 2), ==, 3);
+  g_signal_handlers_disconnect_by_data (model, ranges);
+
+  /* List → canvas: a click on a row is a select_item of the view. */
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (model), 0, TRUE);
+  selection = bw_annotation_controller_get_selection (controller);
+  g_assert_cmpuint (selection->len, ==, 1);
+  g_assert_cmpint (g_array_index (selection, gint64, 0), ==, ids[0]);
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (model), 2, FALSE);
+  g_assert_cmpuint (selection->len, ==, 2);
+  gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (model));
+  g_assert_cmpuint (selection->len, ==, 0);
+
+  /* The rows are widgets only once shown. */
+  iterate_until (row_button_shown, view);
+
+  /* The first row's eye hides its shape: it is no longer hit. */
+  g_assert_cmpint (bw_annotation_set_hit_test (bw_annotation_controller_get_annotations (controller),
+                                               30, 30, 1, NULL), ==, ids[0]);
+  button = find_widget (GTK_WIDGET (view), GTK_TYPE_TOGGLE_BUTTON, has_tooltip, "Hide this shape");
+  g_assert_nonnull (button);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), TRUE);
+  g_assert_true (bw_annotation_set_get_hidden (bw_annotation_controller_get_annotations (controller), ids[0]));
+  g_assert_cmpint (bw_annotation_set_hit_test (bw_annotation_controller_get_annotations (controller),
+                                               30, 30, 1, NULL), ==, 0);
+  item = g_list_model_get_item (G_LIST_MODEL (model), 0);
+  g_assert_true (bw_object_item_get_hidden (item));
+  g_clear_object (&item);
+
+  /* The first row's delete button removes the shape from the project. */
+  iterate_until (row_button_shown, view);
+  button = find_widget (GTK_WIDGET (view), GTK_TYPE_BUTTON, has_tooltip, "Delete this shape");
+  g_signal_emit_by_name (button, "clicked");
+  wait_for_n_items (model, 2);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(BwAnnotation) gone = bw_project_get_annotation (bw_window_get_project (window), ids[0], &error);
+
+    g_assert_null (gone);
+    g_assert_nonnull (error);
+  }
+
+  /* A box drawn on the canvas is added at the end. */
+  bw_annotation_controller_set_tool (controller, BW_TOOL_BOX);
+  bw_annotation_controller_press (controller, 20, 150, 1, 0);
+  bw_annotation_controller_motion (controller, 80, 220, 0);
+  bw_annotation_controller_release (controller, 80, 220, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 3);
+  item = g_list_model_get_item (G_LIST_MODEL (model), 2);
+  g_assert_cmpint (bw_object_item_get_id (item), >, ids[2]);
+  g_clear_object (&item);
+
+  /* Another image: the list follows. */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "next-image", NULL);
+  iterate_until (canvas_ready, window);
+  wait_for_n_items (model, 0);
+
+  close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -274,6 +481,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/annotator/palette", test_palette);
   g_test_add_func ("/ui/annotator/signed-in-name", test_signed_in_name);
+  g_test_add_func ("/ui/annotator/object-list", test_object_list);
 
   ret = g_test_run ();
 

@@ -285,8 +285,8 @@ bw_annotation_set_set_hidden (BwAnnotationSet *self,
     g_hash_table_add (self->hidden, g_memdup2 (&id, sizeof id));
   else
     g_hash_table_remove (self->hidden, &id);
+  /* Drawings are made again; the list of shapes is the same. */
   self->stamp++;
-  emit_changed (self, pos, 1, 1);
 }
 
 gboolean

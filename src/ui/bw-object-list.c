@@ -24,7 +24,7 @@ struct _BwObjectList
   BwAnnotationController *controller;
   BwObjectListModel      *model;
   GHashTable             *names;      /* gint64* category id → char* */
-  gboolean                selecting;  /* the list itself changes the selection */
+  guint                   scroll_id;
 
   GtkLabel               *count_label;
   GtkStack               *stack;
@@ -87,16 +87,35 @@ eye_toggled_cb (GtkToggleButton *button,
   bw_annotation_controller_set_annotation_hidden (row->list->controller, row->id, hidden);
 }
 
+typedef struct
+{
+  BwAnnotationController *controller;
+  gint64                  id;
+} RemoveData;
+
+static gboolean
+remove_idle_cb (gpointer user_data)
+{
+  RemoveData *data = user_data;
+
+  bw_annotation_controller_select (data->controller, &data->id, 1);
+  bw_annotation_controller_delete_selection (data->controller);
+  g_object_unref (data->controller);
+  g_free (data);
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 remove_clicked_cb (GtkButton *button,
                    Row       *row)
 {
-  BwObjectList *self = row->list;
-  gint64 id = row->id;
+  RemoveData *data = g_new0 (RemoveData, 1);
 
-  /* The row goes away with its shape: keep nothing of it after this. */
-  bw_annotation_controller_select (self->controller, &id, 1);
-  bw_annotation_controller_delete_selection (self->controller);
+  /* Once the button has finished its click: the row goes with the shape. */
+  data->controller = g_object_ref (row->list->controller);
+  data->id = row->id;
+  g_idle_add (remove_idle_cb, data);
 }
 
 static void
@@ -212,19 +231,37 @@ categories_changed_cb (BwObjectList *self)
     }
 }
 
-/* A shape picked on the canvas is brought into view in the list. */
-static void
-selection_changed_cb (BwObjectList *self)
+/* A shape picked on the canvas is brought into view in the list, once
+ * the selection has settled (a rubber band or Select All changes it many
+ * times in one go): moving the list costs new rows, not worth paying for
+ * each change. */
+static gboolean
+scroll_idle_cb (gpointer user_data)
 {
+  BwObjectList *self = user_data;
   GArray *selection = bw_annotation_controller_get_selection (self->controller);
   guint position;
 
-  if (selection->len == 0 || !gtk_widget_get_mapped (GTK_WIDGET (self)))
-    return;
+  self->scroll_id = 0;
+  if (selection->len == 0)
+    return G_SOURCE_REMOVE;
 
   position = bw_object_list_model_find (self->model, g_array_index (selection, gint64, selection->len - 1));
   if (position != G_MAXUINT)
     gtk_widget_activate_action (GTK_WIDGET (self->view), "list.scroll-to-item", "u", position);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+selection_changed_cb (BwObjectList *self)
+{
+  GArray *selection = bw_annotation_controller_get_selection (self->controller);
+
+  if (selection->len == 0 || self->scroll_id != 0 || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+
+  self->scroll_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 15, scroll_idle_cb, self, NULL);
 }
 
 static void
@@ -232,6 +269,7 @@ bw_object_list_dispose (GObject *object)
 {
   BwObjectList *self = BW_OBJECT_LIST (object);
 
+  g_clear_handle_id (&self->scroll_id, g_source_remove);
   if (self->view != NULL)
     gtk_list_view_set_model (self->view, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), BW_TYPE_OBJECT_LIST);
