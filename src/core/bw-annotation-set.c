@@ -34,7 +34,7 @@ emit_changed (BwAnnotationSet *self,
               guint            added)
 {
   if (self->changed_func != NULL)
-    self->changed_func (self->changed_data, position, removed, added);
+    self->changed_func (self, position, removed, added, self->changed_data);
 }
 
 BwAnnotationSet *

@@ -16,10 +16,11 @@ typedef struct _BwAnnotationSet BwAnnotationSet;
 
 /* @position, @removed, @added as in GListModel::items-changed, over the
  * drawing order (bw_annotation_set_get_nth()). */
-typedef void (*BwAnnotationSetChangedFunc) (gpointer user_data,
-                                            guint    position,
-                                            guint    removed,
-                                            guint    added);
+typedef void (*BwAnnotationSetChangedFunc) (BwAnnotationSet *set,
+                                            guint            position,
+                                            guint            removed,
+                                            guint            added,
+                                            gpointer         user_data);
 
 BwAnnotationSet    *bw_annotation_set_new           (double                 width,
                                                      double                 height);

@@ -10,6 +10,8 @@
  *    items-changed; loading an image (a reset, then one insertion per
  *    shape) is announced once, when the main loop is next idle, as
  *    "everything removed" then "everything added";
+ *  - each image has a set of its own: when the controller shows another
+ *    one, that is a reset too;
  *  - the selection is the controller's: selecting a row selects the
  *    shape on the canvas, and a change on the canvas is announced only
  *    for the rows whose state changed, found by binary search.
@@ -95,7 +97,7 @@ struct _BwObjectListModel
   GObject                 parent_instance;
 
   BwAnnotationController *controller;
-  BwAnnotationSet        *set;        /* the controller's */
+  BwAnnotationSet        *set;        /* the controller's, as last seen */
   guint                   n_items;    /* as announced */
   guint                   resync_id;  /* a reset is being announced */
   GHashTable             *selected;   /* gint64* set, as announced */
@@ -107,6 +109,14 @@ static void bw_object_list_model_selection_init (GtkSelectionModelInterface  *if
 G_DEFINE_FINAL_TYPE_WITH_CODE (BwObjectListModel, bw_object_list_model, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, bw_object_list_model_list_init)
                                G_IMPLEMENT_INTERFACE (GTK_TYPE_SELECTION_MODEL, bw_object_list_model_selection_init))
+
+/* The controller swaps sets when it shows another image; until this
+ * model has followed (announcing a reset), the old one may be gone. */
+static gboolean
+set_is_current (BwObjectListModel *self)
+{
+  return self->set == bw_annotation_controller_get_annotations (self->controller);
+}
 
 /* ------------------------------------------------------------------ */
 /* GListModel                                                          */
@@ -131,7 +141,7 @@ get_item (GListModel *list,
   const BwAnnotation *a;
   BwObjectItem *item;
 
-  if (position >= self->n_items)
+  if (position >= self->n_items || !set_is_current (self))
     return NULL;
 
   a = bw_annotation_set_get_nth (self->set, position);
@@ -171,7 +181,8 @@ is_selected (GtkSelectionModel *model,
   BwObjectListModel *self = BW_OBJECT_LIST_MODEL (model);
   gint64 id;
 
-  if (position >= self->n_items || g_hash_table_size (self->selected) == 0)
+  if (position >= self->n_items || g_hash_table_size (self->selected) == 0 ||
+      !set_is_current (self))
     return FALSE;
 
   id = id_at (self, position);
@@ -191,6 +202,9 @@ set_selection (GtkSelectionModel *model,
   g_autoptr(GHashTable) dropped = g_hash_table_new (g_int64_hash, g_int64_equal);
   GtkBitsetIter iter;
   guint position;
+
+  if (!set_is_current (self))
+    return FALSE;
 
   /* Rows in the mask but not selected are dropped... */
   for (gboolean ok = gtk_bitset_iter_init_first (&iter, mask, &position);
@@ -233,7 +247,7 @@ select_item (GtkSelectionModel *model,
   g_autoptr(GArray) ids = NULL;
   gint64 id;
 
-  if (position >= self->n_items)
+  if (position >= self->n_items || !set_is_current (self))
     return FALSE;
 
   id = id_at (self, position);
@@ -252,7 +266,7 @@ unselect_item (GtkSelectionModel *model,
   g_autoptr(GArray) ids = NULL;
   gint64 id;
 
-  if (position >= self->n_items)
+  if (position >= self->n_items || !set_is_current (self))
     return FALSE;
 
   id = id_at (self, position);
@@ -273,6 +287,9 @@ select_range (GtkSelectionModel *model,
 {
   BwObjectListModel *self = BW_OBJECT_LIST_MODEL (model);
   g_autoptr(GArray) ids = NULL;
+
+  if (!set_is_current (self))
+    return FALSE;
 
   ids = unselect_rest ? g_array_new (FALSE, FALSE, sizeof (gint64))
                       : g_array_copy (bw_annotation_controller_get_selection (self->controller));
@@ -344,6 +361,33 @@ announce_selection (BwObjectListModel *self,
     }
 }
 
+static gboolean resync_cb (gpointer user_data);
+static void     set_changed_cb (BwAnnotationSet *set,
+                                guint            position,
+                                guint            removed,
+                                guint            added,
+                                gpointer         user_data);
+
+/* Another image, another set: announced as a reset. The set left behind
+ * may be gone already, so it is not touched. */
+static void
+follow_set (BwObjectListModel *self)
+{
+  BwAnnotationSet *set = bw_annotation_controller_get_annotations (self->controller);
+  guint removed = self->n_items;
+
+  if (set == self->set)
+    return;
+
+  self->set = set;
+  bw_annotation_set_set_changed_func (set, set_changed_cb, self);
+  self->n_items = 0;
+  if (removed > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, 0);
+  if (self->resync_id == 0)
+    self->resync_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, resync_cb, self, NULL);
+}
+
 static void
 selection_changed_cb (BwObjectListModel *self)
 {
@@ -352,6 +396,9 @@ selection_changed_cb (BwObjectListModel *self)
   g_autoptr(GArray) changed = g_array_new (FALSE, FALSE, sizeof (gint64));
   GHashTableIter iter;
   gint64 *id;
+
+  /* The controller says so after it loads an image. */
+  follow_set (self);
 
   for (guint i = 0; i < selection->len; i++)
     {
@@ -377,9 +424,12 @@ static gboolean
 resync_cb (gpointer user_data)
 {
   BwObjectListModel *self = user_data;
-  guint added = bw_annotation_set_get_size (self->set);
+  guint added;
 
   self->resync_id = 0;
+  follow_set (self);
+  g_clear_handle_id (&self->resync_id, g_source_remove);
+  added = bw_annotation_set_get_size (self->set);
   self->n_items = added;
   if (added > 0)
     g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, added);
@@ -388,12 +438,18 @@ resync_cb (gpointer user_data)
 }
 
 static void
-set_changed_cb (gpointer user_data,
-                guint    position,
-                guint    removed,
-                guint    added)
+set_changed_cb (BwAnnotationSet *set,
+                guint            position,
+                guint            removed,
+                guint            added,
+                gpointer         user_data)
 {
   BwObjectListModel *self = user_data;
+
+  /* A set this model has left (the controller's spare empty one). */
+  if (set != self->set)
+    return;
+  follow_set (self);
 
   /* The rest of a load: announced all at once. */
   if (self->resync_id != 0)
@@ -432,7 +488,7 @@ bw_object_list_model_dispose (GObject *object)
   BwObjectListModel *self = BW_OBJECT_LIST_MODEL (object);
 
   g_clear_handle_id (&self->resync_id, g_source_remove);
-  if (self->set != NULL)
+  if (self->set != NULL && set_is_current (self))
     bw_annotation_set_set_changed_func (self->set, NULL, NULL);
   self->set = NULL;
   if (self->controller != NULL)
@@ -501,6 +557,9 @@ bw_object_list_model_find (BwObjectListModel *self,
   guint position;
 
   g_return_val_if_fail (BW_IS_OBJECT_LIST_MODEL (self), G_MAXUINT);
+
+  if (!set_is_current (self))
+    return G_MAXUINT;
 
   position = bw_annotation_set_find (self->set, annotation_id);
   return position < self->n_items ? position : G_MAXUINT;
