@@ -366,6 +366,79 @@ def export_status_and_overwrite(d):
     assert coco_check(earlier)["images"] == 0
 
 
+def coco_file(path, images, annotations):
+    """images: [(id, file_name, w, h)]; annotations: [(image_id, category, bbox | polygon)]."""
+    names = sorted({a[1] for a in annotations} | {"cat", "dog"})
+    cats = [{"id": k + 1, "name": n, "supercategory": ""} for k, n in enumerate(names)]
+    anns = []
+    for k, (image_id, cat, geom) in enumerate(annotations):
+        a = {"id": k + 1, "image_id": image_id, "category_id": names.index(cat) + 1, "iscrowd": 0}
+        if len(geom) == 4:
+            a["bbox"], a["segmentation"], a["area"] = geom, [], geom[2] * geom[3]
+        else:
+            xs, ys = geom[0::2], geom[1::2]
+            a["bbox"] = [min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)]
+            a["segmentation"], a["area"] = [geom], 1.0
+        anns.append(a)
+    with open(path, "w") as f:
+        json.dump({"images": [{"id": i, "file_name": n, "width": w, "height": h} for i, n, w, h in images],
+                   "categories": cats, "annotations": anns}, f)
+
+
+@test
+def coco_gold_and_work_scored(d):
+    """import coco --gold, then --as NAME; boxwood-cli quality scores NAME
+    against the gold answers, counted here by hand."""
+    for k, name in enumerate("abc"):
+        png(os.path.join(d, "img", name + ".png"), 100, 80, k)
+    images = [(1, "a.png", 100, 80), (2, "b.png", 100, 80), (3, "c.png", 100, 80)]
+    dog = [50, 10, 90, 10, 90, 50, 50, 50]
+    coco_file(os.path.join(d, "gold.json"), images,
+              [(1, "cat", [10, 10, 30, 20]), (1, "dog", dog), (2, "cat", [5, 5, 20, 20])])
+    # a: the cat exactly, the dog called a cat; b: nothing (a missed cat);
+    # c: a box where gold has nothing (extra). c's gold answer is empty.
+    coco_file(os.path.join(d, "vendor.json"), images,
+              [(1, "cat", [10, 10, 30, 20]), (1, "cat", dog), (3, "dog", [1, 1, 10, 10])])
+    project = os.path.join(d, "q.boxwood")
+    run("create", project)
+    run("import", "coco", project, os.path.join(d, "gold.json"), "--images", os.path.join(d, "img"), "--gold")
+    run("import", "coco", project, os.path.join(d, "vendor.json"), "--images", os.path.join(d, "img"),
+        "--as", "Vendor Ltd")
+    # The same file again without --as: a layer of nobody's, not scored.
+    run("import", "coco", project, os.path.join(d, "vendor.json"), "--images", os.path.join(d, "img"))
+
+    report = json.loads(run("quality", project, "--json").stdout)
+    assert report["iou_threshold"] == 0.5, report["iou_threshold"]
+    assert report["gold_images"] == 3, report["gold_images"]
+    assert [a["annotator"] for a in report["annotators"]] == ["Vendor Ltd"], report["annotators"]
+    v = report["annotators"][0]
+    assert (v["images"], v["tp"], v["fp"], v["fn"]) == (3, 1, 2, 2), v
+    assert v["errors"] == {"missed": 1, "extra": 1, "wrong_category": 1,
+                           "poor_localisation": 0, "duplicate": 0}, v["errors"]
+    assert v["precision"] == 1 / 3 and v["recall"] == 1 / 3 and v["accuracy"] == 1 / 5, v
+    assert v["mean_iou"] == 1.0, v["mean_iou"]
+    lo, hi = v["precision_interval"]
+    assert 0 < lo < 1 / 3 < hi < 1, v["precision_interval"]
+    cells = {(c["reference"], c["annotated"]): c["count"] for c in v["confusion"]}
+    assert cells == {("cat", "cat"): 1, ("dog", "cat"): 1, ("cat", None): 1, (None, "dog"): 1}, cells
+
+    # CSV by category: cat has the TP, the wrong-category FP and the missed FN.
+    rows = run("quality", project, "--csv", "--by", "category").stdout.splitlines()
+    header = rows[0].split(",")
+    by_name = {r.split(",")[0]: dict(zip(header, r.split(","))) for r in rows[1:]}
+    assert (by_name["cat"]["tp"], by_name["cat"]["fp"], by_name["cat"]["fn"]) == ("1", "1", "1"), by_name
+    assert (by_name["dog"]["tp"], by_name["dog"]["fp"], by_name["dog"]["fn"]) == ("0", "1", "1"), by_name
+
+    # A stricter threshold is used: the exact cat still matches.
+    report = json.loads(run("quality", project, "--json", "--iou", "0.99").stdout)
+    assert report["iou_threshold"] == 0.99 and report["annotators"][0]["tp"] == 1, report
+
+    check_one_line_error(run("import", "coco", project, os.path.join(d, "gold.json"), "--images",
+                             os.path.join(d, "img"), "--gold", "--as", "X", expect=2), "--gold", "--as")
+    check_one_line_error(run("quality", project, "--iou", "0", expect=2), "--iou")
+    check_one_line_error(run("quality", project, "--by", "week", expect=2), "--by", "week")
+
+
 def main():
     print("1..%d" % len(tests))
     failed = 0

@@ -47,7 +47,9 @@ bw_cli_import_coco (int    argc,
   g_autofree char *images_dir = NULL;
   g_autofree char *min_score_text = NULL;
   g_autofree char *model = NULL;
+  g_autofree char *as_person = NULL;
   gboolean predictions = FALSE;
+  gboolean gold = FALSE;
   BwCocoImportOptions options = { 0, };
   BwAnnotationImportResult result;
   const GOptionEntry entries[] = {
@@ -62,6 +64,12 @@ bw_cli_import_coco (int    argc,
       N_("With --predictions, skip predictions scoring less than S (default 0)"), N_("S") },
     { "model", 0, 0, G_OPTION_ARG_STRING, &model,
       N_("With --predictions, the name of the model layers' owner (default “model”)"), N_("NAME") },
+    { "gold", 0, 0, G_OPTION_ARG_NONE, &gold,
+      N_("Import the answers into the gold layers; the images become gold images, "
+         "against which boxwood-cli quality scores everyone’s work"), NULL },
+    { "as", 0, 0, G_OPTION_ARG_STRING, &as_person,
+      N_("Import the answers into NAME’s layers as work NAME has submitted (a vendor’s "
+         "delivery, a model’s output), to be scored against gold"), N_("NAME") },
     { NULL }
   };
 
@@ -96,6 +104,22 @@ bw_cli_import_coco (int    argc,
       return 2;
     }
 
+  if ((gold || as_person != NULL) && predictions)
+    {
+      bw_cli_error (_("--gold and --as import instances, not --predictions; choose one"));
+      return 2;
+    }
+  if (gold && as_person != NULL)
+    {
+      bw_cli_error (_("--gold and --as cannot be used together: the answers are either gold or someone’s work"));
+      return 2;
+    }
+  if (as_person != NULL && *g_strstrip (as_person) == '\0')
+    {
+      bw_cli_error (_("--as needs the name of the person whose work this is"));
+      return 2;
+    }
+
   if (min_score_text != NULL)
     {
       char *end = NULL;
@@ -120,6 +144,8 @@ bw_cli_import_coco (int    argc,
   options.images_folder = images;
   options.predictions = predictions;
   options.model_name = model;
+  options.gold = gold;
+  options.person_name = as_person;
 
   if (!bw_coco_import (project, file, &options, &result, NULL, &error))
     {

@@ -55,6 +55,7 @@ typedef struct
 typedef struct
 {
   BwProject                 *project;
+  gint64                     work_person;   /* instances: the layers' person, or 0 */
   GFile                     *file;
   const BwCocoImportOptions *options;
   BwJsonStream              *stream;
@@ -755,7 +756,8 @@ import_instance (Import   *import,
     }
 
   if (image->layer_id == 0 &&
-      !bw_import_open_layer (import->project, image->project_id, 0, BW_LAYER_KIND_WORK,
+      !bw_import_open_layer (import->project, image->project_id, import->work_person,
+                             import->options->gold ? BW_LAYER_KIND_GOLD : BW_LAYER_KIND_WORK,
                              &image->layer_id, &image->existing, error))
     return FALSE;
 
@@ -1035,6 +1037,45 @@ import_predictions (Import  *import,
          check_annotation_ids (import, error);
 }
 
+/* With --gold or --as, the person whose layers the instances go into. */
+static gboolean
+open_answers (Import  *import,
+              GError **error)
+{
+  if (import->options->person_name == NULL)
+    return TRUE;
+  return bw_project_ensure_person (import->project, import->options->person_name,
+                                   BW_ROLE_ANNOTATOR, &import->work_person, error);
+}
+
+/* With --gold or --as: every image of the file gets its answer, empty or
+ * not; gold answers make gold images, a person's answers are submitted. */
+static gboolean
+close_answers (Import  *import,
+               GError **error)
+{
+  if (!import->options->gold && import->options->person_name == NULL)
+    return TRUE;
+
+  for (guint i = 0; i < import->images->len; i++)
+    {
+      CocoImage *image = &g_array_index (import->images, CocoImage, i);
+
+      if (image->project_id == 0)
+        continue;
+      if (image->layer_id == 0 &&
+          !bw_import_open_layer (import->project, image->project_id, import->work_person,
+                                 import->options->gold ? BW_LAYER_KIND_GOLD : BW_LAYER_KIND_WORK,
+                                 &image->layer_id, &image->existing, error))
+        return FALSE;
+      if (import->options->gold
+          ? !bw_project_set_image_gold (import->project, image->project_id, TRUE, error)
+          : !bw_project_submit_layer (import->project, image->layer_id, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * bw_coco_import:
  * @project: a project
@@ -1046,7 +1087,8 @@ import_predictions (Import  *import,
  * @error: return location for a #GError
  *
  * Imports @file in one transaction: on any error nothing is changed.
- * Instances go into a work layer of each image (no person), predictions
+ * Instances go into a work layer of each image (no person; or the gold
+ * layer, or a person's layer, see #BwCocoImportOptions), predictions
  * into a model layer with their scores. Categories are matched by name,
  * and created when missing. RLE masks are counted and skipped.
  *
@@ -1173,7 +1215,9 @@ bw_coco_import (BwProject                 *project,
   if (options->predictions)
     ok = import_predictions (&import, &local_error);
   else
-    ok = import_instances (&import, &local_error);
+    ok = open_answers (&import, &local_error) &&
+         import_instances (&import, &local_error) &&
+         close_answers (&import, &local_error);
 
   if (ok)
     ok = bw_project_commit (project, &local_error);

@@ -22,6 +22,15 @@ G_BEGIN_DECLS
  * @min_score: predictions with a lower score are skipped
  * @model_name: (nullable): the person the model layers belong to;
  *   "model" when %NULL
+ * @gold: instances go into each image's gold layer, and the images
+ *   become gold images: an expert's answers to score others against
+ * @person_name: (nullable): instances go into this person's work layer of
+ *   each image (the person is created when missing), handed in as
+ *   submitted work: a vendor's delivery or a model's output to score
+ *
+ * With @gold or @person_name, every image of the file found in the
+ * project gets the layer, even with no annotation: "nothing here" is an
+ * answer too.
  */
 typedef struct
 {
@@ -29,6 +38,8 @@ typedef struct
   gboolean    predictions;
   double      min_score;
   const char *model_name;
+  gboolean    gold;
+  const char *person_name;
 } BwCocoImportOptions;
 
 gboolean bw_coco_import (BwProject                 *project,
