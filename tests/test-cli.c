@@ -157,7 +157,7 @@ static void
 test_help (Fixture       *f,
            gconstpointer  data)
 {
-  const char *commands[] = { "create", "import", "info" };
+  const char *commands[] = { "backup", "create", "import", "info" };
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
@@ -555,20 +555,27 @@ parse_summary (const Run *run,
 }
 
 static gint64
-count_sql (Fixture    *f,
-           const char *sql)
+count_sql_in (const char *path,
+              const char *sql)
 {
   sqlite3 *db = NULL;
   sqlite3_stmt *stmt = NULL;
   gint64 value;
 
-  g_assert_cmpint (sqlite3_open_v2 (f->project, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   value = sqlite3_column_int64 (stmt, 0);
   sqlite3_finalize (stmt);
   sqlite3_close (db);
   return value;
+}
+
+static gint64
+count_sql (Fixture    *f,
+           const char *sql)
+{
+  return count_sql_in (f->project, sql);
 }
 
 /* Two imports of the same content at once, each a real process. The
@@ -669,6 +676,48 @@ test_import_race_same_folder (Fixture       *f,
                "frame-", "is already in the project, as “camera-a/frame-");
 }
 
+static void
+test_backup (Fixture       *f,
+             gconstpointer  data)
+{
+  g_auto(Run) created = run_cli (f, "create", "p.boxwood", NULL);
+  g_auto(Run) imported = { 0, };
+  g_auto(Run) backup = { 0, };
+  g_auto(Run) again = { 0, };
+  g_auto(Run) forced = { 0, };
+  g_auto(Run) info = { 0, };
+  g_autofree char *copy = g_build_filename (f->dir, "copy.boxwood", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (created.status, ==, 0);
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s/shot-%u.jpg", f->images, i);
+
+      bw_test_write_jpeg (name, 32, 24, 80, TJSAMP_420, 200 + i, &error);
+      g_assert_no_error (error);
+    }
+  imported = run_cli (f, "import", "p.boxwood", "photos", NULL);
+  g_assert_cmpint (imported.status, ==, 0);
+
+  backup = run_cli (f, "backup", "p.boxwood", "copy.boxwood", NULL);
+  g_assert_cmpint (backup.status, ==, 0);
+  g_assert_cmpstr (backup.err, ==, "");
+  g_assert_nonnull (strstr (backup.out, "copy.boxwood"));
+  g_assert_cmpint (count_sql_in (copy, "SELECT count (*) FROM images"), ==, 5);
+
+  /* An existing file is only replaced with --force. */
+  again = run_cli (f, "backup", "p.boxwood", "copy.boxwood", NULL);
+  g_assert_cmpint (again.status, ==, 1);
+  assert_one_error_line (&again, "--force");
+  forced = run_cli (f, "backup", "--force", "p.boxwood", "copy.boxwood", NULL);
+  g_assert_cmpint (forced.status, ==, 0);
+
+  info = run_cli (f, "info", "copy.boxwood", NULL);
+  g_assert_cmpint (info.status, ==, 0);
+  g_assert_nonnull (strstr (info.out, "Images:       5"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -689,6 +738,7 @@ main (int    argc,
   ADD ("/cli/import-interrupted", test_import_interrupted);
   ADD ("/cli/import-race-two-folders", test_import_race_two_folders);
   ADD ("/cli/import-race-same-folder", test_import_race_same_folder);
+  ADD ("/cli/backup", test_backup);
 
 #undef ADD
 

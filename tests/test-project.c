@@ -8,6 +8,8 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "bw-project-private.h"
 
@@ -324,6 +326,175 @@ test_migrate_v1_duplicates (Fixture       *f,
   g_assert_false (bw_project_add_image (project, &again, NULL, &error));
   g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_DUPLICATE);
   g_assert_nonnull (strstr (error->message, "“images/scene-01.jpg”"));
+}
+
+static goffset
+file_size (const char *path)
+{
+  GStatBuf st;
+
+  if (g_stat (path, &st) != 0)
+    return -1;
+  return st.st_size;
+}
+
+/* What someone who copies only the .boxwood file gets: the images in the
+ * copy, read without any -wal file. */
+static gint64
+images_in_copy_of_file_alone (Fixture *f)
+{
+  g_autofree char *path = g_file_get_path (f->file);
+  g_autofree char *copy = g_build_filename (f->dir, "copied-alone.boxwood", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length;
+  gint64 n;
+
+  g_file_get_contents (path, &contents, &length, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (copy, contents, length, &error);
+  g_assert_no_error (error);
+  n = raw_int (copy, "SELECT count (*) FROM images");
+  g_unlink (copy);
+  return n;
+}
+
+static void
+add_fake_images (BwProject *project,
+                 guint      n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("img-%04u.jpg", i);
+      g_autofree char *hash = g_strdup_printf ("%064u", i);
+      BwImage image = fake_image (name, hash);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (bw_project_add_image (project, &image, NULL, &error));
+      g_assert_no_error (error);
+    }
+}
+
+/* A process that commits and is then killed (or cannot write any more)
+ * leaves its work in the -wal file. Opening the project for writing
+ * folds it back into the .boxwood file. */
+static void
+test_wal_folded_on_open (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *path = g_file_get_path (f->file);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autoptr(BwProject) project = bw_project_create (f->file, NULL);
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+  pid_t pid;
+
+  g_assert_nonnull (project);
+  g_clear_object (&project);
+
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      BwProject *doomed = bw_project_open (f->file, NULL);
+
+      if (doomed == NULL)
+        _exit (1);
+      add_fake_images (doomed, 40);
+      /* Gone without closing, as after kill -9. */
+      _exit (0);
+    }
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+
+  /* The scenario: the work is in the WAL only. */
+  g_assert_cmpint (file_size (wal), >, 0);
+  g_assert_cmpint (images_in_copy_of_file_alone (f), ==, 0);
+
+  project = bw_project_open (f->file, &error);
+  g_assert_no_error (error);
+  /* Still open, and the file alone has everything. */
+  g_assert_cmpint (file_size (wal), ==, 0);
+  g_assert_cmpint (images_in_copy_of_file_alone (f), ==, 40);
+}
+
+/* SQLite folds the WAL back when the last connection closes; when
+ * another one stays open (another window, another program reading), the
+ * project folds it back itself when it closes. */
+static void
+test_wal_folded_on_close (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *path = g_file_get_path (f->file);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autoptr(BwProject) project = bw_project_create (f->file, NULL);
+  sqlite3 *other = NULL;
+
+  g_assert_nonnull (project);
+  g_assert_cmpint (sqlite3_open (path, &other), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (other, "SELECT count (*) FROM images", NULL, NULL, NULL), ==, SQLITE_OK);
+
+  add_fake_images (project, 30);
+  g_assert_cmpint (file_size (wal), >, 0);
+  g_assert_finalize_object (g_steal_pointer (&project));
+
+  g_assert_cmpint (file_size (wal), ==, 0);
+  g_assert_cmpint (images_in_copy_of_file_alone (f), ==, 30);
+  sqlite3_close (other);
+}
+
+/* A backup is one file with everything committed, taken while the
+ * project is open and its work is in the WAL; it never replaces a file
+ * unless told to, and a refused backup leaves the destination alone. */
+static void
+test_backup (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autofree char *out = g_build_filename (f->dir, "copy.boxwood", NULL);
+  g_autoptr(GFile) out_file = g_file_new_for_path (out);
+  g_autoptr(BwProject) project = bw_project_create (f->file, NULL);
+  g_autoptr(BwProject) reopened = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = NULL;
+  g_autofree char *contents = NULL;
+  BwProjectCounts counts;
+  const char *name;
+
+  g_assert_nonnull (project);
+  add_fake_images (project, 25);
+
+  g_assert_true (bw_project_backup (project, out_file, FALSE, &error));
+  g_assert_no_error (error);
+  /* One file: no -wal or -shm beside it, no temporary file left. */
+  dir = g_dir_open (f->dir, 0, NULL);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_assert_true (g_str_has_prefix (name, "p.boxwood") || g_str_equal (name, "copy.boxwood"));
+  g_assert_cmpint (raw_int (out, "SELECT count (*) FROM images"), ==, 25);
+  g_assert_cmpint (raw_int (out, "PRAGMA application_id"), ==, BW_PROJECT_APPLICATION_ID);
+  g_assert_cmpint (raw_int (out, "SELECT count (*) FROM pragma_integrity_check"
+                                 " WHERE integrity_check != 'ok'"), ==, 0);
+
+  /* Not replaced without asking… */
+  g_assert_true (g_file_set_contents (out, "precious", -1, NULL));
+  g_assert_false (bw_project_backup (project, out_file, FALSE, &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_EXISTS);
+  g_assert_nonnull (strstr (error->message, "copy.boxwood"));
+  g_clear_error (&error);
+  g_assert_true (g_file_get_contents (out, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "precious");
+
+  /* …nor onto the project itself… */
+  g_assert_false (bw_project_backup (project, f->file, TRUE, &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_EXISTS);
+  g_clear_error (&error);
+
+  /* …and replaced when asked, with a project that opens. */
+  g_assert_true (bw_project_backup (project, out_file, TRUE, &error));
+  g_assert_no_error (error);
+  reopened = bw_project_open (out_file, &error);
+  g_assert_no_error (error);
+  g_assert_true (bw_project_get_counts (reopened, &counts, &error));
+  g_assert_cmpint (counts.images, ==, 25);
 }
 
 static void
@@ -786,6 +957,9 @@ main (int    argc,
   ADD ("/core/store/refuse-newer", test_refuse_newer);
   ADD ("/core/store/migrate-from-v0", test_migrate_from_v0);
   ADD ("/core/store/migrate-v1-duplicates", test_migrate_v1_duplicates);
+  ADD ("/core/store/wal-folded-on-open", test_wal_folded_on_open);
+  ADD ("/core/store/wal-folded-on-close", test_wal_folded_on_close);
+  ADD ("/core/store/backup", test_backup);
   ADD ("/core/store/busy", test_busy);
   ADD ("/core/store/transactions", test_transactions);
   ADD ("/core/store/disk-full", test_disk_full);

@@ -24,6 +24,7 @@ typedef struct
 } Command;
 
 static const Command commands[] = {
+  { "backup", bw_cli_backup, N_("Write a copy of a project, safe while it is open") },
   { "create", bw_cli_create, N_("Create an empty project") },
   { "export", bw_cli_export, N_("Export annotations as COCO or YOLO") },
   { "import", bw_cli_import, N_("Import images (files or folders) into a project") },

@@ -624,6 +624,26 @@ _bw_project_emit_changed (BwProject *self,
   _bw_project_emit (self, signal_index, 0);
 }
 
+/* Copies what the WAL holds into the project file and empties the WAL,
+ * as far as other connections allow: one that is reading keeps the frames
+ * it reads, and is not waited for (it folds them back when it closes). */
+static void
+fold_wal (BwProject *self)
+{
+  int n_log = 0;
+  int n_checkpointed = 0;
+  int rc;
+
+  sqlite3_busy_timeout (self->db, 0);
+  rc = sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
+                                  &n_log, &n_checkpointed);
+  sqlite3_busy_timeout (self->db, self->busy_timeout);
+
+  if (rc != SQLITE_OK)
+    g_debug ("The WAL of %s stays for now (%s): %d of %d frames folded back",
+             self->display_name, sqlite3_errstr (rc), n_checkpointed, n_log);
+}
+
 /* The object */
 
 static void
@@ -637,7 +657,11 @@ bw_project_finalize (GObject *object)
   g_clear_pointer (&self->statements, g_hash_table_unref);
   if (self->db != NULL)
     {
-      /* Leaves a clean file: the WAL is checkpointed and removed. */
+      /* SQLite folds the WAL back only when the last connection to the
+       * file closes; another process or a reader still open would leave
+       * committed work in the -wal file, where a copy of the .boxwood
+       * file alone misses it. */
+      fold_wal (self);
       sqlite3_close_v2 (self->db);
       self->db = NULL;
     }
@@ -877,6 +901,9 @@ open_database (BwProject  *self,
   if (version < BW_PROJECT_SCHEMA_VERSION && !migrate (self, version, creating, error))
     return FALSE;
 
+  /* Work committed by a process that was killed, or that ran out of disk,
+   * may still be in the WAL: put it in the project file now. */
+  fold_wal (self);
   return TRUE;
 }
 

@@ -125,6 +125,20 @@ const char   *bw_project_get_display_name       (BwProject      *self);
 void          bw_project_set_busy_timeout       (BwProject      *self,
                                                  guint           msec);
 
+gboolean      bw_project_backup                 (BwProject      *self,
+                                                 GFile          *destination,
+                                                 gboolean        replace,
+                                                 GError        **error);
+void          bw_project_backup_async           (BwProject      *self,
+                                                 GFile          *destination,
+                                                 gboolean        replace,
+                                                 GCancellable   *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer        user_data);
+gboolean      bw_project_backup_finish          (BwProject      *self,
+                                                 GAsyncResult   *result,
+                                                 GError        **error);
+
 gboolean      bw_project_begin                  (BwProject      *self,
                                                  GError        **error);
 gboolean      bw_project_commit                 (BwProject      *self,

@@ -9,6 +9,8 @@
 
 #include <glib/gi18n.h>
 
+#include <string.h>
+
 #include "bw-taxonomy-dialog.h"
 #include "bw-export-dialog.h"
 #include "bw-import-dialog.h"
@@ -225,6 +227,108 @@ import_details_action (GSimpleAction *action,
 }
 
 static void
+save_copy_done_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(BwWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GFile *destination = g_object_get_data (G_OBJECT (self), "bw-last-copy");
+
+  if (!bw_project_backup_finish (BW_PROJECT (object), result, &error))
+    {
+      _bw_window_show_error (self, _("Cannot Save a Copy"), error);
+      return;
+    }
+
+  if (self->toast_overlay != NULL && destination != NULL)
+    {
+      g_autofree char *name = g_file_get_basename (destination);
+      g_autofree char *display = g_filename_display_name (name);
+      g_autofree char *title = g_strdup_printf (_("Saved a copy as “%s”"), display);
+      AdwToast *toast = adw_toast_new (title);
+
+      adw_toast_set_timeout (toast, 8);
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+    }
+}
+
+static void
+save_copy_response_cb (GtkNativeDialog *dialog,
+                       int              response,
+                       gpointer         user_data)
+{
+  g_autoptr(BwWindow) self = user_data;
+  g_autoptr(GFile) file = NULL;
+  gboolean confirmed = TRUE;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+
+  if (file == NULL || self->project == NULL)
+    return;
+
+  {
+    g_autofree char *path = g_file_get_path (file);
+
+    /* The chooser asked before replacing the name it was given, not one
+     * with the suffix added here: that one is never replaced. */
+    if (path != NULL && !g_str_has_suffix (path, ".boxwood"))
+      {
+        g_autofree char *with_suffix = g_strconcat (path, ".boxwood", NULL);
+
+        g_object_unref (file);
+        file = g_file_new_for_path (with_suffix);
+        confirmed = FALSE;
+      }
+  }
+
+  /* For the toast that says where the copy went. */
+  g_object_set_data_full (G_OBJECT (self), "bw-last-copy", g_object_ref (file), g_object_unref);
+  /* The copy is read through a connection of its own, on a thread. */
+  bw_project_backup_async (self->project, file, confirmed, NULL,
+                           save_copy_done_cb, g_object_ref (self));
+}
+
+static void
+save_copy_action (GSimpleAction *action,
+                  GVariant      *param,
+                  gpointer       user_data)
+{
+  BwWindow *self = user_data;
+  GtkFileChooserNative *dialog;
+  g_autoptr(GtkFileFilter) filter = project_filter_new ();
+  g_autofree char *base = NULL;
+  g_autofree char *stem = NULL;
+  g_autofree char *name = NULL;
+  g_autoptr(GFile) folder = NULL;
+
+  if (self->project == NULL)
+    return;
+
+  base = g_file_get_basename (bw_project_get_file (self->project));
+  stem = g_str_has_suffix (base, ".boxwood") ? g_strndup (base, strlen (base) - strlen (".boxwood"))
+                                             : g_strdup (base);
+  /* TRANSLATORS: the name offered for a copy of the project NAME.boxwood */
+  name = g_strdup_printf (_("%s (copy).boxwood"), stem);
+  folder = g_file_get_parent (bw_project_get_file (self->project));
+
+  dialog = gtk_file_chooser_native_new (_("Save a Copy"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE,
+                                        _("_Save"), _("_Cancel"));
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  if (folder != NULL)
+    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), folder, NULL);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (save_copy_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
 close_action (GSimpleAction *action,
               GVariant      *param,
               gpointer       user_data)
@@ -351,6 +455,7 @@ static const GActionEntry win_actions[] = {
   { "import-images", import_images_action },
   { "cancel-import", cancel_import_action },
   { "import-details", import_details_action },
+  { "save-copy", save_copy_action },
   { "close", close_action },
   { "next-image", next_image_action },
   { "previous-image", previous_image_action },
@@ -395,6 +500,7 @@ _bw_window_update_actions (BwWindow *self)
   set_enabled (self, "search", has_project);
   set_enabled (self, "edit-taxonomy", has_project);
   set_enabled (self, "export", has_project);
+  set_enabled (self, "save-copy", has_project);
   set_enabled (self, "import-annotations", has_project);
   set_enabled (self, "toggle-sidebar", has_project);
   set_enabled (self, "next-image", n > 0 && (position == GTK_INVALID_LIST_POSITION || position + 1 < n));
