@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -199,6 +200,72 @@ test_refuse_newer (Fixture       *f,
   project = bw_project_open (f->file, &error);
   g_assert_no_error (error);
   g_assert_cmpint (bw_project_find_image_by_hash (project, "aa"), >, 0);
+}
+
+static void
+test_refuse_impossible_version (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autofree char *path = g_file_get_path (f->file);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwProject) project = bw_project_create (f->file, NULL);
+  BwImage image = fake_image ("a.jpg", "aa");
+  const char *versions[] = { "-1", "-2147483648", "0" };
+
+  g_assert_true (bw_project_add_image (project, &image, NULL, NULL));
+  g_clear_object (&project);
+
+  /* A version below 0, or 0 on a file that has tables, cannot have been
+   * written by Boxwood; migrating from it would index the migrations
+   * outside their array. */
+  for (guint i = 0; i < G_N_ELEMENTS (versions); i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("PRAGMA user_version = %s", versions[i]);
+      g_autofree char *before = NULL;
+      g_autofree char *after = NULL;
+
+      raw_exec (path, sql);
+      g_assert_true (g_file_get_contents (path, &before, NULL, NULL));
+      g_assert_null (bw_project_open (f->file, &error));
+      g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_A_PROJECT);
+      g_assert_nonnull (strstr (error->message, "p.boxwood"));
+      g_clear_error (&error);
+      g_assert_true (g_file_get_contents (path, &after, NULL, NULL));
+      g_assert_cmpstr (before, ==, after);
+    }
+
+  raw_exec (path, "PRAGMA user_version = " G_STRINGIFY (BW_PROJECT_SCHEMA_VERSION));
+  project = bw_project_open (f->file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (bw_project_find_image_by_hash (project, "aa"), >, 0);
+}
+
+static void
+test_refuse_not_a_file (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *path = g_file_get_path (f->file);
+  g_autoptr(GError) error = NULL;
+
+  /* A folder or a FIFO with a project's name exists: saying it does not
+   * would send the user looking for the wrong problem. */
+  g_assert_cmpint (g_mkdir (path, 0700), ==, 0);
+  g_assert_null (bw_project_open (f->file, &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_A_PROJECT);
+  g_assert_nonnull (strstr (error->message, "p.boxwood"));
+  g_assert_nonnull (strstr (error->message, "not a file"));
+  g_clear_error (&error);
+  g_rmdir (path);
+
+  g_assert_cmpint (mkfifo (path, 0600), ==, 0);
+  g_assert_null (bw_project_open (f->file, &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_A_PROJECT);
+  g_assert_nonnull (strstr (error->message, "not a file"));
+  g_clear_error (&error);
+  g_unlink (path);
+
+  g_assert_null (bw_project_open (f->file, &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND);
 }
 
 static void
@@ -955,6 +1022,8 @@ main (int    argc,
   ADD ("/core/store/application-id", test_application_id);
   ADD ("/core/store/refuse-foreign", test_refuse_foreign);
   ADD ("/core/store/refuse-newer", test_refuse_newer);
+  ADD ("/core/store/refuse-impossible-version", test_refuse_impossible_version);
+  ADD ("/core/store/refuse-not-a-file", test_refuse_not_a_file);
   ADD ("/core/store/migrate-from-v0", test_migrate_from_v0);
   ADD ("/core/store/migrate-v1-duplicates", test_migrate_v1_duplicates);
   ADD ("/core/store/wal-folded-on-open", test_wal_folded_on_open);

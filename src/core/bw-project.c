@@ -821,6 +821,8 @@ migrate (BwProject  *self,
   if (!bw_project_begin (self, error))
     return FALSE;
 
+  g_assert (from_version >= 0 && from_version <= BW_PROJECT_SCHEMA_VERSION);
+
   for (gint64 v = from_version; v < BW_PROJECT_SCHEMA_VERSION; v++)
     {
       g_debug ("Migrating %s from schema %" G_GINT64_FORMAT, self->display_name, v);
@@ -876,7 +878,11 @@ open_database (BwProject  *self,
       !query_int (self, "SELECT count(*) FROM sqlite_schema", &n_objects, error))
     return FALSE;
 
-  if (creating ? n_objects != 0 : app_id != BW_PROJECT_APPLICATION_ID)
+  /* Boxwood writes schema 0 only for the moment it creates a file, before
+   * any table: any other version below 1 is not ours, and migrating from
+   * it would read outside migrations[]. */
+  if (creating ? n_objects != 0
+               : app_id != BW_PROJECT_APPLICATION_ID || version < 0 || (version == 0 && n_objects != 0))
     {
       g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_A_PROJECT,
                    _("“%s” is not a Boxwood project."), self->display_name);
@@ -966,10 +972,17 @@ bw_project_open (GFile   *file,
   if (!(self = project_new (file, error)))
     return NULL;
 
-  if (!g_file_test (self->path, G_FILE_TEST_IS_REGULAR))
+  if (!g_file_test (self->path, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND,
                    _("The project “%s” does not exist."), self->display_name);
+      return NULL;
+    }
+  if (!g_file_test (self->path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_A_PROJECT,
+                   _("“%s” is not a file: a project is one .boxwood file. Choose the file, not a folder or a device."),
+                   self->display_name);
       return NULL;
     }
 
