@@ -300,6 +300,17 @@ test_import_hostile (Fixture       *fixture,
     { "dupes.json", "[{\"name\": \"a\"}, {\"name\": \"A\"}]" },
     { "types.json", "{\"categories\": [{\"name\": [\"a\"]}]}" },
     { "truncated.json", "{\"categories\": [{\"name\": \"a\"}" },
+    /* Refused by import coco, so refused here: json-glib alone took each. */
+    { "nul.json", "{\"categories\": [{\"name\": \"a\\u0000b\"}]}" },
+    { "member-twice.json", "{\"categories\": [{\"name\": \"a\", \"name\": \"b\"}]}" },
+    { "comment.json", "{\"categories\": [/* a */ {\"name\": \"a\"}]}" },
+    { "line-comment.json", "// taxonomy\n{\"categories\": [{\"name\": \"a\"}]}" },
+    { "version.json", "{\"boxwood_taxonomy\": 999, \"categories\": [{\"name\": \"a\"}]}" },
+    { "version-zero.json", "{\"boxwood_taxonomy\": 0, \"categories\": [{\"name\": \"a\"}]}" },
+    /* Over 32 MB only "categories" is parsed; the rest is still checked. */
+    { "big-version.json", NULL },
+    { "big-member-twice.json", NULL },
+    { "big-nul.json", NULL },
   };
   g_autoptr(JsonNode) before = NULL;
   g_autofree char *before_text = NULL;
@@ -321,6 +332,22 @@ test_import_hostile (Fixture       *fixture,
 
       if (files[i][1] != NULL)
         g_assert_true (g_file_set_contents (path, files[i][1], -1, NULL));
+      else if (g_str_has_prefix (files[i][0], "big-"))
+        {
+          g_autoptr(GString) big = g_string_new ("{\"categories\": [{\"name\": \"z\"}], \"images\": [");
+
+          for (guint n = 0; big->len < (34 << 20); n++)
+            g_string_append_printf (big, "%s{\"id\": %u, \"file_name\": \"images/%08u.jpg\"}", n ? ", " : "", n, n);
+          g_string_append (big, "]");
+          if (strcmp (files[i][0], "big-version.json") == 0)
+            g_string_append (big, ", \"boxwood_taxonomy\": 999");
+          else if (strcmp (files[i][0], "big-member-twice.json") == 0)
+            g_string_append (big, ", \"images\": []");
+          else
+            g_string_append (big, ", \"info\": {\"x\": \"a\\u0000\"}");
+          g_string_append (big, "}");
+          g_assert_true (g_file_set_contents (path, big->str, big->len, NULL));
+        }
       else
         {
           g_autoptr(GString) deep = g_string_new ("[{\"name\": \"x\", \"y\": ");

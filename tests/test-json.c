@@ -6,6 +6,10 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "bw-json.h"
 #include "bw-json-stream.h"
@@ -357,6 +361,286 @@ test_stream_refuses (void)
     }
 }
 
+/* Writes out what the stream reads, in a canonical form, so two ways of
+ * reading one document can be compared. */
+static gboolean
+walk (BwJsonStream *stream,
+      GString      *out,
+      GError      **error)
+{
+  BwJsonStreamType type;
+  const char *key, *str;
+  gboolean more, b;
+  double v;
+
+  if (!bw_json_stream_peek (stream, &type, error))
+    return FALSE;
+
+  switch (type)
+    {
+    case BW_JSON_STREAM_OBJECT:
+      if (!bw_json_stream_begin_object (stream, error))
+        return FALSE;
+      g_string_append_c (out, '{');
+      while (TRUE)
+        {
+          if (!bw_json_stream_next_member (stream, &key, error))
+            return FALSE;
+          if (key == NULL)
+            break;
+          g_string_append_printf (out, "<%s>:", key);
+          if (!walk (stream, out, error))
+            return FALSE;
+        }
+      g_string_append_c (out, '}');
+      return TRUE;
+    case BW_JSON_STREAM_ARRAY:
+      if (!bw_json_stream_begin_array (stream, error))
+        return FALSE;
+      g_string_append_c (out, '[');
+      while (TRUE)
+        {
+          if (!bw_json_stream_next_element (stream, &more, error))
+            return FALSE;
+          if (!more)
+            break;
+          if (!walk (stream, out, error))
+            return FALSE;
+          g_string_append_c (out, ',');
+        }
+      g_string_append_c (out, ']');
+      return TRUE;
+    case BW_JSON_STREAM_STRING:
+      if (!bw_json_stream_read_string (stream, &str, error))
+        return FALSE;
+      g_string_append_printf (out, "<%s>", str);
+      return TRUE;
+    case BW_JSON_STREAM_NUMBER:
+      if (!bw_json_stream_read_number (stream, &v, error))
+        return FALSE;
+      g_string_append_printf (out, "%.17g", v);
+      return TRUE;
+    case BW_JSON_STREAM_BOOLEAN:
+      if (!bw_json_stream_read_boolean (stream, &b, error))
+        return FALSE;
+      g_string_append (out, b ? "T" : "F");
+      return TRUE;
+    case BW_JSON_STREAM_NULL:
+      g_string_append (out, "N");
+      return bw_json_stream_skip_value (stream, error);
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static char *
+write_temp (const char *contents,
+            gssize      length,
+            GFile     **out_file)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = NULL;
+  int fd = g_file_open_tmp ("bw-test-json-XXXXXX.json", &path, &error);
+
+  g_assert_no_error (error);
+  close (fd);
+  g_assert_true (g_file_set_contents (path, contents, length, &error));
+  g_assert_no_error (error);
+  *out_file = g_file_new_for_path (path);
+  return path;
+}
+
+/* A document of several megabytes, so that the reader's window ends in
+ * every kind of token somewhere: strings with escapes and surrogate
+ * pairs, numbers, literals, keys, and one string longer than the window. */
+static GString *
+big_document (void)
+{
+  GString *doc = g_string_new ("{\"items\": [");
+  GRand *rand = g_rand_new_with_seed (7);
+
+  for (guint i = 0; i < 60000; i++)
+    {
+      if (i > 0)
+        g_string_append (doc, ",\n ");
+      switch (g_rand_int_range (rand, 0, 6))
+        {
+        case 0:
+          g_string_append_printf (doc, "{\"k%u\": \"caf\\u00e9 \\ud83d\\ude00 \\\"q\\\" %u\", \"n\": null}", i, i);
+          break;
+        case 1:
+          g_string_append_printf (doc, "-%u.%05ue-%u", i, i, i % 30);
+          break;
+        case 2:
+          g_string_append (doc, i % 2 ? "true" : "false");
+          break;
+        case 3:
+          g_string_append_printf (doc, "[%u, 12345678901234567890123, 0.1, []]", i);
+          break;
+        case 4:
+          g_string_append_printf (doc, "\"%*s\"", 1 + g_rand_int_range (rand, 0, 200), "é");
+          break;
+        default:
+          g_string_append_printf (doc, "{\"a\":{\"b\":{\"c\": %u}}}", i);
+          break;
+        }
+    }
+  g_string_append (doc, "], \"long\": \"");
+  for (guint i = 0; i < 300000; i++)
+    g_string_append (doc, i % 1000 == 999 ? "\\n" : "abcdefg");
+  g_string_append (doc, "\"}\n");
+  g_rand_free (rand);
+  return doc;
+}
+
+static void
+test_stream_file_like_memory (void)
+{
+  g_autoptr(GString) doc = big_document ();
+  g_autoptr(GString) from_memory = g_string_new (NULL);
+  g_autoptr(GString) from_file = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = write_temp (doc->str, doc->len, &file);
+
+  g_assert_cmpuint (doc->len, >, 4 << 20);
+
+  {
+    g_autoptr(BwJsonStream) stream = bw_json_stream_new (doc->str, doc->len, "t", 0);
+
+    g_assert_true (walk (stream, from_memory, &error));
+    g_assert_true (bw_json_stream_end (stream, &error));
+    g_assert_no_error (error);
+  }
+
+  {
+    g_autoptr(BwJsonStream) stream = bw_json_stream_new_for_file (file, 0, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (bw_json_stream_get_size (stream), ==, doc->len);
+    g_assert_true (walk (stream, from_file, &error));
+    g_assert_true (bw_json_stream_end (stream, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (bw_json_stream_get_offset (stream), ==, doc->len);
+
+    /* Read again from the start, as the COCO importer does when the
+     * annotations come before the images. */
+    g_string_truncate (from_file, 0);
+    bw_json_stream_rewind (stream);
+    g_assert_true (walk (stream, from_file, &error));
+    g_assert_true (bw_json_stream_end (stream, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_cmpuint (from_file->len, ==, from_memory->len);
+  g_assert_true (strcmp (from_file->str, from_memory->str) == 0);
+
+  /* An error far into a file says where, as it does in memory. */
+  {
+    char *comma = strstr (doc->str + (3 << 19), ",\n ");
+
+    g_assert_nonnull (comma);
+    *comma = ';';
+  }
+  g_assert_true (g_file_set_contents (path, doc->str, doc->len, NULL));
+  {
+    g_autoptr(BwJsonStream) memory = bw_json_stream_new (doc->str, doc->len, "t", 0);
+    g_autoptr(BwJsonStream) stream = bw_json_stream_new_for_file (file, 0, &error);
+    g_autoptr(GError) memory_error = NULL;
+
+    g_assert_no_error (error);
+    g_string_truncate (from_file, 0);
+    g_assert_false (walk (stream, from_file, &error));
+    g_assert_error (error, BW_JSON_ERROR, BW_JSON_ERROR_SYNTAX);
+    g_assert_false (walk (memory, from_memory, &memory_error));
+    g_assert_cmpstr (error->message, ==, memory_error->message);
+    g_assert_nonnull (strstr (error->message, "“,” or “]” was expected"));
+    g_assert_nonnull (strstr (error->message, "at line "));
+  }
+  g_unlink (path);
+}
+
+/* Reads the document until something fails, changing the file after the
+ * first elements: with the file mapped, a shrink killed the process with
+ * SIGBUS; it must be an error that says what happened. */
+static void
+read_while_changing (gboolean shrink)
+{
+  g_autoptr(GString) doc = big_document ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = write_temp (doc->str, doc->len, &file);
+  g_autoptr(BwJsonStream) stream = bw_json_stream_new_for_file (file, 0, &error);
+  g_autoptr(GString) out = g_string_new (NULL);
+  gboolean more = TRUE;
+  const char *key;
+  guint n = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (bw_json_stream_begin_object (stream, &error));
+  g_assert_true (bw_json_stream_next_member (stream, &key, &error));
+  g_assert_true (bw_json_stream_begin_array (stream, &error));
+  g_assert_true (bw_json_stream_next_element (stream, &more, &error));
+  g_assert_true (walk (stream, out, &error));
+  g_assert_no_error (error);
+
+  if (shrink)
+    g_assert_cmpint (truncate (path, doc->len / 2), ==, 0);
+  else
+    {
+      FILE *f = fopen (path, "a");
+
+      g_assert_nonnull (f);
+      fputs ("\n\n\n", f);
+      fclose (f);
+    }
+
+  while (more && error == NULL)
+    {
+      if (bw_json_stream_next_element (stream, &more, &error) && more)
+        walk (stream, out, &error);
+      n++;
+    }
+  if (error == NULL && bw_json_stream_next_member (stream, &key, &error))
+    {
+      if (walk (stream, out, &error) && bw_json_stream_next_member (stream, &key, &error))
+        bw_json_stream_end (stream, &error);
+    }
+  g_assert_error (error, BW_JSON_ERROR, BW_JSON_ERROR_CHANGED);
+  g_assert_nonnull (strstr (error->message, "changed while it was being read"));
+  g_unlink (path);
+}
+
+static void
+test_stream_file_shrinks (void)
+{
+  read_while_changing (TRUE);
+}
+
+static void
+test_stream_file_grows (void)
+{
+  read_while_changing (FALSE);
+}
+
+static void
+test_stream_refuses_file (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bw-test-json-XXXXXX", NULL);
+  g_autofree char *fifo = g_build_filename (dir, "x.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (fifo);
+
+  /* A FIFO would block the reader, and a folder cannot be read. */
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_assert_null (bw_json_stream_new_for_file (file, 0, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE);
+  g_clear_error (&error);
+  g_unlink (fifo);
+  g_assert_null (bw_json_stream_new_for_file (file, 0, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -365,6 +649,10 @@ main (int    argc,
 
   g_test_add_func ("/core/json-stream/walk", test_stream_walk);
   g_test_add_func ("/core/json-stream/refuses-bad-json", test_stream_refuses);
+  g_test_add_func ("/core/json-stream/file-reads-like-memory", test_stream_file_like_memory);
+  g_test_add_func ("/core/json-stream/file-shrinks-while-read", test_stream_file_shrinks);
+  g_test_add_func ("/core/json-stream/file-grows-while-read", test_stream_file_grows);
+  g_test_add_func ("/core/json-stream/refuses-fifo", test_stream_refuses_file);
 
   g_test_add_func ("/core/json/depth-limit", test_depth);
   g_test_add_func ("/core/json/syntax-errors", test_syntax);

@@ -22,8 +22,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "bw-coco-import.h"
 #include "bw-json.h"
@@ -71,8 +69,6 @@ typedef struct
   GHashTable                *category_ids;  /* predictions: project category ids */
   gint64                     model_person;
   guint64                    index;         /* of the annotation being read */
-  const char                *data;          /* the mapped file */
-  gsize                      released;      /* bytes of it given back */
 } Import;
 
 typedef struct
@@ -829,28 +825,6 @@ import_prediction (Import   *import,
                                    layer->existing, &import->result, error);
 }
 
-/* The pages of the mapped file already read are given back every 64 MB,
- * so a large import's memory does not grow with the file. (They are read
- * again from the page cache if a second pass needs them.) */
-static void
-release_read_pages (Import *import)
-{
-#ifdef MADV_DONTNEED
-  gsize page = (gsize) sysconf (_SC_PAGESIZE);
-  gsize offset = bw_json_stream_get_offset (import->stream);
-  gsize start = import->released, end;
-
-  if (import->data == NULL || offset < start + ((gsize) 64 << 20))
-    return;
-
-  /* The mapping starts on a page boundary; keep the page being read. */
-  end = (offset / page) * page;
-  if (end > start &&
-      madvise ((void *) (import->data + start), end - start, MADV_DONTNEED) == 0)
-    import->released = end;
-#endif
-}
-
 static gboolean
 read_annotations (Import   *import,
                   gboolean  predictions,
@@ -879,7 +853,6 @@ read_annotations (Import   *import,
         {
           if (g_cancellable_set_error_if_cancelled (import->cancellable, error))
             return FALSE;
-          release_read_pages (import);
         }
 
       ok = read_row (import, &row, error);
@@ -990,7 +963,6 @@ import_instances (Import  *import,
         return FALSE;
 
       bw_json_stream_rewind (stream);
-      import->released = 0;
       if (!bw_json_stream_begin_object (stream, error))
         return FALSE;
       while (TRUE)
@@ -1103,14 +1075,11 @@ bw_coco_import (BwProject                 *project,
                 GError                   **error)
 {
   static const BwCocoImportOptions defaults = { 0, };
-  g_autoptr(GMappedFile) mapped = NULL;
   g_autoptr(BwJsonStream) stream = NULL;
   g_autoptr(GError) local_error = NULL;
   Import import = { 0, };
   BwJsonStreamType top;
   gboolean ok = FALSE;
-  const char *data;
-  gsize length;
 
   g_return_val_if_fail (BW_IS_PROJECT (project), FALSE);
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
@@ -1147,32 +1116,25 @@ bw_coco_import (BwProject                 *project,
       return FALSE;
     }
 
-  mapped = g_mapped_file_new (g_file_peek_path (file), FALSE, &local_error);
-  if (mapped == NULL)
+  stream = bw_json_stream_new_for_file (file, BW_JSON_DEFAULT_MAX_DEPTH, &local_error);
+  if (stream == NULL)
     {
-      g_set_error (error, G_FILE_ERROR, local_error->code, _("%s: cannot read the file: %s"),
-                   g_file_peek_path (file), local_error->message);
+      bw_json_prefix_error (&local_error, file, NULL);
+      g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  length = g_mapped_file_get_length (mapped);
-  data = g_mapped_file_get_contents (mapped);
-  if ((goffset) length > MAX_COCO_BYTES)
+  if (bw_json_stream_get_size (stream) > MAX_COCO_BYTES)
     {
       g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_TOO_BIG,
                    _("%s: the file is larger than 8 GB"), g_file_peek_path (file));
       return FALSE;
     }
-  if (data == NULL)
-    data = "";
-
-  stream = bw_json_stream_new (data, length, g_file_peek_path (file), BW_JSON_DEFAULT_MAX_DEPTH);
 
   import.project = project;
   import.file = file;
   import.options = options;
   import.stream = stream;
   import.cancellable = cancellable;
-  import.data = length > 0 ? data : NULL;
   import.images = g_array_new (FALSE, TRUE, sizeof (CocoImage));
   g_array_set_clear_func (import.images, coco_image_clear);
   import.categories = g_array_new (FALSE, TRUE, sizeof (CocoCategory));

@@ -11,38 +11,58 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gio.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <math.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bw-json.h"
 #include "bw-json-stream.h"
+#include "bw-text.h"
+
+/* The reader keeps a window of the document in memory. Bytes before the
+ * token being read are dropped when the window is refilled, so memory stays
+ * bounded by the buffer size, whatever the size of the file. A file is read,
+ * not mapped: a mapped file that shrinks while it is read kills the process
+ * with SIGBUS on the first page past its new end. */
+#define BUFFER_SIZE   ((gsize) 1 << 20)
+/* Only numbers and literals are kept whole in the window (strings are
+ * copied out as they are read); no real number is this long. */
+#define MAX_TOKEN     ((gsize) 16 << 20)
 
 struct _BwJsonStream
 {
-  const char *data;
-  const char *pos;
-  const char *end;
-  guint       max_depth;
-  guint       depth;
-  guint8     *first;            /* per open container: no element read yet */
-  guint8     *is_object;        /* per open container: an object, not an array */
-  GString    *key;
-  GString    *string;
+  const char   *pos;
+  const char   *end;
+  char         *buf;            /* the window: the caller's data, or ours */
+  gsize         buf_size;
+  guint64       buf_offset;     /* offset in the document of buf[0] */
+  GFile        *file;           /* NULL for data in memory */
+  int           fd;               /* -1 for data in memory */
+  goffset       file_size;      /* as it was when opened */
+  guint64       read_total;
+  gboolean      eof;
+  GError       *read_error;     /* why the bytes stopped, if not the end */
+  guint         max_depth;
+  guint         depth;
+  guint8       *first;            /* per open container: no element read yet */
+  guint8       *is_object;        /* per open container: an object, not an array */
+  GString      *key;
+  GString      *string;
 };
 
-BwJsonStream *
-bw_json_stream_new (const char *data,
-                    gsize       length,
-                    const char *name,
-                    guint       max_depth)
+static BwJsonStream *
+stream_new (guint max_depth)
 {
   BwJsonStream *stream = g_new0 (BwJsonStream, 1);
 
-  stream->data = data;
-  stream->pos = data;
-  stream->end = data + length;
+  stream->fd = -1;
   stream->max_depth = max_depth ? max_depth : BW_JSON_DEFAULT_MAX_DEPTH;
   stream->first = g_new0 (guint8, stream->max_depth + 1);
   stream->is_object = g_new0 (guint8, stream->max_depth + 1);
@@ -51,11 +71,106 @@ bw_json_stream_new (const char *data,
   return stream;
 }
 
+/**
+ * bw_json_stream_new:
+ * @data: the whole document, which must outlive the stream
+ *
+ * Reads a document that is already in memory.
+ */
+BwJsonStream *
+bw_json_stream_new (const char *data,
+                    gsize       length,
+                    const char *name,
+                    guint       max_depth)
+{
+  BwJsonStream *stream = stream_new (max_depth);
+
+  stream->buf = (char *) data;
+  stream->buf_size = length;
+  stream->pos = data;
+  stream->end = data + length;
+  stream->eof = TRUE;
+  return stream;
+}
+
+/**
+ * bw_json_stream_new_for_file:
+ * @file: a local regular file
+ * @max_depth: the deepest nesting allowed, 0 for the default
+ * @error: return location for a #GError
+ *
+ * Reads @file through a bounded buffer. A file that changes size while it
+ * is read is an error (%BW_JSON_ERROR_CHANGED) reported by the read that
+ * notices it, as is a failure to read (a %G_IO_ERROR). Messages do not
+ * name the file: the caller does.
+ *
+ * Returns: (transfer full): the stream, or %NULL when the file cannot be
+ *   opened or is not a regular file
+ */
+BwJsonStream *
+bw_json_stream_new_for_file (GFile   *file,
+                             guint    max_depth,
+                             GError **error)
+{
+  BwJsonStream *stream;
+  const char *path;
+  struct stat st;
+  int fd;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  if ((path = g_file_peek_path (file)) == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("only local files can be read"));
+      return NULL;
+    }
+
+  /* Not blocking: opening a FIFO would wait for a writer. */
+  fd = g_open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
+  if (fd < 0 || fstat (fd, &st) != 0)
+    {
+      int saved_errno = errno;
+
+      if (fd >= 0)
+        close (fd);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("cannot read the file: %s"), g_strerror (saved_errno));
+      return NULL;
+    }
+
+  /* A FIFO or a device has no size to check against, and may never end. */
+  if (!S_ISREG (st.st_mode))
+    {
+      close (fd);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
+                   _("not a regular file"));
+      return NULL;
+    }
+
+  stream = stream_new (max_depth);
+  stream->file = g_object_ref (file);
+  stream->fd = fd;
+  stream->file_size = st.st_size;
+  stream->buf_size = BUFFER_SIZE;
+  stream->buf = g_malloc (stream->buf_size);
+  stream->pos = stream->end = stream->buf;
+  return stream;
+}
+
 void
 bw_json_stream_free (BwJsonStream *stream)
 {
   if (stream == NULL)
     return;
+  if (stream->file != NULL)
+    {
+      g_free (stream->buf);
+      g_object_unref (stream->file);
+    }
+  if (stream->fd >= 0)
+    close (stream->fd);
+  g_clear_error (&stream->read_error);
   g_free (stream->first);
   g_free (stream->is_object);
   g_string_free (stream->key, TRUE);
@@ -63,11 +178,149 @@ bw_json_stream_free (BwJsonStream *stream)
   g_free (stream);
 }
 
+static gboolean
+stop_reading (BwJsonStream *stream,
+              GError       *error)
+{
+  stream->eof = TRUE;
+  if (stream->read_error == NULL)
+    stream->read_error = error;
+  else
+    g_error_free (error);
+  return FALSE;
+}
+
+static gboolean
+changed_while_read (BwJsonStream *stream)
+{
+  g_autofree char *before = g_strdup_printf ("%" G_GOFFSET_FORMAT, stream->file_size);
+  g_autofree char *now = g_strdup_printf ("%" G_GUINT64_FORMAT, stream->read_total);
+
+  return stop_reading (stream,
+                       g_error_new (BW_JSON_ERROR, BW_JSON_ERROR_CHANGED,
+                                    _("the file changed while it was being read (it had %s bytes, %s were read); try again when nothing else is writing to it"),
+                                    before, now));
+}
+
+/* Makes @n bytes readable from stream->pos, unless the document ends
+ * first; everything from stream->pos on is kept, and moves to the start
+ * of the buffer. Pointers into the buffer are stale afterwards: callers
+ * hold offsets from stream->pos across a refill. */
+static gboolean
+refill (BwJsonStream *stream,
+        gsize         n)
+{
+  gsize keep;
+
+  if ((gsize) (stream->end - stream->pos) >= n)
+    return TRUE;
+  if (stream->eof)
+    return FALSE;
+
+  keep = stream->end - stream->pos;
+  if (stream->pos != stream->buf)
+    {
+      memmove (stream->buf, stream->pos, keep);
+      stream->buf_offset += stream->pos - stream->buf;
+      stream->pos = stream->buf;
+      stream->end = stream->buf + keep;
+    }
+
+  if (n > stream->buf_size)
+    {
+      if (n > MAX_TOKEN)
+        return stop_reading (stream,
+                             g_error_new (BW_JSON_ERROR, BW_JSON_ERROR_TOO_BIG,
+                                          _("a value at byte %" G_GUINT64_FORMAT " is longer than %u MB"),
+                                          stream->buf_offset, (guint) (MAX_TOKEN >> 20)));
+      stream->buf_size = MIN (MAX (n, stream->buf_size * 2), MAX_TOKEN);
+      stream->buf = g_realloc (stream->buf, stream->buf_size);
+      stream->pos = stream->buf;
+      stream->end = stream->buf + keep;
+    }
+
+  while ((gsize) (stream->end - stream->pos) < n)
+    {
+      gssize got = read (stream->fd, (char *) stream->end,
+                         stream->buf + stream->buf_size - stream->end);
+
+      if (got < 0 && errno == EINTR)
+        continue;
+      if (got < 0)
+        {
+          int saved_errno = errno;
+
+          return stop_reading (stream,
+                               g_error_new (G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                                            _("cannot read the file: %s"), g_strerror (saved_errno)));
+        }
+      if (got == 0)
+        {
+          stream->eof = TRUE;
+          if (stream->read_total != (guint64) stream->file_size)
+            return changed_while_read (stream);
+          return FALSE;
+        }
+
+      stream->read_total += got;
+      if (stream->read_total > (guint64) stream->file_size)
+        return changed_while_read (stream);
+      stream->end += got;
+    }
+
+  return TRUE;
+}
+
+/* Whether the byte at *p can be read; *p is kept pointing at the same
+ * byte of the document if the buffer moves. */
+static inline gboolean
+more (BwJsonStream  *stream,
+      const char   **p)
+{
+  gsize offset;
+  gboolean ok;
+
+  if (G_LIKELY (*p < stream->end))
+    return TRUE;
+
+  offset = *p - stream->pos;
+  ok = refill (stream, offset + 1);
+  *p = stream->pos + offset;
+  return ok;
+}
+
+/**
+ * bw_json_stream_rewind:
+ *
+ * Goes back to the start of the document, to read it again. A file is
+ * read again from the disk, and must still be the same size.
+ */
 void
 bw_json_stream_rewind (BwJsonStream *stream)
 {
-  stream->pos = stream->data;
   stream->depth = 0;
+
+  if (stream->file == NULL)
+    {
+      stream->pos = stream->buf;
+      return;
+    }
+
+  if (stream->read_error != NULL)
+    return;
+
+  stream->pos = stream->end = stream->buf;
+  stream->buf_offset = 0;
+  stream->read_total = 0;
+  stream->eof = FALSE;
+  if (lseek (stream->fd, 0, SEEK_SET) != 0)
+    {
+      int saved_errno = errno;
+
+      stop_reading (stream,
+                    g_error_new (G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                                 _("cannot read the file: %s"), g_strerror (saved_errno)));
+    }
 }
 
 /**
@@ -78,7 +331,73 @@ bw_json_stream_rewind (BwJsonStream *stream)
 gsize
 bw_json_stream_get_offset (BwJsonStream *stream)
 {
-  return stream->pos - stream->data;
+  return stream->buf_offset + (stream->pos - stream->buf);
+}
+
+/**
+ * bw_json_stream_get_size:
+ *
+ * Returns: the size of the document in bytes (of a file, as it was when
+ *   the stream was made)
+ */
+goffset
+bw_json_stream_get_size (BwJsonStream *stream)
+{
+  return stream->file != NULL ? stream->file_size : (goffset) stream->buf_size;
+}
+
+/* Counts lines and columns up to @offset, for a message. */
+static void
+locate (BwJsonStream *stream,
+        guint64       offset,
+        guint        *line,
+        guint        *column)
+{
+  *line = 1;
+  *column = 1;
+
+  if (stream->file == NULL)
+    {
+      for (const char *p = stream->buf; p < stream->buf + MIN (offset, stream->buf_size); p++)
+        {
+          if (*p == '\n')
+            {
+              (*line)++;
+              *column = 1;
+            }
+          else if (((guchar) *p & 0xc0) != 0x80)
+            (*column)++;
+        }
+      return;
+    }
+
+  /* Only on failure: counting lines as we go would cost every read. The
+   * file is read again from its start. */
+  {
+    g_autofree char *chunk = g_malloc (64 * 1024);
+    guint64 done = 0;
+
+    while (done < offset)
+      {
+        gssize got = pread (stream->fd, chunk, MIN (64 * 1024, offset - done), done);
+
+        if (got < 0 && errno == EINTR)
+          continue;
+        if (got <= 0)
+          break;
+        for (gssize i = 0; i < got; i++)
+          {
+            if (chunk[i] == '\n')
+              {
+                (*line)++;
+                *column = 1;
+              }
+            else if (((guchar) chunk[i] & 0xc0) != 0x80)
+              (*column)++;
+          }
+        done += got;
+      }
+  }
 }
 
 static gboolean G_GNUC_PRINTF (3, 4)
@@ -88,26 +407,27 @@ syntax_error (BwJsonStream  *stream,
               ...)
 {
   g_autofree char *what = NULL;
-  guint line = 1, column = 1;
+  guint line, column;
+  gboolean at_end;
   va_list args;
 
-  /* Only on failure: counting lines as we go would cost every read. */
-  for (const char *p = stream->data; p < stream->pos && p < stream->end; p++)
+  at_end = stream->pos >= stream->end && !refill (stream, 1);
+
+  /* What looks like a syntax error because the bytes stopped coming is
+   * reported as the reason they stopped. */
+  if (stream->read_error != NULL)
     {
-      if (*p == '\n')
-        {
-          line++;
-          column = 1;
-        }
-      else if (((guchar) *p & 0xc0) != 0x80)
-        column++;
+      g_propagate_error (error, g_error_copy (stream->read_error));
+      return FALSE;
     }
+
+  locate (stream, bw_json_stream_get_offset (stream), &line, &column);
 
   va_start (args, format);
   what = g_strdup_vprintf (format, args);
   va_end (args);
 
-  if (stream->pos >= stream->end)
+  if (at_end)
     g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_SYNTAX,
                  _("not valid JSON: the file ends too soon (line %u): %s"), line, what);
   else
@@ -121,9 +441,15 @@ skip_ws (BwJsonStream *stream)
 {
   const char *p = stream->pos;
 
-  while (p < stream->end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
-    p++;
-  stream->pos = p;
+  for (;;)
+    {
+      while (p < stream->end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+        p++;
+      stream->pos = p;
+      if (p < stream->end || !refill (stream, 1))
+        return;
+      p = stream->pos;
+    }
 }
 
 const char *
@@ -213,7 +539,7 @@ push (BwJsonStream  *stream,
     {
       g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_TOO_DEEP,
                    _("arrays and objects nest deeper than %u levels (at byte %" G_GSIZE_FORMAT ")"),
-                   stream->max_depth, (gsize) (stream->pos - stream->data));
+                   stream->max_depth, bw_json_stream_get_offset (stream));
       return FALSE;
     }
   stream->depth++;
@@ -287,8 +613,13 @@ scan_string (BwJsonStream  *stream,
 
       if (p >= stream->end)
         {
+          /* The window ends inside the string: keep what was read of it
+           * and read on, so a long string does not grow the window. */
+          g_string_append_len (out, run, p - run);
           stream->pos = p;
-          return syntax_error (stream, error, _("a string is not closed"));
+          if (!refill (stream, 1))
+            return syntax_error (stream, error, _("a string is not closed"));
+          p = run = stream->pos;
         }
 
       c = (guchar) *p;
@@ -308,6 +639,13 @@ scan_string (BwJsonStream  *stream,
         }
 
       g_string_append_len (out, run, p - run);
+      /* An escape is read whole: up to 12 bytes for a surrogate pair. */
+      if (stream->end - p < 12)
+        {
+          stream->pos = p;
+          refill (stream, 12);
+          p = stream->pos;
+        }
       if (p + 1 >= stream->end)
         {
           stream->pos = p + 1;
@@ -484,20 +822,19 @@ scan_number (BwJsonStream  *stream,
              gint64        *integer,
              GError       **error)
 {
-  const char *start = stream->pos;
-  const char *p = start;
+  const char *p = stream->pos;
   guint64 mantissa = 0;
   int digits = 0;               /* significant digits in mantissa */
   int exp10 = 0;
   gboolean negative = FALSE, exact = TRUE, has_frac = FALSE, has_exp = FALSE;
 
-  if (p < stream->end && *p == '-')
+  if (more (stream, &p) && *p == '-')
     {
       negative = TRUE;
       p++;
     }
 
-  if (p >= stream->end || !g_ascii_isdigit (*p))
+  if (!more (stream, &p) || !g_ascii_isdigit (*p))
     {
       stream->pos = p;
       return syntax_error (stream, error, _("a digit was expected in a number"));
@@ -506,7 +843,7 @@ scan_number (BwJsonStream  *stream,
   if (*p == '0')
     {
       p++;
-      if (p < stream->end && g_ascii_isdigit (*p))
+      if (more (stream, &p) && g_ascii_isdigit (*p))
         {
           stream->pos = p;
           return syntax_error (stream, error, _("a number cannot start with 0"));
@@ -514,7 +851,7 @@ scan_number (BwJsonStream  *stream,
     }
   else
     {
-      while (p < stream->end && g_ascii_isdigit (*p))
+      while (more (stream, &p) && g_ascii_isdigit (*p))
         {
           if (digits < 19)
             {
@@ -531,16 +868,16 @@ scan_number (BwJsonStream  *stream,
         }
     }
 
-  if (p < stream->end && *p == '.')
+  if (more (stream, &p) && *p == '.')
     {
       has_frac = TRUE;
       p++;
-      if (p >= stream->end || !g_ascii_isdigit (*p))
+      if (!more (stream, &p) || !g_ascii_isdigit (*p))
         {
           stream->pos = p;
           return syntax_error (stream, error, _("a digit was expected after “.”"));
         }
-      while (p < stream->end && g_ascii_isdigit (*p))
+      while (more (stream, &p) && g_ascii_isdigit (*p))
         {
           if (digits < 19)
             {
@@ -555,21 +892,21 @@ scan_number (BwJsonStream  *stream,
         }
     }
 
-  if (p < stream->end && (*p == 'e' || *p == 'E'))
+  if (more (stream, &p) && (*p == 'e' || *p == 'E'))
     {
       int e = 0;
       gboolean eneg = FALSE;
 
       has_exp = TRUE;
       p++;
-      if (p < stream->end && (*p == '+' || *p == '-'))
+      if (more (stream, &p) && (*p == '+' || *p == '-'))
         eneg = *p++ == '-';
-      if (p >= stream->end || !g_ascii_isdigit (*p))
+      if (!more (stream, &p) || !g_ascii_isdigit (*p))
         {
           stream->pos = p;
           return syntax_error (stream, error, _("a digit was expected in an exponent"));
         }
-      while (p < stream->end && g_ascii_isdigit (*p))
+      while (more (stream, &p) && g_ascii_isdigit (*p))
         {
           if (e < 100000)
             e = e * 10 + (*p - '0');
@@ -577,8 +914,6 @@ scan_number (BwJsonStream  *stream,
         }
       exp10 += eneg ? -e : e;
     }
-
-  stream->pos = p;
 
   *is_integer = FALSE;
   if (!has_frac && !has_exp && exact && mantissa <= (guint64) G_MAXINT64)
@@ -595,6 +930,7 @@ scan_number (BwJsonStream  *stream,
 
       v = exp10 < 0 ? v / powers_of_ten[-exp10] : v * powers_of_ten[exp10];
       *out = negative ? -v : v;
+      stream->pos = p;
       return TRUE;
     }
 
@@ -602,6 +938,7 @@ scan_number (BwJsonStream  *stream,
     char buf[64];
     g_autofree char *copy = NULL;
     const char *text;
+    const char *start = stream->pos;
     gsize len = p - start;
 
     if (len < sizeof buf)
@@ -615,6 +952,7 @@ scan_number (BwJsonStream  *stream,
 
     *out = g_ascii_strtod (text, NULL);
   }
+  stream->pos = p;
   return TRUE;
 }
 
@@ -714,7 +1052,7 @@ scan_literal (BwJsonStream  *stream,
 {
   gsize len = strlen (word);
 
-  if ((gsize) (stream->end - stream->pos) < len || memcmp (stream->pos, word, len) != 0)
+  if (!refill (stream, len) || memcmp (stream->pos, word, len) != 0)
     return syntax_error (stream, error, _("“%s” was expected"), word);
   stream->pos += len;
   return TRUE;
@@ -818,6 +1156,103 @@ bw_json_stream_skip_value (BwJsonStream  *stream,
 }
 
 /**
+ * bw_json_stream_check_value:
+ *
+ * Reads the next value like bw_json_stream_skip_value(), and also refuses
+ * an object that names a member twice: readers disagree on which of the
+ * two counts (json-glib keeps the last), so such a file means different
+ * things to different programs.
+ */
+gboolean
+bw_json_stream_check_value (BwJsonStream  *stream,
+                            GError       **error)
+{
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func ((GDestroyNotify) g_hash_table_unref);
+  guint base = stream->depth;
+  BwJsonStreamType type;
+
+  do
+    {
+      if (stream->depth > base)
+        {
+          gboolean more = TRUE;
+          const char *key = NULL;
+
+          if (stream->is_object[stream->depth])
+            {
+              GHashTable *keys = g_ptr_array_index (seen, stream->depth - base - 1);
+              guint64 at = bw_json_stream_get_offset (stream);
+
+              if (!bw_json_stream_next_member (stream, &key, error))
+                return FALSE;
+              more = key != NULL;
+              if (more && !g_hash_table_add (keys, g_strdup (key)))
+                {
+                  g_autofree char *shown = bw_text_for_message (key, -1, 0);
+
+                  g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_INVALID,
+                               _("the member “%s” appears twice in one object (at byte %" G_GUINT64_FORMAT ")"),
+                               shown, at);
+                  return FALSE;
+                }
+            }
+          else if (!bw_json_stream_next_element (stream, &more, error))
+            return FALSE;
+
+          if (!more)
+            continue;
+        }
+
+      if (!bw_json_stream_peek (stream, &type, error))
+        return FALSE;
+
+      switch (type)
+        {
+        case BW_JSON_STREAM_OBJECT:
+        case BW_JSON_STREAM_ARRAY:
+          if (!push (stream, error))
+            return FALSE;
+          {
+            guint level = stream->depth - base - 1;
+
+            if (level >= seen->len)
+              g_ptr_array_add (seen, g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL));
+            else
+              g_hash_table_remove_all (g_ptr_array_index (seen, level));
+          }
+          break;
+        case BW_JSON_STREAM_STRING:
+          if (!scan_string (stream, stream->string, error))
+            return FALSE;
+          break;
+        case BW_JSON_STREAM_NUMBER:
+          {
+            gboolean is_integer;
+            gint64 integer;
+            double v;
+
+            if (!scan_number (stream, &v, &is_integer, &integer, error))
+              return FALSE;
+          }
+          break;
+        case BW_JSON_STREAM_BOOLEAN:
+          if (!scan_literal (stream, *stream->pos == 't' ? "true" : "false", error))
+            return FALSE;
+          break;
+        case BW_JSON_STREAM_NULL:
+          if (!scan_literal (stream, "null", error))
+            return FALSE;
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+    }
+  while (stream->depth > base);
+
+  return TRUE;
+}
+
+/**
  * bw_json_stream_end:
  *
  * Checks that nothing but whitespace follows the document.
@@ -829,5 +1264,11 @@ bw_json_stream_end (BwJsonStream  *stream,
   skip_ws (stream);
   if (stream->pos != stream->end)
     return syntax_error (stream, error, _("nothing may follow the end of the document"));
+  /* The end of what was read may not be the end of the file. */
+  if (stream->read_error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (stream->read_error));
+      return FALSE;
+    }
   return TRUE;
 }

@@ -11,6 +11,7 @@
 #include <math.h>
 
 #include "bw-json.h"
+#include "bw-json-stream.h"
 
 G_DEFINE_QUARK (bw-json-error-quark, bw_json_error)
 
@@ -150,12 +151,6 @@ bw_json_load_data (const char         *data,
       return NULL;
     }
 
-  if (!bw_json_check_depth (data, length, max_depth, error))
-    {
-      g_prefix_error (error, "%s: ", name ? name : _("JSON"));
-      return NULL;
-    }
-
   /* Only whitespace: json-glib accepts it and returns no root. */
   {
     gsize i = 0;
@@ -166,6 +161,21 @@ bw_json_load_data (const char         *data,
       {
         g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_SYNTAX,
                      _("%s: the file is empty"), name ? name : _("JSON"));
+        return NULL;
+      }
+  }
+
+  /* json-glib accepts more than RFC 8259 (comments, a NUL in a string
+   * cut short, a member named twice, the last one winning), and recurses
+   * once per level with no limit of its own. The strict reader that reads
+   * COCO files checks the text first, so every JSON file Boxwood reads
+   * follows one set of rules. */
+  {
+    g_autoptr(BwJsonStream) stream = bw_json_stream_new (data, length, name, max_depth);
+
+    if (!bw_json_stream_check_value (stream, error) || !bw_json_stream_end (stream, error))
+      {
+        g_prefix_error (error, "%s: ", name ? name : _("JSON"));
         return NULL;
       }
   }

@@ -34,6 +34,7 @@ typedef enum
   BW_JSON_ERROR_TOO_DEEP,       /* nesting over the depth limit */
   BW_JSON_ERROR_SYNTAX,         /* not JSON, or truncated */
   BW_JSON_ERROR_INVALID,        /* JSON, but a member is missing or wrong */
+  BW_JSON_ERROR_CHANGED,        /* the file changed size while it was read */
 } BwJsonError;
 
 #define BW_JSON_DEFAULT_MAX_BYTES ((goffset) 1 << 30)   /* 1 GiB */

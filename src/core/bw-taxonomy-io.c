@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "bw-json.h"
+#include "bw-json-stream.h"
+#include "bw-text.h"
 #include "bw-taxonomy-io.h"
 
 G_DEFINE_QUARK (bw-taxonomy-error-quark, bw_taxonomy_error)
@@ -300,34 +302,52 @@ set_file_error (GError     **error,
   bw_json_prefix_error (error, file, NULL);
 }
 
+/* A file of a later format may mean something else by the same members:
+ * better refused than half understood. */
+static gboolean
+check_format_version (GFile   *file,
+                      gint64   version,
+                      GError **error)
+{
+  if (version >= 1 && version <= BW_TAXONOMY_FORMAT_VERSION)
+    return TRUE;
+
+  if (version > BW_TAXONOMY_FORMAT_VERSION)
+    g_set_error (error, BW_TAXONOMY_ERROR, BW_TAXONOMY_ERROR_INVALID,
+                 _("the taxonomy was written by a newer version of Boxwood (format %" G_GINT64_FORMAT "; this version reads up to %d): update Boxwood to import it"),
+                 version, BW_TAXONOMY_FORMAT_VERSION);
+  else
+    g_set_error (error, BW_TAXONOMY_ERROR, BW_TAXONOMY_ERROR_INVALID,
+                 _("“boxwood_taxonomy” must be a format version from 1 to %d, not %" G_GINT64_FORMAT),
+                 BW_TAXONOMY_FORMAT_VERSION, version);
+  bw_json_prefix_error (error, file, NULL);
+  return FALSE;
+}
+
 /* Finds the value of the top-level member "categories" of a big JSON
  * object without building the rest: json-glib would build a tree of the
  * whole file (a COCO instances file of millions of annotations, several
- * gigabytes in memory) and has no streaming reader. Checks that strings
- * end, brackets balance within BW_TAXONOMY_MAX_DEPTH and nothing follows
- * the object; the slice found is then parsed in full. */
+ * gigabytes in memory) and has no streaming reader. The whole file is
+ * checked by the same strict reader as a COCO import (syntax, depth,
+ * members named twice); the slice found is then parsed in full. */
 static gboolean
-find_categories (GFile       *file,
-                 const char  *data,
-                 gsize        length,
-                 gsize       *out_start,
-                 gsize       *out_end,
-                 GError     **error)
+find_categories (GFile        *file,
+                 BwJsonStream *stream,
+                 gsize        *out_start,
+                 gsize        *out_end,
+                 GError      **error)
 {
-  gboolean expect_key = FALSE;
-  gboolean is_categories = FALSE;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GHashTable) keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  BwJsonStreamType type;
   gboolean found = FALSE;
-  gsize value_start = 0;
-  guint depth = 0;
-  gsize i = 0;
+  const char *key;
 
-  if (length >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
-    i = 3;
-  while (i < length && g_ascii_isspace (data[i]))
-    i++;
-  if (i >= length || data[i] != '{')
+  if (!bw_json_stream_peek (stream, &type, &local_error))
+    goto failed;
+  if (type != BW_JSON_STREAM_OBJECT)
     {
-      g_autofree char *size = g_format_size (length);
+      g_autofree char *size = g_format_size (bw_json_stream_get_size (stream));
 
       set_file_error (error, file, BW_JSON_ERROR_TOO_BIG,
                       _("the file is %s: that is too big for a taxonomy, and it is not a COCO instances file"),
@@ -335,99 +355,65 @@ find_categories (GFile       *file,
       return FALSE;
     }
 
-  for (; i < length; i++)
+  if (!bw_json_stream_begin_object (stream, &local_error))
+    goto failed;
+  while (TRUE)
     {
-      char c = data[i];
-
-      switch (c)
+      if (!bw_json_stream_next_member (stream, &key, &local_error))
+        goto failed;
+      if (key == NULL)
+        break;
+      if (!g_hash_table_add (keys, g_strdup (key)))
         {
-        case '"':
-          {
-            gsize start = ++i;
+          g_autofree char *shown = bw_text_for_message (key, -1, 0);
 
-            while (i < length && data[i] != '"')
-              i += data[i] == '\\' ? 2 : 1;
-            if (i >= length)
-              goto truncated;
-            if (depth == 1 && expect_key)
-              {
-                is_categories = i - start == 10 && memcmp (data + start, "categories", 10) == 0;
-                expect_key = FALSE;
-              }
-            else if (depth == 1 && is_categories)
-              goto not_array;
-          }
-          break;
+          g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_INVALID,
+                       _("the member “%s” appears twice in one object"), shown);
+          bw_json_prefix_error (error, file, NULL);
+          return FALSE;
+        }
 
-        case '{':
-        case '[':
-          if (++depth > BW_TAXONOMY_MAX_DEPTH)
+      if (strcmp (key, "categories") == 0)
+        {
+          if (!bw_json_stream_peek (stream, &type, &local_error))
+            goto failed;
+          if (type != BW_JSON_STREAM_ARRAY)
             {
-              set_file_error (error, file, BW_JSON_ERROR_TOO_DEEP,
-                              _("arrays and objects nest deeper than %u levels (at byte %" G_GSIZE_FORMAT ")"),
-                              BW_TAXONOMY_MAX_DEPTH, i);
+              set_file_error (error, file, BW_TAXONOMY_ERROR_INVALID, _("“categories” must be an array"));
               return FALSE;
             }
-          if (depth == 1)
-            expect_key = TRUE;
-          else if (depth == 2 && is_categories)
-            {
-              if (c != '[')
-                goto not_array;
-              value_start = i;
-            }
-          break;
-
-        case '}':
-        case ']':
-          if (depth == 2 && is_categories)
-            {
-              *out_start = value_start;
-              *out_end = i + 1;
-              found = TRUE;
-              is_categories = FALSE;
-            }
-          if (--depth == 0)
-            {
-              for (i++; i < length && g_ascii_isspace (data[i]); i++)
-                ;
-              if (i < length)
-                {
-                  set_file_error (error, file, BW_JSON_ERROR_SYNTAX,
-                                  _("not valid JSON: text after the end, at byte %" G_GSIZE_FORMAT), i);
-                  return FALSE;
-                }
-              if (!found)
-                {
-                  set_file_error (error, file, BW_TAXONOMY_ERROR_INVALID,
-                                  _("no “categories” array: this is neither a taxonomy nor a COCO instances file"));
-                  return FALSE;
-                }
-              return TRUE;
-            }
-          break;
-
-        case ',':
-          if (depth == 1)
-            {
-              expect_key = TRUE;
-              is_categories = FALSE;
-            }
-          break;
-
-        default:
-          if (depth == 1 && is_categories && c != ':' && !g_ascii_isspace (c))
-            goto not_array;
-          break;
+          *out_start = bw_json_stream_get_offset (stream);
+          if (!bw_json_stream_check_value (stream, &local_error))
+            goto failed;
+          *out_end = bw_json_stream_get_offset (stream);
+          found = TRUE;
         }
+      else if (strcmp (key, "boxwood_taxonomy") == 0)
+        {
+          gint64 version;
+
+          if (!bw_json_stream_read_int (stream, &version, &local_error))
+            goto failed;
+          if (!check_format_version (file, version, error))
+            return FALSE;
+        }
+      else if (!bw_json_stream_check_value (stream, &local_error))
+        goto failed;
     }
+  if (!bw_json_stream_end (stream, &local_error))
+    goto failed;
 
-truncated:
-  set_file_error (error, file, BW_JSON_ERROR_SYNTAX, _("not valid JSON: the file ends too early"));
-  return FALSE;
+  if (!found)
+    {
+      set_file_error (error, file, BW_TAXONOMY_ERROR_INVALID,
+                      _("no “categories” array: this is neither a taxonomy nor a COCO instances file"));
+      return FALSE;
+    }
+  return TRUE;
 
-not_array:
-  set_file_error (error, file, BW_TAXONOMY_ERROR_INVALID, _("“categories” must be an array"));
+failed:
+  bw_json_prefix_error (&local_error, file, NULL);
+  g_propagate_error (error, g_steal_pointer (&local_error));
   return FALSE;
 }
 
@@ -442,12 +428,13 @@ load_categories_json (GFile   *file,
     .max_depth = BW_TAXONOMY_MAX_DEPTH,
   };
   g_autoptr(GFileInfo) info = NULL;
-  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(BwJsonStream) stream = NULL;
+  g_autoptr(GFileInputStream) input = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(JsonNode) slice_root = NULL;
   g_autoptr(JsonBuilder) builder = NULL;
-  const char *data;
-  gsize length, start = 0, end = 0;
+  g_autofree char *slice = NULL;
+  gsize start = 0, end = 0, got = 0;
 
   info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE, NULL, NULL);
   if (info == NULL || g_file_info_get_size (info) <= (goffset) MAX_PARSED_BYTES ||
@@ -464,18 +451,14 @@ load_categories_json (GFile   *file,
       return NULL;
     }
 
-  /* Mapped, not read: the pages are the page cache's, not ours. */
-  mapped = g_mapped_file_new (g_file_peek_path (file), FALSE, &local_error);
-  if (mapped == NULL)
+  if (!(stream = bw_json_stream_new_for_file (file, BW_TAXONOMY_MAX_DEPTH, &local_error)))
     {
       set_file_error (error, file, BW_TAXONOMY_ERROR_INVALID,
                       _("cannot read the file: %s"), local_error->message);
       return NULL;
     }
-  data = g_mapped_file_get_contents (mapped);
-  length = g_mapped_file_get_length (mapped);
 
-  if (!find_categories (file, data, length, &start, &end, error))
+  if (!find_categories (file, stream, &start, &end, error))
     return NULL;
 
   if (end - start > MAX_PARSED_BYTES)
@@ -488,7 +471,26 @@ load_categories_json (GFile   *file,
       return NULL;
     }
 
-  if (!(slice_root = bw_json_load_data (data + start, end - start, g_file_peek_path (file), &limits, error)))
+  /* Read again from the disk; the slice is checked again as it is parsed,
+   * in case the file changed since. */
+  slice = g_malloc (end - start);
+  if (!(input = g_file_read (file, NULL, &local_error)) ||
+      !g_seekable_seek (G_SEEKABLE (input), start, G_SEEK_SET, NULL, &local_error) ||
+      !g_input_stream_read_all (G_INPUT_STREAM (input), slice, end - start, &got, NULL, &local_error))
+    {
+      set_file_error (error, file, BW_TAXONOMY_ERROR_INVALID,
+                      _("cannot read the file: %s"), local_error->message);
+      return NULL;
+    }
+  if (got != end - start)
+    {
+      g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_CHANGED,
+                   _("the file changed while it was being read; try again when nothing else is writing to it"));
+      bw_json_prefix_error (error, file, NULL);
+      return NULL;
+    }
+
+  if (!(slice_root = bw_json_load_data (slice, end - start, g_file_peek_path (file), &limits, error)))
     return NULL;
 
   /* Shaped like a taxonomy file for the caller. */
@@ -515,6 +517,21 @@ read_entries (GFile   *file,
 
   if (!(root = load_categories_json (file, error)))
     return NULL;
+
+  if (JSON_NODE_HOLDS_OBJECT (root) &&
+      json_object_has_member (json_node_get_object (root), "boxwood_taxonomy"))
+    {
+      gint64 version;
+
+      if (!bw_json_get_int (json_node_get_object (root), "boxwood_taxonomy", G_MININT64, G_MAXINT64,
+                            &version, error))
+        {
+          bw_json_prefix_error (error, file, NULL);
+          return NULL;
+        }
+      if (!check_format_version (file, version, error))
+        return NULL;
+    }
 
   if (JSON_NODE_HOLDS_ARRAY (root))
     array = json_node_get_array (root);
