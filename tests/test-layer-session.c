@@ -515,6 +515,163 @@ test_starts_from_model (Fixture       *f,
   g_assert_finalize_object (g_steal_pointer (&session));
 }
 
+
+/* Submitting nothing asks first; "no objects" is an answer of its own,
+ * recorded on the layer, and taken back by drawing a shape. */
+static void
+test_submit_rules (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwLayerSession) session = open_session (f, f->images[0]);
+  g_autoptr(BwImage) image = NULL;
+  g_autoptr(BwLayer) layer = NULL;
+  gint64 id;
+
+  g_assert_false (bw_layer_session_submit (session, &error));
+  g_assert_error (error, BW_LAYER_SESSION_ERROR, BW_LAYER_SESSION_ERROR_EMPTY);
+  g_clear_error (&error);
+  image = bw_project_get_image (f->project, f->images[0], &error);
+  g_assert_cmpint (image->status, ==, BW_IMAGE_STATUS_NEW);
+  g_clear_pointer (&image, bw_image_free);
+
+  g_assert_true (bw_layer_session_mark_no_objects (session, &error));
+  g_assert_no_error (error);
+  g_assert_true (bw_layer_session_get_no_objects (session));
+  g_assert_cmpint (bw_layer_session_get_status (session), ==, BW_LAYER_STATUS_SUBMITTED);
+  layer = bw_project_get_layer (f->project, bw_layer_session_get_layer_id (session), &error);
+  g_assert_true (layer->no_objects);
+  g_assert_cmpint (layer->status, ==, BW_LAYER_STATUS_SUBMITTED);
+  g_clear_pointer (&layer, bw_layer_free);
+  image = bw_project_get_image (f->project, f->images[0], &error);
+  g_assert_cmpint (image->status, ==, BW_IMAGE_STATUS_SUBMITTED);
+  g_clear_pointer (&image, bw_image_free);
+
+  /* A shape drawn after all: in progress again, no longer "no objects";
+   * undone, the answer is back as it was. */
+  id = add_box (session, f->cat_a, 10, 10, 60, 60);
+  g_assert_false (bw_layer_session_get_no_objects (session));
+  g_assert_cmpuint (f->n_reopened, ==, 1);
+  layer = bw_project_get_layer (f->project, bw_layer_session_get_layer_id (session), &error);
+  g_assert_false (layer->no_objects);
+  g_assert_cmpint (layer->status, ==, BW_LAYER_STATUS_IN_PROGRESS);
+  g_clear_pointer (&layer, bw_layer_free);
+
+  /* With shapes, "no objects" is refused and Submit works. */
+  g_assert_false (bw_layer_session_mark_no_objects (session, &error));
+  g_assert_error (error, BW_LAYER_SESSION_ERROR, BW_LAYER_SESSION_ERROR_NOT_EMPTY);
+  g_clear_error (&error);
+
+  g_assert_true (bw_layer_session_undo (session, &error));
+  g_assert_no_error (error);
+  g_assert_true (bw_layer_session_get_no_objects (session));
+  layer = bw_project_get_layer (f->project, bw_layer_session_get_layer_id (session), &error);
+  g_assert_true (layer->no_objects);
+  g_assert_cmpint (layer->status, ==, BW_LAYER_STATUS_SUBMITTED);
+  g_clear_pointer (&layer, bw_layer_free);
+
+  g_assert_true (bw_layer_session_redo (session, &error));
+  g_assert_true (bw_layer_session_submit (session, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (bw_annotation_set_lookup (bw_layer_session_get_annotations (session), id));
+
+  g_assert_finalize_object (g_steal_pointer (&session));
+}
+
+/* A submission can be taken back until someone reviews it. */
+static void
+test_recall (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwLayerSession) session = open_session (f, f->images[0]);
+  g_autoptr(BwImage) image = NULL;
+  g_autoptr(BwLayerSession) again = NULL;
+
+  g_assert_false (bw_layer_session_can_recall (session));
+  g_assert_false (bw_layer_session_recall (session, &error));
+  g_assert_error (error, BW_LAYER_SESSION_ERROR, BW_LAYER_SESSION_ERROR_NOT_SUBMITTED);
+  g_clear_error (&error);
+
+  add_box (session, f->cat_a, 10, 10, 60, 60);
+  g_assert_true (bw_layer_session_submit (session, &error));
+  g_assert_true (bw_layer_session_can_recall (session));
+  g_assert_true (bw_layer_session_recall (session, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (bw_layer_session_get_status (session), ==, BW_LAYER_STATUS_IN_PROGRESS);
+  image = bw_project_get_image (f->project, f->images[0], &error);
+  g_assert_cmpint (image->status, ==, BW_IMAGE_STATUS_IN_PROGRESS);
+  g_clear_pointer (&image, bw_image_free);
+  g_assert_cmpuint (count_stored (f, f->images[0]), ==, 1);
+
+  /* Reviewed (accepted): no recall, with the reason. */
+  g_assert_true (bw_layer_session_submit (session, &error));
+  g_assert_true (bw_project_set_layer_status (f->project, bw_layer_session_get_layer_id (session),
+                                              BW_LAYER_STATUS_ACCEPTED, &error));
+  g_assert_no_error (error);
+  again = open_session (f, f->images[0]);
+  g_assert_false (bw_layer_session_can_recall (again));
+  g_assert_false (bw_layer_session_recall (again, &error));
+  g_assert_error (error, BW_LAYER_SESSION_ERROR, BW_LAYER_SESSION_ERROR_REVIEWED);
+  g_clear_error (&error);
+
+  g_assert_finalize_object (g_steal_pointer (&again));
+  g_assert_finalize_object (g_steal_pointer (&session));
+}
+
+/* A project of schema 1 opens with every layer answered as before (not
+ * "no objects"); its submitted work can be recalled unless reviewed. */
+static void
+test_v1_project (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *source = g_test_build_filename (G_TEST_DIST, "data", "project-v1.boxwood", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "old.boxwood", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(BwProject) old = NULL;
+  g_autoptr(BwLayerSession) submitted = NULL;
+  g_autoptr(BwLayerSession) accepted = NULL;
+  g_autoptr(GPtrArray) layers = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (source, &contents, &length, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (path, contents, length, &error));
+  old = bw_project_open (file, &error);
+  g_assert_no_error (error);
+
+  layers = bw_project_list_layers (old, 3, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (layers->len, ==, 1);
+  g_assert_false (((BwLayer *) layers->pdata[0])->no_objects);
+
+  /* Alex's submitted image 3: recalled. Image 1, accepted and reviewed:
+   * refused. */
+  submitted = bw_layer_session_new (old, 3, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (bw_layer_session_get_status (submitted), ==, BW_LAYER_STATUS_SUBMITTED);
+  g_assert_true (bw_layer_session_recall (submitted, &error));
+  g_assert_no_error (error);
+  accepted = bw_layer_session_new (old, 1, 1, &error);
+  g_assert_no_error (error);
+  g_assert_false (bw_layer_session_recall (accepted, &error));
+  g_assert_error (error, BW_LAYER_SESSION_ERROR, BW_LAYER_SESSION_ERROR_REVIEWED);
+
+  g_clear_object (&submitted);
+  g_clear_object (&accepted);
+  g_assert_finalize_object (g_steal_pointer (&old));
+  g_unlink (path);
+  {
+    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+    g_unlink (wal);
+    g_unlink (shm);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -532,6 +689,9 @@ main (int   argc,
   ADD ("/core/layer-session/nudge-written-after-pause", test_nudge_written_after_pause);
   ADD ("/core/layer-session/edit-after-submit", test_edit_after_submit);
   ADD ("/core/layer-session/starts-from-model", test_starts_from_model);
+  ADD ("/core/layer-session/submit-rules", test_submit_rules);
+  ADD ("/core/layer-session/recall", test_recall);
+  ADD ("/core/layer-session/v1-project", test_v1_project);
 
   return g_test_run ();
 }

@@ -42,6 +42,7 @@ struct _BwLayerSession
 
   gint64           layer_id;      /* 0 until the first edit, if none yet */
   BwLayerStatus    status;
+  gboolean         no_objects;
   BwAnnotationSet *set;
   guint            reload_id;
 
@@ -88,6 +89,7 @@ notify_can (BwLayerSession *self)
 static gint64
 find_own_layer (BwLayerSession  *self,
                 BwLayerStatus   *status,
+                gboolean        *no_objects,
                 GError         **error)
 {
   g_autoptr(GPtrArray) layers = bw_project_list_layers (self->project, self->image_id, error);
@@ -102,11 +104,13 @@ find_own_layer (BwLayerSession  *self,
       if (layer->kind == BW_LAYER_KIND_WORK && layer->person_id == self->person_id && self->person_id > 0)
         {
           *status = layer->status;
+          *no_objects = layer->no_objects;
           return layer->id;
         }
     }
 
   *status = BW_LAYER_STATUS_IN_PROGRESS;
+  *no_objects = FALSE;
   return 0;
 }
 
@@ -117,9 +121,10 @@ load (BwLayerSession  *self,
 {
   g_autoptr(GPtrArray) annotations = NULL;
   BwLayerStatus status = BW_LAYER_STATUS_IN_PROGRESS;
+  gboolean no_objects = FALSE;
   gint64 layer_id;
 
-  layer_id = find_own_layer (self, &status, error);
+  layer_id = find_own_layer (self, &status, &no_objects, error);
   if (layer_id < 0)
     return FALSE;
 
@@ -128,6 +133,7 @@ load (BwLayerSession  *self,
 
   self->layer_id = layer_id;
   self->status = status;
+  self->no_objects = no_objects;
   bw_annotation_set_reset (self->set, self->width, self->height);
   for (guint i = 0; annotations != NULL && i < annotations->len; i++)
     bw_annotation_set_take (self->set, g_steal_pointer (&annotations->pdata[i]));
@@ -141,6 +147,7 @@ reload_cb (gpointer user_data)
   BwLayerSession *self = user_data;
   g_autoptr(GError) error = NULL;
   BwLayerStatus old_status = self->status;
+  gboolean old_no_objects = self->no_objects;
 
   self->reload_id = 0;
 
@@ -153,7 +160,7 @@ reload_cb (gpointer user_data)
     notify_can (self);
 
   g_signal_emit (self, signals[RELOADED], 0);
-  if (old_status != self->status)
+  if (old_status != self->status || old_no_objects != self->no_objects)
     g_signal_emit (self, signals[STATUS_CHANGED], 0);
 
   return G_SOURCE_REMOVE;
@@ -252,6 +259,7 @@ bw_layer_session_new (BwProject  *project,
   g_autoptr(BwLayerSession) self = NULL;
   g_autoptr(BwImage) image = NULL;
   BwLayerStatus status;
+  gboolean no_objects;
   gint64 layer_id;
 
   g_return_val_if_fail (BW_IS_PROJECT (project), NULL);
@@ -269,7 +277,7 @@ bw_layer_session_new (BwProject  *project,
   self->set = bw_annotation_set_new (self->width, self->height);
   self->history = bw_edit_history_new (project);
 
-  layer_id = find_own_layer (self, &status, error);
+  layer_id = find_own_layer (self, &status, &no_objects, error);
   if (layer_id < 0)
     return NULL;
   /* Model predictions become the annotator's starting point. */
@@ -362,7 +370,7 @@ bw_layer_session_get_no_objects (BwLayerSession *self)
 {
   g_return_val_if_fail (BW_IS_LAYER_SESSION (self), FALSE);
 
-  return FALSE;
+  return self->no_objects;
 }
 
 /* Returns: (transfer none): the history of this image's steps */
@@ -408,6 +416,7 @@ typedef struct
   BwLayerStatus layer_before;
   BwImageStatus image_before;
   gboolean      image_too;      /* the image was submitted or returned too */
+  gboolean      no_objects_before;
 } Reopen;
 
 static gboolean
@@ -419,6 +428,8 @@ set_statuses (BwProject      *project,
   return bw_project_set_layer_status (project, reopen->layer_id,
                                       forward ? BW_LAYER_STATUS_IN_PROGRESS : reopen->layer_before,
                                       error) &&
+         (!reopen->no_objects_before ||
+          bw_project_set_layer_no_objects (project, reopen->layer_id, !forward, error)) &&
          (!reopen->image_too ||
           bw_project_set_image_status (project, reopen->image_id,
                                        forward ? BW_IMAGE_STATUS_IN_PROGRESS : reopen->image_before,
@@ -435,7 +446,8 @@ reopen_apply (BwProject  *project,
 }
 
 /* The first edit of submitted or returned work sends it back to work, in
- * the edit's own step: undoing the edit hands it back as it was. */
+ * the edit's own step: undoing the edit hands it back as it was. A shape
+ * drawn on an image answered "no objects" takes that answer back too. */
 static gboolean
 reopen_in_step (BwLayerSession  *self,
                 gboolean        *reopened,
@@ -445,7 +457,8 @@ reopen_in_step (BwLayerSession  *self,
   Reopen *reopen;
 
   *reopened = FALSE;
-  if (self->status != BW_LAYER_STATUS_SUBMITTED && self->status != BW_LAYER_STATUS_REJECTED)
+  if (self->status != BW_LAYER_STATUS_SUBMITTED && self->status != BW_LAYER_STATUS_REJECTED &&
+      !self->no_objects)
     return TRUE;
 
   if (!(image = bw_project_get_image (self->project, self->image_id, error)))
@@ -458,6 +471,7 @@ reopen_in_step (BwLayerSession  *self,
   reopen->image_before = image->status;
   reopen->image_too = image->status == BW_IMAGE_STATUS_SUBMITTED ||
                       image->status == BW_IMAGE_STATUS_REJECTED;
+  reopen->no_objects_before = self->no_objects;
   if (!set_statuses (self->project, reopen, TRUE, error))
     {
       g_free (reopen);
@@ -465,7 +479,8 @@ reopen_in_step (BwLayerSession  *self,
     }
 
   bw_edit_history_add_action (self->history, reopen_apply, reopen, g_free);
-  *reopened = TRUE;
+  *reopened = reopen->layer_before == BW_LAYER_STATUS_SUBMITTED ||
+              reopen->layer_before == BW_LAYER_STATUS_REJECTED;
 
   return TRUE;
 }
@@ -507,10 +522,12 @@ refresh_status (BwLayerSession *self,
 
   layer = bw_project_get_layer (self->project, self->layer_id, NULL);
   status = layer != NULL ? layer->status : self->status;
-  if (status == self->status && !reopened)
+  if (status == self->status && (layer == NULL || layer->no_objects == self->no_objects) && !reopened)
     return;
 
   self->status = status;
+  if (layer != NULL)
+    self->no_objects = layer->no_objects;
   g_signal_emit (self, signals[STATUS_CHANGED], 0);
   if (reopened)
     g_signal_emit (self, signals[REOPENED], 0);
@@ -1065,6 +1082,9 @@ bw_layer_session_redo (BwLayerSession  *self,
  * bw_layer_session_submit:
  *
  * Hands in the person's layer: the layer and the image become submitted.
+ * A layer without shapes is refused with %BW_LAYER_SESSION_ERROR_EMPTY
+ * unless it was answered "no objects" (bw_layer_session_mark_no_objects()):
+ * an empty image is an answer, not a slip of the key, only when said so.
  */
 gboolean
 bw_layer_session_submit (BwLayerSession  *self,
@@ -1072,9 +1092,139 @@ bw_layer_session_submit (BwLayerSession  *self,
 {
   g_return_val_if_fail (BW_IS_LAYER_SESSION (self), FALSE);
 
-  if (!bw_layer_session_flush (self, error) ||
-      !ensure_layer (self, error) ||
+  if (!bw_layer_session_flush (self, error))
+    return FALSE;
+
+  if (bw_annotation_set_get_size (self->set) == 0 && !self->no_objects)
+    {
+      g_set_error_literal (error, BW_LAYER_SESSION_ERROR, BW_LAYER_SESSION_ERROR_EMPTY,
+                           _("This image has no shapes; draw them, or mark it as having no objects"));
+      return FALSE;
+    }
+
+  if (!ensure_layer (self, error) ||
       !bw_project_submit_layer (self->project, self->layer_id, error))
+    return FALSE;
+
+  refresh_status (self, FALSE);
+
+  return TRUE;
+}
+
+/**
+ * bw_layer_session_mark_no_objects:
+ *
+ * Submits the image as having nothing to annotate, a valid answer that
+ * the project records as such. Refused while the layer has shapes.
+ */
+gboolean
+bw_layer_session_mark_no_objects (BwLayerSession  *self,
+                                  GError         **error)
+{
+  g_return_val_if_fail (BW_IS_LAYER_SESSION (self), FALSE);
+
+  if (!bw_layer_session_flush (self, error))
+    return FALSE;
+
+  if (bw_annotation_set_get_size (self->set) > 0)
+    {
+      g_set_error_literal (error, BW_LAYER_SESSION_ERROR, BW_LAYER_SESSION_ERROR_NOT_EMPTY,
+                           _("This image has shapes; delete them before marking it as having no objects"));
+      return FALSE;
+    }
+
+  if (!ensure_layer (self, error) ||
+      !bw_project_begin (self->project, error))
+    return FALSE;
+  if (!bw_project_set_layer_no_objects (self->project, self->layer_id, TRUE, error) ||
+      !bw_project_submit_layer (self->project, self->layer_id, error))
+    {
+      bw_project_rollback (self->project);
+      return FALSE;
+    }
+  if (!bw_project_commit (self->project, error))
+    return FALSE;
+
+  refresh_status (self, FALSE);
+
+  return TRUE;
+}
+
+/**
+ * bw_layer_session_can_recall:
+ *
+ * Returns: whether the person's submission can be taken back: it is
+ *   submitted and nobody has reviewed it yet
+ */
+gboolean
+bw_layer_session_can_recall (BwLayerSession *self)
+{
+  g_return_val_if_fail (BW_IS_LAYER_SESSION (self), FALSE);
+
+  return self->layer_id > 0 && self->status == BW_LAYER_STATUS_SUBMITTED;
+}
+
+/**
+ * bw_layer_session_recall:
+ *
+ * Takes a submission back: the layer (and the image, when it was
+ * submitted) are in progress again. Refused once a reviewer has given a
+ * verdict on it.
+ */
+gboolean
+bw_layer_session_recall (BwLayerSession  *self,
+                         GError         **error)
+{
+  g_autoptr(BwImage) image = NULL;
+  g_autoptr(BwLayer) layer = NULL;
+  gint64 reviews;
+
+  g_return_val_if_fail (BW_IS_LAYER_SESSION (self), FALSE);
+
+  if (!bw_layer_session_flush (self, error))
+    return FALSE;
+
+  if (self->layer_id <= 0 ||
+      !(layer = bw_project_get_layer (self->project, self->layer_id, error)))
+    {
+      if (error == NULL || *error == NULL)
+        g_set_error_literal (error, BW_LAYER_SESSION_ERROR, BW_LAYER_SESSION_ERROR_NOT_SUBMITTED,
+                             _("This image was not submitted, so there is nothing to recall"));
+      return FALSE;
+    }
+  if (layer->status == BW_LAYER_STATUS_ACCEPTED || layer->status == BW_LAYER_STATUS_REJECTED)
+    {
+      g_set_error_literal (error, BW_LAYER_SESSION_ERROR, BW_LAYER_SESSION_ERROR_REVIEWED,
+                           _("This submission was already reviewed and can no longer be recalled"));
+      return FALSE;
+    }
+  if (layer->status != BW_LAYER_STATUS_SUBMITTED)
+    {
+      g_set_error_literal (error, BW_LAYER_SESSION_ERROR, BW_LAYER_SESSION_ERROR_NOT_SUBMITTED,
+                           _("This image was not submitted, so there is nothing to recall"));
+      return FALSE;
+    }
+
+  if (!bw_project_begin (self->project, error))
+    return FALSE;
+  reviews = bw_project_count_layer_reviews (self->project, self->layer_id, error);
+  if (reviews != 0)
+    {
+      bw_project_rollback (self->project);
+      if (reviews > 0)
+        g_set_error_literal (error, BW_LAYER_SESSION_ERROR, BW_LAYER_SESSION_ERROR_REVIEWED,
+                             _("This submission was already reviewed and can no longer be recalled"));
+      return FALSE;
+    }
+  if (!(image = bw_project_get_image (self->project, self->image_id, error)) ||
+      !bw_project_set_layer_status (self->project, self->layer_id, BW_LAYER_STATUS_IN_PROGRESS, error) ||
+      (image->status == BW_IMAGE_STATUS_SUBMITTED &&
+       !bw_project_set_image_status (self->project, self->image_id, BW_IMAGE_STATUS_IN_PROGRESS, error)))
+    {
+      bw_project_rollback (self->project);
+      return FALSE;
+    }
+  if (!bw_project_commit (self->project, error))
     return FALSE;
 
   refresh_status (self, FALSE);

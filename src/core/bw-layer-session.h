@@ -20,6 +20,7 @@ typedef enum
   BW_LAYER_SESSION_ERROR_NO_PERSON,     /* nobody to attribute the work to */
   BW_LAYER_SESSION_ERROR_NOT_FOUND,     /* a shape that is not on the layer */
   BW_LAYER_SESSION_ERROR_EMPTY,         /* submit without shapes: ask first */
+  BW_LAYER_SESSION_ERROR_NOT_EMPTY,     /* "no objects" on an image with shapes */
   BW_LAYER_SESSION_ERROR_NOT_SUBMITTED, /* recall of work that was not submitted */
   BW_LAYER_SESSION_ERROR_REVIEWED,      /* recall of work already reviewed */
 } BwLayerSessionError;
@@ -111,6 +112,11 @@ gboolean          bw_layer_session_redo            (BwLayerSession   *self,
                                                     GError          **error);
 
 gboolean          bw_layer_session_submit          (BwLayerSession   *self,
+                                                    GError          **error);
+gboolean          bw_layer_session_mark_no_objects (BwLayerSession   *self,
+                                                    GError          **error);
+gboolean          bw_layer_session_can_recall      (BwLayerSession   *self);
+gboolean          bw_layer_session_recall          (BwLayerSession   *self,
                                                     GError          **error);
 
 gint64            bw_layer_session_find_next_image (BwLayerSession   *self);

@@ -11,7 +11,7 @@
 
 #include "bw-project-private.h"
 
-#define LAYER_COLUMNS "id, image_id, person_id, kind, status, created_at, updated_at"
+#define LAYER_COLUMNS "id, image_id, person_id, kind, status, created_at, updated_at, no_objects"
 #define ANNOTATION_COLUMNS \
   "id, layer_id, category_id, kind, x0, y0, x1, y1, parts, source, score, created_at, updated_at"
 
@@ -29,6 +29,7 @@ layer_from_row (sqlite3_stmt *stmt)
   layer->status = sqlite3_column_int (stmt, 4);
   layer->created_at = sqlite3_column_int64 (stmt, 5);
   layer->updated_at = sqlite3_column_int64 (stmt, 6);
+  layer->no_objects = sqlite3_column_int (stmt, 7) != 0;
   return layer;
 }
 
@@ -233,6 +234,71 @@ bw_project_submit_layer (BwProject  *self,
     }
 
   return bw_project_commit (self, error);
+}
+
+/**
+ * bw_project_set_layer_no_objects:
+ * @no_objects: whether the layer's answer is "this image has nothing to
+ *   annotate"
+ *
+ * Marks a layer as answered with no objects, or clears the mark.
+ */
+gboolean
+bw_project_set_layer_no_objects (BwProject  *self,
+                                 gint64      layer_id,
+                                 gboolean    no_objects,
+                                 GError    **error)
+{
+  BW_PROJECT_LOCK (self);
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
+
+  stmt = _bw_project_prepare (self, "UPDATE layers SET no_objects = ?2, updated_at = ?3 WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, layer_id);
+  sqlite3_bind_int (stmt, 2, no_objects ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 3, _bw_project_now ());
+  if (!_bw_project_step_done (self, stmt, error))
+    return FALSE;
+
+  return _bw_project_check_changed (self, BW_PROJECT_ITEM_LAYER, layer_id, error);
+}
+
+/**
+ * bw_project_count_layer_reviews:
+ *
+ * Returns: how many verdicts were given on a layer or its shapes, or -1
+ *   with @error set
+ */
+gint64
+bw_project_count_layer_reviews (BwProject  *self,
+                                gint64      layer_id,
+                                GError    **error)
+{
+  BW_PROJECT_LOCK (self);
+  sqlite3_stmt *stmt;
+  gint64 count = 0;
+  int rc;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), -1);
+
+  stmt = _bw_project_prepare (self, "SELECT count (*) FROM reviews WHERE layer_id = ?1", error);
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, layer_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    count = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      _bw_project_set_error (self, rc, error);
+      return -1;
+    }
+
+  return count;
 }
 
 /* Annotations */

@@ -116,6 +116,9 @@ static const char *migrations[] = {
   "UPDATE images SET status = 5 WHERE duplicate_of IS NOT NULL AND status = 0;"
   "CREATE UNIQUE INDEX images_one_per_content ON images (content_hash)"
   " WHERE duplicate_of IS NULL;",
+  /* 2 → 3: "there is nothing to annotate here" is an answer of its own,
+   * told apart from work handed in empty by mistake. */
+  "ALTER TABLE layers ADD COLUMN no_objects INTEGER NOT NULL DEFAULT 0;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == BW_PROJECT_SCHEMA_VERSION);

@@ -12,7 +12,7 @@
 
 G_BEGIN_DECLS
 
-#define BW_PROJECT_SCHEMA_VERSION 2
+#define BW_PROJECT_SCHEMA_VERSION 3
 /* "BXWD" */
 #define BW_PROJECT_APPLICATION_ID 0x42585744
 
@@ -66,6 +66,7 @@ typedef struct
   gint64        person_id;      /* 0 when none */
   BwLayerKind   kind;
   BwLayerStatus status;
+  gboolean      no_objects;     /* submitted as having no objects */
   gint64        created_at;
   gint64        updated_at;
 } BwLayer;
@@ -221,6 +222,13 @@ gboolean      bw_project_start_layer_from_model (BwProject      *self,
                                                  gint64         *out_layer_id,
                                                  GError        **error);
 gboolean      bw_project_submit_layer           (BwProject      *self,
+                                                 gint64          layer_id,
+                                                 GError        **error);
+gboolean      bw_project_set_layer_no_objects   (BwProject      *self,
+                                                 gint64          layer_id,
+                                                 gboolean        no_objects,
+                                                 GError        **error);
+gint64        bw_project_count_layer_reviews    (BwProject      *self,
                                                  gint64          layer_id,
                                                  GError        **error);
 
