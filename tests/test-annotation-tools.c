@@ -25,6 +25,8 @@ typedef struct
   gint64                  cat_b;
   guint                   n_errors;
   gint64                  submitted;
+  gint64                  confirm;
+  guint                   relabelled;
 } Fixture;
 
 static void
@@ -41,6 +43,23 @@ submitted_cb (BwAnnotationController *tools,
               Fixture                *f)
 {
   f->submitted = image_id;
+}
+
+static void
+confirm_cb (BwAnnotationController *tools,
+            gint64                  image_id,
+            Fixture                *f)
+{
+  f->confirm = image_id;
+}
+
+static void
+relabelled_cb (BwAnnotationController *tools,
+               guint                   n,
+               gint64                  category_id,
+               Fixture                *f)
+{
+  f->relabelled += n;
 }
 
 static void
@@ -78,6 +97,8 @@ fixture_set_up (Fixture       *f,
   f->tools = bw_annotation_controller_new ();
   g_signal_connect (f->tools, "error", G_CALLBACK (error_cb), f);
   g_signal_connect (f->tools, "submitted", G_CALLBACK (submitted_cb), f);
+  g_signal_connect (f->tools, "confirm-no-objects", G_CALLBACK (confirm_cb), f);
+  g_signal_connect (f->tools, "relabelled", G_CALLBACK (relabelled_cb), f);
   bw_annotation_controller_set_project (f->tools, f->project, f->person_id);
   /* 200% zoom: the tolerances of handles and of closing are screen
    * pixels, so half as many image pixels. */
@@ -663,11 +684,29 @@ test_submit (Fixture       *f,
   g_assert_cmpint (layer->status, ==, BW_LAYER_STATUS_IN_PROGRESS);
   g_assert_true (bw_annotation_controller_submit (f->tools));
 
-  /* The queue goes on with the other image, then has nothing left. */
+  /* The queue goes on with the other image, then has nothing left. An
+   * image without shapes is not submitted by Submit: the window is asked
+   * to confirm, and "no objects" is the answer that submits it. */
   g_assert_cmpint (bw_annotation_controller_find_next_in_queue (f->tools), ==, f->images[1]);
   bw_annotation_controller_load_image (f->tools, f->images[1], 640, 480, NULL);
-  g_assert_true (bw_annotation_controller_submit (f->tools));
+  f->submitted = 0;
+  g_assert_false (bw_annotation_controller_submit (f->tools));
+  g_assert_cmpint (f->confirm, ==, f->images[1]);
+  g_assert_cmpint (f->submitted, ==, 0);
+  g_clear_pointer (&image, bw_image_free);
+  image = bw_project_get_image (f->project, f->images[1], NULL);
+  g_assert_cmpint (image->status, ==, BW_IMAGE_STATUS_NEW);
+  g_assert_true (bw_annotation_controller_mark_no_objects (f->tools));
+  g_assert_cmpint (f->submitted, ==, f->images[1]);
+  g_assert_true (bw_layer_session_get_no_objects (bw_annotation_controller_get_session (f->tools)));
   g_assert_cmpint (bw_annotation_controller_find_next_in_queue (f->tools), ==, 0);
+
+  /* Recalled until someone reviews it. */
+  g_assert_true (bw_annotation_controller_recall (f->tools));
+  g_assert_cmpint (bw_annotation_controller_find_next_in_queue (f->tools), ==, 0);
+  g_clear_pointer (&image, bw_image_free);
+  image = bw_project_get_image (f->project, f->images[1], NULL);
+  g_assert_cmpint (image->status, ==, BW_IMAGE_STATUS_IN_PROGRESS);
 }
 
 static void
@@ -753,11 +792,33 @@ test_category_keys (Fixture       *f,
   bw_annotation_controller_set_tool (f->tools, BW_TOOL_BOX);
   drag (f, 10, 10, 60, 60);
 
-  /* 2 is the second category by default: the selected box is relabelled. */
+  /* 2 is the second category by default. The box just drawn is selected
+   * (to adjust it), but the key picks the next shape's category only. */
+  g_assert_true (bw_annotation_controller_key_press (f->tools, GDK_KEY_2, 0));
+  a = only_stored (f);
+  g_assert_cmpint (a->category_id, ==, f->cat_a);
+  g_assert_cmpint (bw_annotation_controller_get_category (f->tools), ==, f->cat_b);
+  g_assert_cmpuint (f->relabelled, ==, 0);
+  drag (f, 100, 100, 150, 150);
+  g_clear_pointer (&a, bw_annotation_free);
+  {
+    g_autoptr(GPtrArray) both = stored (f, f->images[0]);
+
+    g_assert_cmpint (((BwAnnotation *) both->pdata[0])->category_id, ==, f->cat_a);
+    g_assert_cmpint (((BwAnnotation *) both->pdata[1])->category_id, ==, f->cat_b);
+  }
+  g_assert_true (bw_annotation_controller_undo (f->tools));
+
+  /* Selected by hand (a click with the select tool), it is relabelled,
+   * as one undo step. */
+  bw_annotation_controller_set_tool (f->tools, BW_TOOL_SELECT);
+  click (f, 30, 30, 1);
   g_assert_true (bw_annotation_controller_key_press (f->tools, GDK_KEY_2, 0));
   a = only_stored (f);
   g_assert_cmpint (a->category_id, ==, f->cat_b);
-  g_assert_cmpint (bw_annotation_controller_get_category (f->tools), ==, f->cat_b);
+  g_assert_cmpuint (f->relabelled, ==, 1);
+  g_assert_cmpstr (bw_edit_history_get_undo_label (bw_annotation_controller_get_history (f->tools)),
+                   ==, "Change Category");
 
   /* A hotkey set in the taxonomy works at once, with or without Shift. */
   car = bw_project_get_category (f->project, f->cat_a, &error);

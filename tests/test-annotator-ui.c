@@ -314,7 +314,23 @@ test_palette (void)
     gint64 image_id = bw_window_get_current_image_id (window);
     g_autoptr(BwImage) image = NULL;
 
+    AdwMessageDialog *dialog = NULL;
+    GList *toplevels;
+
+    /* The image has no shapes: Submit asks before submitting nothing, and
+     * "no objects" is the answer that submits it. */
     g_signal_emit_by_name (submit, "clicked");
+    image = bw_project_get_image (bw_window_get_project (window), image_id, NULL);
+    g_assert_cmpint (image->status, ==, BW_IMAGE_STATUS_NEW);
+    g_clear_pointer (&image, bw_image_free);
+    toplevels = gtk_window_list_toplevels ();
+    for (GList *l = toplevels; l != NULL; l = l->next)
+      if (ADW_IS_MESSAGE_DIALOG (l->data))
+        dialog = l->data;
+    g_list_free (toplevels);
+    g_assert_nonnull (dialog);
+    adw_message_dialog_response (dialog, "no-objects");
+    gtk_window_destroy (GTK_WINDOW (dialog));
     image = bw_project_get_image (bw_window_get_project (window), image_id, NULL);
     g_assert_cmpint (image->status, ==, BW_IMAGE_STATUS_SUBMITTED);
   }

@@ -69,7 +69,9 @@ _bw_annotation_controller_update_actions (BwAnnotationController *self)
   ENABLE ("copy", self->selection->len > 0);
   ENABLE ("paste", self->clipboard->len > 0 && self->image_id > 0);
   ENABLE ("add-part", single != NULL && single->shape->kind == BW_SHAPE_POLYGON);
-  ENABLE ("submit", self->project != NULL && self->image_id > 0);
+  ENABLE ("submit", self->session != NULL);
+  ENABLE ("mark-no-objects", self->session != NULL && bw_annotation_set_get_size (self->set) == 0);
+  ENABLE ("recall", self->session != NULL && bw_layer_session_can_recall (self->session));
 
 #undef ENABLE
 
@@ -99,9 +101,9 @@ pick_category_action_cb (GSimpleAction *action,
                          GVariant      *parameter,
                          gpointer       user_data)
 {
-  /* With a selection, it is relabelled; either way it is the category
-   * for the next shapes. */
-  bw_annotation_controller_set_selection_category (user_data, g_variant_get_int64 (parameter));
+  /* The category for the next shapes; a selection made by hand is
+   * relabelled too. */
+  bw_annotation_controller_pick_category (user_data, g_variant_get_int64 (parameter));
 }
 
 static void
@@ -171,6 +173,22 @@ submit_action_cb (GSimpleAction *action,
 }
 
 static void
+mark_no_objects_action_cb (GSimpleAction *action,
+                           GVariant      *parameter,
+                           gpointer       user_data)
+{
+  bw_annotation_controller_mark_no_objects (user_data);
+}
+
+static void
+recall_action_cb (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  bw_annotation_controller_recall (user_data);
+}
+
+static void
 show_labels_action_cb (GSimpleAction *action,
                        GVariant      *state,
                        gpointer       user_data)
@@ -216,6 +234,8 @@ static const GActionEntry action_entries[] = {
   { .name = "select-all", .activate = select_all_action_cb },
   { .name = "add-part", .activate = add_part_action_cb },
   { .name = "submit", .activate = submit_action_cb },
+  { .name = "mark-no-objects", .activate = mark_no_objects_action_cb },
+  { .name = "recall", .activate = recall_action_cb },
   { .name = "show-labels", .state = "false", .change_state = show_labels_action_cb },
   { .name = "toggle-category-visible", .activate = toggle_category_visible_action_cb },
   { .name = "show-all-categories", .activate = show_all_action_cb },

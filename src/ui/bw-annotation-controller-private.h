@@ -42,6 +42,10 @@ struct _BwAnnotationController
   gint64                category_id;
 
   GArray               *selection;    /* gint64, in selection order */
+  gboolean              by_hand;      /* the user chose the selection (click,
+                                       * Shift+click, band, Tab, the list),
+                                       * rather than it being what was just
+                                       * drawn or pasted */
   gint64                hover_id;
   int                   active_vertex; /* of the single selected polygon, or -1 */
 

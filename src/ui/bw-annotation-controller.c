@@ -50,6 +50,10 @@ enum {
   SUBMITTED,
   SELECTION_CHANGED,
   CATEGORIES_CHANGED,
+  CONFIRM_NO_OBJECTS,
+  REOPENED,
+  RELABELLED,
+  RECALLED,
   N_SIGNALS
 };
 
@@ -120,8 +124,20 @@ bw_annotation_controller_select (BwAnnotationController *self,
   for (guint i = 0; i < n_ids; i++)
     if (bw_annotation_set_lookup (self->set, ids[i]) != NULL && !is_selected (self, ids[i]))
       g_array_append_val (self->selection, ids[i]);
+  self->by_hand = TRUE;
 
   selection_changed (self);
+}
+
+/* Selects what was just drawn or pasted: handles to adjust it, but a
+ * category key does not relabel it. */
+static void
+select_made (BwAnnotationController *self,
+             const gint64           *ids,
+             guint                   n_ids)
+{
+  bw_annotation_controller_select (self, ids, n_ids);
+  self->by_hand = FALSE;
 }
 
 static void
@@ -132,11 +148,13 @@ toggle_selected (BwAnnotationController *self,
     if (g_array_index (self->selection, gint64, i) == id)
       {
         g_array_remove_index (self->selection, i);
+        self->by_hand = TRUE;
         selection_changed (self);
         return;
       }
 
   g_array_append_val (self->selection, id);
+  self->by_hand = TRUE;
   selection_changed (self);
 }
 
@@ -173,6 +191,8 @@ _bw_annotation_controller_single_selected (BwAnnotationController *self)
 }
 
 static void close_session (BwAnnotationController *self);
+static gboolean step_selection (BwAnnotationController *self,
+                                gboolean                forward);
 
 /* ------------------------------------------------------------------ */
 /* The session tells us what the project now holds                     */
@@ -206,10 +226,12 @@ session_reloaded_cb (BwAnnotationController *self,
                      BwLayerSession         *session)
 {
   g_autoptr(GArray) selection = g_array_copy (self->selection);
+  gboolean by_hand = self->by_hand;
 
   if (self->hover_id != 0 && bw_annotation_set_lookup (self->set, self->hover_id) == NULL)
     self->hover_id = 0;
   bw_annotation_controller_select (self, (const gint64 *) (gpointer) selection->data, selection->len);
+  self->by_hand = by_hand;
 }
 
 static void
@@ -229,6 +251,13 @@ session_status_changed_cb (BwAnnotationController *self,
                            BwLayerSession         *session)
 {
   _bw_annotation_controller_update_actions (self);
+}
+
+static void
+session_reopened_cb (BwAnnotationController *self,
+                     BwLayerSession         *session)
+{
+  g_signal_emit (self, signals[REOPENED], 0, self->image_id);
 }
 
 static void
@@ -438,6 +467,8 @@ bw_annotation_controller_load_image (BwAnnotationController  *self,
                                G_CALLBACK (session_notify_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->session, "status-changed",
                                G_CALLBACK (session_status_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->session, "reopened",
+                               G_CALLBACK (session_reopened_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->session, "error",
                                G_CALLBACK (session_error_cb), self, G_CONNECT_SWAPPED);
     }
@@ -990,7 +1021,7 @@ bw_annotation_controller_close_polygon (BwAnnotationController *self)
     }
 
   cancel_polygon (self);
-  bw_annotation_controller_select (self, &id, 1);
+  select_made (self, &id, 1);
 
   return TRUE;
 }
@@ -1228,7 +1259,7 @@ finish_box (BwAnnotationController *self)
       return;
     }
 
-  bw_annotation_controller_select (self, &id, 1);
+  select_made (self, &id, 1);
 }
 
 static void
@@ -1258,6 +1289,7 @@ finish_rubber_band (BwAnnotationController *self,
         g_array_append_val (self->selection, a->id);
     }
 
+  self->by_hand = TRUE;
   selection_changed (self);
 }
 
@@ -1421,6 +1453,13 @@ bw_annotation_controller_key_press (BwAnnotationController *self,
       bw_annotation_controller_delete_selection (self);
       return TRUE;
 
+    case GDK_KEY_Tab:
+    case GDK_KEY_KP_Tab:
+    case GDK_KEY_ISO_Left_Tab:
+      if (self->tool != BW_TOOL_SELECT || self->drag != DRAG_NONE)
+        return FALSE;
+      return step_selection (self, keyval != GDK_KEY_ISO_Left_Tab && !(mods & GDK_SHIFT_MASK));
+
     case GDK_KEY_Left:
     case GDK_KEY_KP_Left:
     case GDK_KEY_Right:
@@ -1451,10 +1490,7 @@ bw_annotation_controller_key_press (BwAnnotationController *self,
 
         if (category == NULL)
           return FALSE;
-        if (self->polygon->len > 0 || self->drag != DRAG_NONE)
-          bw_annotation_controller_set_category (self, category->id);
-        else
-          bw_annotation_controller_set_selection_category (self, category->id);
+        bw_annotation_controller_pick_category (self, category->id);
         return TRUE;
       }
     }
@@ -1641,6 +1677,7 @@ bw_annotation_controller_select_all (BwAnnotationController *self)
       if (!g_hash_table_contains (hidden, &a->category_id))
         g_array_append_val (self->selection, a->id);
     }
+  self->by_hand = TRUE;
   selection_changed (self);
 }
 
@@ -1700,16 +1737,24 @@ bw_annotation_controller_paste (BwAnnotationController *self)
   if (offset > 0)
     self->paste_count++;
 
-  bw_annotation_controller_select (self, (const gint64 *) (gpointer) ids->data, ids->len);
+  select_made (self, (const gint64 *) (gpointer) ids->data, ids->len);
 
   return ids->len > 0;
 }
 
+/**
+ * bw_annotation_controller_set_selection_category:
+ *
+ * Relabels the selected shapes (one undo step; "relabelled" tells how
+ * many) and makes @category_id the category for the next shapes: the
+ * explicit "Change Category" command.
+ */
 gboolean
 bw_annotation_controller_set_selection_category (BwAnnotationController *self,
                                                  gint64                  category_id)
 {
   g_autoptr(GError) error = NULL;
+  guint n = 0;
 
   g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), FALSE);
 
@@ -1719,13 +1764,76 @@ bw_annotation_controller_set_selection_category (BwAnnotationController *self,
     return TRUE;
 
   if (!bw_layer_session_relabel (self->session, (const gint64 *) (gpointer) self->selection->data,
-                                 self->selection->len, category_id, NULL, &error))
+                                 self->selection->len, category_id, &n, &error))
     {
       report (self, error);
       return FALSE;
     }
+  if (n > 0)
+    g_signal_emit (self, signals[RELABELLED], 0, n, category_id);
 
   return TRUE;
+}
+
+/**
+ * bw_annotation_controller_pick_category:
+ *
+ * A category key or a click in the category list: @category_id becomes
+ * the category for the next shape. Shapes the user selected by hand are
+ * relabelled too; a shape that is selected only because it was just
+ * drawn (or pasted) is not, so picking the next shape's category never
+ * changes the last one.
+ */
+gboolean
+bw_annotation_controller_pick_category (BwAnnotationController *self,
+                                        gint64                  category_id)
+{
+  g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), FALSE);
+
+  if (!self->by_hand || self->polygon->len > 0 || self->drag != DRAG_NONE)
+    {
+      bw_annotation_controller_set_category (self, category_id);
+      return TRUE;
+    }
+
+  return bw_annotation_controller_set_selection_category (self, category_id);
+}
+
+/* Tab and Shift+Tab: the next or previous visible shape, in drawing
+ * order, selected by hand. */
+static gboolean
+step_selection (BwAnnotationController *self,
+                gboolean                forward)
+{
+  GHashTable *hidden = bw_annotation_renderer_get_hidden_categories (self->renderer);
+  guint n = bw_annotation_set_get_size (self->set);
+  gint64 current = self->selection->len > 0
+                   ? g_array_index (self->selection, gint64, self->selection->len - 1) : 0;
+  guint start = forward ? n - 1 : 0;
+
+  if (n == 0)
+    return FALSE;
+
+  for (guint i = 0; current != 0 && i < n; i++)
+    if (bw_annotation_set_get_nth (self->set, i)->id == current)
+      {
+        start = i;
+        break;
+      }
+
+  for (guint k = 1; k <= n; k++)
+    {
+      guint i = forward ? (start + k) % n : (start + n - k) % n;
+      const BwAnnotation *a = bw_annotation_set_get_nth (self->set, i);
+
+      if (!g_hash_table_contains (hidden, &a->category_id))
+        {
+          bw_annotation_controller_select (self, &a->id, 1);
+          return TRUE;
+        }
+    }
+
+  return FALSE;
 }
 
 /**
@@ -1789,11 +1897,71 @@ bw_annotation_controller_submit (BwAnnotationController *self)
   if (require_session (self, &error) == NULL ||
       !bw_layer_session_submit (self->session, &error))
     {
+      /* Not an error: the window asks whether there is nothing here. */
+      if (g_error_matches (error, BW_LAYER_SESSION_ERROR, BW_LAYER_SESSION_ERROR_EMPTY))
+        g_signal_emit (self, signals[CONFIRM_NO_OBJECTS], 0, self->image_id);
+      else
+        report (self, error);
+      return FALSE;
+    }
+
+  g_signal_emit (self, signals[SUBMITTED], 0, self->image_id);
+
+  return TRUE;
+}
+
+/**
+ * bw_annotation_controller_mark_no_objects:
+ *
+ * Submits the image shown as having no objects (the answer to
+ * "confirm-no-objects") and emits "submitted".
+ */
+gboolean
+bw_annotation_controller_mark_no_objects (BwAnnotationController *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), FALSE);
+
+  if (self->polygon->len > 0)
+    {
+      report_message (self, _("Finish or cancel the polygon being drawn first"));
+      return FALSE;
+    }
+
+  if (require_session (self, &error) == NULL ||
+      !bw_layer_session_mark_no_objects (self->session, &error))
+    {
       report (self, error);
       return FALSE;
     }
 
   g_signal_emit (self, signals[SUBMITTED], 0, self->image_id);
+
+  return TRUE;
+}
+
+/**
+ * bw_annotation_controller_recall:
+ *
+ * Takes back the submission of the image shown, until someone reviews
+ * it; emits "recalled".
+ */
+gboolean
+bw_annotation_controller_recall (BwAnnotationController *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), FALSE);
+
+  if (require_session (self, &error) == NULL ||
+      !bw_layer_session_recall (self->session, &error))
+    {
+      report (self, error);
+      return FALSE;
+    }
+
+  g_signal_emit (self, signals[RECALLED], 0, self->image_id);
 
   return TRUE;
 }
@@ -2030,6 +2198,18 @@ bw_annotation_controller_class_init (BwAnnotationControllerClass *klass)
   signals[CATEGORIES_CHANGED] =
     g_signal_new ("categories-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[CONFIRM_NO_OBJECTS] =
+    g_signal_new ("confirm-no-objects", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+  signals[REOPENED] =
+    g_signal_new ("reopened", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+  signals[RELABELLED] =
+    g_signal_new ("relabelled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_INT64);
+  signals[RECALLED] =
+    g_signal_new ("recalled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
 }
 
 static void

@@ -33,6 +33,12 @@ G_DECLARE_FINAL_TYPE (BwAnnotationController, bw_annotation_controller, BW, ANNO
  *   "submitted"  (gint64 image_id)    the image was submitted (Ctrl+Enter)
  *   "selection-changed" ()
  *   "categories-changed" ()           the taxonomy was (re)loaded
+ *   "confirm-no-objects" (gint64 image_id) submit of an image without
+ *                                      shapes: ask, then mark_no_objects()
+ *   "reopened"   (gint64 image_id)     an edit sent submitted work back to
+ *                                      in progress
+ *   "relabelled" (guint n, gint64 category_id) shapes changed category
+ *   "recalled"   (gint64 image_id)     a submission was taken back
  * Properties: "tool" (int, BwTool), "category-id" (gint64), "can-undo",
  * "can-redo" (from the history).
  */
@@ -120,7 +126,11 @@ gboolean              bw_annotation_controller_set_selection_category (BwAnnotat
                                                                gint64                  category_id);
 gboolean              bw_annotation_controller_start_add_part (BwAnnotationController *self);
 gboolean              bw_annotation_controller_close_polygon  (BwAnnotationController *self);
+gboolean              bw_annotation_controller_pick_category  (BwAnnotationController *self,
+                                                               gint64                  category_id);
 gboolean              bw_annotation_controller_submit         (BwAnnotationController *self);
+gboolean              bw_annotation_controller_mark_no_objects (BwAnnotationController *self);
+gboolean              bw_annotation_controller_recall         (BwAnnotationController *self);
 gint64                bw_annotation_controller_find_next_in_queue (BwAnnotationController *self);
 
 void                  bw_annotation_controller_draw           (BwAnnotationController *self,

@@ -120,6 +120,98 @@ close_request_cb (BwWindow               *window,
 }
 
 static void
+confirm_response_cb (AdwMessageDialog       *dialog,
+                     const char             *response,
+                     BwAnnotationController *controller)
+{
+  gint64 image_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "image-id"));
+
+  /* Only for the image it asked about: the window may have moved on. */
+  if (g_strcmp0 (response, "no-objects") == 0 &&
+      bw_annotation_controller_get_image_id (controller) == image_id)
+    bw_annotation_controller_mark_no_objects (controller);
+}
+
+/* Submit of an image without shapes: a slip of Ctrl+Enter, or an image
+ * with nothing to annotate? The user says which. */
+static void
+confirm_no_objects_cb (BwWindow               *window,
+                       gint64                  image_id,
+                       BwAnnotationController *controller)
+{
+  AdwMessageDialog *dialog;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (window),
+                                                       _("Submit an Image Without Shapes?"),
+                                                       _("Nothing is drawn on this image. If it really shows nothing to "
+                                                         "annotate, mark it as having no objects; otherwise cancel and "
+                                                         "draw the shapes.")));
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    "no-objects", _("_Mark as Having No Objects"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "no-objects", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data (G_OBJECT (dialog), "image-id", GSIZE_TO_POINTER (image_id));
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (confirm_response_cb), controller, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+show_toast (BwWindow   *window,
+            const char *title,
+            gboolean    with_undo)
+{
+  AdwToast *toast = adw_toast_new (title);
+
+  adw_toast_set_timeout (toast, with_undo ? 5 : 3);
+  if (with_undo)
+    {
+      adw_toast_set_button_label (toast, _("_Undo"));
+      adw_toast_set_action_name (toast, "annotate.undo");
+    }
+  bw_window_add_toast (window, toast);
+}
+
+static void
+reopened_cb (BwWindow               *window,
+             gint64                  image_id,
+             BwAnnotationController *controller)
+{
+  show_toast (window, _("Image back in progress; submit it again when it is done"), TRUE);
+}
+
+static void
+recalled_cb (BwWindow               *window,
+             gint64                  image_id,
+             BwAnnotationController *controller)
+{
+  show_toast (window, _("Submission recalled; the image is in progress again"), FALSE);
+}
+
+static void
+relabelled_cb (BwWindow               *window,
+               guint                   n,
+               gint64                  category_id,
+               BwAnnotationController *controller)
+{
+  GPtrArray *categories = bw_annotation_controller_get_categories (controller);
+  g_autofree char *title = NULL;
+  const char *name = "";
+
+  for (guint i = 0; i < categories->len; i++)
+    if (((BwCategory *) categories->pdata[i])->id == category_id)
+      name = ((BwCategory *) categories->pdata[i])->name;
+
+  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Relabelled %u shape as “%s”",
+                                        "Relabelled %u shapes as “%s”", n),
+                           n, name);
+  show_toast (window, title, TRUE);
+}
+
+static void
 application_changed_cb (BwWindow   *window,
                         GParamSpec *pspec,
                         gpointer    user_data)
@@ -164,6 +256,16 @@ bw_annotation_tools_install (BwWindow *window)
       gtk_box_append (slot, list);
     }
 
+  /* The image's own submission commands, next to Submit's Ctrl+Enter. */
+  if (bw_window_get_project_menu (window) != NULL)
+    {
+      g_autoptr(GMenu) section = g_menu_new ();
+
+      g_menu_append (section, _("Mark as Having No Objects"), "annotate.mark-no-objects");
+      g_menu_append (section, _("Recall Submission"), "annotate.recall");
+      g_menu_append_section (bw_window_get_project_menu (window), NULL, G_MENU_MODEL (section));
+    }
+
   g_signal_connect_object (window, "project-changed", G_CALLBACK (project_changed_cb),
                            controller, 0);
   g_signal_connect_object (window, "notify::person-id", G_CALLBACK (person_changed_cb),
@@ -173,6 +275,11 @@ bw_annotation_tools_install (BwWindow *window)
   g_signal_connect_object (window, "close-request", G_CALLBACK (close_request_cb),
                            controller, 0);
   g_signal_connect_object (controller, "error", G_CALLBACK (error_cb), window, G_CONNECT_SWAPPED);
+  g_signal_connect_object (controller, "confirm-no-objects", G_CALLBACK (confirm_no_objects_cb),
+                           window, G_CONNECT_SWAPPED);
+  g_signal_connect_object (controller, "reopened", G_CALLBACK (reopened_cb), window, G_CONNECT_SWAPPED);
+  g_signal_connect_object (controller, "recalled", G_CALLBACK (recalled_cb), window, G_CONNECT_SWAPPED);
+  g_signal_connect_object (controller, "relabelled", G_CALLBACK (relabelled_cb), window, G_CONNECT_SWAPPED);
   g_signal_connect_object (controller, "submitted", G_CALLBACK (submitted_cb), window, G_CONNECT_SWAPPED);
 
   project_changed_cb (window, controller);

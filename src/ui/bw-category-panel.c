@@ -203,7 +203,7 @@ row_activated_cb (BwCategoryPanel *self,
   gint64 *id = g_object_get_data (G_OBJECT (row), "category-id");
 
   if (id != NULL)
-    bw_annotation_controller_set_selection_category (self->controller, *id);
+    bw_annotation_controller_pick_category (self->controller, *id);
 }
 
 static void
