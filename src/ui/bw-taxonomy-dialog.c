@@ -56,6 +56,7 @@ struct _BwTaxonomyDialog
   gboolean          in_reload;
   gboolean          reload_again;
   gboolean          committing;
+  AdwToast         *toast;          /* shown now, owned by the overlay */
   char             *name_problem;
   char             *hotkey_problem;
   GtkWidget        *color_button;
@@ -106,12 +107,32 @@ row_data_free (RowData *data)
 }
 
 static void
+toast_dismissed_cb (BwTaxonomyDialog *self,
+                    AdwToast         *t)
+{
+  if (self->toast == t)
+    self->toast = NULL;
+}
+
+/* One toast at a time, retitled while it shows: the newest result is the
+ * one that matters (undo after undo), and libadwaita 1.2 can free a queued
+ * toast twice when it is dismissed while it replaces the one before. */
+static void
 toast (BwTaxonomyDialog *self,
        const char       *message)
 {
-  AdwToast *t = adw_toast_new (message);
+  AdwToast *t;
 
+  if (self->toast != NULL)
+    {
+      adw_toast_set_title (self->toast, message);
+      return;
+    }
+
+  t = adw_toast_new (message);
   adw_toast_set_timeout (t, 4);
+  g_signal_connect_object (t, "dismissed", G_CALLBACK (toast_dismissed_cb), self, G_CONNECT_SWAPPED);
+  self->toast = t;
   adw_toast_overlay_add_toast (self->toast_overlay, t);
 }
 
