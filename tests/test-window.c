@@ -261,6 +261,12 @@ list_has_four (gpointer data)
   return list_count (data) == 4;
 }
 
+static gboolean
+list_has_six (gpointer data)
+{
+  return list_count (data) == 6;
+}
+
 static void
 test_import (void)
 {
@@ -317,6 +323,48 @@ test_import (void)
     g_assert_true (accepted);
 
     iterate_until (list_has_four, window);
+  }
+
+  /* A dropped folder is imported with its subfolders; what is not an
+   * image is left alone. */
+  {
+    g_autofree char *folder = make_path ("import-folder");
+    g_autofree char *sub = g_build_filename (folder, "deeper", NULL);
+    g_autofree char *top = g_build_filename (folder, "top.jpg", NULL);
+    g_autofree char *below = g_build_filename (sub, "below.jpg", NULL);
+    g_autofree char *notes = g_build_filename (sub, "notes.txt", NULL);
+    g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+    g_autoptr(GFile) folder_file = g_file_new_for_path (folder);
+    GtkDropTarget *target = NULL;
+    GSList *files;
+    GValue value = G_VALUE_INIT;
+    gboolean accepted = FALSE;
+
+    g_assert_cmpint (g_mkdir_with_parents (sub, 0700), ==, 0);
+    g_assert_true (bw_test_write_jpeg (top, 64, 48, 90, 2, 80, NULL));
+    g_assert_true (bw_test_write_jpeg (below, 64, 48, 90, 2, 81, NULL));
+    g_assert_true (g_file_set_contents (notes, "not an image", -1, NULL));
+
+    for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+      {
+        g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+        if (GTK_IS_DROP_TARGET (controller))
+          target = GTK_DROP_TARGET (controller);
+      }
+    g_assert_nonnull (target);
+
+    files = g_slist_append (NULL, folder_file);
+    g_value_init (&value, GDK_TYPE_FILE_LIST);
+    g_value_take_boxed (&value, gdk_file_list_new_from_list (files));
+    g_slist_free (files);
+    g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &accepted);
+    g_value_unset (&value);
+    g_assert_true (accepted);
+
+    iterate_until (list_has_six, window);
+    g_assert_cmpuint (list_count (window), ==, 6);
+    g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "import-folder"));
   }
 
   close_window (window);

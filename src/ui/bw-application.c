@@ -311,6 +311,7 @@ bw_application_startup (GApplication *app)
     { "win.new-project", { "<Control>n", NULL } },
     { "win.open-project", { "<Control>o", NULL } },
     { "win.import-images", { "<Control>i", NULL } },
+    { "win.import-folder", { "<Shift><Control>i", NULL } },
     { "win.close", { "<Control>w", NULL } },
     { "win.next-image", { "Page_Down", "<Alt>Right", NULL } },
     { "win.previous-image", { "Page_Up", "<Alt>Left", NULL } },

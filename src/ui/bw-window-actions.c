@@ -201,6 +201,27 @@ import_images_action (GSimpleAction *action,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
+/* Folders are imported with everything below them, as a drop of a folder
+ * is (bw_window_import_paths()). */
+static void
+import_folder_action (GSimpleAction *action,
+                      GVariant      *param,
+                      gpointer       user_data)
+{
+  BwWindow *self = user_data;
+  GtkFileChooserNative *dialog;
+
+  /* GtkFileDialog's select_folder() is GTK 4.10; the native chooser does
+   * the same on 4.8. */
+  dialog = gtk_file_chooser_native_new (_("Import a Folder of Images"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+                                        _("_Import"), _("_Cancel"));
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (dialog), TRUE);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (import_images_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
 static void
 cancel_import_action (GSimpleAction *action,
                       GVariant      *param,
@@ -453,6 +474,7 @@ static const GActionEntry win_actions[] = {
   { "open-project", open_project_action },
   { "open-recent", open_recent_action, "s" },
   { "import-images", import_images_action },
+  { "import-folder", import_folder_action },
   { "cancel-import", cancel_import_action },
   { "import-details", import_details_action },
   { "save-copy", save_copy_action },
@@ -496,6 +518,7 @@ _bw_window_update_actions (BwWindow *self)
     }
 
   set_enabled (self, "import-images", has_project && self->import_cancellable == NULL);
+  set_enabled (self, "import-folder", has_project && self->import_cancellable == NULL);
   set_enabled (self, "cancel-import", self->import_cancellable != NULL);
   set_enabled (self, "search", has_project);
   set_enabled (self, "edit-taxonomy", has_project);
