@@ -195,6 +195,54 @@ check_scene (gconstpointer data)
   cairo_surface_destroy (frame.surface);
 }
 
+static void
+channels (guint32  pixel,
+          guint   *red,
+          guint   *blue)
+{
+  *red = (pixel >> 16) & 0xff;
+  *blue = pixel & 0xff;
+}
+
+/* Overlapping fills of two categories: the shape higher in the drawing
+ * order (z, then id) is painted last, so its colour leads where they
+ * overlap, whatever the categories' order; with and without the raster. */
+static void
+check_drawing_order (gconstpointer data)
+{
+  guint n_filler = GPOINTER_TO_UINT (data);
+  g_autoptr(GPtrArray) categories = make_categories ();
+  g_autoptr(BwAnnotationRenderer) renderer = bw_annotation_renderer_new ();
+  g_autoptr(BwAnnotationSet) set = make_scene (n_filler);
+  BwRenderView view = { 1.0, 0, 0 };
+  Frame frame = { 0 };
+  BwAnnotation *blue;
+  guint red_value, blue_value;
+
+  bw_annotation_renderer_set_categories (renderer, categories);
+
+  /* A blue box over the red one, made after it (a higher id). */
+  add (set, 1000, 2, bw_shape_new_box (60, 40, 140, 120));
+  frame_draw (&frame, renderer, set, &view);
+  channels (frame_at (&frame, 80, 60), &red_value, &blue_value);
+  g_assert_cmpuint (blue_value, >, red_value);
+
+  /* Sent to the back: the red one leads. */
+  blue = bw_annotation_copy (bw_annotation_set_lookup (set, 1000));
+  blue->z = -1;
+  bw_annotation_set_take (set, blue);
+  g_assert_cmpuint (bw_annotation_set_find (set, 1000), ==, 0);
+  frame_draw (&frame, renderer, set, &view);
+  channels (frame_at (&frame, 80, 60), &red_value, &blue_value);
+  g_assert_cmpuint (red_value, >, blue_value);
+
+  /* Outside the overlap, each keeps its colour. */
+  channels (frame_at (&frame, 130, 110), &red_value, &blue_value);
+  g_assert_cmpuint (blue_value, >, red_value);
+
+  g_clear_pointer (&frame.surface, cairo_surface_destroy);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -203,6 +251,10 @@ main (int   argc,
 
   g_test_add_data_func ("/ui/annotation-renderer/few-shapes", GUINT_TO_POINTER (0), check_scene);
   g_test_add_data_func ("/ui/annotation-renderer/many-shapes", GUINT_TO_POINTER (600), check_scene);
+  g_test_add_data_func ("/ui/annotation-renderer/drawing-order/few-shapes", GUINT_TO_POINTER (0),
+                        check_drawing_order);
+  g_test_add_data_func ("/ui/annotation-renderer/drawing-order/many-shapes", GUINT_TO_POINTER (600),
+                        check_drawing_order);
 
   return g_test_run ();
 }

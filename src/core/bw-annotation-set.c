@@ -17,7 +17,7 @@ struct _BwAnnotationSet
 {
   double          width;
   double          height;
-  GPtrArray      *items;    /* BwAnnotation*, sorted by id: creation order, drawing order */
+  GPtrArray      *items;    /* BwAnnotation*, in drawing order: by z, then by id (creation) */
   GHashTable     *by_id;    /* gint64* (the annotation's own id) → BwAnnotation* */
   BwSpatialIndex *index;
   guint64         stamp;
@@ -138,8 +138,21 @@ bw_annotation_set_lookup (const BwAnnotationSet *self,
   return g_hash_table_lookup (self->by_id, &id);
 }
 
+/* Drawing order: z first, then creation (id). */
+static inline int
+compare_order (gint64 az,
+               gint64 aid,
+               gint64 bz,
+               gint64 bid)
+{
+  if (az != bz)
+    return az < bz ? -1 : 1;
+  return (aid > bid) - (aid < bid);
+}
+
 static guint
 lower_bound (const BwAnnotationSet *self,
+             gint64                 z,
              gint64                 id)
 {
   guint lo = 0, hi = self->items->len;
@@ -149,7 +162,7 @@ lower_bound (const BwAnnotationSet *self,
       guint mid = lo + (hi - lo) / 2;
       const BwAnnotation *a = g_ptr_array_index (self->items, mid);
 
-      if (a->id < id)
+      if (compare_order (a->z, a->id, z, id) < 0)
         lo = mid + 1;
       else
         hi = mid;
@@ -166,30 +179,42 @@ void
 bw_annotation_set_take (BwAnnotationSet *self,
                         BwAnnotation    *annotation)
 {
+  const BwAnnotation *old;
   guint pos;
-  guint removed = 0;
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (annotation != NULL && annotation->shape != NULL);
 
-  pos = lower_bound (self, annotation->id);
-  if (pos < self->items->len &&
-      ((BwAnnotation *) g_ptr_array_index (self->items, pos))->id == annotation->id)
+  old = g_hash_table_lookup (self->by_id, &annotation->id);
+  if (old != NULL && old->z == annotation->z)
     {
+      /* In place: same id, same place in the order. */
+      pos = lower_bound (self, old->z, old->id);
       g_hash_table_remove (self->by_id, &annotation->id);
       bw_annotation_free (g_ptr_array_index (self->items, pos));
       self->items->pdata[pos] = annotation;
-      removed = 1;
-    }
-  else
-    {
-      g_ptr_array_insert (self->items, pos, annotation);
+      g_hash_table_insert (self->by_id, &annotation->id, annotation);
+      bw_spatial_index_insert (self->index, annotation->id, &annotation->shape->bbox);
+      self->stamp++;
+      emit_changed (self, pos, 1, 1);
+      return;
     }
 
+  /* Moved in the drawing order: out of its old place first. */
+  if (old != NULL)
+    {
+      pos = lower_bound (self, old->z, old->id);
+      g_hash_table_remove (self->by_id, &annotation->id);
+      g_ptr_array_remove_index (self->items, pos);
+      emit_changed (self, pos, 1, 0);
+    }
+
+  pos = lower_bound (self, annotation->z, annotation->id);
+  g_ptr_array_insert (self->items, pos, annotation);
   g_hash_table_insert (self->by_id, &annotation->id, annotation);
   bw_spatial_index_insert (self->index, annotation->id, &annotation->shape->bbox);
   self->stamp++;
-  emit_changed (self, pos, removed, 1);
+  emit_changed (self, pos, 0, 1);
 }
 
 void
@@ -207,9 +232,8 @@ bw_annotation_set_remove (BwAnnotationSet *self,
 
   g_return_val_if_fail (self != NULL, FALSE);
 
-  pos = lower_bound (self, id);
-  if (pos >= self->items->len ||
-      ((BwAnnotation *) g_ptr_array_index (self->items, pos))->id != id)
+  pos = bw_annotation_set_find (self, id);
+  if (pos == G_MAXUINT)
     return FALSE;
 
   g_hash_table_remove (self->by_id, &id);
@@ -232,16 +256,15 @@ guint
 bw_annotation_set_find (const BwAnnotationSet *self,
                         gint64                 id)
 {
-  guint pos;
+  const BwAnnotation *a;
 
   g_return_val_if_fail (self != NULL, G_MAXUINT);
 
-  pos = lower_bound (self, id);
-  if (pos >= self->items->len ||
-      ((BwAnnotation *) g_ptr_array_index (self->items, pos))->id != id)
+  a = g_hash_table_lookup (self->by_id, &id);
+  if (a == NULL)
     return G_MAXUINT;
 
-  return pos;
+  return lower_bound (self, a->z, a->id);
 }
 
 /**
@@ -315,13 +338,13 @@ bw_annotation_set_get_index (BwAnnotationSet *self)
 }
 
 static int
-compare_by_id (gconstpointer a,
-               gconstpointer b)
+compare_drawing_order (gconstpointer a,
+                       gconstpointer b)
 {
   const BwAnnotation *aa = *(const BwAnnotation * const *) a;
   const BwAnnotation *bb = *(const BwAnnotation * const *) b;
 
-  return (aa->id > bb->id) - (aa->id < bb->id);
+  return compare_order (aa->z, aa->id, bb->z, bb->id);
 }
 
 /**
@@ -358,7 +381,7 @@ bw_annotation_set_query_rect (BwAnnotationSet *self,
     g_ptr_array_add (out, g_hash_table_lookup (self->by_id, &g_array_index (ids, gint64, i)));
 
   if (out->len - first > 1)
-    qsort (out->pdata + first, out->len - first, sizeof (gpointer), compare_by_id);
+    qsort (out->pdata + first, out->len - first, sizeof (gpointer), compare_drawing_order);
 }
 
 /**
@@ -412,7 +435,7 @@ bw_shape_near_outline (const BwShape *shape,
  *
  * Of the shapes that contain the point or pass near it, the smallest one
  * wins, so a small object drawn inside a large one can still be picked;
- * between equal areas, the one drawn last (on top).
+ * between equal areas, the one on top (drawn last).
  *
  * Returns: the id of the annotation hit, or 0
  */
@@ -424,7 +447,7 @@ bw_annotation_set_hit_test (BwAnnotationSet *self,
                             GHashTable      *hidden_categories)
 {
   g_autoptr(GArray) ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), 32);
-  gint64 best = 0;
+  const BwAnnotation *best = NULL;
   double best_area = G_MAXDOUBLE;
 
   g_return_val_if_fail (self != NULL, 0);
@@ -451,12 +474,13 @@ bw_annotation_set_hit_test (BwAnnotationSet *self,
       if (a->shape->kind == BW_SHAPE_POLYGON)
         area = bw_shape_area (a->shape);
 
-      if (area < best_area || (area == best_area && id > best))
+      if (area < best_area ||
+          (area == best_area && compare_order (a->z, a->id, best->z, best->id) > 0))
         {
-          best = id;
+          best = a;
           best_area = area;
         }
     }
 
-  return best;
+  return best != NULL ? best->id : 0;
 }

@@ -498,6 +498,28 @@ bw_edit_history_set_category (BwEditHistory  *self,
   return close_implicit (self, ok, error);
 }
 
+/* The drawing order, for "bring to front" and "send to back". */
+gboolean
+bw_edit_history_set_z (BwEditHistory  *self,
+                       gint64          annotation_id,
+                       gint64          z,
+                       GError        **error)
+{
+  g_autoptr(BwAnnotation) before = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (BW_IS_EDIT_HISTORY (self), FALSE);
+
+  if (!open_implicit (self, _("Change Drawing Order"), error))
+    return FALSE;
+
+  ok = (before = bw_project_get_annotation (self->project, annotation_id, error)) != NULL &&
+       bw_project_set_annotation_z (self->project, annotation_id, z, error) &&
+       record (self, annotation_id, before, FALSE, error);
+
+  return close_implicit (self, ok, error);
+}
+
 gboolean
 bw_edit_history_delete (BwEditHistory  *self,
                         gint64          annotation_id,
@@ -538,6 +560,10 @@ apply_state (BwEditHistory       *self,
 
   if (current->category_id != target->category_id &&
       !bw_project_set_annotation_category (self->project, id, target->category_id, error))
+    return FALSE;
+
+  if (current->z != target->z &&
+      !bw_project_set_annotation_z (self->project, id, target->z, error))
     return FALSE;
 
   return TRUE;

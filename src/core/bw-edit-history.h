@@ -44,6 +44,10 @@ gboolean       bw_edit_history_set_category   (BwEditHistory   *self,
                                                gint64           annotation_id,
                                                gint64           category_id,
                                                GError         **error);
+gboolean       bw_edit_history_set_z          (BwEditHistory   *self,
+                                               gint64           annotation_id,
+                                               gint64           z,
+                                               GError         **error);
 gboolean       bw_edit_history_delete         (BwEditHistory   *self,
                                                gint64           annotation_id,
                                                GError         **error);

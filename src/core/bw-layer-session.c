@@ -797,6 +797,87 @@ bw_layer_session_relabel (BwLayerSession  *self,
   return TRUE;
 }
 
+static int
+compare_uint (gconstpointer a,
+              gconstpointer b)
+{
+  guint ua = *(const guint *) a, ub = *(const guint *) b;
+
+  return (ua > ub) - (ua < ub);
+}
+
+/**
+ * bw_layer_session_restack:
+ * @to_front: over every other shape of the layer, or else under them all
+ *
+ * Brings shapes to the front or sends them to the back, keeping their
+ * order among themselves, as one step. Shapes already there are left.
+ */
+gboolean
+bw_layer_session_restack (BwLayerSession  *self,
+                          const gint64    *ids,
+                          guint            n_ids,
+                          gboolean         to_front,
+                          GError         **error)
+{
+  g_autoptr(GPtrArray) moving = g_ptr_array_new ();
+  gboolean reopened, ok = TRUE;
+  guint size, n_in_place = 0;
+  gint64 z;
+
+  g_return_val_if_fail (BW_IS_LAYER_SESSION (self), FALSE);
+
+  if (!flush_nudge (self, error))
+    return FALSE;
+
+  for (guint i = 0; i < n_ids; i++)
+    {
+      const BwAnnotation *a = lookup_own (self, ids[i], error);
+
+      if (a == NULL)
+        return FALSE;
+      if (!g_ptr_array_find (moving, a, NULL))
+        g_ptr_array_add (moving, (gpointer) a);
+    }
+
+  /* Nothing to do when they are the top (or bottom) shapes already. */
+  size = bw_annotation_set_get_size (self->set);
+  for (guint i = 0; i < moving->len; i++)
+    {
+      guint pos = bw_annotation_set_find (self->set, ((const BwAnnotation *) moving->pdata[i])->id);
+
+      n_in_place += to_front ? pos >= size - moving->len : pos < moving->len;
+    }
+  if (moving->len == 0 || n_in_place == moving->len)
+    return TRUE;
+
+  /* In their present drawing order, to keep it among them. */
+  {
+    g_autoptr(GArray) order = g_array_new (FALSE, FALSE, sizeof (guint));
+    g_autoptr(GArray) todo = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+    for (guint i = 0; i < moving->len; i++)
+      {
+        guint pos = bw_annotation_set_find (self->set, ((const BwAnnotation *) moving->pdata[i])->id);
+
+        g_array_append_val (order, pos);
+      }
+    g_array_sort (order, compare_uint);
+    for (guint i = 0; i < order->len; i++)
+      g_array_append_val (todo, bw_annotation_set_get_nth (self->set, g_array_index (order, guint, i))->id);
+
+    z = to_front ? bw_annotation_set_get_nth (self->set, size - 1)->z + 1
+                 : bw_annotation_set_get_nth (self->set, 0)->z - (gint64) todo->len;
+
+    if (!begin_edit (self, to_front ? _("Bring to Front") : _("Send to Back"), &reopened, error))
+      return FALSE;
+    for (guint i = 0; ok && i < todo->len; i++)
+      ok = bw_edit_history_set_z (self->history, g_array_index (todo, gint64, i), z + i, error);
+  }
+
+  return end_edit (self, ok, reopened, error);
+}
+
 /* ------------------------------------------------------------------ */
 /* Nudges                                                              */
 

@@ -92,6 +92,11 @@ gboolean          bw_layer_session_relabel         (BwLayerSession   *self,
                                                     gint64            category_id,
                                                     guint            *out_n_changed,
                                                     GError          **error);
+gboolean          bw_layer_session_restack         (BwLayerSession   *self,
+                                                    const gint64     *ids,
+                                                    guint             n_ids,
+                                                    gboolean          to_front,
+                                                    GError          **error);
 gboolean          bw_layer_session_nudge           (BwLayerSession   *self,
                                                     const gint64     *ids,
                                                     guint             n_ids,

@@ -13,7 +13,7 @@
 
 #define LAYER_COLUMNS "id, image_id, person_id, kind, status, created_at, updated_at, no_objects"
 #define ANNOTATION_COLUMNS \
-  "id, layer_id, category_id, kind, x0, y0, x1, y1, parts, source, score, created_at, updated_at"
+  "id, layer_id, category_id, kind, x0, y0, x1, y1, parts, source, score, created_at, updated_at, z"
 
 /* Layers */
 
@@ -332,6 +332,7 @@ annotation_from_row (BwProject     *self,
   annotation->score = sqlite3_column_double (stmt, 10);
   annotation->created_at = sqlite3_column_int64 (stmt, 11);
   annotation->updated_at = sqlite3_column_int64 (stmt, 12);
+  annotation->z = sqlite3_column_int64 (stmt, 13);
 
   return g_steal_pointer (&annotation);
 }
@@ -440,8 +441,11 @@ bw_project_add_annotation (BwProject      *self,
 
   stmt = _bw_project_prepare (self,
                               "INSERT INTO annotations (layer_id, category_id, kind, x0, y0, x1, y1,"
-                              " parts, area, source, score, created_at, updated_at)"
-                              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)", error);
+                              " parts, area, source, score, created_at, updated_at, z)"
+                              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12,"
+                              /* On top of the layer: a shape brought to the front stays
+                               * under the ones drawn after it. */
+                              "  (SELECT coalesce (max (z), 0) FROM annotations WHERE layer_id = ?1))", error);
   if (stmt == NULL)
     return FALSE;
 
@@ -484,8 +488,8 @@ bw_project_restore_annotation (BwProject           *self,
 
   stmt = _bw_project_prepare (self,
                               "INSERT INTO annotations (id, layer_id, category_id, kind, x0, y0, x1, y1,"
-                              " parts, area, source, score, created_at, updated_at)"
-                              " VALUES (?13, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?14)", error);
+                              " parts, area, source, score, created_at, updated_at, z)"
+                              " VALUES (?13, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?14, ?15)", error);
   if (stmt == NULL)
     return FALSE;
 
@@ -497,6 +501,7 @@ bw_project_restore_annotation (BwProject           *self,
   sqlite3_bind_int64 (stmt, 12, annotation->created_at ? annotation->created_at : _bw_project_now ());
   sqlite3_bind_int64 (stmt, 13, annotation->id);
   sqlite3_bind_int64 (stmt, 14, _bw_project_now ());
+  sqlite3_bind_int64 (stmt, 15, annotation->z);
 
   return finish_annotation_write (self, stmt, error);
 }
@@ -555,6 +560,33 @@ bw_project_set_annotation_category (BwProject  *self,
          _bw_project_check_changed (self, BW_PROJECT_ITEM_ANNOTATION, annotation_id, error);
 }
 
+/**
+ * bw_project_set_annotation_z:
+ * @z: the drawing order in its layer: higher is drawn over lower
+ */
+gboolean
+bw_project_set_annotation_z (BwProject  *self,
+                             gint64      annotation_id,
+                             gint64      z,
+                             GError    **error)
+{
+  BW_PROJECT_LOCK (self);
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
+
+  stmt = _bw_project_prepare (self, "UPDATE annotations SET z = ?3, updated_at = ?2 WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, annotation_id);
+  sqlite3_bind_int64 (stmt, 2, _bw_project_now ());
+  sqlite3_bind_int64 (stmt, 3, z);
+
+  return finish_annotation_write (self, stmt, error) &&
+         _bw_project_check_changed (self, BW_PROJECT_ITEM_ANNOTATION, annotation_id, error);
+}
+
 gboolean
 bw_project_delete_annotation (BwProject  *self,
                               gint64      annotation_id,
@@ -605,7 +637,7 @@ bw_project_get_annotation (BwProject  *self,
  * bw_project_list_annotations:
  *
  * Returns: (transfer full) (element-type BwAnnotation): the annotations of
- *   a layer, oldest first
+ *   a layer in drawing order: by z, then oldest first
  */
 GPtrArray *
 bw_project_list_annotations (BwProject  *self,
@@ -620,7 +652,7 @@ bw_project_list_annotations (BwProject  *self,
   g_return_val_if_fail (BW_IS_PROJECT (self), NULL);
 
   stmt = _bw_project_prepare (self, "SELECT " ANNOTATION_COLUMNS " FROM annotations"
-                                    " WHERE layer_id = ?1 ORDER BY id", error);
+                                    " WHERE layer_id = ?1 ORDER BY z, id", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, layer_id);
@@ -728,8 +760,8 @@ bw_project_start_layer_from_model (BwProject  *self,
 
   stmt = _bw_project_prepare (self,
                               "INSERT INTO annotations (layer_id, category_id, kind, x0, y0, x1, y1,"
-                              " parts, area, source, score, created_at, updated_at)"
-                              " SELECT ?2, category_id, kind, x0, y0, x1, y1, parts, area, source, score, ?3, ?3"
+                              " parts, area, source, score, created_at, updated_at, z)"
+                              " SELECT ?2, category_id, kind, x0, y0, x1, y1, parts, area, source, score, ?3, ?3, z"
                               " FROM annotations WHERE layer_id = ?1 ORDER BY id", error);
   if (stmt == NULL)
     goto failed;

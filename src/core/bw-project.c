@@ -119,6 +119,12 @@ static const char *migrations[] = {
   /* 2 → 3: "there is nothing to annotate here" is an answer of its own,
    * told apart from work handed in empty by mistake. */
   "ALTER TABLE layers ADD COLUMN no_objects INTEGER NOT NULL DEFAULT 0;",
+
+  /* 3 → 4: a drawing order per annotation, for "bring to front" and "send
+   * to back". Shapes are drawn by z, then by id, so 0 everywhere keeps
+   * the order they had (creation order). */
+  "ALTER TABLE annotations ADD COLUMN z INTEGER NOT NULL DEFAULT 0;"
+  "CREATE INDEX annotations_by_layer_z ON annotations (layer_id, z);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == BW_PROJECT_SCHEMA_VERSION);

@@ -12,7 +12,7 @@
 
 G_BEGIN_DECLS
 
-#define BW_PROJECT_SCHEMA_VERSION 3
+#define BW_PROJECT_SCHEMA_VERSION 4
 /* "BXWD" */
 #define BW_PROJECT_APPLICATION_ID 0x42585744
 
@@ -81,6 +81,7 @@ typedef struct
   double    score;              /* model score, or 1.0 */
   gint64    created_at;
   gint64    updated_at;
+  gint64    z;                  /* drawing order in the layer: higher over lower, then by id */
 } BwAnnotation;
 
 typedef struct
@@ -251,6 +252,10 @@ gboolean      bw_project_update_annotation_shape (BwProject     *self,
 gboolean      bw_project_set_annotation_category (BwProject     *self,
                                                  gint64          annotation_id,
                                                  gint64          category_id,
+                                                 GError        **error);
+gboolean      bw_project_set_annotation_z       (BwProject      *self,
+                                                 gint64          annotation_id,
+                                                 gint64          z,
                                                  GError        **error);
 gboolean      bw_project_delete_annotation      (BwProject      *self,
                                                  gint64          annotation_id,

@@ -1635,6 +1635,33 @@ bw_annotation_controller_delete_selection (BwAnnotationController *self)
 }
 
 /**
+ * bw_annotation_controller_restack_selection:
+ * @to_front: bring the selection over every other shape, or send it under
+ *
+ * One undo step; the drawing order is saved in the project.
+ */
+gboolean
+bw_annotation_controller_restack_selection (BwAnnotationController *self,
+                                            gboolean                to_front)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), FALSE);
+
+  if (self->selection->len == 0 || self->session == NULL)
+    return FALSE;
+
+  if (!bw_layer_session_restack (self->session, (const gint64 *) (gpointer) self->selection->data,
+                                 self->selection->len, to_front, &error))
+    {
+      report (self, error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
  * bw_annotation_controller_nudge:
  *
  * Moves the selection by a small step. A run of nudges of one selection

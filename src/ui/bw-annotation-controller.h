@@ -116,6 +116,8 @@ gboolean              bw_annotation_controller_key_press      (BwAnnotationContr
 gboolean              bw_annotation_controller_undo           (BwAnnotationController *self);
 gboolean              bw_annotation_controller_redo           (BwAnnotationController *self);
 gboolean              bw_annotation_controller_delete_selection (BwAnnotationController *self);
+gboolean              bw_annotation_controller_restack_selection (BwAnnotationController *self,
+                                                               gboolean                to_front);
 gboolean              bw_annotation_controller_nudge          (BwAnnotationController *self,
                                                                double                  dx,
                                                                double                  dy);

@@ -6,8 +6,9 @@
  * and in benchmarks, with no window. What keeps 10,000 shapes fluid:
  *  - only the shapes whose bounding box meets the view are visited (the
  *    annotation set's spatial index);
- *  - with few shapes in view, they are batched by category, so each colour
- *    is one anti-aliased Cairo fill and one stroke of one path;
+ *  - with few shapes in view, consecutive shapes of one category (in
+ *    drawing order: z, then id) are batched, so each run is one
+ *    anti-aliased Cairo fill and one stroke of one path;
  *  - with many shapes in view (the zoomed-out case), anti-aliased
  *    rasterisation of thousands of overlapping translucent shapes costs
  *    Cairo ten times the frame budget, most of it blending the same pixels
@@ -105,7 +106,7 @@ struct _BwAnnotationRenderer
   /* Reused between frames to avoid allocating per frame. */
   GPtrArray       *visible;
   GArray          *buckets;     /* Bucket */
-  GHashTable      *bucket_of;   /* gint64 category id → bucket index + 1 */
+  GHashTable      *bucket_of;   /* gint64 category id → its palette entry (raster) */
   Raster           raster;
 
   /* The cached drawing of the shapes that are not excluded. */
@@ -449,17 +450,21 @@ append_shape_path (cairo_t            *cr,
     }
 }
 
+/* The next run of shapes of one category, in drawing order. */
 static Bucket *
 get_bucket (BwAnnotationRenderer *self,
             gint64                category_id,
             guint                *n_used)
 {
-  gpointer value = g_hash_table_lookup (self->bucket_of, &category_id);
   CategoryStyle *style;
   Bucket *bucket;
 
-  if (value != NULL)
-    return &g_array_index (self->buckets, Bucket, GPOINTER_TO_UINT (value) - 1);
+  if (*n_used > 0)
+    {
+      bucket = &g_array_index (self->buckets, Bucket, *n_used - 1);
+      if (bucket->category_id == category_id)
+        return bucket;
+    }
 
   /* Buckets and their arrays are kept from frame to frame, emptied. */
   if (*n_used == self->buckets->len)
@@ -475,22 +480,8 @@ get_bucket (BwAnnotationRenderer *self,
   bucket->order = style != NULL ? style->order : G_MAXUINT;
   g_ptr_array_set_size (bucket->items, 0);
   (*n_used)++;
-  g_hash_table_insert (self->bucket_of, dup_id (category_id), GUINT_TO_POINTER (*n_used));
 
   return bucket;
-}
-
-static int
-compare_buckets (gconstpointer a,
-                 gconstpointer b)
-{
-  const Bucket *ba = a;
-  const Bucket *bb = b;
-
-  if (ba->order != bb->order)
-    return ba->order < bb->order ? -1 : 1;
-
-  return (ba->category_id > bb->category_id) - (ba->category_id < bb->category_id);
 }
 
 static void
@@ -534,8 +525,9 @@ draw_labels (BwAnnotationRenderer *self,
     }
 }
 
-/* Gathers the visible, shown, not excluded annotations into one bucket
- * per category, the buckets in taxonomy order. Returns how many. */
+/* Gathers the visible, shown, not excluded annotations into buckets: runs
+ * of shapes of one category, in drawing order (by z, then by id), so each
+ * run is one path and "bring to front" shows. Returns how many shapes. */
 static guint
 collect_buckets (BwAnnotationRenderer *self,
                  int                   width,
@@ -573,7 +565,6 @@ collect_buckets (BwAnnotationRenderer *self,
       g_ptr_array_set_size (self->visible, kept);
     }
 
-  g_hash_table_remove_all (self->bucket_of);
   for (guint i = 0; i < self->visible->len; i++)
     {
       const BwAnnotation *a = g_ptr_array_index (self->visible, i);
@@ -586,9 +577,9 @@ collect_buckets (BwAnnotationRenderer *self,
       n_shapes++;
     }
 
-  /* Sorting moves the buckets; the index map is stale from here on. */
-  g_hash_table_remove_all (self->bucket_of);
-  g_array_sort (self->buckets, compare_buckets);
+  /* Buckets past the runs of this frame are empty. */
+  for (guint b = n_buckets; b < self->buckets->len; b++)
+    g_ptr_array_set_size (g_array_index (self->buckets, Bucket, b).items, 0);
 
   return n_shapes;
 }
@@ -976,19 +967,31 @@ render_with_raster (BwAnnotationRenderer *self,
   g_array_set_size (r->rings, 0);
   g_array_set_size (r->points, 0);
 
+  /* One palette entry per category (bucket_of maps it), however many
+   * runs it has. */
+  g_hash_table_remove_all (self->bucket_of);
   for (guint b = 0; b < self->buckets->len; b++)
     {
       Bucket *bucket = &g_array_index (self->buckets, Bucket, b);
-      double rgb[3];
+      gpointer known;
 
       if (bucket->items->len == 0)
         continue;
 
-      /* More categories in view than palette entries share the last. */
-      slot = MIN (slot + 1, PALETTE_SIZE - 1);
-      bw_annotation_renderer_get_category_rgb (self, bucket->category_id, rgb);
-      palette[slot] = premultiply (rgb, FILL_ALPHA);
-      palette[slot | 0x80] = premultiply (rgb, 1.0);
+      known = g_hash_table_lookup (self->bucket_of, &bucket->category_id);
+      if (known != NULL)
+        slot = GPOINTER_TO_UINT (known);
+      else
+        {
+          double rgb[3];
+
+          /* More categories in view than palette entries share the last. */
+          slot = MIN (g_hash_table_size (self->bucket_of) + 1, PALETTE_SIZE - 1);
+          bw_annotation_renderer_get_category_rgb (self, bucket->category_id, rgb);
+          palette[slot] = premultiply (rgb, FILL_ALPHA);
+          palette[slot | 0x80] = premultiply (rgb, 1.0);
+          g_hash_table_insert (self->bucket_of, dup_id (bucket->category_id), GUINT_TO_POINTER (slot));
+        }
 
       for (guint i = 0; i < bucket->items->len; i++)
         {
