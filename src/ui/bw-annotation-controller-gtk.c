@@ -67,6 +67,9 @@ _bw_annotation_controller_update_actions (BwAnnotationController *self)
   ENABLE ("redo", self->session != NULL && bw_layer_session_can_redo (self->session));
   ENABLE ("delete", self->selection->len > 0);
   ENABLE ("copy", self->selection->len > 0);
+  ENABLE ("relabel", self->selection->len > 0);
+  ENABLE ("bring-to-front", self->selection->len > 0);
+  ENABLE ("send-to-back", self->selection->len > 0);
   ENABLE ("paste", self->clipboard->len > 0 && self->image_id > 0);
   ENABLE ("add-part", single != NULL && single->shape->kind == BW_SHAPE_POLYGON);
   ENABLE ("submit", self->session != NULL);
@@ -104,6 +107,32 @@ pick_category_action_cb (GSimpleAction *action,
   /* The category for the next shapes; a selection made by hand is
    * relabelled too. */
   bw_annotation_controller_pick_category (user_data, g_variant_get_int64 (parameter));
+}
+
+static void
+relabel_action_cb (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  /* The context menu's Category submenu: the selection, as the user
+   * chose it, takes the category. */
+  bw_annotation_controller_set_selection_category (user_data, g_variant_get_int64 (parameter));
+}
+
+static void
+bring_to_front_action_cb (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  bw_annotation_controller_restack_selection (user_data, TRUE);
+}
+
+static void
+send_to_back_action_cb (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  bw_annotation_controller_restack_selection (user_data, FALSE);
 }
 
 static void
@@ -226,6 +255,9 @@ show_all_action_cb (GSimpleAction *action,
 static const GActionEntry action_entries[] = {
   { .name = "tool", .parameter_type = "s", .state = "'select'", .activate = tool_action_cb },
   { .name = "pick-category", .parameter_type = "x", .activate = pick_category_action_cb },
+  { .name = "relabel", .parameter_type = "x", .activate = relabel_action_cb },
+  { .name = "bring-to-front", .activate = bring_to_front_action_cb },
+  { .name = "send-to-back", .activate = send_to_back_action_cb },
   { .name = "undo", .activate = undo_action_cb },
   { .name = "redo", .activate = redo_action_cb },
   { .name = "delete", .activate = delete_action_cb },
@@ -276,6 +308,8 @@ static const struct {
   { "<Control>c", "annotate.copy", NULL },
   { "<Control>v", "annotate.paste", NULL },
   { "<Control>a", "annotate.select-all", NULL },
+  { "<Control><Shift>bracketright", "annotate.bring-to-front", NULL },
+  { "<Control><Shift>bracketleft", "annotate.send-to-back", NULL },
   { "l", "annotate.show-labels", NULL },
   { "h", "annotate.toggle-category-visible", NULL },
   { "<Shift>h", "annotate.show-all-categories", NULL },

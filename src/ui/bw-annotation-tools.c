@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "bw-annotation-menus.h"
 #include "bw-annotation-tools.h"
 #include "bw-category-panel.h"
 #include "bw-object-list.h"
@@ -236,6 +237,7 @@ bw_annotation_tools_install (BwWindow *window)
   g_object_set_data_full (G_OBJECT (window), DATA_KEY, controller, g_object_unref);
 
   bw_annotation_controller_attach (controller, bw_window_get_canvas (window));
+  bw_annotation_menus_install (controller, bw_window_get_canvas (window));
   gtk_widget_insert_action_group (GTK_WIDGET (window), "annotate",
                                   bw_annotation_controller_get_action_group (controller));
   /* The tool keys also work while the image list has the focus (an entry

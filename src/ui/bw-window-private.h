@@ -64,6 +64,7 @@ struct _BwWindow
   GtkLabel             *status_pointer;
   GMenu                *project_section;
   GMenu                *recent_section;
+  GtkWidget            *image_menu;         /* the image list's context menu */
 };
 
 void _bw_window_class_actions_init (BwWindowClass *klass);
@@ -75,5 +76,14 @@ void _bw_window_show_error         (BwWindow      *self,
                                     const GError  *error);
 void _bw_window_move               (BwWindow      *self,
                                     int            delta);
+
+/* bw-window-image-menu.c */
+void _bw_window_image_menu_init    (BwWindow      *self);
+void _bw_window_image_menu_dispose (BwWindow      *self);
+void _bw_window_image_menu_popup   (BwWindow      *self,
+                                    GtkWidget     *row,
+                                    gint64         image_id,
+                                    double         x,
+                                    double         y);
 
 G_END_DECLS

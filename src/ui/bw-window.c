@@ -152,6 +152,24 @@ row_item_notify_cb (GObject    *item,
 }
 
 static void
+row_secondary_pressed_cb (GtkGestureClick *gesture,
+                          int              n_press,
+                          double           x,
+                          double           y,
+                          BwWindow        *self)
+{
+  GtkWidget *box = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+  Row *row = g_object_get_data (G_OBJECT (box), "row");
+  const BwImage *image = row->item != NULL ? bw_image_item_get_image (row->item) : NULL;
+
+  if (image == NULL)
+    return;
+
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  _bw_window_image_menu_popup (self, box, image->id, x, y);
+}
+
+static void
 setup_row_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *list_item,
               BwWindow                 *self)
@@ -176,6 +194,14 @@ setup_row_cb (GtkSignalListItemFactory *factory,
   gtk_box_append (GTK_BOX (box), row->badge);
   g_object_set_data_full (G_OBJECT (box), "row", row, (GDestroyNotify) row_free);
   gtk_list_item_set_child (list_item, box);
+
+  {
+    GtkGesture *gesture = gtk_gesture_click_new ();
+
+    gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_SECONDARY);
+    g_signal_connect_object (gesture, "pressed", G_CALLBACK (row_secondary_pressed_cb), self, 0);
+    gtk_widget_add_controller (box, GTK_EVENT_CONTROLLER (gesture));
+  }
 }
 
 static void
@@ -999,6 +1025,7 @@ bw_window_dispose (GObject *object)
   if (self->selection != NULL)
     gtk_single_selection_set_model (self->selection, NULL);
 
+  _bw_window_image_menu_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), BW_TYPE_WINDOW);
 
   g_clear_object (&self->selection);
@@ -1183,6 +1210,7 @@ bw_window_init (BwWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 
   _bw_window_actions_init (self);
+  _bw_window_image_menu_init (self);
   _bw_window_update_recent (self);
   g_signal_connect_object (self->settings, "changed::recent-projects",
                            G_CALLBACK (_bw_window_update_recent), self, G_CONNECT_SWAPPED);
