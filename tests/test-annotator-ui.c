@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
+#include "bw-annotation-menus.h"
 #include "bw-annotation-tools.h"
 #include "bw-application.h"
 #include "bw-canvas.h"
@@ -478,6 +479,200 @@ test_object_list (void)
   close_window (window);
 }
 
+/* Does @model (or a submenu or section of it) hold an item for @action
+ * (with @target when not NULL)? */
+static gboolean
+menu_has (GMenuModel *model,
+          const char *action,
+          GVariant   *target)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
+    {
+      g_autofree char *name = NULL;
+      g_autoptr(GVariant) item_target = NULL;
+      g_autoptr(GMenuLinkIter) links = NULL;
+      GMenuModel *link;
+      const char *link_name;
+
+      if (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_ACTION, "s", &name) &&
+          g_str_equal (name, action))
+        {
+          item_target = g_menu_model_get_item_attribute_value (model, i, G_MENU_ATTRIBUTE_TARGET, NULL);
+          if (target == NULL || (item_target != NULL && g_variant_equal (target, item_target)))
+            return TRUE;
+        }
+
+      links = g_menu_model_iterate_item_links (model, i);
+      while (g_menu_link_iter_get_next (links, &link_name, &link))
+        {
+          gboolean found = menu_has (link, action, target);
+
+          g_object_unref (link);
+          if (found)
+            return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+static gint64
+stored_category (BwWindow *window,
+                 gint64    id)
+{
+  g_autoptr(BwAnnotation) a = bw_project_get_annotation (bw_window_get_project (window), id, NULL);
+
+  g_assert_nonnull (a);
+  return a->category_id;
+}
+
+static gint64
+stored_z (BwWindow *window,
+          gint64    id)
+{
+  g_autoptr(BwAnnotation) a = bw_project_get_annotation (bw_window_get_project (window), id, NULL);
+
+  g_assert_nonnull (a);
+  return a->z;
+}
+
+/* The canvas's menu offers each category and the edits of the selection;
+ * its actions change the project; the object list follows the order. */
+static void
+test_canvas_menu (void)
+{
+  g_autofree char *path = make_project ("menu.boxwood", 1);
+  gint64 ids[3];
+  BwWindow *window;
+  BwAnnotationController *controller;
+  BwCanvas *canvas;
+  GtkWidget *popover;
+  GMenuModel *model;
+  BwObjectListModel *list;
+  g_autoptr(GPtrArray) categories = NULL;
+  g_autoptr(BwObjectItem) item = NULL;
+  gint64 walker;
+
+  add_shapes (path, "Ana Souza", ids);
+  window = open_window (path);
+  controller = bw_annotation_tools_get (window);
+  canvas = bw_window_get_canvas (window);
+  list = bw_object_list_get_model (object_list (window));
+  wait_for_n_items (list, 3);
+  categories = g_ptr_array_ref (bw_annotation_controller_get_categories (controller));
+  walker = ((BwCategory *) categories->pdata[1])->id;
+
+  popover = bw_annotation_menus_get_popover (canvas);
+  g_assert_true (GTK_IS_POPOVER_MENU (popover));
+  model = gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (popover));
+  for (guint i = 0; i < categories->len; i++)
+    {
+      g_autoptr(GVariant) target = g_variant_ref_sink (g_variant_new_int64 (((BwCategory *) categories->pdata[i])->id));
+
+      g_assert_true (menu_has (model, "annotate.relabel", target));
+    }
+  g_assert_true (menu_has (model, "annotate.copy", NULL));
+  g_assert_true (menu_has (model, "annotate.delete", NULL));
+  g_assert_true (menu_has (model, "annotate.bring-to-front", NULL));
+  g_assert_true (menu_has (model, "annotate.send-to-back", NULL));
+
+  /* Nothing selected: nothing to do. */
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (bw_annotation_controller_get_action_group (controller)),
+                                                     "bring-to-front"));
+  g_assert_true (bw_annotation_menus_popup_at (canvas, 40, 40));
+  gtk_popover_popdown (GTK_POPOVER (popover));
+
+  /* The first box: another category, then to the front. */
+  bw_annotation_controller_select (controller, &ids[0], 1);
+  gtk_widget_activate_action (GTK_WIDGET (canvas), "annotate.relabel", "x", walker);
+  g_assert_cmpint (stored_category (window, ids[0]), ==, walker);
+  g_assert_cmpint (stored_category (window, ids[2]), !=, walker);
+
+  gtk_widget_activate_action (GTK_WIDGET (canvas), "annotate.bring-to-front", NULL);
+  g_assert_cmpint (stored_z (window, ids[0]), >, stored_z (window, ids[1]));
+  g_assert_cmpint (stored_z (window, ids[0]), >, stored_z (window, ids[2]));
+  g_assert_cmpuint (bw_object_list_model_find (list, ids[0]), ==, 2);
+  item = g_list_model_get_item (G_LIST_MODEL (list), 2);
+  g_assert_cmpint (bw_object_item_get_id (item), ==, ids[0]);
+  g_assert_cmpint (bw_object_item_get_category_id (item), ==, walker);
+  g_clear_object (&item);
+  /* Still selected, in the list too. */
+  g_assert_true (gtk_selection_model_is_selected (GTK_SELECTION_MODEL (list), 2));
+
+  /* The polygon to the back. */
+  bw_annotation_controller_select (controller, &ids[2], 1);
+  gtk_widget_activate_action (GTK_WIDGET (canvas), "annotate.send-to-back", NULL);
+  g_assert_cmpint (stored_z (window, ids[2]), <, stored_z (window, ids[1]));
+  g_assert_cmpuint (bw_object_list_model_find (list, ids[2]), ==, 0);
+
+  /* Undo puts the order back. */
+  gtk_widget_activate_action (GTK_WIDGET (canvas), "annotate.undo", NULL);
+  g_assert_cmpuint (bw_object_list_model_find (list, ids[2]), ==, 1);
+
+  /* Delete from the menu. */
+  bw_annotation_controller_select (controller, &ids[1], 1);
+  gtk_widget_activate_action (GTK_WIDGET (canvas), "annotate.delete", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 2);
+  {
+    g_autoptr(BwAnnotation) gone = bw_project_get_annotation (bw_window_get_project (window), ids[1], NULL);
+
+    g_assert_null (gone);
+  }
+
+  close_window (window);
+}
+
+/* The image list's menu: exclude any image, and include it again where
+ * its work stands. */
+static void
+test_image_menu (void)
+{
+  g_autofree char *path = make_project ("images.boxwood", 3);
+  gint64 ids[3];
+  BwWindow *window;
+  BwProject *project;
+  g_autoptr(GArray) images = NULL;
+  gint64 first, second;
+  BwImage *image;
+
+  add_shapes (path, "Ana Souza", ids);
+  window = open_window (path);
+  project = bw_window_get_project (window);
+  images = bw_project_list_image_ids (project, -1, NULL, NULL);
+  first = g_array_index (images, gint64, 0);
+  second = g_array_index (images, gint64, 1);
+
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), "open-image-folder"));
+
+  /* An image with work, submitted: excluded, then back to submitted. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "annotate.submit", NULL);
+  image = bw_project_get_image (project, first, NULL);
+  g_assert_cmpint (image->status, ==, BW_IMAGE_STATUS_SUBMITTED);
+  g_clear_pointer (&image, bw_image_free);
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "exclude-image", g_variant_new_int64 (first));
+  image = bw_project_get_image (project, first, NULL);
+  g_assert_cmpint (image->status, ==, BW_IMAGE_STATUS_EXCLUDED);
+  g_clear_pointer (&image, bw_image_free);
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "include-image", g_variant_new_int64 (first));
+  image = bw_project_get_image (project, first, NULL);
+  g_assert_cmpint (image->status, ==, BW_IMAGE_STATUS_SUBMITTED);
+  g_clear_pointer (&image, bw_image_free);
+
+  /* An image nobody touched: back to new. */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "exclude-image", g_variant_new_int64 (second));
+  image = bw_project_get_image (project, second, NULL);
+  g_assert_cmpint (image->status, ==, BW_IMAGE_STATUS_EXCLUDED);
+  g_clear_pointer (&image, bw_image_free);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "include-image", g_variant_new_int64 (second));
+  image = bw_project_get_image (project, second, NULL);
+  g_assert_cmpint (image->status, ==, BW_IMAGE_STATUS_NEW);
+  g_clear_pointer (&image, bw_image_free);
+
+  close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -498,6 +693,8 @@ main (int   argc,
   g_test_add_func ("/ui/annotator/palette", test_palette);
   g_test_add_func ("/ui/annotator/signed-in-name", test_signed_in_name);
   g_test_add_func ("/ui/annotator/object-list", test_object_list);
+  g_test_add_func ("/ui/annotator/canvas-menu", test_canvas_menu);
+  g_test_add_func ("/ui/annotator/image-menu", test_image_menu);
 
   ret = g_test_run ();
 
