@@ -404,23 +404,33 @@ bw_annotation_controller_flush (BwAnnotationController *self)
 }
 
 /* Lets go of the image shown: its unwritten nudges are written, and its
- * history goes with it. */
-static void
-close_session (BwAnnotationController *self)
+ * history goes with it. Returns the session, for the caller to drop. */
+static BwLayerSession *
+detach_session (BwAnnotationController *self)
 {
-  g_autoptr(BwLayerSession) session = g_steal_pointer (&self->session);
+  BwLayerSession *session = g_steal_pointer (&self->session);
   g_autoptr(GError) error = NULL;
 
   self->set = self->empty_set;
   bw_annotation_set_reset (self->empty_set, 0, 0);
   if (session == NULL)
-    return;
+    return NULL;
 
   if (!bw_layer_session_flush (session, &error))
     report (self, error);
   g_signal_handlers_disconnect_by_data (session, self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_UNDO]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_REDO]);
+
+  return session;
+}
+
+static void
+close_session (BwAnnotationController *self)
+{
+  BwLayerSession *session = detach_session (self);
+
+  g_clear_object (&session);
 }
 
 /**
@@ -438,11 +448,15 @@ bw_annotation_controller_load_image (BwAnnotationController  *self,
                                      GError                 **error)
 {
   g_autoptr(BwLayerSession) session = NULL;
+  g_autoptr(BwLayerSession) previous = NULL;
 
   g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), FALSE);
 
   reset_image_state (self);
-  close_session (self);
+  /* The previous image's session is dropped only once the new one is
+   * made, so the two sets never share an address: a view that follows
+   * the set by pointer sees the change. */
+  previous = detach_session (self);
   self->image_id = image_id;
   self->image_width = width;
   self->image_height = height;

@@ -263,8 +263,8 @@ bw_annotation_tools_install (BwWindow *window)
     {
       g_autoptr(GMenu) section = g_menu_new ();
 
-      g_menu_append (section, _("Mark as Having No Objects"), "annotate.mark-no-objects");
-      g_menu_append (section, _("Recall Submission"), "annotate.recall");
+      g_menu_append (section, _("Mark as Having _No Objects"), "annotate.mark-no-objects");
+      g_menu_append (section, _("_Recall Submission"), "annotate.recall");
       g_menu_append_section (bw_window_get_project_menu (window), NULL, G_MENU_MODEL (section));
     }
 
