@@ -320,6 +320,7 @@ bw_application_startup (GApplication *app)
     { "win.toggle-sidebar", { "F9", NULL } },
     { "win.search", { "<Control>f", NULL } },
     { "win.edit-taxonomy", { "<Control>t", NULL } },
+    { "win.quality", { "<Control><Shift>q", NULL } },
   };
 
   G_APPLICATION_CLASS (bw_application_parent_class)->startup (app);

@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "bw-quality-window.h"
 #include "bw-taxonomy-dialog.h"
 #include "bw-export-dialog.h"
 #include "bw-import-dialog.h"
@@ -421,6 +422,17 @@ edit_taxonomy_action (GSimpleAction *action,
 }
 
 static void
+quality_action (GSimpleAction *action,
+                GVariant      *param,
+                gpointer       user_data)
+{
+  BwWindow *self = user_data;
+
+  if (self->project != NULL)
+    present_dialog (self, GTK_WIDGET (bw_quality_window_new (self->project)));
+}
+
+static void
 export_action (GSimpleAction *action,
                GVariant      *param,
                gpointer       user_data)
@@ -486,6 +498,7 @@ static const GActionEntry win_actions[] = {
   { "toggle-sidebar", NULL, NULL, "true", toggle_sidebar_change_state },
   { "search", search_action },
   { "edit-taxonomy", edit_taxonomy_action },
+  { "quality", quality_action },
   { "export", export_action },
   { "import-annotations", import_annotations_action },
   { "zoom-in", canvas_forward_action },
@@ -522,6 +535,7 @@ _bw_window_update_actions (BwWindow *self)
   set_enabled (self, "cancel-import", self->import_cancellable != NULL);
   set_enabled (self, "search", has_project);
   set_enabled (self, "edit-taxonomy", has_project);
+  set_enabled (self, "quality", has_project);
   set_enabled (self, "export", has_project);
   set_enabled (self, "save-copy", has_project);
   set_enabled (self, "import-annotations", has_project);

@@ -1,0 +1,925 @@
+/* bw-quality-window.c — quality figures of a project, for its lead
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The figures are bw_quality_compute()'s, the same as `boxwood-cli
+ * quality` prints; this window only lays them out: a sortable table per
+ * annotator, per category and per pair of annotators, the confusion
+ * matrix as a heat map, error kinds as bars and the pipeline's stages.
+ * The charts are drawn with Cairo in the widget's own foreground colour
+ * and the accent colour, so they read in light and dark styles.
+ */
+
+#define G_LOG_DOMAIN "boxwood"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "bw-quality-window.h"
+
+/* BwQualityRow: one row of a table, the text shown in each column and
+ * the value it sorts by. */
+
+struct _BwQualityRow
+{
+  GObject  parent_instance;
+  char    *text[BW_QUALITY_N_COLUMNS];
+  double   key[BW_QUALITY_N_COLUMNS];
+};
+
+G_DEFINE_FINAL_TYPE (BwQualityRow, bw_quality_row, G_TYPE_OBJECT)
+
+static void
+bw_quality_row_finalize (GObject *object)
+{
+  BwQualityRow *self = BW_QUALITY_ROW (object);
+
+  for (guint i = 0; i < BW_QUALITY_N_COLUMNS; i++)
+    g_free (self->text[i]);
+
+  G_OBJECT_CLASS (bw_quality_row_parent_class)->finalize (object);
+}
+
+static void
+bw_quality_row_class_init (BwQualityRowClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = bw_quality_row_finalize;
+}
+
+static void
+bw_quality_row_init (BwQualityRow *self)
+{
+}
+
+const char *
+bw_quality_row_get_text (BwQualityRow *self,
+                         guint         column)
+{
+  g_return_val_if_fail (BW_IS_QUALITY_ROW (self), NULL);
+  g_return_val_if_fail (column < BW_QUALITY_N_COLUMNS, NULL);
+
+  return self->text[column] != NULL ? self->text[column] : "";
+}
+
+double
+bw_quality_row_get_key (BwQualityRow *self,
+                        guint         column)
+{
+  g_return_val_if_fail (BW_IS_QUALITY_ROW (self), NAN);
+  g_return_val_if_fail (column < BW_QUALITY_N_COLUMNS, NAN);
+
+  return self->key[column];
+}
+
+static void
+row_set_text (BwQualityRow *row,
+              guint         column,
+              char         *text,
+              double        key)
+{
+  g_free (row->text[column]);
+  row->text[column] = text;
+  row->key[column] = key;
+}
+
+static void
+row_set_count (BwQualityRow *row,
+               guint         column,
+               guint64       count)
+{
+  row_set_text (row, column, g_strdup_printf ("%" G_GUINT64_FORMAT, count), (double) count);
+}
+
+/* "87.3 % (81.0–92.1)": the rate and its 95 % interval; "–" when there is
+ * nothing to measure. */
+static void
+row_set_rate (BwQualityRow *row,
+              guint         column,
+              const BwRate *rate)
+{
+  if (rate->n == 0 || isnan (rate->value))
+    {
+      row_set_text (row, column, g_strdup ("–"), -1.0);
+      return;
+    }
+
+  /* Translators: a rate in percent and its 95 % confidence interval. */
+  row_set_text (row, column,
+                g_strdup_printf (_("%.1f %% (%.1f–%.1f)"),
+                                 100.0 * rate->value, 100.0 * rate->lo, 100.0 * rate->hi),
+                rate->value);
+}
+
+static void
+row_set_iou (BwQualityRow *row,
+             guint         column,
+             double        iou)
+{
+  if (isnan (iou))
+    row_set_text (row, column, g_strdup ("–"), -1.0);
+  else
+    row_set_text (row, column, g_strdup_printf ("%.3f", iou), iou);
+}
+
+/* The figures every table shares, from column ACCURACY on. */
+static void
+row_set_counts (BwQualityRow          *row,
+                const BwQualityCounts *counts)
+{
+  BwRate rate;
+
+  bw_quality_counts_accuracy (counts, &rate);
+  row_set_rate (row, BW_QUALITY_COLUMN_ACCURACY, &rate);
+  bw_quality_counts_precision (counts, &rate);
+  row_set_rate (row, BW_QUALITY_COLUMN_PRECISION, &rate);
+  bw_quality_counts_recall (counts, &rate);
+  row_set_rate (row, BW_QUALITY_COLUMN_RECALL, &rate);
+  bw_quality_counts_f1 (counts, &rate);
+  row_set_rate (row, BW_QUALITY_COLUMN_F1, &rate);
+  row_set_iou (row, BW_QUALITY_COLUMN_MEAN_IOU, bw_quality_counts_mean_iou (counts));
+  row_set_count (row, BW_QUALITY_COLUMN_TP, counts->tp);
+  row_set_count (row, BW_QUALITY_COLUMN_FP, counts->fp);
+  row_set_count (row, BW_QUALITY_COLUMN_FN, counts->fn);
+  row_set_count (row, BW_QUALITY_COLUMN_MISSED, counts->errors[BW_MATCH_MISSED]);
+  row_set_count (row, BW_QUALITY_COLUMN_EXTRA, counts->errors[BW_MATCH_EXTRA]);
+  row_set_count (row, BW_QUALITY_COLUMN_WRONG_CATEGORY, counts->errors[BW_MATCH_WRONG_CATEGORY]);
+  row_set_count (row, BW_QUALITY_COLUMN_POOR_LOCALISATION, counts->errors[BW_MATCH_POOR_LOCALISATION]);
+  row_set_count (row, BW_QUALITY_COLUMN_DUPLICATE, counts->errors[BW_MATCH_DUPLICATE]);
+}
+
+/* BwQualityWindow */
+
+struct _BwQualityWindow
+{
+  AdwWindow        parent_instance;
+
+  BwProject       *project;
+  BwQualityReport *report;
+  GCancellable    *cancellable;
+  double           iou_threshold;
+  guint            progress_source;
+  int              progress_permille;  /* written by the computing thread */
+  guint            recompute_source;
+
+  GListStore      *annotator_store;
+  GListStore      *category_store;
+  GListStore      *pair_store;
+  GtkSortListModel *annotator_sorted;
+  GtkSortListModel *category_sorted;
+  GtkSortListModel *pair_sorted;
+
+  GtkColumnView   *annotator_view;
+  GtkColumnView   *category_view;
+  GtkColumnView   *pair_view;
+  GtkDrawingArea  *confusion_area;
+  GtkDrawingArea  *errors_area;
+  GtkDrawingArea  *pipeline_area;
+  GtkRevealer     *progress_revealer;
+  GtkProgressBar  *progress_bar;
+  GtkLabel        *summary_label;
+  GtkAdjustment   *iou_adjustment;
+
+  BwProjectCounts  counts;
+};
+
+G_DEFINE_FINAL_TYPE (BwQualityWindow, bw_quality_window, ADW_TYPE_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_BUSY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void compute (BwQualityWindow *self);
+
+/* Text colour and accent colour of @widget, so charts follow the style. */
+static void
+get_colors (GtkWidget *widget,
+            GdkRGBA   *fg,
+            GdkRGBA   *accent)
+{
+#if GTK_CHECK_VERSION (4, 10, 0)
+  gtk_widget_get_color (widget, fg);
+#else
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), fg);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+#endif
+  /* libadwaita's default accent (blue 3); readable on light and dark. */
+  gdk_rgba_parse (accent, "#3584e4");
+}
+
+static void
+show_text (cairo_t    *cr,
+           GtkWidget  *widget,
+           const char *text,
+           double      x,
+           double      y,
+           double      max_width,
+           double      align)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (widget, text);
+  int w, h;
+
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  pango_layout_set_width (layout, (int) (max_width * PANGO_SCALE));
+  pango_layout_get_pixel_size (layout, &w, &h);
+  cairo_move_to (cr, x + align * (max_width - w), y - h / 2.0);
+  pango_cairo_show_layout (cr, layout);
+  g_object_unref (layout);
+}
+
+static int
+compare_ids (gconstpointer a,
+             gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* Rows: gold categories (and "none": an extra shape); columns: what was
+ * annotated (and "none": a missed shape). A cell's shade is its share of
+ * the row, so a row that is all on the diagonal is a category annotators
+ * get right. */
+static void
+draw_confusion (GtkDrawingArea *area,
+                cairo_t        *cr,
+                int             width,
+                int             height,
+                gpointer        user_data)
+{
+  BwQualityWindow *self = user_data;
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  GHashTableIter iter;
+  gpointer key;
+  GdkRGBA fg, accent;
+  double label_w = 120, top = 24, cell_w, cell_h;
+  guint n;
+
+  if (self->report == NULL || self->report->confusion->len == 0)
+    return;
+
+  get_colors (GTK_WIDGET (area), &fg, &accent);
+
+  /* The categories that occur, in id order, then "none". */
+  seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  for (guint i = 0; i < self->report->confusion->len; i++)
+    {
+      const BwQualityConfusion *c = &g_array_index (self->report->confusion, BwQualityConfusion, i);
+      gint64 both[2] = { c->reference_id, c->annotated_id };
+
+      for (guint k = 0; k < 2; k++)
+        if (both[k] != 0 && !g_hash_table_contains (seen, &both[k]))
+          g_hash_table_add (seen, g_memdup2 (&both[k], sizeof (gint64)));
+    }
+  ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_hash_table_iter_init (&iter, seen);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_array_append_val (ids, *(gint64 *) key);
+  g_array_sort (ids, compare_ids);
+  n = ids->len + 1;
+
+  cell_w = MIN (64.0, (width - label_w) / n);
+  cell_h = MIN (28.0, (height - top) / n);
+
+  for (guint r = 0; r < n; r++)
+    {
+      gint64 ref = r < ids->len ? g_array_index (ids, gint64, r) : 0;
+      guint64 row_total = 0;
+
+      for (guint i = 0; i < self->report->confusion->len; i++)
+        {
+          const BwQualityConfusion *c = &g_array_index (self->report->confusion, BwQualityConfusion, i);
+
+          if (c->reference_id == ref)
+            row_total += c->count;
+        }
+
+      gdk_cairo_set_source_rgba (cr, &fg);
+      show_text (cr, GTK_WIDGET (area),
+                 ref != 0 ? bw_quality_report_category_name (self->report, ref) : _("(none)"),
+                 0, top + (r + 0.5) * cell_h, label_w - 6, 1.0);
+
+      for (guint col = 0; col < n; col++)
+        {
+          gint64 ann = col < ids->len ? g_array_index (ids, gint64, col) : 0;
+          guint64 count = 0;
+          double x = label_w + col * cell_w, y = top + r * cell_h;
+
+          for (guint i = 0; i < self->report->confusion->len; i++)
+            {
+              const BwQualityConfusion *c = &g_array_index (self->report->confusion, BwQualityConfusion, i);
+
+              if (c->reference_id == ref && c->annotated_id == ann)
+                count = c->count;
+            }
+
+          cairo_rectangle (cr, x + 1, y + 1, cell_w - 2, cell_h - 2);
+          if (count > 0 && row_total > 0)
+            {
+              cairo_set_source_rgba (cr, accent.red, accent.green, accent.blue,
+                                     0.15 + 0.85 * (double) count / row_total);
+              cairo_fill (cr);
+            }
+          else
+            {
+              cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.06);
+              cairo_fill (cr);
+            }
+
+          if (count > 0)
+            {
+              g_autofree char *text = g_strdup_printf ("%" G_GUINT64_FORMAT, count);
+
+              gdk_cairo_set_source_rgba (cr, &fg);
+              show_text (cr, GTK_WIDGET (area), text, x, y + cell_h / 2, cell_w, 0.5);
+            }
+        }
+    }
+
+  /* Column heads: the categories' first letters would be ambiguous, so
+   * the full names, ellipsized to the cell. */
+  for (guint col = 0; col < n; col++)
+    {
+      gint64 ann = col < ids->len ? g_array_index (ids, gint64, col) : 0;
+
+      gdk_cairo_set_source_rgba (cr, &fg);
+      show_text (cr, GTK_WIDGET (area),
+                 ann != 0 ? bw_quality_report_category_name (self->report, ann) : _("(none)"),
+                 label_w + col * cell_w, top / 2, cell_w, 0.5);
+    }
+}
+
+/* Horizontal bars with a label on the left and the count on the right. */
+static void
+draw_bars (GtkWidget   *widget,
+           cairo_t     *cr,
+           int          width,
+           const char **labels,
+           const gint64 *values,
+           guint        n)
+{
+  GdkRGBA fg, accent;
+  double label_w = 150, value_w = 70, bar_h = 22, max = 0;
+
+  get_colors (widget, &fg, &accent);
+  for (guint i = 0; i < n; i++)
+    max = MAX (max, (double) values[i]);
+
+  for (guint i = 0; i < n; i++)
+    {
+      double y = i * (bar_h + 8);
+      double w = max > 0 ? (width - label_w - value_w) * values[i] / max : 0;
+      g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, values[i]);
+
+      gdk_cairo_set_source_rgba (cr, &fg);
+      show_text (cr, widget, labels[i], 0, y + bar_h / 2, label_w - 8, 1.0);
+      cairo_rectangle (cr, label_w, y, MAX (w, 1.0), bar_h);
+      gdk_cairo_set_source_rgba (cr, &accent);
+      cairo_fill (cr);
+      gdk_cairo_set_source_rgba (cr, &fg);
+      show_text (cr, widget, text, label_w + w + 6, y + bar_h / 2, value_w - 6, 0.0);
+    }
+}
+
+static const char *
+error_kind_label (BwMatchKind kind)
+{
+  switch (kind)
+    {
+    case BW_MATCH_MISSED: return _("Missed");
+    case BW_MATCH_EXTRA: return _("Extra");
+    case BW_MATCH_WRONG_CATEGORY: return _("Wrong category");
+    case BW_MATCH_POOR_LOCALISATION: return _("Poor localisation");
+    case BW_MATCH_DUPLICATE: return _("Duplicate");
+    case BW_MATCH_TRUE_POSITIVE:
+    default: return "";
+    }
+}
+
+static void
+draw_errors (GtkDrawingArea *area,
+             cairo_t        *cr,
+             int             width,
+             int             height,
+             gpointer        user_data)
+{
+  BwQualityWindow *self = user_data;
+  const char *labels[BW_MATCH_N_KINDS - 1];
+  gint64 values[BW_MATCH_N_KINDS - 1] = { 0 };
+
+  if (self->report == NULL)
+    return;
+
+  for (guint k = BW_MATCH_MISSED; k < BW_MATCH_N_KINDS; k++)
+    {
+      labels[k - 1] = error_kind_label (k);
+      for (guint c = 0; c < self->report->categories->len; c++)
+        values[k - 1] += g_array_index (self->report->categories, BwQualityCategory, c).counts.errors[k];
+    }
+  draw_bars (GTK_WIDGET (area), cr, width, labels, values, G_N_ELEMENTS (values));
+}
+
+static void
+draw_pipeline (GtkDrawingArea *area,
+               cairo_t        *cr,
+               int             width,
+               int             height,
+               gpointer        user_data)
+{
+  BwQualityWindow *self = user_data;
+  const char *labels[BW_IMAGE_N_STATUS];
+  gint64 values[BW_IMAGE_N_STATUS];
+
+  for (guint s = 0; s < BW_IMAGE_N_STATUS; s++)
+    {
+      labels[s] = bw_image_status_to_label (s);
+      values[s] = self->counts.images_by_status[s];
+    }
+  draw_bars (GTK_WIDGET (area), cr, width, labels, values, BW_IMAGE_N_STATUS);
+}
+
+static void
+fill_tables (BwQualityWindow *self)
+{
+  const BwQualityReport *report = self->report;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < report->annotators->len; i++)
+    {
+      const BwQualityAnnotator *a = report->annotators->pdata[i];
+      BwQualityRow *row = g_object_new (BW_TYPE_QUALITY_ROW, NULL);
+
+      row_set_text (row, BW_QUALITY_COLUMN_ANNOTATOR, g_strdup (a->name), i);
+      row_set_count (row, BW_QUALITY_COLUMN_IMAGES, a->images);
+      row_set_counts (row, &a->counts);
+      g_ptr_array_add (rows, row);
+    }
+  g_list_store_splice (self->annotator_store, 0,
+                       g_list_model_get_n_items (G_LIST_MODEL (self->annotator_store)),
+                       rows->pdata, rows->len);
+
+  g_ptr_array_set_size (rows, 0);
+  for (guint i = 0; i < report->categories->len; i++)
+    {
+      const BwQualityCategory *c = &g_array_index (report->categories, BwQualityCategory, i);
+      BwQualityRow *row = g_object_new (BW_TYPE_QUALITY_ROW, NULL);
+
+      row_set_text (row, BW_QUALITY_COLUMN_ANNOTATOR,
+                    g_strdup (bw_quality_report_category_name (report, c->category_id)), i);
+      row_set_count (row, BW_QUALITY_COLUMN_IMAGES, c->counts.tp + c->counts.fn);
+      row_set_counts (row, &c->counts);
+      g_ptr_array_add (rows, row);
+    }
+  g_list_store_splice (self->category_store, 0,
+                       g_list_model_get_n_items (G_LIST_MODEL (self->category_store)),
+                       rows->pdata, rows->len);
+
+  g_ptr_array_set_size (rows, 0);
+  for (guint i = 0; i < report->pairs->len; i++)
+    {
+      const BwQualityPair *p = &g_array_index (report->pairs, BwQualityPair, i);
+      BwQualityRow *row = g_object_new (BW_TYPE_QUALITY_ROW, NULL);
+
+      /* Translators: two annotators who labelled the same images. */
+      row_set_text (row, BW_QUALITY_COLUMN_ANNOTATOR,
+                    g_strdup_printf (_("%s and %s"),
+                                     bw_quality_report_person_name (report, p->person_a),
+                                     bw_quality_report_person_name (report, p->person_b)), i);
+      row_set_count (row, BW_QUALITY_COLUMN_IMAGES, p->images);
+      row_set_counts (row, &p->counts);
+      g_ptr_array_add (rows, row);
+    }
+  g_list_store_splice (self->pair_store, 0,
+                       g_list_model_get_n_items (G_LIST_MODEL (self->pair_store)),
+                       rows->pdata, rows->len);
+}
+
+static void
+update_summary (BwQualityWindow *self)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *gold = NULL;
+  double alpha;
+
+  if (self->report == NULL)
+    return;
+
+  gold = g_strdup_printf ("%" G_GUINT64_FORMAT, self->report->gold_images);
+
+  if (self->report->gold_images == 0)
+    g_string_append (text, _("No annotator’s work on a gold image yet: mark gold images and answer them to measure accuracy."));
+  else
+    g_string_append_printf (text,
+                            g_dngettext (GETTEXT_PACKAGE,
+                                         "Scored against %s gold image.",
+                                         "Scored against %s gold images.",
+                                         self->report->gold_images),
+                            gold);
+
+  alpha = bw_quality_report_mean_alpha (self->report);
+  g_string_append_c (text, ' ');
+  if (self->report->agreement_images == 0)
+    g_string_append (text, _("No image was labelled by two or more annotators, so there is no agreement to measure."));
+  else
+    {
+      g_autofree char *n = g_strdup_printf ("%" G_GUINT64_FORMAT, self->report->agreement_images);
+      g_autofree char *flagged = g_strdup_printf ("%u", self->report->flagged->len);
+
+      /* Translators: Krippendorff's alpha, a measure of agreement. */
+      g_string_append_printf (text, _("Agreement on %s images: mean Krippendorff’s α %.3f; %s below %.2f."),
+                              n, alpha, flagged, self->report->alpha_threshold);
+    }
+  gtk_label_set_label (self->summary_label, text->str);
+}
+
+static gboolean
+progress_tick_cb (gpointer user_data)
+{
+  BwQualityWindow *self = user_data;
+
+  gtk_progress_bar_set_fraction (self->progress_bar,
+                                 g_atomic_int_get (&self->progress_permille) / 1000.0);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs on the computing thread: only store the figure. */
+static void
+progress_cb (double   fraction,
+             gpointer user_data)
+{
+  BwQualityWindow *self = user_data;
+
+  g_atomic_int_set (&self->progress_permille, (int) (CLAMP (fraction, 0.0, 1.0) * 1000));
+}
+
+static void
+computed_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(BwQualityWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  BwQualityReport *report;
+
+  report = bw_quality_compute_finish (BW_PROJECT (source), result, &error);
+  if (report == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->progress_source, g_source_remove);
+  gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+
+  if (report == NULL)
+    {
+      gtk_label_set_label (self->summary_label, error->message);
+      return;
+    }
+
+  g_clear_pointer (&self->report, bw_quality_report_free);
+  self->report = report;
+  fill_tables (self);
+  update_summary (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self->confusion_area));
+  gtk_widget_queue_draw (GTK_WIDGET (self->errors_area));
+}
+
+static void
+compute (BwQualityWindow *self)
+{
+  BwQualityOptions options;
+  g_autoptr(GError) error = NULL;
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+
+  /* The pipeline is a count of images, quick enough to read here. */
+  if (!bw_project_get_counts (self->project, &self->counts, &error))
+    g_warning ("Cannot count the images: %s", error->message);
+  gtk_widget_queue_draw (GTK_WIDGET (self->pipeline_area));
+
+  bw_quality_options_init (&options);
+  options.iou_threshold = self->iou_threshold;
+
+  g_atomic_int_set (&self->progress_permille, 0);
+  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  if (self->progress_source == 0)
+    self->progress_source = g_timeout_add (100, progress_tick_cb, self);
+  gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+
+  bw_quality_compute_async (self->project, &options, progress_cb, self,
+                            self->cancellable, computed_cb, g_object_ref (self));
+}
+
+static gboolean
+recompute_cb (gpointer user_data)
+{
+  BwQualityWindow *self = user_data;
+
+  self->recompute_source = 0;
+  compute (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+iou_changed_cb (BwQualityWindow *self)
+{
+  double value = gtk_adjustment_get_value (self->iou_adjustment);
+
+  if (fabs (value - self->iou_threshold) < 1e-9)
+    return;
+  self->iou_threshold = value;
+  /* Typing or holding the arrows changes the value many times: compute
+   * once it rests. */
+  g_clear_handle_id (&self->recompute_source, g_source_remove);
+  self->recompute_source = g_timeout_add (300, recompute_cb, self);
+}
+
+static void
+refresh_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  compute (BW_QUALITY_WINDOW (widget));
+}
+
+static void
+setup_label_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                gpointer                  user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+  guint column = GPOINTER_TO_UINT (user_data);
+
+  gtk_label_set_xalign (GTK_LABEL (label), column == BW_QUALITY_COLUMN_ANNOTATOR ? 0.0 : 1.0);
+  if (column != BW_QUALITY_COLUMN_ANNOTATOR)
+    gtk_widget_add_css_class (label, "numeric");
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_label_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               gpointer                  user_data)
+{
+  BwQualityRow *row = gtk_list_item_get_item (item);
+
+  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)),
+                       bw_quality_row_get_text (row, GPOINTER_TO_UINT (user_data)));
+}
+
+static int
+compare_rows_cb (gconstpointer a,
+                 gconstpointer b,
+                 gpointer      user_data)
+{
+  guint column = GPOINTER_TO_UINT (user_data);
+  BwQualityRow *x = (BwQualityRow *) a, *y = (BwQualityRow *) b;
+
+  if (column == BW_QUALITY_COLUMN_ANNOTATOR)
+    return g_utf8_collate (bw_quality_row_get_text (x, column), bw_quality_row_get_text (y, column));
+  return (x->key[column] > y->key[column]) - (x->key[column] < y->key[column]);
+}
+
+static void
+add_columns (GtkColumnView     *view,
+             GListStore        *store,
+             GtkSortListModel **out_sorted,
+             const char        *first_title,
+             const char        *images_title)
+{
+  static const struct {
+    BwQualityColumn column;
+    const char     *title;
+  } columns[] = {
+    { BW_QUALITY_COLUMN_ANNOTATOR, NULL },
+    { BW_QUALITY_COLUMN_IMAGES, NULL },
+    { BW_QUALITY_COLUMN_ACCURACY, N_("Accuracy") },
+    { BW_QUALITY_COLUMN_PRECISION, N_("Precision") },
+    { BW_QUALITY_COLUMN_RECALL, N_("Recall") },
+    { BW_QUALITY_COLUMN_F1, N_("F1") },
+    { BW_QUALITY_COLUMN_MEAN_IOU, N_("Mean IoU") },
+    { BW_QUALITY_COLUMN_TP, N_("TP") },
+    { BW_QUALITY_COLUMN_FP, N_("FP") },
+    { BW_QUALITY_COLUMN_FN, N_("FN") },
+    { BW_QUALITY_COLUMN_MISSED, N_("Missed") },
+    { BW_QUALITY_COLUMN_EXTRA, N_("Extra") },
+    { BW_QUALITY_COLUMN_WRONG_CATEGORY, N_("Wrong category") },
+    { BW_QUALITY_COLUMN_POOR_LOCALISATION, N_("Poor localisation") },
+    { BW_QUALITY_COLUMN_DUPLICATE, N_("Duplicate") },
+  };
+  GtkSortListModel *sorted;
+
+  sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (store)),
+                                    g_object_ref (gtk_column_view_get_sorter (view)));
+  gtk_column_view_set_model (view, GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (sorted)))));
+  *out_sorted = sorted;
+
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+      gpointer column_data = GUINT_TO_POINTER (columns[i].column);
+      const char *title = columns[i].column == BW_QUALITY_COLUMN_ANNOTATOR ? first_title
+                          : columns[i].column == BW_QUALITY_COLUMN_IMAGES ? images_title
+                          : _(columns[i].title);
+      GtkColumnViewColumn *column;
+
+      g_signal_connect (factory, "setup", G_CALLBACK (setup_label_cb), column_data);
+      g_signal_connect (factory, "bind", G_CALLBACK (bind_label_cb), column_data);
+      column = gtk_column_view_column_new (title, factory);
+      gtk_column_view_column_set_sorter (column,
+                                         GTK_SORTER (gtk_custom_sorter_new (compare_rows_cb, column_data, NULL)));
+      gtk_column_view_column_set_resizable (column, TRUE);
+      if (columns[i].column == BW_QUALITY_COLUMN_ANNOTATOR)
+        gtk_column_view_column_set_expand (column, TRUE);
+      gtk_column_view_append_column (view, column);
+      g_object_unref (column);
+    }
+}
+
+static void
+bw_quality_window_dispose (GObject *object)
+{
+  BwQualityWindow *self = BW_QUALITY_WINDOW (object);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->progress_source, g_source_remove);
+  g_clear_handle_id (&self->recompute_source, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), BW_TYPE_QUALITY_WINDOW);
+  g_clear_object (&self->annotator_sorted);
+  g_clear_object (&self->category_sorted);
+  g_clear_object (&self->pair_sorted);
+  g_clear_object (&self->annotator_store);
+  g_clear_object (&self->category_store);
+  g_clear_object (&self->pair_store);
+  g_clear_object (&self->project);
+
+  G_OBJECT_CLASS (bw_quality_window_parent_class)->dispose (object);
+}
+
+static void
+bw_quality_window_finalize (GObject *object)
+{
+  BwQualityWindow *self = BW_QUALITY_WINDOW (object);
+
+  g_clear_pointer (&self->report, bw_quality_report_free);
+
+  G_OBJECT_CLASS (bw_quality_window_parent_class)->finalize (object);
+}
+
+static void
+bw_quality_window_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  BwQualityWindow *self = BW_QUALITY_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_BUSY:
+      g_value_set_boolean (value, bw_quality_window_get_busy (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bw_quality_window_class_init (BwQualityWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = bw_quality_window_dispose;
+  object_class->finalize = bw_quality_window_finalize;
+  object_class->get_property = bw_quality_window_get_property;
+
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/bw-quality-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, annotator_view);
+  gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, category_view);
+  gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, pair_view);
+  gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, confusion_area);
+  gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, errors_area);
+  gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, pipeline_area);
+  gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, progress_revealer);
+  gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, iou_adjustment);
+
+  gtk_widget_class_install_action (widget_class, "quality.refresh", NULL, refresh_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "quality.refresh", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+bw_quality_window_init (BwQualityWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->iou_threshold = BW_MATCHING_DEFAULT_IOU_THRESHOLD;
+  gtk_adjustment_set_value (self->iou_adjustment, self->iou_threshold);
+  g_signal_connect_object (self->iou_adjustment, "value-changed",
+                           G_CALLBACK (iou_changed_cb), self, G_CONNECT_SWAPPED);
+
+  self->annotator_store = g_list_store_new (BW_TYPE_QUALITY_ROW);
+  self->category_store = g_list_store_new (BW_TYPE_QUALITY_ROW);
+  self->pair_store = g_list_store_new (BW_TYPE_QUALITY_ROW);
+  add_columns (self->annotator_view, self->annotator_store, &self->annotator_sorted,
+               _("Annotator"), _("Gold images"));
+  add_columns (self->category_view, self->category_store, &self->category_sorted,
+               _("Category"), _("Gold shapes"));
+  add_columns (self->pair_view, self->pair_store, &self->pair_sorted,
+               _("Annotators"), _("Shared images"));
+
+  gtk_drawing_area_set_draw_func (self->confusion_area, draw_confusion, self, NULL);
+  gtk_drawing_area_set_draw_func (self->errors_area, draw_errors, self, NULL);
+  gtk_drawing_area_set_draw_func (self->pipeline_area, draw_pipeline, self, NULL);
+}
+
+/**
+ * bw_quality_window_new:
+ * @project: the project to measure
+ *
+ * Returns: (transfer full): a window that starts computing at once
+ */
+BwQualityWindow *
+bw_quality_window_new (BwProject *project)
+{
+  BwQualityWindow *self;
+
+  g_return_val_if_fail (BW_IS_PROJECT (project), NULL);
+
+  self = g_object_new (BW_TYPE_QUALITY_WINDOW, NULL);
+  self->project = g_object_ref (project);
+  compute (self);
+
+  return self;
+}
+
+gboolean
+bw_quality_window_get_busy (BwQualityWindow *self)
+{
+  g_return_val_if_fail (BW_IS_QUALITY_WINDOW (self), FALSE);
+
+  return self->cancellable != NULL;
+}
+
+void
+bw_quality_window_set_iou_threshold (BwQualityWindow *self,
+                                     double           threshold)
+{
+  g_return_if_fail (BW_IS_QUALITY_WINDOW (self));
+
+  gtk_adjustment_set_value (self->iou_adjustment, threshold);
+}
+
+const BwQualityReport *
+bw_quality_window_get_report (BwQualityWindow *self)
+{
+  g_return_val_if_fail (BW_IS_QUALITY_WINDOW (self), NULL);
+
+  return self->report;
+}
+
+GListModel *
+bw_quality_window_get_annotator_rows (BwQualityWindow *self)
+{
+  g_return_val_if_fail (BW_IS_QUALITY_WINDOW (self), NULL);
+
+  return G_LIST_MODEL (self->annotator_sorted);
+}
+
+GListModel *
+bw_quality_window_get_category_rows (BwQualityWindow *self)
+{
+  g_return_val_if_fail (BW_IS_QUALITY_WINDOW (self), NULL);
+
+  return G_LIST_MODEL (self->category_sorted);
+}
+
+GListModel *
+bw_quality_window_get_pair_rows (BwQualityWindow *self)
+{
+  g_return_val_if_fail (BW_IS_QUALITY_WINDOW (self), NULL);
+
+  return G_LIST_MODEL (self->pair_sorted);
+}

@@ -1,0 +1,402 @@
+/* test-quality-window.c — the Quality window shows the figures of
+ * `boxwood-cli quality --json`
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A project with two gold images answered by an expert and labelled by two
+ * annotators (one with a miss, an extra shape and a wrong category) and a
+ * third image labelled by both: the window computes its figures off the
+ * UI thread, and every number it shows per annotator, per category and
+ * per pair equals the one boxwood-cli prints for the same project.
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "bw-quality-window.h"
+
+typedef struct
+{
+  char      *dir;
+  char      *path;
+  BwProject *project;
+} Fixture;
+
+static gint64
+add_image (BwProject  *project,
+           const char *name)
+{
+  BwImage image = {
+    .path = (char *) name,
+    .width = 1000,
+    .height = 800,
+    .byte_size = 1234,
+    .content_hash = (char *) name,
+    .orientation = 1,
+  };
+  g_autoptr(GError) error = NULL;
+  gint64 id = 0;
+
+  g_assert_true (bw_project_add_image (project, &image, &id, &error));
+  g_assert_no_error (error);
+  return id;
+}
+
+static void
+add_box (BwProject *project,
+         gint64     layer_id,
+         gint64     category_id,
+         double     x,
+         double     y,
+         double     w,
+         double     h)
+{
+  g_autoptr(BwShape) shape = bw_shape_new_box (x, y, x + w, y + h);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (bw_project_add_annotation (project, layer_id, category_id, shape,
+                                            BW_SOURCE_DRAWN, 1.0, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static gint64
+add_layer (BwProject   *project,
+           gint64       image_id,
+           gint64       person_id,
+           BwLayerKind  kind)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 id = 0;
+
+  g_assert_true (bw_project_ensure_layer (project, image_id, person_id, kind, &id, &error));
+  g_assert_no_error (error);
+  return id;
+}
+
+static void
+submit (BwProject *project,
+        gint64     layer_id)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (bw_project_submit_layer (project, layer_id, &error));
+  g_assert_no_error (error);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  gint64 car, dog, sign, expert, ana, ben, img[3], l;
+
+  fixture->dir = g_dir_make_tmp ("bw-quality-window-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->path = g_build_filename (fixture->dir, "q.boxwood", NULL);
+  file = g_file_new_for_path (fixture->path);
+  fixture->project = bw_project_create (file, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (bw_project_add_category (fixture->project, "car", "vehicle", "#e01b24", &car, &error));
+  g_assert_true (bw_project_add_category (fixture->project, "dog", "animal", "#33d17a", &dog, &error));
+  g_assert_true (bw_project_add_category (fixture->project, "sign", "sign", "#9141ac", &sign, &error));
+  g_assert_true (bw_project_ensure_person (fixture->project, "Gold Expert", BW_ROLE_LEAD, &expert, &error));
+  g_assert_true (bw_project_ensure_person (fixture->project, "Ana", BW_ROLE_ANNOTATOR, &ana, &error));
+  g_assert_true (bw_project_ensure_person (fixture->project, "Ben", BW_ROLE_ANNOTATOR, &ben, &error));
+  g_assert_no_error (error);
+
+  img[0] = add_image (fixture->project, "one.jpg");
+  img[1] = add_image (fixture->project, "two.jpg");
+  img[2] = add_image (fixture->project, "three.jpg");
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_true (bw_project_set_image_gold (fixture->project, img[i], TRUE, &error));
+      g_assert_no_error (error);
+    }
+
+  /* The expert's answers. */
+  l = add_layer (fixture->project, img[0], expert, BW_LAYER_KIND_GOLD);
+  add_box (fixture->project, l, car, 100, 100, 200, 100);
+  add_box (fixture->project, l, dog, 500, 400, 80, 60);
+  add_box (fixture->project, l, sign, 800, 50, 40, 40);
+  l = add_layer (fixture->project, img[1], expert, BW_LAYER_KIND_GOLD);
+  add_box (fixture->project, l, car, 10, 10, 300, 200);
+  add_box (fixture->project, l, car, 600, 500, 200, 150);
+
+  /* Ana: close on every car, calls the dog a car, misses the sign. */
+  l = add_layer (fixture->project, img[0], ana, BW_LAYER_KIND_WORK);
+  add_box (fixture->project, l, car, 104, 98, 198, 104);
+  add_box (fixture->project, l, car, 502, 402, 78, 58);
+  submit (fixture->project, l);
+  l = add_layer (fixture->project, img[1], ana, BW_LAYER_KIND_WORK);
+  add_box (fixture->project, l, car, 12, 8, 296, 204);
+  add_box (fixture->project, l, car, 610, 505, 190, 140);
+  submit (fixture->project, l);
+  l = add_layer (fixture->project, img[2], ana, BW_LAYER_KIND_WORK);
+  add_box (fixture->project, l, dog, 300, 300, 100, 100);
+  submit (fixture->project, l);
+
+  /* Ben: all three right on one, a loose car and an extra sign on two. */
+  l = add_layer (fixture->project, img[0], ben, BW_LAYER_KIND_WORK);
+  add_box (fixture->project, l, car, 100, 100, 200, 100);
+  add_box (fixture->project, l, dog, 500, 400, 80, 60);
+  add_box (fixture->project, l, sign, 800, 50, 40, 40);
+  submit (fixture->project, l);
+  l = add_layer (fixture->project, img[1], ben, BW_LAYER_KIND_WORK);
+  add_box (fixture->project, l, car, 10, 10, 300, 200);
+  add_box (fixture->project, l, car, 600, 500, 400, 300);
+  add_box (fixture->project, l, sign, 50, 700, 30, 30);
+  submit (fixture->project, l);
+  l = add_layer (fixture->project, img[2], ben, BW_LAYER_KIND_WORK);
+  add_box (fixture->project, l, dog, 305, 295, 100, 110);
+  submit (fixture->project, l);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GFile) dir = g_file_new_for_path (fixture->dir);
+  g_autofree char *wal = g_strconcat (fixture->path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (fixture->path, "-shm", NULL);
+
+  g_clear_object (&fixture->project);
+  g_unlink (fixture->path);
+  g_unlink (wal);
+  g_unlink (shm);
+  g_rmdir (fixture->dir);
+  g_free (fixture->path);
+  g_free (fixture->dir);
+}
+
+static JsonObject *
+run_cli_quality (const char *path)
+{
+  const char *cli = g_getenv ("BOXWOOD_CLI");
+  const char *argv[] = { cli, "quality", path, "--json", NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  int status = 0;
+
+  g_assert_nonnull (cli);
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                &out, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("boxwood-cli quality failed: %s", err);
+  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+  g_assert_no_error (error);
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+static void
+wait_idle (BwQualityWindow *window)
+{
+  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (bw_quality_window_get_busy (window) || bw_quality_window_get_report (window) == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  /* Let the tables take the new rows. */
+  for (guint i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static BwQualityRow *
+find_row (GListModel *rows,
+          const char *name)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(BwQualityRow) row = g_list_model_get_item (rows, i);
+
+      if (g_str_equal (bw_quality_row_get_text (row, BW_QUALITY_COLUMN_ANNOTATOR), name))
+        return row;
+    }
+  g_error ("no row “%s” in the window", name);
+  return NULL;
+}
+
+/* What the window shows for @figures (an object of the CLI's JSON): each
+ * count as the same integer, each rate as the same percentage with its
+ * interval, the mean IoU to three decimals. */
+static void
+assert_row_matches (BwQualityRow *row,
+                    JsonObject   *figures)
+{
+  static const struct {
+    BwQualityColumn column;
+    const char     *member;
+  } counts[] = {
+    { BW_QUALITY_COLUMN_TP, "tp" },
+    { BW_QUALITY_COLUMN_FP, "fp" },
+    { BW_QUALITY_COLUMN_FN, "fn" },
+  }, rates[] = {
+    { BW_QUALITY_COLUMN_ACCURACY, "accuracy" },
+    { BW_QUALITY_COLUMN_PRECISION, "precision" },
+    { BW_QUALITY_COLUMN_RECALL, "recall" },
+    { BW_QUALITY_COLUMN_F1, "f1" },
+  }, errors[] = {
+    { BW_QUALITY_COLUMN_MISSED, "missed" },
+    { BW_QUALITY_COLUMN_EXTRA, "extra" },
+    { BW_QUALITY_COLUMN_WRONG_CATEGORY, "wrong_category" },
+    { BW_QUALITY_COLUMN_POOR_LOCALISATION, "poor_localisation" },
+    { BW_QUALITY_COLUMN_DUPLICATE, "duplicate" },
+  };
+  JsonObject *error_counts = json_object_get_object_member (figures, "errors");
+
+  for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
+    {
+      g_autofree char *expected = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                   json_object_get_int_member (figures, counts[i].member));
+
+      g_assert_cmpstr (bw_quality_row_get_text (row, counts[i].column), ==, expected);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (errors); i++)
+    {
+      g_autofree char *expected = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                   json_object_get_int_member (error_counts, errors[i].member));
+
+      g_assert_cmpstr (bw_quality_row_get_text (row, errors[i].column), ==, expected);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (rates); i++)
+    {
+      g_autofree char *interval_name = g_strconcat (rates[i].member, "_interval", NULL);
+      JsonArray *interval = json_object_get_array_member (figures, interval_name);
+      g_autofree char *expected = NULL;
+
+      if (json_object_get_null_member (figures, rates[i].member))
+        expected = g_strdup ("–");
+      else
+        expected = g_strdup_printf ("%.1f %% (%.1f–%.1f)",
+                                    100.0 * json_object_get_double_member (figures, rates[i].member),
+                                    100.0 * json_array_get_double_element (interval, 0),
+                                    100.0 * json_array_get_double_element (interval, 1));
+      g_assert_cmpstr (bw_quality_row_get_text (row, rates[i].column), ==, expected);
+    }
+  if (json_object_get_null_member (figures, "mean_iou"))
+    g_assert_cmpstr (bw_quality_row_get_text (row, BW_QUALITY_COLUMN_MEAN_IOU), ==, "–");
+  else
+    {
+      g_autofree char *expected = g_strdup_printf ("%.3f", json_object_get_double_member (figures, "mean_iou"));
+
+      g_assert_cmpstr (bw_quality_row_get_text (row, BW_QUALITY_COLUMN_MEAN_IOU), ==, expected);
+    }
+}
+
+static void
+test_figures_equal_cli (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(JsonObject) cli = run_cli_quality (fixture->path);
+  BwQualityWindow *window = bw_quality_window_new (fixture->project);
+  JsonArray *annotators = json_object_get_array_member (cli, "annotators");
+  JsonArray *categories = json_object_get_array_member (cli, "categories");
+  GListModel *rows;
+
+  gtk_window_present (GTK_WINDOW (window));
+  wait_idle (window);
+
+  rows = bw_quality_window_get_annotator_rows (window);
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, json_array_get_length (annotators));
+  g_assert_cmpuint (json_array_get_length (annotators), ==, 2);
+  for (guint i = 0; i < json_array_get_length (annotators); i++)
+    {
+      JsonObject *a = json_array_get_object_element (annotators, i);
+      BwQualityRow *row = find_row (rows, json_object_get_string_member (a, "annotator"));
+      g_autofree char *images = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (a, "images"));
+
+      g_assert_cmpstr (bw_quality_row_get_text (row, BW_QUALITY_COLUMN_IMAGES), ==, images);
+      assert_row_matches (row, a);
+    }
+
+  /* Ana called the dog a car and missed the sign: the figures say so. */
+  g_assert_cmpstr (bw_quality_row_get_text (find_row (rows, "Ana"), BW_QUALITY_COLUMN_WRONG_CATEGORY), ==, "1");
+  g_assert_cmpstr (bw_quality_row_get_text (find_row (rows, "Ana"), BW_QUALITY_COLUMN_MISSED), ==, "1");
+  g_assert_cmpstr (bw_quality_row_get_text (find_row (rows, "Ben"), BW_QUALITY_COLUMN_EXTRA), ==, "1");
+
+  rows = bw_quality_window_get_category_rows (window);
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, json_array_get_length (categories));
+  for (guint i = 0; i < json_array_get_length (categories); i++)
+    {
+      JsonObject *c = json_array_get_object_element (categories, i);
+
+      assert_row_matches (find_row (rows, json_object_get_string_member (c, "category")), c);
+    }
+
+  /* Ana and Ben both labelled all three images. */
+  rows = bw_quality_window_get_pair_rows (window);
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 1);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+is_busy (BwQualityWindow *window)
+{
+  return bw_quality_window_get_busy (window);
+}
+
+static void
+test_threshold_recomputes (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  BwQualityWindow *window = bw_quality_window_new (fixture->project);
+  g_autoptr(BwQualityRow) ben = NULL;
+  gint64 end;
+
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_idle (window);
+  g_assert_cmpfloat (bw_quality_window_get_report (window)->iou_threshold, ==, 0.5);
+
+  /* Ben's loose car (IoU 0.25 with the gold car) matches at τ = 0.2. */
+  bw_quality_window_set_iou_threshold (window, 0.2);
+  end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (!is_busy (window) && bw_quality_window_get_report (window)->iou_threshold != 0.2)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  wait_idle (window);
+  g_assert_cmpfloat_with_epsilon (bw_quality_window_get_report (window)->iou_threshold, 0.2, 1e-9);
+  ben = g_object_ref (find_row (bw_quality_window_get_annotator_rows (window), "Ben"));
+  g_assert_cmpstr (bw_quality_row_get_text (ben, BW_QUALITY_COLUMN_POOR_LOCALISATION), ==, "0");
+  g_assert_cmpstr (bw_quality_row_get_text (ben, BW_QUALITY_COLUMN_TP), ==, "5");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (window != NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_main_context_iteration (NULL, FALSE);
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+#define ADD(path, func) \
+  g_test_add ("/ui/quality-window/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("figures-equal-cli", test_figures_equal_cli);
+  ADD ("threshold-recomputes", test_threshold_recomputes);
+
+#undef ADD
+
+  return g_test_run ();
+}
