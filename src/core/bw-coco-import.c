@@ -92,6 +92,7 @@ typedef struct
 {
   gboolean has_id, has_image_id, has_category_id, has_bbox, has_score;
   gboolean rle;
+  gboolean refused;  /* over the limits, counted */
   gint64   id;
   gint64   image_id;
   gint64   category_id;
@@ -475,8 +476,10 @@ read_numbers_into (BwJsonStream  *stream,
 
       if (*n_numbers % 2 == 0)
         pending = v;
-      else
+      else if (points->len <= BW_SHAPE_MAX_POINTS)
         {
+          /* One point over the limit is kept to say so; more would only
+           * cost memory, as the shape is refused. */
           BwPoint p = { pending, v };
 
           g_array_append_val (points, p);
@@ -548,11 +551,12 @@ read_segmentation (Import   *import,
                          "for at least 3 points"), part + 1, n_numbers);
           return FALSE;
         }
-      {
-        guint end = import->points->len;
+      if (import->part_ends->len <= BW_SHAPE_MAX_PARTS)
+        {
+          guint end = import->points->len;
 
-        g_array_append_val (import->part_ends, end);
-      }
+          g_array_append_val (import->part_ends, end);
+        }
     }
 
   return TRUE;
@@ -676,6 +680,15 @@ row_to_shape (Import   *import,
               Row      *row,
               GError  **error)
 {
+  /* The limits of every stored shape (bw_shape_check_limits()), seen
+   * while reading so that the points are not all kept first. */
+  if (import->points->len > BW_SHAPE_MAX_POINTS || import->part_ends->len > BW_SHAPE_MAX_PARTS)
+    {
+      import->result.refused_too_big++;
+      row->refused = TRUE;
+      return NULL;
+    }
+
   if (import->part_ends->len > 0)
     {
       BwPoint *points = (BwPoint *) (gpointer) import->points->data;
@@ -743,7 +756,7 @@ import_instance (Import   *import,
 
   shape = row_to_shape (import, row, error);
   if (shape == NULL)
-    return row->rle;
+    return row->rle || row->refused;
 
   if (image->project_id == 0)
     {
@@ -789,7 +802,7 @@ import_prediction (Import   *import,
 
   shape = row_to_shape (import, row, error);
   if (shape == NULL)
-    return row->rle;
+    return row->rle || row->refused;
 
   if (row->score < import->options->min_score)
     {

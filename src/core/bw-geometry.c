@@ -12,10 +12,7 @@
 #include <string.h>
 
 #include "bw-geometry.h"
-
-/* A polygon part is stored with at most this many points; more is a sign
- * of a hostile file, not of an object in an image. */
-#define MAX_POINTS_PER_SHAPE (1u << 20)
+#include "bw-geometry-geos.h"
 
 G_DEFINE_QUARK (bw-geometry-error-quark, bw_geometry_error)
 G_DEFINE_BOXED_TYPE (BwShape, bw_shape, bw_shape_copy, bw_shape_free)
@@ -336,30 +333,82 @@ bw_shape_clamp (BwShape *shape,
 }
 
 /**
+ * bw_shape_check_limits:
+ *
+ * Checks what every stored shape must meet before anything else is done
+ * with it: at most %BW_SHAPE_MAX_POINTS points and %BW_SHAPE_MAX_PARTS
+ * parts, and every coordinate finite (a NaN among the points does not
+ * show in the bounding box: MIN and MAX skip it).
+ */
+gboolean
+bw_shape_check_limits (const BwShape  *shape,
+                       GError        **error)
+{
+  g_return_val_if_fail (shape != NULL, FALSE);
+
+  if (shape->n_points > BW_SHAPE_MAX_POINTS || shape->n_parts > BW_SHAPE_MAX_PARTS)
+    {
+      g_set_error (error, BW_GEOMETRY_ERROR, BW_GEOMETRY_ERROR_TOO_BIG,
+                   _("The shape has %u points in %u parts; a shape may have at most %u points and %u parts"),
+                   shape->n_points, shape->n_parts, BW_SHAPE_MAX_POINTS, BW_SHAPE_MAX_PARTS);
+      return FALSE;
+    }
+
+  if (!isfinite (shape->bbox.x0) || !isfinite (shape->bbox.y0) ||
+      !isfinite (shape->bbox.x1) || !isfinite (shape->bbox.y1))
+    goto not_finite;
+  for (guint i = 0; i < shape->n_points; i++)
+    if (!isfinite (shape->points[i].x) || !isfinite (shape->points[i].y))
+      goto not_finite;
+
+  return TRUE;
+
+not_finite:
+  g_set_error (error, BW_GEOMETRY_ERROR, BW_GEOMETRY_ERROR_NOT_FINITE,
+               _("The shape has a coordinate that is not a finite number"));
+  return FALSE;
+}
+
+static gboolean check_shape (const BwShape  *shape,
+                             GError        **error);
+
+/**
  * bw_shape_validate:
  *
- * A box must be at least 1 × 1 pixel; each part of a polygon must have at
- * least 3 distinct points. All coordinates must be finite.
+ * The limits of bw_shape_check_limits(); a box must be at least 1 × 1
+ * pixel; each part of a polygon must have at least 3 distinct points.
  */
 gboolean
 bw_shape_validate (const BwShape  *shape,
                    GError        **error)
 {
+  GError *local_error = NULL;
+
   g_return_val_if_fail (shape != NULL, FALSE);
 
-  if (!isfinite (shape->bbox.x0) || !isfinite (shape->bbox.y0) ||
-      !isfinite (shape->bbox.x1) || !isfinite (shape->bbox.y1))
+  /* One code for every reason, as callers have always seen it; the
+   * reasons are told apart by bw_shape_fit_to_image(). */
+  if (!check_shape (shape, &local_error))
     {
-      g_set_error (error, BW_GEOMETRY_ERROR, BW_GEOMETRY_ERROR_INVALID,
-                   _("The shape has a coordinate that is not a finite number"));
+      local_error->code = BW_GEOMETRY_ERROR_INVALID;
+      g_propagate_error (error, local_error);
       return FALSE;
     }
+  return TRUE;
+}
+
+static gboolean
+check_shape (const BwShape  *shape,
+             GError        **error)
+{
+  if (!bw_shape_check_limits (shape, error))
+    return FALSE;
 
   if (shape->kind == BW_SHAPE_BOX)
     {
       if (shape->bbox.x1 - shape->bbox.x0 < 1.0 || shape->bbox.y1 - shape->bbox.y0 < 1.0)
         {
-          g_set_error (error, BW_GEOMETRY_ERROR, BW_GEOMETRY_ERROR_INVALID,
+          g_set_error (error, BW_GEOMETRY_ERROR, BW_GEOMETRY_ERROR_DEGENERATE,
                        _("A box must be at least 1 × 1 pixel"));
           return FALSE;
         }
@@ -368,7 +417,7 @@ bw_shape_validate (const BwShape  *shape,
 
   if (shape->n_parts == 0)
     {
-      g_set_error (error, BW_GEOMETRY_ERROR, BW_GEOMETRY_ERROR_INVALID,
+      g_set_error (error, BW_GEOMETRY_ERROR, BW_GEOMETRY_ERROR_DEGENERATE,
                    _("A polygon must have at least one part"));
       return FALSE;
     }
@@ -378,13 +427,361 @@ bw_shape_validate (const BwShape  *shape,
       if (bw_geometry_count_distinct (shape->points + bw_shape_part_start (shape, i),
                                       bw_shape_part_size (shape, i)) < 3)
         {
-          g_set_error (error, BW_GEOMETRY_ERROR, BW_GEOMETRY_ERROR_INVALID,
+          g_set_error (error, BW_GEOMETRY_ERROR, BW_GEOMETRY_ERROR_DEGENERATE,
                        _("A polygon needs at least 3 distinct points"));
           return FALSE;
         }
     }
 
   return TRUE;
+}
+
+/* GEOS */
+
+static void
+geos_message_cb (const char *message,
+                 void       *user_data)
+{
+  /* A failed operation returns NULL or 0 as well; callers handle that. */
+  g_debug ("GEOS: %s", message);
+}
+
+static void
+geos_context_free (gpointer context)
+{
+  GEOS_finish_r (context);
+}
+
+static GPrivate geos_context_key = G_PRIVATE_INIT (geos_context_free);
+
+/**
+ * bw_geometry_geos_context:
+ *
+ * Returns: (transfer none): the calling thread's GEOS context, made on
+ *   first use and finished when the thread ends
+ */
+GEOSContextHandle_t
+bw_geometry_geos_context (void)
+{
+  GEOSContextHandle_t context = g_private_get (&geos_context_key);
+
+  if (context == NULL)
+    {
+      context = GEOS_init_r ();
+      GEOSContext_setErrorMessageHandler_r (context, geos_message_cb, NULL);
+      GEOSContext_setNoticeMessageHandler_r (context, geos_message_cb, NULL);
+      g_private_set (&geos_context_key, context);
+    }
+  return context;
+}
+
+static GEOSGeometry *
+ring_to_geos (GEOSContextHandle_t  geos,
+              const BwPoint       *points,
+              guint                n_points)
+{
+  GEOSCoordSequence *seq = GEOSCoordSeq_create_r (geos, n_points + 1, 2);
+  GEOSGeometry *ring;
+
+  if (seq == NULL)
+    return NULL;
+  for (guint i = 0; i <= n_points; i++)
+    GEOSCoordSeq_setXY_r (geos, seq, i, points[i % n_points].x, points[i % n_points].y);
+
+  if ((ring = GEOSGeom_createLinearRing_r (geos, seq)) == NULL)
+    return NULL;
+  return GEOSGeom_createPolygon_r (geos, ring, NULL, 0);
+}
+
+/* A polygon's parts, each made valid (a self-intersecting outline becomes
+ * the areas it encloses), united as COCO unites the parts of one
+ * segmentation. *out_valid says whether every part was valid as it is. */
+static GEOSGeometry *
+shape_to_geos (GEOSContextHandle_t  geos,
+               const BwShape       *shape,
+               gboolean            *out_valid)
+{
+  g_autofree GEOSGeometry **parts = NULL;
+  GEOSGeometry *collection, *united;
+  guint n = 0;
+
+  *out_valid = TRUE;
+
+  if (shape->kind == BW_SHAPE_BOX)
+    {
+      /* The ring Shapely's box() makes, so both compute the same
+       * intersections to the last bit. */
+      const BwRect *r = &shape->bbox;
+      const BwPoint ring[] = {
+        { r->x1, r->y0 }, { r->x1, r->y1 }, { r->x0, r->y1 }, { r->x0, r->y0 },
+      };
+
+      return ring_to_geos (geos, ring, G_N_ELEMENTS (ring));
+    }
+
+  parts = g_new0 (GEOSGeometry *, MAX (1, shape->n_parts));
+  for (guint i = 0; i < shape->n_parts; i++)
+    {
+      guint size = bw_shape_part_size (shape, i);
+      GEOSGeometry *part;
+
+      if (size < 3)
+        {
+          *out_valid = FALSE;
+          continue;
+        }
+      part = ring_to_geos (geos, shape->points + bw_shape_part_start (shape, i), size);
+      if (part != NULL && GEOSisValid_r (geos, part) != 1)
+        {
+          GEOSGeometry *valid = GEOSMakeValid_r (geos, part);
+
+          GEOSGeom_destroy_r (geos, part);
+          part = valid;
+          *out_valid = FALSE;
+        }
+      if (part != NULL)
+        parts[n++] = part;
+    }
+
+  if (n == 0)
+    return NULL;
+  if (n == 1)
+    return parts[0];
+
+  collection = GEOSGeom_createCollection_r (geos, GEOS_GEOMETRYCOLLECTION, parts, n);
+  if (collection == NULL)
+    {
+      for (guint i = 0; i < n; i++)
+        GEOSGeom_destroy_r (geos, parts[i]);
+      return NULL;
+    }
+  united = GEOSUnaryUnion_r (geos, collection);
+  GEOSGeom_destroy_r (geos, collection);
+  return united;
+}
+
+/**
+ * bw_shape_to_geos:
+ * @geos: the calling thread's context (bw_geometry_geos_context())
+ * @shape: a box or a polygon
+ *
+ * A box becomes its rectangle. A polygon becomes the union of its parts,
+ * each made valid first (GEOSMakeValid), so a self-intersecting outline
+ * counts for the areas it encloses; the result is valid, fit for areas
+ * and intersections.
+ *
+ * Returns: (transfer full) (nullable): the geometry, to be destroyed with
+ *   GEOSGeom_destroy_r(), or %NULL when the shape has no part GEOS can
+ *   make
+ */
+GEOSGeometry *
+bw_shape_to_geos (GEOSContextHandle_t  geos,
+                  const BwShape       *shape)
+{
+  gboolean valid;
+
+  g_return_val_if_fail (geos != NULL, NULL);
+  g_return_val_if_fail (shape != NULL, NULL);
+
+  return shape_to_geos (geos, shape, &valid);
+}
+
+static void
+collect_polygons (GEOSContextHandle_t  geos,
+                  const GEOSGeometry  *geometry,
+                  BwShape             *shape)
+{
+  int type = GEOSGeomTypeId_r (geos, geometry);
+
+  if (type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION)
+    {
+      int n = GEOSGetNumGeometries_r (geos, geometry);
+
+      for (int i = 0; i < n; i++)
+        collect_polygons (geos, GEOSGetGeometryN_r (geos, geometry, i), shape);
+      return;
+    }
+
+  if (type == GEOS_POLYGON)
+    {
+      const GEOSGeometry *ring = GEOSGetExteriorRing_r (geos, geometry);
+      const GEOSCoordSequence *seq = ring ? GEOSGeom_getCoordSeq_r (geos, ring) : NULL;
+      g_autofree BwPoint *points = NULL;
+      unsigned int size = 0;
+
+      if (seq == NULL || !GEOSCoordSeq_getSize_r (geos, seq, &size) || size < 4)
+        return;
+
+      /* The ring repeats its first point at the end; a part does not. */
+      size--;
+      points = g_new (BwPoint, size);
+      for (unsigned int i = 0; i < size; i++)
+        GEOSCoordSeq_getXY_r (geos, seq, i, &points[i].x, &points[i].y);
+
+      if (bw_geometry_count_distinct (points, size) >= 3 &&
+          bw_geometry_polygon_area (points, size) > 0.0)
+        bw_shape_add_part (shape, points, size);
+    }
+
+  /* Lines and points (where a shape touches an edge) have no area. */
+}
+
+/**
+ * bw_shape_new_from_geos:
+ * @geos: the calling thread's context
+ * @geometry: a polygon, a multipolygon or a collection holding some
+ *
+ * The outer ring of each polygon becomes one part (a shape has no holes,
+ * nor has a COCO polygon); lines and points are left out.
+ *
+ * Returns: (transfer full) (nullable): a polygon shape, or %NULL when
+ *   @geometry holds no polygon with an area
+ */
+BwShape *
+bw_shape_new_from_geos (GEOSContextHandle_t  geos,
+                        const GEOSGeometry  *geometry)
+{
+  g_autoptr(BwShape) shape = NULL;
+
+  g_return_val_if_fail (geos != NULL, NULL);
+  g_return_val_if_fail (geometry != NULL, NULL);
+
+  shape = g_new0 (BwShape, 1);
+  shape->kind = BW_SHAPE_POLYGON;
+  collect_polygons (geos, geometry, shape);
+  if (shape->n_parts == 0)
+    return NULL;
+  return g_steal_pointer (&shape);
+}
+
+static void
+shape_take (BwShape *shape,
+            BwShape *from)
+{
+  BwShape old = *shape;
+
+  *shape = *from;
+  *from = old;
+  bw_shape_free (from);
+}
+
+/**
+ * bw_shape_fit_to_image:
+ * @shape: a shape, changed in place when it crosses an edge of the image
+ *   or is a self-intersecting polygon
+ * @width: the image's width in pixels
+ * @height: the image's height in pixels
+ * @out_changed: (out) (optional): whether @shape was changed
+ * @error: return location for a #GError, with a %BW_GEOMETRY_ERROR code
+ *   saying why the shape is refused
+ *
+ * Makes a shape from another program fit to be stored, or says why it
+ * cannot: clamping each point to the image instead would invent shapes
+ * (a polygon at ±1e300 becomes a triangle over half the image). A box is
+ * cut to the image. A polygon is made valid (GEOSMakeValid) and
+ * intersected with the image (GEOSIntersection), keeping its point order
+ * when it is valid and inside already. Refused: a shape over the limits or
+ * with a coordinate that is not finite, one without area (a box under
+ * 1 × 1 pixel, points on a line), and one with less than
+ * %BW_SHAPE_MIN_FRACTION_INSIDE of its area inside the image.
+ *
+ * Returns: %TRUE when @shape can be stored as it is now
+ */
+gboolean
+bw_shape_fit_to_image (BwShape   *shape,
+                       double     width,
+                       double     height,
+                       gboolean  *out_changed,
+                       GError   **error)
+{
+  GEOSContextHandle_t geos;
+  GEOSGeometry *geometry = NULL, *image = NULL, *inside = NULL;
+  g_autoptr(BwShape) fitted = NULL;
+  gboolean in_image, valid, ok = FALSE;
+  double area = 0.0, inside_area = 0.0;
+
+  g_return_val_if_fail (shape != NULL, FALSE);
+
+  if (out_changed != NULL)
+    *out_changed = FALSE;
+
+  if (!check_shape (shape, error))
+    return FALSE;
+
+  in_image = shape->bbox.x0 >= 0.0 && shape->bbox.y0 >= 0.0 &&
+             shape->bbox.x1 <= width && shape->bbox.y1 <= height;
+
+  if (shape->kind == BW_SHAPE_BOX)
+    {
+      BwRect cut = {
+        MAX (shape->bbox.x0, 0.0), MAX (shape->bbox.y0, 0.0),
+        MIN (shape->bbox.x1, width), MIN (shape->bbox.y1, height),
+      };
+
+      if (in_image)
+        return TRUE;
+      if (bw_rect_area (&cut) < BW_SHAPE_MIN_FRACTION_INSIDE * bw_rect_area (&shape->bbox))
+        goto outside;
+      if (cut.x1 - cut.x0 < 1.0 || cut.y1 - cut.y0 < 1.0)
+        goto degenerate;
+      shape->bbox = cut;
+      if (out_changed != NULL)
+        *out_changed = TRUE;
+      return TRUE;
+    }
+
+  geos = bw_geometry_geos_context ();
+  geometry = shape_to_geos (geos, shape, &valid);
+  if (geometry == NULL || GEOSArea_r (geos, geometry, &area) != 1 || !(area > 0.0))
+    goto degenerate;
+
+  if (in_image && valid)
+    {
+      ok = TRUE;
+      goto out;
+    }
+
+  if (in_image)
+    inside = GEOSGeom_clone_r (geos, geometry);
+  else
+    {
+      image = GEOSGeom_createRectangle_r (geos, 0.0, 0.0, width, height);
+      inside = image ? GEOSIntersection_r (geos, geometry, image) : NULL;
+    }
+  if (inside == NULL || GEOSArea_r (geos, inside, &inside_area) != 1)
+    goto degenerate;
+  if (inside_area < BW_SHAPE_MIN_FRACTION_INSIDE * area)
+    goto outside;
+
+  fitted = bw_shape_new_from_geos (geos, inside);
+  if (fitted == NULL)
+    goto degenerate;
+  if (!bw_shape_check_limits (fitted, error))
+    goto out;
+
+  shape_take (shape, g_steal_pointer (&fitted));
+  if (out_changed != NULL)
+    *out_changed = TRUE;
+  ok = TRUE;
+  goto out;
+
+degenerate:
+  g_set_error (error, BW_GEOMETRY_ERROR, BW_GEOMETRY_ERROR_DEGENERATE,
+               _("The shape has no area: its points are on one line, or it has less than a pixel inside the image"));
+  goto out;
+
+outside:
+  g_set_error (error, BW_GEOMETRY_ERROR, BW_GEOMETRY_ERROR_OUTSIDE,
+               _("Less than half of the shape is inside the %g × %g image"), width, height);
+
+out:
+  if (geometry != NULL)
+    GEOSGeom_destroy_r (geos, geometry);
+  if (image != NULL)
+    GEOSGeom_destroy_r (geos, image);
+  if (inside != NULL)
+    GEOSGeom_destroy_r (geos, inside);
+  return ok;
 }
 
 static inline void
@@ -476,13 +873,16 @@ bw_shape_deserialize (BwShapeKind    kind,
   gsize offset = 4;
 
   if (kind == BW_SHAPE_BOX)
-    return bw_shape_new_box (bbox->x0, bbox->y0, bbox->x1, bbox->y1);
+    {
+      shape = bw_shape_new_box (bbox->x0, bbox->y0, bbox->x1, bbox->y1);
+      goto check;
+    }
 
   if (kind != BW_SHAPE_POLYGON || data == NULL || size < 4)
     goto corrupt;
 
   n_parts = get_u32 (data);
-  if (n_parts == 0 || n_parts > MAX_POINTS_PER_SHAPE)
+  if (n_parts == 0 || n_parts > BW_SHAPE_MAX_PARTS)
     goto corrupt;
 
   shape = g_new0 (BwShape, 1);
@@ -498,7 +898,7 @@ bw_shape_deserialize (BwShapeKind    kind,
       n = get_u32 (data + offset);
       offset += 4;
 
-      if (n > MAX_POINTS_PER_SHAPE - shape->n_points || (size - offset) / 16 < n)
+      if (n > BW_SHAPE_MAX_POINTS - shape->n_points || (size - offset) / 16 < n)
         goto corrupt;
 
       shape->points = g_renew (BwPoint, shape->points, shape->n_points + n);
@@ -517,6 +917,15 @@ bw_shape_deserialize (BwShapeKind    kind,
     goto corrupt;
 
   bw_shape_update_bbox (shape);
+
+check:
+  /* What another program wrote into the file is read as carefully as an
+   * imported file: every reader of the shape may assume these hold. */
+  if (!bw_shape_check_limits (shape, error))
+    {
+      g_prefix_error (error, _("The stored shape is damaged: "));
+      return NULL;
+    }
   return g_steal_pointer (&shape);
 
 corrupt:

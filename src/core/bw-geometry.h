@@ -53,9 +53,36 @@ typedef struct
 
 #define BW_GEOMETRY_ERROR (bw_geometry_error_quark ())
 
+/* One set of limits for every shape Boxwood stores, whoever made it: the
+ * store refuses to save more and the reader to read more, and importers
+ * refuse the shape. More is the sign of a hostile file, not of an object
+ * in an image. */
+#define BW_SHAPE_MAX_POINTS  (1u << 20)   /* in all parts of one shape */
+#define BW_SHAPE_MAX_PARTS   (1u << 16)
+
+/* An imported shape is clipped to its image; one with less than this
+ * fraction of its area inside is refused rather than made into another
+ * shape along the image's edge. */
+#define BW_SHAPE_MIN_FRACTION_INSIDE 0.5
+
+/**
+ * BwGeometryError:
+ * @BW_GEOMETRY_ERROR_INVALID: not a shape (a stored shape is damaged)
+ * @BW_GEOMETRY_ERROR_TOO_BIG: more points or parts than the limits
+ * @BW_GEOMETRY_ERROR_NOT_FINITE: a coordinate is infinite or NaN
+ * @BW_GEOMETRY_ERROR_DEGENERATE: no area: a box under 1 × 1 pixel, a part
+ *   of fewer than 3 distinct points, points on one line
+ * @BW_GEOMETRY_ERROR_OUTSIDE: mostly outside the image
+ *
+ * The codes are the reasons an import counts a refused shape by.
+ */
 typedef enum
 {
   BW_GEOMETRY_ERROR_INVALID,
+  BW_GEOMETRY_ERROR_TOO_BIG,
+  BW_GEOMETRY_ERROR_NOT_FINITE,
+  BW_GEOMETRY_ERROR_DEGENERATE,
+  BW_GEOMETRY_ERROR_OUTSIDE,
 } BwGeometryError;
 
 GQuark          bw_geometry_error_quark          (void);
@@ -100,7 +127,14 @@ void            bw_shape_translate               (BwShape        *shape,
 void            bw_shape_clamp                   (BwShape        *shape,
                                                   double          width,
                                                   double          height);
+gboolean        bw_shape_check_limits            (const BwShape  *shape,
+                                                  GError        **error);
 gboolean        bw_shape_validate                (const BwShape  *shape,
+                                                  GError        **error);
+gboolean        bw_shape_fit_to_image            (BwShape        *shape,
+                                                  double          width,
+                                                  double          height,
+                                                  gboolean       *out_changed,
                                                   GError        **error);
 
 GBytes         *bw_shape_serialize_parts         (const BwShape  *shape);

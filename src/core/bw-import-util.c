@@ -8,12 +8,15 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "bw-geometry.h"
 #include "bw-image-decoder.h"
 #include "bw-import-util.h"
 #include "bw-json.h"
 #include "bw-project-export.h"
+#include "bw-text.h"
 
 /**
  * bw_annotation_import_result_describe:
@@ -47,7 +50,70 @@ bw_annotation_import_result_describe (const BwAnnotationImportResult *r)
   if (r->skipped_shapes > 0)
     g_string_append_printf (s, _("; %" G_GUINT64_FORMAT " shapes of other kinds skipped"),
                             r->skipped_shapes);
+  if (r->refused_outside > 0)
+    g_string_append_printf (s, _("; %" G_GUINT64_FORMAT " refused as mostly outside the image"),
+                            r->refused_outside);
+  if (r->refused_degenerate > 0)
+    g_string_append_printf (s, _("; %" G_GUINT64_FORMAT " refused as having no area"),
+                            r->refused_degenerate);
+  if (r->refused_not_finite > 0)
+    g_string_append_printf (s, _("; %" G_GUINT64_FORMAT " refused for a coordinate that is not a finite number"),
+                            r->refused_not_finite);
+  if (r->refused_too_big > 0)
+    g_string_append_printf (s, _("; %" G_GUINT64_FORMAT " refused for more than %u points or %u parts"),
+                            r->refused_too_big, BW_SHAPE_MAX_POINTS, BW_SHAPE_MAX_PARTS);
+  if (r->fitted > 0)
+    g_string_append_printf (s, _("; %" G_GUINT64_FORMAT " cut to the image or made valid"), r->fitted);
   return g_string_free (s, FALSE);
+}
+
+/**
+ * bw_import_count_refusal:
+ * @error: why bw_shape_fit_to_image() refused a shape
+ *
+ * Counts a refused shape in @result by its reason.
+ *
+ * Returns: %TRUE when @error is a refusal of a shape (a
+ *   %BW_GEOMETRY_ERROR), which the import counts and goes on from;
+ *   %FALSE for any other error, which stops the import
+ */
+gboolean
+bw_import_count_refusal (BwAnnotationImportResult *result,
+                         const GError             *error)
+{
+  if (error == NULL || error->domain != BW_GEOMETRY_ERROR)
+    return FALSE;
+
+  switch ((BwGeometryError) error->code)
+    {
+    case BW_GEOMETRY_ERROR_OUTSIDE:
+      result->refused_outside++;
+      return TRUE;
+    case BW_GEOMETRY_ERROR_TOO_BIG:
+      result->refused_too_big++;
+      return TRUE;
+    case BW_GEOMETRY_ERROR_NOT_FINITE:
+      result->refused_not_finite++;
+      return TRUE;
+    case BW_GEOMETRY_ERROR_DEGENERATE:
+    case BW_GEOMETRY_ERROR_INVALID:
+    default:
+      result->refused_degenerate++;
+      return TRUE;
+    }
+}
+
+/* Whether @path is strictly under the folder @root; both absolute and
+ * canonical. */
+static gboolean
+path_is_inside (const char *path,
+                const char *root)
+{
+  gsize root_len = strlen (root);
+
+  return strncmp (path, root, root_len) == 0 &&
+         (root_len == 1 || path[root_len] == '/') &&
+         path[root_len + (root_len > 1)] != '\0';
 }
 
 /**
@@ -68,7 +134,6 @@ bw_import_resolve_path (const char  *root,
 {
   g_autofree char *relative = g_strdup (untrusted);
   g_autofree char *absolute = NULL;
-  gsize root_len = strlen (root);
 
   g_strdelimit (relative, "\\", '/');
 
@@ -82,23 +147,45 @@ bw_import_resolve_path (const char  *root,
   if (g_path_is_absolute (relative) ||
       (g_ascii_isalpha (relative[0]) && relative[1] == ':'))
     {
+      g_autofree char *shown = bw_text_for_message (untrusted, -1, 0);
+
       g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_INVALID,
                    _("the file name “%s” is an absolute path; only paths inside the image folder are read"),
-                   untrusted);
+                   shown);
       return NULL;
     }
 
   absolute = g_canonicalize_filename (relative, base ? base : root);
-  if (strncmp (absolute, root, root_len) != 0 ||
-      (root_len > 1 && absolute[root_len] != '/') ||
-      absolute[root_len + (root_len > 1)] == '\0')
-    {
-      g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_INVALID,
-                   _("the file name “%s” leads outside the image folder “%s”"), untrusted, root);
-      return NULL;
-    }
+  if (!path_is_inside (absolute, root))
+    goto outside;
+
+  /* g_canonicalize_filename() works on the text only: a symbolic link
+   * inside the folder (to a file or to a folder) can still lead out of it.
+   * What exists is checked by its real path too; what does not is not
+   * read, and is reported missing. */
+  {
+    g_autofree char *real = realpath (absolute, NULL);
+
+    if (real != NULL)
+      {
+        g_autofree char *real_root = realpath (root, NULL);
+
+        if (real_root == NULL || !path_is_inside (real, real_root))
+          goto outside;
+      }
+  }
 
   return g_steal_pointer (&absolute);
+
+outside:
+  {
+    g_autofree char *shown = bw_text_for_message (untrusted, -1, 0);
+    g_autofree char *shown_root = bw_text_for_message (root, -1, 4096);
+
+    g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_INVALID,
+                 _("the file name “%s” leads outside the image folder “%s”"), shown, shown_root);
+    return NULL;
+  }
 }
 
 /**
@@ -285,16 +372,17 @@ bw_import_open_layer (BwProject    *project,
 
 /**
  * bw_import_add_annotation:
- * @shape: clamped to the image in place, then validated
+ * @shape: fitted to the image in place (bw_shape_fit_to_image())
  * @existing: (nullable): keys from bw_import_open_layer(); an annotation
  *   found there is not added again, and one added is put there
- * @result: counts the annotation added (and its kind), or skipped as a
- *   duplicate
+ * @result: counts the annotation added (and its kind), skipped as a
+ *   duplicate, or refused and why
  *
- * Coordinates a little outside the image are common in exported data
- * (640.5 on a 640-pixel image); they are clamped. A shape that is not
- * valid after that (a 2-point polygon, a box smaller than a pixel) is an
- * error.
+ * Shapes from other programs are cut to the image (640.5 on a 640-pixel
+ * image is common in exported data) and self-intersecting outlines made
+ * valid. A shape that cannot be kept (mostly outside the image, without
+ * area, not finite, over the limits) is counted in @result and skipped:
+ * it is not an error.
  */
 gboolean
 bw_import_add_annotation (BwProject                 *project,
@@ -309,14 +397,18 @@ bw_import_add_annotation (BwProject                 *project,
                           BwAnnotationImportResult  *result,
                           GError                   **error)
 {
-  if (!bw_shape_validate (shape, error))
-    return FALSE;
-  bw_shape_clamp (shape, image_width, image_height);
-  if (!bw_shape_validate (shape, error))
+  g_autoptr(GError) refusal = NULL;
+  gboolean fitted = FALSE;
+
+  if (!bw_shape_fit_to_image (shape, image_width, image_height, &fitted, &refusal))
     {
-      g_prefix_error (error, _("outside the %d × %d image: "), image_width, image_height);
+      if (bw_import_count_refusal (result, refusal))
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&refusal));
       return FALSE;
     }
+  if (fitted)
+    result->fitted++;
 
   if (existing != NULL)
     {

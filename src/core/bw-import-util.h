@@ -27,6 +27,16 @@ G_BEGIN_DECLS
  * @skipped_missing_image: annotations of missing images
  * @skipped_duplicates: annotations already in the layer they would go to
  *   (the same category and geometry): importing a file twice adds nothing
+ * @fitted: shapes changed to be kept: cut to the image, or a
+ *   self-intersecting outline made into the areas it encloses
+ * @refused_outside: shapes refused because less than half of their area
+ *   is inside the image (see bw_shape_fit_to_image())
+ * @refused_degenerate: shapes refused because they have no area (a box
+ *   under 1 × 1 pixel, a polygon whose points are on a line)
+ * @refused_not_finite: shapes refused for a coordinate that is infinite
+ *   or not a number
+ * @refused_too_big: shapes refused for more points or parts than
+ *   %BW_SHAPE_MAX_POINTS and %BW_SHAPE_MAX_PARTS
  */
 typedef struct
 {
@@ -44,9 +54,16 @@ typedef struct
   guint64 skipped_shapes;
   guint64 skipped_missing_image;
   guint64 skipped_duplicates;
+  guint64 fitted;
+  guint64 refused_outside;
+  guint64 refused_degenerate;
+  guint64 refused_not_finite;
+  guint64 refused_too_big;
 } BwAnnotationImportResult;
 
 char     *bw_annotation_import_result_describe (const BwAnnotationImportResult *result);
+gboolean  bw_import_count_refusal     (BwAnnotationImportResult *result,
+                                       const GError   *error);
 
 char     *bw_import_resolve_path      (const char     *root,
                                        const char     *base,

@@ -638,8 +638,9 @@ bw_layer_session_add_many (BwLayerSession  *self,
       gint64 id;
 
       bw_shape_translate (shape, offset, offset);
-      bw_shape_clamp (shape, self->width, self->height);
-      if (!bw_shape_validate (shape, NULL))
+      /* Cut to the image, not clamped point by point (which would make
+       * another shape); one mostly outside is left out. */
+      if (!bw_shape_fit_to_image (shape, self->width, self->height, NULL, NULL))
         continue;
 
       ok = bw_edit_history_add (self->history, self->layer_id, a->category_id, shape, &id, error);

@@ -1025,6 +1025,13 @@ bw_annotation_controller_close_polygon (BwAnnotationController *self)
   else
     {
       shape = bw_shape_new_polygon ((const BwPoint *) (gpointer) points->data, points->len);
+      /* An outline that crosses itself becomes the areas it encloses, as
+       * an imported one does; one with no area is refused. */
+      if (!bw_shape_fit_to_image (shape, self->image_width, self->image_height, NULL, &error))
+        {
+          report (self, error);
+          return FALSE;
+        }
       if (!(category_id = category_for_new_shapes (self, &error)) ||
           require_session (self, &error) == NULL ||
           !bw_layer_session_add (self->session, category_id, shape, &id, &error))
@@ -1751,8 +1758,8 @@ bw_annotation_controller_copy (BwAnnotationController *self)
  * Adds the copied shapes to the image shown, as one step: at the same
  * place on another image (the usual case: the next frame of a sequence),
  * a little offset on the image they came from so they do not hide the
- * originals. Shapes are clamped to the image; any that end up too small
- * are left out.
+ * originals. Shapes are cut to the image (bw_shape_fit_to_image()); any
+ * mostly outside it, or left without area, are left out.
  */
 gboolean
 bw_annotation_controller_paste (BwAnnotationController *self)
