@@ -47,6 +47,21 @@ bw_cli_error (const char *format,
   g_printerr ("boxwood-cli: %s\n", message);
 }
 
+/* Something the user should know, after which the command went on. */
+void
+bw_cli_warning (const char *format,
+                ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_printerr (_("boxwood-cli: warning: %s\n"), message);
+}
+
 gboolean
 bw_cli_parse_options (GOptionContext   *context,
                       int              *argc,

@@ -203,6 +203,18 @@ run_export (ExportRun *run)
     g_print (_("note: %" G_GUINT64_FORMAT " images whose work is not submitted yet were left out; "
                "--status all exports them too\n"), run->result.left_out);
 
+  /* The export is complete but for rows no export could write; it
+   * succeeds, so that one damaged row does not block every export, and
+   * says loudly what it left out. */
+  if (run->result.skipped_damaged > 0)
+    {
+      for (guint i = 0; run->result.damaged != NULL && i < run->result.damaged->len; i++)
+        bw_cli_warning ("%s", (const char *) g_ptr_array_index (run->result.damaged, i));
+      bw_cli_warning (_("%" G_GUINT64_FORMAT " annotations with damaged geometry were left out of the export; "
+                        "open their images in Boxwood to redraw them"),
+                      run->result.skipped_damaged);
+    }
+
   bw_export_result_clear (&run->result);
   return 0;
 }

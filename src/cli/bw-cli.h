@@ -29,6 +29,7 @@ int  bw_cli_taxonomy  (int argc, char **argv);
 
 /* Prints "boxwood-cli: MESSAGE" on stderr. */
 void bw_cli_error     (const char *format, ...) G_GNUC_PRINTF (1, 2);
+void bw_cli_warning   (const char *format, ...) G_GNUC_PRINTF (1, 2);
 
 /* Parses the options of a command: FALSE after saying what is wrong with
  * them (a usage error, exit status 2). */

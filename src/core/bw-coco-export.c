@@ -203,6 +203,7 @@ bw_export_result_clear (BwExportResult *result)
 {
   for (guint i = 0; i < result->n_files; i++)
     g_clear_object (&result->files[i]);
+  g_clear_pointer (&result->damaged, g_ptr_array_unref);
   memset (result, 0, sizeof *result);
 }
 
@@ -649,8 +650,13 @@ bw_coco_export (BwProject                 *project,
           shape = _bw_export_annotation_to_shape (&row, &local_error);
           if (shape == NULL)
             {
-              g_prefix_error (&local_error, _("Annotation %" G_GINT64_FORMAT ": "), row.id);
-              goto failed;
+              /* One bad row must not stop every export of the project. */
+              g_autofree char *file_name = bw_export_image_file_name (project, &image, root,
+                                                                      options->copy_images_to != NULL);
+
+              bw_export_note_damaged (&counts, file_name, row.id, local_error);
+              g_clear_error (&local_error);
+              continue;
             }
 
           append_annotation (text, row.id, image.image_id, row.category_id, shape,

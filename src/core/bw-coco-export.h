@@ -85,6 +85,12 @@ typedef struct
  * @copied_images: image files copied
  * @outside_root: images outside the image root, written with an absolute path
  * @left_out: images with work that the status left out
+ * @skipped_damaged: annotations left out because their stored geometry is
+ *   damaged (written by another program, or by a version that checked
+ *   less): the export goes on without them
+ * @damaged: (nullable) (element-type utf8): one line for each of the first
+ *   %BW_EXPORT_MAX_DAMAGED_LISTED of them, naming the image file, the
+ *   annotation id and the problem
  */
 typedef struct
 {
@@ -96,7 +102,11 @@ typedef struct
   guint64 copied_images;
   guint64 outside_root;
   guint64 left_out;
+  guint64 skipped_damaged;
+  GPtrArray *damaged;
 } BwExportResult;
+
+#define BW_EXPORT_MAX_DAMAGED_LISTED 100
 
 const char *bw_export_status_to_string   (BwExportStatus          status);
 gboolean    bw_export_status_from_string (const char             *text,

@@ -14,9 +14,13 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bw-export-util.h"
+#include "bw-text.h"
 
 /**
  * bw_export_append_json_string:
@@ -170,13 +174,138 @@ bw_export_compare_category_ids (gconstpointer a,
   return (ca->id > cb->id) - (ca->id < cb->id);
 }
 
+/* Temporary files and folders of an export are named
+ * ".NAME.boxwood-XXXXXXXX.tmp" and hold an exclusive flock() while they
+ * are written. One left by an export that was killed holds no lock: the
+ * next export to the same folder removes it. */
+#define TEMPORARY_MARK "boxwood-"
+
+static gboolean
+is_temporary_name (const char *name)
+{
+  gsize len = strlen (name);
+  const char *mark;
+
+  /* ".X" + ".boxwood-" + 8 hex digits + ".tmp" */
+  if (name[0] != '.' || len < 2 + strlen ("." TEMPORARY_MARK) + 8 + 4 || !g_str_has_suffix (name, ".tmp"))
+    return FALSE;
+  mark = name + len - 4 - 8 - strlen (TEMPORARY_MARK);
+  if (mark[-1] != '.' || strncmp (mark, TEMPORARY_MARK, strlen (TEMPORARY_MARK)) != 0)
+    return FALSE;
+  for (guint i = 0; i < 8; i++)
+    if (!g_ascii_isxdigit (mark[strlen (TEMPORARY_MARK) + i]))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+close_lock_fd (gpointer data)
+{
+  close (GPOINTER_TO_INT (data) - 1);
+}
+
+/* Takes the lock that tells a live temporary from a stale one; it is
+ * released when @tmp is finalized (or the process dies). */
+static void
+lock_temporary (GFile *tmp)
+{
+  int fd = g_open (g_file_peek_path (tmp), O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
+
+  if (fd < 0)
+    return;
+  if (flock (fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      close (fd);
+      return;
+    }
+  g_object_set_data_full (G_OBJECT (tmp), "bw-export-lock", GINT_TO_POINTER (fd + 1), close_lock_fd);
+}
+
+/**
+ * bw_export_make_temporary_name:
+ * @base: the name of what the temporary becomes
+ *
+ * Returns: (transfer full): a hidden name that
+ *   bw_export_remove_stale_temporaries() recognizes
+ */
+char *
+bw_export_make_temporary_name (const char *base)
+{
+  return g_strdup_printf (".%s." TEMPORARY_MARK "%08x.tmp", base, g_random_int ());
+}
+
+/**
+ * bw_export_lock_temporary:
+ * @tmp: a temporary file or folder just made, named by
+ *   bw_export_make_temporary_name()
+ *
+ * Marks @tmp as in use for as long as @tmp (the #GFile) lives.
+ */
+void
+bw_export_lock_temporary (GFile *tmp)
+{
+  lock_temporary (tmp);
+}
+
+/**
+ * bw_export_remove_stale_temporaries:
+ * @folder: where an export is about to write
+ *
+ * Removes the temporary files and folders that exports killed before
+ * they finished left in @folder (a `kill -9`, a power cut): ours by their
+ * name, and unlocked. One being written by a running export is locked and
+ * stays. Anything else, even hidden and ending in .tmp, is not touched.
+ */
+void
+bw_export_remove_stale_temporaries (GFile *folder)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *path = g_file_peek_path (folder);
+  const char *name;
+
+  if (path == NULL || !(dir = g_dir_open (path, 0, NULL)))
+    return;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = NULL;
+      struct stat st;
+      int fd;
+
+      if (!is_temporary_name (name))
+        continue;
+
+      child = g_build_filename (path, name, NULL);
+      fd = g_open (child, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0);
+      if (fd < 0)
+        continue;
+
+      /* Between its creation and its lock a temporary is unlocked for a
+       * moment: one changed in the last minute is left alone. */
+      if (fstat (fd, &st) == 0 && st.st_mtime < time (NULL) - 60 &&
+          (S_ISREG (st.st_mode) || S_ISDIR (st.st_mode)) &&
+          flock (fd, LOCK_EX | LOCK_NB) == 0)
+        {
+          g_autoptr(GFile) stale = g_file_new_for_path (child);
+
+          g_debug ("Removing %s, left by an export that did not finish", child);
+          if (S_ISDIR (st.st_mode))
+            bw_export_remove_tree (stale, NULL);
+          else
+            g_unlink (child);
+        }
+      close (fd);
+    }
+}
+
 /**
  * bw_export_create_temporary:
  * @file: the destination
  * @out_tmp: (out): the temporary file, a hidden sibling of @file
  *
  * Creates a new temporary file in @file's folder (so the final rename is
- * atomic) and returns a buffered stream on it.
+ * atomic) and returns a buffered stream on it. Stale temporaries of
+ * earlier exports in that folder are removed first.
  */
 GOutputStream *
 bw_export_create_temporary (GFile         *file,
@@ -188,9 +317,11 @@ bw_export_create_temporary (GFile         *file,
   g_autofree char *base = g_file_get_basename (file);
   g_autoptr(GError) local_error = NULL;
 
+  bw_export_remove_stale_temporaries (parent);
+
   for (guint attempt = 0; attempt < 100; attempt++)
     {
-      g_autofree char *name = g_strdup_printf (".%s.%08x.tmp", base, g_random_int ());
+      g_autofree char *name = bw_export_make_temporary_name (base);
       g_autoptr(GFile) tmp = g_file_get_child (parent, name);
       g_autoptr(GFileOutputStream) stream = NULL;
 
@@ -198,6 +329,7 @@ bw_export_create_temporary (GFile         *file,
       stream = g_file_create (tmp, G_FILE_CREATE_NONE, cancellable, &local_error);
       if (stream != NULL)
         {
+          lock_temporary (tmp);
           *out_tmp = g_steal_pointer (&tmp);
           return g_buffered_output_stream_new_sized (G_OUTPUT_STREAM (stream), 1 << 20);
         }
@@ -550,4 +682,29 @@ bw_export_remove_tree (GFile   *folder,
     }
 
   return g_file_delete (folder, NULL, error);
+}
+
+/**
+ * bw_export_note_damaged:
+ * @file_name: the image's file name as the export writes it
+ * @error: what is wrong with the annotation's stored geometry
+ *
+ * Counts an annotation an export leaves out, and names it for the first
+ * %BW_EXPORT_MAX_DAMAGED_LISTED.
+ */
+void
+bw_export_note_damaged (BwExportResult *result,
+                        const char     *file_name,
+                        gint64          annotation_id,
+                        const GError   *error)
+{
+  g_autofree char *shown = bw_text_for_message (file_name, -1, 0);
+
+  result->skipped_damaged++;
+  if (result->damaged == NULL)
+    result->damaged = g_ptr_array_new_with_free_func (g_free);
+  if (result->damaged->len < BW_EXPORT_MAX_DAMAGED_LISTED)
+    g_ptr_array_add (result->damaged,
+                     g_strdup_printf (_("%s: annotation %" G_GINT64_FORMAT " was left out: %s"),
+                                      shown, annotation_id, error->message));
 }

@@ -20,6 +20,9 @@ void           bw_export_append_int           (GString             *text,
 int            bw_export_compare_category_ids (gconstpointer        a,
                                                gconstpointer        b);
 
+char          *bw_export_make_temporary_name  (const char          *base);
+void           bw_export_lock_temporary       (GFile               *tmp);
+void           bw_export_remove_stale_temporaries (GFile           *folder);
 GOutputStream *bw_export_create_temporary     (GFile               *file,
                                                GFile              **out_tmp,
                                                GCancellable        *cancellable,
@@ -69,6 +72,10 @@ gboolean       bw_export_run_finish           (BwProject           *project,
                                                GAsyncResult        *result,
                                                BwExportResult      *out_result,
                                                GError             **error);
+void           bw_export_note_damaged         (BwExportResult      *result,
+                                               const char          *file_name,
+                                               gint64               annotation_id,
+                                               const GError        *error);
 gboolean       bw_export_remove_tree          (GFile               *folder,
                                                GError             **error);
 

@@ -266,10 +266,7 @@ BwShape *
 _bw_export_annotation_to_shape (const BwExportAnnotation  *annotation,
                                 GError                   **error)
 {
-  if (annotation->kind == BW_SHAPE_BOX)
-    return bw_shape_new_box (annotation->bbox.x0, annotation->bbox.y0,
-                             annotation->bbox.x1, annotation->bbox.y1);
-
+  /* A box too: its coordinates are checked as a polygon's are. */
   return bw_shape_deserialize (annotation->kind, &annotation->bbox,
                                annotation->parts, annotation->parts_size, error);
 }

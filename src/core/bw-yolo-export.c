@@ -223,6 +223,7 @@ bw_yolo_export (BwProject                 *project,
   g_autoptr(GHashTable) label_owner = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GString) text = g_string_sized_new (4096);
   g_autoptr(GFile) staging = NULL;
+  g_autoptr(GFile) created = NULL;
   g_autoptr(GFile) labels = NULL;
   g_autoptr(GFile) old_labels = NULL;
   g_autoptr(GFile) images_folder = NULL;
@@ -250,18 +251,35 @@ bw_yolo_export (BwProject                 *project,
                    _("Cannot export to “%s”: choose a local folder"), name);
       return FALSE;
     }
+  /* What this export creates, it removes if it fails: the topmost folder
+   * of @folder's path that does not exist yet. */
+  {
+    g_autoptr(GFile) missing = NULL;
+    g_autoptr(GFile) walk = g_object_ref (folder);
+
+    while (walk != NULL && !g_file_query_exists (walk, NULL))
+      {
+        g_autoptr(GFile) parent = g_file_get_parent (walk);
+
+        g_set_object (&missing, walk);
+        g_set_object (&walk, parent);
+      }
+    created = g_steal_pointer (&missing);
+  }
   if (g_mkdir_with_parents (g_file_peek_path (folder), 0777) != 0)
     {
       int saved = errno;
 
+      if (created != NULL)
+        bw_export_remove_tree (created, NULL);
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
                    _("Cannot create the folder “%s”: %s"), g_file_peek_path (folder), g_strerror (saved));
       return FALSE;
     }
 
-  all_categories = bw_project_list_categories (project, error);
+  all_categories = bw_project_list_categories (project, &local_error);
   if (all_categories == NULL)
-    return FALSE;
+    goto out;
   g_ptr_array_sort (all_categories, bw_export_compare_category_ids);
   for (guint i = 0; i < all_categories->len; i++)
     {
@@ -283,9 +301,9 @@ bw_yolo_export (BwProject                 *project,
   else
     root = g_canonicalize_filename (project->dir, NULL);
 
-  cursor = _bw_export_cursor_new (project, options->status, error);
+  cursor = _bw_export_cursor_new (project, options->status, &local_error);
   if (cursor == NULL)
-    return FALSE;
+    goto out;
   while (_bw_export_cursor_next_image (cursor, &image, &local_error))
     total++;
   if (local_error != NULL ||
@@ -293,10 +311,12 @@ bw_yolo_export (BwProject                 *project,
     goto out;
   total *= options->copy_images ? 2 : 1;
 
-  staging_name = g_strdup_printf (".labels.%08x.tmp", g_random_int ());
+  bw_export_remove_stale_temporaries (folder);
+  staging_name = bw_export_make_temporary_name ("labels");
   staging = g_file_get_child (folder, staging_name);
   if (!g_file_make_directory (staging, cancellable, &local_error))
     goto out;
+  bw_export_lock_temporary (staging);
 
   _bw_export_cursor_rewind (cursor, NULL);
   while (_bw_export_cursor_next_image (cursor, &image, &local_error))
@@ -330,11 +350,17 @@ bw_yolo_export (BwProject                 *project,
             continue;
           class--;
 
+          shape = _bw_export_annotation_to_shape (&row, &local_error);
+          if (shape == NULL)
+            {
+              /* One bad row must not stop every export of the project. */
+              bw_export_note_damaged (&counts, file_name, row.id, local_error);
+              g_clear_error (&local_error);
+              continue;
+            }
+
           if (options->segmentation && row.kind == BW_SHAPE_POLYGON)
             {
-              shape = _bw_export_annotation_to_shape (&row, &local_error);
-              if (shape == NULL)
-                goto out;
               for (guint p = 0; p < shape->n_parts; p++)
                 {
                   g_string_append_printf (text, "%u", class);
@@ -349,10 +375,10 @@ bw_yolo_export (BwProject                 *project,
           else
             {
               g_string_append_printf (text, "%u", class);
-              append_normalised (text, (row.bbox.x0 + row.bbox.x1) / 2, image.width);
-              append_normalised (text, (row.bbox.y0 + row.bbox.y1) / 2, image.height);
-              append_normalised (text, row.bbox.x1 - row.bbox.x0, image.width);
-              append_normalised (text, row.bbox.y1 - row.bbox.y0, image.height);
+              append_normalised (text, (shape->bbox.x0 + shape->bbox.x1) / 2, image.width);
+              append_normalised (text, (shape->bbox.y0 + shape->bbox.y1) / 2, image.height);
+              append_normalised (text, shape->bbox.x1 - shape->bbox.x0, image.width);
+              append_normalised (text, shape->bbox.y1 - shape->bbox.y0, image.height);
               g_string_append_c (text, '\n');
             }
           counts.annotations++;
@@ -392,7 +418,7 @@ bw_yolo_export (BwProject                 *project,
   labels = g_file_get_child (folder, "labels");
   if (g_file_query_exists (labels, NULL))
     {
-      g_autofree char *old_name = g_strdup_printf (".labels-old.%08x.tmp", g_random_int ());
+      g_autofree char *old_name = bw_export_make_temporary_name ("labels-old");
 
       old_labels = g_file_get_child (folder, old_name);
       if (g_rename (g_file_peek_path (labels), g_file_peek_path (old_labels)) != 0)
@@ -428,6 +454,10 @@ out:
 
   if (!ok)
     {
+      /* A failed export leaves no folder it made (a full disk left an
+       * empty one). */
+      if (created != NULL)
+        bw_export_remove_tree (created, NULL);
       bw_export_result_clear (&counts);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
