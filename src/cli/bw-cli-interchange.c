@@ -25,7 +25,7 @@ static const char exit_status_text[] =
      "counted on standard output); 1 when it was not, with one line on\n"
      "standard error naming the file and the problem, and the project\n"
      "left exactly as it was (an import is one transaction); 2 on a\n"
-     "usage error.");
+     "usage error; 130 when interrupted (Ctrl+C), with nothing imported.");
 
 static void
 print_result (const BwAnnotationImportResult *result)
@@ -35,12 +35,83 @@ print_result (const BwAnnotationImportResult *result)
   g_print ("%s.\n", line);
 }
 
+/* One import, run on a worker thread while the main loop waits for it and
+ * for Ctrl+C, as `boxwood-cli import` does. */
+typedef struct
+{
+  GMainLoop                *loop;
+  BwProject                *project;
+  GFile                    *coco_file;
+  BwCocoImportOptions       coco_options;
+  GPtrArray                *labelme_paths;
+  BwAnnotationImportResult  result;
+  gboolean                  ok;
+  GError                   *error;
+} InterchangeRun;
+
+static void
+import_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  InterchangeRun *run = task_data;
+
+  if (run->labelme_paths != NULL)
+    run->ok = bw_labelme_import (run->project, (GFile * const *) run->labelme_paths->pdata,
+                                 run->labelme_paths->len, &run->result, cancellable, &run->error);
+  else
+    run->ok = bw_coco_import (run->project, run->coco_file, &run->coco_options, &run->result,
+                              cancellable, &run->error);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+import_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  InterchangeRun *run = user_data;
+
+  g_main_loop_quit (run->loop);
+}
+
+static int
+run_import (InterchangeRun *run)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, import_done_cb, run);
+
+  run->loop = loop;
+  g_task_set_task_data (task, run, NULL);
+  g_task_run_in_thread (task, import_thread);
+  bw_cli_run_cancellable (loop, cancellable);
+
+  if (!run->ok)
+    {
+      int status = 1;
+
+      if (g_error_matches (run->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          bw_cli_error (_("import interrupted: nothing was imported (an import is one transaction)"));
+          status = 130;
+        }
+      else
+        bw_cli_error ("%s", run->error->message);
+      g_clear_error (&run->error);
+      return status;
+    }
+
+  print_result (&run->result);
+  return 0;
+}
+
 int
 bw_cli_import_coco (int    argc,
                     char **argv)
 {
   g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(GFile) file = NULL;
   g_autoptr(GFile) images = NULL;
   g_autoptr(BwProject) project = NULL;
@@ -50,8 +121,8 @@ bw_cli_import_coco (int    argc,
   g_autofree char *as_person = NULL;
   gboolean predictions = FALSE;
   gboolean gold = FALSE;
-  BwCocoImportOptions options = { 0, };
-  BwAnnotationImportResult result;
+  double min_score = 0;
+  InterchangeRun run = { 0, };
   const GOptionEntry entries[] = {
     { "images", 0, 0, G_OPTION_ARG_FILENAME, &images_dir,
       N_("The folder the file names of the COCO file are relative to (required for "
@@ -85,7 +156,9 @@ bw_cli_import_coco (int    argc,
       "counted and their annotations skipped. Categories are matched by name and\n"
       "created when missing. Boxes and polygons are imported (a polygon of several\n"
       "parts stays one annotation) into a work layer of each image; RLE masks are\n"
-      "counted and skipped. Coordinates slightly outside an image are clamped."));
+      "counted and skipped. Shapes crossing an image's edge are cut to it; shapes\n"
+      "mostly outside it, without area, with a coordinate that is not finite or\n"
+      "with more than 1,048,576 points are refused and counted."));
   g_option_context_set_description (context, _(exit_status_text));
 
   if (!bw_cli_parse_options (context, &argc, &argv))
@@ -124,8 +197,8 @@ bw_cli_import_coco (int    argc,
     {
       char *end = NULL;
 
-      options.min_score = g_ascii_strtod (min_score_text, &end);
-      if (!predictions || end == min_score_text || *end != '\0' || !isfinite (options.min_score))
+      min_score = g_ascii_strtod (min_score_text, &end);
+      if (!predictions || end == min_score_text || *end != '\0' || !isfinite (min_score))
         {
           bw_cli_error (predictions ? _("--min-score must be a number, such as 0.5")
                                     : _("--min-score goes with --predictions"));
@@ -141,20 +214,16 @@ bw_cli_import_coco (int    argc,
   if (project == NULL)
     return 1;
 
-  options.images_folder = images;
-  options.predictions = predictions;
-  options.model_name = model;
-  options.gold = gold;
-  options.person_name = as_person;
+  run.project = project;
+  run.coco_file = file;
+  run.coco_options.images_folder = images;
+  run.coco_options.predictions = predictions;
+  run.coco_options.model_name = model;
+  run.coco_options.min_score = min_score;
+  run.coco_options.gold = gold;
+  run.coco_options.person_name = as_person;
 
-  if (!bw_coco_import (project, file, &options, &result, NULL, &error))
-    {
-      bw_cli_error ("%s", error->message);
-      return 1;
-    }
-
-  print_result (&result);
-  return 0;
+  return run_import (&run);
 }
 
 int
@@ -162,10 +231,9 @@ bw_cli_import_labelme (int    argc,
                        char **argv)
 {
   g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(BwProject) project = NULL;
   g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_object_unref);
-  BwAnnotationImportResult result;
+  InterchangeRun run = { 0, };
   const GOptionEntry entries[] = {
     { NULL }
   };
@@ -201,13 +269,7 @@ bw_cli_import_labelme (int    argc,
   if (project == NULL)
     return 1;
 
-  if (!bw_labelme_import (project, (GFile * const *) paths->pdata, paths->len,
-                          &result, NULL, &error))
-    {
-      bw_cli_error ("%s", error->message);
-      return 1;
-    }
-
-  print_result (&result);
-  return 0;
+  run.project = project;
+  run.labelme_paths = paths;
+  return run_import (&run);
 }

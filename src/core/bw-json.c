@@ -12,20 +12,22 @@
 
 #include "bw-json.h"
 #include "bw-json-stream.h"
+#include "bw-text.h"
 
 G_DEFINE_QUARK (bw-json-error-quark, bw_json_error)
 
-static const char *
+/* A path for a message: control characters (a newline in a file name)
+ * escaped, so that an error stays one line. */
+static char *
 file_display_name (GFile *file)
 {
   const char *path = g_file_peek_path (file);
 
   if (path != NULL)
-    return path;
+    return bw_text_for_message (path, -1, 4096);
 
-  /* A URI that is not a local file: g_file_get_uri() would allocate, and
-   * this is only for messages. */
-  return "(file)";
+  /* A URI that is not a local file: this is only for messages. */
+  return g_strdup ("(file)");
 }
 
 static void
@@ -220,7 +222,7 @@ bw_json_load_file (GFile              *file,
   g_autoptr(GFileInfo) info = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *contents = NULL;
-  const char *name;
+  g_autofree char *name = NULL;
   goffset max_bytes;
   guint max_depth;
   gsize length = 0;
@@ -288,6 +290,7 @@ bw_json_prefix_error (GError     **error,
                       ...)
 {
   g_autofree char *place = NULL;
+  g_autofree char *name = NULL;
 
   if (error == NULL || *error == NULL)
     return;
@@ -301,10 +304,12 @@ bw_json_prefix_error (GError     **error,
       va_end (args);
     }
 
+  if (file != NULL)
+    name = file_display_name (file);
   if (file != NULL && place != NULL)
-    g_prefix_error (error, "%s: %s: ", file_display_name (file), place);
+    g_prefix_error (error, "%s: %s: ", name, place);
   else if (file != NULL)
-    g_prefix_error (error, "%s: ", file_display_name (file));
+    g_prefix_error (error, "%s: ", name);
   else if (place != NULL)
     g_prefix_error (error, "%s: ", place);
 }
