@@ -95,6 +95,12 @@ test_fit_to_image (void)
 
     assert_refused (polygon (line, G_N_ELEMENTS (line)), BW_GEOMETRY_ERROR_DEGENERATE);
   }
+  /* On a line but for the rounding of a pointer's position (as drawn). */
+  {
+    const double sliver[] = { 50.00001525878906, 250.5, 150.0, 260.4999694824219, 250.0, 270.4999694824219 };
+
+    assert_refused (polygon (sliver, G_N_ELEMENTS (sliver)), BW_GEOMETRY_ERROR_DEGENERATE);
+  }
   assert_refused (bw_shape_new_box (10, 10, 10.5, 40), BW_GEOMETRY_ERROR_DEGENERATE);
   /* A NaN does not show in the bounding box. */
   {

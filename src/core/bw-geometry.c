@@ -682,7 +682,8 @@ shape_take (BwShape *shape,
  * intersected with the image (GEOSIntersection), keeping its point order
  * when it is valid and inside already. Refused: a shape over the limits or
  * with a coordinate that is not finite, one without area (a box under
- * 1 × 1 pixel, points on a line), and one with less than
+ * 1 × 1 pixel, a polygon under %BW_SHAPE_MIN_AREA: points on a line), and
+ * one with less than
  * %BW_SHAPE_MIN_FRACTION_INSIDE of its area inside the image.
  *
  * Returns: %TRUE when @shape can be stored as it is now
@@ -732,7 +733,7 @@ bw_shape_fit_to_image (BwShape   *shape,
 
   geos = bw_geometry_geos_context ();
   geometry = shape_to_geos (geos, shape, &valid);
-  if (geometry == NULL || GEOSArea_r (geos, geometry, &area) != 1 || !(area > 0.0))
+  if (geometry == NULL || GEOSArea_r (geos, geometry, &area) != 1 || !(area >= BW_SHAPE_MIN_AREA))
     goto degenerate;
 
   if (in_image && valid)
@@ -752,6 +753,8 @@ bw_shape_fit_to_image (BwShape   *shape,
     goto degenerate;
   if (inside_area < BW_SHAPE_MIN_FRACTION_INSIDE * area)
     goto outside;
+  if (inside_area < BW_SHAPE_MIN_AREA)
+    goto degenerate;
 
   fitted = bw_shape_new_from_geos (geos, inside);
   if (fitted == NULL)

@@ -65,13 +65,18 @@ typedef struct
  * shape along the image's edge. */
 #define BW_SHAPE_MIN_FRACTION_INSIDE 0.5
 
+/* A polygon of less area than a 1 × 1 box has none that can be seen:
+ * points on a line, give or take the rounding of their coordinates. */
+#define BW_SHAPE_MIN_AREA 1.0
+
 /**
  * BwGeometryError:
  * @BW_GEOMETRY_ERROR_INVALID: not a shape (a stored shape is damaged)
  * @BW_GEOMETRY_ERROR_TOO_BIG: more points or parts than the limits
  * @BW_GEOMETRY_ERROR_NOT_FINITE: a coordinate is infinite or NaN
  * @BW_GEOMETRY_ERROR_DEGENERATE: no area: a box under 1 × 1 pixel, a part
- *   of fewer than 3 distinct points, points on one line
+ *   of fewer than 3 distinct points, a polygon of less than
+ *   %BW_SHAPE_MIN_AREA (points on one line)
  * @BW_GEOMETRY_ERROR_OUTSIDE: mostly outside the image
  *
  * The codes are the reasons an import counts a refused shape by.
