@@ -119,6 +119,15 @@ def names_in_errors_are_short_and_one_line(d):
             expect=1)
     assert "a\\nb.png" in p.stderr, p.stderr
 
+    # A category named with 5 MB.
+    with open(os.path.join(d, "cat.json"), "w") as f:
+        json.dump({"images": [{"id": 1, "file_name": "a.png", "width": 100, "height": 90}],
+                   "categories": [{"id": 1, "name": "c" * (5 << 20)}], "annotations": ann}, f)
+    p = run("import", "coco", project, os.path.join(d, "cat.json"), "--images", os.path.join(d, "images"),
+            expect=1)
+    ic.check_one_line_error(p, "cat.json", "…")
+    assert len(p.stderr) < 2000, len(p.stderr)
+
     # The JSON file's own name too.
     bad = os.path.join(d, "bad\nname.json")
     with open(bad, "w") as f:

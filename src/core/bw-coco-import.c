@@ -27,6 +27,7 @@
 #include "bw-json.h"
 #include "bw-json-stream.h"
 #include "bw-project-export.h"
+#include "bw-text.h"
 
 /* A COCO file is mapped, not read into memory, so it may be large. */
 #define MAX_COCO_BYTES ((goffset) 8 << 30)
@@ -412,7 +413,9 @@ resolve (Import  *import,
       if (!bw_import_ensure_category (import->project, category->name, category->supercategory,
                                       &category->project_id, &added, error))
         {
-          g_prefix_error (error, _("category “%s”: "), category->name);
+          g_autofree char *shown = bw_text_for_message (category->name, -1, 0);
+
+          g_prefix_error (error, _("category “%s”: "), shown);
           return FALSE;
         }
       if (added)
