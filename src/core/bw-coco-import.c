@@ -29,7 +29,8 @@
 #include "bw-project-export.h"
 #include "bw-text.h"
 
-/* A COCO file is mapped, not read into memory, so it may be large. */
+/* A COCO file is read through a bounded buffer (bw-json-stream.c), not
+ * into memory, so it may be large. */
 #define MAX_COCO_BYTES ((goffset) 8 << 30)
 
 typedef struct

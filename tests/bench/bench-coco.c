@@ -384,8 +384,7 @@ main (int    argc,
   }
 
   printf ("# targets: export < 5 s and < 256 MB, import < 15 s (wall; CPU shown too, as the\n"
-          "# machine may be shared). Import RSS counts the mapped file's pages, which the\n"
-          "# kernel can drop at any time.\n");
+          "# machine may be shared). The import reads the file through a 1 MB buffer.\n");
 
   g_unlink (json_path);
   g_unlink (source_path);
