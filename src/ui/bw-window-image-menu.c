@@ -240,9 +240,33 @@ _bw_window_image_menu_popup (BwWindow  *self,
   gtk_popover_popup (GTK_POPOVER (self->image_menu));
 }
 
+/* Menu or Shift+F10 in the list: the menu of the image shown, at its row
+ * when the row has the focus. */
+static gboolean
+menu_key_cb (GtkWidget *widget,
+             GVariant  *args,
+             gpointer   user_data)
+{
+  BwWindow *self = user_data;
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  GtkWidget *anchor = widget;
+
+  if (self->project == NULL || self->current_image_id <= 0)
+    return FALSE;
+
+  if (focus != NULL && gtk_widget_is_ancestor (focus, widget))
+    anchor = focus;
+
+  _bw_window_image_menu_popup (self, anchor, self->current_image_id,
+                               gtk_widget_get_width (anchor) / 2.0, gtk_widget_get_height (anchor) / 2.0);
+  return TRUE;
+}
+
 void
 _bw_window_image_menu_init (BwWindow *self)
 {
+  GtkEventController *shortcuts;
+
   g_action_map_add_action_entries (G_ACTION_MAP (self), image_actions,
                                    G_N_ELEMENTS (image_actions), self);
 
@@ -250,6 +274,13 @@ _bw_window_image_menu_init (BwWindow *self)
   gtk_popover_set_has_arrow (GTK_POPOVER (self->image_menu), FALSE);
   gtk_widget_set_halign (self->image_menu, GTK_ALIGN_START);
   gtk_widget_set_parent (self->image_menu, self->side_panel);
+
+  shortcuts = gtk_shortcut_controller_new ();
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_Menu, 0),
+                                                                                       gtk_keyval_trigger_new (GDK_KEY_F10, GDK_SHIFT_MASK)),
+                                                          gtk_callback_action_new (menu_key_cb, self, NULL)));
+  gtk_widget_add_controller (GTK_WIDGET (self->image_list_view), shortcuts);
 }
 
 void
