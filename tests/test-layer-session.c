@@ -672,6 +672,49 @@ test_v1_project (Fixture       *f,
   }
 }
 
+/* Another program merges a category or deletes a shape: this process
+ * hears nothing, so the session checks again before it writes. A merge is
+ * followed (the shapes in the file show where the category went); a step
+ * whose shape is gone is dropped with a message, writing nothing. */
+static void
+test_changed_by_another_program (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwLayerSession) session = open_session (f, f->images[0]);
+  g_autoptr(BwProject) other = bw_project_open (f->file, &error);
+  g_autoptr(GPtrArray) list = NULL;
+  gint64 kept, undone;
+
+  g_assert_no_error (error);
+  kept = add_box (session, f->cat_a, 10, 10, 60, 60);
+  undone = add_box (session, f->cat_a, 100, 100, 160, 160);
+  g_assert_true (bw_layer_session_undo (session, &error));
+
+  g_assert_true (bw_project_merge_category (other, f->cat_a, f->cat_b, &error));
+  g_assert_no_error (error);
+  g_assert_true (bw_layer_session_redo (session, &error));
+  g_assert_no_error (error);
+  list = stored (f, f->images[0]);
+  g_assert_cmpuint (list->len, ==, 2);
+  g_assert_cmpint (((BwAnnotation *) list->pdata[1])->id, ==, undone);
+  g_assert_cmpint (((BwAnnotation *) list->pdata[1])->category_id, ==, f->cat_b);
+  g_clear_pointer (&list, g_ptr_array_unref);
+
+  /* The redone box deleted elsewhere: its undo would fail; it is refused
+   * before anything is written, with the steps recorded under it. */
+  g_assert_true (bw_project_delete_annotation (other, undone, &error));
+  g_assert_false (bw_layer_session_undo (session, &error));
+  g_assert_error (error, BW_LAYER_SESSION_ERROR, BW_LAYER_SESSION_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (bw_layer_session_can_undo (session));
+  list = stored (f, f->images[0]);
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_cmpint (((BwAnnotation *) list->pdata[0])->id, ==, kept);
+
+  g_assert_finalize_object (g_steal_pointer (&session));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -692,6 +735,7 @@ main (int   argc,
   ADD ("/core/layer-session/submit-rules", test_submit_rules);
   ADD ("/core/layer-session/recall", test_recall);
   ADD ("/core/layer-session/v1-project", test_v1_project);
+  ADD ("/core/layer-session/changed-by-another-program", test_changed_by_another_program);
 
   return g_test_run ();
 }

@@ -910,13 +910,55 @@ count_replayable (BwEditHistory *self,
   return n;
 }
 
+/* A category merged by another program (no category-merged reached us):
+ * a shape the history last saw in a category that is gone, and that the
+ * file now holds in another, says where that category went. */
+static void
+infer_merges (BwEditHistory *self,
+              GHashTable    *categories)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GHashTable) merged = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  /* The newest step that touched a shape says what the file should hold. */
+  for (guint i = self->undo->len; i > 0; i--)
+    {
+      Step *step = g_ptr_array_index (self->undo, i - 1);
+
+      for (guint c = 0; c < step->changes->len; c++)
+        {
+          const Change *change = &g_array_index (step->changes, Change, c);
+          g_autoptr(BwAnnotation) stored = NULL;
+
+          if (!g_hash_table_add (seen, g_memdup2 (&change->id, sizeof change->id)) ||
+              change->after == NULL ||
+              g_hash_table_contains (categories, &change->after->category_id) ||
+              g_hash_table_contains (merged, &change->after->category_id))
+            continue;
+
+          stored = bw_project_get_annotation (self->project, change->id, NULL);
+          if (stored != NULL && g_hash_table_contains (categories, &stored->category_id))
+            g_hash_table_insert (merged, g_memdup2 (&change->after->category_id, sizeof (gint64)),
+                                 g_memdup2 (&stored->category_id, sizeof (gint64)));
+        }
+    }
+
+  g_hash_table_iter_init (&iter, merged);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    bw_edit_history_replace_category (self, *(gint64 *) key, *(gint64 *) value);
+}
+
 /**
  * bw_edit_history_revalidate:
  *
  * Something else changed the project (a category deleted with its
  * annotations, shapes removed by another program): drops the steps that
  * could no longer be undone or redone, with every step beyond them, so
- * that can-undo and can-redo say beforehand what will work.
+ * that can-undo and can-redo say beforehand what will work. A category
+ * merged by another program is followed as bw_edit_history_replace_category()
+ * would, where the shapes in the file show where it went.
  *
  * Returns: whether any step was dropped
  */
@@ -941,6 +983,7 @@ bw_edit_history_revalidate (BwEditHistory *self)
   for (guint i = 0; i < list->len; i++)
     g_hash_table_add (categories, g_memdup2 (&((BwCategory *) list->pdata[i])->id, sizeof (gint64)));
 
+  infer_merges (self, categories);
   keep_undo = count_replayable (self, self->undo, FALSE, categories);
   keep_redo = count_replayable (self, self->redo, TRUE, categories);
   if (keep_undo == self->undo->len && keep_redo == self->redo->len)

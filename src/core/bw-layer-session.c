@@ -1121,6 +1121,31 @@ bw_layer_session_get_redo_label (BwLayerSession *self)
   return bw_layer_session_can_redo (self) ? bw_edit_history_get_redo_label (self->history) : NULL;
 }
 
+/* Another program may have changed the file since the history last
+ * looked (this process hears only its own changes): the history is
+ * checked again before it writes, and a step that no longer applies is
+ * dropped, unwritten, with a message, rather than failing half way. */
+static gboolean
+check_replayable (BwLayerSession  *self,
+                  gboolean         undo,
+                  GError         **error)
+{
+  gboolean could = undo ? bw_edit_history_can_undo (self->history)
+                        : bw_edit_history_can_redo (self->history);
+
+  if (!could || !bw_edit_history_revalidate (self->history))
+    return TRUE;
+
+  notify_can (self);
+  if ((undo ? bw_edit_history_can_undo (self->history) : bw_edit_history_can_redo (self->history)))
+    return TRUE;
+
+  g_set_error_literal (error, BW_LAYER_SESSION_ERROR, BW_LAYER_SESSION_ERROR_NOT_FOUND,
+                       undo ? _("Nothing was undone: the shapes of that step were changed by another program")
+                            : _("Nothing was redone: the shapes of that step were changed by another program"));
+  return FALSE;
+}
+
 /**
  * bw_layer_session_undo:
  *
@@ -1133,7 +1158,7 @@ bw_layer_session_undo (BwLayerSession  *self,
 {
   g_return_val_if_fail (BW_IS_LAYER_SESSION (self), FALSE);
 
-  if (!bw_layer_session_flush (self, error) ||
+  if (!bw_layer_session_flush (self, error) || !check_replayable (self, TRUE, error) ||
       !bw_edit_history_undo (self->history, error))
     return FALSE;
 
@@ -1148,7 +1173,7 @@ bw_layer_session_redo (BwLayerSession  *self,
 {
   g_return_val_if_fail (BW_IS_LAYER_SESSION (self), FALSE);
 
-  if (!bw_layer_session_flush (self, error) ||
+  if (!bw_layer_session_flush (self, error) || !check_replayable (self, FALSE, error) ||
       !bw_edit_history_redo (self->history, error))
     return FALSE;
 
