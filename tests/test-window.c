@@ -16,6 +16,7 @@
 #include "bw-canvas.h"
 #include "bw-importer.h"
 #include "bw-test-images.h"
+#include "bw-annotation-tools.h"
 #include "bw-window.h"
 
 static char *tmpdir;
@@ -370,6 +371,41 @@ test_import (void)
   close_window (window);
 }
 
+static gboolean
+label_state (BwWindow *window)
+{
+  GActionGroup *group = bw_annotation_controller_get_action_group (bw_annotation_tools_get (window));
+  g_autoptr(GVariant) state = g_action_group_get_action_state (group, "show-labels");
+
+  return g_variant_get_boolean (state);
+}
+
+/* Labels are shown by default, and hiding them (L) is remembered by the
+ * next window. */
+static void
+test_labels_remembered (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  BwWindow *window = bw_window_new (app);
+  BwWindow *second;
+
+  g_settings_reset (settings, "show-labels");
+  g_assert_true (label_state (window));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (bw_window_get_canvas (window)),
+                                             "annotate.show-labels", NULL));
+  g_assert_false (label_state (window));
+  g_assert_false (g_settings_get_boolean (settings, "show-labels"));
+  close_window (window);
+
+  second = bw_window_new (app);
+  g_assert_false (label_state (second));
+  g_settings_set_boolean (settings, "show-labels", TRUE);
+  g_assert_true (label_state (second));
+  close_window (second);
+  g_settings_reset (settings, "show-labels");
+}
+
 static void
 test_missing_image_excluded (void)
 {
@@ -419,6 +455,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/filter-and-search", test_filter_and_search);
   g_test_add_func ("/ui/window/import", test_import);
   g_test_add_func ("/ui/window/missing-image-excluded", test_missing_image_excluded);
+  g_test_add_func ("/ui/window/labels-remembered", test_labels_remembered);
 
   ret = g_test_run ();
 

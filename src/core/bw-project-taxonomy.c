@@ -10,17 +10,11 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "bw-color.h"
 #include "bw-project-private.h"
 
 #define CATEGORY_COLUMNS "id, name, supercategory, color, hotkey, guideline, position"
 
-/* Distinct, readable on photographs, and told apart by most colour-blind
- * people in the first eight (after Okabe & Ito, then Tableau). */
-static const char *palette[] = {
-  "#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00",
-  "#cc79a7", "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
-  "#edc948", "#b07aa1", "#ff9da7", "#9c755f",
-};
 
 static BwCategory *
 category_from_row (sqlite3_stmt *stmt)
@@ -852,7 +846,7 @@ bw_project_add_categories (BwProject  *self,
   g_autoptr(GPtrArray) existing = NULL;
   g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GHashTable) hotkeys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(GHashTable) colors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(BwColorPicker) colors = NULL;
   g_autoptr(GPtrArray) normal_hotkeys = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   sqlite3_stmt *stmt;
@@ -872,7 +866,6 @@ bw_project_add_categories (BwProject  *self,
       g_hash_table_insert (names, bw_category_name_key (category->name), g_strdup (category->name));
       if (category->hotkey != NULL)
         g_hash_table_insert (hotkeys, g_strdup (category->hotkey), g_strdup (category->name));
-      g_hash_table_add (colors, g_ascii_strdown (category->color, -1));
       position = MAX (position, (gint64) category->position + 1);
     }
 
@@ -946,14 +939,20 @@ bw_project_add_categories (BwProject  *self,
         color = g_ascii_strdown (category->color, -1);
       else
         {
-          /* The first palette colour nobody has; past the palette, cycle. */
-          for (guint c = 0; c < G_N_ELEMENTS (palette) && color == NULL; c++)
-            if (!g_hash_table_contains (colors, palette[c]))
-              color = g_strdup (palette[c]);
-          if (color == NULL)
-            color = g_strdup (palette[g_hash_table_size (colors) % G_N_ELEMENTS (palette)]);
+          /* Far from every colour in use, and from those added before
+           * it; the picker is made only when a colour is wanted. */
+          if (colors == NULL)
+            {
+              colors = bw_color_picker_new ();
+              for (guint c = 0; c < existing->len; c++)
+                bw_color_picker_add (colors, ((BwCategory *) g_ptr_array_index (existing, c))->color);
+              for (guint c = 0; c < i; c++)
+                bw_color_picker_add (colors, ((BwCategory *) g_ptr_array_index (categories, c))->color);
+            }
+          color = bw_color_picker_next (colors);
         }
-      g_hash_table_add (colors, g_strdup (color));
+      if (colors != NULL && category->color != NULL)
+        bw_color_picker_add (colors, color);
 
       sqlite3_reset (stmt);
       sqlite3_clear_bindings (stmt);
@@ -990,8 +989,8 @@ fail:
  * bw_project_add_category_full:
  * @category: the new category; @category->id is kept when this project
  *   never used it (so an imported taxonomy keeps its COCO ids), else a
- *   new id is given; a %NULL colour gets the first palette colour no
- *   category has
+ *   new id is given; a %NULL colour gets one far from every colour in
+ *   use (bw_color_picker_next())
  * @out_id: (out) (optional): the id given
  * @error: return location for a #GError
  *

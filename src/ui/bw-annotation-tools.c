@@ -19,6 +19,31 @@
 #include "bw-object-list.h"
 
 #define DATA_KEY "bw-annotation-controller"
+#define SETTINGS_KEY "bw-annotation-settings"
+
+/* Label visibility outlives the window: the "show-labels" setting and the
+ * annotate.show-labels action (L) follow each other. */
+static void
+show_labels_state_cb (GActionGroup *group,
+                      const char   *name,
+                      GVariant     *state,
+                      GSettings    *settings)
+{
+  if (g_settings_get_boolean (settings, "show-labels") != g_variant_get_boolean (state))
+    g_settings_set_boolean (settings, "show-labels", g_variant_get_boolean (state));
+}
+
+static void
+show_labels_setting_cb (GSettings    *settings,
+                        const char   *key,
+                        GActionGroup *group)
+{
+  gboolean on = g_settings_get_boolean (settings, "show-labels");
+  g_autoptr(GVariant) state = g_action_group_get_action_state (group, "show-labels");
+
+  if (state == NULL || g_variant_get_boolean (state) != on)
+    g_action_group_change_action_state (group, "show-labels", g_variant_new_boolean (on));
+}
 
 static void
 load_current_image (BwWindow               *window,
@@ -240,6 +265,17 @@ bw_annotation_tools_install (BwWindow *window)
   bw_annotation_menus_install (controller, bw_window_get_canvas (window));
   gtk_widget_insert_action_group (GTK_WIDGET (window), "annotate",
                                   bw_annotation_controller_get_action_group (controller));
+  {
+    GSettings *settings = g_settings_new (APP_ID);
+    GActionGroup *group = bw_annotation_controller_get_action_group (controller);
+
+    g_object_set_data_full (G_OBJECT (window), SETTINGS_KEY, settings, g_object_unref);
+    g_signal_connect_object (settings, "changed::show-labels",
+                             G_CALLBACK (show_labels_setting_cb), group, 0);
+    g_signal_connect_object (group, "action-state-changed::show-labels",
+                             G_CALLBACK (show_labels_state_cb), settings, 0);
+    show_labels_setting_cb (settings, "show-labels", group);
+  }
   /* The tool keys also work while the image list has the focus (an entry
    * with the focus keeps its letters: it handles them first). */
   bw_annotation_controller_add_shortcuts (controller, GTK_WIDGET (window));
