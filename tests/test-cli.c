@@ -345,6 +345,40 @@ test_import_scenario (Fixture       *f,
   g_assert_true (json_node_equal (before_node, after_node));
 }
 
+/* An import that finds the project busy (another connection holds the
+ * write lock) stops with the busy error, and still lists the files it had
+ * refused by then, so they are not silently forgotten. */
+static void
+test_import_busy_lists_refused (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_auto(Run) created = run_cli (f, "create", "p.boxwood", NULL);
+  g_auto(Run) run = { 0, };
+  g_autoptr(JsonObject) info = NULL;
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (created.status, ==, 0);
+  write_scenario (f);
+
+  g_assert_cmpint (sqlite3_open_v2 (f->project, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+
+  run = run_cli (f, "import", "p.boxwood", "photos", NULL);
+
+  g_assert_cmpint (sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  g_assert_cmpint (run.status, ==, 1);
+  assert_one_error_line (&run, "busy");
+  assert_line (run.out, "cut-short.jpg", "truncated");
+  assert_line (run.out, "giant.jpg", "limit of 250 megapixels");
+  /* Nothing was added, so no summary claims otherwise. */
+  g_assert_null (strstr (run.out, "Added"));
+
+  info = info_json (f);
+  g_assert_cmpint (json_object_get_int_member (info, "images"), ==, 0);
+}
+
 static void
 test_import_max_megapixels (Fixture       *f,
                             gconstpointer  data)
@@ -733,6 +767,7 @@ main (int    argc,
   ADD ("/cli/cannot-open", test_cannot_open);
   ADD ("/cli/info-json-empty", test_info_json_empty);
   ADD ("/cli/import-scenario", test_import_scenario);
+  ADD ("/cli/import-busy-lists-refused", test_import_busy_lists_refused);
   ADD ("/cli/import-max-megapixels", test_import_max_megapixels);
   ADD ("/cli/import-progress-on-terminal", test_import_progress_on_terminal);
   ADD ("/cli/import-interrupted", test_import_interrupted);

@@ -52,7 +52,7 @@ import_done_cb (GObject      *object,
 }
 
 static void
-print_report (const BwImportReport *report)
+print_problems (const BwImportReport *report)
 {
   for (guint i = 0; i < report->problems->len; i++)
     {
@@ -75,6 +75,12 @@ print_report (const BwImportReport *report)
 
       g_print ("%s: %s\n", label, problem->reason);
     }
+}
+
+static void
+print_report (const BwImportReport *report)
+{
+  print_problems (report);
 
   if (report->cancelled)
     g_print (ngettext ("Import cancelled: the %u image added before was kept.\n",
@@ -183,6 +189,11 @@ bw_cli_import (int    argc,
 
   if (run.report == NULL)
     {
+      const BwImportReport *stopped = bw_importer_get_stopped_report (importer);
+
+      /* The files refused before the stop still need the user's attention. */
+      if (stopped != NULL)
+        print_problems (stopped);
       bw_cli_error ("%s", run.error->message);
       g_clear_error (&run.error);
       return 1;

@@ -67,6 +67,9 @@ struct _BwImporter
   /* While an async import runs: where progress is delivered. */
   GMainContext         *progress_context;
   gint                  progress_pending;  /* atomic */
+  /* What a run that stopped on an error had done before (refused files):
+   * written by the run, read once it has returned. */
+  BwImportReport       *stopped_report;
   guint                 progress_done;     /* atomic */
   guint                 progress_total;    /* atomic */
 };
@@ -206,6 +209,7 @@ bw_importer_finalize (GObject *object)
   if (self->progress_destroy != NULL)
     self->progress_destroy (self->progress_data);
   g_clear_pointer (&self->progress_context, g_main_context_unref);
+  g_clear_pointer (&self->stopped_report, bw_import_report_free);
 
   G_OBJECT_CLASS (bw_importer_parent_class)->finalize (object);
 }
@@ -859,6 +863,7 @@ import_run (BwImporter          *self,
   ctx.report = report;
   ctx.jobs = jobs;
   ctx.visited = visited;
+  g_clear_pointer (&self->stopped_report, bw_import_report_free);
 
   for (guint i = 0; paths[i] != NULL; i++)
     collect_path (&ctx, paths[i]);
@@ -924,6 +929,7 @@ import_run (BwImporter          *self,
                              "The import stopped after adding %u images: %s",
                              report->added),
                    report->added, store_error->message);
+      self->stopped_report = g_steal_pointer (&report);
       return NULL;
     }
 
@@ -945,7 +951,8 @@ import_run (BwImporter          *self,
  * it added before is kept.
  *
  * Returns: (transfer full): the report, or %NULL with @error set when
- *   the project could not be written (what was added before stays)
+ *   the project could not be written (what was added before stays, and
+ *   bw_importer_get_stopped_report() lists the files refused until then)
  */
 BwImportReport *
 bw_importer_run (BwImporter          *self,
@@ -1010,6 +1017,24 @@ bw_importer_run_async (BwImporter          *self,
   g_task_set_check_cancellable (task, FALSE);
   g_task_set_task_data (task, g_strdupv ((char **) paths), (GDestroyNotify) g_strfreev);
   g_task_run_in_thread (task, run_thread_cb);
+}
+
+/**
+ * bw_importer_get_stopped_report:
+ *
+ * After a run that returned an error (the project busy or not writable),
+ * what it had done before it stopped: the files refused so far, and the
+ * images added. Valid until the next run; not to be called while one runs.
+ *
+ * Returns: (transfer none) (nullable): the report, or %NULL when the last
+ *   run did not stop on an error
+ */
+const BwImportReport *
+bw_importer_get_stopped_report (BwImporter *self)
+{
+  g_return_val_if_fail (BW_IS_IMPORTER (self), NULL);
+
+  return self->stopped_report;
 }
 
 /**

@@ -85,6 +85,8 @@ void            bw_importer_run_async            (BwImporter           *self,
 BwImportReport *bw_importer_run_finish           (BwImporter           *self,
                                                   GAsyncResult         *result,
                                                   GError              **error);
+const BwImportReport *
+                bw_importer_get_stopped_report   (BwImporter           *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwImportReport, bw_import_report_free)
 
