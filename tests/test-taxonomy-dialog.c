@@ -705,6 +705,80 @@ test_recolour_and_drag (Fixture       *fixture,
   g_assert_cmpuint (bw_taxonomy_dialog_get_undo_depth (fixture->dialog), ==, 1);
 }
 
+/* The toast shown now: a dismissed one fades out without taking the
+ * pointer any more. */
+static gboolean
+is_shown_toast (GtkWidget     *widget,
+                gconstpointer  data)
+{
+  return g_strcmp0 (G_OBJECT_TYPE_NAME (widget), "AdwToastWidget") == 0 &&
+         gtk_widget_get_can_target (widget);
+}
+
+static gboolean
+is_close_button (GtkWidget     *widget,
+                 gconstpointer  data)
+{
+  return GTK_IS_BUTTON (widget) && gtk_widget_has_css_class (widget, "circular");
+}
+
+static gboolean
+is_label_saying (GtkWidget     *widget,
+                 gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), data) == 0;
+}
+
+static gboolean
+toast_says (gpointer data)
+{
+  Fixture *fixture = data;
+  GtkWidget *shown = find_widget (GTK_WIDGET (fixture->dialog), is_shown_toast, NULL);
+
+  return shown != NULL && find_widget (shown, is_label_saying, "Undone: Move") != NULL;
+}
+
+static void
+dismiss_shown_toast (Fixture *fixture)
+{
+  GtkWidget *shown = find_widget (GTK_WIDGET (fixture->dialog), is_shown_toast, NULL);
+
+  if (shown != NULL)
+    g_signal_emit_by_name (find_widget (shown, is_close_button, NULL), "clicked");
+}
+
+/* A result that comes while a dismissed toast fades out is shown after
+ * it, and survives the user closing toasts quickly (libadwaita 1.2 used
+ * freed memory when a toast replacing a fading one was closed early). */
+static void
+test_toast_after_dismissed (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(BwCategory) car = saved_category (fixture, "car");
+  GtkWidget *dialog = GTK_WIDGET (fixture->dialog);
+
+  bw_taxonomy_dialog_select (fixture->dialog, car->id);
+  gtk_widget_activate_action (dialog, "taxonomy.move-down", NULL);
+  gtk_widget_activate_action (dialog, "taxonomy.move-down", NULL);
+  assert_names (fixture, "bus,tree,car");
+
+  gtk_widget_activate_action (dialog, "taxonomy.undo", NULL);
+  g_assert_true (iterate_until (toast_says, fixture, 5000));
+  settle (400);
+
+  /* Close it, undo again at once, and close whatever toast shows. */
+  dismiss_shown_toast (fixture);
+  gtk_widget_activate_action (dialog, "taxonomy.undo", NULL);
+  settle (50);
+  dismiss_shown_toast (fixture);
+  assert_names (fixture, "car,bus,tree");
+
+  /* The second result shows once the first toast has gone. */
+  g_assert_true (iterate_until (toast_says, fixture, 5000));
+  settle (700);
+  g_assert_true (gtk_widget_get_visible (dialog));
+}
+
 static void
 test_import_export (Fixture       *fixture,
                     gconstpointer  data)
@@ -754,6 +828,7 @@ main (int    argc,
   ADD ("rename-commits-once", test_rename_commits_once);
   ADD ("recolour-and-drag", test_recolour_and_drag);
   ADD ("import-export", test_import_export);
+  ADD ("toast-after-dismissed", test_toast_after_dismissed);
 
 #undef ADD
 
