@@ -752,6 +752,140 @@ test_backup (Fixture       *f,
   g_assert_nonnull (strstr (info.out, "Images:       5"));
 }
 
+/* Runs boxwood-cli with the NULL-terminated arguments where @folder is a
+ * read-only mount: a bind mount of it remounted read-only, in a mount
+ * namespace of a user namespace of its own (unshare -rm), so no
+ * privilege is needed and root is refused like anyone. */
+static Run
+run_cli_read_only (Fixture    *f,
+                   const char *folder,
+                   const char *first,
+                   ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  Run run = { -1, NULL, NULL };
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) "unshare");
+  g_ptr_array_add (argv, (gpointer) "-rm");
+  g_ptr_array_add (argv, (gpointer) "sh");
+  g_ptr_array_add (argv, (gpointer) "-c");
+  g_ptr_array_add (argv, (gpointer) "mount --bind \"$0\" \"$0\" && "
+                                    "mount -o remount,bind,ro \"$0\" && exec \"$@\"");
+  g_ptr_array_add (argv, (gpointer) folder);
+  g_ptr_array_add (argv, (gpointer) g_getenv ("BOXWOOD_CLI"));
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_set_cwd (launcher, f->dir);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &run.out, &run.err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  run.status = g_subprocess_get_exit_status (process);
+  return run;
+}
+
+static gboolean
+can_mount_read_only (Fixture *f)
+{
+  g_autofree char *probe = g_build_filename (f->dir, "probe", NULL);
+  g_autofree char *inside = g_build_filename (probe, "x", NULL);
+  g_autofree char *script = g_strdup_printf ("mount --bind '%s' '%s' && mount -o remount,bind,ro '%s' && "
+                                             "! touch '%s' 2>/dev/null", probe, probe, probe, inside);
+  const char *argv[] = { "unshare", "-rm", "sh", "-c", script, NULL };
+  int status = -1;
+
+  g_assert_cmpint (g_mkdir (probe, 0700), ==, 0);
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
+                     G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, NULL))
+    return FALSE;
+  return g_spawn_check_wait_status (status, NULL);
+}
+
+/* A project on read-only media can be read: info, export and backup
+ * work; a change is refused with a message that says why. */
+static void
+test_read_only_media (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *media = g_build_filename (f->dir, "media", NULL);
+  g_auto(Run) created = { 0, };
+  g_auto(Run) imported = { 0, };
+  g_auto(Run) info = { 0, };
+  g_auto(Run) exported = { 0, };
+  g_auto(Run) backup = { 0, };
+  g_auto(Run) refused = { 0, };
+  g_autofree char *out_json = g_build_filename (f->dir, "out", "coco.json", NULL);
+  g_autofree char *out_dir = g_build_filename (f->dir, "out", NULL);
+  g_autofree char *copy = g_build_filename (f->dir, "out", "copy.boxwood", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (!can_mount_read_only (f))
+    {
+      g_test_skip ("unshare -rm cannot make a read-only bind mount here");
+      return;
+    }
+
+  g_assert_cmpint (g_mkdir (media, 0700), ==, 0);
+  created = run_cli (f, "create", "media/p.boxwood", NULL);
+  g_assert_cmpint (created.status, ==, 0);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/shot-%u.jpg", f->images, i);
+
+      bw_test_write_jpeg (path, 32, 24, 80, TJSAMP_420, 300 + i, &error);
+      g_assert_no_error (error);
+    }
+  imported = run_cli (f, "import", "media/p.boxwood", "photos", NULL);
+  g_assert_cmpint (imported.status, ==, 0);
+  g_assert_cmpint (g_mkdir (out_dir, 0700), ==, 0);
+  /* The import folded its work into the project file. */
+  dir = g_dir_open (media, 0, NULL);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_equal (name, "p.boxwood-wal"))
+      {
+        g_autofree char *wal = g_build_filename (media, name, NULL);
+        GStatBuf st;
+
+        g_assert_cmpint (g_stat (wal, &st), ==, 0);
+        g_assert_cmpint (st.st_size, ==, 0);
+      }
+
+  info = run_cli_read_only (f, media, "info", "--json", "media/p.boxwood", NULL);
+  g_assert_cmpstr (info.err, ==, "");
+  g_assert_cmpint (info.status, ==, 0);
+  g_assert_nonnull (strstr (info.out, "\"images\" : 4"));
+
+  /* Written outside the read-only folder. */
+  exported = run_cli_read_only (f, media, "export", "coco", "--status", "all",
+                                "media/p.boxwood", out_json, NULL);
+  g_assert_cmpstr (exported.err, ==, "");
+  g_assert_cmpint (exported.status, ==, 0);
+  g_assert_true (g_file_test (out_json, G_FILE_TEST_IS_REGULAR));
+
+  backup = run_cli_read_only (f, media, "backup", "media/p.boxwood", copy, NULL);
+  g_assert_cmpstr (backup.err, ==, "");
+  g_assert_cmpint (backup.status, ==, 0);
+  g_assert_cmpint (count_sql_in (copy, "SELECT count (*) FROM images"), ==, 4);
+
+  refused = run_cli_read_only (f, media, "taxonomy", "add", "media/p.boxwood", "car", NULL);
+  g_assert_cmpint (refused.status, ==, 1);
+  assert_one_error_line (&refused, "p.boxwood");
+  g_assert_nonnull (strstr (refused.err, "writable"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -774,6 +908,7 @@ main (int    argc,
   ADD ("/cli/import-race-two-folders", test_import_race_two_folders);
   ADD ("/cli/import-race-same-folder", test_import_race_same_folder);
   ADD ("/cli/backup", test_backup);
+  ADD ("/cli/read-only-media", test_read_only_media);
 
 #undef ADD
 

@@ -564,6 +564,60 @@ test_backup (Fixture       *f,
   g_assert_cmpint (counts.images, ==, 25);
 }
 
+/* Opened read-only, a project is read like any other and refuses every
+ * change, saying why, without touching the file. (The CLI test
+ * /cli/read-only-media runs the same on a read-only mount.) */
+static void
+test_read_only (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *path = g_file_get_path (f->file);
+  g_autoptr(BwProject) project = bw_project_create (f->file, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  BwImage image = fake_image ("new.jpg", "new");
+  BwProjectCounts counts;
+  gsize before_length, after_length;
+  gint64 id = 0;
+
+  add_fake_images (project, 3);
+  g_assert_finalize_object (g_steal_pointer (&project));
+  g_assert_true (g_file_get_contents (path, &before, &before_length, NULL));
+
+  project = bw_project_open_read_only (f->file, &error);
+  g_assert_no_error (error);
+  g_assert_true (bw_project_is_read_only (project));
+  g_assert_true (bw_project_get_counts (project, &counts, &error));
+  g_assert_cmpint (counts.images, ==, 3);
+
+  g_assert_false (bw_project_begin (project, &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_READ_ONLY);
+  g_assert_nonnull (strstr (error->message, "read-only"));
+  g_clear_error (&error);
+  g_assert_false (bw_project_add_image (project, &image, NULL, &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_READ_ONLY);
+  g_assert_nonnull (strstr (error->message, "“p.boxwood” is open read-only"));
+  g_clear_error (&error);
+  g_assert_false (bw_project_add_category (project, "car", NULL, NULL, NULL, &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_READ_ONLY);
+  g_clear_error (&error);
+  /* Who is annotating is looked up, not added. */
+  g_assert_true (bw_project_ensure_person (project, "Ada", BW_ROLE_ANNOTATOR, &id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (id, ==, 0);
+  g_assert_finalize_object (g_steal_pointer (&project));
+
+  g_assert_true (g_file_get_contents (path, &after, &after_length, NULL));
+  g_assert_cmpmem (before, before_length, after, after_length);
+
+  /* A project that must be migrated first cannot be read so. */
+  raw_exec (path, "PRAGMA user_version = 1");
+  g_assert_null (bw_project_open_read_only (f->file, &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_READ_ONLY);
+  g_assert_nonnull (strstr (error->message, "older version"));
+}
+
 static void
 test_busy (Fixture       *f,
            gconstpointer  data)
@@ -1029,6 +1083,7 @@ main (int    argc,
   ADD ("/core/store/wal-folded-on-open", test_wal_folded_on_open);
   ADD ("/core/store/wal-folded-on-close", test_wal_folded_on_close);
   ADD ("/core/store/backup", test_backup);
+  ADD ("/core/store/read-only", test_read_only);
   ADD ("/core/store/busy", test_busy);
   ADD ("/core/store/transactions", test_transactions);
   ADD ("/core/store/disk-full", test_disk_full);

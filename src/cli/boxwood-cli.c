@@ -89,6 +89,29 @@ bw_cli_open_project (const char *path)
   return project;
 }
 
+BwProject *
+bw_cli_open_project_to_read (const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+  g_autoptr(GError) error = NULL;
+  BwProject *project = bw_project_open_read_only (file, &error);
+
+  /* A project of an older version is read once migrated, which needs
+   * writing: when the file can be written, that is what happens. */
+  if (project == NULL && g_error_matches (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_READ_ONLY))
+    {
+      g_autoptr(GError) write_error = NULL;
+
+      project = bw_project_open (file, &write_error);
+      if (project != NULL)
+        return project;
+    }
+
+  if (project == NULL)
+    bw_cli_error ("%s", error->message);
+  return project;
+}
+
 static gboolean
 interrupt_cb (gpointer user_data)
 {
@@ -106,6 +129,7 @@ bw_cli_run_cancellable (GMainLoop    *loop,
   g_main_loop_run (loop);
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);
+
 }
 
 gboolean

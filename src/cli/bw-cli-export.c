@@ -300,7 +300,7 @@ export_coco (int    argc,
   if (!parse_status (status, only_accepted, &options.status))
     return 2;
 
-  project = bw_cli_open_project (argv[1]);
+  project = bw_cli_open_project_to_read (argv[1]);
   if (project == NULL)
     return 1;
 
@@ -394,7 +394,7 @@ export_yolo (int    argc,
   if (!parse_status (status, only_accepted, &options.status))
     return 2;
 
-  project = bw_cli_open_project (argv[1]);
+  project = bw_cli_open_project_to_read (argv[1]);
   if (project == NULL)
     return 1;
 

@@ -183,6 +183,9 @@ bw_cli_import (int    argc,
   bw_importer_run_async (importer, (const char * const *) argv + 2, cancellable,
                          import_done_cb, &run);
   bw_cli_run_cancellable (loop, cancellable);
+  /* The import's task may outlive this function by a moment, holding the
+   * project open: put the committed work in the project file now. */
+  bw_project_checkpoint (project);
 
   if (run.show_progress)
     fprintf (stderr, "\r\033[K");

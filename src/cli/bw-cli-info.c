@@ -102,7 +102,7 @@ bw_cli_info (int    argc,
       return 2;
     }
 
-  project = bw_cli_open_project (argv[1]);
+  project = bw_cli_open_project_to_read (argv[1]);
   if (project == NULL)
     return 1;
   if (!bw_project_get_counts (project, &counts, &error))

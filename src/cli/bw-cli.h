@@ -41,6 +41,10 @@ gboolean bw_cli_parse_options (GOptionContext   *context,
  * and returns NULL. */
 BwProject *bw_cli_open_project (const char *path);
 
+/* The same for a command that only reads: the project is opened
+ * read-only, so it can be on read-only media. */
+BwProject *bw_cli_open_project_to_read (const char *path);
+
 /* Runs @loop until it quits; meanwhile Ctrl+C (or SIGTERM) cancels
  * @cancellable rather than killing the process. */
 void bw_cli_run_cancellable (GMainLoop    *loop,

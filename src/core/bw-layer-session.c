@@ -394,6 +394,10 @@ ensure_layer (BwLayerSession  *self,
   if (self->layer_id > 0)
     return TRUE;
 
+  /* Said first: on a read-only project nobody can be recorded either. */
+  if (!bw_project_check_writable (self->project, error))
+    return FALSE;
+
   if (self->person_id <= 0)
     {
       g_set_error_literal (error, BW_LAYER_SESSION_ERROR, BW_LAYER_SESSION_ERROR_NO_PERSON,

@@ -32,6 +32,8 @@ struct _BwProject
   guint         tx_depth;
   gboolean      images_added;   /* by the open transaction: said on commit */
   guint         busy_timeout;
+  gboolean      read_only;      /* opened with bw_project_open_read_only() */
+  gboolean      immutable;      /* …and read as a file nothing changes */
   GMainContext *main_context;   /* where signals are emitted… */
   GThread      *owner_thread;   /* …and the thread that runs it */
 };

@@ -310,6 +310,13 @@ _bw_project_set_error (BwProject  *self,
     case SQLITE_READONLY:
     case SQLITE_PERM:
     case SQLITE_CANTOPEN:
+      if (self->read_only)
+        {
+          g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_READ_ONLY,
+                       _("“%s” is open read-only: changes cannot be saved. To edit it, save a copy in a folder you can write to."),
+                       name);
+          break;
+        }
       g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_READ_ONLY,
                    _("The project “%s” cannot be written: check that the file and its folder are writable."),
                    name);
@@ -670,7 +677,8 @@ bw_project_finalize (GObject *object)
        * file closes; another process or a reader still open would leave
        * committed work in the -wal file, where a copy of the .boxwood
        * file alone misses it. */
-      fold_wal (self);
+      if (!self->read_only)
+        fold_wal (self);
       sqlite3_close_v2 (self->db);
       self->db = NULL;
     }
@@ -882,6 +890,13 @@ open_database (BwProject  *self,
   sqlite3_extended_result_codes (self->db, 1);
   sqlite3_busy_timeout (self->db, self->busy_timeout);
 
+  /* SQLite opens a file it cannot write read-only without a word. */
+  if (sqlite3_db_readonly (self->db, "main") == 1)
+    {
+      _bw_project_set_error (self, SQLITE_READONLY, error);
+      return FALSE;
+    }
+
   if (!query_int (self, "PRAGMA application_id", &app_id, error) ||
       !query_int (self, "PRAGMA user_version", &version, error) ||
       !query_int (self, "SELECT count(*) FROM sqlite_schema", &n_objects, error))
@@ -919,6 +934,111 @@ open_database (BwProject  *self,
   /* Work committed by a process that was killed, or that ran out of disk,
    * may still be in the WAL: put it in the project file now. */
   fold_wal (self);
+  return TRUE;
+}
+
+/* Whether the WAL beside the project holds frames. */
+static gboolean
+has_wal_frames (BwProject *self)
+{
+  g_autofree char *wal = g_strconcat (self->path, "-wal", NULL);
+  GStatBuf st;
+
+  return g_stat (wal, &st) == 0 && st.st_size > 0;
+}
+
+static int
+open_read_only_uri (BwProject *self,
+                    gboolean   immutable)
+{
+  g_autofree char *uri = g_filename_to_uri (self->path, NULL, NULL);
+  g_autofree char *full = NULL;
+
+  if (uri == NULL)
+    return SQLITE_CANTOPEN;
+
+  g_clear_pointer (&self->db, sqlite3_close_v2);
+  full = g_strconcat (uri, immutable ? "?mode=ro&immutable=1" : "?mode=ro", NULL);
+  return sqlite3_open_v2 (full, &self->db,
+                          SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_FULLMUTEX, NULL);
+}
+
+/* Opens for reading only. A project in WAL mode needs its -shm file to be
+ * read; on read-only media it cannot be made, and then the file is read
+ * as immutable, which is right as long as no WAL holds work. */
+static gboolean
+open_database_read_only (BwProject  *self,
+                         GError    **error)
+{
+  gint64 app_id = 0;
+  gint64 version = 0;
+  gint64 n_objects = 0;
+  int rc;
+
+  self->read_only = TRUE;
+
+  rc = open_read_only_uri (self, FALSE);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_extended_result_codes (self->db, 1);
+      sqlite3_busy_timeout (self->db, self->busy_timeout);
+      rc = sqlite3_exec (self->db, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
+    }
+
+  if (rc != SQLITE_OK && rc != SQLITE_NOTADB && (rc & 0xff) != SQLITE_BUSY)
+    {
+      if (has_wal_frames (self))
+        {
+          g_autofree char *wal = g_strconcat (self->display_name, "-wal", NULL);
+
+          g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_READ_ONLY,
+                       _("The project “%s” cannot be read where it is: part of its work is still in “%s”, and reading that needs a folder that can be written. Copy both files to a writable folder and open the copy."),
+                       self->display_name, wal);
+          return FALSE;
+        }
+      rc = open_read_only_uri (self, TRUE);
+      self->immutable = TRUE;
+      if (rc == SQLITE_OK)
+        {
+          sqlite3_extended_result_codes (self->db, 1);
+          sqlite3_busy_timeout (self->db, self->busy_timeout);
+        }
+    }
+
+  if (rc != SQLITE_OK && rc != SQLITE_NOTADB)
+    {
+      _bw_project_set_error (self, rc, error);
+      return FALSE;
+    }
+
+  if (!query_int (self, "PRAGMA application_id", &app_id, error) ||
+      !query_int (self, "PRAGMA user_version", &version, error) ||
+      !query_int (self, "SELECT count(*) FROM sqlite_schema", &n_objects, error))
+    return FALSE;
+
+  if (app_id != BW_PROJECT_APPLICATION_ID || version <= 0)
+    {
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_A_PROJECT,
+                   _("“%s” is not a Boxwood project."), self->display_name);
+      return FALSE;
+    }
+
+  if (version > BW_PROJECT_SCHEMA_VERSION)
+    {
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_TOO_NEW,
+                   _("The project “%s” was saved by a newer version of Boxwood (file format %d; this version reads up to %d). Update Boxwood to open it."),
+                   self->display_name, (int)version, BW_PROJECT_SCHEMA_VERSION);
+      return FALSE;
+    }
+
+  if (version < BW_PROJECT_SCHEMA_VERSION)
+    {
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_READ_ONLY,
+                   _("The project “%s” was saved by an older version of Boxwood and must be updated before it is read, which needs writing. Copy it to a folder you can write to and open the copy."),
+                   self->display_name);
+      return FALSE;
+    }
+
   return TRUE;
 }
 
@@ -1001,6 +1121,99 @@ bw_project_open (GFile   *file,
   return g_steal_pointer (&self);
 }
 
+/**
+ * bw_project_open_read_only:
+ * @file: a `.boxwood` file
+ *
+ * Opens a project to read it, for what needs no writing (showing it,
+ * counting, exporting): it works on read-only media and with a file or
+ * folder one may not write to. Every change is then refused with
+ * %BW_PROJECT_ERROR_READ_ONLY. A project of an older version cannot be
+ * read this way, since it must be migrated first.
+ *
+ * Returns: (transfer full): the project
+ */
+BwProject *
+bw_project_open_read_only (GFile   *file,
+                           GError **error)
+{
+  g_autoptr(BwProject) self = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!(self = project_new (file, error)))
+    return NULL;
+
+  if (!g_file_test (self->path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND,
+                   _("The project “%s” does not exist."), self->display_name);
+      return NULL;
+    }
+  if (!g_file_test (self->path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_A_PROJECT,
+                   _("“%s” is not a file: a project is one .boxwood file. Choose the file, not a folder or a device."),
+                   self->display_name);
+      return NULL;
+    }
+
+  if (!open_database_read_only (self, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * bw_project_checkpoint:
+ *
+ * Folds the WAL back into the project file now, as closing the project
+ * does, so the .boxwood file alone holds all committed work (unless
+ * another connection is reading at this moment). For a program that ends
+ * while something may still hold a reference to the project.
+ */
+void
+bw_project_checkpoint (BwProject *self)
+{
+  BW_PROJECT_LOCK (self);
+
+  g_return_if_fail (BW_IS_PROJECT (self));
+
+  if (!self->read_only && self->tx_depth == 0)
+    fold_wal (self);
+}
+
+/**
+ * bw_project_check_writable:
+ *
+ * Returns: %FALSE, with the error that says why a change cannot be saved,
+ *   when the project is open read-only
+ */
+gboolean
+bw_project_check_writable (BwProject  *self,
+                           GError    **error)
+{
+  g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
+
+  if (!self->read_only)
+    return TRUE;
+  _bw_project_set_error (self, SQLITE_READONLY, error);
+  return FALSE;
+}
+
+/**
+ * bw_project_is_read_only:
+ *
+ * Returns: whether the project was opened with bw_project_open_read_only()
+ */
+gboolean
+bw_project_is_read_only (BwProject *self)
+{
+  g_return_val_if_fail (BW_IS_PROJECT (self), TRUE);
+  return self->read_only;
+}
+
 GFile *
 bw_project_get_file (BwProject *self)
 {
@@ -1044,6 +1257,9 @@ bw_project_begin (BwProject  *self,
   g_autofree char *sql = NULL;
 
   g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
+
+  if (!bw_project_check_writable (self, error))
+    return FALSE;
 
   g_rec_mutex_lock (&self->lock);
 
@@ -1118,7 +1334,16 @@ _bw_project_open_reader (BwProject  *self,
   sqlite3 *db = NULL;
   int rc;
 
-  rc = sqlite3_open_v2 (self->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+  if (self->immutable)
+    {
+      /* Read-only media with no -shm file: read as the project was. */
+      g_autofree char *uri = g_filename_to_uri (self->path, NULL, NULL);
+      g_autofree char *full = g_strconcat (uri, "?mode=ro&immutable=1", NULL);
+
+      rc = sqlite3_open_v2 (full, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+    }
+  else
+    rc = sqlite3_open_v2 (self->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK)
     {
       _bw_project_set_error (self, rc, error);
@@ -1264,6 +1489,19 @@ bw_project_ensure_person (BwProject   *self,
       g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID,
                    _("A person needs a name."));
       return FALSE;
+    }
+
+  /* A project open read-only names only who is in it already. */
+  if (self->read_only)
+    {
+      stmt = _bw_project_prepare (self, "SELECT id FROM people WHERE name = ?1", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, trimmed, -1, SQLITE_TRANSIENT);
+      rc = sqlite3_step (stmt);
+      if (out_id != NULL)
+        *out_id = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+      return _bw_project_finish_rows (self, stmt, rc == SQLITE_ROW ? SQLITE_DONE : rc, error);
     }
 
   stmt = _bw_project_prepare (self,

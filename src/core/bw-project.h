@@ -122,6 +122,12 @@ BwProject    *bw_project_create                 (GFile          *file,
                                                  GError        **error);
 BwProject    *bw_project_open                   (GFile          *file,
                                                  GError        **error);
+BwProject    *bw_project_open_read_only         (GFile          *file,
+                                                 GError        **error);
+gboolean      bw_project_is_read_only           (BwProject      *self);
+gboolean      bw_project_check_writable         (BwProject      *self,
+                                                 GError        **error);
+void          bw_project_checkpoint             (BwProject      *self);
 GFile        *bw_project_get_file               (BwProject      *self);
 const char   *bw_project_get_display_name       (BwProject      *self);
 void          bw_project_set_busy_timeout       (BwProject      *self,

@@ -523,6 +523,7 @@ _bw_window_update_actions (BwWindow *self)
   gboolean has_project = self->project != NULL;
   guint n = 0, position = GTK_INVALID_LIST_POSITION;
   gboolean has_image = self->current_image != NULL;
+  gboolean writable;
 
   if (self->selection != NULL && gtk_single_selection_get_model (self->selection) != NULL)
     {
@@ -530,15 +531,16 @@ _bw_window_update_actions (BwWindow *self)
       position = gtk_single_selection_get_selected (self->selection);
     }
 
-  set_enabled (self, "import-images", has_project && self->import_cancellable == NULL);
-  set_enabled (self, "import-folder", has_project && self->import_cancellable == NULL);
+  writable = has_project && !bw_project_is_read_only (self->project);
+  set_enabled (self, "import-images", writable && self->import_cancellable == NULL);
+  set_enabled (self, "import-folder", writable && self->import_cancellable == NULL);
   set_enabled (self, "cancel-import", self->import_cancellable != NULL);
   set_enabled (self, "search", has_project);
   set_enabled (self, "edit-taxonomy", has_project);
   set_enabled (self, "quality", has_project);
   set_enabled (self, "export", has_project);
   set_enabled (self, "save-copy", has_project);
-  set_enabled (self, "import-annotations", has_project);
+  set_enabled (self, "import-annotations", writable);
   set_enabled (self, "toggle-sidebar", has_project);
   set_enabled (self, "next-image", n > 0 && (position == GTK_INVALID_LIST_POSITION || position + 1 < n));
   set_enabled (self, "previous-image", n > 0 && (position == GTK_INVALID_LIST_POSITION || position > 0));

@@ -436,6 +436,14 @@ update_list_state (BwWindow *self)
     subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'" G_GINT64_FORMAT " image",
                                              "%'" G_GINT64_FORMAT " images", self->n_images),
                                 self->n_images);
+  if (subtitle != NULL && bw_project_is_read_only (self->project))
+    {
+      /* TRANSLATORS: the window's subtitle: "24 images · read-only" */
+      char *read_only = g_strdup_printf (_("%s · read-only"), subtitle);
+
+      g_free (subtitle);
+      subtitle = read_only;
+    }
   adw_window_title_set_subtitle (self->window_title, subtitle);
 
   if (n > 0 && gtk_single_selection_get_selected (self->selection) == GTK_INVALID_LIST_POSITION &&
@@ -935,6 +943,19 @@ bw_window_open_project (BwWindow *self,
   g_return_if_fail (G_IS_FILE (file));
 
   project = bw_project_open (file, &error);
+  if (project == NULL && g_error_matches (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_READ_ONLY))
+    {
+      g_autoptr(GError) read_error = NULL;
+
+      /* Read-only media, or a file one may not write: it can be shown. */
+      project = bw_project_open_read_only (file, &read_error);
+      /* When reading fails too, its reason is the one to give. */
+      if (project == NULL)
+        {
+          g_clear_error (&error);
+          error = g_steal_pointer (&read_error);
+        }
+    }
   if (project == NULL)
     {
       _bw_window_show_error (self, _("Cannot Open the Project"), error);
@@ -942,6 +963,19 @@ bw_window_open_project (BwWindow *self,
     }
 
   bw_window_set_project (self, project, NULL);
+
+  if (bw_project_is_read_only (project))
+    {
+      g_autofree char *title = g_strdup_printf (_("“%s” is read-only: you can look, but changes cannot be saved. To edit it, use Save a Copy… and open the copy."),
+                                                bw_project_get_display_name (project));
+      AdwToast *toast = adw_toast_new (title);
+
+      /* Long enough to read; the subtitle keeps saying it, and each
+       * refused change says why in a toast of its own, which a toast
+       * that stayed would hold back in the queue. */
+      adw_toast_set_timeout (toast, 10);
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+    }
 }
 
 static gboolean
