@@ -651,6 +651,68 @@ test_async (Fixture       *f,
   }
 }
 
+/* Locate… used to accept any file for a missing image. */
+static void
+test_relocate_checks (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(BwImportReport) report = NULL;
+  g_autoptr(BwImage) image = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *original = image_path (f, "a.jpg");
+  g_autofree char *stored = NULL;
+  g_autofree char *moved = g_build_filename (f->dir, "moved-a.jpg", NULL);
+  g_autofree char *other_size = image_path (f, "wide.jpg");
+  g_autofree char *other_bytes = image_path (f, "other.jpg");
+  g_autofree char *same_size = g_build_filename (f->dir, "touched.jpg", NULL);
+  g_autofree char *contents = NULL;
+  gsize length;
+  gint64 id;
+
+  write_jpeg (f, "a.jpg", 64, 48, 1);
+  report = import_folder (f);
+  stored = bw_project_make_image_path (f->project, original);
+  id = bw_project_find_image_by_path (f->project, stored);
+  g_assert_cmpint (id, >, 0);
+
+  write_jpeg (f, "wide.jpg", 80, 48, 1);
+  write_jpeg (f, "other.jpg", 64, 48, 2);
+  g_assert_true (g_file_get_contents (original, &contents, &length, NULL));
+  /* The same bytes but one, deep in the compressed data. */
+  g_assert_true (g_file_set_contents (moved, contents, length, NULL));
+  contents[length - 40] ^= 0x5a;
+  g_assert_true (g_file_set_contents (same_size, contents, length, NULL));
+
+  g_assert_false (bw_project_relocate_image (f->project, id, other_size, &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "“wide.jpg”"));
+  g_assert_nonnull (strstr (error->message, "80 × 48"));
+  g_assert_nonnull (strstr (error->message, "64 × 48"));
+  g_clear_error (&error);
+
+  g_assert_false (bw_project_relocate_image (f->project, id, other_bytes, &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "“other.jpg”"));
+  g_assert_nonnull (strstr (error->message, "bytes"));
+  g_clear_error (&error);
+
+  g_assert_false (bw_project_relocate_image (f->project, id, same_size, &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "“touched.jpg”"));
+  g_assert_nonnull (strstr (error->message, "SHA-256"));
+  g_clear_error (&error);
+
+  /* Nothing was changed by the refusals; the moved original is taken. */
+  image = bw_project_get_image (f->project, id, &error);
+  g_assert_cmpstr (image->path, ==, stored);
+  g_clear_pointer (&image, bw_image_free);
+  g_assert_true (bw_project_relocate_image (f->project, id, moved, &error));
+  g_assert_no_error (error);
+  image = bw_project_get_image (f->project, id, &error);
+  g_assert_cmpstr (image->path, !=, stored);
+  g_assert_true (g_str_has_suffix (image->path, "moved-a.jpg"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -671,6 +733,7 @@ main (int    argc,
   ADD ("/core/import/relative-paths", test_relative_paths);
   ADD ("/core/import/cancel", test_cancel);
   ADD ("/core/import/async", test_async);
+  ADD ("/core/import/relocate-checks-the-file", test_relocate_checks);
 
 #undef ADD
 

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "bw-image-decoder.h"
 #include "bw-project-private.h"
 
 #define IMAGE_COLUMNS \
@@ -381,16 +382,107 @@ bw_project_set_image_gold (BwProject  *self,
 }
 
 /**
+ * bw_project_check_image_file:
+ * @absolute_path: a file that should be the image's
+ *
+ * Checks that @absolute_path holds the very image the project recorded:
+ * its pixel size, its byte size and its content hash (what the record
+ * has of them).
+ *
+ * Returns: %TRUE when it does; else %FALSE with an error naming the file
+ *   and what differs
+ */
+gboolean
+bw_project_check_image_file (BwProject   *self,
+                             gint64       image_id,
+                             const char  *absolute_path,
+                             GError     **error)
+{
+  g_autoptr(BwImage) image = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *hash = NULL;
+  BwImageInfo info = { 0, };
+  const guint8 *data;
+  gsize size;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
+  g_return_val_if_fail (absolute_path != NULL, FALSE);
+
+  if (!(image = bw_project_get_image (self, image_id, error)))
+    return FALSE;
+
+  name = g_filename_display_basename (absolute_path);
+  if (!(bytes = bw_image_read_file (absolute_path, name, error)))
+    return FALSE;
+  data = g_bytes_get_data (bytes, &size);
+  if (!bw_image_probe_data (data, size, name, &info, error))
+    return FALSE;
+
+  if (image->width > 0 && image->height > 0 &&
+      (info.width != image->width || info.height != image->height))
+    {
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID,
+                   _("“%s” is %d × %d pixels, but the project’s image is %d × %d: "
+                     "it is another picture. Choose the file that was imported, or import this one as a new image."),
+                   name, info.width, info.height, image->width, image->height);
+      return FALSE;
+    }
+  if (image->byte_size > 0 && (gint64) size != image->byte_size)
+    {
+      g_autofree char *have = g_strdup_printf ("%" G_GSIZE_FORMAT, size);
+      g_autofree char *want = g_strdup_printf ("%" G_GINT64_FORMAT, image->byte_size);
+
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID,
+                   _("“%s” has %s bytes, but the project’s image had %s: "
+                     "it was changed or saved again. Choose the file that was imported, or import this one as a new image."),
+                   name, have, want);
+      return FALSE;
+    }
+  hash = g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, size);
+  if (image->content_hash != NULL && image->content_hash[0] != '\0' &&
+      g_ascii_strcasecmp (hash, image->content_hash) != 0)
+    {
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID,
+                   _("“%s” has the size of the project’s image but other content (its SHA-256 differs). "
+                     "Choose the file that was imported, or import this one as a new image."),
+                   name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean relocate_image_locked (BwProject   *self,
+                                       gint64       image_id,
+                                       const char  *absolute_path,
+                                       GError     **error);
+
+/**
  * bw_project_relocate_image:
  * @absolute_path: where the image file is now
  *
- * Points an image at a file that was moved or renamed.
+ * Points an image at a file that was moved or renamed, once
+ * bw_project_check_image_file() has found it is the same image.
  */
 gboolean
 bw_project_relocate_image (BwProject   *self,
                            gint64       image_id,
                            const char  *absolute_path,
                            GError     **error)
+{
+  g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
+  g_return_val_if_fail (absolute_path != NULL, FALSE);
+
+  if (!bw_project_check_image_file (self, image_id, absolute_path, error))
+    return FALSE;
+  return relocate_image_locked (self, image_id, absolute_path, error);
+}
+
+static gboolean
+relocate_image_locked (BwProject   *self,
+                       gint64       image_id,
+                       const char  *absolute_path,
+                       GError     **error)
 {
   BW_PROJECT_LOCK (self);
   g_autofree char *stored = NULL;

@@ -192,6 +192,10 @@ gboolean      bw_project_set_image_gold         (BwProject      *self,
                                                  gint64          image_id,
                                                  gboolean        is_gold,
                                                  GError        **error);
+gboolean      bw_project_check_image_file       (BwProject      *self,
+                                                 gint64          image_id,
+                                                 const char     *absolute_path,
+                                                 GError        **error);
 gboolean      bw_project_relocate_image         (BwProject      *self,
                                                  gint64          image_id,
                                                  const char     *absolute_path,
