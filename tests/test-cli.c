@@ -221,7 +221,9 @@ test_info_json_empty (Fixture       *f,
   g_auto(Run) created = run_cli (f, "create", "p.boxwood", NULL);
   g_autoptr(JsonObject) info = NULL;
   JsonObject *by_status;
-  const char *statuses[] = { "new", "in_progress", "submitted", "accepted", "rejected", "excluded" };
+  const char *statuses[] = {
+    "new", "in_progress", "submitted", "accepted", "returned", "excluded", "in_review", "gold",
+  };
 
   g_assert_cmpint (created.status, ==, 0);
   info = info_json (f);

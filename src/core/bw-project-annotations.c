@@ -13,7 +13,8 @@
 
 #define LAYER_COLUMNS "id, image_id, person_id, kind, status, created_at, updated_at, no_objects"
 #define ANNOTATION_COLUMNS \
-  "id, layer_id, category_id, kind, x0, y0, x1, y1, parts, source, score, created_at, updated_at, z"
+  "id, layer_id, category_id, kind, x0, y0, x1, y1, parts, source, score, created_at, updated_at, z," \
+  " version, author_id"
 
 /* Layers */
 
@@ -172,17 +173,14 @@ bw_project_get_layer (BwProject  *self,
   return layer;
 }
 
-gboolean
-bw_project_set_layer_status (BwProject      *self,
-                             gint64          layer_id,
-                             BwLayerStatus   status,
-                             GError        **error)
+static gboolean
+write_layer_status (BwProject      *self,
+                    gint64          layer_id,
+                    BwLayerStatus   status,
+                    GError        **error)
 {
-  BW_PROJECT_LOCK (self);
   sqlite3_stmt *stmt;
   int rc;
-
-  g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
 
   stmt = _bw_project_prepare (self, "UPDATE layers SET status = ?2, updated_at = ?3 WHERE id = ?1", error);
   if (stmt == NULL)
@@ -196,7 +194,7 @@ bw_project_set_layer_status (BwProject      *self,
   if (rc == SQLITE_CONSTRAINT_UNIQUE)
     {
       g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID,
-                   _("The image already has an accepted answer; reject it first."));
+                   _("The image already has an accepted answer; return it first."));
       return FALSE;
     }
   if (rc != SQLITE_DONE)
@@ -208,15 +206,18 @@ bw_project_set_layer_status (BwProject      *self,
 }
 
 /**
- * bw_project_submit_layer:
+ * bw_project_set_layer_status:
  *
- * An annotator hands in their answer: the layer and its image become
- * submitted, in one transaction.
+ * Sets a layer's status by hand, with its annotator's assignment and the
+ * image's status to match. The review workflow has functions that say
+ * what happens (bw_project_submit_layer(), bw_project_accept_layer(),
+ * bw_project_return_layer()…); this one is for tools and imports.
  */
 gboolean
-bw_project_submit_layer (BwProject  *self,
-                         gint64      layer_id,
-                         GError    **error)
+bw_project_set_layer_status (BwProject      *self,
+                             gint64          layer_id,
+                             BwLayerStatus   status,
+                             GError        **error)
 {
   g_autoptr(BwLayer) layer = NULL;
 
@@ -226,8 +227,8 @@ bw_project_submit_layer (BwProject  *self,
     return FALSE;
 
   if (!(layer = bw_project_get_layer (self, layer_id, error)) ||
-      !bw_project_set_layer_status (self, layer_id, BW_LAYER_STATUS_SUBMITTED, error) ||
-      !bw_project_set_image_status (self, layer->image_id, BW_IMAGE_STATUS_SUBMITTED, error))
+      !write_layer_status (self, layer_id, status, error) ||
+      !_bw_project_sync_assignment (self, layer, status, error))
     {
       bw_project_rollback (self);
       return FALSE;
@@ -301,6 +302,16 @@ bw_project_count_layer_reviews (BwProject  *self,
   return count;
 }
 
+/* For the workflow: the status alone, inside its transaction. */
+gboolean
+_bw_project_write_layer_status (BwProject      *self,
+                                gint64          layer_id,
+                                BwLayerStatus   status,
+                                GError        **error)
+{
+  return write_layer_status (self, layer_id, status, error);
+}
+
 /* Annotations */
 
 static BwAnnotation *
@@ -333,6 +344,8 @@ annotation_from_row (BwProject     *self,
   annotation->created_at = sqlite3_column_int64 (stmt, 11);
   annotation->updated_at = sqlite3_column_int64 (stmt, 12);
   annotation->z = sqlite3_column_int64 (stmt, 13);
+  annotation->version = sqlite3_column_int (stmt, 14);
+  annotation->author_id = sqlite3_column_int64 (stmt, 15);
 
   return g_steal_pointer (&annotation);
 }
@@ -383,32 +396,6 @@ finish_annotation_write (BwProject     *self,
       _bw_project_set_error (self, rc, error);
       return FALSE;
     }
-  return TRUE;
-}
-
-/* The first shape on a new image starts its work. */
-static gboolean
-mark_in_progress (BwProject  *self,
-                  gint64      layer_id,
-                  GError    **error)
-{
-  sqlite3_stmt *stmt;
-  gint64 image_id = 0;
-
-  stmt = _bw_project_prepare (self,
-                              "UPDATE images SET status = 1 WHERE status = 0 AND id ="
-                              " (SELECT image_id FROM layers WHERE id = ?1 AND kind = 0)"
-                              " RETURNING id", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, layer_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    image_id = sqlite3_column_int64 (stmt, 0);
-  if (!_bw_project_step_done (self, stmt, error))
-    return FALSE;
-
-  if (image_id != 0)
-    _bw_project_emit (self, BW_PROJECT_SIGNAL_IMAGE_CHANGED, image_id);
   return TRUE;
 }
 
@@ -463,7 +450,7 @@ bw_project_add_annotation (BwProject      *self,
   if (out_id != NULL)
     *out_id = sqlite3_last_insert_rowid (self->db);
 
-  return mark_in_progress (self, layer_id, error);
+  return _bw_project_note_edit (self, layer_id, error);
 }
 
 /**
@@ -486,10 +473,13 @@ bw_project_restore_annotation (BwProject           *self,
   if (!bw_shape_validate (annotation->shape, error))
     return FALSE;
 
+  /* It comes back as a new version, after the one its deletion kept. */
   stmt = _bw_project_prepare (self,
                               "INSERT INTO annotations (id, layer_id, category_id, kind, x0, y0, x1, y1,"
-                              " parts, area, source, score, created_at, updated_at, z)"
-                              " VALUES (?13, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?14, ?15)", error);
+                              " parts, area, source, score, created_at, updated_at, z, version, author_id)"
+                              " VALUES (?13, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?14, ?15,"
+                              "  COALESCE ((SELECT max (version) FROM annotation_versions"
+                              "             WHERE annotation_id = ?13), 0) + 1, ?16)", error);
   if (stmt == NULL)
     return FALSE;
 
@@ -502,62 +492,183 @@ bw_project_restore_annotation (BwProject           *self,
   sqlite3_bind_int64 (stmt, 13, annotation->id);
   sqlite3_bind_int64 (stmt, 14, _bw_project_now ());
   sqlite3_bind_int64 (stmt, 15, annotation->z);
+  if (annotation->author_id > 0)
+    sqlite3_bind_int64 (stmt, 16, annotation->author_id);
+  else
+    sqlite3_bind_null (stmt, 16);
 
   return finish_annotation_write (self, stmt, error);
 }
 
+/* Keeps the current version of an annotation in annotation_versions,
+ * before it is changed or deleted. */
+static gboolean
+keep_version (BwProject  *self,
+              gint64      annotation_id,
+              gint64      now,
+              gboolean    deleted,
+              GError    **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = _bw_project_prepare (self,
+                              "INSERT INTO annotation_versions (annotation_id, version, layer_id,"
+                              " category_id, kind, x0, y0, x1, y1, parts, area, source, score,"
+                              " author_id, created_at, superseded_at, deleted)"
+                              " SELECT id, version, layer_id, category_id, kind, x0, y0, x1, y1,"
+                              "  parts, area, source, score, author_id, updated_at, ?2, ?3"
+                              " FROM annotations WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, annotation_id);
+  sqlite3_bind_int64 (stmt, 2, now);
+  sqlite3_bind_int (stmt, 3, deleted ? 1 : 0);
+  if (!_bw_project_step_done (self, stmt, error))
+    return FALSE;
+
+  if (sqlite3_changes (self->db) == 0)
+    {
+      _bw_project_set_not_found (self, BW_PROJECT_ITEM_ANNOTATION, annotation_id, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+change_annotation (BwProject      *self,
+                   gint64          annotation_id,
+                   const BwShape  *shape,
+                   gint64          category_id,
+                   gint64          author_id,
+                   GError        **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 now = _bw_project_now ();
+  gint64 layer_id = 0;
+  int rc;
+
+  if (!keep_version (self, annotation_id, now, FALSE, error))
+    return FALSE;
+
+  if (shape != NULL)
+    stmt = _bw_project_prepare (self,
+                                "UPDATE annotations SET kind = ?3, x0 = ?4, y0 = ?5, x1 = ?6, y1 = ?7,"
+                                " parts = ?8, area = ?9, updated_at = ?2, version = version + 1,"
+                                " author_id = ?10, category_id = COALESCE (?11, category_id)"
+                                " WHERE id = ?1 RETURNING layer_id", error);
+  else
+    stmt = _bw_project_prepare (self,
+                                "UPDATE annotations SET updated_at = ?2, version = version + 1,"
+                                " author_id = ?10, category_id = COALESCE (?11, category_id)"
+                                " WHERE id = ?1 RETURNING layer_id", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_clear_bindings (stmt);
+  sqlite3_bind_int64 (stmt, 1, annotation_id);
+  sqlite3_bind_int64 (stmt, 2, now);
+  if (shape != NULL)
+    bind_shape (stmt, 3, shape);
+  if (author_id > 0)
+    sqlite3_bind_int64 (stmt, 10, author_id);
+  if (category_id > 0)
+    sqlite3_bind_int64 (stmt, 11, category_id);
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      layer_id = sqlite3_column_int64 (stmt, 0);
+      rc = sqlite3_step (stmt);
+    }
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+    {
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID,
+                   _("The annotation refers to a category or layer that is not in the project “%s”."),
+                   self->display_name);
+      return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      _bw_project_set_error (self, rc, error);
+      return FALSE;
+    }
+
+  /* A reviewer's fix does not reopen the annotator's work. */
+  return author_id > 0 || _bw_project_note_edit (self, layer_id, error);
+}
+
+/**
+ * _bw_project_change_annotation:
+ * @shape: (nullable): the new shape, or %NULL to keep it
+ * @category_id: the new category, or 0 to keep it
+ * @author_id: who makes the change when not the layer's owner, or 0
+ *
+ * Makes a new version of an annotation, keeping the one it replaces.
+ */
+gboolean
+_bw_project_change_annotation (BwProject      *self,
+                               gint64          annotation_id,
+                               const BwShape  *shape,
+                               gint64          category_id,
+                               gint64          author_id,
+                               GError        **error)
+{
+  g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
+
+  if (shape != NULL && !bw_shape_validate (shape, error))
+    return FALSE;
+
+  if (!bw_project_begin (self, error))
+    return FALSE;
+  if (!change_annotation (self, annotation_id, shape, category_id, author_id, error))
+    {
+      bw_project_rollback (self);
+      return FALSE;
+    }
+  return bw_project_commit (self, error);
+}
+
+/**
+ * bw_project_update_annotation_shape:
+ *
+ * Gives an annotation a new shape: a new version, the old one kept for
+ * the reviews that judged it.
+ */
 gboolean
 bw_project_update_annotation_shape (BwProject      *self,
                                     gint64          annotation_id,
                                     const BwShape  *shape,
                                     GError        **error)
 {
-  BW_PROJECT_LOCK (self);
-  sqlite3_stmt *stmt;
-
   g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
   g_return_val_if_fail (shape != NULL, FALSE);
 
-  if (!bw_shape_validate (shape, error))
-    return FALSE;
-
-  stmt = _bw_project_prepare (self,
-                              "UPDATE annotations SET kind = ?3, x0 = ?4, y0 = ?5, x1 = ?6, y1 = ?7,"
-                              " parts = ?8, area = ?9, updated_at = ?2 WHERE id = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, annotation_id);
-  sqlite3_bind_int64 (stmt, 2, _bw_project_now ());
-  bind_shape (stmt, 3, shape);
-
-  return finish_annotation_write (self, stmt, error) &&
-         _bw_project_check_changed (self, BW_PROJECT_ITEM_ANNOTATION, annotation_id, error);
+  return _bw_project_change_annotation (self, annotation_id, shape, 0, 0, error);
 }
 
+/**
+ * bw_project_set_annotation_category:
+ *
+ * Relabels an annotation: a new version, the old one kept.
+ */
 gboolean
 bw_project_set_annotation_category (BwProject  *self,
                                     gint64      annotation_id,
                                     gint64      category_id,
                                     GError    **error)
 {
-  BW_PROJECT_LOCK (self);
-  sqlite3_stmt *stmt;
-
   g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
 
-  stmt = _bw_project_prepare (self,
-                              "UPDATE annotations SET category_id = ?3, updated_at = ?2 WHERE id = ?1",
-                              error);
-  if (stmt == NULL)
-    return FALSE;
+  if (category_id <= 0)
+    {
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID,
+                   _("The annotation refers to a category or layer that is not in the project “%s”."),
+                   self->display_name);
+      return FALSE;
+    }
 
-  sqlite3_bind_int64 (stmt, 1, annotation_id);
-  sqlite3_bind_int64 (stmt, 2, _bw_project_now ());
-  sqlite3_bind_int64 (stmt, 3, category_id);
-
-  return finish_annotation_write (self, stmt, error) &&
-         _bw_project_check_changed (self, BW_PROJECT_ITEM_ANNOTATION, annotation_id, error);
+  return _bw_project_change_annotation (self, annotation_id, NULL, category_id, 0, error);
 }
 
 /**
@@ -587,23 +698,54 @@ bw_project_set_annotation_z (BwProject  *self,
          _bw_project_check_changed (self, BW_PROJECT_ITEM_ANNOTATION, annotation_id, error);
 }
 
+/**
+ * bw_project_delete_annotation:
+ *
+ * Deletes an annotation; its last version is kept, marked deleted, for
+ * the reviews that judged it.
+ */
 gboolean
 bw_project_delete_annotation (BwProject  *self,
                               gint64      annotation_id,
                               GError    **error)
 {
-  BW_PROJECT_LOCK (self);
   sqlite3_stmt *stmt;
+  gint64 layer_id = 0;
+  int rc;
 
   g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
 
-  stmt = _bw_project_prepare (self, "DELETE FROM annotations WHERE id = ?1", error);
-  if (stmt == NULL)
+  if (!bw_project_begin (self, error))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, annotation_id);
 
-  return _bw_project_step_done (self, stmt, error) &&
-         _bw_project_check_changed (self, BW_PROJECT_ITEM_ANNOTATION, annotation_id, error);
+  if (!keep_version (self, annotation_id, _bw_project_now (), TRUE, error))
+    goto failed;
+
+  stmt = _bw_project_prepare (self, "DELETE FROM annotations WHERE id = ?1 RETURNING layer_id", error);
+  if (stmt == NULL)
+    goto failed;
+  sqlite3_bind_int64 (stmt, 1, annotation_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      layer_id = sqlite3_column_int64 (stmt, 0);
+      rc = sqlite3_step (stmt);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _bw_project_set_error (self, rc, error);
+      goto failed;
+    }
+
+  if (!_bw_project_note_edit (self, layer_id, error))
+    goto failed;
+
+  return bw_project_commit (self, error);
+
+failed:
+  bw_project_rollback (self);
+  return FALSE;
 }
 
 BwAnnotation *
@@ -672,6 +814,47 @@ bw_project_list_annotations (BwProject  *self,
   if (!_bw_project_finish_rows (self, stmt, rc, error))
     return NULL;
   return g_steal_pointer (&annotations);
+}
+
+/**
+ * bw_project_get_annotation_version:
+ * @version: a version number, as a review names it
+ *
+ * Returns: (transfer full): the annotation as it was at @version: its
+ *   current row or a kept one (a deleted annotation's last version too)
+ */
+BwAnnotation *
+bw_project_get_annotation_version (BwProject  *self,
+                                   gint64      annotation_id,
+                                   int         version,
+                                   GError    **error)
+{
+  BW_PROJECT_LOCK (self);
+  BwAnnotation *annotation = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), NULL);
+
+  stmt = _bw_project_prepare (self,
+                              "SELECT " ANNOTATION_COLUMNS " FROM annotations WHERE id = ?1 AND version = ?2"
+                              " UNION ALL"
+                              " SELECT annotation_id, layer_id, category_id, kind, x0, y0, x1, y1, parts,"
+                              "  source, score, created_at, created_at, 0, version, author_id"
+                              " FROM annotation_versions WHERE annotation_id = ?1 AND version = ?2", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, annotation_id);
+  sqlite3_bind_int (stmt, 2, version);
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    annotation = annotation_from_row (self, stmt, error);
+  sqlite3_reset (stmt);
+
+  _bw_project_check_row (self, rc, BW_PROJECT_ITEM_ANNOTATION, annotation_id, error);
+
+  return annotation;
 }
 
 /* The newest model layer of an image, when @person_id has no work layer
@@ -770,7 +953,7 @@ bw_project_start_layer_from_model (BwProject  *self,
   sqlite3_bind_int64 (stmt, 2, layer_id);
   sqlite3_bind_int64 (stmt, 3, now);
   if (!_bw_project_step_done (self, stmt, error) ||
-      (sqlite3_changes (self->db) > 0 && !mark_in_progress (self, layer_id, error)))
+      (sqlite3_changes (self->db) > 0 && !_bw_project_note_edit (self, layer_id, error)))
     goto failed;
 
   if (!bw_project_commit (self, error))

@@ -339,6 +339,9 @@ _bw_project_import_layer (BwProject    *project,
     return FALSE;
   *out_layer_id = sqlite3_last_insert_rowid (project->db);
 
+  if (kind == BW_LAYER_KIND_WORK && person_id > 0)
+    return _bw_project_note_edit (project, *out_layer_id, error);
+
   if (kind == BW_LAYER_KIND_WORK)
     {
       stmt = _bw_project_prepare (project, "UPDATE images SET status = 1 WHERE id = ?1 AND status = 0", error);

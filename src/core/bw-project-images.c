@@ -346,6 +346,14 @@ finish_image_update (BwProject     *self,
   return TRUE;
 }
 
+/**
+ * bw_project_set_image_status:
+ *
+ * Sets the status the image list shows by hand: excluding an image (it
+ * stays excluded whatever its assignments do), or taking it back. Other
+ * statuses follow from the workflow (bw_project_submit_layer() and the
+ * review functions), which overwrites one set here at its next change.
+ */
 gboolean
 bw_project_set_image_status (BwProject      *self,
                              gint64          image_id,
@@ -370,15 +378,24 @@ bw_project_set_image_gold (BwProject  *self,
                            gboolean    is_gold,
                            GError    **error)
 {
-  BW_PROJECT_LOCK (self);
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
 
-  if (!update_image (self, "UPDATE images SET is_gold = ?2 WHERE id = ?1", image_id, &stmt, error))
+  if (!bw_project_begin (self, error))
     return FALSE;
+  if (!update_image (self, "UPDATE images SET is_gold = ?2 WHERE id = ?1", image_id, &stmt, error))
+    goto failed;
   sqlite3_bind_int (stmt, 2, is_gold ? 1 : 0);
-  return finish_image_update (self, stmt, image_id, error);
+  /* A gold image shows as gold; unmarked, as its assignments say. */
+  if (!finish_image_update (self, stmt, image_id, error) ||
+      !_bw_project_refresh_image_status (self, image_id, error))
+    goto failed;
+  return bw_project_commit (self, error);
+
+failed:
+  bw_project_rollback (self);
+  return FALSE;
 }
 
 /**

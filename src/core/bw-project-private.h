@@ -45,6 +45,8 @@ typedef enum
   BW_PROJECT_ITEM_LAYER,
   BW_PROJECT_ITEM_ANNOTATION,
   BW_PROJECT_ITEM_CATEGORY,
+  BW_PROJECT_ITEM_REVIEW,
+  BW_PROJECT_ITEM_REJECTION_REASON,
 } BwProjectItem;
 
 #define BW_PROJECT_LOCK(self) \
@@ -97,12 +99,36 @@ gint64        _bw_project_now             (void);
 char         *_bw_column_dup_text         (sqlite3_stmt  *stmt,
                                            int            column);
 
+/* The workflow's bookkeeping (bw-project-review.c), inside the caller's
+ * transaction. */
+gboolean      _bw_project_refresh_image_status (BwProject *self,
+                                           gint64         image_id,
+                                           GError       **error);
+gboolean      _bw_project_note_edit       (BwProject     *self,
+                                           gint64         layer_id,
+                                           GError       **error);
+gboolean      _bw_project_change_annotation (BwProject   *self,
+                                           gint64         annotation_id,
+                                           const BwShape *shape,
+                                           gint64         category_id,
+                                           gint64         author_id,
+                                           GError       **error);
+gboolean      _bw_project_write_layer_status (BwProject  *self,
+                                           gint64         layer_id,
+                                           BwLayerStatus  status,
+                                           GError       **error);
+gboolean      _bw_project_sync_assignment (BwProject     *self,
+                                           const BwLayer *layer,
+                                           BwLayerStatus  status,
+                                           GError       **error);
+
 enum {
   BW_PROJECT_SIGNAL_IMAGES_CHANGED,
   BW_PROJECT_SIGNAL_CATEGORIES_CHANGED,
   BW_PROJECT_SIGNAL_ANNOTATIONS_CHANGED,
   BW_PROJECT_SIGNAL_IMAGE_CHANGED,
   BW_PROJECT_SIGNAL_CATEGORY_MERGED,
+  BW_PROJECT_SIGNAL_LAYER_CHANGED,
   BW_PROJECT_N_SIGNALS
 };
 

@@ -125,6 +125,185 @@ static const char *migrations[] = {
    * the order they had (creation order). */
   "ALTER TABLE annotations ADD COLUMN z INTEGER NOT NULL DEFAULT 0;"
   "CREATE INDEX annotations_by_layer_z ON annotations (layer_id, z);",
+
+  /* 4 → 5: the review workflow (DESIGN.md, "The project file").
+   *
+   * Schema-1 rows map as follows. A person's work layer becomes their
+   * annotate assignment, its status: in progress → in progress,
+   * submitted → submitted, accepted → accepted, rejected → returned
+   * (submitted once, unless in progress). A whole-layer review becomes
+   * the reviewer's review assignment, accepted or returned. Every review
+   * is kept under its id with its decision as the verdict (accept 0,
+   * reject 1) and the old reason mapped to the default list: wrong label
+   * → Wrong category, loose geometry → Box too loose, missed object →
+   * Missed object, extra object → Extra object, other → Other. Every
+   * annotation is version 1. Gold images show as gold; gold and model
+   * layers stay as they are, without assignments. */
+  "CREATE TABLE rejection_reasons ("
+  "  id       INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  name     TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length (trim (name)) > 0),"
+  "  hotkey   INTEGER UNIQUE CHECK (hotkey BETWEEN 1 AND 9),"
+  "  position INTEGER NOT NULL,"
+  /* A reason that reviews use is hidden rather than deleted. */
+  "  hidden   INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "INSERT INTO rejection_reasons (id, name, hotkey, position) VALUES"
+  "  (1, 'Missed object', 1, 0), (2, 'Extra object', 2, 1), (3, 'Wrong category', 3, 2),"
+  "  (4, 'Box too loose', 4, 3), (5, 'Box too tight', 5, 4), (6, 'Polygon inaccurate', 6, 5),"
+  "  (7, 'Guideline not followed', 7, 6), (8, 'Other', 8, 7);"
+
+  /* A review names an annotation version, which outlives the annotation:
+   * no foreign key on annotation_id. implied_by: the layer verdict that
+   * accepted this annotation with the rest of the layer. */
+  "CREATE TABLE reviews_v2 ("
+  "  id                 INTEGER PRIMARY KEY,"
+  "  layer_id           INTEGER NOT NULL REFERENCES layers (id) ON DELETE CASCADE,"
+  "  annotation_id      INTEGER,"
+  "  annotation_version INTEGER,"
+  "  reviewer_id        INTEGER REFERENCES people (id) ON DELETE SET NULL,"
+  "  verdict            INTEGER NOT NULL,"
+  "  reason_id          INTEGER REFERENCES rejection_reasons (id),"
+  "  comment            TEXT NOT NULL DEFAULT '',"
+  "  x                  REAL,"
+  "  y                  REAL,"
+  "  submission         INTEGER NOT NULL DEFAULT 0,"
+  "  implied_by         INTEGER REFERENCES reviews_v2 (id) ON DELETE CASCADE,"
+  "  created_at         INTEGER NOT NULL"
+  ");"
+  "INSERT INTO reviews_v2 (id, layer_id, annotation_id, annotation_version, reviewer_id, verdict,"
+  "                        reason_id, comment, submission, created_at)"
+  "  SELECT id, layer_id, annotation_id, CASE WHEN annotation_id IS NOT NULL THEN 1 END,"
+  "         reviewer_id, decision,"
+  "         CASE reason WHEN 1 THEN 3 WHEN 2 THEN 4 WHEN 3 THEN 1 WHEN 4 THEN 2 WHEN 5 THEN 8 END,"
+  "         comment, 1, created_at"
+  "  FROM reviews ORDER BY id;"
+  "DROP TABLE reviews;"
+  "ALTER TABLE reviews_v2 RENAME TO reviews;"
+  "CREATE INDEX reviews_by_layer ON reviews (layer_id, submission);"
+  "CREATE INDEX reviews_by_annotation ON reviews (annotation_id, annotation_version);"
+
+  /* Annotation ids are never used twice (AUTOINCREMENT), so that a
+   * review of a deleted annotation cannot come to name another. The row
+   * is the current version; earlier versions are in annotation_versions.
+   * author_id: who made this version when it is not the layer's owner
+   * (a reviewer's fix). */
+  "CREATE TABLE annotations_v2 ("
+  "  id          INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  layer_id    INTEGER NOT NULL REFERENCES layers (id) ON DELETE CASCADE,"
+  "  category_id INTEGER NOT NULL REFERENCES categories (id),"
+  "  kind        INTEGER NOT NULL,"
+  "  x0          REAL NOT NULL,"
+  "  y0          REAL NOT NULL,"
+  "  x1          REAL NOT NULL,"
+  "  y1          REAL NOT NULL,"
+  "  parts       BLOB,"
+  "  area        REAL NOT NULL,"
+  "  source      INTEGER NOT NULL DEFAULT 0,"
+  "  score       REAL NOT NULL DEFAULT 1.0,"
+  "  z           INTEGER NOT NULL DEFAULT 0,"
+  "  version     INTEGER NOT NULL DEFAULT 1,"
+  "  author_id   INTEGER REFERENCES people (id) ON DELETE SET NULL,"
+  "  created_at  INTEGER NOT NULL,"
+  "  updated_at  INTEGER NOT NULL"
+  ");"
+  "INSERT INTO annotations_v2 (id, layer_id, category_id, kind, x0, y0, x1, y1, parts, area,"
+  "                            source, score, z, created_at, updated_at)"
+  "  SELECT id, layer_id, category_id, kind, x0, y0, x1, y1, parts, area,"
+  "         source, score, z, created_at, updated_at"
+  "  FROM annotations ORDER BY id;"
+  "DROP TABLE annotations;"
+  "ALTER TABLE annotations_v2 RENAME TO annotations;"
+  "CREATE INDEX annotations_by_layer ON annotations (layer_id);"
+  "CREATE INDEX annotations_by_category ON annotations (category_id);"
+  "CREATE INDEX annotations_by_layer_z ON annotations (layer_id, z);"
+
+  /* Versions that were replaced or deleted; valid from created_at until
+   * superseded_at. No foreign key on category_id: the taxonomy may drop
+   * a category that history still names. */
+  "CREATE TABLE annotation_versions ("
+  "  annotation_id INTEGER NOT NULL,"
+  "  version       INTEGER NOT NULL,"
+  "  layer_id      INTEGER NOT NULL REFERENCES layers (id) ON DELETE CASCADE,"
+  "  category_id   INTEGER NOT NULL,"
+  "  kind          INTEGER NOT NULL,"
+  "  x0            REAL NOT NULL,"
+  "  y0            REAL NOT NULL,"
+  "  x1            REAL NOT NULL,"
+  "  y1            REAL NOT NULL,"
+  "  parts         BLOB,"
+  "  area          REAL NOT NULL,"
+  "  source        INTEGER NOT NULL,"
+  "  score         REAL NOT NULL,"
+  "  author_id     INTEGER REFERENCES people (id) ON DELETE SET NULL,"
+  "  created_at    INTEGER NOT NULL,"
+  "  superseded_at INTEGER NOT NULL,"
+  "  deleted       INTEGER NOT NULL DEFAULT 0,"
+  "  PRIMARY KEY (annotation_id, version)"
+  ");"
+  "CREATE INDEX annotation_versions_by_layer ON annotation_versions (layer_id);"
+
+  /* submissions: how many times the work was handed in; the audit
+   * sample and the reviews name the submission they belong to. */
+  "CREATE TABLE assignments ("
+  "  id           INTEGER PRIMARY KEY,"
+  "  image_id     INTEGER NOT NULL REFERENCES images (id) ON DELETE CASCADE,"
+  "  person_id    INTEGER NOT NULL REFERENCES people (id) ON DELETE CASCADE,"
+  "  task         INTEGER NOT NULL,"
+  "  status       INTEGER NOT NULL DEFAULT 0,"
+  "  layer_id     INTEGER REFERENCES layers (id) ON DELETE SET NULL,"
+  "  submissions  INTEGER NOT NULL DEFAULT 0,"
+  "  created_at   INTEGER NOT NULL,"
+  "  started_at   INTEGER,"
+  "  submitted_at INTEGER,"
+  "  finished_at  INTEGER,"
+  "  UNIQUE (image_id, person_id, task)"
+  ");"
+  "CREATE INDEX assignments_by_status ON assignments (task, status, submitted_at);"
+  "CREATE INDEX assignments_by_person ON assignments (person_id, task, status);"
+  "CREATE INDEX assignments_by_layer ON assignments (layer_id);"
+  "INSERT INTO assignments (image_id, person_id, task, status, layer_id, submissions,"
+  "                         created_at, started_at, submitted_at, finished_at)"
+  "  SELECT image_id, person_id, 0,"
+  "         CASE status WHEN 1 THEN 2 WHEN 2 THEN 4 WHEN 3 THEN 5 ELSE 1 END,"
+  "         id, CASE WHEN status IN (1, 2, 3) THEN 1 ELSE 0 END,"
+  "         created_at, created_at,"
+  "         CASE WHEN status IN (1, 2, 3) THEN updated_at END,"
+  "         CASE WHEN status IN (2, 3) THEN updated_at END"
+  "  FROM layers WHERE kind = 0 AND person_id IS NOT NULL ORDER BY id DESC"
+  "  ON CONFLICT (image_id, person_id, task) DO NOTHING;"
+  "INSERT INTO assignments (image_id, person_id, task, status, layer_id,"
+  "                         created_at, started_at, finished_at)"
+  "  SELECT l.image_id, r.reviewer_id, 1, CASE r.verdict WHEN 0 THEN 4 ELSE 5 END,"
+  "         r.layer_id, r.created_at, r.created_at, r.created_at"
+  "  FROM reviews r JOIN layers l ON l.id = r.layer_id"
+  "  WHERE r.annotation_id IS NULL AND r.reviewer_id IS NOT NULL ORDER BY r.id DESC"
+  "  ON CONFLICT (image_id, person_id, task) DO NOTHING;"
+
+  /* Active seconds, added in increments while someone works. */
+  "CREATE TABLE work_time ("
+  "  image_id   INTEGER NOT NULL REFERENCES images (id) ON DELETE CASCADE,"
+  "  person_id  INTEGER NOT NULL REFERENCES people (id) ON DELETE CASCADE,"
+  "  task       INTEGER NOT NULL,"
+  "  seconds    REAL NOT NULL DEFAULT 0,"
+  "  updated_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (image_id, person_id, task)"
+  ");"
+  "CREATE INDEX work_time_by_person ON work_time (person_id, task);"
+
+  /* Every submission drawn for a random audit, sampled or not. draw is
+   * the submission's point in [0, 1): sampled when below the rate. */
+  "CREATE TABLE audit_samples ("
+  "  layer_id   INTEGER NOT NULL REFERENCES layers (id) ON DELETE CASCADE,"
+  "  submission INTEGER NOT NULL,"
+  "  rate       REAL NOT NULL,"
+  "  seed       INTEGER NOT NULL,"
+  "  draw       REAL NOT NULL,"
+  "  sampled    INTEGER NOT NULL,"
+  "  created_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (layer_id, submission)"
+  ");"
+
+  "UPDATE images SET status = 7 WHERE is_gold <> 0 AND status <> 5;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == BW_PROJECT_SCHEMA_VERSION);
@@ -215,7 +394,7 @@ G_DEFINE_BOXED_TYPE (BwAnnotation, bw_annotation, bw_annotation_copy, bw_annotat
 /* Enumerations */
 
 static const char *status_names[BW_IMAGE_N_STATUS] = {
-  "new", "in_progress", "submitted", "accepted", "rejected", "excluded",
+  "new", "in_progress", "submitted", "accepted", "returned", "excluded", "in_review", "gold",
 };
 
 const char *
@@ -234,8 +413,10 @@ bw_image_status_to_label (BwImageStatus status)
     case BW_IMAGE_STATUS_IN_PROGRESS: return _("In Progress");
     case BW_IMAGE_STATUS_SUBMITTED:   return _("Submitted");
     case BW_IMAGE_STATUS_ACCEPTED:    return _("Accepted");
-    case BW_IMAGE_STATUS_REJECTED:    return _("Rejected");
+    case BW_IMAGE_STATUS_RETURNED:    return _("Returned");
     case BW_IMAGE_STATUS_EXCLUDED:    return _("Excluded");
+    case BW_IMAGE_STATUS_IN_REVIEW:   return _("In Review");
+    case BW_IMAGE_STATUS_GOLD:        return _("Gold");
     default:                          return _("Unknown");
     }
 }
@@ -265,6 +446,30 @@ bw_role_to_string (BwRole role)
     case BW_ROLE_LEAD:      return "lead";
     case BW_ROLE_MODEL:     return "model";
     default:                return "annotator";
+    }
+}
+
+static const char *assignment_status_names[BW_ASSIGNMENT_N_STATUS] = {
+  "new", "in_progress", "submitted", "in_review", "accepted", "returned", "skipped",
+};
+
+const char *
+bw_assignment_status_to_string (BwAssignmentStatus status)
+{
+  g_return_val_if_fail (status < BW_ASSIGNMENT_N_STATUS, "new");
+  return assignment_status_names[status];
+}
+
+const char *
+bw_verdict_to_string (BwVerdict verdict)
+{
+  switch (verdict)
+    {
+    case BW_VERDICT_ACCEPT:  return "accepted";
+    case BW_VERDICT_REJECT:  return "rejected";
+    case BW_VERDICT_FIXED:   return "fixed";
+    case BW_VERDICT_COMMENT: return "comment";
+    default:                 return "unknown";
     }
 }
 
@@ -381,6 +586,16 @@ _bw_project_set_not_found (BwProject      *self,
     case BW_PROJECT_ITEM_CATEGORY:
       g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND,
                    _("The category %" G_GINT64_FORMAT " is not in the project “%s”."), id, name);
+      break;
+
+    case BW_PROJECT_ITEM_REVIEW:
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND,
+                   _("The review %" G_GINT64_FORMAT " is not in the project “%s”."), id, name);
+      break;
+
+    case BW_PROJECT_ITEM_REJECTION_REASON:
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND,
+                   _("The rejection reason %" G_GINT64_FORMAT " is not in the project “%s”."), id, name);
       break;
 
     default:
@@ -565,7 +780,8 @@ emit_now (BwProject *self,
           gint64     id,
           gint64     id2)
 {
-  if (signal_index == BW_PROJECT_SIGNAL_IMAGE_CHANGED)
+  if (signal_index == BW_PROJECT_SIGNAL_IMAGE_CHANGED ||
+      signal_index == BW_PROJECT_SIGNAL_LAYER_CHANGED)
     g_signal_emit (self, signals[signal_index], 0, id);
   else if (signal_index == BW_PROJECT_SIGNAL_CATEGORY_MERGED)
     g_signal_emit (self, signals[signal_index], 0, id, id2);
@@ -750,6 +966,17 @@ bw_project_class_init (BwProjectClass *klass)
   signals[BW_PROJECT_SIGNAL_CATEGORY_MERGED] =
     g_signal_new ("category-merged", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_INT64);
+
+  /**
+   * BwProject::layer-changed:
+   * @layer_id: the layer
+   *
+   * A layer was submitted, recalled, reviewed, accepted or returned, so
+   * the review queue and the layer's verdicts may have changed.
+   */
+  signals[BW_PROJECT_SIGNAL_LAYER_CHANGED] =
+    g_signal_new ("layer-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
 }
 
 static void

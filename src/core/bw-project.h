@@ -12,7 +12,7 @@
 
 G_BEGIN_DECLS
 
-#define BW_PROJECT_SCHEMA_VERSION 4
+#define BW_PROJECT_SCHEMA_VERSION 5
 /* "BXWD" */
 #define BW_PROJECT_APPLICATION_ID 0x42585744
 
@@ -80,9 +80,113 @@ typedef struct
   BwSource  source;
   double    score;              /* model score, or 1.0 */
   gint64    created_at;
-  gint64    updated_at;
+  gint64    updated_at;         /* when this version was made */
+  int       version;            /* 1 for a new annotation; +1 on every change */
+  gint64    author_id;          /* who made this version when not the layer's
+                                 * owner (a reviewer's fix), else 0 */
   gint64    z;                  /* drawing order in the layer: higher over lower, then by id */
 } BwAnnotation;
+
+/* One person's work on one image (see bw-project-review.c). */
+typedef struct
+{
+  gint64              id;
+  gint64              image_id;
+  gint64              person_id;
+  BwTask              task;
+  BwAssignmentStatus  status;
+  gint64              layer_id;       /* the annotator's layer, or the layer
+                                       * last reviewed; 0 when none */
+  int                 submissions;    /* how many times it was handed in */
+  gint64              created_at;
+  gint64              started_at;     /* 0 when not yet */
+  gint64              submitted_at;
+  gint64              finished_at;    /* accepted or returned */
+} BwAssignment;
+
+typedef struct
+{
+  gint64     id;
+  gint64     layer_id;
+  gint64     annotation_id;     /* 0: a verdict on the layer, or a pinned comment */
+  int        annotation_version;
+  gint64     reviewer_id;       /* 0 when unknown */
+  BwVerdict  verdict;
+  gint64     reason_id;         /* a rejection reason, or 0 */
+  char      *comment;
+  gboolean   has_point;
+  double     x;                 /* the pinned point, in image pixels */
+  double     y;
+  int        submission;        /* the submission it judged */
+  gint64     implied_by;        /* the layer verdict that implied it, or 0 */
+  gint64     created_at;
+} BwReview;
+
+typedef struct
+{
+  gint64    id;
+  char     *name;
+  int       hotkey;             /* 1–9, or 0 for none */
+  int       position;
+  gboolean  hidden;             /* used by reviews, then deleted: kept for them */
+} BwRejectionReason;
+
+/* A submitted layer waiting for review. */
+typedef struct
+{
+  gint64              layer_id;
+  gint64              image_id;
+  char               *image_path;   /* as stored */
+  gint64              annotator_id;
+  char               *annotator;
+  BwAssignmentStatus  status;       /* submitted, or in review */
+  gint64              submitted_at;
+  int                 submission;
+  guint               n_annotations;
+  gboolean            audited;      /* sampled by a random audit */
+} BwReviewQueueItem;
+
+typedef struct
+{
+  gint64  reason_id;
+  gint64  count;
+} BwReasonCount;
+
+/* One annotator's figures (bw_project_list_review_stats()). */
+typedef struct
+{
+  gint64   person_id;
+  char    *name;
+  gint64   submissions;         /* every hand-in, resubmissions included */
+  gint64   accepted;            /* layers accepted */
+  gint64   returned;            /* times a layer was returned */
+  gint64   first_reviewed;      /* layers with a layer verdict */
+  gint64   first_pass_accepted; /* …whose first layer verdict was accept */
+  GArray  *reasons;             /* (element-type BwReasonCount), most used first */
+  double   annotate_seconds;
+  double   review_seconds;
+} BwReviewStats;
+
+/* Random audits (settings "audit.rate", "audit.seed", "audit.policy"). */
+typedef struct
+{
+  gboolean       enabled;
+  double         rate;          /* share of submissions sampled, 0–1 */
+  guint64        seed;
+  BwAuditPolicy  policy;
+} BwAuditSettings;
+
+/* The audited sample of one annotator (person_id 0: everyone). */
+typedef struct
+{
+  gint64  person_id;
+  char   *name;
+  gint64  drawn;                /* submissions drawn for the audit */
+  gint64  sampled;              /* …of which sampled */
+  gint64  reviewed;             /* sampled submissions with verdicts */
+  gint64  judged;               /* annotations judged in those */
+  gint64  rejected;             /* …rejected or fixed by the reviewer */
+} BwAuditFigures;
 
 typedef struct
 {
@@ -98,6 +202,10 @@ typedef struct
 #define BW_TYPE_CATEGORY   (bw_category_get_type ())
 #define BW_TYPE_LAYER      (bw_layer_get_type ())
 #define BW_TYPE_ANNOTATION (bw_annotation_get_type ())
+#define BW_TYPE_ASSIGNMENT (bw_assignment_get_type ())
+#define BW_TYPE_REVIEW     (bw_review_get_type ())
+#define BW_TYPE_REJECTION_REASON (bw_rejection_reason_get_type ())
+#define BW_TYPE_REVIEW_QUEUE_ITEM (bw_review_queue_item_get_type ())
 
 GType         bw_image_get_type       (void) G_GNUC_CONST;
 BwImage      *bw_image_copy           (const BwImage      *image);
@@ -111,6 +219,20 @@ void          bw_layer_free           (BwLayer            *layer);
 GType         bw_annotation_get_type  (void) G_GNUC_CONST;
 BwAnnotation *bw_annotation_copy      (const BwAnnotation *annotation);
 void          bw_annotation_free      (BwAnnotation       *annotation);
+GType         bw_assignment_get_type  (void) G_GNUC_CONST;
+BwAssignment *bw_assignment_copy      (const BwAssignment *assignment);
+void          bw_assignment_free      (BwAssignment       *assignment);
+GType         bw_review_get_type      (void) G_GNUC_CONST;
+BwReview     *bw_review_copy          (const BwReview     *review);
+void          bw_review_free          (BwReview           *review);
+GType         bw_rejection_reason_get_type (void) G_GNUC_CONST;
+BwRejectionReason *bw_rejection_reason_copy (const BwRejectionReason *reason);
+void          bw_rejection_reason_free (BwRejectionReason *reason);
+GType         bw_review_queue_item_get_type (void) G_GNUC_CONST;
+BwReviewQueueItem *bw_review_queue_item_copy (const BwReviewQueueItem *item);
+void          bw_review_queue_item_free (BwReviewQueueItem *item);
+void          bw_review_stats_free    (BwReviewStats      *stats);
+void          bw_audit_figures_free   (BwAuditFigures     *figures);
 
 #define BW_TYPE_PROJECT (bw_project_get_type ())
 
@@ -243,6 +365,138 @@ gint64        bw_project_count_layer_reviews    (BwProject      *self,
                                                  gint64          layer_id,
                                                  GError        **error);
 
+/* The review workflow (bw-project-review.c)
+ *
+ * Submitting, recalling, reviewing and auditing move a layer's assignment
+ * through BwAssignmentStatus, and the image's status with it, in one
+ * transaction each. Editing a returned layer puts it back in progress.
+ */
+gboolean      bw_project_recall_submission      (BwProject      *self,
+                                                 gint64          layer_id,
+                                                 GError        **error);
+BwAssignment *bw_project_get_assignment         (BwProject      *self,
+                                                 gint64          image_id,
+                                                 gint64          person_id,
+                                                 BwTask          task,
+                                                 GError        **error);
+GPtrArray    *bw_project_list_assignments       (BwProject      *self,
+                                                 gint64          image_id,
+                                                 GError        **error);
+gboolean      bw_project_skip_image             (BwProject      *self,
+                                                 gint64          image_id,
+                                                 gint64          person_id,
+                                                 GError        **error);
+GArray       *bw_project_list_work_queue        (BwProject      *self,
+                                                 gint64          person_id,
+                                                 GError        **error);
+GPtrArray    *bw_project_list_review_queue      (BwProject      *self,
+                                                 gint64          annotator_id,
+                                                 gint64          category_id,
+                                                 GError        **error);
+gboolean      bw_project_start_review           (BwProject      *self,
+                                                 gint64          layer_id,
+                                                 gint64          reviewer_id,
+                                                 GError        **error);
+gboolean      bw_project_review_annotation      (BwProject      *self,
+                                                 gint64          annotation_id,
+                                                 gint64          reviewer_id,
+                                                 BwVerdict       verdict,
+                                                 gint64          reason_id,
+                                                 const char     *comment,
+                                                 gint64         *out_review_id,
+                                                 GError        **error);
+gboolean      bw_project_fix_annotation         (BwProject      *self,
+                                                 gint64          annotation_id,
+                                                 gint64          reviewer_id,
+                                                 const BwShape  *shape,
+                                                 gint64          category_id,
+                                                 gint64          reason_id,
+                                                 const char     *comment,
+                                                 gint64         *out_review_id,
+                                                 GError        **error);
+gboolean      bw_project_add_pinned_comment     (BwProject      *self,
+                                                 gint64          layer_id,
+                                                 gint64          reviewer_id,
+                                                 double          x,
+                                                 double          y,
+                                                 gint64          reason_id,
+                                                 const char     *comment,
+                                                 gint64         *out_review_id,
+                                                 GError        **error);
+gboolean      bw_project_accept_layer           (BwProject      *self,
+                                                 gint64          layer_id,
+                                                 gint64          reviewer_id,
+                                                 const char     *comment,
+                                                 gint64         *out_review_id,
+                                                 GError        **error);
+gboolean      bw_project_return_layer           (BwProject      *self,
+                                                 gint64          layer_id,
+                                                 gint64          reviewer_id,
+                                                 gint64          reason_id,
+                                                 const char     *comment,
+                                                 gint64         *out_review_id,
+                                                 GError        **error);
+gboolean      bw_project_withdraw_review        (BwProject      *self,
+                                                 gint64          review_id,
+                                                 GError        **error);
+GPtrArray    *bw_project_list_reviews_for_layer (BwProject      *self,
+                                                 gint64          layer_id,
+                                                 GError        **error);
+gboolean      bw_project_add_work_time          (BwProject      *self,
+                                                 gint64          image_id,
+                                                 gint64          person_id,
+                                                 BwTask          task,
+                                                 double          seconds,
+                                                 GError        **error);
+double        bw_project_get_work_time          (BwProject      *self,
+                                                 gint64          image_id,
+                                                 gint64          person_id,
+                                                 BwTask          task);
+GPtrArray    *bw_project_list_review_stats      (BwProject      *self,
+                                                 GError        **error);
+
+/* Rejection reasons: project data, in their order. */
+GPtrArray    *bw_project_list_rejection_reasons (BwProject      *self,
+                                                 gboolean        include_hidden,
+                                                 GError        **error);
+BwRejectionReason *bw_project_get_rejection_reason (BwProject   *self,
+                                                 gint64          reason_id,
+                                                 GError        **error);
+gboolean      bw_project_add_rejection_reason   (BwProject      *self,
+                                                 const char     *name,
+                                                 int             hotkey,
+                                                 gint64         *out_id,
+                                                 GError        **error);
+gboolean      bw_project_rename_rejection_reason (BwProject     *self,
+                                                 gint64          reason_id,
+                                                 const char     *name,
+                                                 GError        **error);
+gboolean      bw_project_set_rejection_reason_hotkey (BwProject *self,
+                                                 gint64          reason_id,
+                                                 int             hotkey,
+                                                 GError        **error);
+gboolean      bw_project_set_rejection_reason_order (BwProject  *self,
+                                                 const gint64   *ids,
+                                                 guint           n_ids,
+                                                 GError        **error);
+gboolean      bw_project_delete_rejection_reason (BwProject     *self,
+                                                 gint64          reason_id,
+                                                 gboolean       *out_hidden,
+                                                 GError        **error);
+
+/* Random audits */
+gboolean      bw_project_get_audit_settings     (BwProject      *self,
+                                                 BwAuditSettings *settings,
+                                                 GError        **error);
+gboolean      bw_project_set_audit_settings     (BwProject      *self,
+                                                 const BwAuditSettings *settings,
+                                                 GError        **error);
+double        bw_audit_draw                     (guint64         seed,
+                                                 gint64          layer_id,
+                                                 int             submission);
+GPtrArray    *bw_project_list_audit_figures     (BwProject      *self,
+                                                 GError        **error);
+
 /* Annotations */
 gboolean      bw_project_add_annotation         (BwProject      *self,
                                                  gint64          layer_id,
@@ -272,6 +526,10 @@ gboolean      bw_project_delete_annotation      (BwProject      *self,
                                                  GError        **error);
 BwAnnotation *bw_project_get_annotation         (BwProject      *self,
                                                  gint64          annotation_id,
+                                                 GError        **error);
+BwAnnotation *bw_project_get_annotation_version (BwProject      *self,
+                                                 gint64          annotation_id,
+                                                 int             version,
                                                  GError        **error);
 GPtrArray    *bw_project_list_annotations       (BwProject      *self,
                                                  gint64          layer_id,
@@ -383,5 +641,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwImage, bw_image_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwCategory, bw_category_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwLayer, bw_layer_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwAnnotation, bw_annotation_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwAssignment, bw_assignment_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwReview, bw_review_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwRejectionReason, bw_rejection_reason_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwReviewQueueItem, bw_review_queue_item_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwReviewStats, bw_review_stats_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwAuditFigures, bw_audit_figures_free)
 
 G_END_DECLS
