@@ -8,9 +8,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <locale.h>
 
 #include "bw-application.h"
+#include "bw-locale.h"
 
 /* Started from the build folder (the README's first command does that),
  * the settings schema is not installed yet: use the one compiled next to
@@ -41,10 +41,11 @@ main (int   argc,
   g_autoptr(BwApplication) app = NULL;
 
   use_build_schema_when_uninstalled ();
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+#ifdef BW_BUILD_ROOT
+  bw_locale_init (BW_BUILD_ROOT "/src/boxwood");
+#else
+  bw_locale_init (NULL);
+#endif
 
   app = bw_application_new ();
 

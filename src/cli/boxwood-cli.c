@@ -9,12 +9,12 @@
 
 #include <glib/gi18n.h>
 #include <glib-unix.h>
-#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "bw-cli.h"
+#include "bw-locale.h"
 
 typedef struct
 {
@@ -159,10 +159,11 @@ int
 main (int    argc,
       char **argv)
 {
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+#ifdef BW_BUILD_ROOT
+  bw_locale_init (BW_BUILD_ROOT "/src/cli/boxwood-cli");
+#else
+  bw_locale_init (NULL);
+#endif
 
   if (argc < 2)
     {
