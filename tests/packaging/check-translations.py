@@ -90,7 +90,7 @@ def main():
             pot_text = f.read()
         for refs, msgid in entries(pot_text):
             # A lone "%" at the end: the rest of the directive was a macro.
-            if re.search(r'(?<!%)%$', msgid.replace('%%', '')):
+            if re.search(r"%[-+ #0']*$", msgid.replace('%%', '')):
                 problems.append(f'{refs}: “{msgid}” is cut short by a format macro; '
                                 'use "%" PRId64 (or format the number apart)')
 
