@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -176,7 +177,7 @@ run_export (ExportRun *run)
 
   for (guint i = 0; i < run->result.n_files; i++)
     g_print (_("Wrote %s\n"), g_file_peek_path (run->result.files[i]));
-  g_print (_("%" G_GUINT64_FORMAT " images, %" G_GUINT64_FORMAT " annotations"),
+  g_print (_("%" PRIu64 " images, %" PRIu64 " annotations"),
            run->result.images, run->result.annotations);
   if (run->result.n_files > 1)
     {
@@ -191,16 +192,16 @@ run_export (ExportRun *run)
       g_print (_(" images)"));
     }
   if (run->result.copied_images > 0)
-    g_print (_(", %" G_GUINT64_FORMAT " image files copied"), run->result.copied_images);
+    g_print (_(", %" PRIu64 " image files copied"), run->result.copied_images);
   g_print (".\n");
   if (run->result.outside_root > 0)
-    g_print (_("note: %" G_GUINT64_FORMAT " images are outside the project's folder; "
+    g_print (_("note: %" PRIu64 " images are outside the project's folder; "
                "their file_name is an absolute path\n"), run->result.outside_root);
   if (run->result.left_out > 0 && run->status == BW_EXPORT_STATUS_ACCEPTED)
-    g_print (_("note: %" G_GUINT64_FORMAT " images whose work is not accepted yet were left out; "
+    g_print (_("note: %" PRIu64 " images whose work is not accepted yet were left out; "
                "--status submitted or --status all exports them too\n"), run->result.left_out);
   else if (run->result.left_out > 0)
-    g_print (_("note: %" G_GUINT64_FORMAT " images whose work is not submitted yet were left out; "
+    g_print (_("note: %" PRIu64 " images whose work is not submitted yet were left out; "
                "--status all exports them too\n"), run->result.left_out);
 
   /* The export is complete but for rows no export could write; it
@@ -210,7 +211,7 @@ run_export (ExportRun *run)
     {
       for (guint i = 0; run->result.damaged != NULL && i < run->result.damaged->len; i++)
         bw_cli_warning ("%s", (const char *) g_ptr_array_index (run->result.damaged, i));
-      bw_cli_warning (_("%" G_GUINT64_FORMAT " annotations with damaged geometry were left out of the export; "
+      bw_cli_warning (_("%" PRIu64 " annotations with damaged geometry were left out of the export; "
                         "open their images in Boxwood to redraw them"),
                       run->result.skipped_damaged);
     }

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <json-glib/json-glib.h>
 
 #include "bw-cli.h"
@@ -59,14 +60,14 @@ print_counts (BwProject             *project,
               const BwProjectCounts *counts)
 {
   g_print ("%s\n", bw_project_get_display_name (project));
-  g_print (_("Images:       %" G_GINT64_FORMAT "\n"), counts->images);
+  g_print (_("Images:       %" PRId64 "\n"), counts->images);
   for (int status = 0; status < BW_IMAGE_N_STATUS; status++)
     g_print ("  %-12s %" G_GINT64_FORMAT "\n",
              bw_image_status_to_label (status), counts->images_by_status[status]);
-  g_print (_("Categories:   %" G_GINT64_FORMAT "\n"), counts->categories);
-  g_print (_("Annotations:  %" G_GINT64_FORMAT "\n"), counts->annotations);
-  g_print (_("People:       %" G_GINT64_FORMAT "\n"), counts->people);
-  g_print (_("Layers:       %" G_GINT64_FORMAT "\n"), counts->layers);
+  g_print (_("Categories:   %" PRId64 "\n"), counts->categories);
+  g_print (_("Annotations:  %" PRId64 "\n"), counts->annotations);
+  g_print (_("People:       %" PRId64 "\n"), counts->people);
+  g_print (_("Layers:       %" PRId64 "\n"), counts->layers);
 }
 
 int

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <stdio.h>
@@ -101,7 +102,7 @@ static void
 print_report (const BwQualityReport *report,
               BwQualityBy            by)
 {
-  g_print (_("IoU threshold %.2f; %" G_GUINT64_FORMAT " gold images scored.\n\n"),
+  g_print (_("IoU threshold %.2f; %" PRIu64 " gold images scored.\n\n"),
            report->iou_threshold, report->gold_images);
 
   switch (by)
@@ -151,7 +152,7 @@ print_report (const BwQualityReport *report,
     {
       g_autofree char *alpha = format_number (bw_quality_report_mean_alpha (report));
 
-      g_print (_("\nAgreement: %" G_GUINT64_FORMAT " images answered by two or more people; "
+      g_print (_("\nAgreement: %" PRIu64 " images answered by two or more people; "
                  "mean Krippendorff’s α %s; %u below %.2f.\n"),
                report->agreement_images, alpha, report->flagged->len, report->alpha_threshold);
       for (guint i = 0; i < report->pairs->len; i++)
@@ -163,7 +164,7 @@ print_report (const BwQualityReport *report,
           bw_quality_counts_f1 (&pair->counts, &f1);
           f = format_rate (&f1);
           iou = format_number (bw_quality_counts_mean_iou (&pair->counts));
-          g_print (_("  %s – %s: %" G_GUINT64_FORMAT " images, F1 %s, mean IoU %s\n"),
+          g_print (_("  %s – %s: %" PRIu64 " images, F1 %s, mean IoU %s\n"),
                    bw_quality_report_person_name (report, pair->person_a),
                    bw_quality_report_person_name (report, pair->person_b),
                    pair->images, f, iou);

@@ -19,6 +19,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,7 +185,7 @@ read_member_int (BwJsonStream  *stream,
   if (*out < min)
     {
       g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_INVALID,
-                   _("“%s” must be an integer of %" G_GINT64_FORMAT " or more, not %" G_GINT64_FORMAT),
+                   _("“%s” must be an integer of %" PRId64 " or more, not %" PRId64),
                    key, min, *out);
       return FALSE;
     }
@@ -301,7 +302,7 @@ read_image (BwJsonStream  *stream,
   if (width > G_MAXINT || height > G_MAXINT)
     {
       g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_INVALID,
-                   _("the size %" G_GINT64_FORMAT " × %" G_GINT64_FORMAT " is too large"),
+                   _("the size %" PRId64 " × %" PRId64 " is too large"),
                    width, height);
       return FALSE;
     }
@@ -322,7 +323,7 @@ read_images (Import  *import,
   if (!sort_by_coco_id (import->images, &duplicate))
     {
       g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_INVALID,
-                   _("the image id %" G_GINT64_FORMAT " appears twice"), duplicate);
+                   _("the image id %" PRId64 " appears twice"), duplicate);
       return FALSE;
     }
 
@@ -394,7 +395,7 @@ read_categories (Import  *import,
   if (!sort_by_coco_id (import->categories, &duplicate))
     {
       g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_INVALID,
-                   _("the category id %" G_GINT64_FORMAT " appears twice"), duplicate);
+                   _("the category id %" PRId64 " appears twice"), duplicate);
       return FALSE;
     }
 
@@ -437,7 +438,7 @@ resolve (Import  *import,
           !bw_import_find_or_add_image (import->project, path, image->width, image->height,
                                         &image->project_id, &added, error))
         {
-          g_prefix_error (error, _("image %" G_GINT64_FORMAT ": "), image->coco_id);
+          g_prefix_error (error, _("image %" PRId64 ": "), image->coco_id);
           return FALSE;
         }
 
@@ -746,7 +747,7 @@ import_instance (Import   *import,
   if (image == NULL)
     {
       g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_INVALID,
-                   _("“image_id” %" G_GINT64_FORMAT " is not in “images”"), row->image_id);
+                   _("“image_id” %" PRId64 " is not in “images”"), row->image_id);
       return FALSE;
     }
 
@@ -754,7 +755,7 @@ import_instance (Import   *import,
   if (category == NULL)
     {
       g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_INVALID,
-                   _("“category_id” %" G_GINT64_FORMAT " is not in “categories”"), row->category_id);
+                   _("“category_id” %" PRId64 " is not in “categories”"), row->category_id);
       return FALSE;
     }
 
@@ -799,7 +800,7 @@ import_prediction (Import   *import,
   if (!g_hash_table_contains (import->category_ids, &row->category_id))
     {
       g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_INVALID,
-                   _("“category_id” %" G_GINT64_FORMAT " is not a category of the project"),
+                   _("“category_id” %" PRId64 " is not a category of the project"),
                    row->category_id);
       return FALSE;
     }
@@ -822,7 +823,7 @@ import_prediction (Import   *import,
       if (image == NULL)
         {
           g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_INVALID,
-                       _("“image_id” %" G_GINT64_FORMAT " is not an image of the project"),
+                       _("“image_id” %" PRId64 " is not an image of the project"),
                        row->image_id);
           return FALSE;
         }
@@ -878,7 +879,7 @@ read_annotations (Import   *import,
       if (!ok)
         {
           if (predictions)
-            g_prefix_error (error, _("prediction %" G_GUINT64_FORMAT ": "), import->index + 1);
+            g_prefix_error (error, _("prediction %" PRIu64 ": "), import->index + 1);
           else if (row.has_id)
             g_prefix_error (error, "annotations[%" G_GUINT64_FORMAT "] (id %" G_GINT64_FORMAT "): ",
                             import->index, row.id);
@@ -900,7 +901,7 @@ check_annotation_ids (Import  *import,
   if (!sort_by_coco_id (import->annotation_ids, &duplicate))
     {
       g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_INVALID,
-                   _("the annotation id %" G_GINT64_FORMAT " appears twice"), duplicate);
+                   _("the annotation id %" PRId64 " appears twice"), duplicate);
       return FALSE;
     }
   return TRUE;

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <stdlib.h>
@@ -705,6 +706,6 @@ bw_export_note_damaged (BwExportResult *result,
     result->damaged = g_ptr_array_new_with_free_func (g_free);
   if (result->damaged->len < BW_EXPORT_MAX_DAMAGED_LISTED)
     g_ptr_array_add (result->damaged,
-                     g_strdup_printf (_("%s: annotation %" G_GINT64_FORMAT " was left out: %s"),
+                     g_strdup_printf (_("%s: annotation %" PRId64 " was left out: %s"),
                                       shown, annotation_id, error->message));
 }

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,42 +29,42 @@ bw_annotation_import_result_describe (const BwAnnotationImportResult *r)
 {
   GString *s = g_string_new (NULL);
 
-  g_string_append_printf (s, _("%" G_GUINT64_FORMAT " annotations imported (%" G_GUINT64_FORMAT
-                               " boxes, %" G_GUINT64_FORMAT " polygons)"),
+  g_string_append_printf (s, _("%" PRIu64 " annotations imported (%" PRIu64
+                               " boxes, %" PRIu64 " polygons)"),
                           r->annotations, r->boxes, r->polygons);
-  g_string_append_printf (s, _(", %" G_GUINT64_FORMAT " images matched, %" G_GUINT64_FORMAT " added"),
+  g_string_append_printf (s, _(", %" PRIu64 " images matched, %" PRIu64 " added"),
                           r->images_matched, r->images_added);
   if (r->categories_added > 0)
-    g_string_append_printf (s, _(", %" G_GUINT64_FORMAT " new categories"), r->categories_added);
+    g_string_append_printf (s, _(", %" PRIu64 " new categories"), r->categories_added);
   if (r->images_missing > 0)
-    g_string_append_printf (s, _("; %" G_GUINT64_FORMAT " images not found (%" G_GUINT64_FORMAT
+    g_string_append_printf (s, _("; %" PRIu64 " images not found (%" PRIu64
                                  " annotations skipped)"),
                             r->images_missing, r->skipped_missing_image);
   if (r->skipped_rle > 0)
-    g_string_append_printf (s, _("; %" G_GUINT64_FORMAT " RLE masks skipped"), r->skipped_rle);
+    g_string_append_printf (s, _("; %" PRIu64 " RLE masks skipped"), r->skipped_rle);
   if (r->skipped_low_score > 0)
-    g_string_append_printf (s, _("; %" G_GUINT64_FORMAT " predictions under the minimum score skipped"),
+    g_string_append_printf (s, _("; %" PRIu64 " predictions under the minimum score skipped"),
                             r->skipped_low_score);
   if (r->skipped_duplicates > 0)
-    g_string_append_printf (s, _("; %" G_GUINT64_FORMAT " already in the project skipped"),
+    g_string_append_printf (s, _("; %" PRIu64 " already in the project skipped"),
                             r->skipped_duplicates);
   if (r->skipped_shapes > 0)
-    g_string_append_printf (s, _("; %" G_GUINT64_FORMAT " shapes of other kinds skipped"),
+    g_string_append_printf (s, _("; %" PRIu64 " shapes of other kinds skipped"),
                             r->skipped_shapes);
   if (r->refused_outside > 0)
-    g_string_append_printf (s, _("; %" G_GUINT64_FORMAT " refused as mostly outside the image"),
+    g_string_append_printf (s, _("; %" PRIu64 " refused as mostly outside the image"),
                             r->refused_outside);
   if (r->refused_degenerate > 0)
-    g_string_append_printf (s, _("; %" G_GUINT64_FORMAT " refused as having no area"),
+    g_string_append_printf (s, _("; %" PRIu64 " refused as having no area"),
                             r->refused_degenerate);
   if (r->refused_not_finite > 0)
-    g_string_append_printf (s, _("; %" G_GUINT64_FORMAT " refused for a coordinate that is not a finite number"),
+    g_string_append_printf (s, _("; %" PRIu64 " refused for a coordinate that is not a finite number"),
                             r->refused_not_finite);
   if (r->refused_too_big > 0)
-    g_string_append_printf (s, _("; %" G_GUINT64_FORMAT " refused for more than %u points or %u parts"),
+    g_string_append_printf (s, _("; %" PRIu64 " refused for more than %u points or %u parts"),
                             r->refused_too_big, BW_SHAPE_MAX_POINTS, BW_SHAPE_MAX_PARTS);
   if (r->fitted > 0)
-    g_string_append_printf (s, _("; %" G_GUINT64_FORMAT " cut to the image or made valid"), r->fitted);
+    g_string_append_printf (s, _("; %" PRIu64 " cut to the image or made valid"), r->fitted);
   return g_string_free (s, FALSE);
 }
 

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <gio/gio.h>
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <sys/stat.h>
@@ -231,7 +232,7 @@ refill (BwJsonStream *stream,
       if (n > MAX_TOKEN)
         return stop_reading (stream,
                              g_error_new (BW_JSON_ERROR, BW_JSON_ERROR_TOO_BIG,
-                                          _("a value at byte %" G_GUINT64_FORMAT " is longer than %u MB"),
+                                          _("a value at byte %" PRIu64 " is longer than %u MB"),
                                           stream->buf_offset, (guint) (MAX_TOKEN >> 20)));
       stream->buf_size = MIN (MAX (n, stream->buf_size * 2), MAX_TOKEN);
       stream->buf = g_realloc (stream->buf, stream->buf_size);
@@ -538,7 +539,7 @@ push (BwJsonStream  *stream,
   if (stream->depth >= stream->max_depth)
     {
       g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_TOO_DEEP,
-                   _("arrays and objects nest deeper than %u levels (at byte %" G_GSIZE_FORMAT ")"),
+                   _("arrays and objects nest deeper than %u levels (at byte %zu)"),
                    stream->max_depth, bw_json_stream_get_offset (stream));
       return FALSE;
     }
@@ -1191,7 +1192,7 @@ bw_json_stream_check_value (BwJsonStream  *stream,
                   g_autofree char *shown = bw_text_for_message (key, -1, 0);
 
                   g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_INVALID,
-                               _("the member “%s” appears twice in one object (at byte %" G_GUINT64_FORMAT ")"),
+                               _("the member “%s” appears twice in one object (at byte %" PRIu64 ")"),
                                shown, at);
                   return FALSE;
                 }

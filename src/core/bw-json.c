@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <math.h>
 
 #include "bw-json.h"
@@ -93,7 +94,7 @@ bw_json_check_depth (const char  *data,
           if (++depth > max_depth)
             {
               g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_TOO_DEEP,
-                           _("arrays and objects nest deeper than %u levels (at byte %" G_GSIZE_FORMAT ")"),
+                           _("arrays and objects nest deeper than %u levels (at byte %zu)"),
                            max_depth, i);
               return FALSE;
             }
@@ -508,7 +509,7 @@ bw_json_get_int (JsonObject  *object,
         what = g_strdup (bw_json_node_describe (node));
 
       g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_INVALID,
-                   _("“%s” must be an integer from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT ", not %s"),
+                   _("“%s” must be an integer from %" PRId64 " to %" PRId64 ", not %s"),
                    member, min, max, what);
       return FALSE;
     }

@@ -23,6 +23,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 
 #include "bw-layer-session.h"
 
@@ -566,7 +567,7 @@ lookup_own (BwLayerSession  *self,
 
   if (a == NULL)
     g_set_error (error, BW_LAYER_SESSION_ERROR, BW_LAYER_SESSION_ERROR_NOT_FOUND,
-                 _("The shape %" G_GINT64_FORMAT " is not on this image any more; it was probably deleted elsewhere"),
+                 _("The shape %" PRId64 " is not on this image any more; it was probably deleted elsewhere"),
                  id);
   return a;
 }

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 
 #include "bw-project-private.h"
 
@@ -335,7 +336,7 @@ annotation_from_row (BwProject     *self,
                                             error);
   if (annotation->shape == NULL)
     {
-      g_prefix_error (error, _("Annotation %" G_GINT64_FORMAT " in “%s”: "),
+      g_prefix_error (error, _("Annotation %" PRId64 " in “%s”: "),
                       annotation->id, self->display_name);
       return NULL;
     }

@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 
 #include "bw-project-private.h"
 #include "bw-project-quality.h"
@@ -231,7 +232,7 @@ bw_project_read_quality_images (BwProject          *self,
                                            sqlite3_column_bytes (stmt, 13), error);
           if (geometry == NULL)
             {
-              g_prefix_error (error, _("Annotation %" G_GINT64_FORMAT " in “%s”: "),
+              g_prefix_error (error, _("Annotation %" PRId64 " in “%s”: "),
                               (gint64) sqlite3_column_int64 (stmt, 6), bw_project_get_display_name (self));
               goto out;
             }

@@ -26,6 +26,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -523,7 +524,7 @@ bw_project_skip_image (BwProject  *self,
       old->status != BW_ASSIGNMENT_SKIPPED)
     {
       g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID,
-                   _("The image %" G_GINT64_FORMAT " of “%s” was already submitted; it cannot be skipped."),
+                   _("The image %" PRId64 " of “%s” was already submitted; it cannot be skipped."),
                    image_id, self->display_name);
       goto failed;
     }
@@ -844,8 +845,8 @@ bw_project_submit_layer (BwProject  *self,
     {
       g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID,
                    old->status == BW_ASSIGNMENT_IN_REVIEW
-                   ? _("The image %" G_GINT64_FORMAT " of “%s” is being reviewed; it cannot be submitted again until it is returned.")
-                   : _("The image %" G_GINT64_FORMAT " of “%s” was accepted; it cannot be submitted again."),
+                   ? _("The image %" PRId64 " of “%s” is being reviewed; it cannot be submitted again until it is returned.")
+                   : _("The image %" PRId64 " of “%s” was accepted; it cannot be submitted again."),
                    layer->image_id, self->display_name);
       goto failed;
     }
@@ -917,15 +918,15 @@ bw_project_recall_submission (BwProject  *self,
     {
       if (old != NULL && old->status == BW_ASSIGNMENT_IN_REVIEW)
         g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID,
-                     _("A reviewer has started on the image %" G_GINT64_FORMAT " of “%s”; it can no longer be recalled."),
+                     _("A reviewer has started on the image %" PRId64 " of “%s”; it can no longer be recalled."),
                      layer->image_id, self->display_name);
       else if (old != NULL && old->status == BW_ASSIGNMENT_ACCEPTED)
         g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID,
-                     _("The image %" G_GINT64_FORMAT " of “%s” was accepted; it can no longer be recalled."),
+                     _("The image %" PRId64 " of “%s” was accepted; it can no longer be recalled."),
                      layer->image_id, self->display_name);
       else
         g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID,
-                     _("The layer %" G_GINT64_FORMAT " of “%s” is not submitted; there is nothing to recall."),
+                     _("The layer %" PRId64 " of “%s” is not submitted; there is nothing to recall."),
                      layer_id, self->display_name);
       goto failed;
     }
@@ -1062,8 +1063,8 @@ open_for_review (BwProject  *self,
     {
       g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID,
                    layer->kind == BW_LAYER_KIND_MODEL
-                   ? _("The layer %" G_GINT64_FORMAT " of “%s” holds a model’s predictions; they are not reviewed.")
-                   : _("The layer %" G_GINT64_FORMAT " of “%s” is not submitted; it can be reviewed once its annotator submits it."),
+                   ? _("The layer %" PRId64 " of “%s” holds a model’s predictions; they are not reviewed.")
+                   : _("The layer %" PRId64 " of “%s” is not submitted; it can be reviewed once its annotator submits it."),
                    layer_id, self->display_name);
       return NULL;
     }
@@ -1513,7 +1514,7 @@ bw_project_withdraw_review (BwProject  *self,
       if (layer->status != expected)
         {
           g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID,
-                       _("The verdict on the image %" G_GINT64_FORMAT " of “%s” can no longer be undone: its annotator has worked on it since."),
+                       _("The verdict on the image %" PRId64 " of “%s” can no longer be undone: its annotator has worked on it since."),
                        layer->image_id, self->display_name);
           goto failed;
         }
@@ -1641,7 +1642,7 @@ bw_project_add_work_time (BwProject  *self,
   if ((rc & 0xff) == SQLITE_CONSTRAINT)
     {
       g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND,
-                   _("The image %" G_GINT64_FORMAT " or the person %" G_GINT64_FORMAT " is not in the project “%s”."),
+                   _("The image %" PRId64 " or the person %" PRId64 " is not in the project “%s”."),
                    image_id, person_id, self->display_name);
       return FALSE;
     }

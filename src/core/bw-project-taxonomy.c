@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "bw-color.h"
@@ -798,7 +799,7 @@ category_exists (BwProject  *self,
 
   if (!found)
     g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND,
-                 _("The project “%s” has no category %" G_GINT64_FORMAT "."),
+                 _("The project “%s” has no category %" PRId64 "."),
                  self->display_name, category_id);
   return found;
 }
@@ -1207,7 +1208,7 @@ set_order_locked (BwProject     *self,
       if (!g_hash_table_add (seen, (gpointer) &ids[i]))
         {
           g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID,
-                       _("The category %" G_GINT64_FORMAT " is listed twice in the new order."), ids[i]);
+                       _("The category %" PRId64 " is listed twice in the new order."), ids[i]);
           return FALSE;
         }
       if (!category_exists (self, ids[i], error))
@@ -1217,7 +1218,7 @@ set_order_locked (BwProject     *self,
   if (count != n_ids)
     {
       g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID,
-                   _("The new order lists %u categories but the project has %" G_GINT64_FORMAT "."),
+                   _("The new order lists %u categories but the project has %" PRId64 "."),
                    n_ids, count);
       return FALSE;
     }
@@ -1442,7 +1443,7 @@ restore_categories_locked (BwProject  *self,
       if (category->id <= 0 || !g_hash_table_add (wanted, &category->id))
         {
           g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID,
-                       _("The taxonomy to restore lists the category %" G_GINT64_FORMAT " twice."),
+                       _("The taxonomy to restore lists the category %" PRId64 " twice."),
                        category->id);
           return FALSE;
         }

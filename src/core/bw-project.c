@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -570,32 +571,32 @@ _bw_project_set_not_found (BwProject      *self,
     {
     case BW_PROJECT_ITEM_IMAGE:
       g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND,
-                   _("The image %" G_GINT64_FORMAT " is not in the project “%s”."), id, name);
+                   _("The image %" PRId64 " is not in the project “%s”."), id, name);
       break;
 
     case BW_PROJECT_ITEM_LAYER:
       g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND,
-                   _("The layer %" G_GINT64_FORMAT " is not in the project “%s”."), id, name);
+                   _("The layer %" PRId64 " is not in the project “%s”."), id, name);
       break;
 
     case BW_PROJECT_ITEM_ANNOTATION:
       g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND,
-                   _("The annotation %" G_GINT64_FORMAT " is not in the project “%s”."), id, name);
+                   _("The annotation %" PRId64 " is not in the project “%s”."), id, name);
       break;
 
     case BW_PROJECT_ITEM_CATEGORY:
       g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND,
-                   _("The category %" G_GINT64_FORMAT " is not in the project “%s”."), id, name);
+                   _("The category %" PRId64 " is not in the project “%s”."), id, name);
       break;
 
     case BW_PROJECT_ITEM_REVIEW:
       g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND,
-                   _("The review %" G_GINT64_FORMAT " is not in the project “%s”."), id, name);
+                   _("The review %" PRId64 " is not in the project “%s”."), id, name);
       break;
 
     case BW_PROJECT_ITEM_REJECTION_REASON:
       g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND,
-                   _("The rejection reason %" G_GINT64_FORMAT " is not in the project “%s”."), id, name);
+                   _("The rejection reason %" PRId64 " is not in the project “%s”."), id, name);
       break;
 
     default:

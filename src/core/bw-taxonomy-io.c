@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "bw-json.h"
@@ -314,11 +315,11 @@ check_format_version (GFile   *file,
 
   if (version > BW_TAXONOMY_FORMAT_VERSION)
     g_set_error (error, BW_TAXONOMY_ERROR, BW_TAXONOMY_ERROR_INVALID,
-                 _("the taxonomy was written by a newer version of Boxwood (format %" G_GINT64_FORMAT "; this version reads up to %d): update Boxwood to import it"),
+                 _("the taxonomy was written by a newer version of Boxwood (format %" PRId64 "; this version reads up to %d): update Boxwood to import it"),
                  version, BW_TAXONOMY_FORMAT_VERSION);
   else
     g_set_error (error, BW_TAXONOMY_ERROR, BW_TAXONOMY_ERROR_INVALID,
-                 _("“boxwood_taxonomy” must be a format version from 1 to %d, not %" G_GINT64_FORMAT),
+                 _("“boxwood_taxonomy” must be a format version from 1 to %d, not %" PRId64),
                  BW_TAXONOMY_FORMAT_VERSION, version);
   bw_json_prefix_error (error, file, NULL);
   return FALSE;
@@ -593,7 +594,7 @@ read_entries (GFile   *file,
       if (entry->id != 0 && (other = g_hash_table_lookup (ids, &entry->id)))
         {
           g_set_error (error, BW_TAXONOMY_ERROR, BW_TAXONOMY_ERROR_INVALID,
-                       _("the id %" G_GINT64_FORMAT " is also the id of category %u"),
+                       _("the id %" PRId64 " is also the id of category %u"),
                        entry->id, other->index);
           bw_json_prefix_error (error, file, _("category %u"), i + 1);
           return NULL;

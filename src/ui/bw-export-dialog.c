@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "bw-coco-export.h"
@@ -254,19 +255,19 @@ export_done_cb (GObject      *object,
       g_autofree char *title = NULL;
 
       if (counts.n_files > 1)
-        title = g_strdup_printf (_("Exported %" G_GUINT64_FORMAT " images and %" G_GUINT64_FORMAT
+        title = g_strdup_printf (_("Exported %" PRIu64 " images and %" PRIu64
                                    " annotations to %u files"),
                                  counts.images, counts.annotations, counts.n_files);
       else
-        title = g_strdup_printf (_("Exported %" G_GUINT64_FORMAT " images and %" G_GUINT64_FORMAT
+        title = g_strdup_printf (_("Exported %" PRIu64 " images and %" PRIu64
                                    " annotations to %s"),
                                  counts.images, counts.annotations, name);
       if (counts.left_out > 0)
         {
           /* Say what the status left out, so an empty export is not a puzzle. */
           g_autofree char *with_note = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                                     "%s; %" G_GUINT64_FORMAT " image with unfinished work left out",
-                                                                     "%s; %" G_GUINT64_FORMAT " images with unfinished work left out",
+                                                                     "%s; %" PRIu64 " image with unfinished work left out",
+                                                                     "%s; %" PRIu64 " images with unfinished work left out",
                                                                      counts.left_out),
                                                         title, counts.left_out);
 
@@ -483,7 +484,7 @@ populate_categories (BwExportDialog *self)
       BwCategory *category = g_ptr_array_index (categories, i);
       AdwActionRow *row = ADW_ACTION_ROW (adw_action_row_new ());
       GtkWidget *check = gtk_check_button_new ();
-      g_autofree char *subtitle = g_strdup_printf (_("id %" G_GINT64_FORMAT), category->id);
+      g_autofree char *subtitle = g_strdup_printf (_("id %" PRId64), category->id);
 
       gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
       gtk_widget_set_valign (check, GTK_ALIGN_CENTER);

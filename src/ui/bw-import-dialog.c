@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 
 #include "bw-coco-import.h"
 #include "bw-dialog-util.h"
@@ -262,8 +263,8 @@ import_done_cb (GObject      *object,
       g_autofree char *title = NULL;
 
       /* The toast says the gist; the label keeps every count. */
-      title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Imported %" G_GUINT64_FORMAT " annotation",
-                                            "Imported %" G_GUINT64_FORMAT " annotations",
+      title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Imported %" PRIu64 " annotation",
+                                            "Imported %" PRIu64 " annotations",
                                             job->result.annotations),
                                job->result.annotations);
       bw_dialog_add_toast (self->toast_overlay, title);

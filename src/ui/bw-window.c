@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 
 #include "bw-annotation-tools.h"
 #include "bw-importer.h"
@@ -433,8 +434,8 @@ update_list_state (BwWindow *self)
         self->n_images = counts.images;
     }
   if (self->n_images >= 0)
-    subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'" G_GINT64_FORMAT " image",
-                                             "%'" G_GINT64_FORMAT " images", self->n_images),
+    subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'" PRId64 " image",
+                                             "%'" PRId64 " images", self->n_images),
                                 self->n_images);
   if (subtitle != NULL && bw_project_is_read_only (self->project))
     {
