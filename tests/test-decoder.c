@@ -920,6 +920,316 @@ test_hostile_exif (Fixture       *f,
     }
 }
 
+/* A JPEG with hundreds of scans, each a pass over the whole image, is
+ * refused from its markers before any decoding; FF DA bytes inside a
+ * comment are not scans; the limit falls as the image grows. */
+static void
+test_scan_limit (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GBytes) many = bw_test_jpeg_with_scans_new (512, 512, 500, 0);
+  g_autoptr(GBytes) some = bw_test_jpeg_with_scans_new (64, 48, 30, 0);
+  g_autoptr(GBytes) honest = bw_test_jpeg_with_scans_new (512, 512, 10, 20000);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwPixels) pixels = NULL;
+  g_autofree guint8 *patched = NULL;
+  BwImageInfo info;
+  gsize size;
+  const guint8 *bytes;
+
+  bytes = g_bytes_get_data (many, &size);
+  g_assert_cmpuint (size, <, 64 * 1024);
+  pixels = bw_image_decode_data (bytes, size, "scans.jpg", 8, 0, &info, &error);
+  g_assert_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "scans.jpg"));
+  g_assert_nonnull (strstr (error->message, "500 scans"));
+  g_assert_null (pixels);
+  g_clear_error (&error);
+
+  /* 20,000 FF DA pairs in a comment, then the 10 scans of an ordinary
+   * progressive JPEG: it decodes */
+  bytes = g_bytes_get_data (honest, &size);
+  pixels = bw_image_decode_data (bytes, size, "comment.jpg", 1, 0, &info, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (pixels->width, ==, 512);
+  g_clear_pointer (&pixels, bw_pixels_free);
+
+  /* 30 scans: under the limit of a small image (the repeated scans make
+   * libjpeg warn, so it may still be refused as damaged, not as costly) */
+  bytes = g_bytes_get_data (some, &size);
+  pixels = bw_image_decode_data (bytes, size, "some.jpg", 1, 0, &info, &error);
+  g_assert_false (g_error_matches (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_TOO_LARGE));
+  g_clear_pointer (&pixels, bw_pixels_free);
+  g_clear_error (&error);
+
+  /* … and over it when the header claims 200 megapixels (refused before
+   * any memory is allocated for them) */
+  patched = g_memdup2 (bytes, size);
+  for (gsize pos = 2; pos + 9 < size; pos++)
+    if (patched[pos] == 0xFF && patched[pos + 1] == 0xC2)
+      {
+        patched[pos + 5] = 10000 >> 8;
+        patched[pos + 6] = 10000 & 0xFF;
+        patched[pos + 7] = 20000 >> 8;
+        patched[pos + 8] = 20000 & 0xFF;
+        break;
+      }
+  pixels = bw_image_decode_data (patched, size, "claims.jpg", 8, 0, &info, &error);
+  g_assert_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "30 scans"));
+  g_assert_null (pixels);
+}
+
+typedef struct
+{
+  const guint8 *data;
+  gsize         size;
+  guint         denominator;
+  BwPixels     *pixels;
+  GError       *error;
+  gint          done;  /* atomic */
+} DecodeJob;
+
+static gpointer
+decode_thread (gpointer user_data)
+{
+  DecodeJob *job = user_data;
+
+  job->pixels = bw_image_decode_data (job->data, job->size, "waits.png", job->denominator,
+                                      0, NULL, &job->error);
+  g_atomic_int_set (&job->done, 1);
+  return NULL;
+}
+
+/* Decodes reserve their memory from one budget before they allocate: one
+ * that needs more than all of it is refused, and what an image holds
+ * counts (a progressive JPEG keeps its coefficients, a PNG is decoded in
+ * full before it is scaled); one that fits waits for the others. */
+static void
+test_memory_budget (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *png = fixture_path (f, "bomb.png");
+  g_autofree char *small = fixture_path (f, "small.png");
+  g_autoptr(GBytes) baseline = bw_test_jpeg_new (2000, 2000, 75, TJSAMP_420, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwPixels) pixels = NULL;
+  g_autofree char *contents = NULL;
+  unsigned char *progressive = NULL;
+  unsigned long progressive_size = 0;
+  gsize size;
+  GStatBuf st;
+
+  bw_test_write_png_bomb (png, 2000, 2000, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (png, &st), ==, 0);
+  /* 32 MB of 16-bit pixels in a few kilobytes */
+  g_assert_cmpint (st.st_size, <, 64 * 1024);
+
+  {
+    g_autofree guint8 *rgb = bw_test_pattern_new (2000, 2000, 1);
+    tjhandle handle = tjInitCompress ();
+
+    g_assert_cmpint (tjCompress2 (handle, rgb, 2000, 6000, 2000, TJPF_RGB, &progressive,
+                                  &progressive_size, TJSAMP_420, 75, TJFLAG_PROGRESSIVE), ==, 0);
+    tjDestroy (handle);
+  }
+
+  bw_image_set_memory_budget (8 * 1024 * 1024);
+  g_assert_cmpuint (bw_image_get_memory_budget (), ==, 8 * 1024 * 1024);
+
+  /* 16 MB of RGBA before it can be scaled down: refused */
+  pixels = bw_image_decode (png, 8, 0, NULL, &error);
+  g_assert_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "bomb.png"));
+  g_assert_nonnull (strstr (error->message, "memory"));
+  g_assert_null (pixels);
+  g_clear_error (&error);
+
+  /* a baseline JPEG of the same size decodes at 1/8 in a few rows… */
+  pixels = bw_image_decode_data (g_bytes_get_data (baseline, NULL), g_bytes_get_size (baseline),
+                                 "baseline.jpg", 8, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (pixels->width, ==, 250);
+  g_clear_pointer (&pixels, bw_pixels_free);
+
+  /* … a progressive one keeps 12 MB of coefficients whatever the scale */
+  pixels = bw_image_decode_data (progressive, progressive_size, "progressive.jpg", 8, 0, NULL,
+                                 &error);
+  g_assert_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_TOO_LARGE);
+  g_assert_null (pixels);
+  g_clear_error (&error);
+  g_assert_cmpuint (bw_image_get_memory_in_use (), ==, 0);
+
+  /* With room for it, it decodes, and gives its memory back. */
+  bw_image_set_memory_budget (64 * 1024 * 1024);
+  bw_image_reset_memory_peak ();
+  pixels = bw_image_decode (png, 8, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (pixels->width, ==, 250);
+  g_clear_pointer (&pixels, bw_pixels_free);
+  g_assert_cmpuint (bw_image_get_memory_in_use (), ==, 0);
+  g_assert_cmpuint (bw_image_get_memory_peak (), >=, 16 * 1000 * 1000);
+
+  /* Another decode holds most of the budget: this one waits for it. */
+  bw_test_write_png_bomb (small, 500, 500, &error);
+  g_assert_no_error (error);
+  g_file_get_contents (small, &contents, &size, &error);
+  g_assert_no_error (error);
+  {
+    DecodeJob job = { (const guint8 *) contents, size, 1, NULL, NULL, 0 };
+    GThread *thread;
+    gint64 deadline;
+
+    g_assert_true (bw_image_reserve_memory (62 * 1024 * 1024, "other", &error));
+    g_assert_no_error (error);
+    thread = g_thread_new ("decode", decode_thread, &job);
+
+    deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+    while (bw_image_get_memory_waiters () == 0 && g_get_monotonic_time () < deadline)
+      g_usleep (1000);
+    g_assert_cmpuint (bw_image_get_memory_waiters (), ==, 1);
+    g_assert_false (g_atomic_int_get (&job.done));
+
+    bw_image_release_memory (62 * 1024 * 1024);
+    g_thread_join (thread);
+    g_assert_no_error (job.error);
+    g_assert_nonnull (job.pixels);
+    g_assert_cmpint (job.pixels->width, ==, 500);
+    bw_pixels_free (job.pixels);
+  }
+  g_assert_cmpuint (bw_image_get_memory_waiters (), ==, 0);
+  g_assert_cmpuint (bw_image_get_memory_in_use (), ==, 0);
+
+  bw_image_set_memory_budget (0);
+  tjFree (progressive);
+}
+
+/* A file is not read whole before its header says it is an image of a
+ * size the file could have: 2 GiB of zeros named .jpg, or a small JPEG
+ * followed by 100 MB, are refused after their first bytes. The memory
+ * this process touched says how much was read. */
+static void
+test_header_first (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *zeros = fixture_path (f, "zeros.jpg");
+  g_autofree char *padded = fixture_path (f, "padded.jpg");
+  g_autoptr(GBytes) jpeg = bw_test_jpeg_new (100, 100, 90, TJSAMP_420, 2);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(BwPixels) pixels = NULL;
+  BwImageInfo info;
+  gboolean measured;
+
+  bw_test_write_sparse_file (zeros, NULL, 0, BW_IMAGE_MAX_FILE_SIZE, &error);
+  g_assert_no_error (error);
+  bw_test_write_sparse_file (padded, g_bytes_get_data (jpeg, NULL), g_bytes_get_size (jpeg),
+                             100 * 1000 * 1000, &error);
+  g_assert_no_error (error);
+
+  measured = bw_test_peak_rss_since_last () >= 0;
+
+  bytes = bw_image_read_file (zeros, "zeros.jpg", &error);
+  g_assert_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_UNSUPPORTED);
+  g_assert_nonnull (strstr (error->message, "zeros.jpg"));
+  g_assert_null (bytes);
+  g_clear_error (&error);
+
+  pixels = bw_image_decode (zeros, 8, 0, NULL, &error);
+  g_assert_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_UNSUPPORTED);
+  g_clear_error (&error);
+
+  g_assert_false (bw_image_probe (zeros, &info, &error));
+  g_assert_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_UNSUPPORTED);
+  g_clear_error (&error);
+
+  bytes = bw_image_read_file_full (padded, "padded.jpg", 0, &info, &error);
+  g_assert_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "padded.jpg"));
+  g_assert_nonnull (strstr (error->message, "100 × 100"));
+  g_assert_null (bytes);
+  g_clear_error (&error);
+
+  pixels = bw_image_decode (padded, 1, 0, NULL, &error);
+  g_assert_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+
+  if (measured)
+    g_assert_cmpint (bw_test_peak_rss_since_last (), <, 32 * 1024 * 1024);
+
+  /* The pixel limit is applied to the header before the file is read. */
+  bw_test_write_jpeg (padded, 1000, 500, 80, TJSAMP_420, 0, &error);
+  g_assert_no_error (error);
+  bytes = bw_image_read_file_full (padded, "limit.jpg", 400000, &info, &error);
+  g_assert_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_TOO_LARGE);
+  g_assert_null (bytes);
+  g_clear_error (&error);
+  bytes = bw_image_read_file_full (padded, "limit.jpg", 500000, &info, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (info.width, ==, 1000);
+  g_assert_cmpint (info.format, ==, BW_IMAGE_FORMAT_JPEG);
+}
+
+/* A TIFF whose header (first IFD) comes after its pixels, as libtiff
+ * writes it, is probed from its first bytes and one read at the IFD. */
+static void
+test_tiff_ifd_at_end (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *path = fixture_path (f, "end.tif");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwPixels) pixels = NULL;
+  const int width = 700, height = 500;
+  gsize strip = (gsize) width * height * 3;
+  gsize ifd = 8 + strip;
+  g_autofree guint8 *file = g_malloc0 (ifd + 2 + 12 * 9 + 4 + 6);
+  guint8 *p = file + ifd;
+  BwImageInfo info;
+  static const guint16 tags[][3] = {
+    /* tag, type, value: SHORT (3) or LONG (4) */
+    { 256, 3, 700 }, { 257, 3, 500 }, { 258, 3, 8 }, { 259, 3, 1 }, { 262, 3, 2 },
+    { 273, 4, 8 }, { 277, 3, 3 }, { 278, 3, 500 }, { 279, 4, 0 },
+  };
+
+  memcpy (file, "II*\0", 4);
+  file[4] = ifd & 0xFF;
+  file[5] = (ifd >> 8) & 0xFF;
+  file[6] = (ifd >> 16) & 0xFF;
+  file[7] = (ifd >> 24) & 0xFF;
+  for (gsize i = 0; i < strip; i++)
+    file[8 + i] = (guint8) (i % 3 == 0 ? 200 : 10);  /* red */
+
+  p[0] = G_N_ELEMENTS (tags);
+  p += 2;
+  for (guint i = 0; i < G_N_ELEMENTS (tags); i++, p += 12)
+    {
+      guint32 value = tags[i][0] == 279 ? (guint32) strip : tags[i][2];
+
+      p[0] = tags[i][0] & 0xFF;
+      p[1] = tags[i][0] >> 8;
+      p[2] = (guint8) tags[i][1];
+      p[4] = 1;  /* count */
+      p[8] = value & 0xFF;
+      p[9] = (value >> 8) & 0xFF;
+      p[10] = (value >> 16) & 0xFF;
+      p[11] = (value >> 24) & 0xFF;
+    }
+  g_file_set_contents (path, (const char *) file, (gssize) (ifd + 2 + 12 * 9 + 4), &error);
+  g_assert_no_error (error);
+
+  g_assert_true (bw_image_probe (path, &info, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (info.format, ==, BW_IMAGE_FORMAT_TIFF);
+  g_assert_cmpint (info.width, ==, width);
+  g_assert_cmpint (info.height, ==, height);
+
+  pixels = bw_image_decode (path, 1, 0, &info, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (pixels->width, ==, width);
+  g_assert_cmpint (bw_pixels_get_data (pixels)[2], ==, 200);  /* B, G, R, A */
+}
+
 int
 main (int    argc,
       char **argv)
@@ -949,6 +1259,10 @@ main (int    argc,
   ADD ("/core/decoder/webp", test_webp);
   ADD ("/core/decoder/header-far-in", test_header_far_in);
   ADD ("/core/decoder/hostile-exif", test_hostile_exif);
+  ADD ("/core/decoder/scan-limit", test_scan_limit);
+  ADD ("/core/decoder/memory-budget", test_memory_budget);
+  ADD ("/core/decoder/header-first", test_header_first);
+  ADD ("/core/decoder/tiff-ifd-at-end", test_tiff_ifd_at_end);
 
 #undef ADD
 

@@ -713,6 +713,67 @@ test_relocate_checks (Fixture       *f,
   g_assert_true (g_str_has_suffix (image->path, "moved-a.jpg"));
 }
 
+/* Eight small files that inflate to 9 MB each, under a decode budget
+ * that holds one of them: the workers take turns (never more than the
+ * budget at once) and every file is imported; under a budget smaller than
+ * one of them, each is refused with a message that says why. A file of
+ * 2 GiB of zeros named .jpg is refused after its first bytes. */
+static void
+test_memory_budget (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(BwImportReport) report = NULL;
+  g_autoptr(BwImportReport) refused = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *zeros = image_path (f, "zeros.jpg");
+  g_autofree char *other = g_build_filename (f->dir, "other", NULL);
+  const char *paths[] = { other, NULL };
+
+  for (guint i = 0; i < 8; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("bomb-%u.png", i);
+      g_autofree char *path = image_path (f, name);
+
+      bw_test_write_png_bomb (path, 1500 + (int) i, 1500, &error);
+      g_assert_no_error (error);
+    }
+  bw_test_write_sparse_file (zeros, NULL, 0, BW_IMAGE_MAX_FILE_SIZE, &error);
+  g_assert_no_error (error);
+
+  bw_image_set_memory_budget (12 * 1024 * 1024);
+  bw_image_reset_memory_peak ();
+  bw_test_peak_rss_since_last ();
+  report = import_folder (f);
+  g_assert_cmpuint (report->added, ==, 8);
+  g_assert_cmpuint (report->failed, ==, 1);
+  assert_problem (report, "zeros.jpg", BW_IMPORT_PROBLEM_FAILED, "not an image");
+  g_assert_cmpuint (bw_image_get_memory_peak (), <=, 12 * 1024 * 1024);
+  g_assert_cmpuint (bw_image_get_memory_peak (), >=, 1500 * 1500 * 4);
+  g_assert_cmpuint (bw_image_get_memory_in_use (), ==, 0);
+  {
+    gint64 peak = bw_test_peak_rss_since_last ();
+
+    /* not 2 GiB of zeros, nor eight decodes at once */
+    if (peak >= 0)
+      g_assert_cmpint (peak, <, 256 * 1024 * 1024);
+  }
+
+  g_assert_cmpint (g_mkdir (other, 0700), ==, 0);
+  {
+    g_autofree char *path = g_build_filename (other, "bomb.png", NULL);
+
+    bw_test_write_png_bomb (path, 1600, 1600, &error);
+    g_assert_no_error (error);
+  }
+  bw_image_set_memory_budget (4 * 1024 * 1024);
+  refused = import_paths (f, paths, 0);
+  g_assert_cmpuint (refused->added, ==, 0);
+  g_assert_cmpuint (refused->failed, ==, 1);
+  assert_problem (refused, "bomb.png", BW_IMPORT_PROBLEM_FAILED, "memory");
+
+  bw_image_set_memory_budget (0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -734,6 +795,7 @@ main (int    argc,
   ADD ("/core/import/cancel", test_cancel);
   ADD ("/core/import/async", test_async);
   ADD ("/core/import/relocate-checks-the-file", test_relocate_checks);
+  ADD ("/core/import/memory-budget", test_memory_budget);
 
 #undef ADD
 

@@ -21,8 +21,30 @@
 #include "bw-image-decoder.h"
 
 /* A JPEG's header (SOF) is almost always in its first few kilobytes, but
- * APP segments (Exif thumbnails, ICC profiles, XMP) may push it further. */
+ * APP segments (Exif thumbnails, ICC profiles, XMP) may push it further:
+ * up to JPEG_HEADER_MAX is looked at (256 full APP segments), no further. */
 #define PROBE_HEAD_SIZE (256 * 1024)
+#define JPEG_HEADER_MAX (16 * 1024 * 1024)
+
+/* What an image file may hold besides its pixels (metadata, profiles,
+ * thumbnails), and per pixel: uncompressed 16-bit RGBA is 8 bytes, so 16
+ * is more than any still image needs; GIF, TIFF and WebP may hold more
+ * frames or pages than the first, which is all Boxwood reads. */
+#define PLAUSIBLE_OVERHEAD      (G_GUINT64_CONSTANT (16) * 1024 * 1024)
+#define PLAUSIBLE_BYTES_A_PIXEL 16
+#define PLAUSIBLE_BYTES_A_PIXEL_MULTI 256
+
+/* Scans times megapixels a progressive JPEG may have (see
+ * jpeg_scan_limit()), and the fewest scans any JPEG may have. */
+#define JPEG_SCAN_MEGAPIXELS 2500
+#define JPEG_MIN_SCAN_LIMIT  20
+
+/* The budget when nobody set one: a quarter of the machine's memory,
+ * between these two. The floor lets one image at the default pixel limit
+ * decode at full size (250 megapixels: 1 GB of output, 1.5 GB of
+ * coefficients for a progressive JPEG). */
+#define BUDGET_MIN (G_GUINT64_CONSTANT (2) * 1024 * 1024 * 1024)
+#define BUDGET_MAX (G_GUINT64_CONSTANT (4) * 1024 * 1024 * 1024)
 
 /* Not TJFLAG_STOPONWARNING: many cameras write a few stray bytes before a
  * marker, which libjpeg reports as a warning and decodes perfectly; the
@@ -238,6 +260,241 @@ set_corrupt_error (GError     **error,
                display_name (name), detail);
 }
 
+/* The decode memory budget
+ *
+ * One per process, shared by every thread that decodes. Reservations are
+ * served in the order they were asked for (a ticket each), so a large
+ * decode is not starved by a stream of small ones. */
+
+static GMutex  budget_mutex;
+static GCond   budget_cond;
+static guint64 budget_total;     /* 0: not decided yet */
+static guint64 budget_in_use;
+static guint64 budget_peak;
+static guint   budget_waiters;
+static guint64 budget_next_ticket;
+static guint64 budget_serving;
+
+static guint64
+default_budget (void)
+{
+  long pages = sysconf (_SC_PHYS_PAGES);
+  long page_size = sysconf (_SC_PAGESIZE);
+  guint64 memory = 0;
+
+  if (pages > 0 && page_size > 0)
+    memory = (guint64) pages * (guint64) page_size;
+  return CLAMP (memory / 4, BUDGET_MIN, BUDGET_MAX);
+}
+
+/* Called with budget_mutex held. */
+static guint64
+budget_get_total_locked (void)
+{
+  if (budget_total == 0)
+    budget_total = default_budget ();
+  return budget_total;
+}
+
+/**
+ * bw_image_set_memory_budget:
+ * @bytes: the most memory all decodes in this process may hold at once,
+ *   or 0 for the default (a quarter of the machine's memory, between 2
+ *   and 4 GiB)
+ *
+ * Decodes already running keep what they reserved; waiting ones are
+ * measured against the new budget.
+ */
+void
+bw_image_set_memory_budget (guint64 bytes)
+{
+  g_mutex_lock (&budget_mutex);
+  budget_total = bytes > 0 ? bytes : default_budget ();
+  g_cond_broadcast (&budget_cond);
+  g_mutex_unlock (&budget_mutex);
+}
+
+/**
+ * bw_image_get_memory_budget:
+ *
+ * Returns: the budget in bytes
+ */
+guint64
+bw_image_get_memory_budget (void)
+{
+  guint64 total;
+
+  g_mutex_lock (&budget_mutex);
+  total = budget_get_total_locked ();
+  g_mutex_unlock (&budget_mutex);
+  return total;
+}
+
+/**
+ * bw_image_get_memory_in_use:
+ *
+ * Returns: the bytes decodes have reserved now
+ */
+guint64
+bw_image_get_memory_in_use (void)
+{
+  guint64 in_use;
+
+  g_mutex_lock (&budget_mutex);
+  in_use = budget_in_use;
+  g_mutex_unlock (&budget_mutex);
+  return in_use;
+}
+
+/**
+ * bw_image_get_memory_peak:
+ *
+ * Returns: the most bytes reserved at once since the last
+ *   bw_image_reset_memory_peak()
+ */
+guint64
+bw_image_get_memory_peak (void)
+{
+  guint64 peak;
+
+  g_mutex_lock (&budget_mutex);
+  peak = budget_peak;
+  g_mutex_unlock (&budget_mutex);
+  return peak;
+}
+
+void
+bw_image_reset_memory_peak (void)
+{
+  g_mutex_lock (&budget_mutex);
+  budget_peak = budget_in_use;
+  g_mutex_unlock (&budget_mutex);
+}
+
+/**
+ * bw_image_get_memory_waiters:
+ *
+ * Returns: how many decodes are waiting for memory now
+ */
+guint
+bw_image_get_memory_waiters (void)
+{
+  guint waiters;
+
+  g_mutex_lock (&budget_mutex);
+  waiters = budget_waiters;
+  g_mutex_unlock (&budget_mutex);
+  return waiters;
+}
+
+static void
+set_over_budget_error (GError     **error,
+                       const char  *name,
+                       guint64      bytes,
+                       guint64      total)
+{
+  g_autofree char *need = g_format_size (bytes);
+  g_autofree char *have = g_format_size (total);
+
+  g_set_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_TOO_LARGE,
+               _("“%s” needs about %s of memory to decode, more than the %s Boxwood uses "
+                 "for decoding; save it with fewer pixels (or as a baseline JPEG) to use it"),
+               display_name (name), need, have);
+}
+
+/**
+ * bw_image_reserve_memory:
+ * @bytes: what a decode is about to allocate
+ * @name: (nullable): the file, for the message
+ * @error: a #GError
+ *
+ * Takes @bytes from the process's decode budget, waiting until other
+ * decodes have given back enough. Fails at once, without waiting, when
+ * @bytes is more than the whole budget. Every successful call is matched
+ * by bw_image_release_memory().
+ *
+ * Returns: %TRUE when the memory is reserved
+ */
+gboolean
+bw_image_reserve_memory (guint64      bytes,
+                         const char  *name,
+                         GError     **error)
+{
+  gboolean waited = FALSE;
+  gboolean refused = FALSE;
+  guint64 ticket;
+
+  g_mutex_lock (&budget_mutex);
+
+  if (bytes > budget_get_total_locked ())
+    {
+      guint64 total = budget_total;
+
+      g_mutex_unlock (&budget_mutex);
+      set_over_budget_error (error, name, bytes, total);
+      return FALSE;
+    }
+
+  ticket = budget_next_ticket++;
+  for (;;)
+    {
+      /* the budget may have been lowered while we waited */
+      if (bytes > budget_total)
+        {
+          refused = TRUE;
+          break;
+        }
+      if (ticket == budget_serving && budget_in_use + bytes <= budget_total)
+        break;
+      if (!waited)
+        {
+          budget_waiters++;
+          waited = TRUE;
+        }
+      g_cond_wait (&budget_cond, &budget_mutex);
+    }
+
+  if (waited)
+    budget_waiters--;
+  budget_serving++;
+  if (!refused)
+    {
+      budget_in_use += bytes;
+      budget_peak = MAX (budget_peak, budget_in_use);
+    }
+  /* the next in line may fit as well */
+  g_cond_broadcast (&budget_cond);
+
+  if (refused)
+    {
+      guint64 total = budget_total;
+
+      g_mutex_unlock (&budget_mutex);
+      set_over_budget_error (error, name, bytes, total);
+      return FALSE;
+    }
+
+  g_mutex_unlock (&budget_mutex);
+  return TRUE;
+}
+
+/**
+ * bw_image_release_memory:
+ * @bytes: what bw_image_reserve_memory() reserved
+ */
+void
+bw_image_release_memory (guint64 bytes)
+{
+  if (bytes == 0)
+    return;
+
+  g_mutex_lock (&budget_mutex);
+  g_assert (budget_in_use >= bytes);
+  budget_in_use -= bytes;
+  g_cond_broadcast (&budget_cond);
+  g_mutex_unlock (&budget_mutex);
+}
+
 /**
  * bw_image_check_size:
  * @info: a probed header
@@ -285,26 +542,18 @@ bw_image_check_size (const BwImageInfo  *info,
   return TRUE;
 }
 
-/* Reads at most @limit bytes (0: all of it) of a regular file in one
- * read() loop into one buffer. Not g_mapped_file: a mapped file that
- * another program truncates while we decode it kills the process with
- * SIGBUS, and images come from shared folders; one read of a file in the
- * page cache costs a small fraction of decoding it. */
-static GBytes *
-read_file (const char  *path,
-           const char  *name,
-           gsize        limit,
-           gint64      *out_file_size,
-           GError     **error)
+/* Opens a regular file no larger than BW_IMAGE_MAX_FILE_SIZE for reading.
+ * Not g_mapped_file: a mapped file that another program truncates while
+ * we decode it kills the process with SIGBUS, and images come from shared
+ * folders; one read of a file in the page cache costs a small fraction of
+ * decoding it. */
+static int
+open_regular_file (const char   *path,
+                   const char   *name,
+                   struct stat  *st,
+                   GError      **error)
 {
-  g_autofree guint8 *buffer = NULL;
-  struct stat st;
-  gsize want;
-  gsize have = 0;
   int fd;
-
-  if (name == NULL)
-    name = path;
 
   /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
   fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0);
@@ -314,44 +563,229 @@ read_file (const char  *path,
 
       g_set_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_IO,
                    _("Could not read “%s”: %s"), name, g_strerror (saved_errno));
-      return NULL;
+      return -1;
     }
 
-  if (fstat (fd, &st) != 0)
+  if (fstat (fd, st) != 0)
     {
       int saved_errno = errno;
 
       close (fd);
       g_set_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_IO,
                    _("Could not read “%s”: %s"), name, g_strerror (saved_errno));
-      return NULL;
+      return -1;
     }
 
-  if (!S_ISREG (st.st_mode))
+  if (!S_ISREG (st->st_mode))
     {
       close (fd);
       g_set_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_IO,
                    _("Could not read “%s”: it is not a regular file"), name);
-      return NULL;
+      return -1;
     }
 
-  if (st.st_size > BW_IMAGE_MAX_FILE_SIZE)
+  if (st->st_size > BW_IMAGE_MAX_FILE_SIZE)
     {
       close (fd);
       g_set_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_TOO_LARGE,
                    _("“%s” is larger than %d GiB; Boxwood does not read files that big"),
                    name, (int) (BW_IMAGE_MAX_FILE_SIZE >> 30));
+      return -1;
+    }
+
+  return fd;
+}
+
+/* Reads up to @want bytes from @offset of @fd into @buffer; fewer when the
+ * file is shorter (or shrank while we read it: what is there is decoded,
+ * and a decoder says when that is not a whole image). */
+static gboolean
+read_at (int          fd,
+         guint8      *buffer,
+         gsize        want,
+         goffset      offset,
+         gsize       *out_have,
+         const char  *name,
+         GError     **error)
+{
+  gsize have = 0;
+
+  while (have < want)
+    {
+      gssize n = pread (fd, buffer + have, want - have, offset + (goffset) have);
+
+      if (n < 0)
+        {
+          int saved_errno = errno;
+
+          if (saved_errno == EINTR || saved_errno == EAGAIN)
+            continue;
+          g_set_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_IO,
+                       _("Could not read “%s”: %s"), name, g_strerror (saved_errno));
+          return FALSE;
+        }
+      if (n == 0)
+        break;
+      have += (gsize) n;
+    }
+
+  *out_have = have;
+  return TRUE;
+}
+
+/* The first @want bytes of @fd, as a GBytes. */
+static GBytes *
+read_head (int          fd,
+           gsize        want,
+           const char  *name,
+           GError     **error)
+{
+  g_autofree guint8 *buffer = g_try_malloc (MAX (want, 1));
+  gsize have = 0;
+
+  if (buffer == NULL)
+    {
+      g_set_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_IO,
+                   _("Could not read “%s”: not enough memory"), name);
+      return NULL;
+    }
+  if (!read_at (fd, buffer, want, 0, &have, name, error))
+    return NULL;
+  return g_bytes_new_take (g_steal_pointer (&buffer), have);
+}
+
+static gboolean probe_tiff_file (int           fd,
+                                 const guint8 *head,
+                                 gsize         head_size,
+                                 const char   *name,
+                                 BwImageInfo  *info,
+                                 GError      **error);
+
+/* Format and size from the first bytes of an open file; never reads more
+ * than JPEG_HEADER_MAX of it. */
+static gboolean
+probe_file (int                fd,
+            const struct stat *st,
+            const char        *name,
+            BwImageInfo       *info,
+            GError           **error)
+{
+  g_autoptr(GBytes) head = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const guint8 *data;
+  gsize size;
+  BwImageFormat format;
+
+  memset (info, 0, sizeof *info);
+
+  head = read_head (fd, MIN ((gsize) st->st_size, PROBE_HEAD_SIZE), name, error);
+  if (head == NULL)
+    return FALSE;
+
+  data = g_bytes_get_data (head, &size);
+  format = bw_image_sniff_format (data, size);
+
+  switch (format)
+    {
+    case BW_IMAGE_FORMAT_UNKNOWN:
+      if (size == 0)
+        set_corrupt_error (error, name, _("the file is empty"));
+      else
+        set_unsupported_error (error, name);
+      return FALSE;
+
+    case BW_IMAGE_FORMAT_JPEG:
+      if (bw_image_probe_data (data, size, name, info, &local_error))
+        return TRUE;
+      if ((gsize) st->st_size <= size || size >= JPEG_HEADER_MAX)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      /* The header lies beyond the first bytes: look a little further. */
+      g_clear_pointer (&head, g_bytes_unref);
+      head = read_head (fd, MIN ((gsize) st->st_size, JPEG_HEADER_MAX), name, error);
+      if (head == NULL)
+        return FALSE;
+      data = g_bytes_get_data (head, &size);
+      return bw_image_probe_data (data, size, name, info, error);
+
+    case BW_IMAGE_FORMAT_TIFF:
+      /* gdk-pixbuf's TIFF loader wants the whole file, and TIFF writers
+       * often put the header (the first IFD) after the pixels. */
+      return probe_tiff_file (fd, data, size, name, info, error);
+
+    case BW_IMAGE_FORMAT_PNG:
+    case BW_IMAGE_FORMAT_WEBP:
+    case BW_IMAGE_FORMAT_BMP:
+    case BW_IMAGE_FORMAT_GIF:
+    default:
+      /* Their sizes are in the first bytes. */
+      return bw_image_probe_data (data, size, name, info, error);
+    }
+}
+
+/* Whether a file of @file_size bytes could hold an image of @info's size
+ * (see PLAUSIBLE_OVERHEAD). */
+static gboolean
+check_plausible_file_size (const BwImageInfo  *info,
+                           gint64              file_size,
+                           const char         *name,
+                           GError            **error)
+{
+  guint64 pixels = (guint64) MAX (info->width, 0) * (guint64) MAX (info->height, 0);
+  guint64 per_pixel = PLAUSIBLE_BYTES_A_PIXEL;
+  g_autofree char *size_text = NULL;
+
+  if (info->format == BW_IMAGE_FORMAT_GIF || info->format == BW_IMAGE_FORMAT_TIFF ||
+      info->format == BW_IMAGE_FORMAT_WEBP)
+    per_pixel = PLAUSIBLE_BYTES_A_PIXEL_MULTI;
+
+  if (pixels >= (G_MAXUINT64 - PLAUSIBLE_OVERHEAD) / per_pixel ||
+      (guint64) file_size <= pixels * per_pixel + PLAUSIBLE_OVERHEAD)
+    return TRUE;
+
+  size_text = g_format_size ((guint64) file_size);
+  g_set_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_TOO_LARGE,
+               _("“%s” is %s, far more than a %s image of %d × %d pixels needs; it was not "
+                 "read (something else may be stored in it, or it is damaged)"),
+               name, size_text, bw_image_format_to_string (info->format),
+               info->width, info->height);
+  return FALSE;
+}
+
+/* The whole file, once its header says it is an image no larger than
+ * @max_pixels (0: any size) and the file is no larger than such an image
+ * can be. */
+static GBytes *
+read_image_file (const char   *path,
+                 const char   *name,
+                 guint64       max_pixels,
+                 BwImageInfo  *out_info,
+                 GError      **error)
+{
+  g_autofree guint8 *buffer = NULL;
+  BwImageInfo info;
+  struct stat st;
+  gsize have = 0;
+  int fd;
+
+  if (name == NULL)
+    name = path;
+
+  fd = open_regular_file (path, name, &st, error);
+  if (fd < 0)
+    return NULL;
+
+  if (!probe_file (fd, &st, name, &info, error) ||
+      (max_pixels > 0 && !bw_image_check_size (&info, max_pixels, name, error)) ||
+      !check_plausible_file_size (&info, st.st_size, name, error))
+    {
+      close (fd);
       return NULL;
     }
 
-  if (out_file_size != NULL)
-    *out_file_size = st.st_size;
-
-  want = (gsize) st.st_size;
-  if (limit > 0 && want > limit)
-    want = limit;
-
-  buffer = g_try_malloc (MAX (want, 1));
+  buffer = g_try_malloc (MAX ((gsize) st.st_size, 1));
   if (buffer == NULL)
     {
       close (fd);
@@ -360,28 +794,15 @@ read_file (const char  *path,
       return NULL;
     }
 
-  while (have < want)
+  if (!read_at (fd, buffer, (gsize) st.st_size, 0, &have, name, error))
     {
-      gssize n = read (fd, buffer + have, want - have);
-
-      if (n < 0)
-        {
-          int saved_errno = errno;
-
-          if (saved_errno == EINTR || saved_errno == EAGAIN)
-            continue;
-
-          close (fd);
-          g_set_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_IO,
-                       _("Could not read “%s”: %s"), name, g_strerror (saved_errno));
-          return NULL;
-        }
-      if (n == 0)
-        break;  /* the file shrank while we read it: decode what is there */
-      have += (gsize) n;
+      close (fd);
+      return NULL;
     }
-
   close (fd);
+
+  if (out_info != NULL)
+    *out_info = info;
 
   return g_bytes_new_take (g_steal_pointer (&buffer), have);
 }
@@ -393,8 +814,11 @@ read_file (const char  *path,
  * @error: a #GError
  *
  * Reads a whole image file into memory with one read, refusing anything
- * that is not a regular file (a FIFO, a device) or is larger than
- * %BW_IMAGE_MAX_FILE_SIZE.
+ * that is not a regular file (a FIFO, a device), is larger than
+ * %BW_IMAGE_MAX_FILE_SIZE, does not start like an image Boxwood reads, or
+ * is much larger than an image of the size its header gives: those are
+ * refused after reading the first bytes only. Callers check the pixel
+ * limit; bw_image_read_file_full() does it before reading.
  *
  * Returns: (transfer full): the bytes of the file
  */
@@ -405,7 +829,34 @@ bw_image_read_file (const char  *path,
 {
   g_return_val_if_fail (path != NULL, NULL);
 
-  return read_file (path, name, 0, NULL, error);
+  return read_image_file (path, name, 0, NULL, error);
+}
+
+/**
+ * bw_image_read_file_full:
+ * @path: a file name
+ * @name: (nullable): how messages name the file; @path when %NULL
+ * @max_pixels: the pixel limit, 0 for %BW_IMAGE_DEFAULT_MAX_PIXELS
+ * @out_info: (out) (optional): the header, as bw_image_probe() reads it
+ * @error: a #GError
+ *
+ * bw_image_read_file(), with the pixel limit applied to the header before
+ * the rest of the file is read.
+ *
+ * Returns: (transfer full): the bytes of the file
+ */
+GBytes *
+bw_image_read_file_full (const char   *path,
+                         const char   *name,
+                         guint64       max_pixels,
+                         BwImageInfo  *out_info,
+                         GError      **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return read_image_file (path, name,
+                          max_pixels > 0 ? max_pixels : BW_IMAGE_DEFAULT_MAX_PIXELS,
+                          out_info, error);
 }
 
 /* EXIF orientation
@@ -479,6 +930,82 @@ tiff_orientation (const guint8 *tiff,
   return 0;
 }
 
+#define TIFF_MAX_ENTRIES 4096
+
+/* Width and height from the first IFD of a TIFF file, read with one
+ * pread() wherever the IFD is. The decode checks them again. */
+static gboolean
+probe_tiff_file (int           fd,
+                 const guint8 *head,
+                 gsize         head_size,
+                 const char   *name,
+                 BwImageInfo  *info,
+                 GError      **error)
+{
+  g_autofree guint8 *buffer = NULL;
+  const guint8 *dir;
+  gsize dir_size = 0;
+  gboolean big_endian;
+  guint32 ifd;
+  guint64 width = 0, height = 0;
+  guint count;
+
+  if (head_size < 8)
+    {
+      set_corrupt_error (error, name, _("no image header"));
+      return FALSE;
+    }
+
+  big_endian = head[0] == 'M';
+  ifd = tiff_u32 (head + 4, big_endian);
+
+  if ((guint64) ifd + 2 <= head_size)
+    {
+      dir = head + ifd;
+      dir_size = head_size - ifd;
+    }
+  else
+    {
+      buffer = g_malloc (2 + 12 * TIFF_MAX_ENTRIES);
+      if (!read_at (fd, buffer, 2 + 12 * TIFF_MAX_ENTRIES, ifd, &dir_size, name, error))
+        return FALSE;
+      dir = buffer;
+    }
+
+  count = dir_size >= 2 ? tiff_u16 (dir, big_endian) : 0;
+  for (guint i = 0; i < count && 2 + 12 * ((gsize) i + 1) <= dir_size; i++)
+    {
+      const guint8 *entry = dir + 2 + 12 * (gsize) i;
+      guint tag = tiff_u16 (entry, big_endian);
+      guint type = tiff_u16 (entry + 2, big_endian);
+      guint64 value;
+
+      if (type == 3)        /* SHORT */
+        value = tiff_u16 (entry + 8, big_endian);
+      else if (type == 4)   /* LONG */
+        value = tiff_u32 (entry + 8, big_endian);
+      else
+        continue;
+
+      if (tag == 256)
+        width = value;
+      else if (tag == 257)
+        height = value;
+    }
+
+  if (width == 0 || height == 0 || width > G_MAXINT || height > G_MAXINT)
+    {
+      set_corrupt_error (error, name, _("no image header"));
+      return FALSE;
+    }
+
+  info->format = BW_IMAGE_FORMAT_TIFF;
+  info->width = (int) width;
+  info->height = (int) height;
+  info->orientation = 1;
+  return TRUE;
+}
+
 static int
 jpeg_orientation (const guint8 *data,
                   gsize         size)
@@ -524,6 +1051,150 @@ jpeg_orientation (const guint8 *data,
     }
 
   return 1;
+}
+
+/* JPEG scans and the coefficient memory libjpeg needs
+ *
+ * Every scan of a progressive JPEG is a pass over the whole image, and a
+ * small file can hold hundreds of scans that each cost as much as a full
+ * decode. They are counted here, by walking the markers, before anything
+ * is decoded: the file is already in memory, the walk is a memchr() over
+ * it, and a file with too many scans is refused before it costs anything.
+ * (The other way, libjpeg's progress monitor, stops a decode only after
+ * the scans it allows were paid for, and needs the decode written against
+ * the libjpeg API instead of TurboJPEG's.) Entropy-coded data cannot hold
+ * 0xFF followed by anything but 0x00 or a restart marker, so an SOS marker
+ * found this way is one libjpeg would read too; the walk stops where
+ * libjpeg stops, at EOI.
+ *
+ * The same walk reads the frame header for the memory a decode needs:
+ * a JPEG with more than one scan (progressive, or its components in
+ * separate scans) makes libjpeg keep every DCT coefficient of the image,
+ * 2 bytes each, until the last scan. */
+
+typedef struct
+{
+  gboolean progressive;
+  guint    n_scans;
+  guint64  coefficient_bytes;  /* all of the image's coefficients */
+} JpegLayout;
+
+static void
+jpeg_read_frame (const guint8 *segment,
+                 gsize         length,
+                 JpegLayout   *layout)
+{
+  guint width, height, n_components;
+  guint h_max = 1, v_max = 1;
+  guint64 total = 0;
+
+  /* P, Y (2), X (2), Nf, then 3 bytes a component */
+  if (length < 6)
+    return;
+  height = ((guint) segment[1] << 8) | segment[2];
+  width = ((guint) segment[3] << 8) | segment[4];
+  n_components = segment[5];
+  if (length < 6 + 3 * (gsize) n_components)
+    return;
+
+  for (guint i = 0; i < n_components; i++)
+    {
+      guint h = segment[6 + 3 * i + 1] >> 4;
+      guint v = segment[6 + 3 * i + 1] & 0x0F;
+
+      h_max = MAX (h_max, h);
+      v_max = MAX (v_max, v);
+    }
+
+  for (guint i = 0; i < n_components; i++)
+    {
+      guint h = MAX (segment[6 + 3 * i + 1] >> 4, 1);
+      guint v = MAX (segment[6 + 3 * i + 1] & 0x0F, 1);
+      /* the component's size in 8 × 8 blocks, padded to whole MCUs */
+      guint64 columns = (((guint64) width * h + h_max - 1) / h_max + 7) / 8;
+      guint64 rows = (((guint64) height * v + v_max - 1) / v_max + 7) / 8;
+
+      columns = (columns + h - 1) / h * h;
+      rows = (rows + v - 1) / v * v;
+      total += columns * rows * 64 * 2;
+    }
+
+  layout->coefficient_bytes = total;
+}
+
+static void
+jpeg_read_layout (const guint8 *data,
+                  gsize         size,
+                  JpegLayout   *layout)
+{
+  gsize pos = 2;  /* after SOI */
+
+  memset (layout, 0, sizeof *layout);
+
+  while (pos + 2 <= size)
+    {
+      guint marker;
+      gsize length;
+
+      if (data[pos] != 0xFF)
+        {
+          /* bytes between segments, or entropy-coded data: libjpeg looks
+           * for the next marker, and so do we */
+          const guint8 *next = memchr (data + pos + 1, 0xFF, size - pos - 1);
+
+          if (next == NULL)
+            return;
+          pos = (gsize) (next - data);
+          continue;
+        }
+
+      marker = data[pos + 1];
+      if (marker == 0xFF || marker == 0x00 || marker == 0x01 ||
+          (marker >= 0xD0 && marker <= 0xD8))
+        {
+          /* fill byte, stuffed 0xFF in scan data, or a marker with no
+           * length (TEM, RSTn, SOI) */
+          pos += marker == 0xFF ? 1 : 2;
+          continue;
+        }
+      if (marker == 0xD9)  /* EOI */
+        return;
+
+      if (pos + 4 > size)
+        return;
+      length = ((gsize) data[pos + 2] << 8) | data[pos + 3];
+      if (length < 2 || pos + 2 + length > size)
+        return;
+
+      if (marker >= 0xC0 && marker <= 0xCF &&
+          marker != 0xC4 && marker != 0xC8 && marker != 0xCC)
+        {
+          layout->progressive = marker == 0xC2 || marker == 0xC6 ||
+                                marker == 0xCA || marker == 0xCE;
+          jpeg_read_frame (data + pos + 4, length - 2, layout);
+        }
+      else if (marker == 0xDA)
+        layout->n_scans++;
+
+      pos += 2 + length;
+    }
+}
+
+/* The most scans a JPEG of @info's size may have. Each scan costs a pass
+ * over the image, so the limit is on scans × megapixels: 2,500 lets a
+ * 250-megapixel image have the 10 scans of libjpeg's standard progression,
+ * and a 12-megapixel photo the 64 of BW_IMAGE_MAX_JPEG_SCANS. No real
+ * encoder writes more than about 20 scans (libjpeg's standard progression
+ * for four components has 18), the floor. */
+static guint
+jpeg_scan_limit (const BwImageInfo *info)
+{
+  guint64 megapixels = (guint64) info->width * (guint64) info->height / 1000000;
+
+  if (megapixels == 0)
+    return BW_IMAGE_MAX_JPEG_SCANS;
+  return (guint) CLAMP (JPEG_SCAN_MEGAPIXELS / megapixels,
+                        JPEG_MIN_SCAN_LIMIT, BW_IMAGE_MAX_JPEG_SCANS);
 }
 
 /* gdk-pixbuf's PNG loader hands back a half-filled pixbuf without an
@@ -633,7 +1304,29 @@ typedef struct
   gboolean stopped;
   gboolean track_rows;
   guint8  *rows_seen;   /* one byte a row, when tracking */
+
+  /* When decoding: the memory reserved once the size is known */
+  gboolean     reserve;
+  guint        denominator;
+  guint64      extra_bytes;  /* what the caller's decoder keeps besides */
+  const char  *name;
+  guint64      reserved;
+  GError      *budget_error;
 } PixbufSizeCheck;
+
+/* What decoding an image of @width × @height through gdk-pixbuf at
+ * 1/@denominator holds at its peak: the loader's pixbuf (4 bytes a pixel
+ * at most, rows padded), the scaled copy and our BGRA output. */
+static guint64
+pixbuf_decode_bytes (int   width,
+                     int   height,
+                     guint denominator)
+{
+  guint64 full = ((guint64) width * 4 + 4) * (guint64) height;
+  guint64 scaled = ((guint64) width / denominator + 1) * 4 * ((guint64) height / denominator + 1);
+
+  return full + (denominator > 1 ? 2 * scaled : full) + 1024 * 1024;
+}
 
 /* gdk-pixbuf's BMP loader, like its PNG loader, hands back a pixbuf
  * without an error when the file ends early, and a BMP has no end marker
@@ -686,6 +1379,21 @@ pixbuf_size_prepared_cb (GdkPixbufLoader *loader,
       return;
     }
 
+  /* Before the loader allocates its pixbuf; this may wait for others. */
+  if (check->reserve && check->reserved == 0 && check->budget_error == NULL)
+    {
+      guint64 bytes = pixbuf_decode_bytes (width, height, check->denominator) +
+                      check->extra_bytes;
+
+      if (!bw_image_reserve_memory (bytes, check->name, &check->budget_error))
+        {
+          check->stopped = TRUE;
+          gdk_pixbuf_loader_set_size (loader, 0, 0);
+          return;
+        }
+      check->reserved = bytes;
+    }
+
   /* bounded by the pixel limit just checked */
   if (check->track_rows && check->rows_seen == NULL)
     check->rows_seen = g_try_malloc0 ((gsize) height);
@@ -734,7 +1442,7 @@ probe_pixbuf_data (BwImageFormat  format,
 {
   g_autoptr(GdkPixbufLoader) loader = NULL;
   g_autoptr(GError) local_error = NULL;
-  PixbufSizeCheck check = { 0, 0, 0, FALSE, FALSE, NULL };
+  PixbufSizeCheck check = { 0, 0, 0, FALSE, FALSE, NULL, FALSE, 1, 0, NULL, 0, NULL };
 
   loader = new_pixbuf_loader (format, name, &check, error);
   if (loader == NULL)
@@ -827,8 +1535,9 @@ bw_image_probe_data (const guint8  *data,
  * @error: a #GError
  *
  * Reads format, size and (for JPEG) EXIF orientation of an image file
- * without decoding it: JPEG through tjDecompressHeader3() on the first
- * bytes of the file, the other formats through gdk_pixbuf_get_file_info().
+ * without decoding it, from its first bytes: JPEG through
+ * tjDecompressHeader3(), TIFF from its first IFD, the other formats
+ * through a gdk-pixbuf loader stopped at the header.
  *
  * Returns: %TRUE on success
  */
@@ -837,94 +1546,21 @@ bw_image_probe (const char   *path,
                 BwImageInfo  *info,
                 GError      **error)
 {
-  g_autoptr(GBytes) head = NULL;
-  g_autoptr(GError) local_error = NULL;
-  const guint8 *data;
-  gsize size;
-  gint64 file_size = 0;
-  BwImageFormat format;
+  struct stat st;
+  gboolean ok;
+  int fd;
 
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (info != NULL, FALSE);
 
   memset (info, 0, sizeof *info);
 
-  head = read_file (path, NULL, PROBE_HEAD_SIZE, &file_size, error);
-  if (head == NULL)
+  fd = open_regular_file (path, path, &st, error);
+  if (fd < 0)
     return FALSE;
-
-  data = g_bytes_get_data (head, &size);
-  format = bw_image_sniff_format (data, size);
-
-  if (format == BW_IMAGE_FORMAT_JPEG)
-    {
-      if (bw_image_probe_data (data, size, path, info, &local_error))
-        return TRUE;
-
-      if (file_size <= (gint64) size)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-
-      /* The header lies beyond the first bytes: read it all. */
-      g_clear_pointer (&head, g_bytes_unref);
-      head = read_file (path, NULL, 0, NULL, error);
-      if (head == NULL)
-        return FALSE;
-      data = g_bytes_get_data (head, &size);
-      return bw_image_probe_data (data, size, path, info, error);
-    }
-
-  if (format == BW_IMAGE_FORMAT_UNKNOWN)
-    {
-      if (size == 0)
-        set_corrupt_error (error, path, _("the file is empty"));
-      else
-        set_unsupported_error (error, path);
-      return FALSE;
-    }
-
-  {
-    GdkPixbufFormat *pixbuf_format;
-    g_autofree char *format_name = NULL;
-    int width = 0, height = 0;
-
-    pixbuf_format = gdk_pixbuf_get_file_info (path, &width, &height);
-    if (pixbuf_format == NULL)
-      {
-        g_autoptr(GdkPixbufLoader) loader = NULL;
-
-        loader = gdk_pixbuf_loader_new_with_type (pixbuf_type_name (format), NULL);
-        if (loader == NULL)
-          set_no_loader_error (error, path, format);
-        else
-          {
-            gdk_pixbuf_loader_close (loader, NULL);
-            set_corrupt_error (error, path, _("no image header"));
-          }
-        return FALSE;
-      }
-
-    format_name = gdk_pixbuf_format_get_name (pixbuf_format);
-    if (g_strcmp0 (format_name, pixbuf_type_name (format)) != 0)
-      {
-        set_unsupported_error (error, path);
-        return FALSE;
-      }
-    if (width <= 0 || height <= 0)
-      {
-        set_corrupt_error (error, path, _("no image header"));
-        return FALSE;
-      }
-
-    info->format = format;
-    info->width = width;
-    info->height = height;
-    info->orientation = 1;
-  }
-
-  return TRUE;
+  ok = probe_file (fd, &st, path, info, error);
+  close (fd);
+  return ok;
 }
 
 static guint8 *
@@ -978,35 +1614,33 @@ pixels_new_take (guint8 *buffer,
   return pixels;
 }
 
+/* What a TurboJPEG decode at 1/@denominator holds at its peak: our
+ * output, the coefficients of a multi-scan JPEG, and libjpeg's row
+ * buffers (a few MCU rows of the full width, in every component). */
+static guint64
+jpeg_decode_bytes (const BwImageInfo *info,
+                   const JpegLayout  *layout,
+                   int                out_width,
+                   int                out_height)
+{
+  guint64 bytes = (guint64) out_width * 4 * (guint64) out_height;
+
+  if (layout->progressive || layout->n_scans > 1)
+    bytes += layout->coefficient_bytes;
+  return bytes + (guint64) info->width * 4 * 64 + 1024 * 1024;
+}
+
 static BwPixels *
-decode_jpeg (tjhandle           handle,
-             const guint8      *data,
-             gsize              size,
-             const char        *name,
-             const BwImageInfo *info,
-             guint              denominator,
-             GError           **error)
+decode_jpeg_into (tjhandle           handle,
+                  const guint8      *data,
+                  gsize              size,
+                  const char        *name,
+                  int                width,
+                  int                height,
+                  GError           **error)
 {
   g_autofree guint8 *buffer = NULL;
-  tjscalingfactor *factors;
-  int n_factors = 0;
-  gboolean have_factor = FALSE;
-  int width, height;
   gsize stride = 0;
-
-  factors = tjGetScalingFactors (&n_factors);
-  for (int i = 0; factors != NULL && i < n_factors; i++)
-    if (factors[i].num == 1 && factors[i].denom == (int) denominator)
-      have_factor = TRUE;
-
-  if (!have_factor ||
-      !bw_image_scaled_size (info->width, info->height, denominator, &width, &height))
-    {
-      g_set_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_UNSUPPORTED,
-                   _("Cannot decode “%s” at 1/%u of its size"),
-                   display_name (name), denominator);
-      return NULL;
-    }
 
   buffer = alloc_pixels (width, height, name, &stride, error);
   if (buffer == NULL)
@@ -1033,6 +1667,46 @@ decode_jpeg (tjhandle           handle,
     }
 
   return pixels_new_take (g_steal_pointer (&buffer), width, height, stride);
+}
+
+static BwPixels *
+decode_jpeg (tjhandle           handle,
+             const guint8      *data,
+             gsize              size,
+             const char        *name,
+             const BwImageInfo *info,
+             const JpegLayout  *layout,
+             guint              denominator,
+             GError           **error)
+{
+  tjscalingfactor *factors;
+  int n_factors = 0;
+  gboolean have_factor = FALSE;
+  int width, height;
+  guint64 reserved;
+  BwPixels *pixels;
+
+  factors = tjGetScalingFactors (&n_factors);
+  for (int i = 0; factors != NULL && i < n_factors; i++)
+    if (factors[i].num == 1 && factors[i].denom == (int) denominator)
+      have_factor = TRUE;
+
+  if (!have_factor ||
+      !bw_image_scaled_size (info->width, info->height, denominator, &width, &height))
+    {
+      g_set_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_UNSUPPORTED,
+                   _("Cannot decode “%s” at 1/%u of its size"),
+                   display_name (name), denominator);
+      return NULL;
+    }
+
+  reserved = jpeg_decode_bytes (info, layout, width, height);
+  if (!bw_image_reserve_memory (reserved, name, error))
+    return NULL;
+  pixels = decode_jpeg_into (handle, data, size, name, width, height, error);
+  bw_image_release_memory (reserved);
+
+  return pixels;
 }
 
 static BwPixels *
@@ -1095,26 +1769,60 @@ pixels_from_pixbuf (GdkPixbuf   *pixbuf,
 }
 
 static BwPixels *
+decode_pixbuf_checked (BwImageFormat    format,
+                       const guint8    *data,
+                       gsize            size,
+                       const char      *name,
+                       guint            denominator,
+                       guint64          max_pixels,
+                       BwImageInfo     *info,
+                       PixbufSizeCheck *check,
+                       GError         **error);
+
+/* @extra_bytes: memory the caller's own decoding holds meanwhile */
+static BwPixels *
 decode_pixbuf (BwImageFormat  format,
                const guint8  *data,
                gsize          size,
                const char    *name,
                guint          denominator,
                guint64        max_pixels,
+               guint64        extra_bytes,
                BwImageInfo   *info,
                GError       **error)
+{
+  PixbufSizeCheck check = { 0, 0, max_pixels, FALSE, format == BW_IMAGE_FORMAT_BMP, NULL,
+                            TRUE, denominator, extra_bytes, name, 0, NULL };
+  BwPixels *pixels;
+
+  pixels = decode_pixbuf_checked (format, data, size, name, denominator, max_pixels,
+                                  info, &check, error);
+  bw_image_release_memory (check.reserved);
+  g_clear_error (&check.budget_error);
+  g_free (check.rows_seen);
+  return pixels;
+}
+
+static BwPixels *
+decode_pixbuf_checked (BwImageFormat    format,
+                       const guint8    *data,
+                       gsize            size,
+                       const char      *name,
+                       guint            denominator,
+                       guint64          max_pixels,
+                       BwImageInfo     *info,
+                       PixbufSizeCheck *check,
+                       GError         **error)
 {
   g_autoptr(GdkPixbufLoader) loader = NULL;
   g_autoptr(GdkPixbuf) pixbuf = NULL;
   g_autoptr(GError) local_error = NULL;
-  PixbufSizeCheck check = { 0, 0, max_pixels, FALSE, format == BW_IMAGE_FORMAT_BMP, NULL };
-  g_autofree guint8 *rows_seen = NULL;
   const char *orientation;
   int width, height;
   gboolean ok;
   gboolean complete;
 
-  loader = new_pixbuf_loader (format, name, &check, error);
+  loader = new_pixbuf_loader (format, name, check, error);
   if (loader == NULL)
     return NULL;
 
@@ -1138,16 +1846,20 @@ decode_pixbuf (BwImageFormat  format,
   else
     gdk_pixbuf_loader_close (loader, NULL);
 
-  complete = pixbuf_all_rows_seen (&check);
-  rows_seen = g_steal_pointer (&check.rows_seen);
+  complete = pixbuf_all_rows_seen (check);
 
   info->format = format;
-  info->width = check.width;
-  info->height = check.height;
+  info->width = check->width;
+  info->height = check->height;
   info->orientation = 1;
 
-  if (check.stopped)
+  if (check->stopped)
     {
+      if (check->budget_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&check->budget_error));
+          return NULL;
+        }
       if (!bw_image_check_size (info, max_pixels, name, error))
         return NULL;
       set_corrupt_error (error, name, _("no image header"));
@@ -1220,7 +1932,10 @@ decode_pixbuf (BwImageFormat  format,
  * decode is (width + d - 1) / d × (height + d - 1) / d for every format;
  * JPEG decodes at that size directly, the others are decoded in full and
  * then scaled. The pixel limit applies to the full size and is checked
- * from the header before any pixel memory is allocated.
+ * from the header before any pixel memory is allocated, and so is the
+ * scan count of a JPEG. The memory the decode needs is reserved from the
+ * process's budget first (see bw_image_reserve_memory()): this may wait
+ * for other decodes to finish.
  *
  * Returns: (transfer full): the pixels, or %NULL with @error set
  */
@@ -1265,18 +1980,31 @@ bw_image_decode_data (const guint8  *data,
       if (probe_jpeg (handle, data, size, name, &info, &colorspace, error) &&
           bw_image_check_size (&info, max_pixels, name, error))
         {
+          JpegLayout layout;
+
+          jpeg_read_layout (data, size, &layout);
+
+          if (layout.n_scans > jpeg_scan_limit (&info))
+            g_set_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_TOO_LARGE,
+                         _("“%s” is a JPEG in %u scans, more than the %u Boxwood decodes for "
+                           "an image of %d × %d pixels (each scan costs a pass over the whole "
+                           "image); save it again as an ordinary JPEG to use it"),
+                         display_name (name), layout.n_scans, jpeg_scan_limit (&info),
+                         info.width, info.height);
           /* TurboJPEG cannot turn CMYK into RGB; gdk-pixbuf's JPEG
            * loader can (print workflows still make such files). */
-          if (colorspace == TJCS_CMYK || colorspace == TJCS_YCCK)
+          else if (colorspace == TJCS_CMYK || colorspace == TJCS_YCCK)
             {
               int orientation = info.orientation;
+              guint64 coefficients = layout.progressive || layout.n_scans > 1
+                                     ? layout.coefficient_bytes : 0;
 
               pixels = decode_pixbuf (format, data, size, name, denominator,
-                                      max_pixels, &info, error);
+                                      max_pixels, coefficients, &info, error);
               info.orientation = orientation;
             }
           else
-            pixels = decode_jpeg (handle, data, size, name, &info, denominator, error);
+            pixels = decode_jpeg (handle, data, size, name, &info, &layout, denominator, error);
         }
 
       tjDestroy (handle);
@@ -1284,7 +2012,7 @@ bw_image_decode_data (const guint8  *data,
   else if (format == BW_IMAGE_FORMAT_UNKNOWN)
     set_unsupported_error (error, name);
   else
-    pixels = decode_pixbuf (format, data, size, name, denominator, max_pixels, &info, error);
+    pixels = decode_pixbuf (format, data, size, name, denominator, max_pixels, 0, &info, error);
 
   if (pixels != NULL && out_info != NULL)
     *out_info = info;
@@ -1300,7 +2028,9 @@ bw_image_decode_data (const guint8  *data,
  * @out_info: (out) (optional): the header of the full image
  * @error: a #GError
  *
- * Reads @path with one read and decodes it; see bw_image_decode_data().
+ * Reads @path with one read, once its header is known to be within
+ * @max_pixels (see bw_image_read_file_full()), and decodes it; see
+ * bw_image_decode_data().
  *
  * Returns: (transfer full): the pixels, or %NULL with @error set
  */
@@ -1317,7 +2047,9 @@ bw_image_decode (const char   *path,
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  bytes = read_file (path, NULL, 0, NULL, error);
+  bytes = read_image_file (path, NULL,
+                           max_pixels > 0 ? max_pixels : BW_IMAGE_DEFAULT_MAX_PIXELS,
+                           NULL, error);
   if (bytes == NULL)
     return NULL;
 

@@ -22,6 +22,21 @@
  * TurboJPEG has no limit of its own. A truncated or damaged file is an
  * error, not a grey bottom half.
  *
+ * Files: an image file is never read whole before its header says it is
+ * an image of a size the file could plausibly have (see
+ * bw_image_read_file_full()); a file of zeros named .jpg costs one read of
+ * its first bytes.
+ *
+ * Memory: decoders share one budget per process (the importer's worker
+ * threads, the canvas, thumbnails). A decode reserves what it will need
+ * before it allocates — its output, and what the decoder keeps besides:
+ * the whole decoded image gdk-pixbuf makes, the coefficients libjpeg holds
+ * for a progressive or multi-scan JPEG — waits while others hold the
+ * budget, and is refused when it alone needs more than all of it. So a
+ * 1 MB PNG that inflates to 1 GB costs its gigabyte once at a time, not
+ * once per thread. JPEGs with more scans than their size warrants are
+ * refused before decoding (each scan is a pass over the whole image).
+ *
  * EXIF orientation: Boxwood keeps pixels as stored. Width and height are
  * those of the stored pixel grid — what PIL's Image.open(…).size and
  * torchvision's decoders report, and so what a COCO training loader sees —
@@ -66,6 +81,10 @@ typedef enum
 
 /* 250 megapixels */
 #define BW_IMAGE_DEFAULT_MAX_PIXELS G_GUINT64_CONSTANT (250000000)
+
+/* The most scans a progressive JPEG may have, whatever its size; fewer
+ * for large images (see jpeg_scan_limit()). */
+#define BW_IMAGE_MAX_JPEG_SCANS 64
 
 /* Files larger than this are not read at all. */
 #define BW_IMAGE_MAX_FILE_SIZE (G_GINT64_CONSTANT (2) * 1024 * 1024 * 1024)
@@ -121,6 +140,22 @@ gboolean       bw_image_check_size      (const BwImageInfo *info,
 GBytes        *bw_image_read_file       (const char     *path,
                                          const char     *name,
                                          GError        **error);
+GBytes        *bw_image_read_file_full  (const char     *path,
+                                         const char     *name,
+                                         guint64         max_pixels,
+                                         BwImageInfo    *out_info,
+                                         GError        **error);
+
+void           bw_image_set_memory_budget (guint64       bytes);
+guint64        bw_image_get_memory_budget (void);
+guint64        bw_image_get_memory_in_use (void);
+guint64        bw_image_get_memory_peak   (void);
+void           bw_image_reset_memory_peak (void);
+guint          bw_image_get_memory_waiters (void);
+gboolean       bw_image_reserve_memory    (guint64       bytes,
+                                           const char   *name,
+                                           GError      **error);
+void           bw_image_release_memory    (guint64       bytes);
 
 gboolean       bw_image_probe           (const char     *path,
                                          BwImageInfo    *info,

@@ -9,9 +9,9 @@
  *    loops end). A file named on its own is always tried; inside folders
  *    only files with an image extension are, the rest are skipped
  *    silently.
- * 2. Check, on a GThreadPool: read the file once, SHA-256 it (GChecksum),
- *    look the hash up in the project, probe the header, apply the pixel
- *    limit, then decode it at 1/8 — which for JPEG reads every scan, so
+ * 2. Check, on a GThreadPool: probe the header and apply the pixel limit
+ *    from the file's first bytes, read the file once, SHA-256 it
+ *    (GChecksum), look the hash up in the project, then decode it at 1/8 — which for JPEG reads every scan, so
  *    truncation and damage show, at a fraction of a full decode — and
  *    compute the difference hash of that small image.
  * 3. Store, on the thread that called run: results are taken in the
@@ -621,7 +621,10 @@ check_file_cb (gpointer data,
       goto out;
     }
 
-  bytes = bw_image_read_file (job->path, job->display, &job->error);
+  /* The header first: a file that is not an image, or an image over the
+   * limit, costs one read of its first bytes, not of the whole file. */
+  bytes = bw_image_read_file_full (job->path, job->display, ctx->max_pixels,
+                                   &job->info, &job->error);
   if (bytes == NULL)
     {
       job->state = JOB_FAILED;
@@ -640,13 +643,9 @@ check_file_cb (gpointer data,
       goto out;
     }
 
-  if (!bw_image_probe_data (contents, size, job->display, &job->info, &job->error) ||
-      !bw_image_check_size (&job->info, ctx->max_pixels, job->display, &job->error))
-    {
-      job->state = JOB_FAILED;
-      goto out;
-    }
-
+  /* Decodes on all the workers share the decoder's memory budget: a
+   * file that inflates to gigabytes waits for the others, or is refused
+   * when it alone needs more than the budget. */
   pixels = bw_image_decode_data (contents, size, job->display, 8, ctx->max_pixels,
                                  &decoded, &job->error);
   if (pixels == NULL)
