@@ -1230,6 +1230,85 @@ test_tiff_ifd_at_end (Fixture       *f,
   g_assert_cmpint (bw_pixels_get_data (pixels)[2], ==, 200);  /* B, G, R, A */
 }
 
+/* A BMP whose header claims to be 3 GB long: gdk-pixbuf's loader would
+ * grow a buffer to that size before it reports anything (found by the
+ * fuzzer: tests/fuzz/corpus/image-decoder/regression-bmp-header-size-3gb.bmp).
+ * It is refused from its header, as damaged. */
+static void
+test_bmp_header_size (Fixture       *f,
+                      gconstpointer  data)
+{
+  guint8 bmp[14 + 40 + 16 * 3] = { 'B', 'M', 0, };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwPixels) pixels = NULL;
+  BwImageInfo info;
+
+  bmp[2] = sizeof bmp;
+  bmp[10] = 14 + 40;           /* pixel data offset */
+  bmp[14] = 0x00;              /* header size 0xB0000000 */
+  bmp[17] = 0xB0;
+  bmp[18] = 4;                 /* 4 × 4 */
+  bmp[22] = 4;
+  bmp[26] = 1;                 /* planes */
+  bmp[28] = 24;                /* bits a pixel */
+
+  g_assert_false (bw_image_probe_data (bmp, sizeof bmp, "long.bmp", &info, &error));
+  g_assert_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "long.bmp"));
+  g_assert_nonnull (strstr (error->message, "BMP header"));
+  g_clear_error (&error);
+
+  pixels = bw_image_decode_data (bmp, sizeof bmp, "long.bmp", 1, 0, &info, &error);
+  g_assert_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_CORRUPT);
+  g_assert_null (pixels);
+  g_clear_error (&error);
+
+  /* the same file with an honest header size decodes */
+  bmp[14] = 40;
+  bmp[17] = 0;
+  pixels = bw_image_decode_data (bmp, sizeof bmp, "honest.bmp", 1, 0, &info, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (pixels->width, ==, 4);
+}
+
+/* Every input the fuzzer found a crash, a critical or a bomb with, kept
+ * in its corpus as regression-*: each is refused (or decoded) without a
+ * warning, which this test's G_DEBUG=fatal-warnings would turn into an
+ * abort. */
+static void
+test_fuzz_regressions (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *dir = g_test_build_filename (G_TEST_DIST, "fuzz", "corpus", "image-decoder",
+                                                NULL);
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  g_assert_nonnull (listing);
+  while ((name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *contents = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BwPixels) pixels = NULL;
+      BwImageInfo info;
+      gsize size;
+
+      if (!g_str_has_prefix (name, "regression-"))
+        continue;
+      g_test_message ("%s", name);
+      g_file_get_contents (path, &contents, &size, &error);
+      g_assert_no_error (error);
+      if (!bw_image_probe_data ((const guint8 *) contents, size, name, &info, &error))
+        g_clear_error (&error);
+      pixels = bw_image_decode_data ((const guint8 *) contents, size, name, 1, 0, &info, &error);
+      g_assert_true ((pixels == NULL) != (error == NULL));
+      n++;
+    }
+  g_assert_cmpuint (n, >=, 3);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1263,6 +1342,8 @@ main (int    argc,
   ADD ("/core/decoder/memory-budget", test_memory_budget);
   ADD ("/core/decoder/header-first", test_header_first);
   ADD ("/core/decoder/tiff-ifd-at-end", test_tiff_ifd_at_end);
+  ADD ("/core/decoder/bmp-header-size", test_bmp_header_size);
+  ADD ("/core/decoder/fuzz-regressions", test_fuzz_regressions);
 
 #undef ADD
 

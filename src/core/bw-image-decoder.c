@@ -1238,6 +1238,132 @@ webp_is_complete (const guint8 *data,
   return riff_size + 8 <= size;
 }
 
+/* gdk-pixbuf's BMP loader grows its buffer to the header size and the
+ * pixel data offset the file states, before it reports a size: 4 bytes
+ * of a 100-byte file made it allocate 3 GB (found by the fuzzer). Both
+ * must be what a BMP can hold, and within the bytes there are. */
+static gboolean
+bmp_header_is_sane (const guint8 *data,
+                    gsize         size)
+{
+  static const guint32 header_sizes[] = { 12, 16, 40, 52, 56, 64, 108, 124 };
+  guint32 data_offset, header_size;
+  gboolean known = FALSE;
+
+  if (size < 18)
+    return FALSE;
+
+  data_offset = (guint32) data[10] | ((guint32) data[11] << 8) |
+                ((guint32) data[12] << 16) | ((guint32) data[13] << 24);
+  header_size = (guint32) data[14] | ((guint32) data[15] << 8) |
+                ((guint32) data[16] << 16) | ((guint32) data[17] << 24);
+
+  for (guint i = 0; i < G_N_ELEMENTS (header_sizes); i++)
+    if (header_size == header_sizes[i])
+      known = TRUE;
+
+  return known && data_offset >= 14 + header_size && data_offset <= size;
+}
+
+/* gdk-pixbuf's GIF loader asks for the row stride of a frame of width 0
+ * (a critical, found by the fuzzer) instead of refusing it, and clips a
+ * frame that lies outside the logical screen to nothing. Every frame of a
+ * GIF is looked at here first, found the way the loader finds them (bytes
+ * that start no block are skipped); a walk that runs off the end is left
+ * to the loader, which reports it. */
+static gboolean
+skip_gif_sub_blocks (const guint8 *data,
+                     gsize         size,
+                     gsize        *pos)
+{
+  while (*pos < size && data[*pos] != 0)
+    *pos += (gsize) data[*pos] + 1;
+  if (*pos >= size)
+    return FALSE;
+  (*pos)++;  /* the terminator */
+  return TRUE;
+}
+
+static gboolean
+gif_frames_are_sane (const guint8 *data,
+                     gsize         size)
+{
+  gsize pos = 13;  /* signature and logical screen descriptor */
+  guint screen_width, screen_height;
+
+  if (size < 13)
+    return TRUE;
+  screen_width = data[6] | ((guint) data[7] << 8);
+  screen_height = data[8] | ((guint) data[9] << 8);
+  if (data[10] & 0x80)
+    pos += (gsize) 3 << ((data[10] & 7) + 1);
+
+  while (pos < size)
+    {
+      switch (data[pos])
+        {
+        case 0x3B:  /* trailer */
+          return TRUE;
+
+        case 0x21:  /* extension: label, then sub-blocks */
+          pos += 2;
+          if (!skip_gif_sub_blocks (data, size, &pos))
+            return TRUE;
+          break;
+
+        case 0x2C:  /* image descriptor */
+          {
+            guint left, top, width, height, flags;
+
+            if (pos + 10 > size)
+              return TRUE;
+            left = data[pos + 1] | ((guint) data[pos + 2] << 8);
+            top = data[pos + 3] | ((guint) data[pos + 4] << 8);
+            width = data[pos + 5] | ((guint) data[pos + 6] << 8);
+            height = data[pos + 7] | ((guint) data[pos + 8] << 8);
+            if (width == 0 || height == 0 || left >= screen_width || top >= screen_height)
+              return FALSE;
+            flags = data[pos + 9];
+            pos += 10;
+            if (flags & 0x80)
+              pos += (gsize) 3 << ((flags & 7) + 1);
+            pos++;  /* LZW minimum code size */
+            if (!skip_gif_sub_blocks (data, size, &pos))
+              return TRUE;
+          }
+          break;
+
+        default:
+          pos++;
+          break;
+        }
+    }
+
+  return TRUE;
+}
+
+/* What gdk-pixbuf's loaders must not see: headers its loaders handle
+ * badly (above). */
+static gboolean
+check_pixbuf_input (BwImageFormat   format,
+                    const guint8   *data,
+                    gsize           size,
+                    const char     *name,
+                    GError        **error)
+{
+  if (format == BW_IMAGE_FORMAT_BMP && !bmp_header_is_sane (data, size))
+    {
+      set_corrupt_error (error, name, _("the BMP header is damaged"));
+      return FALSE;
+    }
+  if (format == BW_IMAGE_FORMAT_GIF && !gif_frames_are_sane (data, size))
+    {
+      set_corrupt_error (error, name, _("a frame of the GIF has no size or lies outside the image"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static const char *
 pixbuf_type_name (BwImageFormat format)
 {
@@ -1443,6 +1569,9 @@ probe_pixbuf_data (BwImageFormat  format,
   g_autoptr(GdkPixbufLoader) loader = NULL;
   g_autoptr(GError) local_error = NULL;
   PixbufSizeCheck check = { 0, 0, 0, FALSE, FALSE, NULL, FALSE, 1, 0, NULL, 0, NULL };
+
+  if (!check_pixbuf_input (format, data, size, name, error))
+    return FALSE;
 
   loader = new_pixbuf_loader (format, name, &check, error);
   if (loader == NULL)
@@ -1821,6 +1950,9 @@ decode_pixbuf_checked (BwImageFormat    format,
   int width, height;
   gboolean ok;
   gboolean complete;
+
+  if (!check_pixbuf_input (format, data, size, name, error))
+    return NULL;
 
   loader = new_pixbuf_loader (format, name, check, error);
   if (loader == NULL)
