@@ -774,6 +774,41 @@ test_memory_budget (Fixture       *f,
   bw_image_set_memory_budget (0);
 }
 
+/* A file whose name is not UTF-8 (Latin-1 "café.png") is refused at
+ * import, named with its bad byte escaped, rather than stored under a name
+ * that an export would write with U+FFFD: a path that is not the file's. */
+static void
+test_non_utf8_name (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *bad = image_path (f, "caf\xe9.png");
+  g_autoptr(BwImportReport) report = NULL;
+  g_autoptr(BwImportReport) named = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *paths[] = { bad, NULL };
+  const BwImportProblem *problem;
+
+  write_png (f, "good.png", 40, 30, 1);
+  bw_test_write_png (bad, 40, 30, 2, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (bad, G_FILE_TEST_IS_REGULAR));
+
+  report = import_folder (f);
+  g_assert_cmpuint (report->added, ==, 1);
+  g_assert_cmpuint (report->failed, ==, 1);
+  assert_problem (report, "caf\\xE9.png", BW_IMPORT_PROBLEM_FAILED, "UTF-8");
+  problem = find_problem (report, "caf\\xE9.png");
+  g_assert_true (g_utf8_validate (problem->reason, -1, NULL));
+  g_assert_true (g_utf8_validate (problem->path, -1, NULL));
+  g_assert_cmpint (count_images (f), ==, 1);
+
+  /* named on its own, the same */
+  named = import_paths (f, paths, 0);
+  g_assert_cmpuint (named->added, ==, 0);
+  g_assert_cmpuint (named->failed, ==, 1);
+  g_assert_cmpint (count_images (f), ==, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -796,6 +831,7 @@ main (int    argc,
   ADD ("/core/import/async", test_async);
   ADD ("/core/import/relocate-checks-the-file", test_relocate_checks);
   ADD ("/core/import/memory-budget", test_memory_budget);
+  ADD ("/core/import/non-utf8-name", test_non_utf8_name);
 
 #undef ADD
 

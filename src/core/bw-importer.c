@@ -402,15 +402,52 @@ has_image_extension (const char *name)
   return FALSE;
 }
 
+/* @text with every byte that is not part of valid UTF-8 written as \xNN,
+ * so that a message can name the file exactly. */
+static char *
+escape_invalid_utf8 (const char *text)
+{
+  GString *out = g_string_new (NULL);
+  const char *p = text;
+  const char *end;
+
+  while (!g_utf8_validate (p, -1, &end))
+    {
+      g_string_append_len (out, p, end - p);
+      g_string_append_printf (out, "\\x%02X", (guchar) *end);
+      p = end + 1;
+    }
+  g_string_append (out, p);
+  return g_string_free (out, FALSE);
+}
+
 static void
 add_job (RunContext *ctx,
          GFile      *file,
          const char *display,
          gboolean    explicit)
 {
-  ImportJob *job = g_new0 (ImportJob, 1);
+  g_autofree char *path = g_file_get_path (file);
+  g_autofree char *stored = bw_project_make_image_path (ctx->importer->project, path);
+  ImportJob *job;
 
-  job->path = g_file_get_path (file);
+  /* Paths are stored, shown and exported (COCO's file_name) as UTF-8; a
+   * name that is not would come back as another name (U+FFFD for each bad
+   * byte), one that points at no file. Refused, naming the exact bytes. */
+  if (!g_utf8_validate (stored, -1, NULL))
+    {
+      g_autofree char *escaped = escape_invalid_utf8 (display);
+
+      report_problem (ctx->report, BW_IMPORT_PROBLEM_FAILED, escaped,
+                      g_strdup_printf (_("“%s” was not imported: its name is not valid UTF-8, "
+                                         "and Boxwood keeps and exports file names as UTF-8; "
+                                         "rename it (convmv can) and import it again"),
+                                       escaped));
+      return;
+    }
+
+  job = g_new0 (ImportJob, 1);
+  job->path = g_steal_pointer (&path);
   job->display = g_strdup (display);
   job->explicit = explicit;
   g_ptr_array_add (ctx->jobs, job);
