@@ -1304,6 +1304,12 @@ test_fuzz_regressions (Fixture       *f,
         g_clear_error (&error);
       pixels = bw_image_decode_data ((const guint8 *) contents, size, name, 1, 0, &info, &error);
       g_assert_true ((pixels == NULL) != (error == NULL));
+      g_clear_pointer (&pixels, bw_pixels_free);
+      g_clear_error (&error);
+      /* and under a small pixel limit, as the fuzzer decodes */
+      pixels = bw_image_decode_data ((const guint8 *) contents, size, name, 8, 4000000, &info,
+                                     &error);
+      g_assert_true ((pixels == NULL) != (error == NULL));
       n++;
     }
   g_assert_cmpuint (n, >=, 3);

@@ -1963,11 +1963,12 @@ decode_pixbuf_checked (BwImageFormat    format,
     {
       BwImageInfo header;
 
-      /* the size limit still comes first in the message */
+      /* the size limit still comes first in the message; the loader is
+       * closed either way (gdk-pixbuf warns about one that is not) */
+      gdk_pixbuf_loader_close (loader, NULL);
       if (probe_pixbuf_data (format, data, size, name, &header, NULL) &&
           !bw_image_check_size (&header, max_pixels, name, error))
         return NULL;
-      gdk_pixbuf_loader_close (loader, NULL);
       set_corrupt_error (error, name, _("the file ends before the image data does"));
       return NULL;
     }
