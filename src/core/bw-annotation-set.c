@@ -286,6 +286,26 @@ bw_annotation_set_set_changed_func (BwAnnotationSet            *self,
 }
 
 /**
+ * bw_annotation_set_remove_changed_func:
+ * @user_data: the data a listener was set with
+ *
+ * Forgets the listener if it is the one set with @user_data: a listener
+ * going away calls this on every set that may still point at it.
+ */
+void
+bw_annotation_set_remove_changed_func (BwAnnotationSet *self,
+                                       gpointer         user_data)
+{
+  g_return_if_fail (self != NULL);
+
+  if (self->changed_data == user_data)
+    {
+      self->changed_func = NULL;
+      self->changed_data = NULL;
+    }
+}
+
+/**
  * bw_annotation_set_set_hidden:
  *
  * Hides one shape from drawing and hit testing (the user set it aside

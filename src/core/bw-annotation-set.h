@@ -48,6 +48,8 @@ guint               bw_annotation_set_find          (const BwAnnotationSet *self
 void                bw_annotation_set_set_changed_func (BwAnnotationSet    *self,
                                                      BwAnnotationSetChangedFunc func,
                                                      gpointer               user_data);
+void                bw_annotation_set_remove_changed_func (BwAnnotationSet *self,
+                                                      gpointer         user_data);
 void                bw_annotation_set_set_hidden    (BwAnnotationSet       *self,
                                                      gint64                 id,
                                                      gboolean               hidden);

@@ -425,6 +425,26 @@ detach_session (BwAnnotationController *self)
   return session;
 }
 
+/**
+ * bw_annotation_controller_remove_set_listener:
+ * @user_data: what a listener of the shown set registered with
+ *
+ * A listener of the annotation sets (the object list) follows the
+ * controller from set to set; when it goes away it must leave none of
+ * them pointing at it, the spare empty set included, which outlives it.
+ */
+void
+bw_annotation_controller_remove_set_listener (BwAnnotationController *self,
+                                              gpointer                user_data)
+{
+  g_return_if_fail (BW_IS_ANNOTATION_CONTROLLER (self));
+
+  if (self->empty_set != NULL)
+    bw_annotation_set_remove_changed_func (self->empty_set, user_data);
+  if (self->set != NULL)
+    bw_annotation_set_remove_changed_func (self->set, user_data);
+}
+
 static void
 close_session (BwAnnotationController *self)
 {

@@ -63,6 +63,8 @@ gboolean              bw_annotation_controller_load_image     (BwAnnotationContr
 gint64                bw_annotation_controller_get_image_id   (BwAnnotationController *self);
 gint64                bw_annotation_controller_get_layer_id   (BwAnnotationController *self);
 BwAnnotationSet      *bw_annotation_controller_get_annotations (BwAnnotationController *self);
+void                  bw_annotation_controller_remove_set_listener (BwAnnotationController *self,
+                                                               gpointer                user_data);
 BwAnnotationRenderer *bw_annotation_controller_get_renderer   (BwAnnotationController *self);
 
 void                  bw_annotation_controller_set_view       (BwAnnotationController *self,

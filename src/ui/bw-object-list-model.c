@@ -488,11 +488,12 @@ bw_object_list_model_dispose (GObject *object)
   BwObjectListModel *self = BW_OBJECT_LIST_MODEL (object);
 
   g_clear_handle_id (&self->resync_id, g_source_remove);
-  if (self->set != NULL && set_is_current (self))
-    bw_annotation_set_set_changed_func (self->set, NULL, NULL);
   self->set = NULL;
   if (self->controller != NULL)
-    g_signal_handlers_disconnect_by_data (self->controller, self);
+    {
+      bw_annotation_controller_remove_set_listener (self->controller, self);
+      g_signal_handlers_disconnect_by_data (self->controller, self);
+    }
   g_clear_object (&self->controller);
 
   G_OBJECT_CLASS (bw_object_list_model_parent_class)->dispose (object);
