@@ -243,6 +243,122 @@ check_drawing_order (gconstpointer data)
   g_clear_pointer (&frame.surface, cairo_surface_destroy);
 }
 
+static BwReview *
+make_review (gint64    id,
+             gint64    annotation_id,
+             BwVerdict verdict,
+             gint64    reason_id,
+             const char *comment)
+{
+  BwReview *r = g_new0 (BwReview, 1);
+
+  r->id = id;
+  r->annotation_id = annotation_id;
+  r->verdict = verdict;
+  r->reason_id = reason_id;
+  r->comment = g_strdup (comment);
+
+  return r;
+}
+
+static gboolean
+is_clear (guint32 pixel)
+{
+  return (pixel >> 24) == 0;
+}
+
+/* Which of red, green, blue leads in a pixel. */
+static char
+leading (guint32 pixel)
+{
+  guint r = (pixel >> 16) & 0xff, g = (pixel >> 8) & 0xff, b = pixel & 0xff;
+
+  if (r > g + 40 && r > b + 40)
+    return 'r';
+  if (g > r + 40 && g > b + 20)
+    return 'g';
+  if (b > r + 40 && b > g + 20)
+    return 'b';
+  return '?';
+}
+
+/* Verdicts and pins show where they belong, with and without the raster
+ * (the marks are drawn over either), and the active pin shows its text. */
+static void
+check_review_marks (gconstpointer data)
+{
+  guint n_filler = GPOINTER_TO_UINT (data);
+  g_autoptr(GPtrArray) categories = make_categories ();
+  g_autoptr(BwAnnotationRenderer) renderer = bw_annotation_renderer_new ();
+  g_autoptr(BwAnnotationSet) set = make_scene (n_filler);
+  g_autoptr(GPtrArray) reviews = g_ptr_array_new_with_free_func ((GDestroyNotify) bw_review_free);
+  g_autoptr(GPtrArray) reasons = g_ptr_array_new_with_free_func ((GDestroyNotify) bw_rejection_reason_free);
+  BwRejectionReason *reason = g_new0 (BwRejectionReason, 1);
+  BwRenderView view = { 1.0, 0, 0 };
+  BwReview *pin;
+  Frame frame = { 0 };
+
+  bw_annotation_renderer_set_categories (renderer, categories);
+  /* A third box, (40, 150)–(140, 220), to reject. */
+  add (set, 3000, 3, bw_shape_new_box (40, 150, 140, 220));
+
+  /* Unjudged: nothing above the box's corner, nothing under the third. */
+  frame_draw (&frame, renderer, set, &view);
+  g_assert_true (is_clear (frame_at (&frame, 97, 16)));
+  g_assert_true (is_clear (frame_at (&frame, 137, 146)));
+  g_assert_true (is_clear (frame_at (&frame, 44, 228)));
+  g_assert_true (is_clear (frame_at (&frame, 297, 233)));
+
+  reason->id = 5;
+  reason->name = g_strdup ("Box too loose");
+  g_ptr_array_add (reasons, reason);
+  g_ptr_array_add (reviews, make_review (1, 1, BW_VERDICT_ACCEPT, 0, ""));
+  g_ptr_array_add (reviews, make_review (2, 3000, BW_VERDICT_REJECT, 5, "half the car"));
+  pin = make_review (3, 0, BW_VERDICT_COMMENT, 5, "missed one");
+  pin->has_point = TRUE;
+  pin->x = 300;
+  pin->y = 250;
+  g_ptr_array_add (reviews, pin);
+  bw_annotation_renderer_set_reviews (renderer, reviews, reasons);
+
+  frame_draw (&frame, renderer, set, &view);
+  /* A green badge on the accepted box's top right corner (100, 20). */
+  g_assert_cmpint (leading (frame_at (&frame, 97, 16)), ==, 'g');
+  /* A red one on the rejected box's (140, 150), and its reason under it. */
+  g_assert_cmpint (leading (frame_at (&frame, 137, 146)), ==, 'r');
+  g_assert_false (is_clear (frame_at (&frame, 44, 228)));
+  g_assert_cmpint (leading (frame_at (&frame, 42, 223)), ==, 'r');
+  /* Its outline is red where it was green. */
+  g_assert_cmpint (leading (frame_at (&frame, 43, 150)), ==, 'r');
+  /* The pin's head above its point, orange. */
+  g_assert_cmpint (leading (frame_at (&frame, 297, 233)), ==, 'r');
+  g_assert_cmpuint ((frame_at (&frame, 297, 233) >> 8) & 0xff, >, 40);
+  g_assert_cmpint (bw_annotation_renderer_find_pin (renderer, &view, 300, 236), ==, 3);
+  g_assert_cmpint (bw_annotation_renderer_find_pin (renderer, &view, 300, 249), ==, 3);
+  g_assert_cmpint (bw_annotation_renderer_find_pin (renderer, &view, 50, 50), ==, 0);
+
+  /* The pin's text only while it is active. */
+  g_assert_true (is_clear (frame_at (&frame, 320, 232)));
+  bw_annotation_renderer_set_active_pin (renderer, 3);
+  frame_draw (&frame, renderer, set, &view);
+  g_assert_false (is_clear (frame_at (&frame, 320, 232)));
+
+  /* Marks follow the view. */
+  view.offset_x = 10;
+  view.offset_y = 10;
+  frame_draw (&frame, renderer, set, &view);
+  g_assert_cmpint (leading (frame_at (&frame, 107, 26)), ==, 'g');
+  g_assert_cmpint (bw_annotation_renderer_find_pin (renderer, &view, 310, 246), ==, 3);
+
+  /* None again. */
+  bw_annotation_renderer_set_reviews (renderer, NULL, NULL);
+  frame_draw (&frame, renderer, set, &view);
+  g_assert_true (is_clear (frame_at (&frame, 107, 26)));
+  g_assert_cmpint (bw_annotation_renderer_find_pin (renderer, &view, 310, 246), ==, 0);
+
+  g_clear_pointer (&frame.surface, cairo_surface_destroy);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -255,6 +371,11 @@ main (int   argc,
                         check_drawing_order);
   g_test_add_data_func ("/ui/annotation-renderer/drawing-order/many-shapes", GUINT_TO_POINTER (600),
                         check_drawing_order);
+
+  g_test_add_data_func ("/ui/annotation-renderer/review-marks/few-shapes", GUINT_TO_POINTER (0),
+                        check_review_marks);
+  g_test_add_data_func ("/ui/annotation-renderer/review-marks/many-shapes", GUINT_TO_POINTER (600),
+                        check_review_marks);
 
   return g_test_run ();
 }

@@ -25,34 +25,11 @@
 #include <glib/gi18n.h>
 #include <inttypes.h>
 
-#include "bw-layer-session.h"
+#include "bw-layer-session-private.h"
 
 /* How long after the last nudge the run is written. */
 #define NUDGE_WRITE_DELAY_MS 600
 
-struct _BwLayerSession
-{
-  GObject          parent_instance;
-
-  BwProject       *project;
-  BwEditHistory   *history;
-  gint64           image_id;
-  gint64           person_id;
-  double           width;
-  double           height;
-
-  gint64           layer_id;      /* 0 until the first edit, if none yet */
-  BwLayerStatus    status;
-  gboolean         no_objects;
-  BwAnnotationSet *set;
-  guint            reload_id;
-
-  /* A run of nudges not yet written */
-  GPtrArray       *nudge_originals; /* BwAnnotation*, as stored */
-  double           nudge_dx;
-  double           nudge_dy;
-  guint            nudge_id;
-};
 
 enum {
   PROP_0,
@@ -67,6 +44,7 @@ enum {
   STATUS_CHANGED,
   REOPENED,
   ERROR,
+  REVIEWS_CHANGED,
   N_SIGNALS
 };
 
@@ -93,9 +71,21 @@ find_own_layer (BwLayerSession  *self,
                 gboolean        *no_objects,
                 GError         **error)
 {
-  g_autoptr(GPtrArray) layers = bw_project_list_layers (self->project, self->image_id, error);
+  g_autoptr(GPtrArray) layers = NULL;
 
-  if (layers == NULL)
+  /* A reviewer's session is of the layer they judge. */
+  if (self->reviewer_id > 0)
+    {
+      g_autoptr(BwLayer) layer = bw_project_get_layer (self->project, self->layer_id, error);
+
+      if (layer == NULL)
+        return -1;
+      *status = layer->status;
+      *no_objects = layer->no_objects;
+      return layer->id;
+    }
+
+  if (!(layers = bw_project_list_layers (self->project, self->image_id, error)))
     return -1;
 
   for (guint i = 0; i < layers->len; i++)
@@ -139,7 +129,7 @@ load (BwLayerSession  *self,
   for (guint i = 0; annotations != NULL && i < annotations->len; i++)
     bw_annotation_set_take (self->set, g_steal_pointer (&annotations->pdata[i]));
 
-  return TRUE;
+  return _bw_layer_session_load_reviews (self, error);
 }
 
 static gboolean
@@ -226,6 +216,22 @@ history_annotation_changed_cb (BwLayerSession     *self,
     bw_annotation_set_remove (self->set, id);
 
   g_signal_emit (self, signals[ANNOTATION_CHANGED], 0, id, annotation);
+  /* A new version has no verdict yet. */
+  _bw_layer_session_update_verdict (self, id);
+}
+
+void
+_bw_layer_session_emit_annotation_changed (BwLayerSession     *self,
+                                           gint64              id,
+                                           const BwAnnotation *annotation)
+{
+  g_signal_emit (self, signals[ANNOTATION_CHANGED], 0, id, annotation);
+}
+
+void
+_bw_layer_session_emit_reviews_changed (BwLayerSession *self)
+{
+  g_signal_emit (self, signals[REVIEWS_CHANGED], 0);
 }
 
 static void
@@ -238,6 +244,8 @@ history_notify_cb (BwLayerSession *self,
   else if (g_strcmp0 (pspec->name, "can-redo") == 0)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_REDO]);
 }
+
+static void connect_signals (BwLayerSession *self);
 
 /**
  * bw_layer_session_new:
@@ -288,6 +296,16 @@ bw_layer_session_new (BwProject  *project,
   if (!load (self, error))
     return NULL;
 
+  connect_signals (self);
+
+  return g_steal_pointer (&self);
+}
+
+static void
+connect_signals (BwLayerSession *self)
+{
+  BwProject *project = self->project;
+
   g_signal_connect_object (self->history, "annotation-changed",
                            G_CALLBACK (history_annotation_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->history, "notify",
@@ -298,6 +316,57 @@ bw_layer_session_new (BwProject  *project,
                            G_CALLBACK (project_category_merged_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (project, "categories-changed",
                            G_CALLBACK (project_categories_changed_cb), self, G_CONNECT_SWAPPED);
+}
+
+/**
+ * bw_layer_session_new_for_review:
+ * @layer_id: the annotator's layer to judge
+ * @reviewer_id: the reviewer
+ *
+ * Opens another person's layer for @reviewer_id to judge. A submitted
+ * layer is in review from then on (its annotator can no longer recall
+ * it). The session's edits are the reviewer's fixes
+ * (bw_layer_session_fix()); drawing and deleting shapes are the
+ * annotator's and are refused with %BW_LAYER_SESSION_ERROR_REVIEWING.
+ *
+ * Returns: (transfer full): the session, or %NULL with @error set
+ */
+BwLayerSession *
+bw_layer_session_new_for_review (BwProject  *project,
+                                 gint64      layer_id,
+                                 gint64      reviewer_id,
+                                 GError    **error)
+{
+  g_autoptr(BwLayerSession) self = NULL;
+  g_autoptr(BwImage) image = NULL;
+  g_autoptr(BwLayer) layer = NULL;
+
+  g_return_val_if_fail (BW_IS_PROJECT (project), NULL);
+  g_return_val_if_fail (layer_id > 0, NULL);
+  g_return_val_if_fail (reviewer_id > 0, NULL);
+
+  if (!(layer = bw_project_get_layer (project, layer_id, error)) ||
+      !(image = bw_project_get_image (project, layer->image_id, error)))
+    return NULL;
+  if (layer->kind == BW_LAYER_KIND_WORK && layer->status == BW_LAYER_STATUS_SUBMITTED &&
+      !bw_project_start_review (project, layer_id, reviewer_id, error))
+    return NULL;
+
+  self = g_object_new (BW_TYPE_LAYER_SESSION, NULL);
+  self->project = g_object_ref (project);
+  self->image_id = layer->image_id;
+  self->person_id = layer->person_id;
+  self->reviewer_id = reviewer_id;
+  self->layer_id = layer_id;
+  self->width = image->width;
+  self->height = image->height;
+  self->set = bw_annotation_set_new (self->width, self->height);
+  self->history = bw_edit_history_new (project);
+
+  if (!load (self, error))
+    return NULL;
+
+  connect_signals (self);
 
   return g_steal_pointer (&self);
 }
@@ -501,7 +570,8 @@ begin_edit (BwLayerSession  *self,
 {
   *reopened = FALSE;
 
-  if (!flush_nudge (self, error) ||
+  if (!_bw_layer_session_check_not_reviewing (self, error) ||
+      !flush_nudge (self, error) ||
       !ensure_layer (self, error) ||
       !bw_edit_history_begin (self->history, label, error))
     return FALSE;
@@ -536,6 +606,12 @@ refresh_status (BwLayerSession *self,
   g_signal_emit (self, signals[STATUS_CHANGED], 0);
   if (reopened)
     g_signal_emit (self, signals[REOPENED], 0);
+}
+
+void
+_bw_layer_session_refresh_status (BwLayerSession *self)
+{
+  refresh_status (self, FALSE);
 }
 
 /* Closes the step: saved when @ok, else rolled back. */
@@ -687,6 +763,10 @@ bw_layer_session_change_shapes (BwLayerSession  *self,
   if (!flush_nudge (self, error))
     return FALSE;
 
+  /* A reviewer's edit is a fix: theirs, the annotator's version kept. */
+  if (self->reviewer_id > 0)
+    return _bw_layer_session_fix (self, label, ids, shapes, n_ids, 0, error);
+
   for (guint i = 0; i < n_ids; i++)
     {
       const BwAnnotation *a = lookup_own (self, ids[i], error);
@@ -779,6 +859,26 @@ bw_layer_session_relabel (BwLayerSession  *self,
 
   if (!flush_nudge (self, error))
     return FALSE;
+
+  if (self->reviewer_id > 0)
+    {
+      g_autoptr(GArray) todo_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+      for (guint i = 0; i < n_ids; i++)
+        {
+          const BwAnnotation *a = bw_annotation_set_lookup (self->set, ids[i]);
+
+          if (a != NULL && a->category_id != category_id)
+            g_array_append_val (todo_ids, ids[i]);
+        }
+      if (todo_ids->len > 0 &&
+          !_bw_layer_session_fix (self, _("Change Category"), (const gint64 *) todo_ids->data, NULL,
+                                  todo_ids->len, category_id, error))
+        return FALSE;
+      if (out_n_changed != NULL)
+        *out_n_changed = todo_ids->len;
+      return TRUE;
+    }
 
   for (guint i = 0; i < n_ids; i++)
     {
@@ -1006,6 +1106,8 @@ bw_layer_session_nudge (BwLayerSession  *self,
 
   if (n_ids == 0)
     return TRUE;
+  if (!_bw_layer_session_check_not_reviewing (self, error))
+    return FALSE;
 
   was_pending = self->nudge_originals != NULL;
   if (!same_run (self, ids, n_ids))
@@ -1165,9 +1267,13 @@ bw_layer_session_undo (BwLayerSession  *self,
 
   if (!bw_layer_session_flush (self, error) || !check_replayable (self, TRUE, error) ||
       !bw_edit_history_undo (self->history, error))
-    return FALSE;
+    {
+      _bw_layer_session_after_replay (self);
+      return FALSE;
+    }
 
   refresh_status (self, FALSE);
+  _bw_layer_session_after_replay (self);
 
   return TRUE;
 }
@@ -1180,9 +1286,13 @@ bw_layer_session_redo (BwLayerSession  *self,
 
   if (!bw_layer_session_flush (self, error) || !check_replayable (self, FALSE, error) ||
       !bw_edit_history_redo (self->history, error))
-    return FALSE;
+    {
+      _bw_layer_session_after_replay (self);
+      return FALSE;
+    }
 
   refresh_status (self, FALSE);
+  _bw_layer_session_after_replay (self);
 
   return TRUE;
 }
@@ -1204,7 +1314,8 @@ bw_layer_session_submit (BwLayerSession  *self,
 {
   g_return_val_if_fail (BW_IS_LAYER_SESSION (self), FALSE);
 
-  if (!bw_layer_session_flush (self, error))
+  if (!_bw_layer_session_check_not_reviewing (self, error) ||
+      !bw_layer_session_flush (self, error))
     return FALSE;
 
   if (bw_annotation_set_get_size (self->set) == 0 && !self->no_objects)
@@ -1235,7 +1346,8 @@ bw_layer_session_mark_no_objects (BwLayerSession  *self,
 {
   g_return_val_if_fail (BW_IS_LAYER_SESSION (self), FALSE);
 
-  if (!bw_layer_session_flush (self, error))
+  if (!_bw_layer_session_check_not_reviewing (self, error) ||
+      !bw_layer_session_flush (self, error))
     return FALSE;
 
   if (bw_annotation_set_get_size (self->set) > 0)
@@ -1293,7 +1405,8 @@ bw_layer_session_recall (BwLayerSession  *self,
 
   g_return_val_if_fail (BW_IS_LAYER_SESSION (self), FALSE);
 
-  if (!bw_layer_session_flush (self, error))
+  if (!_bw_layer_session_check_not_reviewing (self, error) ||
+      !bw_layer_session_flush (self, error))
     return FALSE;
 
   if (self->layer_id <= 0 ||
@@ -1412,6 +1525,7 @@ bw_layer_session_finalize (GObject *object)
 {
   BwLayerSession *self = BW_LAYER_SESSION (object);
 
+  _bw_layer_session_clear_reviews (self);
   g_clear_pointer (&self->set, bw_annotation_set_free);
 
   G_OBJECT_CLASS (bw_layer_session_parent_class)->finalize (object);
@@ -1473,10 +1587,14 @@ bw_layer_session_class_init (BwLayerSessionClass *klass)
   signals[ERROR] =
     g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR | G_SIGNAL_TYPE_STATIC_SCOPE);
+  signals[REVIEWS_CHANGED] =
+    g_signal_new ("reviews-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
 bw_layer_session_init (BwLayerSession *self)
 {
   self->status = BW_LAYER_STATUS_IN_PROGRESS;
+  _bw_layer_session_init_reviews (self);
 }

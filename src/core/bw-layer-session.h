@@ -23,6 +23,8 @@ typedef enum
   BW_LAYER_SESSION_ERROR_NOT_EMPTY,     /* "no objects" on an image with shapes */
   BW_LAYER_SESSION_ERROR_NOT_SUBMITTED, /* recall of work that was not submitted */
   BW_LAYER_SESSION_ERROR_REVIEWED,      /* recall of work already reviewed */
+  BW_LAYER_SESSION_ERROR_REVIEWING,     /* an annotator's command in a review */
+  BW_LAYER_SESSION_ERROR_NOT_REVIEWING, /* a verdict outside a review */
 } BwLayerSessionError;
 
 #define BW_TYPE_LAYER_SESSION (bw_layer_session_get_type ())
@@ -46,6 +48,11 @@ GQuark            bw_layer_session_error_quark     (void);
 BwLayerSession   *bw_layer_session_new             (BwProject        *project,
                                                     gint64            image_id,
                                                     gint64            person_id,
+                                                    GError          **error);
+
+BwLayerSession   *bw_layer_session_new_for_review  (BwProject        *project,
+                                                    gint64            layer_id,
+                                                    gint64            reviewer_id,
                                                     GError          **error);
 
 BwProject        *bw_layer_session_get_project     (BwLayerSession   *self);
@@ -125,6 +132,49 @@ gboolean          bw_layer_session_recall          (BwLayerSession   *self,
                                                     GError          **error);
 
 gint64            bw_layer_session_find_next_image (BwLayerSession   *self);
+
+/* Reviews (bw-layer-session-review.c). The verdicts are read for any
+ * session, so an annotator sees what their reviewer said; the commands
+ * need a session made by bw_layer_session_new_for_review(). */
+gboolean          bw_layer_session_is_review       (BwLayerSession   *self);
+gint64            bw_layer_session_get_reviewer_id (BwLayerSession   *self);
+const BwReview   *bw_layer_session_get_verdict     (BwLayerSession   *self,
+                                                    gint64            annotation_id);
+GPtrArray        *bw_layer_session_get_reviews     (BwLayerSession   *self);
+guint             bw_layer_session_count_undecided (BwLayerSession   *self);
+int               bw_layer_session_get_submission  (BwLayerSession   *self);
+
+gboolean          bw_layer_session_accept          (BwLayerSession   *self,
+                                                    const gint64     *ids,
+                                                    guint             n_ids,
+                                                    GError          **error);
+gboolean          bw_layer_session_reject          (BwLayerSession   *self,
+                                                    const gint64     *ids,
+                                                    guint             n_ids,
+                                                    gint64            reason_id,
+                                                    const char       *comment,
+                                                    GError          **error);
+gboolean          bw_layer_session_fix             (BwLayerSession   *self,
+                                                    gint64            id,
+                                                    const BwShape    *shape,
+                                                    gint64            category_id,
+                                                    GError          **error);
+gboolean          bw_layer_session_accept_undecided (BwLayerSession  *self,
+                                                    guint            *out_n_accepted,
+                                                    GError          **error);
+gboolean          bw_layer_session_pin_comment     (BwLayerSession   *self,
+                                                    double            x,
+                                                    double            y,
+                                                    gint64            reason_id,
+                                                    const char       *comment,
+                                                    gint64           *out_review_id,
+                                                    GError          **error);
+gboolean          bw_layer_session_accept_layer    (BwLayerSession   *self,
+                                                    GError          **error);
+gboolean          bw_layer_session_return_layer    (BwLayerSession   *self,
+                                                    gint64            reason_id,
+                                                    const char       *comment,
+                                                    GError          **error);
 
 /* For commands added on top of these (a reviewer's verdicts): the
  * history that every step of this image goes into. */

@@ -118,6 +118,12 @@ struct _BwAnnotationRenderer
   int              cache_width;
   int              cache_height;
   guint            n_cache_draws;
+
+  /* Review marks: not cached, drawn over the shapes every frame. */
+  GPtrArray       *reviews;     /* BwReview: verdicts on shapes */
+  GPtrArray       *pins;        /* BwReview: pinned comments */
+  GHashTable      *reasons;     /* gint64* → char* reason name */
+  gint64           active_pin;
 };
 
 static void
@@ -153,6 +159,9 @@ bw_annotation_renderer_new (void)
   self->raster.edges = g_array_new (FALSE, FALSE, sizeof (RasterEdge));
   self->raster.boxes = g_array_new (FALSE, FALSE, sizeof (RasterBox));
   self->raster.rings = g_array_new (FALSE, FALSE, sizeof (RasterRing));
+  self->reviews = g_ptr_array_new_with_free_func ((GDestroyNotify) bw_review_free);
+  self->pins = g_ptr_array_new_with_free_func ((GDestroyNotify) bw_review_free);
+  self->reasons = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
 
   return self;
 }
@@ -179,6 +188,9 @@ bw_annotation_renderer_free (BwAnnotationRenderer *self)
   g_array_unref (self->raster.edges);
   g_array_unref (self->raster.boxes);
   g_array_unref (self->raster.rings);
+  g_ptr_array_unref (self->reviews);
+  g_ptr_array_unref (self->pins);
+  g_hash_table_unref (self->reasons);
   g_free (self);
 }
 
@@ -1033,6 +1045,334 @@ render_with_raster (BwAnnotationRenderer *self,
   cairo_surface_mark_dirty (surface);
 }
 
+/* ------------------------------------------------------------------ */
+/* Review marks                                                        */
+
+#define MARK_RADIUS      7.0
+#define MARK_MIN_SIZE    10.0   /* smaller shapes on screen get no mark */
+#define PIN_HEAD_RADIUS  7.0
+#define PIN_STEM         14.0
+#define MAX_REVIEW_TEXTS 200
+
+static const double ACCEPT_RGB[3] = { 0.18, 0.76, 0.49 };   /* #2ec27e */
+static const double REJECT_RGB[3] = { 0.88, 0.11, 0.14 };   /* #e01b24 */
+static const double FIXED_RGB[3]  = { 0.21, 0.52, 0.89 };   /* #3584e4 */
+static const double PIN_RGB[3]    = { 0.90, 0.38, 0.00 };   /* #e66100 */
+
+/**
+ * bw_annotation_renderer_set_reviews:
+ * @reviews: (nullable) (element-type BwReview): what to show: verdicts on
+ *   shapes (by annotation id) and pinned comments (those with a point);
+ *   layer verdicts are ignored. Copied.
+ * @reasons: (nullable) (element-type BwRejectionReason): the project's
+ *   rejection reasons, for the names shown by rejected shapes and pins
+ *
+ * Sets the review marks that bw_annotation_renderer_draw_set() draws;
+ * %NULL or an empty array for none. bw_layer_session_get_reviews() gives
+ * what a session shows.
+ */
+void
+bw_annotation_renderer_set_reviews (BwAnnotationRenderer *self,
+                                    GPtrArray            *reviews,
+                                    GPtrArray            *reasons)
+{
+  g_return_if_fail (self != NULL);
+
+  g_ptr_array_set_size (self->reviews, 0);
+  g_ptr_array_set_size (self->pins, 0);
+  g_hash_table_remove_all (self->reasons);
+
+  for (guint i = 0; reviews != NULL && i < reviews->len; i++)
+    {
+      const BwReview *r = reviews->pdata[i];
+
+      if (r->verdict == BW_VERDICT_COMMENT && r->has_point)
+        g_ptr_array_add (self->pins, bw_review_copy (r));
+      else if (r->annotation_id > 0)
+        g_ptr_array_add (self->reviews, bw_review_copy (r));
+    }
+  for (guint i = 0; reasons != NULL && i < reasons->len; i++)
+    {
+      const BwRejectionReason *reason = reasons->pdata[i];
+
+      g_hash_table_insert (self->reasons, dup_id (reason->id), g_strdup (reason->name));
+    }
+}
+
+/**
+ * bw_annotation_renderer_set_active_pin:
+ * @review_id: the pinned comment under the pointer or selected, or 0
+ *
+ * The active pin is drawn larger, with its reason and comment.
+ */
+void
+bw_annotation_renderer_set_active_pin (BwAnnotationRenderer *self,
+                                       gint64                review_id)
+{
+  g_return_if_fail (self != NULL);
+
+  self->active_pin = review_id;
+}
+
+/**
+ * bw_annotation_renderer_find_pin:
+ * @x: a point of the widget
+ * @y: a point of the widget
+ *
+ * Returns: the pinned comment whose marker is at (@x, @y), the topmost
+ *   (last drawn) when several are, or 0
+ */
+gint64
+bw_annotation_renderer_find_pin (BwAnnotationRenderer *self,
+                                 const BwRenderView   *view,
+                                 double                x,
+                                 double                y)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  g_return_val_if_fail (view != NULL, 0);
+
+  for (guint i = self->pins->len; i > 0; i--)
+    {
+      const BwReview *pin = self->pins->pdata[i - 1];
+      double px = to_wx (view, pin->x), py = to_wy (view, pin->y);
+      double hx = px, hy = py - PIN_STEM;
+
+      if (hypot (x - hx, y - hy) <= PIN_HEAD_RADIUS + 3 ||
+          (fabs (x - px) <= 3 && y <= py + 2 && y >= hy))
+        return pin->id;
+    }
+
+  return 0;
+}
+
+/* "Reason: comment", "Reason", "comment" or NULL. */
+static char *
+review_text (BwAnnotationRenderer *self,
+             const BwReview       *r)
+{
+  const char *reason = r->reason_id > 0 ? g_hash_table_lookup (self->reasons, &r->reason_id) : NULL;
+  gboolean has_comment = r->comment != NULL && r->comment[0] != '\0';
+
+  if (reason != NULL && has_comment)
+    /* TRANSLATORS: a rejection reason and the reviewer's comment */
+    return g_strdup_printf (_("%s: %s"), reason, r->comment);
+  if (reason != NULL)
+    return g_strdup (reason);
+  if (has_comment)
+    return g_strdup (r->comment);
+  return NULL;
+}
+
+/* A text in a rounded box of @rgb, its top left at (x, y). */
+static void
+draw_tag (cairo_t      *cr,
+          PangoLayout  *layout,
+          const char   *text,
+          const double *rgb,
+          double        x,
+          double        y)
+{
+  int tw, th;
+
+  pango_layout_set_text (layout, text, -1);
+  pango_layout_get_pixel_size (layout, &tw, &th);
+
+  cairo_new_path (cr);
+  cairo_rectangle (cr, round (x), round (y), tw + 8, th + 4);
+  cairo_set_source_rgba (cr, rgb[0] * 0.8, rgb[1] * 0.8, rgb[2] * 0.8, 0.92);
+  cairo_fill (cr);
+  cairo_move_to (cr, round (x) + 4, round (y) + 2);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  pango_cairo_show_layout (cr, layout);
+}
+
+/* A round badge with a check (or a cross) at (cx, cy). */
+static void
+draw_badge (cairo_t      *cr,
+            const double *rgb,
+            gboolean      cross,
+            double        cx,
+            double        cy)
+{
+  double r = MARK_RADIUS;
+
+  cairo_new_path (cr);
+  cairo_arc (cr, cx, cy, r, 0, 2 * G_PI);
+  cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgba (cr, 0, 0, 0, 0.5);
+  cairo_set_line_width (cr, 1.0);
+  cairo_stroke (cr);
+
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_set_line_width (cr, 2.0);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  if (cross)
+    {
+      cairo_move_to (cr, cx - r * 0.4, cy - r * 0.4);
+      cairo_line_to (cr, cx + r * 0.4, cy + r * 0.4);
+      cairo_move_to (cr, cx + r * 0.4, cy - r * 0.4);
+      cairo_line_to (cr, cx - r * 0.4, cy + r * 0.4);
+    }
+  else
+    {
+      cairo_move_to (cr, cx - r * 0.45, cy + r * 0.05);
+      cairo_line_to (cr, cx - r * 0.1, cy + r * 0.4);
+      cairo_line_to (cr, cx + r * 0.5, cy - r * 0.35);
+    }
+  cairo_stroke (cr);
+}
+
+static void
+draw_pin (BwAnnotationRenderer *self,
+          cairo_t              *cr,
+          PangoLayout          *layout,
+          const BwRenderView   *view,
+          const BwReview       *pin)
+{
+  gboolean active = pin->id == self->active_pin;
+  double px = round (to_wx (view, pin->x)) + 0.5, py = round (to_wy (view, pin->y));
+  double r = active ? PIN_HEAD_RADIUS + 2 : PIN_HEAD_RADIUS;
+  double hy = py - PIN_STEM;
+
+  cairo_new_path (cr);
+  cairo_move_to (cr, px, py);
+  cairo_line_to (cr, px, hy);
+  cairo_set_source_rgba (cr, 0, 0, 0, 0.7);
+  cairo_set_line_width (cr, 2.0);
+  cairo_stroke (cr);
+
+  cairo_arc (cr, px, hy, r, 0, 2 * G_PI);
+  cairo_set_source_rgb (cr, PIN_RGB[0], PIN_RGB[1], PIN_RGB[2]);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgba (cr, 0, 0, 0, 0.7);
+  cairo_set_line_width (cr, 1.0);
+  cairo_stroke (cr);
+  cairo_arc (cr, px, hy, r * 0.35, 0, 2 * G_PI);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_fill (cr);
+
+  if (active)
+    {
+      g_autofree char *text = review_text (self, pin);
+
+      if (text != NULL)
+        draw_tag (cr, layout, text, PIN_RGB, px + r + 4, hy - r);
+    }
+}
+
+/* The marks of the reviews over the visible shapes of @set. */
+static void
+draw_reviews (BwAnnotationRenderer *self,
+              cairo_t              *cr,
+              int                   width,
+              int                   height,
+              const BwRenderView   *view,
+              BwAnnotationSet      *set)
+{
+  g_autoptr(PangoLayout) layout = NULL;
+  g_autoptr(PangoFontDescription) font = NULL;
+  gboolean any_hidden = g_hash_table_size (self->hidden) > 0;
+  gboolean any_excluded = g_hash_table_size (self->excluded) > 0;
+  gboolean any_hidden_shapes = bw_annotation_set_get_n_hidden (set) > 0;
+  guint n_texts = 0;
+
+  if (self->reviews->len == 0 && self->pins->len == 0)
+    return;
+
+  layout = pango_cairo_create_layout (cr);
+  font = pango_font_description_from_string ("Sans 9");
+  pango_layout_set_font_description (layout, font);
+
+  cairo_save (cr);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_MITER);
+
+  for (guint i = 0; i < self->reviews->len; i++)
+    {
+      const BwReview *r = self->reviews->pdata[i];
+      const BwAnnotation *a = bw_annotation_set_lookup (set, r->annotation_id);
+      const double *rgb;
+      double x0, y0, x1, y1;
+
+      if (a == NULL ||
+          (any_hidden && g_hash_table_contains (self->hidden, &a->category_id)) ||
+          (any_excluded && g_hash_table_contains (self->excluded, &a->id)) ||
+          (any_hidden_shapes && bw_annotation_set_get_hidden (set, a->id)))
+        continue;
+
+      x0 = to_wx (view, a->shape->bbox.x0);
+      y0 = to_wy (view, a->shape->bbox.y0);
+      x1 = to_wx (view, a->shape->bbox.x1);
+      y1 = to_wy (view, a->shape->bbox.y1);
+      if (x1 < -MARK_RADIUS || y1 < -MARK_RADIUS - 20 ||
+          x0 > width + MARK_RADIUS || y0 > height + MARK_RADIUS)
+        continue;
+      if (MAX (x1 - x0, y1 - y0) < MARK_MIN_SIZE)
+        continue;
+
+      switch (r->verdict)
+        {
+        case BW_VERDICT_ACCEPT:
+          rgb = ACCEPT_RGB;
+          break;
+        case BW_VERDICT_REJECT:
+          rgb = REJECT_RGB;
+          break;
+        case BW_VERDICT_FIXED:
+          rgb = FIXED_RGB;
+          break;
+        case BW_VERDICT_COMMENT:
+        default:
+          continue;
+        }
+
+      /* A rejected shape is outlined in red, dashed, over its colour. */
+      if (r->verdict == BW_VERDICT_REJECT)
+        {
+          static const double dashes[] = { 6.0, 3.0 };
+
+          cairo_new_path (cr);
+          append_shape_path (cr, view, a->shape);
+          cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+          cairo_set_line_width (cr, 2.5);
+          cairo_set_dash (cr, dashes, G_N_ELEMENTS (dashes), 0);
+          cairo_stroke (cr);
+          cairo_set_dash (cr, NULL, 0, 0);
+        }
+
+      draw_badge (cr, rgb, r->verdict == BW_VERDICT_REJECT, x1, y0);
+
+      if (r->verdict == BW_VERDICT_REJECT && n_texts < MAX_REVIEW_TEXTS)
+        {
+          g_autofree char *text = review_text (self, r);
+
+          if (text != NULL)
+            {
+              draw_tag (cr, layout, text, REJECT_RGB, x0, y1 + 2);
+              n_texts++;
+            }
+        }
+    }
+
+  for (guint i = 0; i < self->pins->len; i++)
+    {
+      const BwReview *pin = self->pins->pdata[i];
+      double px = to_wx (view, pin->x), py = to_wy (view, pin->y);
+
+      if (px < -PIN_HEAD_RADIUS || px > width + PIN_HEAD_RADIUS ||
+          py < -PIN_HEAD_RADIUS || py > height + PIN_STEM + PIN_HEAD_RADIUS)
+        continue;
+      if (pin->id != self->active_pin)
+        draw_pin (self, cr, layout, view, pin);
+    }
+  /* The active one over the rest, its text readable. */
+  for (guint i = 0; i < self->pins->len; i++)
+    if (((const BwReview *) self->pins->pdata[i])->id == self->active_pin)
+      draw_pin (self, cr, layout, view, self->pins->pdata[i]);
+
+  cairo_restore (cr);
+}
+
 static gboolean
 cache_is_valid (BwAnnotationRenderer *self,
                 int                   width,
@@ -1088,6 +1428,7 @@ bw_annotation_renderer_draw_set (BwAnnotationRenderer *self,
           render_with_cairo (self, cr, view);
           if (self->show_labels)
             draw_labels (self, cr, view);
+          draw_reviews (self, cr, width, height, view, set);
           return;
         }
 
@@ -1135,6 +1476,8 @@ bw_annotation_renderer_draw_set (BwAnnotationRenderer *self,
   cairo_set_source_surface (cr, self->cache, 0, 0);
   cairo_paint (cr);
   cairo_restore (cr);
+
+  draw_reviews (self, cr, width, height, view, set);
 }
 
 /**

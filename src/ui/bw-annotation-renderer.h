@@ -61,6 +61,20 @@ void                  bw_annotation_renderer_set_scale_factor (BwAnnotationRende
 void                  bw_annotation_renderer_invalidate     (BwAnnotationRenderer *self);
 guint                 bw_annotation_renderer_get_n_cache_draws (BwAnnotationRenderer *self);
 
+/* Review marks, drawn by bw_annotation_renderer_draw_set() over the
+ * shapes they judge: accepted (a green check), rejected (a red outline,
+ * a cross and the reason), fixed by the reviewer (a blue check), and
+ * pinned comments (markers; the active one shows its text). */
+void                  bw_annotation_renderer_set_reviews    (BwAnnotationRenderer *self,
+                                                             GPtrArray            *reviews,
+                                                             GPtrArray            *reasons);
+void                  bw_annotation_renderer_set_active_pin (BwAnnotationRenderer *self,
+                                                             gint64                review_id);
+gint64                bw_annotation_renderer_find_pin       (BwAnnotationRenderer *self,
+                                                             const BwRenderView   *view,
+                                                             double                x,
+                                                             double                y);
+
 void                  bw_annotation_renderer_draw_set       (BwAnnotationRenderer *self,
                                                              cairo_t              *cr,
                                                              int                   width,
