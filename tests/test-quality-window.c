@@ -383,6 +383,86 @@ test_threshold_recomputes (Fixture       *fixture,
     }
 }
 
+static GtkListBox *
+find_list_box (GtkWidget *widget)
+{
+  if (GTK_IS_LIST_BOX (widget))
+    return GTK_LIST_BOX (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkListBox *found = find_list_box (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+open_image_cb (BwQualityWindow *window,
+               gint64           image_id,
+               gint64          *out)
+{
+  *out = image_id;
+}
+
+/* The Pipeline page shows what boxwood-cli pipeline prints, and a stuck
+ * image opens in the project window. */
+static void
+test_pipeline (Fixture       *fixture,
+               gconstpointer  data)
+{
+  const char *argv[] = { g_getenv ("BOXWOOD_CLI"), "pipeline", fixture->path, "--stuck-after", "0",
+                         "--json", NULL };
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  BwQualityWindow *window = bw_quality_window_new (fixture->project);
+  const BwPipeline *pipeline;
+  JsonObject *cli, *stages;
+  GtkListBox *list;
+  GtkListBoxRow *row;
+  gint64 opened = 0;
+  int status = 0;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+  cli = json_node_get_object (json_parser_get_root (parser));
+  stages = json_object_get_object_member (cli, "stages");
+
+  gtk_window_present (GTK_WINDOW (window));
+  wait_idle (window);
+  pipeline = bw_quality_window_get_pipeline (window);
+  g_assert_nonnull (pipeline);
+  for (guint s = 0; s < BW_IMAGE_N_STATUS; s++)
+    g_assert_cmpint (pipeline->images_by_status[s], ==,
+                     json_object_get_int_member (stages, bw_image_status_to_string (s)));
+  g_assert_cmpint (bw_pipeline_backlog (pipeline), ==, json_object_get_int_member (cli, "backlog"));
+  /* Everything was just submitted: nothing has waited two days. */
+  g_assert_cmpint (pipeline->n_stuck, ==, 0);
+
+  bw_quality_window_set_stuck_after (window, 0);
+  pipeline = bw_quality_window_get_pipeline (window);
+  g_assert_cmpint (pipeline->n_stuck, ==, json_object_get_int_member (cli, "stuck_total"));
+  g_assert_cmpint (pipeline->n_stuck, >, 0);
+
+  list = find_list_box (GTK_WIDGET (window));
+  g_assert_nonnull (list);
+  row = gtk_list_box_get_row_at_index (list, 0);
+  g_assert_nonnull (row);
+  g_assert_null (gtk_list_box_get_row_at_index (list, pipeline->stuck->len));
+  g_signal_connect (window, "open-image", G_CALLBACK (open_image_cb), &opened);
+  g_signal_emit_by_name (row, "activate");
+  g_assert_cmpint (opened, ==, ((BwPipelineStuck *) pipeline->stuck->pdata[0])->image_id);
+  g_assert_cmpint (opened, !=, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -395,6 +475,7 @@ main (int    argc,
 
   ADD ("figures-equal-cli", test_figures_equal_cli);
   ADD ("threshold-recomputes", test_threshold_recomputes);
+  ADD ("pipeline", test_pipeline);
 
 #undef ADD
 

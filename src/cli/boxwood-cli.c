@@ -29,6 +29,7 @@ static const Command commands[] = {
   { "export", bw_cli_export, N_("Export annotations as COCO or YOLO") },
   { "import", bw_cli_import, N_("Import images (files or folders) into a project") },
   { "info",   bw_cli_info,   N_("Show what a project holds") },
+  { "pipeline", bw_cli_pipeline, N_("Show how work flows: stages, throughput, backlog, stuck work") },
   { "quality", bw_cli_quality, N_("Score annotators against gold and each other") },
   { "taxonomy", bw_cli_taxonomy, N_("List, export, import and edit the categories") },
 };

@@ -24,6 +24,7 @@ int  bw_cli_import    (int argc, char **argv);
 int  bw_cli_import_coco    (int argc, char **argv);
 int  bw_cli_import_labelme (int argc, char **argv);
 int  bw_cli_info      (int argc, char **argv);
+int  bw_cli_pipeline  (int argc, char **argv);
 int  bw_cli_quality   (int argc, char **argv);
 int  bw_cli_taxonomy  (int argc, char **argv);
 

@@ -15,8 +15,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <math.h>
 
+#include "bw-pipeline.h"
 #include "bw-quality-window.h"
 
 /* BwQualityRow: one row of a table, the text shown in each column and
@@ -176,12 +178,17 @@ struct _BwQualityWindow
   GtkDrawingArea  *confusion_area;
   GtkDrawingArea  *errors_area;
   GtkDrawingArea  *pipeline_area;
+  GtkDrawingArea  *throughput_area;
+  GtkLabel        *pipeline_label;
+  GtkLabel        *stuck_label;
+  GtkListBox      *stuck_list;
+  GtkAdjustment   *stuck_adjustment;
   GtkRevealer     *progress_revealer;
   GtkProgressBar  *progress_bar;
   GtkLabel        *summary_label;
   GtkAdjustment   *iou_adjustment;
 
-  BwProjectCounts  counts;
+  BwPipeline      *pipeline;
 };
 
 G_DEFINE_FINAL_TYPE (BwQualityWindow, bw_quality_window, ADW_TYPE_WINDOW)
@@ -193,6 +200,13 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_OPEN_IMAGE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static void compute (BwQualityWindow *self);
 
@@ -437,12 +451,202 @@ draw_pipeline (GtkDrawingArea *area,
   const char *labels[BW_IMAGE_N_STATUS];
   gint64 values[BW_IMAGE_N_STATUS];
 
+  if (self->pipeline == NULL)
+    return;
   for (guint s = 0; s < BW_IMAGE_N_STATUS; s++)
     {
       labels[s] = bw_image_status_to_label (s);
-      values[s] = self->counts.images_by_status[s];
+      values[s] = self->pipeline->images_by_status[s];
     }
   draw_bars (GTK_WIDGET (area), cr, width, labels, values, BW_IMAGE_N_STATUS);
+}
+
+/* Per day: submitted, accepted and returned side by side, the backlog as
+ * a line on its own scale (it is often far larger than a day's work). */
+static void
+draw_throughput (GtkDrawingArea *area,
+                 cairo_t        *cr,
+                 int             width,
+                 int             height,
+                 gpointer        user_data)
+{
+  BwQualityWindow *self = user_data;
+  GtkWidget *widget = GTK_WIDGET (area);
+  const char *names[] = { _("Submitted"), _("Accepted"), _("Returned"), _("Backlog") };
+  /* Blue, green, red and the text colour: told apart in both styles. */
+  const char *colors[] = { "#3584e4", "#2ec27e", "#e01b24", NULL };
+  double top = 24, bottom = 22, left = 8, right = 8;
+  double plot_h = height - top - bottom, group_w, bar_w;
+  gint64 max_day = 1, max_backlog = 1;
+  GArray *days;
+  GdkRGBA fg, accent, color;
+
+  if (self->pipeline == NULL || self->pipeline->days->len == 0 || plot_h <= 0)
+    return;
+  days = self->pipeline->days;
+  get_colors (widget, &fg, &accent);
+
+  for (guint k = 0; k < days->len; k++)
+    {
+      const BwPipelineDay *day = &g_array_index (days, BwPipelineDay, k);
+
+      max_day = MAX (max_day, MAX (day->submitted, MAX (day->accepted, day->returned)));
+      max_backlog = MAX (max_backlog, day->backlog);
+    }
+
+  /* The legend, along the top. */
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      double x = left + i * 130;
+
+      if (colors[i] != NULL)
+        gdk_rgba_parse (&color, colors[i]);
+      else
+        color = fg;
+      gdk_cairo_set_source_rgba (cr, &color);
+      cairo_rectangle (cr, x, 6, 12, 12);
+      cairo_fill (cr);
+      gdk_cairo_set_source_rgba (cr, &fg);
+      show_text (cr, widget, names[i], x + 16, 12, 110, 0.0);
+    }
+
+  group_w = (width - left - right) / days->len;
+  bar_w = MAX (1.0, (group_w - 6) / 3);
+  for (guint k = 0; k < days->len; k++)
+    {
+      const BwPipelineDay *day = &g_array_index (days, BwPipelineDay, k);
+      gint64 values[] = { day->submitted, day->accepted, day->returned };
+      double x = left + k * group_w + 3;
+
+      for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+        {
+          double h = plot_h * values[i] / max_day;
+
+          gdk_rgba_parse (&color, colors[i]);
+          gdk_cairo_set_source_rgba (cr, &color);
+          cairo_rectangle (cr, x + i * bar_w, top + plot_h - h, bar_w, h);
+          cairo_fill (cr);
+        }
+
+      /* Every day's date would crowd a month: label about seven. */
+      if (k % MAX (1u, days->len / 7) == 0 || k + 1 == days->len)
+        {
+          g_autofree char *date = bw_pipeline_format_date (day->start);
+
+          gdk_cairo_set_source_rgba (cr, &fg);
+          show_text (cr, widget, date + 5, left + k * group_w, height - bottom / 2,
+                     MAX (group_w, 48), 0.0);
+        }
+    }
+
+  /* The scales: a day's most, and the backlog's most, at the top. */
+  {
+    g_autofree char *day_scale = g_strdup_printf (_("%" PRId64 " a day"), max_day);
+    g_autofree char *backlog_scale = g_strdup_printf (_("backlog %" PRId64), max_backlog);
+
+    gdk_cairo_set_source_rgba (cr, &fg);
+    cairo_set_line_width (cr, 1);
+    cairo_move_to (cr, left, top + 0.5);
+    cairo_line_to (cr, width - right, top + 0.5);
+    cairo_stroke (cr);
+    show_text (cr, widget, day_scale, left + 4 * 130, 12, 120, 0.0);
+    show_text (cr, widget, backlog_scale, width - right - 150, 12, 150, 1.0);
+  }
+
+  cairo_set_line_width (cr, 2);
+  for (guint k = 0; k < days->len; k++)
+    {
+      const BwPipelineDay *day = &g_array_index (days, BwPipelineDay, k);
+      double x = left + (k + 0.5) * group_w;
+      double y = top + plot_h - plot_h * day->backlog / max_backlog;
+
+      if (k == 0)
+        cairo_move_to (cr, x, y);
+      else
+        cairo_line_to (cr, x, y);
+    }
+  cairo_stroke (cr);
+}
+
+static void
+stuck_row_activated_cb (BwQualityWindow *self,
+                        GtkListBoxRow   *row)
+{
+  const gint64 *image_id = g_object_get_data (G_OBJECT (row), "bw-image-id");
+
+  if (image_id != NULL)
+    g_signal_emit (self, signals[SIGNAL_OPEN_IMAGE], 0, *image_id);
+}
+
+static void
+fill_pipeline (BwQualityWindow *self)
+{
+  const BwPipeline *pipeline = self->pipeline;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *backlog = NULL;
+  double days_to_clear;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->stuck_list))) != NULL)
+    gtk_list_box_remove (self->stuck_list, child);
+  if (pipeline == NULL)
+    return;
+
+  backlog = g_strdup_printf ("%" G_GINT64_FORMAT, bw_pipeline_backlog (pipeline));
+  days_to_clear = bw_pipeline_days_to_clear (pipeline);
+  g_string_printf (text, _("Backlog: %s images, %.1f accepted per day over the last %u days."),
+                   backlog, bw_pipeline_accepted_per_day (pipeline), pipeline->days->len - 1);
+  g_string_append_c (text, ' ');
+  if (bw_pipeline_backlog (pipeline) == 0)
+    g_string_append (text, _("Nothing is waiting."));
+  else if (isnan (days_to_clear))
+    g_string_append (text, _("Nothing was accepted lately, so there is no estimate of when it clears."));
+  else
+    g_string_append_printf (text, _("About %.0f days to clear at that pace."), ceil (days_to_clear));
+  gtk_label_set_label (self->pipeline_label, text->str);
+
+  if (pipeline->n_stuck == 0)
+    {
+      g_autofree char *label = g_strdup_printf (_("No work has waited in one stage longer than %.0f hours"),
+                                                (double) pipeline->stuck_after / G_TIME_SPAN_HOUR);
+
+      gtk_label_set_label (self->stuck_label, label);
+      gtk_widget_set_visible (GTK_WIDGET (self->stuck_list), FALSE);
+      return;
+    }
+  {
+    g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, pipeline->n_stuck);
+    g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                           "Stuck: %s image waited in one stage longer than %.0f hours",
+                                                           "Stuck: %s images waited in one stage longer than %.0f hours",
+                                                           (unsigned long) pipeline->n_stuck),
+                                              count, (double) pipeline->stuck_after / G_TIME_SPAN_HOUR);
+
+    gtk_label_set_label (self->stuck_label, label);
+  }
+  gtk_widget_set_visible (GTK_WIDGET (self->stuck_list), TRUE);
+
+  /* The longest waits first; a list of a thousand rows tells no more. */
+  for (guint i = 0; i < MIN (pipeline->stuck->len, 200u); i++)
+    {
+      const BwPipelineStuck *stuck = pipeline->stuck->pdata[i];
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *subtitle = NULL;
+      g_autofree char *title = g_markup_escape_text (stuck->path, -1);
+      g_autofree char *person = g_markup_escape_text (stuck->person, -1);
+
+      g_autofree char *wait = bw_pipeline_format_wait (pipeline->now - stuck->since);
+
+      subtitle = g_strdup_printf (_("%s · %s for %s"), person,
+                                  bw_pipeline_stage_to_label (stuck->stage), wait);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      gtk_widget_set_tooltip_text (row, _("Show this image in the project window"));
+      g_object_set_data_full (G_OBJECT (row), "bw-image-id", g_memdup2 (&stuck->image_id, sizeof (gint64)), g_free);
+      gtk_list_box_append (self->stuck_list, row);
+    }
 }
 
 static void
@@ -591,6 +795,31 @@ computed_cb (GObject      *source,
   gtk_widget_queue_draw (GTK_WIDGET (self->errors_area));
 }
 
+/* The pipeline reads a few indexed columns and needs no matching: quick
+ * enough to read here. */
+static void
+compute_pipeline (BwQualityWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 stuck_after = (gint64) (gtk_adjustment_get_value (self->stuck_adjustment) * G_TIME_SPAN_HOUR);
+
+  g_clear_pointer (&self->pipeline, bw_pipeline_free);
+  self->pipeline = bw_pipeline_compute (self->project, g_get_real_time (), BW_PIPELINE_DEFAULT_DAYS,
+                                        stuck_after, &error);
+  if (self->pipeline == NULL)
+    gtk_label_set_label (self->pipeline_label, error->message);
+  fill_pipeline (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self->pipeline_area));
+  gtk_widget_queue_draw (GTK_WIDGET (self->throughput_area));
+}
+
+static void
+stuck_after_changed_cb (BwQualityWindow *self)
+{
+  if (self->project != NULL)
+    compute_pipeline (self);
+}
+
 static void
 compute (BwQualityWindow *self)
 {
@@ -602,10 +831,7 @@ compute (BwQualityWindow *self)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
 
-  /* The pipeline is a count of images, quick enough to read here. */
-  if (!bw_project_get_counts (self->project, &self->counts, &error))
-    g_warning ("Cannot count the images: %s", error->message);
-  gtk_widget_queue_draw (GTK_WIDGET (self->pipeline_area));
+  compute_pipeline (self);
 
   bw_quality_options_init (&options);
   options.iou_threshold = self->iou_threshold;
@@ -775,6 +1001,7 @@ bw_quality_window_finalize (GObject *object)
   BwQualityWindow *self = BW_QUALITY_WINDOW (object);
 
   g_clear_pointer (&self->report, bw_quality_report_free);
+  g_clear_pointer (&self->pipeline, bw_pipeline_free);
 
   G_OBJECT_CLASS (bw_quality_window_parent_class)->finalize (object);
 }
@@ -813,6 +1040,16 @@ bw_quality_window_class_init (BwQualityWindowClass *klass)
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /**
+   * BwQualityWindow::open-image:
+   * @image_id: the image behind a figure the lead activated
+   *
+   * Asks the project's window to show the image.
+   */
+  signals[SIGNAL_OPEN_IMAGE] =
+    g_signal_new ("open-image", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/bw-quality-window.ui");
   gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, annotator_view);
   gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, category_view);
@@ -820,6 +1057,11 @@ bw_quality_window_class_init (BwQualityWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, confusion_area);
   gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, errors_area);
   gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, pipeline_area);
+  gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, throughput_area);
+  gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, pipeline_label);
+  gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, stuck_label);
+  gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, stuck_list);
+  gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, stuck_adjustment);
   gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, progress_revealer);
   gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, summary_label);
@@ -853,6 +1095,11 @@ bw_quality_window_init (BwQualityWindow *self)
   gtk_drawing_area_set_draw_func (self->confusion_area, draw_confusion, self, NULL);
   gtk_drawing_area_set_draw_func (self->errors_area, draw_errors, self, NULL);
   gtk_drawing_area_set_draw_func (self->pipeline_area, draw_pipeline, self, NULL);
+  gtk_drawing_area_set_draw_func (self->throughput_area, draw_throughput, self, NULL);
+  g_signal_connect_object (self->stuck_adjustment, "value-changed",
+                           G_CALLBACK (stuck_after_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->stuck_list, "row-activated",
+                           G_CALLBACK (stuck_row_activated_cb), self, G_CONNECT_SWAPPED);
 }
 
 /**
@@ -922,4 +1169,21 @@ bw_quality_window_get_pair_rows (BwQualityWindow *self)
   g_return_val_if_fail (BW_IS_QUALITY_WINDOW (self), NULL);
 
   return G_LIST_MODEL (self->pair_sorted);
+}
+
+const BwPipeline *
+bw_quality_window_get_pipeline (BwQualityWindow *self)
+{
+  g_return_val_if_fail (BW_IS_QUALITY_WINDOW (self), NULL);
+
+  return self->pipeline;
+}
+
+void
+bw_quality_window_set_stuck_after (BwQualityWindow *self,
+                                   double           hours)
+{
+  g_return_if_fail (BW_IS_QUALITY_WINDOW (self));
+
+  gtk_adjustment_set_value (self->stuck_adjustment, hours);
 }

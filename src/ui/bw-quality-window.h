@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "bw-project.h"
+#include "bw-pipeline.h"
 #include "bw-quality.h"
 
 G_BEGIN_DECLS
@@ -55,6 +56,9 @@ gboolean               bw_quality_window_get_busy           (BwQualityWindow *se
 void                   bw_quality_window_set_iou_threshold  (BwQualityWindow *self,
                                                              double           threshold);
 const BwQualityReport *bw_quality_window_get_report         (BwQualityWindow *self);
+const BwPipeline      *bw_quality_window_get_pipeline       (BwQualityWindow *self);
+void                   bw_quality_window_set_stuck_after    (BwQualityWindow *self,
+                                                             double           hours);
 /* (element-type BwQualityRow): the rows of the Annotators, Categories
  * and Agreement pages, as shown (sorted as the user sorted them). */
 GListModel            *bw_quality_window_get_annotator_rows (BwQualityWindow *self);

@@ -428,8 +428,14 @@ quality_action (GSimpleAction *action,
 {
   BwWindow *self = user_data;
 
-  if (self->project != NULL)
-    present_dialog (self, GTK_WIDGET (bw_quality_window_new (self->project)));
+  BwQualityWindow *quality;
+
+  if (self->project == NULL)
+    return;
+  quality = bw_quality_window_new (self->project);
+  g_signal_connect_object (quality, "open-image", G_CALLBACK (bw_window_select_image),
+                           self, G_CONNECT_SWAPPED);
+  present_dialog (self, GTK_WIDGET (quality));
 }
 
 static void
