@@ -109,11 +109,45 @@ keys (Fixture    *fixture,
   settle (150);
 }
 
+typedef struct
+{
+  GtkWindow  *window;
+  const char *text;
+} Typed;
+
+/* Whether the focused field (an entry or a text view) ends with the
+ * typed text: under load, X delivers keys later than any fixed wait. */
+static gboolean
+typed_text_arrived (gpointer data)
+{
+  Typed *typed = data;
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (typed->window));
+  g_autofree char *text = NULL;
+
+  if (GTK_IS_TEXT_VIEW (focus))
+    {
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (focus));
+      GtkTextIter start, end;
+
+      gtk_text_buffer_get_bounds (buffer, &start, &end);
+      text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+    }
+  else if (GTK_IS_EDITABLE (focus))
+    text = g_strdup (gtk_editable_get_text (GTK_EDITABLE (focus)));
+  else
+    return TRUE;   /* nothing to watch: the fixed wait below must do */
+
+  return g_str_has_suffix (text, typed->text);
+}
+
 static void
 type (Fixture    *fixture,
       const char *text)
 {
+  Typed typed = { GTK_WINDOW (fixture->dialog), text };
+
   xdotool ("type", "--delay", "20", text, NULL);
+  g_assert_true (iterate_until (typed_text_arrived, &typed, 5000));
   settle (200);
 }
 

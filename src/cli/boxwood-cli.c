@@ -120,17 +120,29 @@ interrupt_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The signal sources of bw_cli_catch_interrupts(), until the loop ends. */
+static guint sigint_id;
+static guint sigterm_id;
+
+void
+bw_cli_catch_interrupts (GCancellable *cancellable)
+{
+  g_return_if_fail (sigint_id == 0);
+
+  sigint_id = g_unix_signal_add (SIGINT, interrupt_cb, cancellable);
+  sigterm_id = g_unix_signal_add (SIGTERM, interrupt_cb, cancellable);
+}
+
 void
 bw_cli_run_cancellable (GMainLoop    *loop,
                         GCancellable *cancellable)
 {
-  guint sigint_id = g_unix_signal_add (SIGINT, interrupt_cb, cancellable);
-  guint sigterm_id = g_unix_signal_add (SIGTERM, interrupt_cb, cancellable);
+  if (sigint_id == 0)
+    bw_cli_catch_interrupts (cancellable);
 
   g_main_loop_run (loop);
-  g_source_remove (sigint_id);
-  g_source_remove (sigterm_id);
-
+  g_clear_handle_id (&sigint_id, g_source_remove);
+  g_clear_handle_id (&sigterm_id, g_source_remove);
 }
 
 gboolean

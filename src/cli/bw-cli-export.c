@@ -335,6 +335,7 @@ export_coco (int    argc,
   run.cancellable = cancellable;
   run.status = options.status;
   run.show_progress = isatty (STDERR_FILENO);
+  bw_cli_catch_interrupts (cancellable);
   bw_coco_export_async (project, out, &options, progress_cb, &run, NULL, cancellable,
                         export_done_cb, &run);
   return run_export (&run);
@@ -420,6 +421,7 @@ export_yolo (int    argc,
   run.status = options.status;
   run.yolo = TRUE;
   run.show_progress = isatty (STDERR_FILENO);
+  bw_cli_catch_interrupts (cancellable);
   bw_yolo_export_async (project, out, &options, progress_cb, &run, NULL, cancellable,
                         export_done_cb, &run);
   return run_export (&run);

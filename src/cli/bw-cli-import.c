@@ -180,6 +180,7 @@ bw_cli_import (int    argc,
 
   bw_importer_set_progress_func (importer, progress_cb, &run, NULL);
 
+  bw_cli_catch_interrupts (cancellable);
   bw_importer_run_async (importer, (const char * const *) argv + 2, cancellable,
                          import_done_cb, &run);
   bw_cli_run_cancellable (loop, cancellable);

@@ -85,6 +85,7 @@ run_import (InterchangeRun *run)
 
   run->loop = loop;
   g_task_set_task_data (task, run, NULL);
+  bw_cli_catch_interrupts (cancellable);
   g_task_run_in_thread (task, import_thread);
   bw_cli_run_cancellable (loop, cancellable);
 

@@ -267,6 +267,7 @@ bw_cli_quality (int    argc,
   run.loop = loop;
   run.cancellable = cancellable;
   run.show_progress = isatty (STDERR_FILENO);
+  bw_cli_catch_interrupts (cancellable);
   bw_quality_compute_async (project, &options, progress_cb, &run, cancellable,
                             compute_done_cb, &run);
   bw_cli_run_cancellable (loop, cancellable);

@@ -46,6 +46,12 @@ BwProject *bw_cli_open_project (const char *path);
  * read-only, so it can be on read-only media. */
 BwProject *bw_cli_open_project_to_read (const char *path);
 
+/* From now on, Ctrl+C (or SIGTERM) cancels @cancellable rather than
+ * killing the process, once bw_cli_run_cancellable() runs the loop. Call
+ * it before starting work on another thread, so that an interrupt that
+ * comes early is not lost. */
+void bw_cli_catch_interrupts (GCancellable *cancellable);
+
 /* Runs @loop until it quits; meanwhile Ctrl+C (or SIGTERM) cancels
  * @cancellable rather than killing the process. */
 void bw_cli_run_cancellable (GMainLoop    *loop,
