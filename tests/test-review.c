@@ -805,6 +805,22 @@ test_reasons (Fixture       *f,
   g_assert_cmpint (((BwRejectionReason *) reasons->pdata[7])->hotkey, ==, 0);
   g_assert_true (bw_project_add_rejection_reason (w.project, "Blurry", 2, NULL, &error));
 
+  /* The check the editor runs as a name is typed: a hidden name is taken
+   * too, and says so; a reason may keep its own name in another case. */
+  g_assert_false (bw_project_check_rejection_reason_name (w.project, other, "EXTRA OBJECT", &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_DUPLICATE);
+  g_assert_nonnull (strstr (error->message, "hidden"));
+  g_clear_error (&error);
+  g_assert_false (bw_project_check_rejection_reason_name (w.project, other, "blurry", &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_DUPLICATE);
+  g_clear_error (&error);
+  g_assert_false (bw_project_check_rejection_reason_name (w.project, 0, "  ", &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_true (bw_project_check_rejection_reason_name (w.project, other, "SOMETHING ELSE", &error));
+  g_assert_true (bw_project_check_rejection_reason_name (w.project, 0, "Truncated", &error));
+  g_assert_no_error (error);
+
   /* Adding its name again brings it back, same id. */
   g_assert_true (bw_project_add_rejection_reason (w.project, "extra object", 0, &again, &error));
   g_assert_cmpint (again, ==, extra);

@@ -848,6 +848,196 @@ test_import_export (Fixture       *fixture,
   g_assert_true (g_file_query_exists (out, NULL));
 }
 
+/* The rejection reasons, on their own page: what each step saved, read
+ * through a second connection as "name:key" in their order. */
+static char *
+saved_reasons (Fixture  *fixture,
+               gboolean  hidden)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwProject) reader = bw_project_open (fixture->file, &error);
+  g_autoptr(GPtrArray) reasons = NULL;
+  g_autoptr(GString) str = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  reasons = bw_project_list_rejection_reasons (reader, TRUE, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < reasons->len; i++)
+    {
+      const BwRejectionReason *reason = reasons->pdata[i];
+
+      if (reason->hidden == hidden)
+        g_string_append_printf (str, "%s%s:%d", str->len ? "," : "", reason->name, reason->hotkey);
+    }
+  return g_string_free (g_steal_pointer (&str), FALSE);
+}
+
+static void
+assert_reasons (Fixture    *fixture,
+                gboolean    hidden,
+                const char *expected)
+{
+  gint64 end = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+  g_autofree char *reasons = saved_reasons (fixture, hidden);
+
+  while (g_strcmp0 (reasons, expected) != 0 && g_get_monotonic_time () < end)
+    {
+      settle (50);
+      g_free (reasons);
+      reasons = saved_reasons (fixture, hidden);
+    }
+  g_assert_cmpstr (reasons, ==, expected);
+}
+
+static gboolean
+is_entry_row_with_text (GtkWidget     *widget,
+                        gconstpointer  data)
+{
+  return ADW_IS_ENTRY_ROW (widget) && gtk_widget_get_mapped (widget) &&
+         g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (widget)), data) == 0;
+}
+
+static gboolean
+is_button_with_tooltip (GtkWidget     *widget,
+                        gconstpointer  data)
+{
+  const char *tooltip = gtk_widget_get_tooltip_text (widget);
+
+  return GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget) &&
+         tooltip != NULL && g_str_has_prefix (tooltip, data);
+}
+
+static GtkWidget *
+reason_row (Fixture    *fixture,
+            const char *name)
+{
+  GtkWidget *row = find_widget (GTK_WIDGET (fixture->dialog), is_entry_row_with_text, name);
+
+  g_assert_nonnull (row);
+  return row;
+}
+
+static void
+click (GtkWidget *button)
+{
+  g_signal_emit_by_name (button, "clicked");
+  settle (100);
+}
+
+static void
+test_rejection_reasons (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  static const char *defaults =
+    "Missed object:1,Extra object:2,Wrong category:3,Box too loose:4,Box too tight:5,"
+    "Polygon inaccurate:6,Guideline not followed:7,Other:8";
+  g_autoptr(GPtrArray) annotations = NULL;
+  g_autoptr(GPtrArray) reasons = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *row;
+  gint64 reviewer = 0, wrong = 0;
+
+  /* A review uses "Wrong category": deleting it only hides it. */
+  g_assert_true (bw_project_ensure_person (fixture->project, "rev", BW_ROLE_REVIEWER, &reviewer, &error));
+  g_assert_true (bw_project_submit_layer (fixture->project, fixture->layer_id, &error));
+  annotations = bw_project_list_annotations (fixture->project, fixture->layer_id, &error);
+  g_assert_no_error (error);
+  reasons = bw_project_list_rejection_reasons (fixture->project, FALSE, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < reasons->len; i++)
+    if (g_strcmp0 (((BwRejectionReason *) reasons->pdata[i])->name, "Wrong category") == 0)
+      wrong = ((BwRejectionReason *) reasons->pdata[i])->id;
+  g_assert_cmpint (wrong, >, 0);
+  g_assert_true (bw_project_review_annotation (fixture->project,
+                                               ((BwAnnotation *) annotations->pdata[0])->id, reviewer,
+                                               BW_VERDICT_REJECT, wrong, NULL, NULL, &error));
+  g_assert_no_error (error);
+  assert_reasons (fixture, FALSE, defaults);
+
+  /* The page is a key away. */
+  keys (fixture, "alt+r", NULL);
+  row = reason_row (fixture, "Box too loose");
+
+  /* A rename is checked as typed and saved only on Enter; Escape puts
+   * the saved name back and keeps the dialog open. */
+  gtk_widget_grab_focus (row);
+  keys (fixture, "ctrl+a", NULL);
+  type (fixture, "OTHER");
+  g_assert_nonnull (find_widget (GTK_WIDGET (fixture->dialog), is_visible_error_label, "“OTHER”"));
+  assert_reasons (fixture, FALSE, defaults);
+  keys (fixture, "Escape", NULL);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fixture->dialog)));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "Box too loose");
+  g_assert_null (find_widget (GTK_WIDGET (fixture->dialog), is_visible_error_label, ""));
+  keys (fixture, "ctrl+a", NULL);
+  type (fixture, "Loose box");
+  assert_reasons (fixture, FALSE, defaults);
+  keys (fixture, "Return", NULL);
+  assert_reasons (fixture, FALSE,
+                  "Missed object:1,Extra object:2,Wrong category:3,Loose box:4,Box too tight:5,"
+                  "Polygon inaccurate:6,Guideline not followed:7,Other:8");
+
+  /* Leaving the field saves it too. */
+  row = reason_row (fixture, "Box too tight");
+  gtk_widget_grab_focus (row);
+  keys (fixture, "ctrl+a", NULL);
+  type (fixture, "Tight box");
+  keys (fixture, "Tab", NULL);
+  assert_reasons (fixture, FALSE,
+                  "Missed object:1,Extra object:2,Wrong category:3,Loose box:4,Tight box:5,"
+                  "Polygon inaccurate:6,Guideline not followed:7,Other:8");
+
+  /* A key another reason has moves over, with both in one change. */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (find_widget (reason_row (fixture, "Other"), is_type,
+                                                          GSIZE_TO_POINTER (GTK_TYPE_DROP_DOWN))), 1);
+  assert_reasons (fixture, FALSE,
+                  "Missed object:0,Extra object:2,Wrong category:3,Loose box:4,Tight box:5,"
+                  "Polygon inaccurate:6,Guideline not followed:7,Other:1");
+
+  /* Alt+Up moves the reason being edited, and the keyboard stays on it. */
+  gtk_widget_grab_focus (reason_row (fixture, "Other"));
+  keys (fixture, "alt+Up", "alt+Up", NULL);
+  assert_reasons (fixture, FALSE,
+                  "Missed object:0,Extra object:2,Wrong category:3,Loose box:4,Tight box:5,"
+                  "Other:1,Polygon inaccurate:6,Guideline not followed:7");
+  click (find_widget (reason_row (fixture, "Missed object"), is_button_with_tooltip, "Move Down"));
+  assert_reasons (fixture, FALSE,
+                  "Extra object:2,Missed object:0,Wrong category:3,Loose box:4,Tight box:5,"
+                  "Other:1,Polygon inaccurate:6,Guideline not followed:7");
+
+  /* Add takes the first free key and puts the keyboard on its name. */
+  keys (fixture, "alt+a", NULL);
+  assert_reasons (fixture, FALSE,
+                  "Extra object:2,Missed object:0,Wrong category:3,Loose box:4,Tight box:5,"
+                  "Other:1,Polygon inaccurate:6,Guideline not followed:7,New reason:8");
+  type (fixture, "Blurry");
+  keys (fixture, "Return", NULL);
+  assert_reasons (fixture, FALSE,
+                  "Extra object:2,Missed object:0,Wrong category:3,Loose box:4,Tight box:5,"
+                  "Other:1,Polygon inaccurate:6,Guideline not followed:7,Blurry:8");
+
+  /* A reason no review uses is deleted; one in use is hidden, and can be
+   * restored. */
+  click (find_widget (reason_row (fixture, "Tight box"), is_button_with_tooltip, "Delete"));
+  click (find_widget (reason_row (fixture, "Wrong category"), is_button_with_tooltip, "Delete"));
+  assert_reasons (fixture, FALSE,
+                  "Extra object:2,Missed object:0,Loose box:4,"
+                  "Other:1,Polygon inaccurate:6,Guideline not followed:7,Blurry:8");
+  assert_reasons (fixture, TRUE, "Wrong category:0");
+  g_assert_nonnull (find_widget (GTK_WIDGET (fixture->dialog), is_button_labelled, "Res_tore"));
+  click (find_widget (GTK_WIDGET (fixture->dialog), is_button_labelled, "Res_tore"));
+  assert_reasons (fixture, FALSE,
+                  "Extra object:2,Missed object:0,Loose box:4,"
+                  "Other:1,Polygon inaccurate:6,Guideline not followed:7,Blurry:8,Wrong category:3");
+  assert_reasons (fixture, TRUE, "");
+
+  /* The categories were not touched, and their page comes back. */
+  assert_names (fixture, "car,bus,tree");
+  keys (fixture, "alt+c", NULL);
+  g_assert_nonnull (list_row (fixture, "bus"));
+  g_assert_true (gtk_widget_get_mapped (list_row (fixture, "bus")));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -863,6 +1053,7 @@ main (int    argc,
   ADD ("recolour-and-drag", test_recolour_and_drag);
   ADD ("import-export", test_import_export);
   ADD ("toast-after-dismissed", test_toast_after_dismissed);
+  ADD ("rejection-reasons", test_rejection_reasons);
 
 #undef ADD
 

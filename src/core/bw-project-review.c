@@ -2143,6 +2143,45 @@ bw_project_add_rejection_reason (BwProject   *self,
   return TRUE;
 }
 
+/**
+ * bw_project_check_rejection_reason_name:
+ * @reason_id: the reason being renamed, or 0 for a new one
+ * @name: the proposed name
+ *
+ * Checks a name as the taxonomy dialog does while it is typed: not
+ * empty, not too long, and no other reason (a hidden one included) has
+ * it, without regard to case.
+ *
+ * Returns: %TRUE when @reason_id may be called @name
+ */
+gboolean
+bw_project_check_rejection_reason_name (BwProject   *self,
+                                        gint64       reason_id,
+                                        const char  *name,
+                                        GError     **error)
+{
+  BW_PROJECT_LOCK (self);
+  g_autofree char *trimmed = NULL;
+  gboolean hidden = FALSE;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
+
+  if (!(trimmed = check_reason_name (name, error)))
+    return FALSE;
+  if (find_reason (self, trimmed, 0, reason_id, &hidden) != 0)
+    {
+      if (hidden)
+        g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_DUPLICATE,
+                     _("There is a hidden rejection reason “%s”; restore it, or choose another name."),
+                     trimmed);
+      else
+        g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_DUPLICATE,
+                     _("There is already a rejection reason “%s”."), trimmed);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 bw_project_rename_rejection_reason (BwProject   *self,
                                     gint64       reason_id,
@@ -2155,14 +2194,9 @@ bw_project_rename_rejection_reason (BwProject   *self,
 
   g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
 
-  if (!(trimmed = check_reason_name (name, error)))
+  if (!bw_project_check_rejection_reason_name (self, reason_id, name, error))
     return FALSE;
-  if (find_reason (self, trimmed, 0, reason_id, NULL) != 0)
-    {
-      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_DUPLICATE,
-                   _("There is already a rejection reason “%s”."), trimmed);
-      return FALSE;
-    }
+  trimmed = g_strstrip (g_strdup (name));
 
   stmt = _bw_project_prepare (self, "UPDATE rejection_reasons SET name = ?2 WHERE id = ?1", error);
   if (stmt == NULL)

@@ -467,6 +467,10 @@ gboolean      bw_project_add_rejection_reason   (BwProject      *self,
                                                  int             hotkey,
                                                  gint64         *out_id,
                                                  GError        **error);
+gboolean      bw_project_check_rejection_reason_name (BwProject *self,
+                                                 gint64          reason_id,
+                                                 const char     *name,
+                                                 GError        **error);
 gboolean      bw_project_rename_rejection_reason (BwProject     *self,
                                                  gint64          reason_id,
                                                  const char     *name,

@@ -18,6 +18,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "bw-reasons-editor.h"
 #include "bw-taxonomy-dialog.h"
 #include "bw-taxonomy-io.h"
 
@@ -66,6 +67,12 @@ struct _BwTaxonomyDialog
   GtkWidget        *color_button;
 
   AdwToastOverlay  *toast_overlay;
+  AdwViewStack     *view_stack;
+  BwReasonsEditor  *reasons_editor;
+  GtkWidget        *add_button;
+  GtkWidget        *undo_button;
+  GtkWidget        *import_button;
+  GtkWidget        *export_button;
   GtkStack         *stack;
   GtkListBox       *list_box;
   AdwEntryRow      *name_row;
@@ -90,6 +97,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void reload (BwTaxonomyDialog *self);
+static gboolean showing_reasons (BwTaxonomyDialog *self);
 static void load_editor (BwTaxonomyDialog *self);
 static void update_actions (BwTaxonomyDialog *self);
 
@@ -1579,12 +1587,43 @@ update_actions (BwTaxonomyDialog *self)
   guint n = self->categories ? self->categories->len : 0;
   GtkWidget *widget = GTK_WIDGET (self);
 
+  gboolean categories = !showing_reasons (self);
+
+  /* The category actions (and their keys) act on the categories page only. */
+  selected = selected && categories;
+  gtk_widget_action_set_enabled (widget, "taxonomy.add", categories);
   gtk_widget_action_set_enabled (widget, "taxonomy.delete", selected);
   gtk_widget_action_set_enabled (widget, "taxonomy.merge", selected && n > 1);
   gtk_widget_action_set_enabled (widget, "taxonomy.move-up", selected && index > 0);
   gtk_widget_action_set_enabled (widget, "taxonomy.move-down", selected && index + 1 < n);
-  gtk_widget_action_set_enabled (widget, "taxonomy.undo", self->undo->len > 0);
-  gtk_widget_action_set_enabled (widget, "taxonomy.export", n > 0);
+  gtk_widget_action_set_enabled (widget, "taxonomy.undo", categories && self->undo->len > 0);
+  gtk_widget_action_set_enabled (widget, "taxonomy.import", categories);
+  gtk_widget_action_set_enabled (widget, "taxonomy.export", categories && n > 0);
+}
+
+/* Leaving a page is leaving its fields: what was typed there is saved. */
+static void
+page_changed_cb (BwTaxonomyDialog *self)
+{
+  gboolean reasons = showing_reasons (self);
+
+  if (reasons)
+    commit_fields (self);
+  else
+    bw_reasons_editor_commit (self->reasons_editor);
+
+  gtk_widget_set_visible (self->add_button, !reasons);
+  gtk_widget_set_visible (self->undo_button, !reasons);
+  gtk_widget_set_visible (self->import_button, !reasons);
+  gtk_widget_set_visible (self->export_button, !reasons);
+  update_actions (self);
+}
+
+static void
+reasons_message_cb (BwTaxonomyDialog *self,
+                    const char       *text)
+{
+  toast (self, text);
 }
 
 /* Escape first puts back a field being edited; then it closes. */
@@ -1593,7 +1632,10 @@ close_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *parameter)
 {
-  if (revert_fields (BW_TAXONOMY_DIALOG (widget)))
+  BwTaxonomyDialog *self = BW_TAXONOMY_DIALOG (widget);
+
+  if (showing_reasons (self) ? bw_reasons_editor_revert (self->reasons_editor)
+                             : revert_fields (self))
     return;
   gtk_window_close (GTK_WINDOW (widget));
 }
@@ -1603,10 +1645,30 @@ static gboolean
 close_request_cb (BwTaxonomyDialog *self)
 {
   commit_fields (self);
+  bw_reasons_editor_commit (self->reasons_editor);
   return FALSE;
 }
 
+static gboolean
+showing_reasons (BwTaxonomyDialog *self)
+{
+  return g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "reasons") == 0;
+}
+
 /* Public */
+
+/**
+ * bw_taxonomy_dialog_show_page:
+ * @page: "categories" or "reasons"
+ */
+void
+bw_taxonomy_dialog_show_page (BwTaxonomyDialog *self,
+                              const char       *page)
+{
+  g_return_if_fail (BW_IS_TAXONOMY_DIALOG (self));
+
+  adw_view_stack_set_visible_child_name (self->view_stack, page);
+}
 
 BwTaxonomyDialog *
 bw_taxonomy_dialog_new (BwProject *project)
@@ -1674,6 +1736,11 @@ bw_taxonomy_dialog_constructed (GObject *object)
   g_signal_connect_object (self->project, "annotations-changed",
                            G_CALLBACK (categories_changed_cb), self, G_CONNECT_SWAPPED);
   reload (self);
+  bw_reasons_editor_set_project (self->reasons_editor, self->project);
+  g_signal_connect_object (self->reasons_editor, "message",
+                           G_CALLBACK (reasons_message_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->view_stack, "notify::visible-child-name",
+                           G_CALLBACK (page_changed_cb), self, G_CONNECT_SWAPPED);
 
   /* The keyboard starts on the list. */
   if (self->rows->len > 0)
@@ -1776,8 +1843,15 @@ bw_taxonomy_dialog_class_init (BwTaxonomyDialogClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (BW_TYPE_REASONS_EDITOR);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/bw-taxonomy-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, BwTaxonomyDialog, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, BwTaxonomyDialog, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, BwTaxonomyDialog, reasons_editor);
+  gtk_widget_class_bind_template_child (widget_class, BwTaxonomyDialog, add_button);
+  gtk_widget_class_bind_template_child (widget_class, BwTaxonomyDialog, undo_button);
+  gtk_widget_class_bind_template_child (widget_class, BwTaxonomyDialog, import_button);
+  gtk_widget_class_bind_template_child (widget_class, BwTaxonomyDialog, export_button);
   gtk_widget_class_bind_template_child (widget_class, BwTaxonomyDialog, stack);
   gtk_widget_class_bind_template_child (widget_class, BwTaxonomyDialog, list_box);
   gtk_widget_class_bind_template_child (widget_class, BwTaxonomyDialog, name_row);

@@ -25,6 +25,9 @@ gint64            bw_taxonomy_dialog_get_selected_id (BwTaxonomyDialog *self);
 void              bw_taxonomy_dialog_select          (BwTaxonomyDialog *self,
                                                       gint64            category_id);
 guint             bw_taxonomy_dialog_get_undo_depth  (BwTaxonomyDialog *self);
+/* "categories", or "reasons": the project's rejection reasons. */
+void              bw_taxonomy_dialog_show_page       (BwTaxonomyDialog *self,
+                                                      const char       *page);
 /* What the import and export buttons do once a file is chosen. */
 gboolean          bw_taxonomy_dialog_import_file     (BwTaxonomyDialog *self,
                                                       GFile            *file,
