@@ -313,7 +313,8 @@ test_export_final_layer (Fixture       *f,
   gint64 returned = add_image (f, "returned.png", 50, 50, FALSE);
   gint64 l;
 
-  /* Gold image: the gold layer wins over an accepted work layer. */
+  /* Gold image: its annotators' work is exported, never the gold answer
+   * they are scored against. */
   g_assert_true (bw_project_set_image_gold (f->project, gold, TRUE, &error));
   l = add_layer (f, gold, "expert", BW_LAYER_KIND_GOLD, BW_LAYER_STATUS_IN_PROGRESS);
   add_box (f, l, f->cats[0], 1, 1, 11, 11);
@@ -350,17 +351,21 @@ test_export_final_layer (Fixture       *f,
   g_assert_true (export (f, out, NULL, &result, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (result.images, ==, 3);
-  /* gold: 1, accepted: 1, work (submitted layer; model ignored): 1 */
-  g_assert_cmpuint (result.annotations, ==, 3);
+  /* gold (its accepted work): 2, accepted: 1, work (submitted layer;
+   * model ignored): 1 */
+  g_assert_cmpuint (result.annotations, ==, 4);
   g_assert_cmpuint (result.left_out, ==, 2);
   bw_export_result_clear (&result);
   {
     g_autoptr(JsonNode) root = load (out);
     JsonArray *anns = json_object_get_array_member (json_node_get_object (root), "annotations");
 
+    g_assert_cmpuint (json_array_get_length (anns), ==, 4);
     g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (anns, 0), "category_id"),
-                     ==, f->cats[0]);
+                     ==, f->cats[1]);
     g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (anns, 1), "category_id"),
+                     ==, f->cats[1]);
+    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (anns, 2), "category_id"),
                      ==, f->cats[2]);
   }
   {
@@ -372,16 +377,34 @@ test_export_final_layer (Fixture       *f,
   options.status = BW_EXPORT_STATUS_ACCEPTED;
   g_assert_true (export (f, out, &options, &result, &error));
   g_assert_cmpuint (result.images, ==, 2);
-  g_assert_cmpuint (result.annotations, ==, 2);
+  g_assert_cmpuint (result.annotations, ==, 3);
   g_assert_cmpuint (result.left_out, ==, 3);
   bw_export_result_clear (&result);
+
+  /* The gold answers, only when asked for: the gold image alone, with the
+   * expert's box. */
+  options.status = BW_EXPORT_STATUS_GOLD;
+  g_assert_true (export (f, out, &options, &result, &error));
+  g_assert_cmpuint (result.images, ==, 1);
+  g_assert_cmpuint (result.annotations, ==, 1);
+  g_assert_cmpuint (result.left_out, ==, 0);
+  bw_export_result_clear (&result);
+  {
+    g_autoptr(JsonNode) root = load (out);
+    JsonArray *anns = json_object_get_array_member (json_node_get_object (root), "annotations");
+    JsonArray *bbox = json_object_get_array_member (json_array_get_object_element (anns, 0), "bbox");
+
+    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (anns, 0), "category_id"),
+                     ==, f->cats[0]);
+    g_assert_cmpfloat (json_array_get_double_element (bbox, 2), ==, 10);
+  }
 
   /* Everything, when asked: the draft and the returned work too, and
    * still the accepted layer rather than the newer draft beside it. */
   options.status = BW_EXPORT_STATUS_ALL;
   g_assert_true (export (f, out, &options, &result, &error));
   g_assert_cmpuint (result.images, ==, 5);
-  g_assert_cmpuint (result.annotations, ==, 5);
+  g_assert_cmpuint (result.annotations, ==, 6);
   g_assert_cmpuint (result.left_out, ==, 0);
   bw_export_result_clear (&result);
 }

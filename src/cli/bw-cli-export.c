@@ -42,7 +42,8 @@ static const char exit_status_text[] =
 
 #define STATUS_OPTION_TEXT \
   N_("Which work to export: accepted, submitted (submitted and accepted, the " \
-     "default) or all (also work in progress)")
+     "default), all (also work in progress), or gold (the gold answers instead " \
+     "of the work)")
 
 /* --status and its older spelling --only-accepted: the status, or FALSE
  * after a usage error. */
@@ -54,7 +55,7 @@ parse_status (const char     *text,
   *status = BW_EXPORT_STATUS_SUBMITTED;
   if (text != NULL && !bw_export_status_from_string (text, status))
     {
-      bw_cli_error (_("--status: “%s” is not a status: use accepted, submitted or all"), text);
+      bw_cli_error (_("--status: “%s” is not a status: use accepted, submitted, all or gold"), text);
       return FALSE;
     }
   if (only_accepted)

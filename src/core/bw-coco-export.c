@@ -163,7 +163,7 @@ bw_split_parse (const char  *text,
   return TRUE;
 }
 
-static const char *status_names[BW_EXPORT_N_STATUS] = { "submitted", "accepted", "all" };
+static const char *status_names[BW_EXPORT_N_STATUS] = { "submitted", "accepted", "all", "gold" };
 
 /**
  * bw_export_status_to_string:
@@ -181,7 +181,7 @@ bw_export_status_to_string (BwExportStatus status)
 /**
  * bw_export_status_from_string:
  *
- * Reads "submitted", "accepted" or "all".
+ * Reads "submitted", "accepted", "all" or "gold".
  *
  * Returns: whether @text names a status
  */

@@ -37,18 +37,22 @@ typedef void (*BwExportProgress) (guint64  done,
  * @BW_EXPORT_STATUS_SUBMITTED: submitted and accepted work (the default)
  * @BW_EXPORT_STATUS_ACCEPTED: accepted work only
  * @BW_EXPORT_STATUS_ALL: all work, also what is still in progress
+ * @BW_EXPORT_STATUS_GOLD: the gold answers of the gold images, and no work
  *
  * Which images an export takes, by the status of their work. A gold
- * image's gold layer is always its answer.
+ * layer is exported only when asked for with %BW_EXPORT_STATUS_GOLD:
+ * otherwise a gold image is exported as any other, by its annotators'
+ * work, and the answer they are scored against stays in the project.
  */
 typedef enum
 {
   BW_EXPORT_STATUS_SUBMITTED = 0,
   BW_EXPORT_STATUS_ACCEPTED  = 1,
   BW_EXPORT_STATUS_ALL       = 2,
+  BW_EXPORT_STATUS_GOLD      = 3,
 } BwExportStatus;
 
-#define BW_EXPORT_N_STATUS 3
+#define BW_EXPORT_N_STATUS 4
 
 /**
  * BwCocoExportOptions:

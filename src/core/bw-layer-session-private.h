@@ -20,6 +20,7 @@ struct _BwLayerSession
   double           width;
   double           height;
 
+  gboolean         gold;          /* the image's gold layer, not a person's work */
   gint64           layer_id;      /* 0 until the first edit, if none yet */
   BwLayerStatus    status;
   gboolean         no_objects;

@@ -85,6 +85,16 @@ find_own_layer (BwLayerSession  *self,
       return layer->id;
     }
 
+  /* The gold answer is the image's, whoever drew it. */
+  if (self->gold)
+    {
+      gint64 gold_id = bw_project_get_gold_layer (self->project, self->image_id, error);
+
+      *status = BW_LAYER_STATUS_IN_PROGRESS;
+      *no_objects = FALSE;
+      return gold_id;
+    }
+
   if (!(layers = bw_project_list_layers (self->project, self->image_id, error)))
     return -1;
 
@@ -259,11 +269,12 @@ static void connect_signals (BwLayerSession *self);
  *
  * Returns: (transfer full): the session, or %NULL with @error set
  */
-BwLayerSession *
-bw_layer_session_new (BwProject  *project,
-                      gint64      image_id,
-                      gint64      person_id,
-                      GError    **error)
+static BwLayerSession *
+session_new (BwProject  *project,
+             gint64      image_id,
+             gint64      person_id,
+             gboolean    gold,
+             GError    **error)
 {
   g_autoptr(BwLayerSession) self = NULL;
   g_autoptr(BwImage) image = NULL;
@@ -281,6 +292,7 @@ bw_layer_session_new (BwProject  *project,
   self->project = g_object_ref (project);
   self->image_id = image_id;
   self->person_id = person_id;
+  self->gold = gold;
   self->width = image->width;
   self->height = image->height;
   self->set = bw_annotation_set_new (self->width, self->height);
@@ -290,7 +302,7 @@ bw_layer_session_new (BwProject  *project,
   if (layer_id < 0)
     return NULL;
   /* Model predictions become the annotator's starting point. */
-  if (layer_id == 0 && person_id > 0 &&
+  if (layer_id == 0 && person_id > 0 && !gold &&
       !bw_project_start_layer_from_model (project, image_id, person_id, &layer_id, error))
     return NULL;
   if (!load (self, error))
@@ -369,6 +381,45 @@ bw_layer_session_new_for_review (BwProject  *project,
   connect_signals (self);
 
   return g_steal_pointer (&self);
+}
+
+BwLayerSession *
+bw_layer_session_new (BwProject  *project,
+                      gint64      image_id,
+                      gint64      person_id,
+                      GError    **error)
+{
+  return session_new (project, image_id, person_id, FALSE, error);
+}
+
+/**
+ * bw_layer_session_new_for_gold:
+ * @image_id: a gold image
+ * @person_id: who edits its answer; the gold layer is theirs when new
+ *
+ * Opens the gold answer of @image_id (its gold layer, whoever drew it)
+ * for editing, with the same commands as a person's work. A gold answer
+ * is not submitted: a second expert reviews it
+ * (bw_project_review_gold_answer()).
+ *
+ * Returns: (transfer full): the session, or %NULL with @error set
+ */
+BwLayerSession *
+bw_layer_session_new_for_gold (BwProject  *project,
+                               gint64      image_id,
+                               gint64      person_id,
+                               GError    **error)
+{
+  return session_new (project, image_id, person_id, TRUE, error);
+}
+
+/* Returns: whether the session edits the image's gold answer */
+gboolean
+bw_layer_session_is_gold (BwLayerSession *self)
+{
+  g_return_val_if_fail (BW_IS_LAYER_SESSION (self), FALSE);
+
+  return self->gold;
 }
 
 BwProject *
@@ -476,7 +527,8 @@ ensure_layer (BwLayerSession  *self,
     }
 
   if (!bw_project_ensure_layer (self->project, self->image_id, self->person_id,
-                                BW_LAYER_KIND_WORK, &self->layer_id, error))
+                                self->gold ? BW_LAYER_KIND_GOLD : BW_LAYER_KIND_WORK,
+                                &self->layer_id, error))
     return FALSE;
   self->status = BW_LAYER_STATUS_IN_PROGRESS;
 
@@ -1314,6 +1366,13 @@ bw_layer_session_submit (BwLayerSession  *self,
 {
   g_return_val_if_fail (BW_IS_LAYER_SESSION (self), FALSE);
 
+  if (self->gold)
+    {
+      g_set_error_literal (error, BW_LAYER_SESSION_ERROR, BW_LAYER_SESSION_ERROR_GOLD,
+                           _("A gold answer is not submitted; a second expert accepts it in the Gold Standard window"));
+      return FALSE;
+    }
+
   if (!_bw_layer_session_check_not_reviewing (self, error) ||
       !bw_layer_session_flush (self, error))
     return FALSE;
@@ -1345,6 +1404,13 @@ bw_layer_session_mark_no_objects (BwLayerSession  *self,
                                   GError         **error)
 {
   g_return_val_if_fail (BW_IS_LAYER_SESSION (self), FALSE);
+
+  if (self->gold)
+    {
+      g_set_error_literal (error, BW_LAYER_SESSION_ERROR, BW_LAYER_SESSION_ERROR_GOLD,
+                           _("A gold answer is not submitted; a second expert accepts it in the Gold Standard window"));
+      return FALSE;
+    }
 
   if (!_bw_layer_session_check_not_reviewing (self, error) ||
       !bw_layer_session_flush (self, error))
@@ -1472,6 +1538,17 @@ bw_layer_session_find_next_image (BwLayerSession *self)
   gint64 after = 0, first = 0;
 
   g_return_val_if_fail (BW_IS_LAYER_SESSION (self), 0);
+
+  /* With honeypots, the annotator's own queue, which mixes them in. */
+  if (self->person_id > 0 && bw_project_get_honeypot_rate (self->project) > 0)
+    {
+      g_autoptr(GArray) ids = bw_project_list_work_queue (self->project, self->person_id, NULL);
+
+      for (guint i = 0; ids != NULL && i < ids->len; i++)
+        if (g_array_index (ids, gint64, i) != self->image_id)
+          return g_array_index (ids, gint64, i);
+      return 0;
+    }
 
   for (guint s = 0; s < G_N_ELEMENTS (queue); s++)
     {

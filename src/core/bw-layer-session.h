@@ -25,6 +25,7 @@ typedef enum
   BW_LAYER_SESSION_ERROR_REVIEWED,      /* recall of work already reviewed */
   BW_LAYER_SESSION_ERROR_REVIEWING,     /* an annotator's command in a review */
   BW_LAYER_SESSION_ERROR_NOT_REVIEWING, /* a verdict outside a review */
+  BW_LAYER_SESSION_ERROR_GOLD,          /* submit of a gold answer */
 } BwLayerSessionError;
 
 #define BW_TYPE_LAYER_SESSION (bw_layer_session_get_type ())
@@ -49,6 +50,11 @@ BwLayerSession   *bw_layer_session_new             (BwProject        *project,
                                                     gint64            image_id,
                                                     gint64            person_id,
                                                     GError          **error);
+BwLayerSession   *bw_layer_session_new_for_gold    (BwProject        *project,
+                                                    gint64            image_id,
+                                                    gint64            person_id,
+                                                    GError          **error);
+gboolean          bw_layer_session_is_gold         (BwLayerSession   *self);
 
 BwLayerSession   *bw_layer_session_new_for_review  (BwProject        *project,
                                                     gint64            layer_id,

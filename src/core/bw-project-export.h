@@ -8,12 +8,13 @@
  * editable, and memory does not grow with the project: one image row and
  * one annotation row at a time.
  *
- * Which layer of an image is exported (its final answer): its gold layer
- * when it is a gold image, else its accepted layer, else — unless only
- * accepted answers are wanted — its most recently updated submitted work
- * layer, or with BW_EXPORT_STATUS_ALL its most recently updated work layer
- * whatever its status. Excluded images and images without such a layer are
- * not exported.
+ * Which layer of an image is exported (its final answer): its accepted
+ * work layer, else — unless only accepted answers are wanted — its most
+ * recently updated submitted work layer, or with BW_EXPORT_STATUS_ALL its
+ * most recently updated work layer whatever its status. Gold layers are
+ * never exported as an answer; BW_EXPORT_STATUS_GOLD exports the gold
+ * images' gold layers and nothing else. Excluded images and images without
+ * such a layer are not exported.
  */
 
 #pragma once

@@ -117,6 +117,10 @@ gboolean      _bw_project_write_layer_status (BwProject  *self,
                                            gint64         layer_id,
                                            BwLayerStatus  status,
                                            GError       **error);
+gboolean      _bw_project_mix_honeypots   (BwProject     *self,
+                                           gint64         person_id,
+                                           GArray        *fresh,
+                                           GError       **error);
 gboolean      _bw_project_sync_assignment (BwProject     *self,
                                            const BwLayer *layer,
                                            BwLayerStatus  status,

@@ -561,8 +561,9 @@ append_ids (BwProject     *self,
  *
  * What @person_id should annotate, in order: their returned images first
  * (longest returned first), then their images in progress, then new
- * images nobody has started, in import order. Excluded and gold images
- * are not in it.
+ * images nobody has started, in import order, with gold images mixed in
+ * at the honeypot rate (bw_project_get_honeypot_rate()). Excluded images
+ * are not in it, nor gold images but for those honeypots.
  *
  * Returns: (transfer full) (element-type gint64): image ids
  */
@@ -573,12 +574,14 @@ bw_project_list_work_queue (BwProject  *self,
 {
   BW_PROJECT_LOCK (self);
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) fresh = g_array_new (FALSE, FALSE, sizeof (gint64));
+  /* A gold image the person has started is one of their honeypots. */
   static const char *queries[] = {
     "SELECT a.image_id FROM assignments a JOIN images i ON i.id = a.image_id"
-    " WHERE a.person_id = ?1 AND a.task = 0 AND a.status = 5 AND i.status NOT IN (5, 7)"
+    " WHERE a.person_id = ?1 AND a.task = 0 AND a.status = 5 AND i.status <> 5"
     " ORDER BY a.finished_at, a.image_id",
     "SELECT a.image_id FROM assignments a JOIN images i ON i.id = a.image_id"
-    " WHERE a.person_id = ?1 AND a.task = 0 AND a.status IN (0, 1) AND i.status NOT IN (5, 7)"
+    " WHERE a.person_id = ?1 AND a.task = 0 AND a.status IN (0, 1) AND i.status <> 5"
     " ORDER BY a.image_id",
     "SELECT i.id FROM images i WHERE i.status = 0 AND NOT EXISTS"
     " (SELECT 1 FROM assignments a WHERE a.image_id = i.id AND a.person_id = ?1 AND a.task = 0)"
@@ -594,10 +597,13 @@ bw_project_list_work_queue (BwProject  *self,
       if (stmt == NULL)
         return NULL;
       sqlite3_bind_int64 (stmt, 1, person_id);
-      if (!append_ids (self, stmt, ids, error))
+      if (!append_ids (self, stmt, i + 1 < G_N_ELEMENTS (queries) ? ids : fresh, error))
         return NULL;
     }
 
+  if (!_bw_project_mix_honeypots (self, person_id, fresh, error))
+    return NULL;
+  g_array_append_vals (ids, fresh->data, fresh->len);
   return g_steal_pointer (&ids);
 }
 

@@ -188,6 +188,22 @@ typedef struct
   gint64  rejected;             /* …rejected or fixed by the reviewer */
 } BwAuditFigures;
 
+/* A gold image and its answer (bw_project_list_gold_answers()). */
+typedef struct
+{
+  gint64    image_id;
+  char     *path;               /* as stored */
+  gint64    layer_id;           /* the gold layer, 0 when not answered yet */
+  gint64    author_id;          /* whose gold layer it is, 0 when nobody's */
+  char     *author;
+  guint     n_annotations;
+  gint64    changed_at;         /* the answer's last change */
+  gint64    reviewer_id;        /* who last accepted it, 0 when nobody */
+  char     *reviewer;
+  gint64    reviewed_at;        /* when, 0 when never */
+  gboolean  accepted;           /* accepted, and not changed since */
+} BwGoldAnswer;
+
 typedef struct
 {
   gint64 images;
@@ -233,6 +249,7 @@ BwReviewQueueItem *bw_review_queue_item_copy (const BwReviewQueueItem *item);
 void          bw_review_queue_item_free (BwReviewQueueItem *item);
 void          bw_review_stats_free    (BwReviewStats      *stats);
 void          bw_audit_figures_free   (BwAuditFigures     *figures);
+void          bw_gold_answer_free     (BwGoldAnswer       *answer);
 
 #define BW_TYPE_PROJECT (bw_project_get_type ())
 
@@ -501,6 +518,49 @@ double        bw_audit_draw                     (guint64         seed,
 GPtrArray    *bw_project_list_audit_figures     (BwProject      *self,
                                                  GError        **error);
 
+/* Gold standard and honeypots (bw-project-gold.c) */
+double        bw_gold_draw                      (guint64         seed,
+                                                 gint64          image_id);
+guint         bw_gold_sample_size               (guint           n_images,
+                                                 double          percent);
+GArray       *bw_gold_sample                    (const gint64   *image_ids,
+                                                 guint           n_ids,
+                                                 guint64         seed,
+                                                 guint           n);
+gboolean      bw_project_set_images_gold        (BwProject      *self,
+                                                 const gint64   *ids,
+                                                 guint           n_ids,
+                                                 gboolean        is_gold,
+                                                 GError        **error);
+gint64        bw_project_get_gold_layer         (BwProject      *self,
+                                                 gint64          image_id,
+                                                 GError        **error);
+GPtrArray    *bw_project_list_gold_answers      (BwProject      *self,
+                                                 GError        **error);
+gboolean      bw_project_promote_layer_to_gold  (BwProject      *self,
+                                                 gint64          layer_id,
+                                                 gint64          person_id,
+                                                 gint64         *out_gold_layer_id,
+                                                 GError        **error);
+gboolean      bw_project_review_gold_answer     (BwProject      *self,
+                                                 gint64          image_id,
+                                                 gint64          reviewer_id,
+                                                 const char     *comment,
+                                                 gint64         *out_review_id,
+                                                 GError        **error);
+double        bw_honeypot_draw                  (gint64          person_id,
+                                                 gint64          image_id);
+double        bw_project_get_honeypot_rate      (BwProject      *self);
+gboolean      bw_project_set_honeypot_rate      (BwProject      *self,
+                                                 double          rate,
+                                                 GError        **error);
+BwRole        bw_project_get_person_role        (BwProject      *self,
+                                                 gint64          person_id);
+gboolean      bw_project_set_person_role        (BwProject      *self,
+                                                 gint64          person_id,
+                                                 BwRole          role,
+                                                 GError        **error);
+
 /* Annotations */
 gboolean      bw_project_add_annotation         (BwProject      *self,
                                                  gint64          layer_id,
@@ -651,5 +711,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwRejectionReason, bw_rejection_reason_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwReviewQueueItem, bw_review_queue_item_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwReviewStats, bw_review_stats_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwAuditFigures, bw_audit_figures_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwGoldAnswer, bw_gold_answer_free)
 
 G_END_DECLS
