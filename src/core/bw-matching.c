@@ -23,7 +23,8 @@
  * thousands of shapes costs what its clusters cost.
  *
  * IoU of two boxes is computed directly; as soon as a polygon is involved,
- * through GEOS (a box becomes a rectangle). A polygon's parts are united,
+ * through GEOS with bw_shape_to_geos(), as the importers do (a box becomes
+ * a rectangle). A polygon's parts are united,
  * as COCO does with the parts of a segmentation; a self-intersecting part
  * is first made valid. Each matcher has its own GEOS context, so each
  * thread should have its own matcher.
@@ -36,8 +37,7 @@
 #include <math.h>
 #include <string.h>
 
-#include <geos_c.h>
-
+#include "bw-geometry-geos.h"
 #include "bw-matching.h"
 
 struct _BwMatcher
@@ -129,96 +129,6 @@ bw_matcher_get_iou_threshold (BwMatcher *self)
 
 /* Geometry */
 
-static GEOSGeometry *
-make_ring_polygon (GEOSContextHandle_t  geos,
-                   const BwPoint       *points,
-                   guint                n_points)
-{
-  GEOSCoordSequence *seq = GEOSCoordSeq_create_r (geos, n_points + 1, 2);
-  GEOSGeometry *ring;
-
-  for (guint i = 0; i <= n_points; i++)
-    {
-      const BwPoint *p = &points[i % n_points];
-
-      GEOSCoordSeq_setXY_r (geos, seq, i, p->x, p->y);
-    }
-
-  ring = GEOSGeom_createLinearRing_r (geos, seq);
-  if (ring == NULL)
-    return NULL;
-  return GEOSGeom_createPolygon_r (geos, ring, NULL, 0);
-}
-
-static GEOSGeometry *
-make_valid (GEOSContextHandle_t  geos,
-            GEOSGeometry        *geom)
-{
-  GEOSGeometry *valid;
-
-  if (geom == NULL || GEOSisValid_r (geos, geom) == 1)
-    return geom;
-
-  valid = GEOSMakeValid_r (geos, geom);
-  GEOSGeom_destroy_r (geos, geom);
-  return valid;
-}
-
-/* A box as the rectangle Shapely's box() makes, so that both compute the
- * same intersections to the last bit. */
-static GEOSGeometry *
-box_to_geos (GEOSContextHandle_t  geos,
-             const BwRect        *r)
-{
-  const BwPoint ring[] = {
-    { r->x1, r->y0 }, { r->x1, r->y1 }, { r->x0, r->y1 }, { r->x0, r->y0 },
-  };
-
-  return make_ring_polygon (geos, ring, G_N_ELEMENTS (ring));
-}
-
-static GEOSGeometry *
-shape_to_geos (GEOSContextHandle_t  geos,
-               const BwShape       *shape)
-{
-  g_autofree GEOSGeometry **parts = NULL;
-  GEOSGeometry *collection;
-  GEOSGeometry *united;
-  guint n = 0;
-
-  if (shape->kind == BW_SHAPE_BOX)
-    return box_to_geos (geos, &shape->bbox);
-
-  parts = g_new0 (GEOSGeometry *, MAX (1, shape->n_parts));
-  for (guint i = 0; i < shape->n_parts; i++)
-    {
-      guint size = bw_shape_part_size (shape, i);
-      GEOSGeometry *part;
-
-      if (size < 3)
-        continue;
-      part = make_valid (geos, make_ring_polygon (geos, shape->points + bw_shape_part_start (shape, i), size));
-      if (part != NULL)
-        parts[n++] = part;
-    }
-
-  if (n == 0)
-    return NULL;
-  if (n == 1)
-    return parts[0];
-
-  collection = GEOSGeom_createCollection_r (geos, GEOS_GEOMETRYCOLLECTION, parts, n);
-  if (collection == NULL)
-    {
-      for (guint i = 0; i < n; i++)
-        GEOSGeom_destroy_r (geos, parts[i]);
-      return NULL;
-    }
-  united = GEOSUnaryUnion_r (geos, collection);
-  GEOSGeom_destroy_r (geos, collection);
-  return united;
-}
-
 static double
 geos_area (GEOSContextHandle_t  geos,
            const GEOSGeometry  *geom)
@@ -268,12 +178,12 @@ iou_of (BwMatcher     *self,
 
   if (*geom_a == NULL)
     {
-      *geom_a = shape_to_geos (self->geos, a);
+      *geom_a = bw_shape_to_geos (self->geos, a);
       *area_a = a->kind == BW_SHAPE_BOX ? box_area (&a->bbox) : geos_area (self->geos, *geom_a);
     }
   if (*geom_b == NULL)
     {
-      *geom_b = shape_to_geos (self->geos, b);
+      *geom_b = bw_shape_to_geos (self->geos, b);
       *area_b = b->kind == BW_SHAPE_BOX ? box_area (&b->bbox) : geos_area (self->geos, *geom_b);
     }
   if (*geom_a == NULL || *geom_b == NULL)
