@@ -715,6 +715,149 @@ test_changed_by_another_program (Fixture       *f,
   g_assert_finalize_object (g_steal_pointer (&session));
 }
 
+static gboolean
+queue_has_layer (Fixture *f,
+                 gint64   layer_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) queue = bw_project_list_review_queue (f->project, 0, 0, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < queue->len; i++)
+    if (((BwReviewQueueItem *) queue->pdata[i])->layer_id == layer_id)
+      return TRUE;
+  return FALSE;
+}
+
+static BwAssignmentStatus
+assignment_status (Fixture *f,
+                   gint64   image_id,
+                   int     *out_submissions)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwAssignment) assignment = bw_project_get_assignment (f->project, image_id, f->person_id,
+                                                                  BW_TASK_ANNOTATE, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (assignment);
+  if (out_submissions != NULL)
+    *out_submissions = assignment->submissions;
+  return assignment->status;
+}
+
+/* Work a reviewer returned comes first in its annotator's queue (and
+ * only in theirs); fixed and submitted, it goes back to review, audit or
+ * not; the fixed submission can be recalled until a reviewer opens it,
+ * although the first one was reviewed. */
+static void
+test_returned_work (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwLayerSession) first = NULL;
+  g_autoptr(BwLayerSession) returned = NULL;
+  g_autoptr(BwLayerSession) other = NULL;
+  g_autoptr(GPtrArray) reviews = NULL;
+  g_autoptr(BwShape) fixed = bw_shape_new_box (12, 12, 40, 40);
+  BwAuditSettings audit = { .enabled = TRUE, .rate = 0.0, .seed = 7, .policy = BW_AUDIT_POLICY_ACCEPT };
+  gint64 images[4] = { f->images[0], f->images[1], 0, 0 };
+  gint64 reviewer = 0, bob = 0, box, layer, reason = 0;
+  int submissions = 0;
+
+  for (guint i = 2; i < 4; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("img%u.jpg", i);
+      g_autofree char *hash = g_strdup_printf ("%02u", i);
+      BwImage image = { .path = path, .width = 640, .height = 480, .content_hash = hash };
+
+      g_assert_true (bw_project_add_image (f->project, &image, &images[i], &error));
+    }
+  g_assert_true (bw_project_ensure_person (f->project, "rev", BW_ROLE_REVIEWER, &reviewer, &error));
+  g_assert_true (bw_project_ensure_person (f->project, "bob", BW_ROLE_ANNOTATOR, &bob, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(GPtrArray) reasons = bw_project_list_rejection_reasons (f->project, FALSE, &error);
+
+    for (guint i = 0; i < reasons->len; i++)
+      if (g_strcmp0 (((BwRejectionReason *) reasons->pdata[i])->name, "Box too loose") == 0)
+        reason = ((BwRejectionReason *) reasons->pdata[i])->id;
+    g_assert_cmpint (reason, >, 0);
+  }
+
+  /* The last image is drawn, submitted, and returned with a rejected box
+   * and a pinned comment. */
+  returned = open_session (f, images[3]);
+  box = add_box (returned, f->cat_a, 10, 10, 60, 60);
+  add_box (returned, f->cat_b, 100, 100, 160, 160);
+  g_assert_true (bw_layer_session_submit (returned, &error));
+  layer = bw_layer_session_get_layer_id (returned);
+  g_assert_true (bw_project_review_annotation (f->project, box, reviewer, BW_VERDICT_REJECT, reason,
+                                               "too much background", NULL, &error));
+  g_assert_true (bw_project_add_pinned_comment (f->project, layer, reviewer, 300, 200, 0,
+                                                "missed a car here", NULL, &error));
+  g_assert_true (bw_project_return_layer (f->project, layer, reviewer, 0, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&returned);
+
+  /* Next after the first image: the returned one, not the second. */
+  first = open_session (f, images[0]);
+  g_assert_cmpint (bw_layer_session_find_next_image (first), ==, images[3]);
+  /* Bob has nothing returned: his next is the next new image. */
+  other = bw_layer_session_new (f->project, images[0], bob, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (bw_layer_session_find_next_image (other), ==, images[1]);
+  g_clear_object (&other);
+
+  /* Opened, it shows as returned, with the verdicts to fix. */
+  returned = open_session (f, images[3]);
+  g_assert_cmpint (bw_layer_session_get_status (returned), ==, BW_LAYER_STATUS_REJECTED);
+  g_assert_cmpint (assignment_status (f, images[3], NULL), ==, BW_ASSIGNMENT_RETURNED);
+  g_assert_false (bw_layer_session_can_recall (returned));
+  /* From the returned image itself, the next is the next in order. */
+  g_assert_cmpint (bw_layer_session_find_next_image (returned), ==, images[0]);
+  reviews = bw_project_list_reviews_for_layer (f->project, layer, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (reviews->len, ==, 3);
+
+  /* Fixing it puts it in progress; the returned image is no longer first. */
+  g_assert_true (bw_layer_session_change_shape (returned, "Resize", box, fixed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (bw_layer_session_get_status (returned), ==, BW_LAYER_STATUS_IN_PROGRESS);
+  g_assert_cmpint (assignment_status (f, images[3], NULL), ==, BW_ASSIGNMENT_IN_PROGRESS);
+  g_assert_cmpint (bw_layer_session_find_next_image (first), ==, images[1]);
+
+  /* Submitted again under an audit that samples nothing and accepts the
+   * rest: a fixed submission is reviewed all the same. */
+  g_assert_true (bw_project_set_audit_settings (f->project, &audit, &error));
+  g_assert_true (bw_layer_session_submit (returned, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (bw_layer_session_get_status (returned), ==, BW_LAYER_STATUS_SUBMITTED);
+  g_assert_cmpint (assignment_status (f, images[3], &submissions), ==, BW_ASSIGNMENT_SUBMITTED);
+  g_assert_cmpint (submissions, ==, 2);
+  g_assert_true (queue_has_layer (f, layer));
+
+  /* The reviews of the first submission do not stop a recall of this one. */
+  g_assert_true (bw_layer_session_can_recall (returned));
+  g_assert_true (bw_layer_session_recall (returned, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (assignment_status (f, images[3], NULL), ==, BW_ASSIGNMENT_IN_PROGRESS);
+  g_assert_false (queue_has_layer (f, layer));
+  g_assert_true (bw_layer_session_submit (returned, &error));
+  g_assert_true (queue_has_layer (f, layer));
+
+  /* A reviewer opens it: no more recall. */
+  g_assert_true (bw_project_start_review (f->project, layer, reviewer, &error));
+  g_assert_no_error (error);
+  g_assert_false (bw_layer_session_can_recall (returned));
+  g_assert_false (bw_layer_session_recall (returned, &error));
+  g_assert_error (error, BW_LAYER_SESSION_ERROR, BW_LAYER_SESSION_ERROR_REVIEWED);
+  g_clear_error (&error);
+  g_assert_cmpint (assignment_status (f, images[3], NULL), ==, BW_ASSIGNMENT_IN_REVIEW);
+
+  g_assert_finalize_object (g_steal_pointer (&first));
+  g_assert_finalize_object (g_steal_pointer (&returned));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -734,6 +877,7 @@ main (int   argc,
   ADD ("/core/layer-session/starts-from-model", test_starts_from_model);
   ADD ("/core/layer-session/submit-rules", test_submit_rules);
   ADD ("/core/layer-session/recall", test_recall);
+  ADD ("/core/layer-session/returned-work", test_returned_work);
   ADD ("/core/layer-session/v1-project", test_v1_project);
   ADD ("/core/layer-session/changed-by-another-program", test_changed_by_another_program);
 

@@ -1444,30 +1444,38 @@ bw_layer_session_mark_no_objects (BwLayerSession  *self,
  * bw_layer_session_can_recall:
  *
  * Returns: whether the person's submission can be taken back: it is
- *   submitted and nobody has reviewed it yet
+ *   submitted and no reviewer has started on it
  */
 gboolean
 bw_layer_session_can_recall (BwLayerSession *self)
 {
+  g_autoptr(BwAssignment) assignment = NULL;
+
   g_return_val_if_fail (BW_IS_LAYER_SESSION (self), FALSE);
 
-  return self->layer_id > 0 && self->status == BW_LAYER_STATUS_SUBMITTED;
+  if (self->layer_id <= 0 || self->status != BW_LAYER_STATUS_SUBMITTED || self->reviewer_id > 0)
+    return FALSE;
+  assignment = bw_project_get_assignment (self->project, self->image_id, self->person_id,
+                                          BW_TASK_ANNOTATE, NULL);
+  return assignment != NULL && assignment->status == BW_ASSIGNMENT_SUBMITTED &&
+         assignment->layer_id == self->layer_id;
 }
 
 /**
  * bw_layer_session_recall:
  *
- * Takes a submission back: the layer (and the image, when it was
- * submitted) are in progress again. Refused once a reviewer has given a
- * verdict on it.
+ * Takes a submission back through the store's workflow
+ * (bw_project_recall_submission()): the layer, its assignment and the
+ * image are in progress again. Refused once a reviewer has started on it
+ * or given a verdict.
  */
 gboolean
 bw_layer_session_recall (BwLayerSession  *self,
                          GError         **error)
 {
-  g_autoptr(BwImage) image = NULL;
   g_autoptr(BwLayer) layer = NULL;
-  gint64 reviews;
+  g_autoptr(BwAssignment) assignment = NULL;
+  g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (BW_IS_LAYER_SESSION (self), FALSE);
 
@@ -1496,26 +1504,24 @@ bw_layer_session_recall (BwLayerSession  *self,
       return FALSE;
     }
 
-  if (!bw_project_begin (self->project, error))
-    return FALSE;
-  reviews = bw_project_count_layer_reviews (self->project, self->layer_id, error);
-  if (reviews != 0)
+  /* A reviewer who opened this submission, or judged any of it, has it
+   * now. (The verdicts on an earlier submission, which was returned and
+   * fixed, do not count.) */
+  assignment = bw_project_get_assignment (self->project, self->image_id, self->person_id,
+                                          BW_TASK_ANNOTATE, &local_error);
+  if (local_error != NULL)
     {
-      bw_project_rollback (self->project);
-      if (reviews > 0)
-        g_set_error_literal (error, BW_LAYER_SESSION_ERROR, BW_LAYER_SESSION_ERROR_REVIEWED,
-                             _("This submission was already reviewed and can no longer be recalled"));
+      g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  if (!(image = bw_project_get_image (self->project, self->image_id, error)) ||
-      !bw_project_set_layer_status (self->project, self->layer_id, BW_LAYER_STATUS_IN_PROGRESS, error) ||
-      (image->status == BW_IMAGE_STATUS_SUBMITTED &&
-       !bw_project_set_image_status (self->project, self->image_id, BW_IMAGE_STATUS_IN_PROGRESS, error)))
+  if (assignment != NULL && assignment->status != BW_ASSIGNMENT_SUBMITTED)
     {
-      bw_project_rollback (self->project);
+      g_set_error_literal (error, BW_LAYER_SESSION_ERROR, BW_LAYER_SESSION_ERROR_REVIEWED,
+                           _("This submission was already reviewed and can no longer be recalled"));
       return FALSE;
     }
-  if (!bw_project_commit (self->project, error))
+
+  if (!bw_project_recall_submission (self->project, self->layer_id, error))
     return FALSE;
 
   refresh_status (self, FALSE);
@@ -1523,51 +1529,94 @@ bw_layer_session_recall (BwLayerSession  *self,
   return TRUE;
 }
 
+/* The first image after this one (wrapping round) among @ids. */
+static gint64
+next_after (BwLayerSession *self,
+            GArray         *ids,
+            guint           from)
+{
+  gint64 after = 0, first = 0;
+
+  for (guint i = from; ids != NULL && i < ids->len; i++)
+    {
+      gint64 id = g_array_index (ids, gint64, i);
+
+      if (id == self->image_id)
+        continue;
+      if (id > self->image_id && (after == 0 || id < after))
+        after = id;
+      if (first == 0 || id < first)
+        first = id;
+    }
+
+  return after != 0 ? after : first;
+}
+
 /**
  * bw_layer_session_find_next_image:
  *
- * Returns: the next image to work on after this one: the first after it
- *   (wrapping round) that is new, in progress or returned; 0 when none
+ * What the person should work on next. Work a reviewer returned to them
+ * comes first, longest returned first; then the first image after this
+ * one (wrapping round) of the rest of their queue
+ * (bw_project_list_work_queue(): their images in progress, new images
+ * nobody has started). With honeypots, the queue in its own order, which
+ * places them. Without a person: the first image after this one that is
+ * new, in progress or returned.
+ *
+ * Returns: the image, or 0 when there is none
  */
 gint64
 bw_layer_session_find_next_image (BwLayerSession *self)
 {
-  static const BwImageStatus queue[] = {
-    BW_IMAGE_STATUS_NEW, BW_IMAGE_STATUS_IN_PROGRESS, BW_IMAGE_STATUS_REJECTED,
+  static const BwImageStatus statuses[] = {
+    BW_IMAGE_STATUS_NEW, BW_IMAGE_STATUS_IN_PROGRESS, BW_IMAGE_STATUS_RETURNED,
   };
-  gint64 after = 0, first = 0;
+  g_autoptr(GArray) ids = NULL;
+  guint n_returned = 0;
 
   g_return_val_if_fail (BW_IS_LAYER_SESSION (self), 0);
 
-  /* With honeypots, the annotator's own queue, which mixes them in. */
-  if (self->person_id > 0 && bw_project_get_honeypot_rate (self->project) > 0)
+  if (self->person_id > 0)
     {
-      g_autoptr(GArray) ids = bw_project_list_work_queue (self->project, self->person_id, NULL);
+      if (!(ids = bw_project_list_work_queue (self->project, self->person_id, NULL)))
+        return 0;
 
-      for (guint i = 0; ids != NULL && i < ids->len; i++)
+      /* With honeypots, the queue's own order, which mixes them in (and
+       * starts with the returned work too). */
+      if (bw_project_get_honeypot_rate (self->project) > 0)
+        {
+          for (guint i = 0; i < ids->len; i++)
+            if (g_array_index (ids, gint64, i) != self->image_id)
+              return g_array_index (ids, gint64, i);
+          return 0;
+        }
+
+      /* The queue starts with the returned images. */
+      for (; n_returned < ids->len; n_returned++)
+        {
+          gint64 id = g_array_index (ids, gint64, n_returned);
+          g_autoptr(BwAssignment) assignment = bw_project_get_assignment (self->project, id, self->person_id,
+                                                                          BW_TASK_ANNOTATE, NULL);
+
+          if (assignment == NULL || assignment->status != BW_ASSIGNMENT_RETURNED)
+            break;
+        }
+      for (guint i = 0; i < n_returned; i++)
         if (g_array_index (ids, gint64, i) != self->image_id)
           return g_array_index (ids, gint64, i);
-      return 0;
+
+      return next_after (self, ids, n_returned);
     }
 
-  for (guint s = 0; s < G_N_ELEMENTS (queue); s++)
+  ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (guint s = 0; s < G_N_ELEMENTS (statuses); s++)
     {
-      g_autoptr(GArray) ids = bw_project_list_image_ids (self->project, queue[s], NULL, NULL);
+      g_autoptr(GArray) part = bw_project_list_image_ids (self->project, statuses[s], NULL, NULL);
 
-      for (guint i = 0; ids != NULL && i < ids->len; i++)
-        {
-          gint64 id = g_array_index (ids, gint64, i);
-
-          if (id == self->image_id)
-            continue;
-          if (id > self->image_id && (after == 0 || id < after))
-            after = id;
-          if (first == 0 || id < first)
-            first = id;
-        }
+      if (part != NULL)
+        g_array_append_vals (ids, part->data, part->len);
     }
-
-  return after != 0 ? after : first;
+  return next_after (self, ids, 0);
 }
 
 /* ------------------------------------------------------------------ */
