@@ -130,6 +130,238 @@ close_window (BwWindow *window)
 }
 
 static void
+xdotool (const char *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) "xdotool");
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL,
+                G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+static void
+settle (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+}
+
+static gboolean
+window_active (gpointer data)
+{
+  return gtk_window_is_active (data);
+}
+
+static gboolean
+window_inactive (gpointer data)
+{
+  return !gtk_window_is_active (data);
+}
+
+/* Real pointer moves over the screen, for @ms. */
+static void
+move_pointer (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  for (guint i = 0; g_get_monotonic_time () < end; i++)
+    {
+      g_autofree char *x = g_strdup_printf ("%u", 300 + (i % 2) * 40);
+
+      xdotool ("mousemove", x, "300", NULL);
+      settle (100);
+    }
+}
+
+static double
+stored_time (BwWindow *window,
+             gint64    image_id)
+{
+  return bw_project_get_work_time (bw_window_get_project (window), image_id,
+                                   bw_window_get_person_id (window), BW_TASK_ANNOTATE);
+}
+
+/* The active time on an image: counted while the window has the focus
+ * and input comes, written when the image changes, shown in the status
+ * bar; nothing while another window has the focus. */
+static void
+test_work_time (void)
+{
+  g_autofree char *path = make_project ("worktime.boxwood", 2);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GArray) ids = NULL;
+  BwWindow *window = bw_window_new (app);
+  GtkWidget *other;
+  GtkLabel *label = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (window), BW_TYPE_WINDOW, "status_time"));
+  gint64 start, moved_on, left;
+  double first_time, second_time;
+
+  bw_window_set_user_name (window, "tester");
+  bw_window_open_project (window, file);
+  gtk_window_present (GTK_WINDOW (window));
+  iterate_until (canvas_ready, window);
+  ids = bw_project_list_image_ids (bw_window_get_project (window), -1, NULL, NULL);
+
+  xdotool ("search", "--sync", "--name", "^worktime", "windowfocus", NULL);
+  iterate_until (window_active, window);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (label)));
+  g_assert_true (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (label)), "Time on this image 0:0"));
+
+  /* Two and a half seconds of work on the first image. */
+  start = g_get_monotonic_time ();
+  move_pointer (2500);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "next-image", NULL);
+  moved_on = g_get_monotonic_time ();
+  g_assert_cmpint (bw_window_get_current_image_id (window), ==, g_array_index (ids, gint64, 1));
+  first_time = stored_time (window, g_array_index (ids, gint64, 0));
+  g_assert_cmpfloat (first_time, >=, 2.0);
+  /* At most what passed since the focus came (a minute after the last
+   * input would count, but the image changed before). */
+  g_assert_cmpfloat (first_time, <=, (moved_on - start) / (double) G_USEC_PER_SEC + 1.0);
+
+  /* Another window takes the focus: moving the pointer there counts
+   * nothing here. */
+  other = gtk_window_new ();
+  gtk_window_set_title (GTK_WINDOW (other), "Elsewhere");
+  gtk_window_present (GTK_WINDOW (other));
+  xdotool ("search", "--sync", "--name", "^Elsewhere$", "windowfocus", NULL);
+  iterate_until (window_inactive, window);
+  left = g_get_monotonic_time ();
+  move_pointer (2000);
+
+  close_window (window);
+  gtk_window_destroy (GTK_WINDOW (other));
+  {
+    g_autoptr(BwProject) check = bw_project_open (file, NULL);
+    gint64 person = 0;
+
+    g_assert_true (bw_project_ensure_person (check, "tester", BW_ROLE_ANNOTATOR, &person, NULL));
+    second_time = bw_project_get_work_time (check, g_array_index (ids, gint64, 1), person, BW_TASK_ANNOTATE);
+    g_assert_cmpfloat (second_time, <=, (left - moved_on) / (double) G_USEC_PER_SEC + 0.2);
+    g_assert_cmpfloat_with_epsilon (bw_project_get_work_time (check, g_array_index (ids, gint64, 0), person,
+                                                              BW_TASK_ANNOTATE), first_time, 1e-6);
+  }
+}
+
+static gboolean
+image_has_status (BwWindow      *window,
+                  gint64         image_id,
+                  BwImageStatus  status)
+{
+  g_autoptr(BwImage) image = bw_project_get_image (bw_window_get_project (window), image_id, NULL);
+
+  return image != NULL && image->status == status;
+}
+
+typedef struct
+{
+  BwWindow *window;
+  gint64    image_id;
+  BwImageStatus status;
+} StatusWait;
+
+static gboolean
+status_reached (gpointer data)
+{
+  StatusWait *wait = data;
+
+  return image_has_status (wait->window, wait->image_id, wait->status);
+}
+
+/* The accelerator @accel is listed in the shortcuts window. */
+static gboolean
+help_overlay_lists (const char *accel)
+{
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/org/boxwood/Boxwood/gtk/help-overlay.ui");
+  GSList *objects = gtk_builder_get_objects (builder);
+  guint key = 0, listed_key;
+  GdkModifierType mods = 0, listed_mods;
+  gboolean found = FALSE;
+
+  g_assert_true (gtk_accelerator_parse (accel, &key, &mods));
+  for (GSList *l = objects; l != NULL && !found; l = l->next)
+    {
+      g_autofree char *listed = NULL;
+
+      if (!GTK_IS_SHORTCUTS_SHORTCUT (l->data))
+        continue;
+      g_object_get (l->data, "accelerator", &listed, NULL);
+      found = listed != NULL && gtk_accelerator_parse (listed, &listed_key, &listed_mods) &&
+              listed_key == key && listed_mods == mods;
+    }
+  g_slist_free (objects);
+  return found;
+}
+
+/* Submit's neighbours have keys, listed in the shortcuts window:
+ * Ctrl+Alt+Enter submits an empty image as having no objects,
+ * Ctrl+Alt+Z takes a submission back. */
+static void
+test_submit_keys (void)
+{
+  static const char *actions[] = { "annotate.submit", "annotate.mark-no-objects", "annotate.recall" };
+  g_autofree char *path = make_project ("keys.boxwood", 2);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GPtrArray) layers = NULL;
+  BwWindow *window = bw_window_new (app);
+  StatusWait wait;
+
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    {
+      g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), actions[i]);
+
+      g_assert_nonnull (accels);
+      g_assert_nonnull (accels[0]);
+      g_assert_true (help_overlay_lists (accels[0]));
+    }
+
+  bw_window_set_user_name (window, "tester");
+  bw_window_open_project (window, file);
+  gtk_window_present (GTK_WINDOW (window));
+  iterate_until (canvas_ready, window);
+  ids = bw_project_list_image_ids (bw_window_get_project (window), -1, NULL, NULL);
+  xdotool ("search", "--sync", "--name", "^keys", "windowfocus", NULL);
+  iterate_until (window_active, window);
+
+  /* Nothing on the first image: answered "no objects", and on to the next. */
+  xdotool ("key", "--clearmodifiers", "ctrl+alt+Return", NULL);
+  wait = (StatusWait) { window, g_array_index (ids, gint64, 0), BW_IMAGE_STATUS_SUBMITTED };
+  iterate_until (status_reached, &wait);
+  layers = bw_project_list_layers (bw_window_get_project (window), wait.image_id, NULL);
+  g_assert_cmpuint (layers->len, ==, 1);
+  g_assert_true (((BwLayer *) layers->pdata[0])->no_objects);
+  g_assert_cmpint (bw_window_get_current_image_id (window), ==, g_array_index (ids, gint64, 1));
+
+  /* Back on it, the submission is recalled. */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "previous-image", NULL);
+  iterate_until (canvas_ready, window);
+  xdotool ("key", "--clearmodifiers", "ctrl+alt+z", NULL);
+  wait.status = BW_IMAGE_STATUS_IN_PROGRESS;
+  iterate_until (status_reached, &wait);
+
+  close_window (window);
+}
+
+static void
 test_empty_state (void)
 {
   BwWindow *window = bw_window_new (app);
@@ -456,6 +688,8 @@ main (int   argc,
   g_test_add_func ("/ui/window/import", test_import);
   g_test_add_func ("/ui/window/missing-image-excluded", test_missing_image_excluded);
   g_test_add_func ("/ui/window/labels-remembered", test_labels_remembered);
+  g_test_add_func ("/ui/window/work-time", test_work_time);
+  g_test_add_func ("/ui/window/submit-keys", test_submit_keys);
 
   ret = g_test_run ();
 

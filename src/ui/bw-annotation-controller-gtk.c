@@ -320,8 +320,15 @@ void
 bw_annotation_controller_set_accels (GtkApplication *application)
 {
   static const char * const submit[] = { "<Control>Return", "<Control>KP_Enter", NULL };
+  /* Submit's neighbours: the answer "nothing here", and taking a
+   * submission back, an undo of the submit. (Shift+Ctrl+Enter and
+   * Shift+Ctrl+R are review mode's.) */
+  static const char * const no_objects[] = { "<Control><Alt>Return", "<Control><Alt>KP_Enter", NULL };
+  static const char * const recall[] = { "<Control><Alt>z", NULL };
 
   gtk_application_set_accels_for_action (application, "annotate.submit", submit);
+  gtk_application_set_accels_for_action (application, "annotate.mark-no-objects", no_objects);
+  gtk_application_set_accels_for_action (application, "annotate.recall", recall);
 }
 
 static void

@@ -243,20 +243,43 @@ bw_application_handle_local_options (GApplication *app,
   return -1;
 }
 
+/* Preferences, with the page of the active window's project when it has
+ * one, showing @page ("project") or the first. */
+static void
+show_preferences (BwApplication *self,
+                  const char    *page)
+{
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  BwPreferencesWindow *prefs = bw_preferences_window_new (self->settings);
+  BwProject *project = BW_IS_WINDOW (parent) ? bw_window_get_project (BW_WINDOW (parent)) : NULL;
+
+  if (self->user_override != NULL)
+    bw_preferences_window_set_user_override (prefs, self->user_override);
+  if (project != NULL)
+    {
+      bw_preferences_window_set_project (prefs, project);
+      if (page != NULL)
+        adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (prefs), page);
+    }
+
+  gtk_window_set_transient_for (GTK_WINDOW (prefs), parent);
+  gtk_window_present (GTK_WINDOW (prefs));
+}
+
 static void
 preferences_action (GSimpleAction *action,
                     GVariant      *param,
                     gpointer       user_data)
 {
-  BwApplication *self = user_data;
-  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
-  BwPreferencesWindow *prefs = bw_preferences_window_new (self->settings);
+  show_preferences (user_data, NULL);
+}
 
-  if (self->user_override != NULL)
-    bw_preferences_window_set_user_override (prefs, self->user_override);
-
-  gtk_window_set_transient_for (GTK_WINDOW (prefs), parent);
-  gtk_window_present (GTK_WINDOW (prefs));
+static void
+project_settings_action (GSimpleAction *action,
+                         GVariant      *param,
+                         gpointer       user_data)
+{
+  show_preferences (user_data, "project");
 }
 
 static void
@@ -294,6 +317,7 @@ quit_action (GSimpleAction *action,
 
 static const GActionEntry app_actions[] = {
   { "preferences", preferences_action },
+  { "project-settings", project_settings_action },
   { "about", about_action },
   { "quit", quit_action },
 };

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "bw-preferences-window.h"
+#include "bw-project-settings-page.h"
 
 struct _BwPreferencesWindow
 {
@@ -118,4 +119,32 @@ bw_preferences_window_set_user_override (BwPreferencesWindow *self,
   description = g_strdup_printf (_("Boxwood was started with --user “%s”: annotations and reviews are recorded under that name. Start it without --user to use and edit your own name."),
                                  name);
   adw_preferences_group_set_description (self->user_group, description);
+}
+
+static void
+project_message_cb (BwPreferencesWindow *self,
+                    const char          *text)
+{
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (text));
+}
+
+/**
+ * bw_preferences_window_set_project:
+ * @project: the project of the window Preferences was opened from
+ *
+ * Adds the page of what is set in the project file rather than for the
+ * person: its random audit. Its name is "project".
+ */
+void
+bw_preferences_window_set_project (BwPreferencesWindow *self,
+                                   BwProject           *project)
+{
+  BwProjectSettingsPage *page;
+
+  g_return_if_fail (BW_IS_PREFERENCES_WINDOW (self));
+  g_return_if_fail (BW_IS_PROJECT (project));
+
+  page = bw_project_settings_page_new (project);
+  g_signal_connect_object (page, "message", G_CALLBACK (project_message_cb), self, G_CONNECT_SWAPPED);
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (page));
 }

@@ -7,6 +7,8 @@
 
 #include <adwaita.h>
 
+#include "bw-project.h"
+
 G_BEGIN_DECLS
 
 #define BW_TYPE_PREFERENCES_WINDOW (bw_preferences_window_get_type ())
@@ -16,5 +18,7 @@ G_DECLARE_FINAL_TYPE (BwPreferencesWindow, bw_preferences_window, BW, PREFERENCE
 BwPreferencesWindow *bw_preferences_window_new               (GSettings           *settings);
 void                 bw_preferences_window_set_user_override (BwPreferencesWindow *self,
                                                               const char          *name);
+void                 bw_preferences_window_set_project       (BwPreferencesWindow *self,
+                                                              BwProject           *project);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include "bw-image-list-model.h"
 #include "bw-thumbnailer.h"
 #include "bw-window.h"
+#include "bw-work-timer.h"
 
 G_BEGIN_DECLS
 
@@ -31,6 +32,10 @@ struct _BwWindow
   guint                 status_idle;
   gint                  import_done;         /* atomic */
   gint                  import_total;        /* atomic */
+
+  BwWorkTimer          *work_timer;         /* the active time on the image shown */
+  guint                 work_tick;
+  guint                 work_ticks;
 
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
@@ -62,6 +67,7 @@ struct _BwWindow
   GtkLabel             *status_size;
   GtkLabel             *status_zoom;
   GtkLabel             *status_pointer;
+  GtkLabel             *status_time;
   GMenu                *project_section;
   GMenu                *recent_section;
   GtkWidget            *image_menu;         /* the image list's context menu */
@@ -76,6 +82,12 @@ void _bw_window_show_error         (BwWindow      *self,
                                     const GError  *error);
 void _bw_window_move               (BwWindow      *self,
                                     int            delta);
+
+/* bw-window-work-time.c */
+void _bw_window_work_time_init     (BwWindow      *self);
+void _bw_window_work_time_flush    (BwWindow      *self);
+void _bw_window_work_time_dispose  (BwWindow      *self);
+BwWorkTimer *_bw_window_get_work_timer (BwWindow  *self);
 
 /* bw-window-image-menu.c */
 void _bw_window_image_menu_init    (BwWindow      *self);

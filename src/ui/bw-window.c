@@ -1042,6 +1042,7 @@ bw_window_close_request (GtkWindow *window)
 
   if (self->import_cancellable != NULL)
     g_cancellable_cancel (self->import_cancellable);
+  _bw_window_work_time_flush (self);
 
   return GTK_WINDOW_CLASS (bw_window_parent_class)->close_request (window);
 }
@@ -1061,6 +1062,7 @@ bw_window_dispose (GObject *object)
     gtk_single_selection_set_model (self->selection, NULL);
 
   _bw_window_image_menu_dispose (self);
+  _bw_window_work_time_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), BW_TYPE_WINDOW);
 
   g_clear_object (&self->selection);
@@ -1172,6 +1174,7 @@ bw_window_class_init (BwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BwWindow, status_size);
   gtk_widget_class_bind_template_child (widget_class, BwWindow, status_zoom);
   gtk_widget_class_bind_template_child (widget_class, BwWindow, status_pointer);
+  gtk_widget_class_bind_template_child (widget_class, BwWindow, status_time);
   gtk_widget_class_bind_template_child (widget_class, BwWindow, project_section);
   gtk_widget_class_bind_template_child (widget_class, BwWindow, recent_section);
 
@@ -1246,6 +1249,7 @@ bw_window_init (BwWindow *self)
 
   _bw_window_actions_init (self);
   _bw_window_image_menu_init (self);
+  _bw_window_work_time_init (self);
   _bw_window_update_recent (self);
   g_signal_connect_object (self->settings, "changed::recent-projects",
                            G_CALLBACK (_bw_window_update_recent), self, G_CONNECT_SWAPPED);
