@@ -673,6 +673,129 @@ test_image_menu (void)
   close_window (window);
 }
 
+/* What a reviewer decided on the first image of @path (Ana's layer,
+ * shapes @ids): the first box rejected as too loose with a comment, the
+ * second accepted, a comment pinned, the image returned. */
+static void
+return_with_verdicts (const char   *path,
+                      const gint64  ids[3])
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(BwProject) project = bw_project_open (file, NULL);
+  g_autoptr(BwAnnotation) box = bw_project_get_annotation (project, ids[0], NULL);
+  g_autoptr(GPtrArray) reasons = bw_project_list_rejection_reasons (project, FALSE, NULL);
+  g_autoptr(GError) error = NULL;
+  gint64 reviewer = 0, loose = 0;
+
+  for (guint i = 0; i < reasons->len; i++)
+    if (g_strcmp0 (((BwRejectionReason *) reasons->pdata[i])->name, "Box too loose") == 0)
+      loose = ((BwRejectionReason *) reasons->pdata[i])->id;
+  g_assert_cmpint (loose, >, 0);
+
+  g_assert_true (bw_project_ensure_person (project, "Rita Reviewer", BW_ROLE_REVIEWER, &reviewer, &error));
+  g_assert_true (bw_project_submit_layer (project, box->layer_id, &error));
+  g_assert_true (bw_project_review_annotation (project, ids[0], reviewer, BW_VERDICT_REJECT, loose,
+                                               "too much sky above it", NULL, &error));
+  g_assert_true (bw_project_review_annotation (project, ids[1], reviewer, BW_VERDICT_ACCEPT, 0, NULL, NULL,
+                                               &error));
+  g_assert_true (bw_project_add_pinned_comment (project, box->layer_id, reviewer, 280, 200, 0,
+                                                "a car is missing here", NULL, &error));
+  g_assert_true (bw_project_return_layer (project, box->layer_id, reviewer, 0, NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static gboolean
+has_label (GtkWidget     *widget,
+           gconstpointer  data)
+{
+  return gtk_widget_get_mapped (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), data) == 0;
+}
+
+typedef struct
+{
+  GtkWidget  *root;
+  const char *text;
+  gboolean    shown;
+} LabelWait;
+
+static gboolean
+label_shown (gpointer data)
+{
+  LabelWait *wait = data;
+
+  iterate_pending ();
+  return (find_widget (wait->root, GTK_TYPE_LABEL, has_label, wait->text) != NULL) == wait->shown;
+}
+
+static void
+wait_for_label (GtkWidget  *root,
+                const char *text,
+                gboolean    shown)
+{
+  LabelWait wait = { root, text, shown };
+
+  iterate_until (label_shown, &wait);
+}
+
+/* A returned image shows each shape's verdict in the object list, the
+ * reviewer's comment with it; a fixed shape loses its mark; submitted
+ * again, the image goes back to review. */
+static void
+test_returned_image (void)
+{
+  g_autofree char *path = make_project ("returned.boxwood", 2);
+  gint64 ids[3];
+  BwWindow *window;
+  BwAnnotationController *controller;
+  BwObjectListModel *model;
+  GtkWidget *view;
+  GtkWidget *rejected;
+  g_autoptr(BwShape) tighter = bw_shape_new_box (12, 12, 58, 48);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwAssignment) assignment = NULL;
+  gint64 image_id;
+
+  add_shapes (path, "Ana Souza", ids);
+  return_with_verdicts (path, ids);
+
+  window = open_window (path);
+  controller = bw_annotation_tools_get (window);
+  model = bw_object_list_get_model (object_list (window));
+  view = GTK_WIDGET (bw_object_list_get_view (object_list (window)));
+  wait_for_n_items (model, 3);
+  image_id = bw_window_get_current_image_id (window);
+
+  wait_for_label (view, "Rejected · Box too loose", TRUE);
+  wait_for_label (view, "Accepted", TRUE);
+  rejected = find_widget (view, GTK_TYPE_LABEL, has_label, "Rejected · Box too loose");
+  g_assert_true (gtk_widget_has_css_class (rejected, "error"));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (rejected), ==, "The reviewer’s comment: too much sky above it");
+  g_assert_cmpuint (bw_layer_session_get_reviews (bw_annotation_controller_get_session (controller))->len, ==, 3);
+
+  /* Fixed, the box is undecided again: its mark goes. */
+  g_assert_true (bw_layer_session_change_shape (bw_annotation_controller_get_session (controller), "Resize",
+                                                ids[0], tighter, &error));
+  g_assert_no_error (error);
+  wait_for_label (view, "Rejected · Box too loose", FALSE);
+  wait_for_label (view, "Accepted", TRUE);
+
+  /* Submitted again: back in the review queue, a second submission. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (bw_window_get_canvas (window)), "annotate.submit", NULL));
+  assignment = bw_project_get_assignment (bw_window_get_project (window), image_id,
+                                          bw_window_get_person_id (window), BW_TASK_ANNOTATE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (assignment->status, ==, BW_ASSIGNMENT_SUBMITTED);
+  g_assert_cmpint (assignment->submissions, ==, 2);
+  {
+    g_autoptr(GPtrArray) queue = bw_project_list_review_queue (bw_window_get_project (window), 0, 0, &error);
+
+    g_assert_cmpuint (queue->len, ==, 1);
+    g_assert_cmpint (((BwReviewQueueItem *) queue->pdata[0])->image_id, ==, image_id);
+  }
+
+  close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -695,6 +818,7 @@ main (int   argc,
   g_test_add_func ("/ui/annotator/object-list", test_object_list);
   g_test_add_func ("/ui/annotator/canvas-menu", test_canvas_menu);
   g_test_add_func ("/ui/annotator/image-menu", test_image_menu);
+  g_test_add_func ("/ui/annotator/returned-image", test_returned_image);
 
   ret = g_test_run ();
 

@@ -550,6 +550,20 @@ bw_object_list_model_new (BwAnnotationController *controller)
   return self;
 }
 
+/**
+ * bw_object_list_model_rebind:
+ *
+ * Something shown of every row changed (a reviewer's verdicts): the rows
+ * in view are bound again.
+ */
+void
+bw_object_list_model_rebind (BwObjectListModel *self)
+{
+  g_return_if_fail (BW_IS_OBJECT_LIST_MODEL (self));
+
+  categories_changed_cb (self);
+}
+
 /* Returns: the row of @annotation_id, or G_MAXUINT */
 guint
 bw_object_list_model_find (BwObjectListModel *self,

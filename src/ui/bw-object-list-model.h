@@ -29,5 +29,6 @@ G_DECLARE_FINAL_TYPE (BwObjectListModel, bw_object_list_model, BW, OBJECT_LIST_M
 BwObjectListModel *bw_object_list_model_new      (BwAnnotationController *controller);
 guint              bw_object_list_model_find     (BwObjectListModel      *self,
                                                   gint64                  annotation_id);
+void               bw_object_list_model_rebind   (BwObjectListModel      *self);
 
 G_END_DECLS

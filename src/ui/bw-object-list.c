@@ -24,6 +24,8 @@ struct _BwObjectList
   BwAnnotationController *controller;
   BwObjectListModel      *model;
   GHashTable             *names;      /* gint64* category id → char* */
+  GHashTable             *reasons;    /* gint64* rejection reason id → char* */
+  BwLayerSession         *session;    /* weak: the one whose verdicts are shown */
   guint                   scroll_id;
 
   GtkLabel               *count_label;
@@ -39,6 +41,7 @@ typedef struct
   GtkWidget    *swatch;
   GtkWidget    *name;
   GtkWidget    *detail;
+  GtkWidget    *verdict;
   GtkWidget    *eye;
   GtkWidget    *remove;
   gint64        id;
@@ -157,17 +160,79 @@ setup_row_cb (GtkSignalListItemFactory *factory,
   gtk_widget_set_tooltip_text (row->remove, _("Delete this shape"));
   g_signal_connect (row->remove, "clicked", G_CALLBACK (remove_clicked_cb), row);
 
+  /* A reviewer's verdict on the shape, under its kind. */
+  row->verdict = gtk_label_new (NULL);
+  /* The reason is what the annotator needs: on two lines in a narrow
+   * panel rather than cut. */
+  gtk_label_set_wrap (GTK_LABEL (row->verdict), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (row->verdict), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_lines (GTK_LABEL (row->verdict), 2);
+  gtk_label_set_ellipsize (GTK_LABEL (row->verdict), PANGO_ELLIPSIZE_END);
+  gtk_label_set_xalign (GTK_LABEL (row->verdict), 0);
+  gtk_widget_add_css_class (row->verdict, "caption");
+  gtk_widget_set_visible (row->verdict, FALSE);
+
   /* The name over its kind and size, so neither is cut in a narrow panel. */
   texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   gtk_widget_set_hexpand (texts, TRUE);
   gtk_box_append (GTK_BOX (texts), row->name);
   gtk_box_append (GTK_BOX (texts), row->detail);
+  gtk_box_append (GTK_BOX (texts), row->verdict);
   gtk_box_append (GTK_BOX (box), row->swatch);
   gtk_box_append (GTK_BOX (box), texts);
   gtk_box_append (GTK_BOX (box), row->eye);
   gtk_box_append (GTK_BOX (box), row->remove);
   g_object_set_data_full (G_OBJECT (box), "row", row, g_free);
   gtk_list_item_set_child (list_item, box);
+}
+
+/* What a reviewer said of the shape: "Rejected · Box too loose" in red,
+ * "Accepted", "Fixed by the reviewer"; their comment in the tooltip. */
+static void
+show_verdict (BwObjectList *self,
+              Row          *row)
+{
+  const BwReview *review = self->session != NULL ? bw_layer_session_get_verdict (self->session, row->id) : NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *tooltip = NULL;
+  const char *reason;
+
+  gtk_widget_remove_css_class (row->verdict, "error");
+  gtk_widget_remove_css_class (row->verdict, "success");
+  gtk_widget_remove_css_class (row->verdict, "accent");
+
+  if (review == NULL || review->verdict == BW_VERDICT_COMMENT)
+    {
+      gtk_widget_set_visible (row->verdict, FALSE);
+      return;
+    }
+
+  reason = review->reason_id > 0 ? g_hash_table_lookup (self->reasons, &review->reason_id) : NULL;
+  switch (review->verdict)
+    {
+    case BW_VERDICT_REJECT:
+      text = reason != NULL ? g_strdup_printf (_("Rejected · %s"), reason) : g_strdup (_("Rejected"));
+      gtk_widget_add_css_class (row->verdict, "error");
+      break;
+
+    case BW_VERDICT_ACCEPT:
+      text = g_strdup (_("Accepted"));
+      gtk_widget_add_css_class (row->verdict, "success");
+      break;
+
+    case BW_VERDICT_FIXED:
+    case BW_VERDICT_COMMENT:
+    default:
+      text = g_strdup (_("Fixed by the reviewer"));
+      gtk_widget_add_css_class (row->verdict, "accent");
+      break;
+    }
+
+  if (review->comment != NULL && review->comment[0] != '\0')
+    tooltip = g_strdup_printf (_("The reviewer’s comment: %s"), review->comment);
+  gtk_label_set_label (GTK_LABEL (row->verdict), text);
+  gtk_widget_set_tooltip_text (row->verdict, tooltip);
+  gtk_widget_set_visible (row->verdict, TRUE);
 }
 
 static void
@@ -203,7 +268,53 @@ bind_row_cb (GtkSignalListItemFactory *factory,
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (row->eye), hidden);
   g_signal_handler_unblock (row->eye, row->eye_handler);
   update_eye (row, hidden);
+  show_verdict (self, row);
   gtk_widget_queue_draw (row->swatch);
+}
+
+static void
+load_reasons (BwObjectList *self)
+{
+  BwProject *project = bw_annotation_controller_get_project (self->controller);
+  g_autoptr(GPtrArray) reasons = NULL;
+
+  g_hash_table_remove_all (self->reasons);
+  /* Hidden ones too: a review may still name one. */
+  if (project == NULL || !(reasons = bw_project_list_rejection_reasons (project, TRUE, NULL)))
+    return;
+  for (guint i = 0; i < reasons->len; i++)
+    {
+      BwRejectionReason *reason = reasons->pdata[i];
+
+      g_hash_table_insert (self->reasons, g_memdup2 (&reason->id, sizeof reason->id), g_strdup (reason->name));
+    }
+}
+
+static void
+reviews_changed_cb (BwObjectList *self)
+{
+  load_reasons (self);
+  bw_object_list_model_rebind (self->model);
+}
+
+/* The controller shows another image, so another session: its verdicts
+ * are the ones shown from now on. */
+static void
+follow_session (BwObjectList *self)
+{
+  BwLayerSession *session = bw_annotation_controller_get_session (self->controller);
+
+  if (session == self->session)
+    return;
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_func (self->session, reviews_changed_cb, self);
+  g_set_weak_pointer (&self->session, session);
+  if (session != NULL)
+    {
+      g_signal_connect_object (session, "reviews-changed", G_CALLBACK (reviews_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+      load_reasons (self);
+    }
 }
 
 static void
@@ -258,6 +369,9 @@ selection_changed_cb (BwObjectList *self)
 {
   GArray *selection = bw_annotation_controller_get_selection (self->controller);
 
+  /* The controller says so after it loads an image. */
+  follow_session (self);
+
   if (selection->len == 0 || self->scroll_id != 0 || !gtk_widget_get_mapped (GTK_WIDGET (self)))
     return;
 
@@ -275,9 +389,13 @@ bw_object_list_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), BW_TYPE_OBJECT_LIST);
   if (self->controller != NULL)
     g_signal_handlers_disconnect_by_data (self->controller, self);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_func (self->session, reviews_changed_cb, self);
+  g_clear_weak_pointer (&self->session);
   g_clear_object (&self->model);
   g_clear_object (&self->controller);
   g_clear_pointer (&self->names, g_hash_table_unref);
+  g_clear_pointer (&self->reasons, g_hash_table_unref);
 
   G_OBJECT_CLASS (bw_object_list_parent_class)->dispose (object);
 }
@@ -303,6 +421,7 @@ bw_object_list_init (BwObjectList *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->names = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  self->reasons = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect_object (factory, "setup", G_CALLBACK (setup_row_cb), self, 0);
@@ -333,6 +452,7 @@ bw_object_list_new (BwAnnotationController *controller)
   g_signal_connect_object (controller, "selection-changed",
                            G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED | G_CONNECT_AFTER);
   update_count (self);
+  follow_session (self);
 
   return GTK_WIDGET (self);
 }

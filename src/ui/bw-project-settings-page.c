@@ -272,8 +272,8 @@ bw_project_settings_page_init (BwProjectSettingsPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   /* In the order of BwAuditPolicy. */
-  gtk_string_list_append (policies, _("Accepted"));
-  gtk_string_list_append (policies, _("Held"));
+  gtk_string_list_append (policies, _("Accept"));
+  gtk_string_list_append (policies, _("Hold"));
   adw_combo_row_set_model (self->policy_row, G_LIST_MODEL (policies));
   /* What a new audit starts from: one submission in ten. */
   gtk_spin_button_set_value (self->rate_spin, 10.0);
