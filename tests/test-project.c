@@ -792,6 +792,105 @@ test_images (Fixture       *f,
 }
 
 static void
+assert_order (BwProject   *project,
+              int          status,
+              const char  *search,
+              BwImageSort  sort,
+              GHashTable  *names,
+              const char  *expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = bw_project_list_image_ids_sorted (project, status, search, sort, &error);
+  g_autoptr(GString) got = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      gint64 id = g_array_index (ids, gint64, i);
+
+      g_string_append_printf (got, "%s%s", i > 0 ? " " : "",
+                              (const char *) g_hash_table_lookup (names, &id));
+
+      /* The comparison places an image where the listing does. */
+      for (guint k = 0; k < ids->len; k++)
+        {
+          int cmp = bw_project_compare_images (project, sort, id, g_array_index (ids, gint64, k));
+
+          g_assert_cmpint (cmp < 0 ? -1 : cmp > 0, ==, i < k ? -1 : i > k);
+        }
+      g_assert_true (bw_project_image_matches (project, id, status, search));
+    }
+  g_assert_cmpstr (got->str, ==, expected);
+}
+
+static void
+test_image_order (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(BwProject) project = bw_project_create (f->file, NULL);
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GError) error = NULL;
+  /* Path, when it was added, status: imported in neither order. */
+  static const struct { const char *path; gint64 added_at; BwImageStatus status; } images[] = {
+    { "photo-10.jpg",      5, BW_IMAGE_STATUS_NEW },
+    { "photo-2.jpg",       1, BW_IMAGE_STATUS_SUBMITTED },
+    { "Photo-1.jpg",       3, BW_IMAGE_STATUS_IN_PROGRESS },
+    { "photo-9.png",       4, BW_IMAGE_STATUS_EXCLUDED },
+    { "album/photo-3.jpg", 2, BW_IMAGE_STATUS_RETURNED },
+    { "PHOTO-2.jpg",       6, BW_IMAGE_STATUS_ACCEPTED },
+    { "photo-100.jpg",     7, BW_IMAGE_STATUS_IN_REVIEW },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (images); i++)
+    {
+      g_autofree char *hash = g_strdup_printf ("h%u", i);
+      BwImage image = fake_image (images[i].path, hash);
+      gint64 id;
+
+      image.added_at = images[i].added_at;
+      g_assert_true (bw_project_add_image (project, &image, &id, &error));
+      g_assert_no_error (error);
+      g_assert_true (bw_project_set_image_status (project, id, images[i].status, &error));
+      g_hash_table_insert (names, g_memdup2 (&id, sizeof id), (gpointer) images[i].path);
+    }
+
+  /* Digits by value, case ignored (equal names in import order). */
+  assert_order (project, -1, NULL, BW_IMAGE_SORT_NAME, names,
+                "album/photo-3.jpg Photo-1.jpg photo-2.jpg PHOTO-2.jpg photo-9.png photo-10.jpg photo-100.jpg");
+  assert_order (project, -1, NULL, BW_IMAGE_SORT_ADDED, names,
+                "photo-2.jpg album/photo-3.jpg Photo-1.jpg photo-9.png photo-10.jpg PHOTO-2.jpg photo-100.jpg");
+  /* Along the pipeline: what is left to do first. */
+  assert_order (project, -1, NULL, BW_IMAGE_SORT_STATUS, names,
+                "photo-10.jpg Photo-1.jpg album/photo-3.jpg photo-2.jpg photo-100.jpg PHOTO-2.jpg photo-9.png");
+
+  /* The filters still apply, in the order asked for. */
+  assert_order (project, -1, "PHOTO-1", BW_IMAGE_SORT_NAME, names,
+                "Photo-1.jpg photo-10.jpg photo-100.jpg");
+  assert_order (project, -1, "photo-1", BW_IMAGE_SORT_STATUS, names,
+                "photo-10.jpg Photo-1.jpg photo-100.jpg");
+  assert_order (project, BW_IMAGE_STATUS_NEW, NULL, BW_IMAGE_SORT_ADDED, names, "photo-10.jpg");
+
+  /* A status change moves the image in the status order only. */
+  {
+    GHashTableIter iter;
+    gpointer key, value;
+    gint64 id10 = 0;
+
+    g_hash_table_iter_init (&iter, names);
+    while (g_hash_table_iter_next (&iter, &key, &value))
+      if (g_str_equal (value, "photo-10.jpg"))
+        id10 = *(gint64 *) key;
+    g_assert_true (bw_project_set_image_status (project, id10, BW_IMAGE_STATUS_SUBMITTED, &error));
+    g_assert_false (bw_project_image_matches (project, id10, BW_IMAGE_STATUS_NEW, NULL));
+    g_assert_false (bw_project_image_matches (project, id10, -1, "photo-2"));
+  }
+  assert_order (project, -1, NULL, BW_IMAGE_SORT_STATUS, names,
+                "Photo-1.jpg album/photo-3.jpg photo-2.jpg photo-10.jpg photo-100.jpg PHOTO-2.jpg photo-9.png");
+  assert_order (project, -1, NULL, BW_IMAGE_SORT_NAME, names,
+                "album/photo-3.jpg Photo-1.jpg photo-2.jpg PHOTO-2.jpg photo-9.png photo-10.jpg photo-100.jpg");
+}
+
+static void
 test_annotations (Fixture       *f,
                   gconstpointer  data)
 {
@@ -1089,6 +1188,7 @@ main (int    argc,
   ADD ("/core/store/disk-full", test_disk_full);
   ADD ("/core/store/image-paths", test_image_paths);
   ADD ("/core/store/images", test_images);
+  ADD ("/core/store/image-order", test_image_order);
   ADD ("/core/store/annotations", test_annotations);
   ADD ("/core/store/one-accepted-layer", test_one_accepted_layer);
   ADD ("/core/store/start-from-model", test_start_from_model);

@@ -14,6 +14,7 @@
 
 #include "bw-application.h"
 #include "bw-canvas.h"
+#include "bw-image-list-model.h"
 #include "bw-importer.h"
 #include "bw-test-images.h"
 #include "bw-annotation-tools.h"
@@ -666,6 +667,142 @@ test_missing_image_excluded (void)
   close_window (window);
 }
 
+/* The names of the listed images, in the list's order. */
+static char *
+listed_names (BwWindow *window)
+{
+  GtkListView *view = GTK_LIST_VIEW (gtk_widget_get_template_child (GTK_WIDGET (window), BW_TYPE_WINDOW,
+                                                                    "image_list_view"));
+  GListModel *model = G_LIST_MODEL (gtk_list_view_get_model (view));
+  GString *names = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(BwImageItem) item = g_list_model_get_item (model, i);
+
+      g_string_append_printf (names, "%s%s", i > 0 ? " " : "", bw_image_item_get_name (item));
+    }
+  return g_string_free (names, FALSE);
+}
+
+static guint
+selected_position (BwWindow *window)
+{
+  GtkListView *view = GTK_LIST_VIEW (gtk_widget_get_template_child (GTK_WIDGET (window), BW_TYPE_WINDOW,
+                                                                    "image_list_view"));
+
+  return gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (gtk_list_view_get_model (view)));
+}
+
+static void
+assert_listed (BwWindow   *window,
+               const char *expected)
+{
+  g_autofree char *names = listed_names (window);
+
+  g_assert_cmpstr (names, ==, expected);
+}
+
+/* The list is in natural order of the names by default, and the order
+ * chosen from its menu (the "image-sort" setting) is kept; the image on
+ * screen stays selected when it moves. */
+static void
+test_sort (void)
+{
+  static const char *names[] = { "photo-10.jpg", "photo-2.jpg", "Photo-3.jpg", "photo-1.jpg" };
+  g_autofree char *path = make_path ("sort.boxwood");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = NULL;
+  BwProject *project;
+  BwWindow *window;
+  GtkMenuButton *button;
+  GMenuModel *menu;
+
+  g_settings_reset (settings, "image-sort");
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      char *image = make_path (names[i]);
+
+      g_assert_true (bw_test_write_jpeg (image, 64, 48, 90, 2, i + 1, &error));
+      g_assert_no_error (error);
+      g_ptr_array_add (paths, image);
+    }
+
+  /* Added one at a time, in this order, so that "date added" differs
+   * from both the natural and the plain order of the names. */
+  {
+    g_autoptr(BwProject) created = bw_project_create (file, &error);
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < paths->len; i++)
+      {
+        g_autoptr(BwImporter) importer = bw_importer_new (created);
+        g_autoptr(BwImportReport) report = NULL;
+        const char *one[] = { paths->pdata[i], NULL };
+
+        report = bw_importer_run (importer, one, NULL, &error);
+        g_assert_no_error (error);
+        g_assert_cmpuint (report->added, ==, 1);
+        g_usleep (2000);
+      }
+    ids = bw_project_list_image_ids (created, -1, NULL, NULL);
+    g_assert_cmpuint (ids->len, ==, 4);
+  }
+
+  window = bw_window_new (app);
+  bw_window_set_user_name (window, "tester");
+  bw_window_open_project (window, file);
+  project = bw_window_get_project (window);
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* Natural order of the names. */
+  iterate_until (canvas_ready, window);
+  assert_listed (window, "photo-1.jpg photo-2.jpg Photo-3.jpg photo-10.jpg");
+  g_assert_cmpuint (selected_position (window), ==, 0);
+  g_assert_cmpint (bw_window_get_current_image_id (window), ==, g_array_index (ids, gint64, 3));
+
+  /* The menu offers the three orders, on the window's action. */
+  button = GTK_MENU_BUTTON (gtk_widget_get_template_child (GTK_WIDGET (window), BW_TYPE_WINDOW,
+                                                           "sort_button"));
+  menu = gtk_menu_button_get_menu_model (button);
+  g_assert_nonnull (menu);
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), "image-sort"));
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "image-sort", g_variant_new_string ("added"));
+  g_assert_cmpint (g_settings_get_enum (settings, "image-sort"), ==, BW_IMAGE_SORT_ADDED);
+  assert_listed (window, "photo-10.jpg photo-2.jpg Photo-3.jpg photo-1.jpg");
+  /* photo-1 is still the one shown, and selected where it now is. */
+  g_assert_cmpuint (selected_position (window), ==, 3);
+
+  /* By status: new first. Submitting photo-1 (the one on screen) moves
+   * it after the others, and it stays selected. */
+  g_assert_true (bw_project_set_image_status (project, g_array_index (ids, gint64, 1),
+                                              BW_IMAGE_STATUS_IN_PROGRESS, NULL));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "image-sort", g_variant_new_string ("status"));
+  assert_listed (window, "photo-1.jpg Photo-3.jpg photo-10.jpg photo-2.jpg");
+  g_assert_true (bw_project_set_image_status (project, g_array_index (ids, gint64, 3),
+                                              BW_IMAGE_STATUS_SUBMITTED, NULL));
+  assert_listed (window, "Photo-3.jpg photo-10.jpg photo-2.jpg photo-1.jpg");
+  g_assert_cmpuint (selected_position (window), ==, 3);
+  g_assert_cmpint (bw_window_get_current_image_id (window), ==, g_array_index (ids, gint64, 3));
+
+  /* Next from the last goes nowhere; previous goes to photo-2. */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "previous-image", NULL);
+  g_assert_cmpint (bw_window_get_current_image_id (window), ==, g_array_index (ids, gint64, 1));
+
+  /* A window opened later lists in the remembered order. */
+  close_window (window);
+  window = bw_window_new (app);
+  bw_window_open_project (window, file);
+  assert_listed (window, "Photo-3.jpg photo-10.jpg photo-2.jpg photo-1.jpg");
+  close_window (window);
+
+  g_settings_reset (settings, "image-sort");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -690,6 +827,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/labels-remembered", test_labels_remembered);
   g_test_add_func ("/ui/window/work-time", test_work_time);
   g_test_add_func ("/ui/window/submit-keys", test_submit_keys);
+  g_test_add_func ("/ui/window/sort", test_sort);
 
   ret = g_test_run ();
 

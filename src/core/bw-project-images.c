@@ -277,6 +277,12 @@ bw_project_get_image (BwProject  *self,
   return image;
 }
 
+/* The image list's filter, one definition for listing and for testing
+ * one image: ?1 a status or -1 for all, ?2 text the path contains
+ * (ignoring ASCII case) or NULL. */
+#define IMAGE_FILTER \
+  "(?1 < 0 OR status = ?1) AND (?2 IS NULL OR instr (lower (path), lower (?2)) > 0)"
+
 /**
  * bw_project_list_image_ids:
  * @status: a #BwImageStatus, or -1 for every image
@@ -299,11 +305,7 @@ bw_project_list_image_ids (BwProject   *self,
   if (name_contains != NULL && *name_contains == '\0')
     name_contains = NULL;
 
-  stmt = _bw_project_prepare (self,
-                              "SELECT id FROM images"
-                              " WHERE (?1 < 0 OR status = ?1)"
-                              " AND (?2 IS NULL OR instr (lower (path), lower (?2)) > 0)"
-                              " ORDER BY id", error);
+  stmt = _bw_project_prepare (self, "SELECT id FROM images WHERE " IMAGE_FILTER " ORDER BY id", error);
   if (stmt == NULL)
     return NULL;
 
@@ -312,6 +314,272 @@ bw_project_list_image_ids (BwProject   *self,
     sqlite3_bind_text (stmt, 2, name_contains, -1, SQLITE_TRANSIENT);
 
   return _bw_project_collect_ids (self, stmt, error);
+}
+
+/* Where each status comes in the list sorted by status: along the
+ * pipeline, the work still to be done first. */
+static const guint8 status_rank[BW_IMAGE_N_STATUS] = {
+  [BW_IMAGE_STATUS_NEW]         = 0,
+  [BW_IMAGE_STATUS_IN_PROGRESS] = 1,
+  [BW_IMAGE_STATUS_RETURNED]    = 2,
+  [BW_IMAGE_STATUS_SUBMITTED]   = 3,
+  [BW_IMAGE_STATUS_IN_REVIEW]   = 4,
+  [BW_IMAGE_STATUS_ACCEPTED]    = 5,
+  [BW_IMAGE_STATUS_GOLD]        = 6,
+  [BW_IMAGE_STATUS_EXCLUDED]    = 7,
+};
+
+/**
+ * bw_image_name_sort_key:
+ * @path: an image's path as stored
+ *
+ * The key that orders paths naturally ("photo-2" before "photo-10", by
+ * g_utf8_collate_key_for_filename()) in the user's language, without
+ * regard to case (the key of the case fold).
+ *
+ * Returns: (transfer full): a key to compare with strcmp()
+ */
+char *
+bw_image_name_sort_key (const char *path)
+{
+  g_autofree char *valid = NULL;
+  g_autofree char *folded = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  /* Paths are checked at import, but a file from elsewhere may hold any
+   * bytes. */
+  if (!g_utf8_validate (path, -1, NULL))
+    path = valid = g_utf8_make_valid (path, -1);
+  folded = g_utf8_casefold (path, -1);
+  return g_utf8_collate_key_for_filename (folded, -1);
+}
+
+typedef struct
+{
+  gint64  id;
+  gint64  added_at;
+  char   *key;                  /* bw_image_name_sort_key() of the path */
+  guint8  rank;                 /* status_rank[] of the status */
+} SortEntry;
+
+static int
+compare_entries (gconstpointer a,
+                 gconstpointer b,
+                 gpointer      user_data)
+{
+  const SortEntry *x = a;
+  const SortEntry *y = b;
+  BwImageSort sort = GPOINTER_TO_INT (user_data);
+  int cmp;
+
+  switch (sort)
+    {
+    case BW_IMAGE_SORT_ADDED:
+      if (x->added_at != y->added_at)
+        return x->added_at < y->added_at ? -1 : 1;
+      break;
+
+    case BW_IMAGE_SORT_STATUS:
+      if (x->rank != y->rank)
+        return x->rank < y->rank ? -1 : 1;
+      G_GNUC_FALLTHROUGH;
+
+    case BW_IMAGE_SORT_NAME:
+    default:
+      if ((cmp = strcmp (x->key, y->key)) != 0)
+        return cmp;
+      break;
+    }
+
+  /* Equal keys ("Photo.jpg" and "photo.jpg"): import order. */
+  return (x->id > y->id) - (x->id < y->id);
+}
+
+static void
+sort_entry_read (SortEntry    *entry,
+                 sqlite3_stmt *stmt,
+                 BwImageSort   sort)
+{
+  entry->id = sqlite3_column_int64 (stmt, 0);
+  entry->added_at = sqlite3_column_int64 (stmt, 2);
+  entry->rank = status_rank[CLAMP (sqlite3_column_int (stmt, 3), 0, BW_IMAGE_N_STATUS - 1)];
+  entry->key = NULL;
+  if (sort != BW_IMAGE_SORT_ADDED)
+    {
+      const char *path = (const char *) sqlite3_column_text (stmt, 1);
+
+      entry->key = bw_image_name_sort_key (path != NULL ? path : "");
+    }
+}
+
+/**
+ * bw_project_list_image_ids_sorted:
+ * @status: a #BwImageStatus, or -1 for every image
+ * @name_contains: (nullable): keep only images whose path contains this
+ *   text, ignoring ASCII case
+ * @sort: the order
+ *
+ * The images of the image list, in its order: by name, natural and
+ * without regard to case (bw_image_name_sort_key()); by the time they
+ * were added; or by status along the pipeline, then by name. Images that
+ * are equal in the order come in import order.
+ *
+ * Returns: (transfer full) (element-type gint64): image ids
+ */
+GArray *
+bw_project_list_image_ids_sorted (BwProject    *self,
+                                  int           status,
+                                  const char   *name_contains,
+                                  BwImageSort   sort,
+                                  GError      **error)
+{
+  g_autoptr(GArray) entries = NULL;
+  g_autoptr(GArray) ids = NULL;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), NULL);
+
+  if (name_contains != NULL && *name_contains == '\0')
+    name_contains = NULL;
+
+  entries = g_array_new (FALSE, FALSE, sizeof (SortEntry));
+
+  {
+    BW_PROJECT_LOCK (self);
+    sqlite3_stmt *stmt;
+    int rc;
+
+    stmt = _bw_project_prepare (self, "SELECT id, path, added_at, status FROM images"
+                                      " WHERE " IMAGE_FILTER, error);
+    if (stmt == NULL)
+      return NULL;
+    sqlite3_bind_int (stmt, 1, status);
+    if (name_contains != NULL)
+      sqlite3_bind_text (stmt, 2, name_contains, -1, SQLITE_TRANSIENT);
+
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      {
+        SortEntry entry;
+
+        sort_entry_read (&entry, stmt, sort);
+        g_array_append_val (entries, entry);
+      }
+    if (!_bw_project_finish_rows (self, stmt, rc, error))
+      {
+        for (guint i = 0; i < entries->len; i++)
+          g_free (g_array_index (entries, SortEntry, i).key);
+        return NULL;
+      }
+  }
+
+  g_array_sort_with_data (entries, compare_entries, GINT_TO_POINTER (sort));
+
+  ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), entries->len);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      SortEntry *entry = &g_array_index (entries, SortEntry, i);
+
+      g_array_append_val (ids, entry->id);
+      g_free (entry->key);
+    }
+
+  return g_steal_pointer (&ids);
+}
+
+static gboolean
+read_sort_entry (BwProject   *self,
+                 gint64       image_id,
+                 BwImageSort  sort,
+                 SortEntry   *entry)
+{
+  BW_PROJECT_LOCK (self);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = _bw_project_prepare (self, "SELECT id, path, added_at, status FROM images WHERE id = ?1", NULL);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, image_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    sort_entry_read (entry, stmt, sort);
+  sqlite3_reset (stmt);
+
+  return rc == SQLITE_ROW;
+}
+
+/**
+ * bw_project_compare_images:
+ * @sort: the order
+ *
+ * Compares two images in the order of bw_project_list_image_ids_sorted(),
+ * for a list that places a changed image without sorting again. An image
+ * that is not in the project comes after every other.
+ *
+ * Returns: less than, equal to or greater than 0 as @image_a comes
+ *   before, is, or comes after @image_b
+ */
+int
+bw_project_compare_images (BwProject   *self,
+                           BwImageSort  sort,
+                           gint64       image_a,
+                           gint64       image_b)
+{
+  SortEntry a = { 0, }, b = { 0, };
+  gboolean has_a, has_b;
+  int cmp;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), 0);
+
+  if (image_a == image_b)
+    return 0;
+
+  has_a = read_sort_entry (self, image_a, sort, &a);
+  has_b = read_sort_entry (self, image_b, sort, &b);
+  if (has_a && has_b)
+    cmp = compare_entries (&a, &b, GINT_TO_POINTER (sort));
+  else
+    cmp = has_a ? -1 : has_b ? 1 : (image_a > image_b) - (image_a < image_b);
+
+  g_free (a.key);
+  g_free (b.key);
+  return cmp;
+}
+
+/**
+ * bw_project_image_matches:
+ * @status: a #BwImageStatus, or -1 for every image
+ * @name_contains: (nullable): as for bw_project_list_image_ids()
+ *
+ * Returns: whether bw_project_list_image_ids() with this filter lists
+ *   @image_id
+ */
+gboolean
+bw_project_image_matches (BwProject   *self,
+                          gint64       image_id,
+                          int          status,
+                          const char  *name_contains)
+{
+  BW_PROJECT_LOCK (self);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
+
+  if (name_contains != NULL && *name_contains == '\0')
+    name_contains = NULL;
+
+  stmt = _bw_project_prepare (self, "SELECT 1 FROM images WHERE id = ?3 AND " IMAGE_FILTER, NULL);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int (stmt, 1, status);
+  if (name_contains != NULL)
+    sqlite3_bind_text (stmt, 2, name_contains, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 3, image_id);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+
+  return rc == SQLITE_ROW;
 }
 
 static gboolean

@@ -323,6 +323,20 @@ GArray       *bw_project_list_image_ids         (BwProject      *self,
                                                  int             status,
                                                  const char     *name_contains,
                                                  GError        **error);
+GArray       *bw_project_list_image_ids_sorted  (BwProject      *self,
+                                                 int             status,
+                                                 const char     *name_contains,
+                                                 BwImageSort     sort,
+                                                 GError        **error);
+int           bw_project_compare_images         (BwProject      *self,
+                                                 BwImageSort     sort,
+                                                 gint64          image_a,
+                                                 gint64          image_b);
+gboolean      bw_project_image_matches          (BwProject      *self,
+                                                 gint64          image_id,
+                                                 int             status,
+                                                 const char     *name_contains);
+char         *bw_image_name_sort_key            (const char     *path);
 gboolean      bw_project_set_image_status       (BwProject      *self,
                                                  gint64          image_id,
                                                  BwImageStatus   status,

@@ -111,6 +111,15 @@ typedef enum
   BW_AUDIT_POLICY_HOLD   = 1,   /* held as submitted, out of the queue */
 } BwAuditPolicy;
 
+/* The orders of the image list (the GSettings key "image-sort" stores the
+ * nicks: "name", "added", "status"). */
+typedef enum
+{
+  BW_IMAGE_SORT_NAME   = 0,     /* natural order of the paths, ignoring case */
+  BW_IMAGE_SORT_ADDED  = 1,     /* oldest first */
+  BW_IMAGE_SORT_STATUS = 2,     /* along the pipeline, then by name */
+} BwImageSort;
+
 const char *bw_image_status_to_string (BwImageStatus status);
 const char *bw_image_status_to_label  (BwImageStatus status);
 gboolean    bw_image_status_from_string (const char    *str,

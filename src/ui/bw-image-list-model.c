@@ -7,6 +7,11 @@
  * when it is first shown. A project of 100,000 images therefore costs less
  * than a megabyte until the user scrolls, and a bounded cache of items
  * after that.
+ *
+ * The store sorts (bw_project_list_image_ids_sorted()). When a few images
+ * change (a status, an import by another program) each is taken out and
+ * put back where the order wants it, found by bisection with
+ * bw_project_compare_images(), rather than listing every image again.
  */
 
 #define G_LOG_DOMAIN "bw-image-list"
@@ -18,6 +23,8 @@
 #include "bw-image-list-model.h"
 
 #define MAX_CACHED_ITEMS 2048
+/* More changed images than this are cheaper to list again. */
+#define MAX_PLACED_CHANGES 256
 
 struct _BwImageItem
 {
@@ -167,6 +174,7 @@ struct _BwImageListModel
   GHashTable *items;            /* id → BwImageItem, a bounded cache */
   int         status;
   char       *search;
+  BwImageSort sort;
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -243,7 +251,8 @@ bw_image_list_model_refresh (BwImageListModel *self)
 
   g_return_if_fail (BW_IS_IMAGE_LIST_MODEL (self));
 
-  ids = bw_project_list_image_ids (self->project, self->status, self->search, &error);
+  ids = bw_project_list_image_ids_sorted (self->project, self->status, self->search,
+                                          self->sort, &error);
   if (ids == NULL)
     {
       g_warning ("Cannot list the images of %s: %s",
@@ -269,22 +278,165 @@ images_changed_cb (BwImageListModel *self)
   bw_image_list_model_refresh (self);
 }
 
-static void
-image_changed_cb (BwImageListModel *self,
-                  gint64            image_id)
+static gboolean
+id_is_in (GHashTable *set,
+          gint64      id)
 {
-  BwImageItem *item;
+  return g_hash_table_contains (set, &id);
+}
 
-  /* A filtered list may gain or lose this image. */
-  if (self->status >= 0 || self->search != NULL)
+/* Where @image_id goes among the ids now listed: after every image
+ * that comes before it. */
+static guint
+bisect (BwImageListModel *self,
+        gint64            image_id)
+{
+  guint lo = 0, hi = self->ids->len;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (bw_project_compare_images (self->project, self->sort,
+                                     g_array_index (self->ids, gint64, mid), image_id) < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+/* Whether the image at @position, changed, is still where the order
+ * wants it: its neighbours are unchanged and on either side of it. */
+static gboolean
+stays_in_place (BwImageListModel *self,
+                GHashTable       *changed,
+                guint             position)
+{
+  gint64 id = g_array_index (self->ids, gint64, position);
+
+  if (position > 0)
+    {
+      gint64 before = g_array_index (self->ids, gint64, position - 1);
+
+      if (id_is_in (changed, before) ||
+          bw_project_compare_images (self->project, self->sort, before, id) >= 0)
+        return FALSE;
+    }
+  if (position + 1 < self->ids->len)
+    {
+      gint64 after = g_array_index (self->ids, gint64, position + 1);
+
+      if (id_is_in (changed, after) ||
+          bw_project_compare_images (self->project, self->sort, id, after) >= 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * bw_image_list_model_update_images:
+ * @ids: images that were added or changed (status, path, gold mark)
+ *
+ * Shows what changed in these images: each is read again, and added,
+ * moved or removed as the filter and the order now want it, with the
+ * rest of the list left as it is.
+ */
+void
+bw_image_list_model_update_images (BwImageListModel *self,
+                                   const gint64     *ids,
+                                   guint             n_ids)
+{
+  g_autoptr(GHashTable) changed = NULL;
+  g_autoptr(GArray) to_place = NULL;
+
+  g_return_if_fail (BW_IS_IMAGE_LIST_MODEL (self));
+
+  if (n_ids == 0)
+    return;
+  if (n_ids > MAX_PLACED_CHANGES)
     {
       bw_image_list_model_refresh (self);
       return;
     }
 
-  item = g_hash_table_lookup (self->items, &image_id);
-  if (item != NULL)
-    bw_image_item_invalidate (item);
+  changed = g_hash_table_new (g_int64_hash, g_int64_equal);
+  for (guint i = 0; i < n_ids; i++)
+    {
+      BwImageItem *item = g_hash_table_lookup (self->items, &ids[i]);
+
+      g_hash_table_add (changed, (gpointer) &ids[i]);
+      if (item != NULL)
+        bw_image_item_invalidate (item);
+    }
+
+  /* Take out what leaves the list or moves in it; keep the rest. */
+  to_place = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (guint i = self->ids->len; i-- > 0;)
+    {
+      gint64 id = g_array_index (self->ids, gint64, i);
+
+      if (!id_is_in (changed, id))
+        continue;
+      g_hash_table_remove (changed, &id);
+
+      if (bw_project_image_matches (self->project, id, self->status, self->search))
+        {
+          /* Its neighbours may be changed too; they are judged once
+           * every moving image is out. */
+          g_array_append_val (to_place, id);
+        }
+      else
+        {
+          g_array_remove_index (self->ids, i);
+          g_list_model_items_changed (G_LIST_MODEL (self), i, 1, 0);
+        }
+    }
+
+  /* Images that were not listed: new ones, or ones that now match. */
+  for (guint i = 0; i < n_ids; i++)
+    if (id_is_in (changed, ids[i]) &&
+        bw_project_image_matches (self->project, ids[i], self->status, self->search))
+      g_array_append_val (to_place, ids[i]);
+
+  /* Changed images still listed stay when they are in order among the
+   * unchanged; the others go out, then every one goes back in its place. */
+  {
+    g_autoptr(GHashTable) moving = g_hash_table_new (g_int64_hash, g_int64_equal);
+
+    for (guint i = 0; i < to_place->len; i++)
+      g_hash_table_add (moving, &g_array_index (to_place, gint64, i));
+
+    for (guint i = self->ids->len; i-- > 0;)
+      {
+        gint64 id = g_array_index (self->ids, gint64, i);
+
+        if (!id_is_in (moving, id) || stays_in_place (self, moving, i))
+          continue;
+        g_array_remove_index (self->ids, i);
+        g_list_model_items_changed (G_LIST_MODEL (self), i, 1, 0);
+      }
+
+    for (guint i = 0; i < to_place->len; i++)
+      {
+        gint64 id = g_array_index (to_place, gint64, i);
+        guint position;
+
+        if (bw_image_list_model_find (self, id) != G_MAXUINT)
+          continue;
+
+        position = bisect (self, id);
+        g_array_insert_val (self->ids, position, id);
+        g_list_model_items_changed (G_LIST_MODEL (self), position, 0, 1);
+      }
+  }
+}
+
+static void
+image_changed_cb (BwImageListModel *self,
+                  gint64            image_id)
+{
+  bw_image_list_model_update_images (self, &image_id, 1);
 }
 
 void
@@ -310,28 +462,53 @@ guint
 bw_image_list_model_find (BwImageListModel *self,
                           gint64            image_id)
 {
+  const gint64 *ids;
+
   g_return_val_if_fail (BW_IS_IMAGE_LIST_MODEL (self), G_MAXUINT);
 
-  /* Ids are listed in ascending order. */
-  if (self->ids->len > 0)
-    {
-      guint lo = 0, hi = self->ids->len;
-
-      while (lo < hi)
-        {
-          guint mid = lo + (hi - lo) / 2;
-          gint64 id = g_array_index (self->ids, gint64, mid);
-
-          if (id == image_id)
-            return mid;
-          if (id < image_id)
-            lo = mid + 1;
-          else
-            hi = mid;
-        }
-    }
+  /* In the list's order, not the ids': a scan, some 30 µs for 100,000. */
+  ids = (const gint64 *) (gpointer) self->ids->data;
+  for (guint i = 0; i < self->ids->len; i++)
+    if (ids[i] == image_id)
+      return i;
 
   return G_MAXUINT;
+}
+
+/**
+ * bw_image_list_model_find_place:
+ *
+ * Returns: the position at which @image_id would be listed: the first
+ *   image that comes after it in the order, or the length of the list
+ */
+guint
+bw_image_list_model_find_place (BwImageListModel *self,
+                                gint64            image_id)
+{
+  g_return_val_if_fail (BW_IS_IMAGE_LIST_MODEL (self), 0);
+
+  return bisect (self, image_id);
+}
+
+void
+bw_image_list_model_set_sort (BwImageListModel *self,
+                              BwImageSort       sort)
+{
+  g_return_if_fail (BW_IS_IMAGE_LIST_MODEL (self));
+
+  if (self->sort == sort)
+    return;
+
+  self->sort = sort;
+  bw_image_list_model_refresh (self);
+}
+
+BwImageSort
+bw_image_list_model_get_sort (BwImageListModel *self)
+{
+  g_return_val_if_fail (BW_IS_IMAGE_LIST_MODEL (self), BW_IMAGE_SORT_NAME);
+
+  return self->sort;
 }
 
 gint64
@@ -393,8 +570,13 @@ bw_image_list_model_init (BwImageListModel *self)
   self->status = -1;
 }
 
+/**
+ * bw_image_list_model_new:
+ * @sort: the order to list the images in
+ */
 BwImageListModel *
-bw_image_list_model_new (BwProject *project)
+bw_image_list_model_new (BwProject   *project,
+                         BwImageSort  sort)
 {
   BwImageListModel *self;
 
@@ -402,6 +584,7 @@ bw_image_list_model_new (BwProject *project)
 
   self = g_object_new (BW_TYPE_IMAGE_LIST_MODEL, NULL);
   self->project = g_object_ref (project);
+  self->sort = sort;
   g_signal_connect_object (project, "images-changed",
                            G_CALLBACK (images_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (project, "image-changed",

@@ -25,15 +25,24 @@ const char     *bw_image_item_get_name    (BwImageItem *self);
 
 G_DECLARE_FINAL_TYPE (BwImageListModel, bw_image_list_model, BW, IMAGE_LIST_MODEL, GObject)
 
-BwImageListModel *bw_image_list_model_new          (BwProject        *project);
+BwImageListModel *bw_image_list_model_new          (BwProject        *project,
+                                                    BwImageSort       sort);
 BwProject        *bw_image_list_model_get_project  (BwImageListModel *self);
 /* -1 for every status */
 void              bw_image_list_model_set_filter   (BwImageListModel *self,
                                                     int               status,
                                                     const char       *search);
+void              bw_image_list_model_set_sort     (BwImageListModel *self,
+                                                    BwImageSort       sort);
+BwImageSort       bw_image_list_model_get_sort     (BwImageListModel *self);
 void              bw_image_list_model_refresh      (BwImageListModel *self);
+void              bw_image_list_model_update_images (BwImageListModel *self,
+                                                    const gint64     *ids,
+                                                    guint             n_ids);
 /* Position of @image_id, or G_MAXUINT when it is not in the list. */
 guint             bw_image_list_model_find         (BwImageListModel *self,
+                                                    gint64            image_id);
+guint             bw_image_list_model_find_place   (BwImageListModel *self,
                                                     gint64            image_id);
 gint64            bw_image_list_model_get_id       (BwImageListModel *self,
                                                     guint             position);

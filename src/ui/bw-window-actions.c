@@ -487,7 +487,39 @@ canvas_forward_action (GSimpleAction *action,
   gtk_widget_activate_action (GTK_WIDGET (self->canvas), name, NULL);
 }
 
+/* The image list's order is remembered: the action follows the
+ * "image-sort" setting and sets it. */
+static void
+image_sort_change_state (GSimpleAction *action,
+                         GVariant      *state,
+                         gpointer       user_data)
+{
+  BwWindow *self = user_data;
+  const char *nick = g_variant_get_string (state, NULL);
+  g_autofree char *now = g_settings_get_string (self->settings, "image-sort");
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettingsSchemaKey) key = NULL;
+
+  g_object_get (self->settings, "settings-schema", &schema, NULL);
+  key = g_settings_schema_get_key (schema, "image-sort");
+  if (!g_settings_schema_key_range_check (key, state))
+    return;
+  if (g_strcmp0 (now, nick) != 0)
+    g_settings_set_string (self->settings, "image-sort", nick);
+  g_simple_action_set_state (action, state);
+}
+
+static void
+image_sort_setting_cb (BwWindow *self)
+{
+  g_autofree char *nick = g_settings_get_string (self->settings, "image-sort");
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "image-sort");
+
+  g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_string (nick));
+}
+
 static const GActionEntry win_actions[] = {
+  { "image-sort", NULL, "s", "'name'", image_sort_change_state },
   { "new-project", new_project_action },
   { "open-project", open_project_action },
   { "open-recent", open_recent_action, "s" },
@@ -604,5 +636,8 @@ _bw_window_actions_init (BwWindow *self)
 {
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
                                    G_N_ELEMENTS (win_actions), self);
+  g_signal_connect_object (self->settings, "changed::image-sort",
+                           G_CALLBACK (image_sort_setting_cb), self, G_CONNECT_SWAPPED);
+  image_sort_setting_cb (self);
   _bw_window_update_actions (self);
 }

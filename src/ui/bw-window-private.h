@@ -57,6 +57,7 @@ struct _BwWindow
   GtkWidget            *side_panel;
   GtkSearchEntry       *search_entry;
   GtkDropDown          *status_filter;
+  GtkMenuButton        *sort_button;
   GtkStack             *list_stack;
   GtkListView          *image_list_view;
   AdwStatusPage        *list_empty_page;

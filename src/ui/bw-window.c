@@ -454,9 +454,31 @@ update_list_state (BwWindow *self)
   _bw_window_update_actions (self);
 }
 
+/* Keeps the image on screen selected in the list, when it is listed. */
+static void
+select_current (BwWindow *self)
+{
+  guint position;
+
+  if (self->model == NULL || self->current_image_id == 0)
+    return;
+
+  position = bw_image_list_model_find (self->model, self->current_image_id);
+  if (position != G_MAXUINT && position != gtk_single_selection_get_selected (self->selection))
+    {
+      gtk_single_selection_set_selected (self->selection, position);
+      gtk_widget_activate_action (GTK_WIDGET (self->image_list_view),
+                                  "list.scroll-to-item", "u", position);
+    }
+}
+
 static void
 model_items_changed_cb (BwWindow *self)
 {
+  /* An image that moved (sorted by status, its status changed) is taken
+   * out of the list and put back: it stays the one selected. */
+  if (gtk_single_selection_get_selected (self->selection) == GTK_INVALID_LIST_POSITION)
+    select_current (self);
   update_list_state (self);
 }
 
@@ -492,6 +514,17 @@ filter_changed_cb (BwWindow *self)
   update_list_state (self);
 }
 
+static void
+sort_changed_cb (BwWindow *self)
+{
+  if (self->model == NULL)
+    return;
+
+  bw_image_list_model_set_sort (self->model, g_settings_get_enum (self->settings, "image-sort"));
+  select_current (self);
+  update_list_state (self);
+}
+
 void
 _bw_window_move (BwWindow *self,
                  int       delta)
@@ -505,14 +538,14 @@ _bw_window_move (BwWindow *self,
 
   if (position == GTK_INVALID_LIST_POSITION)
     {
-      /* The current image was filtered out: go to its neighbour by id. */
-      target = 0;
-      for (guint i = 0; i < n; i++)
-        if (bw_image_list_model_get_id (self->model, i) > self->current_image_id)
-          {
-            target = delta > 0 ? i : (i > 0 ? i - 1 : 0);
-            break;
-          }
+      /* The current image was filtered out: go to its neighbour in the
+       * list's order. */
+      guint place = bw_image_list_model_find_place (self->model, self->current_image_id);
+
+      if (delta > 0)
+        target = MIN (place, n - 1);
+      else
+        target = place > 0 ? place - 1 : 0;
     }
   else if (delta < 0 && position < (guint) -delta)
     target = 0;
@@ -897,7 +930,7 @@ bw_window_set_project (BwWindow   *self,
       g_signal_connect_object (project, "images-changed",
                                G_CALLBACK (project_images_changed_cb), self,
                                G_CONNECT_SWAPPED);
-      self->model = bw_image_list_model_new (project);
+      self->model = bw_image_list_model_new (project, g_settings_get_enum (self->settings, "image-sort"));
       g_signal_connect_object (self->model, "items-changed",
                                G_CALLBACK (model_items_changed_cb), self,
                                G_CONNECT_SWAPPED | G_CONNECT_AFTER);
@@ -1164,6 +1197,7 @@ bw_window_class_init (BwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BwWindow, side_panel);
   gtk_widget_class_bind_template_child (widget_class, BwWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, BwWindow, status_filter);
+  gtk_widget_class_bind_template_child (widget_class, BwWindow, sort_button);
   gtk_widget_class_bind_template_child (widget_class, BwWindow, list_stack);
   gtk_widget_class_bind_template_child (widget_class, BwWindow, image_list_view);
   gtk_widget_class_bind_template_child (widget_class, BwWindow, list_empty_page);
@@ -1212,6 +1246,8 @@ bw_window_init (BwWindow *self)
                            G_CALLBACK (filter_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->search_entry, "search-changed",
                            G_CALLBACK (filter_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::image-sort",
+                           G_CALLBACK (sort_changed_cb), self, G_CONNECT_SWAPPED);
 
   self->selection = gtk_single_selection_new (NULL);
   gtk_single_selection_set_autoselect (self->selection, FALSE);
