@@ -858,6 +858,82 @@ test_returned_work (Fixture       *f,
   g_assert_finalize_object (g_steal_pointer (&returned));
 }
 
+static void
+count_cb (gpointer  instance,
+          guint    *count)
+{
+  (*count)++;
+}
+
+/* Another program changes the shown image's layer: the session reads it
+ * again when asked after the project noticed, and only when the layer
+ * differs from what it shows. */
+static void
+test_refresh (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwLayerSession) session = open_session (f, f->images[0]);
+  g_autoptr(BwProject) other = bw_project_open (f->file, &error);
+  g_autoptr(BwShape) shape = bw_shape_new_box (5, 5, 50, 50);
+  gint64 mine, theirs;
+  gboolean reloaded = TRUE;
+  guint n_reloaded = 0;
+  BwAnnotationSet *set = bw_layer_session_get_annotations (session);
+
+  g_assert_no_error (error);
+  g_signal_connect (session, "reloaded", G_CALLBACK (count_cb), &n_reloaded);
+
+  /* Nothing to do while the project holds what is shown, own edits
+   * (and their undo) included. */
+  mine = add_box (session, f->cat_a, 10, 10, 60, 60);
+  g_assert_true (bw_layer_session_refresh (session, &reloaded, &error));
+  g_assert_no_error (error);
+  g_assert_false (reloaded);
+
+  /* A shape added by a second window of the same person. */
+  g_assert_true (bw_project_add_annotation (other, bw_layer_session_get_layer_id (session), f->cat_b,
+                                            shape, BW_SOURCE_DRAWN, 1.0, &theirs, &error));
+  g_assert_true (bw_project_poll_external_change (f->project));
+  g_assert_true (bw_layer_session_refresh (session, &reloaded, &error));
+  g_assert_true (reloaded);
+  g_assert_cmpuint (n_reloaded, ==, 1);
+  g_assert_cmpuint (bw_annotation_set_get_size (set), ==, 2);
+  g_assert_nonnull (bw_annotation_set_lookup (set, theirs));
+  g_assert_true (bw_layer_session_refresh (session, &reloaded, &error));
+  g_assert_false (reloaded);
+
+  /* Changed there (a new version), then deleted there: each shows, and
+   * the undo of the add of a shape deleted elsewhere is dropped. */
+  {
+    g_autoptr(BwShape) moved = bw_shape_new_box (20, 20, 70, 70);
+
+    g_assert_true (bw_project_update_annotation_shape (other, mine, moved, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_true (bw_layer_session_refresh (session, &reloaded, &error));
+  g_assert_true (reloaded);
+  assert_box (bw_annotation_set_lookup (set, mine), 20, 20, 70, 70);
+  g_assert_true (bw_layer_session_can_undo (session));
+  g_assert_true (bw_project_delete_annotation (other, mine, &error));
+  g_assert_true (bw_layer_session_refresh (session, &reloaded, &error));
+  g_assert_true (reloaded);
+  g_assert_null (bw_annotation_set_lookup (set, mine));
+  g_assert_false (bw_layer_session_can_undo (session));
+
+  /* Submitted from the other window: the status follows. */
+  f->n_status = 0;
+  g_assert_true (bw_project_submit_layer (other, bw_layer_session_get_layer_id (session), &error));
+  g_assert_no_error (error);
+  g_assert_true (bw_layer_session_refresh (session, &reloaded, &error));
+  g_assert_true (reloaded);
+  g_assert_cmpint (bw_layer_session_get_status (session), ==, BW_LAYER_STATUS_SUBMITTED);
+  g_assert_cmpuint (f->n_status, ==, 1);
+
+  g_signal_handlers_disconnect_by_data (session, &n_reloaded);
+  g_assert_finalize_object (g_steal_pointer (&session));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -880,6 +956,7 @@ main (int   argc,
   ADD ("/core/layer-session/returned-work", test_returned_work);
   ADD ("/core/layer-session/v1-project", test_v1_project);
   ADD ("/core/layer-session/changed-by-another-program", test_changed_by_another_program);
+  ADD ("/core/layer-session/refresh", test_refresh);
 
   return g_test_run ();
 }

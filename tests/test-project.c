@@ -1112,6 +1112,137 @@ test_images_changed (Fixture       *f,
 }
 
 static void
+changes_cb (BwProject              *project,
+            const BwProjectChanges *changes,
+            BwProjectChanges      **out)
+{
+  g_clear_pointer (out, bw_project_changes_free);
+  *out = bw_project_changes_copy (changes);
+}
+
+static void
+assert_changed_images (const BwProjectChanges *changes,
+                       const gint64           *expected,
+                       guint                   n_expected)
+{
+  g_assert_nonnull (changes);
+  g_assert_false (changes->images_removed);
+  g_assert_cmpuint (changes->image_ids->len, ==, n_expected);
+  for (guint i = 0; i < n_expected; i++)
+    g_assert_cmpint (g_array_index (changes->image_ids, gint64, i), ==, expected[i]);
+}
+
+static gboolean
+set_true_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Two connections to one file, as two windows or a window and
+ * boxwood-cli: each sees what the other committed, and only that. */
+static void
+test_external_changes (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(BwProject) mine = bw_project_create (f->file, NULL);
+  g_autoptr(BwProject) other = bw_project_open (f->file, NULL);
+  g_autoptr(BwProjectChanges) changes = NULL;
+  g_autoptr(GError) error = NULL;
+  BwImage a = fake_image ("a.jpg", "ha");
+  BwImage b = fake_image ("b.jpg", "hb");
+  BwImage c = fake_image ("c.jpg", "hc");
+  gint64 id_a, id_b, id_c, person, layer, category;
+  guint categories = 0;
+
+  g_assert_nonnull (other);
+  g_signal_connect (mine, "changed-externally", G_CALLBACK (changes_cb), &changes);
+  g_signal_connect (mine, "categories-changed", G_CALLBACK (count_cb), &categories);
+
+  g_assert_false (bw_project_poll_external_change (mine));
+
+  /* Its own changes are not external. */
+  g_assert_true (bw_project_add_image (mine, &a, &id_a, &error));
+  g_assert_false (bw_project_poll_external_change (mine));
+  g_assert_null (changes);
+
+  /* Images the other adds, in one transaction or not, and a status the
+   * other sets, are named; the image this one added since is named too
+   * (it is not new to it, but the list finds it in place). */
+  g_assert_true (bw_project_begin (other, &error));
+  g_assert_true (bw_project_add_image (other, &b, &id_b, &error));
+  g_assert_true (bw_project_add_image (other, &c, &id_c, &error));
+  g_assert_true (bw_project_commit (other, &error));
+  g_assert_true (bw_project_poll_external_change (mine));
+  assert_changed_images (changes, (gint64[]) { id_a, id_b, id_c }, 3);
+  g_assert_false (changes->categories_changed);
+  g_assert_false (changes->work_changed);
+  g_assert_false (bw_project_poll_external_change (mine));
+
+  g_assert_true (bw_project_set_image_status (other, id_b, BW_IMAGE_STATUS_SUBMITTED, &error));
+  g_assert_true (bw_project_poll_external_change (mine));
+  assert_changed_images (changes, (gint64[]) { id_b }, 1);
+  g_assert_cmpuint (categories, ==, 0);
+
+  /* And the other way round, once the other caught up. */
+  g_assert_true (bw_project_poll_external_change (other));
+  g_assert_true (bw_project_set_image_gold (mine, id_c, TRUE, &error));
+  {
+    g_autoptr(BwProjectChanges) theirs = NULL;
+
+    g_signal_connect (other, "changed-externally", G_CALLBACK (changes_cb), &theirs);
+    g_assert_true (bw_project_poll_external_change (other));
+    assert_changed_images (theirs, (gint64[]) { id_c }, 1);
+    g_signal_handlers_disconnect_by_data (other, &theirs);
+  }
+
+  /* A taxonomy change: "categories-changed" too. */
+  g_assert_true (bw_project_add_category (other, "car", "", "#ff0000", &category, &error));
+  g_assert_true (bw_project_poll_external_change (mine));
+  g_assert_true (changes->categories_changed);
+  /* (with the gold mark this one set since it last looked) */
+  assert_changed_images (changes, (gint64[]) { id_c }, 1);
+  g_assert_cmpuint (categories, ==, 1);
+
+  /* Annotations: a commit, nothing named (views compare what they show). */
+  g_assert_true (bw_project_ensure_person (other, "ann", BW_ROLE_ANNOTATOR, &person, &error));
+  g_assert_true (bw_project_ensure_layer (other, id_a, person, BW_LAYER_KIND_WORK, &layer, &error));
+  {
+    g_autoptr(BwShape) box = bw_shape_new_box (1, 1, 20, 20);
+
+    g_clear_pointer (&changes, bw_project_changes_free);
+    g_assert_true (bw_project_add_annotation (other, layer, category, box, BW_SOURCE_DRAWN, 1.0, NULL, &error));
+  }
+  g_assert_true (bw_project_poll_external_change (mine));
+  g_assert_nonnull (changes);
+  g_assert_false (changes->categories_changed);
+  g_assert_true (changes->work_changed);
+  g_assert_cmpuint (categories, ==, 1);
+
+  /* Watched from the main loop: noticed at the next tick. */
+  bw_project_watch_external_changes (mine, 50);
+  g_clear_pointer (&changes, bw_project_changes_free);
+  g_assert_true (bw_project_set_image_status (other, id_a, BW_IMAGE_STATUS_EXCLUDED, &error));
+  {
+    gboolean timed_out = FALSE;
+    guint timeout = g_timeout_add_seconds (10, set_true_cb, &timed_out);
+
+    while (changes == NULL && !timed_out)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_false (timed_out);
+    g_source_remove (timeout);
+  }
+  assert_changed_images (changes, (gint64[]) { id_a }, 1);
+
+  /* Closed while watched: the watch goes with it. */
+  g_signal_handlers_disconnect_by_data (mine, &changes);
+  g_signal_handlers_disconnect_by_data (mine, &categories);
+  g_assert_finalize_object (g_steal_pointer (&mine));
+  g_assert_true (bw_project_add_image (other, &(BwImage) { .path = (char *) "d.jpg", .width = 4, .height = 4, .content_hash = (char *) "hd" }, NULL, &error));
+  g_main_context_iteration (NULL, FALSE);
+}
+
+static void
 test_categories (Fixture       *f,
                  gconstpointer  data)
 {
@@ -1194,6 +1325,7 @@ main (int    argc,
   ADD ("/core/store/start-from-model", test_start_from_model);
   ADD ("/core/store/categories", test_categories);
   ADD ("/core/store/images-changed", test_images_changed);
+  ADD ("/core/store/external-changes", test_external_changes);
 
   return g_test_run ();
 }

@@ -143,20 +143,16 @@ load (BwLayerSession  *self,
 }
 
 static gboolean
-reload_cb (gpointer user_data)
+reload (BwLayerSession  *self,
+        GError         **error)
 {
-  BwLayerSession *self = user_data;
-  g_autoptr(GError) error = NULL;
   BwLayerStatus old_status = self->status;
   gboolean old_no_objects = self->no_objects;
 
-  self->reload_id = 0;
+  g_clear_handle_id (&self->reload_id, g_source_remove);
 
-  if (!bw_layer_session_flush (self, &error) || !load (self, &error))
-    {
-      g_signal_emit (self, signals[ERROR], 0, error);
-      return G_SOURCE_REMOVE;
-    }
+  if (!bw_layer_session_flush (self, error) || !load (self, error))
+    return FALSE;
   if (bw_edit_history_revalidate (self->history))
     notify_can (self);
 
@@ -164,7 +160,101 @@ reload_cb (gpointer user_data)
   if (old_status != self->status || old_no_objects != self->no_objects)
     g_signal_emit (self, signals[STATUS_CHANGED], 0);
 
+  return TRUE;
+}
+
+static gboolean
+reload_cb (gpointer user_data)
+{
+  BwLayerSession *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->reload_id = 0;
+
+  if (!reload (self, &error))
+    g_signal_emit (self, signals[ERROR], 0, error);
+
   return G_SOURCE_REMOVE;
+}
+
+/* Whether the project holds something else than the session shows: a
+ * layer made, submitted or recalled elsewhere, shapes added, deleted,
+ * changed (a new version) or restacked. */
+static gboolean
+differs_from_project (BwLayerSession  *self,
+                      gboolean        *differs,
+                      GError         **error)
+{
+  g_autoptr(GArray) stamps = NULL;
+  BwLayerStatus status;
+  gboolean no_objects;
+  gint64 layer_id;
+
+  layer_id = find_own_layer (self, &status, &no_objects, error);
+  if (layer_id < 0)
+    return FALSE;
+
+  *differs = TRUE;
+  if (layer_id != self->layer_id || status != self->status || no_objects != self->no_objects)
+    return TRUE;
+  if (layer_id == 0)
+    {
+      *differs = FALSE;
+      return TRUE;
+    }
+
+  if (!(stamps = bw_project_list_annotation_stamps (self->project, layer_id, error)))
+    return FALSE;
+  if (stamps->len != bw_annotation_set_get_size (self->set))
+    return TRUE;
+  for (guint i = 0; i < stamps->len; i++)
+    {
+      const BwAnnotationStamp *stamp = &g_array_index (stamps, BwAnnotationStamp, i);
+      const BwAnnotation *shown = bw_annotation_set_lookup (self->set, stamp->id);
+
+      if (shown == NULL || shown->version != stamp->version || shown->z != stamp->z)
+        return TRUE;
+    }
+
+  *differs = FALSE;
+  return TRUE;
+}
+
+/**
+ * bw_layer_session_refresh:
+ * @out_reloaded: (out) (optional): whether the layer was read again
+ *
+ * After another program changed the project
+ * (#BwProject::changed-externally): reads the layer again when what the
+ * project holds differs from what the session shows, and drops the
+ * steps of the history that could no longer be replayed (shapes deleted
+ * elsewhere: bw_edit_history_revalidate()). Costs one query of
+ * the layer's stamps when nothing differs. A view calls it when the user
+ * is not in the middle of an edit (a drag), which reading the layer
+ * would undo.
+ *
+ * Returns: %FALSE when the project could not be read
+ */
+gboolean
+bw_layer_session_refresh (BwLayerSession  *self,
+                          gboolean        *out_reloaded,
+                          GError         **error)
+{
+  gboolean differs = FALSE;
+
+  g_return_val_if_fail (BW_IS_LAYER_SESSION (self), FALSE);
+
+  if (out_reloaded != NULL)
+    *out_reloaded = FALSE;
+
+  if (!differs_from_project (self, &differs, error))
+    return FALSE;
+  if (!differs)
+    return TRUE;
+
+  if (out_reloaded != NULL)
+    *out_reloaded = TRUE;
+  return reload (self, error);
 }
 
 /* Annotations changed in the project: our own edits are already in the

@@ -118,6 +118,9 @@ gboolean          bw_layer_session_nudge           (BwLayerSession   *self,
                                                     GError          **error);
 gboolean          bw_layer_session_flush           (BwLayerSession   *self,
                                                     GError          **error);
+gboolean          bw_layer_session_refresh         (BwLayerSession   *self,
+                                                    gboolean         *out_reloaded,
+                                                    GError          **error);
 gboolean          bw_layer_session_has_pending     (BwLayerSession   *self);
 
 gboolean          bw_layer_session_can_undo        (BwLayerSession   *self);

@@ -818,6 +818,49 @@ bw_project_list_annotations (BwProject  *self,
 }
 
 /**
+ * bw_project_list_annotation_stamps:
+ *
+ * What tells apart one state of a layer's annotations from another
+ * without reading their shapes: each annotation's id, version (every
+ * change makes a new one) and drawing order.
+ *
+ * Returns: (transfer full) (element-type BwAnnotationStamp): the stamps,
+ *   in no particular order
+ */
+GArray *
+bw_project_list_annotation_stamps (BwProject  *self,
+                                   gint64      layer_id,
+                                   GError    **error)
+{
+  BW_PROJECT_LOCK (self);
+  g_autoptr(GArray) stamps = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), NULL);
+
+  stmt = _bw_project_prepare (self, "SELECT id, version, z FROM annotations WHERE layer_id = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, layer_id);
+
+  stamps = g_array_new (FALSE, FALSE, sizeof (BwAnnotationStamp));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      BwAnnotationStamp stamp = {
+        .id = sqlite3_column_int64 (stmt, 0),
+        .version = sqlite3_column_int (stmt, 1),
+        .z = sqlite3_column_int64 (stmt, 2),
+      };
+
+      g_array_append_val (stamps, stamp);
+    }
+  if (!_bw_project_finish_rows (self, stmt, rc, error))
+    return NULL;
+  return g_steal_pointer (&stamps);
+}
+
+/**
  * bw_project_get_annotation_version:
  * @version: a version number, as a review names it
  *

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <locale.h>
 #include <string.h>
 
 #include "bw-image-decoder.h"
@@ -131,8 +132,8 @@ bw_project_add_image (BwProject      *self,
 
   stmt = _bw_project_prepare (self,
                               "INSERT INTO images (path, width, height, byte_size, content_hash,"
-                              " phash, orientation, status, is_gold, added_at)"
-                              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+                              " phash, orientation, status, is_gold, added_at, name_key)"
+                              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
                               " ON CONFLICT DO NOTHING", error);
   if (stmt == NULL)
     return FALSE;
@@ -147,6 +148,7 @@ bw_project_add_image (BwProject      *self,
   sqlite3_bind_int (stmt, 8, image->status);
   sqlite3_bind_int (stmt, 9, image->is_gold ? 1 : 0);
   sqlite3_bind_int64 (stmt, 10, image->added_at ? image->added_at : _bw_project_now ());
+  _bw_project_bind_name_key (stmt, 11, image->path);
 
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
@@ -316,26 +318,40 @@ bw_project_list_image_ids (BwProject   *self,
   return _bw_project_collect_ids (self, stmt, error);
 }
 
-/* Where each status comes in the list sorted by status: along the
- * pipeline, the work still to be done first. */
-static const guint8 status_rank[BW_IMAGE_N_STATUS] = {
-  [BW_IMAGE_STATUS_NEW]         = 0,
-  [BW_IMAGE_STATUS_IN_PROGRESS] = 1,
-  [BW_IMAGE_STATUS_RETURNED]    = 2,
-  [BW_IMAGE_STATUS_SUBMITTED]   = 3,
-  [BW_IMAGE_STATUS_IN_REVIEW]   = 4,
-  [BW_IMAGE_STATUS_ACCEPTED]    = 5,
-  [BW_IMAGE_STATUS_GOLD]        = 6,
-  [BW_IMAGE_STATUS_EXCLUDED]    = 7,
-};
+/* The orders of the image list, each an index of schema 6 (so that
+ * listing 100,000 images in order is a walk along an index, not a sort):
+ * the columns an order compares, in the order it compares them. The
+ * status rank puts the pipeline in order, the work still to be done
+ * first: new, in progress, returned, submitted, in review, accepted, gold,
+ * excluded. The same text is in the index (bw-project.c), which SQLite
+ * uses only for an identical expression. */
+#define ORDER_BY_NAME   "name_key, id"
+#define ORDER_BY_ADDED  "added_at, id"
+#define ORDER_BY_STATUS BW_PROJECT_STATUS_RANK ", name_key, id"
+
+static locale_t
+key_locale (void)
+{
+  static gsize once = 0;
+
+  if (g_once_init_enter (&once))
+    {
+      locale_t locale = newlocale (LC_ALL_MASK, "C.UTF-8", (locale_t) 0);
+
+      g_once_init_leave (&once, locale != (locale_t) 0 ? (gsize) locale : 1);
+    }
+  return once == 1 ? (locale_t) 0 : (locale_t) once;
+}
 
 /**
  * bw_image_name_sort_key:
  * @path: an image's path as stored
  *
  * The key that orders paths naturally ("photo-2" before "photo-10", by
- * g_utf8_collate_key_for_filename()) in the user's language, without
- * regard to case (the key of the case fold).
+ * g_utf8_collate_key_for_filename()) without regard to case (the key of
+ * the case fold). It is stored with the image (images.name_key), so it
+ * is made in one locale for everyone, C.UTF-8 (letters in the order of
+ * their code points): two people sharing a project see one order.
  *
  * Returns: (transfer full): a key to compare with strcmp()
  */
@@ -344,6 +360,9 @@ bw_image_name_sort_key (const char *path)
 {
   g_autofree char *valid = NULL;
   g_autofree char *folded = NULL;
+  locale_t locale = key_locale ();
+  locale_t old = (locale_t) 0;
+  char *key;
 
   g_return_val_if_fail (path != NULL, NULL);
 
@@ -352,65 +371,75 @@ bw_image_name_sort_key (const char *path)
   if (!g_utf8_validate (path, -1, NULL))
     path = valid = g_utf8_make_valid (path, -1);
   folded = g_utf8_casefold (path, -1);
-  return g_utf8_collate_key_for_filename (folded, -1);
+
+  if (locale != (locale_t) 0)
+    old = uselocale (locale);
+  key = g_utf8_collate_key_for_filename (folded, -1);
+  if (locale != (locale_t) 0)
+    uselocale (old);
+
+  return key;
 }
 
-typedef struct
+/* Binds the key of @path as parameter @index of @stmt. */
+void
+_bw_project_bind_name_key (sqlite3_stmt *stmt,
+                           int           index,
+                           const char   *path)
 {
-  gint64  id;
-  gint64  added_at;
-  char   *key;                  /* bw_image_name_sort_key() of the path */
-  guint8  rank;                 /* status_rank[] of the status */
-} SortEntry;
+  char *key = bw_image_name_sort_key (path);
 
-static int
-compare_entries (gconstpointer a,
-                 gconstpointer b,
-                 gpointer      user_data)
-{
-  const SortEntry *x = a;
-  const SortEntry *y = b;
-  BwImageSort sort = GPOINTER_TO_INT (user_data);
-  int cmp;
-
-  switch (sort)
-    {
-    case BW_IMAGE_SORT_ADDED:
-      if (x->added_at != y->added_at)
-        return x->added_at < y->added_at ? -1 : 1;
-      break;
-
-    case BW_IMAGE_SORT_STATUS:
-      if (x->rank != y->rank)
-        return x->rank < y->rank ? -1 : 1;
-      G_GNUC_FALLTHROUGH;
-
-    case BW_IMAGE_SORT_NAME:
-    default:
-      if ((cmp = strcmp (x->key, y->key)) != 0)
-        return cmp;
-      break;
-    }
-
-  /* Equal keys ("Photo.jpg" and "photo.jpg"): import order. */
-  return (x->id > y->id) - (x->id < y->id);
+  sqlite3_bind_blob (stmt, index, key, strlen (key), g_free);
 }
 
-static void
-sort_entry_read (SortEntry    *entry,
-                 sqlite3_stmt *stmt,
-                 BwImageSort   sort)
+/**
+ * _bw_project_fill_name_keys:
+ *
+ * Gives a sort key to every image that has none: those of a project made
+ * before schema 6. The lock is held, no transaction is open.
+ */
+gboolean
+_bw_project_fill_name_keys (BwProject  *self,
+                            GError    **error)
 {
-  entry->id = sqlite3_column_int64 (stmt, 0);
-  entry->added_at = sqlite3_column_int64 (stmt, 2);
-  entry->rank = status_rank[CLAMP (sqlite3_column_int (stmt, 3), 0, BW_IMAGE_N_STATUS - 1)];
-  entry->key = NULL;
-  if (sort != BW_IMAGE_SORT_ADDED)
-    {
-      const char *path = (const char *) sqlite3_column_text (stmt, 1);
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt;
+  int rc;
 
-      entry->key = bw_image_name_sort_key (path != NULL ? path : "");
+  stmt = _bw_project_prepare (self, "SELECT id, path FROM images WHERE name_key IS NULL", error);
+  if (stmt == NULL)
+    return FALSE;
+  ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (ids, id);
+      g_ptr_array_add (paths, _bw_column_dup_text (stmt, 1));
     }
+  if (!_bw_project_finish_rows (self, stmt, rc, error))
+    return FALSE;
+  if (ids->len == 0)
+    return TRUE;
+
+  if (!bw_project_begin (self, error))
+    return FALSE;
+  for (guint i = 0; i < ids->len; i++)
+    {
+      stmt = _bw_project_prepare (self, "UPDATE images SET name_key = ?2 WHERE id = ?1", error);
+      if (stmt == NULL)
+        goto failed;
+      sqlite3_bind_int64 (stmt, 1, g_array_index (ids, gint64, i));
+      _bw_project_bind_name_key (stmt, 2, paths->pdata[i] ? paths->pdata[i] : "");
+      if (!_bw_project_step_done (self, stmt, error))
+        goto failed;
+    }
+  return bw_project_commit (self, error);
+
+failed:
+  bw_project_rollback (self);
+  return FALSE;
 }
 
 /**
@@ -420,10 +449,11 @@ sort_entry_read (SortEntry    *entry,
  *   text, ignoring ASCII case
  * @sort: the order
  *
- * The images of the image list, in its order: by name, natural and
+ * The images of the image list, in its order: by path, natural and
  * without regard to case (bw_image_name_sort_key()); by the time they
- * were added; or by status along the pipeline, then by name. Images that
- * are equal in the order come in import order.
+ * were added, oldest first; or by status along the pipeline (new, in
+ * progress, returned, submitted, in review, accepted, gold, excluded),
+ * then by path. Images that are equal in the order come in import order.
  *
  * Returns: (transfer full) (element-type gint64): image ids
  */
@@ -434,78 +464,41 @@ bw_project_list_image_ids_sorted (BwProject    *self,
                                   BwImageSort   sort,
                                   GError      **error)
 {
-  g_autoptr(GArray) entries = NULL;
-  g_autoptr(GArray) ids = NULL;
+  BW_PROJECT_LOCK (self);
+  sqlite3_stmt *stmt = NULL;
 
   g_return_val_if_fail (BW_IS_PROJECT (self), NULL);
 
   if (name_contains != NULL && *name_contains == '\0')
     name_contains = NULL;
 
-  entries = g_array_new (FALSE, FALSE, sizeof (SortEntry));
-
-  {
-    BW_PROJECT_LOCK (self);
-    sqlite3_stmt *stmt;
-    int rc;
-
-    stmt = _bw_project_prepare (self, "SELECT id, path, added_at, status FROM images"
-                                      " WHERE " IMAGE_FILTER, error);
-    if (stmt == NULL)
-      return NULL;
-    sqlite3_bind_int (stmt, 1, status);
-    if (name_contains != NULL)
-      sqlite3_bind_text (stmt, 2, name_contains, -1, SQLITE_TRANSIENT);
-
-    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-      {
-        SortEntry entry;
-
-        sort_entry_read (&entry, stmt, sort);
-        g_array_append_val (entries, entry);
-      }
-    if (!_bw_project_finish_rows (self, stmt, rc, error))
-      {
-        for (guint i = 0; i < entries->len; i++)
-          g_free (g_array_index (entries, SortEntry, i).key);
-        return NULL;
-      }
-  }
-
-  g_array_sort_with_data (entries, compare_entries, GINT_TO_POINTER (sort));
-
-  ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), entries->len);
-  for (guint i = 0; i < entries->len; i++)
+  /* Whole literals, for the statement cache. */
+  switch (sort)
     {
-      SortEntry *entry = &g_array_index (entries, SortEntry, i);
+    case BW_IMAGE_SORT_ADDED:
+      stmt = _bw_project_prepare (self, "SELECT id FROM images WHERE " IMAGE_FILTER
+                                        " ORDER BY " ORDER_BY_ADDED, error);
+      break;
 
-      g_array_append_val (ids, entry->id);
-      g_free (entry->key);
+    case BW_IMAGE_SORT_STATUS:
+      stmt = _bw_project_prepare (self, "SELECT id FROM images WHERE " IMAGE_FILTER
+                                        " ORDER BY " ORDER_BY_STATUS, error);
+      break;
+
+    case BW_IMAGE_SORT_NAME:
+    default:
+      stmt = _bw_project_prepare (self, "SELECT id FROM images WHERE " IMAGE_FILTER
+                                        " ORDER BY " ORDER_BY_NAME, error);
+      break;
     }
-
-  return g_steal_pointer (&ids);
-}
-
-static gboolean
-read_sort_entry (BwProject   *self,
-                 gint64       image_id,
-                 BwImageSort  sort,
-                 SortEntry   *entry)
-{
-  BW_PROJECT_LOCK (self);
-  sqlite3_stmt *stmt;
-  int rc;
-
-  stmt = _bw_project_prepare (self, "SELECT id, path, added_at, status FROM images WHERE id = ?1", NULL);
   if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, image_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    sort_entry_read (entry, stmt, sort);
-  sqlite3_reset (stmt);
+    return NULL;
 
-  return rc == SQLITE_ROW;
+  sqlite3_bind_int (stmt, 1, status);
+  if (name_contains != NULL)
+    sqlite3_bind_text (stmt, 2, name_contains, -1, SQLITE_TRANSIENT);
+
+  return _bw_project_collect_ids (self, stmt, error);
 }
 
 /**
@@ -525,8 +518,8 @@ bw_project_compare_images (BwProject   *self,
                            gint64       image_a,
                            gint64       image_b)
 {
-  SortEntry a = { 0, }, b = { 0, };
-  gboolean has_a, has_b;
+  BW_PROJECT_LOCK (self);
+  sqlite3_stmt *stmt = NULL;
   int cmp;
 
   g_return_val_if_fail (BW_IS_PROJECT (self), 0);
@@ -534,15 +527,45 @@ bw_project_compare_images (BwProject   *self,
   if (image_a == image_b)
     return 0;
 
-  has_a = read_sort_entry (self, image_a, sort, &a);
-  has_b = read_sort_entry (self, image_b, sort, &b);
-  if (has_a && has_b)
-    cmp = compare_entries (&a, &b, GINT_TO_POINTER (sort));
-  else
-    cmp = has_a ? -1 : has_b ? 1 : (image_a > image_b) - (image_a < image_b);
+#define COMPARE(columns) \
+  "SELECT EXISTS (SELECT 1 FROM images WHERE id = ?1)," \
+  "       EXISTS (SELECT 1 FROM images WHERE id = ?2)," \
+  "       CASE WHEN (SELECT " columns " FROM images WHERE id = ?1)" \
+  "               < (SELECT " columns " FROM images WHERE id = ?2) THEN -1 ELSE 1 END"
 
-  g_free (a.key);
-  g_free (b.key);
+  switch (sort)
+    {
+    case BW_IMAGE_SORT_ADDED:
+      stmt = _bw_project_prepare (self, COMPARE (ORDER_BY_ADDED), NULL);
+      break;
+    case BW_IMAGE_SORT_STATUS:
+      stmt = _bw_project_prepare (self, COMPARE (ORDER_BY_STATUS), NULL);
+      break;
+    case BW_IMAGE_SORT_NAME:
+    default:
+      stmt = _bw_project_prepare (self, COMPARE (ORDER_BY_NAME), NULL);
+      break;
+    }
+#undef COMPARE
+
+  cmp = (image_a > image_b) - (image_a < image_b);
+  if (stmt == NULL)
+    return cmp;
+
+  sqlite3_bind_int64 (stmt, 1, image_a);
+  sqlite3_bind_int64 (stmt, 2, image_b);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gboolean has_a = sqlite3_column_int (stmt, 0);
+      gboolean has_b = sqlite3_column_int (stmt, 1);
+
+      if (has_a && has_b)
+        cmp = sqlite3_column_int (stmt, 2);
+      else if (has_a || has_b)
+        cmp = has_a ? -1 : 1;
+    }
+  sqlite3_reset (stmt);
+
   return cmp;
 }
 
@@ -787,8 +810,9 @@ relocate_image_locked (BwProject   *self,
       return FALSE;
     }
 
-  if (!update_image (self, "UPDATE images SET path = ?2 WHERE id = ?1", image_id, &stmt, error))
+  if (!update_image (self, "UPDATE images SET path = ?2, name_key = ?3 WHERE id = ?1", image_id, &stmt, error))
     return FALSE;
   sqlite3_bind_text (stmt, 2, stored, -1, SQLITE_TRANSIENT);
+  _bw_project_bind_name_key (stmt, 3, stored);
   return finish_image_update (self, stmt, image_id, error);
 }

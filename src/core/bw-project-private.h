@@ -36,6 +36,14 @@ struct _BwProject
   gboolean      immutable;      /* …and read as a file nothing changes */
   GMainContext *main_context;   /* where signals are emitted… */
   GThread      *owner_thread;   /* …and the thread that runs it */
+
+  /* What other connections committed (bw_project_poll_external_change()) */
+  gint64        data_version;   /* PRAGMA data_version when last looked */
+  gint64        seen_images;    /* change_counters as last read */
+  gint64        seen_removed;
+  gint64        seen_taxonomy;
+  gint64        seen_work;
+  GSource      *watch;
 };
 
 /* What a "not found" error names. */
@@ -96,6 +104,17 @@ void          _bw_project_emit2           (BwProject     *self,
                                            gint64         id,
                                            gint64         id2);
 gint64        _bw_project_now             (void);
+void          _bw_project_bind_name_key   (sqlite3_stmt  *stmt,
+                                           int            index,
+                                           const char    *path);
+gboolean      _bw_project_fill_name_keys  (BwProject     *self,
+                                           GError       **error);
+
+/* An image's place in the pipeline, as the status order of the image
+ * list has it: the same text in the index and in the queries. */
+#define BW_PROJECT_STATUS_RANK \
+  "(CASE status WHEN 0 THEN 0 WHEN 1 THEN 1 WHEN 4 THEN 2 WHEN 2 THEN 3" \
+  " WHEN 6 THEN 4 WHEN 3 THEN 5 WHEN 7 THEN 6 ELSE 7 END)"
 char         *_bw_column_dup_text         (sqlite3_stmt  *stmt,
                                            int            column);
 
@@ -133,6 +152,7 @@ enum {
   BW_PROJECT_SIGNAL_IMAGE_CHANGED,
   BW_PROJECT_SIGNAL_CATEGORY_MERGED,
   BW_PROJECT_SIGNAL_LAYER_CHANGED,
+  BW_PROJECT_SIGNAL_CHANGED_EXTERNALLY,
   BW_PROJECT_N_SIGNALS
 };
 

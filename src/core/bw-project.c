@@ -305,6 +305,85 @@ static const char *migrations[] = {
   ");"
 
   "UPDATE images SET status = 7 WHERE is_gold <> 0 AND status <> 5;",
+
+  /* 5 → 6: the orders of the image list, and what other programs
+   * changed.
+   *
+   * name_key is the image's path as bw_image_name_sort_key() makes it
+   * (natural, without regard to case); the program that adds or moves an
+   * image writes it, and opening a project fills in the keys of images
+   * that have none (those from before). With an index for each order,
+   * listing 100,000 images in order walks an index instead of sorting.
+   *
+   * What other programs changed is found without reading every image
+   * (bw_project_poll_external_change()). Each image added, and each
+   * change of an image's path, status or gold mark, stamps the image with
+   * the next value of the counter "images"; a removed image counts
+   * "images_removed", each change of the taxonomy "taxonomy" and each
+   * change of an annotation, a layer or a review "work". Triggers do it,
+   * so that every writer (the app, boxwood-cli, another version) is
+   * counted alike. */
+  "ALTER TABLE images ADD COLUMN name_key BLOB;"
+  "CREATE INDEX images_by_name ON images (name_key, id);"
+  "CREATE INDEX images_by_added ON images (added_at, id);"
+  "CREATE INDEX images_by_status_rank ON images (" BW_PROJECT_STATUS_RANK ", name_key, id);"
+  "ALTER TABLE images ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;"
+  "CREATE INDEX images_by_change ON images (change_seq);"
+  "CREATE TABLE change_counters ("
+  "  name  TEXT PRIMARY KEY,"
+  "  value INTEGER NOT NULL"
+  ") WITHOUT ROWID;"
+  "INSERT INTO change_counters (name, value) VALUES"
+  "  ('images', 0), ('images_removed', 0), ('taxonomy', 0), ('work', 0);"
+  "CREATE TRIGGER images_stamp_insert AFTER INSERT ON images BEGIN"
+  "  UPDATE change_counters SET value = value + 1 WHERE name = 'images';"
+  "  UPDATE images SET change_seq = (SELECT value FROM change_counters WHERE name = 'images')"
+  "   WHERE id = NEW.id;"
+  " END;"
+  "CREATE TRIGGER images_stamp_update AFTER UPDATE OF path, status, is_gold ON images BEGIN"
+  "  UPDATE change_counters SET value = value + 1 WHERE name = 'images';"
+  "  UPDATE images SET change_seq = (SELECT value FROM change_counters WHERE name = 'images')"
+  "   WHERE id = NEW.id;"
+  " END;"
+  "CREATE TRIGGER images_count_delete AFTER DELETE ON images BEGIN"
+  "  UPDATE change_counters SET value = value + 1 WHERE name = 'images_removed';"
+  " END;"
+  "CREATE TRIGGER taxonomy_count_insert AFTER INSERT ON categories BEGIN"
+  "  UPDATE change_counters SET value = value + 1 WHERE name = 'taxonomy';"
+  " END;"
+  "CREATE TRIGGER taxonomy_count_update AFTER UPDATE ON categories BEGIN"
+  "  UPDATE change_counters SET value = value + 1 WHERE name = 'taxonomy';"
+  " END;"
+  "CREATE TRIGGER taxonomy_count_delete AFTER DELETE ON categories BEGIN"
+  "  UPDATE change_counters SET value = value + 1 WHERE name = 'taxonomy';"
+  " END;"
+  "CREATE TRIGGER annotations_count_insert AFTER INSERT ON annotations BEGIN"
+  "  UPDATE change_counters SET value = value + 1 WHERE name = 'work';"
+  " END;"
+  "CREATE TRIGGER annotations_count_update AFTER UPDATE ON annotations BEGIN"
+  "  UPDATE change_counters SET value = value + 1 WHERE name = 'work';"
+  " END;"
+  "CREATE TRIGGER annotations_count_delete AFTER DELETE ON annotations BEGIN"
+  "  UPDATE change_counters SET value = value + 1 WHERE name = 'work';"
+  " END;"
+  "CREATE TRIGGER layers_count_insert AFTER INSERT ON layers BEGIN"
+  "  UPDATE change_counters SET value = value + 1 WHERE name = 'work';"
+  " END;"
+  "CREATE TRIGGER layers_count_update AFTER UPDATE ON layers BEGIN"
+  "  UPDATE change_counters SET value = value + 1 WHERE name = 'work';"
+  " END;"
+  "CREATE TRIGGER layers_count_delete AFTER DELETE ON layers BEGIN"
+  "  UPDATE change_counters SET value = value + 1 WHERE name = 'work';"
+  " END;"
+  "CREATE TRIGGER reviews_count_insert AFTER INSERT ON reviews BEGIN"
+  "  UPDATE change_counters SET value = value + 1 WHERE name = 'work';"
+  " END;"
+  "CREATE TRIGGER reviews_count_update AFTER UPDATE ON reviews BEGIN"
+  "  UPDATE change_counters SET value = value + 1 WHERE name = 'work';"
+  " END;"
+  "CREATE TRIGGER reviews_count_delete AFTER DELETE ON reviews BEGIN"
+  "  UPDATE change_counters SET value = value + 1 WHERE name = 'work';"
+  " END;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == BW_PROJECT_SCHEMA_VERSION);
@@ -387,6 +466,25 @@ bw_annotation_free (BwAnnotation *annotation)
   g_free (annotation);
 }
 
+BwProjectChanges *
+bw_project_changes_copy (const BwProjectChanges *changes)
+{
+  BwProjectChanges *copy = g_memdup2 (changes, sizeof *changes);
+
+  copy->image_ids = changes->image_ids ? g_array_copy (changes->image_ids) : NULL;
+  return copy;
+}
+
+void
+bw_project_changes_free (BwProjectChanges *changes)
+{
+  if (changes == NULL)
+    return;
+  g_clear_pointer (&changes->image_ids, g_array_unref);
+  g_free (changes);
+}
+
+G_DEFINE_BOXED_TYPE (BwProjectChanges, bw_project_changes, bw_project_changes_copy, bw_project_changes_free)
 G_DEFINE_BOXED_TYPE (BwImage, bw_image, bw_image_copy, bw_image_free)
 G_DEFINE_BOXED_TYPE (BwCategory, bw_category, bw_category_copy, bw_category_free)
 G_DEFINE_BOXED_TYPE (BwLayer, bw_layer, bw_layer_copy, bw_layer_free)
@@ -877,6 +975,198 @@ fold_wal (BwProject *self)
              self->display_name, sqlite3_errstr (rc), n_checkpointed, n_log);
 }
 
+/* Changes made by other connections
+ *
+ * SQLite tells a connection that another one committed through PRAGMA
+ * data_version, which is cheap to ask (no file is read); the
+ * change_counters and the images' change_seq stamps (schema 6) then say
+ * what changed. */
+
+/* More changed images than this are not named one by one: the images
+ * are listed again. */
+#define MAX_NAMED_CHANGES 10000
+
+static gboolean
+read_int (BwProject   *self,
+          const char  *sql,
+          const char  *key,
+          gint64      *value,
+          GError     **error)
+{
+  sqlite3_stmt *stmt = _bw_project_prepare (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  if (key != NULL)
+    sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  *value = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  return _bw_project_finish_rows (self, stmt, rc == SQLITE_ROW ? SQLITE_DONE : rc, error);
+}
+
+/* Reads the data version and the counters; with @changes, fills it with
+ * what they say changed since they were last read. The lock is held. */
+static gboolean
+read_change_marks (BwProject         *self,
+                   BwProjectChanges  *changes,
+                   GError           **error)
+{
+  static const char *counter_sql = "SELECT value FROM change_counters WHERE name = ?1";
+  gint64 images, removed, taxonomy, work;
+
+  if (!read_int (self, "PRAGMA data_version", NULL, &self->data_version, error) ||
+      !read_int (self, counter_sql, "images", &images, error) ||
+      !read_int (self, counter_sql, "images_removed", &removed, error) ||
+      !read_int (self, counter_sql, "taxonomy", &taxonomy, error) ||
+      !read_int (self, counter_sql, "work", &work, error))
+    return FALSE;
+
+  if (changes != NULL)
+    {
+      changes->images_removed = removed != self->seen_removed;
+      changes->categories_changed = taxonomy != self->seen_taxonomy;
+      changes->work_changed = work != self->seen_work;
+      changes->image_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+      if (images != self->seen_images && !changes->images_removed)
+        {
+          sqlite3_stmt *stmt;
+          int rc;
+
+          stmt = _bw_project_prepare (self, "SELECT id FROM images WHERE change_seq > ?1"
+                                            " ORDER BY change_seq LIMIT ?2", error);
+          if (stmt == NULL)
+            return FALSE;
+          sqlite3_bind_int64 (stmt, 1, self->seen_images);
+          sqlite3_bind_int (stmt, 2, MAX_NAMED_CHANGES + 1);
+          while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+            {
+              gint64 id = sqlite3_column_int64 (stmt, 0);
+
+              g_array_append_val (changes->image_ids, id);
+            }
+          if (!_bw_project_finish_rows (self, stmt, rc, error))
+            return FALSE;
+
+          /* Too many to name: a new list is cheaper. */
+          if (changes->image_ids->len > MAX_NAMED_CHANGES)
+            {
+              changes->images_removed = TRUE;
+              g_array_set_size (changes->image_ids, 0);
+            }
+        }
+    }
+
+  self->seen_images = images;
+  self->seen_removed = removed;
+  self->seen_taxonomy = taxonomy;
+  self->seen_work = work;
+  return TRUE;
+}
+
+/**
+ * bw_project_poll_external_change:
+ *
+ * Looks whether another connection to the project file committed since
+ * the last look, and if so emits #BwProject::categories-changed (when the
+ * taxonomy changed) and #BwProject::changed-externally. Changes made
+ * through this #BwProject are told by its other signals as they are
+ * made, and do not count here. Costs one query when nothing changed; when
+ * the project is busy (a transaction of this program is open) it looks
+ * again next time.
+ *
+ * Returns: whether another connection had committed a change
+ */
+gboolean
+bw_project_poll_external_change (BwProject *self)
+{
+  g_autoptr(BwProjectChanges) changes = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 old_version;
+  gboolean ok;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
+
+  /* A worker's transaction holds the lock: never wait for it here. */
+  if (self->immutable || !g_rec_mutex_trylock (&self->lock))
+    return FALSE;
+  if (self->tx_depth > 0)
+    {
+      g_rec_mutex_unlock (&self->lock);
+      return FALSE;
+    }
+
+  old_version = self->data_version;
+  if (!read_int (self, "PRAGMA data_version", NULL, &self->data_version, &error) ||
+      self->data_version == old_version)
+    {
+      g_rec_mutex_unlock (&self->lock);
+      if (error != NULL)
+        g_debug ("Cannot look for changes in %s: %s", self->display_name, error->message);
+      return FALSE;
+    }
+
+  changes = g_new0 (BwProjectChanges, 1);
+  ok = read_change_marks (self, changes, &error);
+  g_rec_mutex_unlock (&self->lock);
+
+  if (!ok)
+    {
+      /* Say that something changed, without knowing what. */
+      g_debug ("Cannot read what changed in %s: %s", self->display_name, error->message);
+      changes->images_removed = TRUE;
+      changes->categories_changed = TRUE;
+      changes->work_changed = TRUE;
+      g_clear_pointer (&changes->image_ids, g_array_unref);
+      changes->image_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+    }
+  /* A checkpoint of another connection changes the data version too,
+   * and nothing else. */
+  else if (changes->image_ids->len == 0 && !changes->images_removed &&
+           !changes->categories_changed && !changes->work_changed)
+    return FALSE;
+
+  if (changes->categories_changed)
+    g_signal_emit (self, signals[BW_PROJECT_SIGNAL_CATEGORIES_CHANGED], 0);
+  g_signal_emit (self, signals[BW_PROJECT_SIGNAL_CHANGED_EXTERNALLY], 0, changes);
+  return TRUE;
+}
+
+static gboolean
+watch_cb (gpointer user_data)
+{
+  bw_project_poll_external_change (BW_PROJECT (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * bw_project_watch_external_changes:
+ * @interval_ms: how often to look, or 0 to stop looking
+ *
+ * Calls bw_project_poll_external_change() every @interval_ms in the main
+ * context the project was opened in, for as long as the project lives.
+ */
+void
+bw_project_watch_external_changes (BwProject *self,
+                                   guint      interval_ms)
+{
+  g_return_if_fail (BW_IS_PROJECT (self));
+
+  if (self->watch != NULL)
+    g_source_destroy (self->watch);
+  g_clear_pointer (&self->watch, g_source_unref);
+
+  if (interval_ms == 0)
+    return;
+
+  /* The project's finalize destroys the source, so it holds no ref. */
+  self->watch = g_timeout_source_new (interval_ms);
+  g_source_set_callback (self->watch, watch_cb, self, NULL);
+  g_source_set_static_name (self->watch, "[boxwood] external changes");
+  g_source_attach (self->watch, self->main_context);
+}
+
 /* The object */
 
 static void
@@ -886,6 +1176,10 @@ bw_project_finalize (GObject *object)
 
   if (self->tx_depth > 0)
     g_critical ("Project %s finalized inside a transaction", self->display_name);
+
+  if (self->watch != NULL)
+    g_source_destroy (self->watch);
+  g_clear_pointer (&self->watch, g_source_unref);
 
   g_clear_pointer (&self->statements, g_hash_table_unref);
   if (self->db != NULL)
@@ -978,6 +1272,22 @@ bw_project_class_init (BwProjectClass *klass)
   signals[BW_PROJECT_SIGNAL_LAYER_CHANGED] =
     g_signal_new ("layer-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+
+  /**
+   * BwProject::changed-externally:
+   * @changes: (type BwProjectChanges): what is known to have changed
+   *
+   * Another connection (another window, boxwood-cli, someone else's
+   * program) committed a change to the project file, found by
+   * bw_project_poll_external_change(). @changes names the images that
+   * changed, and says whether the taxonomy did ("categories-changed" was
+   * emitted just before) and whether annotations, layers or reviews did:
+   * a view of one image's work then compares it with what it shows.
+   */
+  signals[BW_PROJECT_SIGNAL_CHANGED_EXTERNALLY] =
+    g_signal_new ("changed-externally", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                  BW_TYPE_PROJECT_CHANGES | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void
@@ -1162,7 +1472,11 @@ open_database (BwProject  *self,
   /* Work committed by a process that was killed, or that ran out of disk,
    * may still be in the WAL: put it in the project file now. */
   fold_wal (self);
-  return TRUE;
+
+  /* Images from before schema 6 get their sort keys. */
+  if (!_bw_project_fill_name_keys (self, error))
+    return FALSE;
+  return read_change_marks (self, NULL, error);
 }
 
 /* Whether the WAL beside the project holds frames. */
@@ -1267,7 +1581,10 @@ open_database_read_only (BwProject  *self,
       return FALSE;
     }
 
-  return TRUE;
+  /* A project on read-only media is what it is: nobody changes it. */
+  if (self->immutable)
+    return TRUE;
+  return read_change_marks (self, NULL, error);
 }
 
 /**

@@ -12,7 +12,7 @@
 
 G_BEGIN_DECLS
 
-#define BW_PROJECT_SCHEMA_VERSION 5
+#define BW_PROJECT_SCHEMA_VERSION 6
 /* "BXWD" */
 #define BW_PROJECT_APPLICATION_ID 0x42585744
 
@@ -86,6 +86,14 @@ typedef struct
                                  * owner (a reviewer's fix), else 0 */
   gint64    z;                  /* drawing order in the layer: higher over lower, then by id */
 } BwAnnotation;
+
+/* bw_project_list_annotation_stamps() */
+typedef struct
+{
+  gint64  id;
+  int     version;
+  gint64  z;
+} BwAnnotationStamp;
 
 /* One person's work on one image (see bw-project-review.c). */
 typedef struct
@@ -214,6 +222,20 @@ typedef struct
   gint64 layers;
 } BwProjectCounts;
 
+/* What other programs committed since a window last looked
+ * (bw_project_poll_external_change()). */
+typedef struct
+{
+  GArray   *image_ids;          /* (element-type gint64): images added, or
+                                 * whose path, status or gold mark changed */
+  gboolean  images_removed;     /* images were removed: list them again */
+  gboolean  categories_changed; /* the taxonomy changed */
+  gboolean  work_changed;       /* annotations, layers or reviews changed:
+                                 * which, a view finds by comparing what it
+                                 * shows (bw_layer_session_refresh()) */
+} BwProjectChanges;
+
+#define BW_TYPE_PROJECT_CHANGES (bw_project_changes_get_type ())
 #define BW_TYPE_IMAGE      (bw_image_get_type ())
 #define BW_TYPE_CATEGORY   (bw_category_get_type ())
 #define BW_TYPE_LAYER      (bw_layer_get_type ())
@@ -223,6 +245,9 @@ typedef struct
 #define BW_TYPE_REJECTION_REASON (bw_rejection_reason_get_type ())
 #define BW_TYPE_REVIEW_QUEUE_ITEM (bw_review_queue_item_get_type ())
 
+GType         bw_project_changes_get_type (void) G_GNUC_CONST;
+BwProjectChanges *bw_project_changes_copy (const BwProjectChanges *changes);
+void          bw_project_changes_free (BwProjectChanges   *changes);
 GType         bw_image_get_type       (void) G_GNUC_CONST;
 BwImage      *bw_image_copy           (const BwImage      *image);
 void          bw_image_free           (BwImage            *image);
@@ -271,6 +296,9 @@ GFile        *bw_project_get_file               (BwProject      *self);
 const char   *bw_project_get_display_name       (BwProject      *self);
 void          bw_project_set_busy_timeout       (BwProject      *self,
                                                  guint           msec);
+gboolean      bw_project_poll_external_change   (BwProject      *self);
+void          bw_project_watch_external_changes (BwProject      *self,
+                                                 guint           interval_ms);
 
 gboolean      bw_project_backup                 (BwProject      *self,
                                                  GFile          *destination,
@@ -612,6 +640,9 @@ BwAnnotation *bw_project_get_annotation_version (BwProject      *self,
 GPtrArray    *bw_project_list_annotations       (BwProject      *self,
                                                  gint64          layer_id,
                                                  GError        **error);
+GArray       *bw_project_list_annotation_stamps (BwProject      *self,
+                                                 gint64          layer_id,
+                                                 GError        **error);
 
 /* Categories (the taxonomy) */
 gboolean      bw_project_add_category           (BwProject      *self,
@@ -715,6 +746,7 @@ gboolean      bw_project_restore_categories     (BwProject      *self,
                                                  GPtrArray      *categories,
                                                  GError        **error);
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwProjectChanges, bw_project_changes_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwImage, bw_image_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwCategory, bw_category_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwLayer, bw_layer_free)

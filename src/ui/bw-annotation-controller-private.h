@@ -63,6 +63,10 @@ struct _BwAnnotationController
   GPtrArray            *originals;    /* BwAnnotation*, as before the drag */
   GPtrArray            *floating;     /* BwAnnotation*, as dragged */
 
+  /* Another program changed the project during an edit: the layer is
+   * compared with the project once the edit is over. */
+  guint                 refresh_id;
+
   /* Polygon being drawn */
   GArray               *polygon;      /* BwPoint */
   gint64                part_target;  /* adding a part to this polygon, or 0 */

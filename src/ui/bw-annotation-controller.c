@@ -269,6 +269,61 @@ session_error_cb (BwAnnotationController *self,
 }
 
 /* ------------------------------------------------------------------ */
+/* Changes made by other programs                                      */
+
+/* A drag or a polygon being drawn works on shapes as they were when it
+ * started; reading the layer under it would take the shape away from
+ * the user's hand. */
+static gboolean
+editing (BwAnnotationController *self)
+{
+  return self->drag != DRAG_NONE || self->polygon->len > 0;
+}
+
+static gboolean refresh_retry_cb (gpointer user_data);
+
+static void
+refresh_session (BwAnnotationController *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->session == NULL)
+    return;
+
+  if (editing (self))
+    {
+      if (self->refresh_id == 0)
+        self->refresh_id = g_timeout_add (250, refresh_retry_cb, self);
+      return;
+    }
+
+  if (!bw_layer_session_refresh (self->session, NULL, &error))
+    report (self, error);
+}
+
+static gboolean
+refresh_retry_cb (gpointer user_data)
+{
+  BwAnnotationController *self = user_data;
+
+  self->refresh_id = 0;
+  refresh_session (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Another window, boxwood-cli or someone else's program committed: when
+ * it touched annotations or layers, the image shown is read again if it
+ * differs from what is on screen. */
+static void
+project_changed_externally_cb (BwAnnotationController *self,
+                               const BwProjectChanges *changes,
+                               BwProject              *project)
+{
+  if (changes->work_changed)
+    refresh_session (self);
+}
+
+/* ------------------------------------------------------------------ */
 /* Project, image, categories                                          */
 
 void
@@ -345,9 +400,14 @@ bw_annotation_controller_set_project (BwAnnotationController *self,
   self->image_id = 0;
 
   if (project != NULL)
-    g_signal_connect_object (project, "categories-changed",
-                             G_CALLBACK (bw_annotation_controller_reload_categories),
-                             self, G_CONNECT_SWAPPED);
+    {
+      g_signal_connect_object (project, "categories-changed",
+                               G_CALLBACK (bw_annotation_controller_reload_categories),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (project, "changed-externally",
+                               G_CALLBACK (project_changed_externally_cb),
+                               self, G_CONNECT_SWAPPED);
+    }
 
   bw_annotation_controller_reload_categories (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_UNDO]);
@@ -2148,6 +2208,7 @@ bw_annotation_controller_dispose (GObject *object)
 {
   BwAnnotationController *self = BW_ANNOTATION_CONTROLLER (object);
 
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
   close_session (self);
   g_clear_object (&self->project);
   g_clear_object (&self->actions);

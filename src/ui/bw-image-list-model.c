@@ -439,6 +439,18 @@ image_changed_cb (BwImageListModel *self,
   bw_image_list_model_update_images (self, &image_id, 1);
 }
 
+/* Another program added images or changed them: only those rows. */
+static void
+changed_externally_cb (BwImageListModel       *self,
+                       const BwProjectChanges *changes)
+{
+  if (changes->images_removed)
+    bw_image_list_model_refresh (self);
+  else if (changes->image_ids->len > 0)
+    bw_image_list_model_update_images (self, (const gint64 *) (gpointer) changes->image_ids->data,
+                                       changes->image_ids->len);
+}
+
 void
 bw_image_list_model_set_filter (BwImageListModel *self,
                                 int               status,
@@ -589,6 +601,8 @@ bw_image_list_model_new (BwProject   *project,
                            G_CALLBACK (images_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (project, "image-changed",
                            G_CALLBACK (image_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (project, "changed-externally",
+                           G_CALLBACK (changed_externally_cb), self, G_CONNECT_SWAPPED);
   bw_image_list_model_refresh (self);
 
   return self;

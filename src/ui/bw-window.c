@@ -489,6 +489,39 @@ project_images_changed_cb (BwWindow *self)
   self->n_images = -1;
 }
 
+static void reload_current (BwWindow *self);
+
+/* The list model shows the changed rows itself; here, the count and the
+ * record of the image on screen (another window may have moved it). */
+static void
+project_changed_externally_cb (BwWindow               *self,
+                               const BwProjectChanges *changes)
+{
+  gboolean current = FALSE;
+
+  if (changes->image_ids->len == 0 && !changes->images_removed)
+    return;
+
+  self->n_images = -1;
+  for (guint i = 0; i < changes->image_ids->len; i++)
+    current |= g_array_index (changes->image_ids, gint64, i) == self->current_image_id;
+
+  if (current || changes->images_removed)
+    {
+      g_autoptr(BwImage) image = bw_project_get_image (self->project, self->current_image_id, NULL);
+
+      if (image != NULL && self->current_image != NULL &&
+          g_strcmp0 (image->path, self->current_image->path) != 0)
+        reload_current (self);
+      else if (image != NULL && self->current_image != NULL)
+        {
+          g_clear_pointer (&self->current_image, bw_image_free);
+          self->current_image = g_steal_pointer (&image);
+        }
+    }
+  update_list_state (self);
+}
+
 static void
 filter_changed_cb (BwWindow *self)
 {
@@ -919,6 +952,11 @@ bw_window_set_project (BwWindow   *self,
   show_image (self, NULL);
   gtk_single_selection_set_model (self->selection, NULL);
   g_clear_object (&self->model);
+  if (self->project != NULL)
+    {
+      bw_project_watch_external_changes (self->project, 0);
+      g_signal_handlers_disconnect_by_data (self->project, self);
+    }
   g_set_object (&self->project, project);
 
   if (project != NULL)
@@ -930,6 +968,11 @@ bw_window_set_project (BwWindow   *self,
       g_signal_connect_object (project, "images-changed",
                                G_CALLBACK (project_images_changed_cb), self,
                                G_CONNECT_SWAPPED);
+      g_signal_connect_object (project, "changed-externally",
+                               G_CALLBACK (project_changed_externally_cb), self,
+                               G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+      /* What other windows and programs commit shows within 2 s. */
+      bw_project_watch_external_changes (project, 1000);
       self->model = bw_image_list_model_new (project, g_settings_get_enum (self->settings, "image-sort"));
       g_signal_connect_object (self->model, "items-changed",
                                G_CALLBACK (model_items_changed_cb), self,
