@@ -780,6 +780,77 @@ test_external_change (Fixture       *f,
   g_assert_cmpint (bw_annotation_controller_get_category (f->tools), ==, f->cat_a);
 }
 
+static gboolean
+set_true_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Another program (a second window, boxwood-cli) changes the layer shown
+ * while the user drags one of its shapes: the drag goes on with the shape
+ * in hand, and the layer is read again once it is dropped, with the move
+ * and the other program's change both there. */
+static void
+test_changed_elsewhere_during_drag (Fixture       *f,
+                                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwProject) other = bw_project_open (f->file, &error);
+  g_autoptr(BwShape) theirs_shape = bw_shape_new_box (300, 300, 350, 350);
+  BwAnnotationSet *set = bw_annotation_controller_get_annotations (f->tools);
+  GArray *selection = bw_annotation_controller_get_selection (f->tools);
+  g_autoptr(BwAnnotation) moved = NULL;
+  gboolean timed_out = FALSE;
+  guint timeout;
+  gint64 mine, theirs;
+
+  g_assert_no_error (error);
+  bw_annotation_controller_set_tool (f->tools, BW_TOOL_BOX);
+  drag (f, 100, 100, 200, 150);
+  mine = g_array_index (selection, gint64, 0);
+
+  /* The user takes the box and moves it, not letting go. */
+  bw_annotation_controller_set_tool (f->tools, BW_TOOL_SELECT);
+  bw_annotation_controller_press (f->tools, 150, 120, 1, 0);
+  bw_annotation_controller_motion (f->tools, 160, 120, 0);
+
+  /* Meanwhile a second window of the same person adds a shape. */
+  g_assert_true (bw_project_add_annotation (other, bw_annotation_controller_get_layer_id (f->tools),
+                                            f->cat_b, theirs_shape, BW_SOURCE_DRAWN, 1.0, &theirs, &error));
+  g_assert_no_error (error);
+  g_assert_true (bw_project_poll_external_change (f->project));
+
+  /* Nothing is read under the drag, for a while. */
+  timeout = g_timeout_add (600, set_true_cb, &timed_out);
+  while (!timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (bw_annotation_set_lookup (set, theirs));
+  g_assert_cmpuint (bw_annotation_set_get_size (set), ==, 1);
+  g_assert_cmpuint (selection->len, ==, 1);
+  g_assert_cmpint (g_array_index (selection, gint64, 0), ==, mine);
+
+  /* Dropped: the move is saved, then the layer read again. */
+  bw_annotation_controller_motion (f->tools, 170, 130, 0);
+  bw_annotation_controller_release (f->tools, 170, 130, 0);
+  timed_out = FALSE;
+  timeout = g_timeout_add_seconds (10, set_true_cb, &timed_out);
+  while (bw_annotation_set_lookup (set, theirs) == NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (timeout);
+
+  g_assert_cmpuint (bw_annotation_set_get_size (set), ==, 2);
+  assert_rect (&bw_annotation_set_lookup (set, mine)->shape->bbox, 120, 110, 220, 160);
+  moved = bw_project_get_annotation (f->project, mine, &error);
+  g_assert_no_error (error);
+  assert_rect (&moved->shape->bbox, 120, 110, 220, 160);
+  /* The box the user held stays selected. */
+  g_assert_cmpuint (selection->len, ==, 1);
+  g_assert_cmpint (g_array_index (selection, gint64, 0), ==, mine);
+  g_assert_cmpuint (f->n_errors, ==, 0);
+}
+
 static void
 test_category_keys (Fixture       *f,
                     gconstpointer  data)
@@ -939,6 +1010,7 @@ main (int   argc,
   ADD ("/ui/annotation-tools/submit", test_submit);
   ADD ("/ui/annotation-tools/busy-file", test_busy_file);
   ADD ("/ui/annotation-tools/external-change", test_external_change);
+  ADD ("/ui/annotation-tools/changed-elsewhere-during-drag", test_changed_elsewhere_during_drag);
   ADD ("/ui/annotation-tools/category-keys", test_category_keys);
   ADD ("/ui/annotation-tools/draw", test_draw);
   ADD ("/ui/annotation-tools/starts-from-predictions", test_starts_from_predictions);
