@@ -971,8 +971,9 @@ bw_window_set_project (BwWindow   *self,
       g_signal_connect_object (project, "changed-externally",
                                G_CALLBACK (project_changed_externally_cb), self,
                                G_CONNECT_SWAPPED | G_CONNECT_AFTER);
-      /* What other windows and programs commit shows within 2 s. */
-      bw_project_watch_external_changes (project, 1000);
+      /* What other windows and programs commit shows within a second:
+       * a look costs one PRAGMA, which reads no file. */
+      bw_project_watch_external_changes (project, 500);
       self->model = bw_image_list_model_new (project, g_settings_get_enum (self->settings, "image-sort"));
       g_signal_connect_object (self->model, "items-changed",
                                G_CALLBACK (model_items_changed_cb), self,
