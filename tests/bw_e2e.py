@@ -160,10 +160,11 @@ class Session:
         subprocess.run([self.cli_path] + list(args), env=self.env, check=True,
                        stdout=subprocess.DEVNULL)
 
-    def start_app(self, project):
-        """Starts `boxwood --user tester @project`, its output in app.log."""
-        self.log = open(os.path.join(self.tmp, 'app.log'), 'w')
-        self.proc = subprocess.Popen([self.app_path, '--user', 'tester', project],
+    def start_app(self, project, user='tester'):
+        """Starts `boxwood --user @user @project`, its output in app.log
+        (appended to: a test may start the app several times)."""
+        self.log = open(os.path.join(self.tmp, 'app.log'), 'a')
+        self.proc = subprocess.Popen([self.app_path, '--user', user, project],
                                      env=self.env, stdout=self.log,
                                      stderr=subprocess.STDOUT)
         return self.proc

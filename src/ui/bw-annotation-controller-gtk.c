@@ -53,28 +53,36 @@ _bw_annotation_controller_update_actions (BwAnnotationController *self)
 {
   const BwAnnotation *single;
   GAction *action;
-  static const char * const tool_names[] = { "select", "box", "polygon" };
+  static const char * const tool_names[] = { "select", "box", "polygon", "pin" };
+  gboolean review;
 
   if (self->actions == NULL)
     return;
 
   single = _bw_annotation_controller_single_selected (self);
+  review = bw_annotation_controller_is_review (self);
 
 #define ENABLE(name, value) \
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self->actions), name)), (value))
 
   ENABLE ("undo", self->session != NULL && bw_layer_session_can_undo (self->session));
   ENABLE ("redo", self->session != NULL && bw_layer_session_can_redo (self->session));
-  ENABLE ("delete", self->selection->len > 0);
   ENABLE ("copy", self->selection->len > 0);
   ENABLE ("relabel", self->selection->len > 0);
-  ENABLE ("bring-to-front", self->selection->len > 0);
-  ENABLE ("send-to-back", self->selection->len > 0);
-  ENABLE ("paste", self->clipboard->len > 0 && self->image_id > 0);
-  ENABLE ("add-part", single != NULL && single->shape->kind == BW_SHAPE_POLYGON);
+  ENABLE ("delete", self->selection->len > 0 && !review);
+  ENABLE ("paste", self->clipboard->len > 0 && self->image_id > 0 && !review);
+  ENABLE ("bring-to-front", self->selection->len > 0 && !review);
+  ENABLE ("send-to-back", self->selection->len > 0 && !review);
+  ENABLE ("add-part", single != NULL && single->shape->kind == BW_SHAPE_POLYGON && !review);
   ENABLE ("submit", self->session != NULL);
-  ENABLE ("mark-no-objects", self->session != NULL && bw_annotation_set_get_size (self->set) == 0);
-  ENABLE ("recall", self->session != NULL && bw_layer_session_can_recall (self->session));
+  ENABLE ("mark-no-objects", self->session != NULL && bw_annotation_set_get_size (self->set) == 0 && !review);
+  ENABLE ("recall", self->session != NULL && bw_layer_session_can_recall (self->session) && !review);
+  ENABLE ("review-accept", review && self->selection->len > 0);
+  ENABLE ("review-reject", review && self->selection->len > 0);
+  ENABLE ("review-fix", review && single != NULL);
+  ENABLE ("review-accept-undecided", review);
+  ENABLE ("review-comment", review);
+  ENABLE ("return-image", review);
 
 #undef ENABLE
 
@@ -91,7 +99,9 @@ tool_action_cb (GSimpleAction *action,
   BwAnnotationController *self = user_data;
   const char *name = g_variant_get_string (parameter, NULL);
 
-  if (g_str_equal (name, "box"))
+  if (g_str_equal (name, "pin"))
+    bw_annotation_controller_set_tool (self, BW_TOOL_PIN);
+  else if (g_str_equal (name, "box"))
     bw_annotation_controller_set_tool (self, BW_TOOL_BOX);
   else if (g_str_equal (name, "polygon"))
     bw_annotation_controller_set_tool (self, BW_TOOL_POLYGON);
@@ -218,6 +228,59 @@ recall_action_cb (GSimpleAction *action,
 }
 
 static void
+review_accept_action_cb (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  bw_annotation_controller_accept_selection (user_data);
+}
+
+static void
+review_reject_action_cb (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  BwAnnotationController *self = user_data;
+
+  if (self->selection->len > 0)
+    _bw_annotation_controller_emit_review (self, BW_REVIEW_REQUEST_REJECT, 0, 0, FALSE);
+}
+
+static void
+review_fix_action_cb (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  bw_annotation_controller_fix_selection (user_data);
+}
+
+static void
+review_accept_undecided_action_cb (GSimpleAction *action,
+                                   GVariant      *parameter,
+                                   gpointer       user_data)
+{
+  bw_annotation_controller_accept_undecided (user_data);
+}
+
+static void
+review_comment_action_cb (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  BwAnnotationController *self = user_data;
+
+  bw_annotation_controller_set_tool (self, self->tool == BW_TOOL_PIN ? BW_TOOL_SELECT : BW_TOOL_PIN);
+}
+
+static void
+return_image_action_cb (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  bw_annotation_controller_return_layer (user_data, 0, NULL);
+}
+
+static void
 show_labels_action_cb (GSimpleAction *action,
                        GVariant      *state,
                        gpointer       user_data)
@@ -271,6 +334,12 @@ static const GActionEntry action_entries[] = {
   { .name = "show-labels", .state = "false", .change_state = show_labels_action_cb },
   { .name = "toggle-category-visible", .activate = toggle_category_visible_action_cb },
   { .name = "show-all-categories", .activate = show_all_action_cb },
+  { .name = "review-accept", .activate = review_accept_action_cb },
+  { .name = "review-reject", .activate = review_reject_action_cb },
+  { .name = "review-fix", .activate = review_fix_action_cb },
+  { .name = "review-accept-undecided", .activate = review_accept_undecided_action_cb },
+  { .name = "review-comment", .activate = review_comment_action_cb },
+  { .name = "return-image", .activate = return_image_action_cb },
 };
 
 /* Returns: (transfer none): the "annotate" actions */
@@ -313,6 +382,13 @@ static const struct {
   { "l", "annotate.show-labels", NULL },
   { "h", "annotate.toggle-category-visible", NULL },
   { "<Shift>h", "annotate.show-all-categories", NULL },
+  /* Review mode; the keys do nothing in Annotate mode, where these
+   * actions are off (a category may then use the letter). */
+  { "a", "annotate.review-accept", NULL },
+  { "<Shift>a", "annotate.review-accept-undecided", NULL },
+  { "r", "annotate.review-reject", NULL },
+  { "e", "annotate.review-fix", NULL },
+  { "c", "annotate.review-comment", NULL },
 };
 
 /* Ctrl+Enter takes no key from anyone, so it works wherever the focus is. */
@@ -321,14 +397,31 @@ bw_annotation_controller_set_accels (GtkApplication *application)
 {
   static const char * const submit[] = { "<Control>Return", "<Control>KP_Enter", NULL };
   /* Submit's neighbours: the answer "nothing here", and taking a
-   * submission back, an undo of the submit. (Shift+Ctrl+Enter and
-   * Shift+Ctrl+R are review mode's.) */
+   * submission back, an undo of the submit. A reviewer's Ctrl+Enter
+   * accepts (the same action); Shift+Ctrl+Enter returns the image. */
   static const char * const no_objects[] = { "<Control><Alt>Return", "<Control><Alt>KP_Enter", NULL };
   static const char * const recall[] = { "<Control><Alt>z", NULL };
+  static const char * const give_back[] = { "<Shift><Control>Return", "<Shift><Control>KP_Enter", NULL };
 
   gtk_application_set_accels_for_action (application, "annotate.submit", submit);
   gtk_application_set_accels_for_action (application, "annotate.mark-no-objects", no_objects);
   gtk_application_set_accels_for_action (application, "annotate.recall", recall);
+  gtk_application_set_accels_for_action (application, "annotate.return-image", give_back);
+}
+
+/* Brings a shape into view, zoomed so that it fills a good part of it:
+ * the reviewer's Tab. */
+void
+_bw_annotation_controller_reveal (BwAnnotationController *self,
+                                  gint64                  annotation_id)
+{
+  const BwAnnotation *a = bw_annotation_set_lookup (self->set, annotation_id);
+
+  if (self->canvas == NULL || a == NULL)
+    return;
+
+  bw_canvas_zoom_to_rect (self->canvas, a->shape->bbox.x0, a->shape->bbox.y0,
+                          a->shape->bbox.x1, a->shape->bbox.y1);
 }
 
 static void

@@ -80,16 +80,49 @@ struct _BwAnnotationController
   BwCanvas             *canvas;       /* weak */
   GSimpleActionGroup   *actions;
   const char           *cursor_name;  /* static string, as last set */
+
+  /* Review */
+  gint64                fixing_id;    /* the shape a reviewer fixes (E), or 0 */
+  GPtrArray            *reasons;      /* BwRejectionReason*, hidden ones too */
+  gint64                hover_pin;    /* the pinned comment under the pointer */
   gint64                last_press_time;
   BwPoint               last_press_widget;
   int                   n_press;
 };
 
+typedef enum
+{
+  BW_REVIEW_REQUEST_REJECT,     /* R: ask for the reason */
+  BW_REVIEW_REQUEST_PIN,        /* a click with the comment tool */
+  BW_REVIEW_REQUEST_REVIEWED,   /* the image was accepted or returned */
+} BwReviewRequest;
+
 /* bw-annotation-controller.c */
 void                _bw_annotation_controller_queue_redraw     (BwAnnotationController *self);
+void                _bw_annotation_controller_report           (BwAnnotationController *self,
+                                                                const GError           *error);
+void                _bw_annotation_controller_emit_review      (BwAnnotationController *self,
+                                                                BwReviewRequest         request,
+                                                                double                  x,
+                                                                double                  y,
+                                                                gboolean                accepted);
+void                _bw_annotation_controller_take_session     (BwAnnotationController *self,
+                                                                BwLayerSession         *session);
+
+/* bw-annotation-controller-review.c */
+void                _bw_annotation_controller_update_reviews   (BwAnnotationController *self);
+void                _bw_annotation_controller_reload_reasons   (BwAnnotationController *self);
+void                _bw_annotation_controller_hover_pin        (BwAnnotationController *self,
+                                                                double                  x,
+                                                                double                  y);
+gboolean            _bw_annotation_controller_review_key       (BwAnnotationController *self,
+                                                                guint                   keyval,
+                                                                GdkModifierType         mods);
 const BwAnnotation *_bw_annotation_controller_single_selected  (BwAnnotationController *self);
 
 /* bw-annotation-controller-gtk.c */
 void                _bw_annotation_controller_update_actions   (BwAnnotationController *self);
+void                _bw_annotation_controller_reveal           (BwAnnotationController *self,
+                                                                gint64                  annotation_id);
 
 G_END_DECLS

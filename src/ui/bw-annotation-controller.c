@@ -54,6 +54,9 @@ enum {
   REOPENED,
   RELABELLED,
   RECALLED,
+  REJECT_REQUESTED,
+  PIN_REQUESTED,
+  LAYER_REVIEWED,
   N_SIGNALS
 };
 
@@ -91,8 +94,46 @@ _bw_annotation_controller_queue_redraw (BwAnnotationController *self)
   queue_redraw (self);
 }
 
+static inline gboolean
+review_mode (BwAnnotationController *self)
+{
+  return self->session != NULL && bw_layer_session_is_review (self->session);
+}
+
+void
+_bw_annotation_controller_report (BwAnnotationController *self,
+                                  const GError           *error)
+{
+  report (self, error);
+}
+
+void
+_bw_annotation_controller_emit_review (BwAnnotationController *self,
+                                       BwReviewRequest         request,
+                                       double                  x,
+                                       double                  y,
+                                       gboolean                accepted)
+{
+  switch (request)
+    {
+    case BW_REVIEW_REQUEST_REJECT:
+      g_signal_emit (self, signals[REJECT_REQUESTED], 0);
+      break;
+    case BW_REVIEW_REQUEST_PIN:
+      g_signal_emit (self, signals[PIN_REQUESTED], 0, x, y);
+      break;
+    case BW_REVIEW_REQUEST_REVIEWED:
+      g_signal_emit (self, signals[LAYER_REVIEWED], 0, self->image_id, accepted);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
 /* ------------------------------------------------------------------ */
 /* Selection                                                            */
+
+static const BwAnnotation *single_selected (BwAnnotationController *self);
 
 static gboolean
 is_selected (BwAnnotationController *self,
@@ -107,6 +148,11 @@ is_selected (BwAnnotationController *self,
 static void
 selection_changed (BwAnnotationController *self)
 {
+  const BwAnnotation *single = single_selected (self);
+
+  /* A fix is of the shape E was pressed on, while it stays selected. */
+  if (self->fixing_id != 0 && (single == NULL || single->id != self->fixing_id))
+    self->fixing_id = 0;
   self->active_vertex = -1;
   _bw_annotation_controller_update_actions (self);
   g_signal_emit (self, signals[SELECTION_CHANGED], 0);
@@ -345,6 +391,7 @@ bw_annotation_controller_reload_categories (BwAnnotationController *self)
     }
 
   bw_annotation_renderer_set_categories (self->renderer, self->categories);
+  _bw_annotation_controller_reload_reasons (self);
 
   for (guint i = 0; i < self->categories->len; i++)
     found |= ((BwCategory *) self->categories->pdata[i])->id == self->category_id;
@@ -513,6 +560,59 @@ close_session (BwAnnotationController *self)
   g_clear_object (&session);
 }
 
+static gboolean
+load (BwAnnotationController  *self,
+      gint64                   image_id,
+      gint64                   layer_id,
+      int                      width,
+      int                      height,
+      GError                 **error)
+{
+  g_autoptr(BwLayerSession) session = NULL;
+  g_autoptr(BwLayerSession) previous = NULL;
+
+  reset_image_state (self);
+  self->fixing_id = 0;
+  /* The previous image's session is dropped only once the new one is
+   * made, so the two sets never share an address: a view that follows
+   * the set by pointer sees the change. */
+  previous = detach_session (self);
+  self->image_id = image_id;
+  self->image_width = width;
+  self->image_height = height;
+  self->paste_count = 0;
+  bw_annotation_set_reset (self->empty_set, width, height);
+
+  if (self->project != NULL && (image_id > 0 || layer_id > 0))
+    {
+      if (layer_id > 0)
+        session = bw_layer_session_new_for_review (self->project, layer_id, self->person_id, error);
+      else
+        session = bw_layer_session_new (self->project, image_id, self->person_id, error);
+      if (session == NULL)
+        {
+          self->image_id = 0;
+          _bw_annotation_controller_update_reviews (self);
+          _bw_annotation_controller_update_actions (self);
+          selection_changed (self);
+          return FALSE;
+        }
+      self->image_id = bw_layer_session_get_image_id (session);
+      _bw_annotation_controller_take_session (self, g_steal_pointer (&session));
+    }
+  else
+    {
+      _bw_annotation_controller_update_reviews (self);
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_UNDO]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_REDO]);
+  _bw_annotation_controller_update_actions (self);
+  selection_changed (self);
+
+  return TRUE;
+}
+
 /**
  * bw_annotation_controller_load_image:
  * @image_id: the image now shown, or 0 for none
@@ -527,51 +627,69 @@ bw_annotation_controller_load_image (BwAnnotationController  *self,
                                      int                      height,
                                      GError                 **error)
 {
-  g_autoptr(BwLayerSession) session = NULL;
-  g_autoptr(BwLayerSession) previous = NULL;
-
   g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), FALSE);
 
-  reset_image_state (self);
-  /* The previous image's session is dropped only once the new one is
-   * made, so the two sets never share an address: a view that follows
-   * the set by pointer sees the change. */
-  previous = detach_session (self);
-  self->image_id = image_id;
-  self->image_width = width;
-  self->image_height = height;
-  self->paste_count = 0;
-  bw_annotation_set_reset (self->empty_set, width, height);
+  return load (self, image_id, 0, width, height, error);
+}
 
-  if (self->project != NULL && image_id > 0)
+/**
+ * bw_annotation_controller_load_review:
+ * @layer_id: the annotator's layer to judge
+ *
+ * Shows another person's layer for the user to judge (a session of
+ * bw_layer_session_new_for_review()): the drawing tools are not offered,
+ * edits are the reviewer's fixes, and the review keys work.
+ */
+gboolean
+bw_annotation_controller_load_review (BwAnnotationController  *self,
+                                      gint64                   layer_id,
+                                      int                      width,
+                                      int                      height,
+                                      GError                 **error)
+{
+  g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), FALSE);
+  g_return_val_if_fail (layer_id > 0, FALSE);
+
+  if (self->person_id <= 0)
     {
-      session = bw_layer_session_new (self->project, image_id, self->person_id, error);
-      if (session == NULL)
-        {
-          selection_changed (self);
-          return FALSE;
-        }
-      self->session = g_steal_pointer (&session);
-      self->set = bw_layer_session_get_annotations (self->session);
-      g_signal_connect_object (self->session, "annotation-changed",
-                               G_CALLBACK (session_annotation_changed_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (self->session, "reloaded",
-                               G_CALLBACK (session_reloaded_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (self->session, "notify",
-                               G_CALLBACK (session_notify_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (self->session, "status-changed",
-                               G_CALLBACK (session_status_changed_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (self->session, "reopened",
-                               G_CALLBACK (session_reopened_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (self->session, "error",
-                               G_CALLBACK (session_error_cb), self, G_CONNECT_SWAPPED);
+      g_set_error_literal (error, BW_LAYER_SESSION_ERROR, BW_LAYER_SESSION_ERROR_NO_PERSON,
+                           _("Boxwood does not know who is reviewing; set your name in Preferences"));
+      load (self, 0, 0, width, height, NULL);
+      return FALSE;
     }
 
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_UNDO]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_REDO]);
-  selection_changed (self);
+  return load (self, 0, layer_id, width, height, error);
+}
 
-  return TRUE;
+/* Makes @session (transfer full) the one shown. */
+void
+_bw_annotation_controller_take_session (BwAnnotationController *self,
+                                        BwLayerSession         *session)
+{
+  g_assert (self->session == NULL);
+
+  self->session = session;
+  self->set = bw_layer_session_get_annotations (self->session);
+  g_signal_connect_object (self->session, "annotation-changed",
+                           G_CALLBACK (session_annotation_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "reloaded",
+                           G_CALLBACK (session_reloaded_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify",
+                           G_CALLBACK (session_notify_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "status-changed",
+                           G_CALLBACK (session_status_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "reopened",
+                           G_CALLBACK (session_reopened_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "error",
+                           G_CALLBACK (session_error_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "reviews-changed",
+                           G_CALLBACK (_bw_annotation_controller_update_reviews), self,
+                           G_CONNECT_SWAPPED);
+
+  if (bw_layer_session_is_review (session) ? (self->tool == BW_TOOL_BOX || self->tool == BW_TOOL_POLYGON)
+                                            : self->tool == BW_TOOL_PIN)
+    bw_annotation_controller_set_tool (self, BW_TOOL_SELECT);
+  _bw_annotation_controller_update_reviews (self);
 }
 
 gint64
@@ -659,6 +777,15 @@ bw_annotation_controller_set_tool (BwAnnotationController *self,
                                    BwTool                  tool)
 {
   g_return_if_fail (BW_IS_ANNOTATION_CONTROLLER (self));
+
+  /* A reviewer draws no shapes of their own on the annotator's layer;
+   * an annotator pins no comments. */
+  if ((review_mode (self) && (tool == BW_TOOL_BOX || tool == BW_TOOL_POLYGON)) ||
+      (!review_mode (self) && tool == BW_TOOL_PIN))
+    {
+      _bw_annotation_controller_update_actions (self);
+      return;
+    }
 
   if (self->tool == tool)
     return;
@@ -1140,8 +1267,11 @@ press_select (BwAnnotationController *self,
   gboolean extend = (state & (GDK_SHIFT_MASK | GDK_CONTROL_MASK)) != 0;
   gint64 hit;
 
+  /* A reviewer moves or reshapes a shape only to fix it (E). */
+  gboolean editable = !review_mode (self) || (single != NULL && single->id == self->fixing_id);
+
   /* Handles and vertices of the one selected shape come first. */
-  if (single != NULL && !extend)
+  if (single != NULL && !extend && editable)
     {
       if (single->shape->kind == BW_SHAPE_BOX)
         {
@@ -1210,6 +1340,8 @@ press_select (BwAnnotationController *self,
         }
       if (!is_selected (self, hit))
         bw_annotation_controller_select (self, &hit, 1);
+      if (review_mode (self) && self->fixing_id != hit)
+        return;
       begin_floating (self);
       self->drag = DRAG_MOVE;
       self->drag_hit = hit;
@@ -1281,6 +1413,14 @@ bw_annotation_controller_press (BwAnnotationController *self,
       press_select (self, x, y, state);
       break;
 
+    case BW_TOOL_PIN:
+      {
+        BwPoint p = clamp_point (self, x, y);
+
+        _bw_annotation_controller_emit_review (self, BW_REVIEW_REQUEST_PIN, p.x, p.y, FALSE);
+      }
+      break;
+
     default:
       g_assert_not_reached ();
     }
@@ -1299,6 +1439,9 @@ bw_annotation_controller_motion (BwAnnotationController *self,
   self->pointer.y = y;
   self->drag_now.x = x;
   self->drag_now.y = y;
+
+  if (self->drag == DRAG_NONE)
+    _bw_annotation_controller_hover_pin (self, x, y);
 
   switch (self->drag)
     {
@@ -1514,6 +1657,9 @@ bw_annotation_controller_key_press (BwAnnotationController *self,
   /* Shortcuts with Ctrl (undo, submit, …) are actions, not ours. */
   if (mods & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK))
     return FALSE;
+
+  if (review_mode (self) && _bw_annotation_controller_review_key (self, keyval, mods))
+    return TRUE;
 
   switch (keyval)
     {
@@ -1957,6 +2103,9 @@ step_selection (BwAnnotationController *self,
       if (!g_hash_table_contains (hidden, &a->category_id))
         {
           bw_annotation_controller_select (self, &a->id, 1);
+          /* A reviewer looks at each shape in turn, close up. */
+          if (review_mode (self))
+            _bw_annotation_controller_reveal (self, a->id);
           return TRUE;
         }
     }
@@ -2015,6 +2164,10 @@ bw_annotation_controller_submit (BwAnnotationController *self)
   g_autoptr(GError) error = NULL;
 
   g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), FALSE);
+
+  /* Ctrl+Enter of a reviewer accepts the image. */
+  if (review_mode (self))
+    return bw_annotation_controller_accept_layer (self);
 
   if (self->polygon->len > 0)
     {
@@ -2145,7 +2298,8 @@ bw_annotation_controller_draw (BwAnnotationController *self,
           if (a != NULL)
             bw_annotation_renderer_draw_shape (self->renderer, cr, &self->view, a->shape, a->category_id,
                                                BW_SHAPE_STYLE_SELECTED |
-                                               (self->selection->len == 1 && self->tool == BW_TOOL_SELECT
+                                               (self->selection->len == 1 && self->tool == BW_TOOL_SELECT &&
+                                                (!review_mode (self) || a->id == self->fixing_id)
                                                 ? BW_SHAPE_STYLE_HANDLES : 0));
         }
       if (self->active_vertex >= 0 && self->tool == BW_TOOL_SELECT)
@@ -2223,6 +2377,7 @@ bw_annotation_controller_finalize (GObject *object)
   BwAnnotationController *self = BW_ANNOTATION_CONTROLLER (object);
 
   g_clear_pointer (&self->categories, g_ptr_array_unref);
+  g_clear_pointer (&self->reasons, g_ptr_array_unref);
   g_ptr_array_unref (self->originals);
   g_ptr_array_unref (self->floating);
   g_ptr_array_unref (self->clipboard);
@@ -2299,7 +2454,7 @@ bw_annotation_controller_class_init (BwAnnotationControllerClass *klass)
   object_class->set_property = bw_annotation_controller_set_property;
 
   properties[PROP_TOOL] =
-    g_param_spec_int ("tool", NULL, NULL, BW_TOOL_SELECT, BW_TOOL_POLYGON, BW_TOOL_SELECT,
+    g_param_spec_int ("tool", NULL, NULL, BW_TOOL_SELECT, BW_TOOL_PIN, BW_TOOL_SELECT,
                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_CATEGORY_ID] =
     g_param_spec_int64 ("category-id", NULL, NULL, 0, G_MAXINT64, 0,
@@ -2339,6 +2494,15 @@ bw_annotation_controller_class_init (BwAnnotationControllerClass *klass)
   signals[RECALLED] =
     g_signal_new ("recalled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+  signals[REJECT_REQUESTED] =
+    g_signal_new ("reject-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[PIN_REQUESTED] =
+    g_signal_new ("pin-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
+  signals[LAYER_REVIEWED] =
+    g_signal_new ("layer-reviewed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_BOOLEAN);
 }
 
 static void
@@ -2355,6 +2519,7 @@ bw_annotation_controller_init (BwAnnotationController *self)
   self->floating = g_ptr_array_new_with_free_func ((GDestroyNotify) bw_annotation_free);
   self->clipboard = g_ptr_array_new_with_free_func ((GDestroyNotify) bw_annotation_free);
   self->categories = g_ptr_array_new_with_free_func ((GDestroyNotify) bw_category_free);
+  self->reasons = g_ptr_array_new_with_free_func ((GDestroyNotify) bw_rejection_reason_free);
   self->active_vertex = -1;
 }
 

@@ -21,6 +21,7 @@ typedef enum
   BW_TOOL_SELECT,
   BW_TOOL_BOX,
   BW_TOOL_POLYGON,
+  BW_TOOL_PIN,          /* review: a click pins a comment */
 } BwTool;
 
 #define BW_TYPE_ANNOTATION_CONTROLLER (bw_annotation_controller_get_type ())
@@ -39,6 +40,13 @@ G_DECLARE_FINAL_TYPE (BwAnnotationController, bw_annotation_controller, BW, ANNO
  *                                      in progress
  *   "relabelled" (guint n, gint64 category_id) shapes changed category
  *   "recalled"   (gint64 image_id)     a submission was taken back
+ *   "reject-requested" ()              R in review: ask for a reason, then
+ *                                      bw_annotation_controller_reject_selection()
+ *   "pin-requested" (double x, double y) a click of the comment tool: ask
+ *                                      for the comment, then
+ *                                      bw_annotation_controller_pin_comment()
+ *   "layer-reviewed" (gint64 image_id, gboolean accepted) the image was
+ *                                      accepted (Ctrl+Enter) or returned
  * Properties: "tool" (int, BwTool), "category-id" (gint64), "can-undo",
  * "can-redo" (from the history).
  */
@@ -92,6 +100,32 @@ void                  bw_annotation_controller_select         (BwAnnotationContr
                                                                guint                   n_ids);
 gboolean              bw_annotation_controller_is_drawing     (BwAnnotationController *self);
 const char           *bw_annotation_controller_get_cursor     (BwAnnotationController *self);
+
+/* Review: the annotator's layer of an image, judged by the person set
+ * with bw_annotation_controller_set_project(). */
+gboolean              bw_annotation_controller_load_review    (BwAnnotationController *self,
+                                                               gint64                  layer_id,
+                                                               int                     width,
+                                                               int                     height,
+                                                               GError                **error);
+gboolean              bw_annotation_controller_is_review      (BwAnnotationController *self);
+GPtrArray            *bw_annotation_controller_get_reasons    (BwAnnotationController *self);
+gboolean              bw_annotation_controller_accept_selection (BwAnnotationController *self);
+gboolean              bw_annotation_controller_reject_selection (BwAnnotationController *self,
+                                                               gint64                  reason_id,
+                                                               const char             *comment);
+gboolean              bw_annotation_controller_fix_selection  (BwAnnotationController *self);
+gboolean              bw_annotation_controller_accept_undecided (BwAnnotationController *self);
+gboolean              bw_annotation_controller_pin_comment    (BwAnnotationController *self,
+                                                               double                  x,
+                                                               double                  y,
+                                                               gint64                  reason_id,
+                                                               const char             *comment);
+gboolean              bw_annotation_controller_accept_layer   (BwAnnotationController *self);
+gboolean              bw_annotation_controller_return_layer   (BwAnnotationController *self,
+                                                               gint64                  reason_id,
+                                                               const char             *comment);
+gint64                bw_annotation_controller_get_fixing     (BwAnnotationController *self);
 
 /* Input, in image coordinates; the GTK controllers made by
  * bw_annotation_controller_attach() feed these, and tests call them. */

@@ -53,6 +53,7 @@ load_current_image (BwWindow               *window,
   g_autoptr(BwImage) image = NULL;
   BwProject *project = bw_window_get_project (window);
   gint64 image_id = bw_window_get_current_image_id (window);
+  gint64 review_layer_id = bw_window_get_review_layer_id (window);
 
   if (project != NULL && image_id > 0 &&
       !(image = bw_project_get_image (project, image_id, &error)))
@@ -62,11 +63,37 @@ load_current_image (BwWindow               *window,
       image_id = 0;
     }
 
+  /* Review mode: the annotator's layer, judged by this person. */
+  if (review_layer_id > 0 && image_id > 0)
+    {
+      if (!bw_annotation_controller_load_review (controller, review_layer_id,
+                                                 image != NULL ? image->width : 0,
+                                                 image != NULL ? image->height : 0,
+                                                 &error))
+        g_signal_emit_by_name (controller, "error", error);
+      return;
+    }
+
   if (!bw_annotation_controller_load_image (controller, image_id,
                                             image != NULL ? image->width : 0,
                                             image != NULL ? image->height : 0,
                                             &error))
     g_signal_emit_by_name (controller, "error", error);
+}
+
+/**
+ * bw_annotation_tools_reload:
+ *
+ * Shows the window's current image again in the controller: the user's
+ * own layer, or in review mode the layer under review.
+ */
+void
+bw_annotation_tools_reload (BwWindow *window)
+{
+  BwAnnotationController *controller = bw_annotation_tools_get (window);
+
+  if (controller != NULL)
+    load_current_image (window, controller);
 }
 
 static void
@@ -94,7 +121,9 @@ current_image_changed_cb (BwWindow               *window,
                           gint64                  image_id,
                           BwAnnotationController *controller)
 {
-  if (image_id != bw_annotation_controller_get_image_id (controller))
+  if (image_id != bw_annotation_controller_get_image_id (controller) ||
+      bw_window_get_review_layer_id (window) != (bw_annotation_controller_is_review (controller)
+                                                 ? bw_annotation_controller_get_layer_id (controller) : 0))
     load_current_image (window, controller);
 }
 

@@ -12,5 +12,6 @@ G_BEGIN_DECLS
 
 BwAnnotationController *bw_annotation_tools_install (BwWindow *window);
 BwAnnotationController *bw_annotation_tools_get     (BwWindow *window);
+void                    bw_annotation_tools_reload  (BwWindow *window);
 
 G_END_DECLS

@@ -752,6 +752,43 @@ bw_canvas_zoom_to_fit (BwCanvas *self)
   view_changed (self, old_scale);
 }
 
+/**
+ * bw_canvas_zoom_to_rect:
+ *
+ * Centres the view on a rectangle of the image, zoomed so that it fills
+ * about half of the view (the context around it stays in sight), within
+ * the canvas's zoom limits.
+ */
+void
+bw_canvas_zoom_to_rect (BwCanvas *self,
+                        double    x0,
+                        double    y0,
+                        double    x1,
+                        double    y1)
+{
+  double old_scale, w, h, zoom;
+
+  g_return_if_fail (BW_IS_CANVAS (self));
+
+  if (self->image_width <= 0)
+    return;
+
+  ensure_layout (self);
+  old_scale = self->scale;
+  w = MAX (x1 - x0, 1.0);
+  h = MAX (y1 - y0, 1.0);
+  zoom = MIN (self->view_width / (2.0 * w), self->view_height / (2.0 * h));
+  zoom = CLAMP (zoom, get_min_scale (self), MAX_SCALE);
+
+  self->scale = zoom;
+  self->offset_x = self->view_width / 2.0 - (x0 + x1) / 2.0 * zoom;
+  self->offset_y = self->view_height / 2.0 - (y0 + y1) / 2.0 * zoom;
+  self->fit = FALSE;
+  clamp_offsets (self);
+
+  view_changed (self, old_scale);
+}
+
 void
 bw_canvas_pan (BwCanvas *self,
                double    dx,

@@ -137,6 +137,11 @@ void          bw_canvas_zoom_at            (BwCanvas            *self,
                                             double               zoom,
                                             double               wx,
                                             double               wy);
+void          bw_canvas_zoom_to_rect       (BwCanvas            *self,
+                                            double               x0,
+                                            double               y0,
+                                            double               x1,
+                                            double               y1);
 void          bw_canvas_pan                (BwCanvas            *self,
                                             double               dx,
                                             double               dy);

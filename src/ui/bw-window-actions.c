@@ -580,16 +580,20 @@ _bw_window_update_actions (BwWindow *self)
   set_enabled (self, "save-copy", has_project);
   set_enabled (self, "import-annotations", writable);
   set_enabled (self, "toggle-sidebar", has_project);
+  /* In review mode the queue says what comes next, not the image list. */
+  if (self->review_mode)
+    n = 0;
   set_enabled (self, "next-image", n > 0 && (position == GTK_INVALID_LIST_POSITION || position + 1 < n));
   set_enabled (self, "previous-image", n > 0 && (position == GTK_INVALID_LIST_POSITION || position > 0));
   set_enabled (self, "first-image", n > 0);
   set_enabled (self, "last-image", n > 0);
+  _bw_window_review_update_actions (self);
   set_enabled (self, "zoom-in", has_image);
   set_enabled (self, "zoom-out", has_image);
   set_enabled (self, "zoom-fit", has_image);
   set_enabled (self, "zoom-100", has_image);
 
-  gtk_widget_set_visible (self->nav_box, has_project);
+  gtk_widget_set_visible (self->nav_box, has_project && !self->review_mode);
   gtk_widget_set_visible (GTK_WIDGET (self->zoom_button), has_image);
   gtk_widget_set_visible (GTK_WIDGET (self->sidebar_button), has_project);
 }

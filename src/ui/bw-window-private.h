@@ -72,6 +72,22 @@ struct _BwWindow
   GMenu                *project_section;
   GMenu                *recent_section;
   GtkWidget            *image_menu;         /* the image list's context menu */
+
+  /* Review mode (bw-window-review.c) */
+  gboolean              review_mode;
+  gint64                review_layer_id;    /* the layer judged, or 0 */
+  gint64                review_image_id;    /* its image */
+  GtkWidget            *review_queue;       /* BwReviewQueue */
+  GtkWidget            *reject_popover;     /* BwReviewPopover, on the canvas */
+  GtkWidget            *pin_popover;
+  double                pin_x;
+  double                pin_y;
+  GtkWidget            *mode_box;
+  GtkWidget            *review_box;
+  GtkWidget            *accept_image_button;
+  GtkWidget            *return_image_button;
+  GtkWidget            *image_filter_box;
+  GtkBox               *review_queue_slot;
 };
 
 void _bw_window_class_actions_init (BwWindowClass *klass);
@@ -89,6 +105,15 @@ void _bw_window_work_time_init     (BwWindow      *self);
 void _bw_window_work_time_flush    (BwWindow      *self);
 void _bw_window_work_time_dispose  (BwWindow      *self);
 BwWorkTimer *_bw_window_get_work_timer (BwWindow  *self);
+
+void _bw_window_show_image         (BwWindow      *self,
+                                    const BwImage *image);
+
+/* bw-window-review.c */
+void _bw_window_review_init        (BwWindow      *self);
+void _bw_window_review_dispose     (BwWindow      *self);
+void _bw_window_review_project_changed (BwWindow  *self);
+void _bw_window_review_update_actions (BwWindow   *self);
 
 /* bw-window-image-menu.c */
 void _bw_window_image_menu_init    (BwWindow      *self);

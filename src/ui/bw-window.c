@@ -375,6 +375,13 @@ show_image (BwWindow      *self,
     }
 }
 
+void
+_bw_window_show_image (BwWindow      *self,
+                       const BwImage *image)
+{
+  show_image (self, image);
+}
+
 static void
 selection_changed_cb (BwWindow *self)
 {
@@ -420,7 +427,7 @@ update_list_state (BwWindow *self)
       adw_status_page_set_description (self->list_empty_page,
                                        _("Drop image files or folders here to import them."));
     }
-  gtk_stack_set_visible_child_name (self->list_stack, n > 0 ? "list" : "empty");
+  gtk_stack_set_visible_child_name (self->list_stack, self->review_mode ? "review" : n > 0 ? "list" : "empty");
 
   /* The unfiltered list is the total; counting the store again would
    * cost a scan of a large project for nothing. */
@@ -448,7 +455,7 @@ update_list_state (BwWindow *self)
   adw_window_title_set_subtitle (self->window_title, subtitle);
 
   if (n > 0 && gtk_single_selection_get_selected (self->selection) == GTK_INVALID_LIST_POSITION &&
-      self->current_image == NULL)
+      self->current_image == NULL && !self->review_mode)
     gtk_single_selection_set_selected (self->selection, 0);
 
   _bw_window_update_actions (self);
@@ -999,9 +1006,8 @@ bw_window_set_project (BwWindow   *self,
       gtk_stack_set_visible_child_name (self->main_stack, "empty");
     }
 
-  gtk_widget_set_visible (self->tool_box, project != NULL);
-  gtk_widget_set_visible (self->submit_button, project != NULL);
   ensure_person (self);
+  _bw_window_review_project_changed (self);
   _bw_window_update_actions (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROJECT]);
@@ -1140,6 +1146,7 @@ bw_window_dispose (GObject *object)
 
   _bw_window_image_menu_dispose (self);
   _bw_window_work_time_dispose (self);
+  _bw_window_review_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), BW_TYPE_WINDOW);
 
   g_clear_object (&self->selection);
@@ -1255,6 +1262,12 @@ bw_window_class_init (BwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BwWindow, status_time);
   gtk_widget_class_bind_template_child (widget_class, BwWindow, project_section);
   gtk_widget_class_bind_template_child (widget_class, BwWindow, recent_section);
+  gtk_widget_class_bind_template_child (widget_class, BwWindow, mode_box);
+  gtk_widget_class_bind_template_child (widget_class, BwWindow, review_box);
+  gtk_widget_class_bind_template_child (widget_class, BwWindow, accept_image_button);
+  gtk_widget_class_bind_template_child (widget_class, BwWindow, return_image_button);
+  gtk_widget_class_bind_template_child (widget_class, BwWindow, image_filter_box);
+  gtk_widget_class_bind_template_child (widget_class, BwWindow, review_queue_slot);
 
   _bw_window_class_actions_init (klass);
 }
@@ -1334,10 +1347,9 @@ bw_window_init (BwWindow *self)
   g_signal_connect_object (self->settings, "changed::recent-projects",
                            G_CALLBACK (_bw_window_update_recent), self, G_CONNECT_SWAPPED);
   bw_annotation_tools_install (self);
+  _bw_window_review_init (self);
   update_status_bar (self);
   update_user_label (self);
-  gtk_widget_set_visible (self->tool_box, FALSE);
-  gtk_widget_set_visible (self->submit_button, FALSE);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1371,6 +1383,28 @@ bw_window_get_current_image_id (BwWindow *self)
   g_return_val_if_fail (BW_IS_WINDOW (self), 0);
 
   return self->current_image_id;
+}
+
+/**
+ * bw_window_get_review_layer_id:
+ *
+ * Returns: in review mode, the layer being judged (of the current
+ *   image); 0 otherwise
+ */
+gint64
+bw_window_get_review_layer_id (BwWindow *self)
+{
+  g_return_val_if_fail (BW_IS_WINDOW (self), 0);
+
+  return self->review_mode && self->review_image_id == self->current_image_id ? self->review_layer_id : 0;
+}
+
+gboolean
+bw_window_get_review_mode (BwWindow *self)
+{
+  g_return_val_if_fail (BW_IS_WINDOW (self), FALSE);
+
+  return self->review_mode;
 }
 
 gint64

@@ -38,6 +38,9 @@ void        bw_window_select_image            (BwWindow      *self,
                                                gint64         image_id);
 /* The person the work in this window is attributed to (0 until known). */
 gint64      bw_window_get_person_id           (BwWindow      *self);
+gint64      bw_window_get_review_layer_id     (BwWindow      *self);
+gboolean    bw_window_get_review_mode         (BwWindow      *self);
+GtkWidget  *bw_window_get_review_queue        (BwWindow      *self);
 void        bw_window_set_user_name           (BwWindow      *self,
                                                const char    *name);
 /* A box in the side panel, below the image list, for the category list. */
