@@ -239,6 +239,9 @@ shown_cb (BwReviewPopover *self)
     gtk_widget_grab_focus (GTK_WIDGET (first));
   else
     gtk_widget_grab_focus (GTK_WIDGET (self->comment_entry));
+  /* Focus on a row picks it; nothing is picked before the user does. */
+  gtk_list_box_unselect_all (self->reason_list);
+  update_confirm (self);
 }
 
 GtkWidget *

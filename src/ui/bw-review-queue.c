@@ -59,6 +59,8 @@ struct _BwReviewQueue
   GArray             *annotator_ids;   /* gint64, the drop-down's order; 0 first */
   GArray             *category_ids;    /* gint64, the drop-down's order; 0 first */
   gboolean            quiet;           /* a change of ours, not the user's */
+  gint64              current;         /* the layer last chosen, selected
+                                        * again when a filter lets it back */
 
   GtkDropDown        *annotator_filter;
   GtkDropDown        *category_filter;
@@ -159,6 +161,7 @@ selected_cb (BwReviewQueue *self)
   if (self->quiet || row == NULL)
     return;
 
+  self->current = row->item->layer_id;
   g_signal_emit (self, signals[ITEM_SELECTED], 0, row->item->layer_id, row->item->image_id);
 }
 
@@ -243,7 +246,7 @@ reload (BwReviewQueue *self,
   g_autoptr(GPtrArray) everyone = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *count = NULL;
-  gint64 selected = bw_review_queue_get_selected_layer (self);
+  gint64 selected = self->current;
   gint64 annotator_id, category_id;
   guint keep = GTK_INVALID_LIST_POSITION;
 
@@ -311,6 +314,7 @@ bw_review_queue_set_project (BwReviewQueue *self,
   if (!g_set_object (&self->project, project))
     return;
 
+  self->current = 0;
   self->quiet = TRUE;
   gtk_drop_down_set_selected (self->annotator_filter, 0);
   gtk_drop_down_set_selected (self->category_filter, 0);
