@@ -114,6 +114,10 @@ _bw_annotation_controller_emit_review (BwAnnotationController *self,
                                        double                  y,
                                        gboolean                accepted)
 {
+  /* The reasons may have been edited since (the taxonomy dialog). */
+  if (request != BW_REVIEW_REQUEST_REVIEWED)
+    _bw_annotation_controller_reload_reasons (self);
+
   switch (request)
     {
     case BW_REVIEW_REQUEST_REJECT:
