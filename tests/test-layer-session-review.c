@@ -496,6 +496,34 @@ test_return_and_accept (Fixture       *f,
   g_assert_finalize_object (g_steal_pointer (&session));
 }
 
+/* A project on read-only media: the layer can be looked at, in review,
+ * and every verdict is refused with the reason, writing nothing. */
+static void
+test_read_only (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwProject) read_only = NULL;
+  g_autoptr(BwLayerSession) session = NULL;
+  gint64 ids[3], layer_id;
+
+  layer_id = annotate_and_submit (f, ids);
+  read_only = bw_project_open_read_only (f->file, &error);
+  g_assert_no_error (error);
+
+  session = bw_layer_session_new_for_review (read_only, layer_id, f->reviewer, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (bw_annotation_set_get_size (bw_layer_session_get_annotations (session)), ==, 3);
+  g_assert_false (bw_layer_session_accept (session, &ids[0], 1, &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_READ_ONLY);
+  g_clear_error (&error);
+  g_assert_false (bw_layer_session_can_undo (session));
+  g_assert_cmpuint (count_stored_reviews (f, layer_id), ==, 0);
+  g_assert_cmpint (stored_status (f, layer_id), ==, BW_LAYER_STATUS_SUBMITTED);
+
+  g_assert_finalize_object (g_steal_pointer (&session));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -508,6 +536,7 @@ main (int   argc,
   ADD ("/core/layer-session/review/accept-reject-undo", test_accept_reject_undo);
   ADD ("/core/layer-session/review/fix", test_fix);
   ADD ("/core/layer-session/review/return-and-accept", test_return_and_accept);
+  ADD ("/core/layer-session/review/read-only", test_read_only);
 
   return g_test_run ();
 }

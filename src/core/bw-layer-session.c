@@ -450,7 +450,10 @@ bw_layer_session_new_for_review (BwProject  *project,
   if (!(layer = bw_project_get_layer (project, layer_id, error)) ||
       !(image = bw_project_get_image (project, layer->image_id, error)))
     return NULL;
+  /* On read-only media the layer can still be looked at; each verdict
+   * then says why it cannot be given. */
   if (layer->kind == BW_LAYER_KIND_WORK && layer->status == BW_LAYER_STATUS_SUBMITTED &&
+      !bw_project_is_read_only (project) &&
       !bw_project_start_review (project, layer_id, reviewer_id, error))
     return NULL;
 
