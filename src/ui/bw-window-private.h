@@ -104,6 +104,7 @@ void _bw_window_move               (BwWindow      *self,
 void _bw_window_work_time_init     (BwWindow      *self);
 void _bw_window_work_time_flush    (BwWindow      *self);
 void _bw_window_work_time_dispose  (BwWindow      *self);
+void _bw_window_work_time_mode_changed (BwWindow  *self);
 BwWorkTimer *_bw_window_get_work_timer (BwWindow  *self);
 
 void _bw_window_show_image         (BwWindow      *self,

@@ -127,6 +127,8 @@ set_mode (BwWindow *self,
     }
 
   self->review_mode = review;
+  if (review != was)
+    _bw_window_work_time_mode_changed (self);
   if (action != NULL)
     g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_string (review ? "review" : "annotate"));
   update_widgets (self);

@@ -83,11 +83,20 @@ subject_changed_cb (BwWindow *self)
 
   if (self->work_timer == NULL)
     return;
+  /* In review mode the time is the reviewer's, on the image they judge. */
   if (!bw_work_timer_set_subject (self->work_timer, self->current_image_id, self->person_id,
-                                  BW_TASK_ANNOTATE, &error))
+                                  self->review_mode ? BW_TASK_REVIEW : BW_TASK_ANNOTATE, &error))
     g_warning ("Could not record the work time on %s: %s",
                bw_project_get_display_name (self->project), error->message);
   update_label (self);
+}
+
+/* The mode changed: the same image may now be reviewed rather than
+ * annotated, or the other way round. */
+void
+_bw_window_work_time_mode_changed (BwWindow *self)
+{
+  subject_changed_cb (self);
 }
 
 static void
