@@ -934,6 +934,49 @@ test_refresh (Fixture       *f,
   g_assert_finalize_object (g_steal_pointer (&session));
 }
 
+/* After a submit, the next image is the one below in the list: after
+ * this one in the list's order, wrapping round, the rest of the queue. */
+static void
+test_next_in_list_order (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwLayerSession) session = NULL;
+  /* Added in this order: img0.jpg and img1.jpg (the fixture), then these. */
+  static const char *names[] = { "photo-10.jpg", "photo-2.jpg", "Photo-1.jpg" };
+  gint64 ids[3];
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *hash = g_strdup_printf ("n%u", i);
+      BwImage image = { .path = (char *) names[i], .width = 640, .height = 480, .content_hash = hash };
+
+      g_assert_true (bw_project_add_image (f->project, &image, &ids[i], &error));
+      g_assert_no_error (error);
+    }
+
+  /* By name: img0, img1, Photo-1, photo-2, photo-10. */
+  session = open_session (f, ids[2]);
+  g_assert_cmpint (bw_layer_session_find_next_image_sorted (session, BW_IMAGE_SORT_NAME), ==, ids[1]);
+  /* In the order added, which is the order of the ids too. */
+  g_assert_cmpint (bw_layer_session_find_next_image_sorted (session, BW_IMAGE_SORT_ADDED), ==, f->images[0]);
+  g_assert_cmpint (bw_layer_session_find_next_image (session), ==, f->images[0]);
+  g_assert_finalize_object (g_steal_pointer (&session));
+
+  session = open_session (f, ids[1]);
+  g_assert_cmpint (bw_layer_session_find_next_image_sorted (session, BW_IMAGE_SORT_NAME), ==, ids[0]);
+  g_assert_cmpint (bw_layer_session_find_next_image_sorted (session, BW_IMAGE_SORT_ADDED), ==, ids[2]);
+  g_assert_finalize_object (g_steal_pointer (&session));
+
+  /* From the last, round to the top; a submitted image is skipped. */
+  g_assert_true (bw_project_set_image_status (f->project, f->images[0], BW_IMAGE_STATUS_SUBMITTED, &error));
+  session = open_session (f, ids[0]);
+  g_assert_cmpint (bw_layer_session_find_next_image_sorted (session, BW_IMAGE_SORT_NAME), ==, f->images[1]);
+  /* By status, new images first: the submitted img0 is not in the queue. */
+  g_assert_cmpint (bw_layer_session_find_next_image_sorted (session, BW_IMAGE_SORT_STATUS), ==, f->images[1]);
+  g_assert_finalize_object (g_steal_pointer (&session));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -957,6 +1000,7 @@ main (int   argc,
   ADD ("/core/layer-session/v1-project", test_v1_project);
   ADD ("/core/layer-session/changed-by-another-program", test_changed_by_another_program);
   ADD ("/core/layer-session/refresh", test_refresh);
+  ADD ("/core/layer-session/next-in-list-order", test_next_in_list_order);
 
   return g_test_run ();
 }

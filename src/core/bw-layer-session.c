@@ -1622,28 +1622,44 @@ bw_layer_session_recall (BwLayerSession  *self,
   return TRUE;
 }
 
-/* The first image after this one (wrapping round) among @ids. */
+/* Where an image comes in an order: its id, or its place in @rank
+ * (id → 1 + position) when there is one. */
+static gint64
+place_of (GHashTable *rank,
+          gint64      id)
+{
+  return rank != NULL ? GPOINTER_TO_SIZE (g_hash_table_lookup (rank, &id)) : id;
+}
+
+/* The first image after this one (wrapping round) among @ids, in the
+ * order of @rank, or of the ids. */
 static gint64
 next_after (BwLayerSession *self,
             GArray         *ids,
-            guint           from)
+            guint           from,
+            GHashTable     *rank)
 {
   gint64 after = 0, first = 0;
+  gint64 here = place_of (rank, self->image_id);
 
   for (guint i = from; ids != NULL && i < ids->len; i++)
     {
       gint64 id = g_array_index (ids, gint64, i);
+      gint64 place = place_of (rank, id);
 
       if (id == self->image_id)
         continue;
-      if (id > self->image_id && (after == 0 || id < after))
+      if (place > here && (after == 0 || place < place_of (rank, after)))
         after = id;
-      if (first == 0 || id < first)
+      if (first == 0 || place < place_of (rank, first))
         first = id;
     }
 
   return after != 0 ? after : first;
 }
+
+static gint64 find_next (BwLayerSession *self,
+                         GHashTable     *rank);
 
 /**
  * bw_layer_session_find_next_image:
@@ -1661,13 +1677,49 @@ next_after (BwLayerSession *self,
 gint64
 bw_layer_session_find_next_image (BwLayerSession *self)
 {
+  g_return_val_if_fail (BW_IS_LAYER_SESSION (self), 0);
+
+  return find_next (self, NULL);
+}
+
+/**
+ * bw_layer_session_find_next_image_sorted:
+ * @sort: the order of the image list
+ *
+ * As bw_layer_session_find_next_image(), with "after this one" in the
+ * order the image list shows (bw_project_list_image_ids_sorted()), so
+ * that the next image is the one below in the list.
+ *
+ * Returns: the image, or 0 when there is none
+ */
+gint64
+bw_layer_session_find_next_image_sorted (BwLayerSession *self,
+                                         BwImageSort     sort)
+{
+  g_autoptr(GArray) order = NULL;
+  g_autoptr(GHashTable) rank = NULL;
+
+  g_return_val_if_fail (BW_IS_LAYER_SESSION (self), 0);
+
+  /* A walk along the order's index, some 50 ms for 100,000 images. */
+  if (!(order = bw_project_list_image_ids_sorted (self->project, -1, NULL, sort, NULL)))
+    return find_next (self, NULL);
+  rank = g_hash_table_new (g_int64_hash, g_int64_equal);
+  for (guint i = 0; i < order->len; i++)
+    g_hash_table_insert (rank, &g_array_index (order, gint64, i), GSIZE_TO_POINTER (i + 1));
+
+  return find_next (self, rank);
+}
+
+static gint64
+find_next (BwLayerSession *self,
+           GHashTable     *rank)
+{
   static const BwImageStatus statuses[] = {
     BW_IMAGE_STATUS_NEW, BW_IMAGE_STATUS_IN_PROGRESS, BW_IMAGE_STATUS_RETURNED,
   };
   g_autoptr(GArray) ids = NULL;
   guint n_returned = 0;
-
-  g_return_val_if_fail (BW_IS_LAYER_SESSION (self), 0);
 
   if (self->person_id > 0)
     {
@@ -1698,7 +1750,7 @@ bw_layer_session_find_next_image (BwLayerSession *self)
         if (g_array_index (ids, gint64, i) != self->image_id)
           return g_array_index (ids, gint64, i);
 
-      return next_after (self, ids, n_returned);
+      return next_after (self, ids, n_returned, rank);
     }
 
   ids = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -1709,7 +1761,7 @@ bw_layer_session_find_next_image (BwLayerSession *self)
       if (part != NULL)
         g_array_append_vals (ids, part->data, part->len);
     }
-  return next_after (self, ids, 0);
+  return next_after (self, ids, 0, rank);
 }
 
 /* ------------------------------------------------------------------ */

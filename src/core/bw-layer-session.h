@@ -141,6 +141,8 @@ gboolean          bw_layer_session_recall          (BwLayerSession   *self,
                                                     GError          **error);
 
 gint64            bw_layer_session_find_next_image (BwLayerSession   *self);
+gint64            bw_layer_session_find_next_image_sorted (BwLayerSession *self,
+                                                    BwImageSort       sort);
 
 /* Reviews (bw-layer-session-review.c). The verdicts are read for any
  * session, so an annotator sees what their reviewer said; the commands

@@ -147,8 +147,12 @@ submitted_cb (BwWindow               *window,
               gint64                  image_id,
               BwAnnotationController *controller)
 {
-  gint64 next = bw_annotation_controller_find_next_in_queue (controller);
+  BwLayerSession *session = bw_annotation_controller_get_session (controller);
   AdwToast *toast;
+  gint64 next;
+
+  /* The next image of the queue is the one below in the list. */
+  next = session != NULL ? bw_layer_session_find_next_image_sorted (session, bw_window_get_image_sort (window)) : 0;
 
   if (next > 0)
     {

@@ -1361,6 +1361,15 @@ bw_window_new (BwApplication *application)
   return g_object_new (BW_TYPE_WINDOW, "application", application, NULL);
 }
 
+/* The order of the image list. */
+BwImageSort
+bw_window_get_image_sort (BwWindow *self)
+{
+  g_return_val_if_fail (BW_IS_WINDOW (self), BW_IMAGE_SORT_NAME);
+
+  return g_settings_get_enum (self->settings, "image-sort");
+}
+
 BwProject *
 bw_window_get_project (BwWindow *self)
 {

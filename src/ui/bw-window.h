@@ -30,6 +30,7 @@ void        bw_window_open_project            (BwWindow      *self,
 gboolean    bw_window_set_project             (BwWindow      *self,
                                                BwProject     *project,
                                                GError       **error);
+BwImageSort bw_window_get_image_sort          (BwWindow      *self);
 BwProject  *bw_window_get_project             (BwWindow      *self);
 BwCanvas   *bw_window_get_canvas              (BwWindow      *self);
 gint64      bw_window_get_current_image_id    (BwWindow      *self);
