@@ -18,7 +18,11 @@
  *                    the first image at full resolution
  *   peak-rss-mb      VmHWM from /proc/self/status at that moment
  *
- * and the parent prints the medians.
+ * and the parent prints the medians. The parent also times, in the core
+ * alone, listing the images in each order of the image list (by name,
+ * date added, status) beside the plain list in import order, and one
+ * look for another program's changes (bw_project_poll_external_change())
+ * when there is none and after another connection changed one image.
  */
 
 #define G_LOG_DOMAIN "bench-big-project"
@@ -233,6 +237,67 @@ measure_once (const char *project_path)
   return 0;
 }
 
+static double
+ms_since (gint64 t0)
+{
+  return (g_get_monotonic_time () - t0) / 1000.0;
+}
+
+/* The image list's queries and the change poll, in the core. */
+static void
+measure_lists (const char *project_path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (project_path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwProject) project = bw_project_open (file, &error);
+  g_autoptr(BwProject) other = NULL;
+  static const char *names[] = { "name", "added", "status" };
+  double plain[RUNS], sorted[3][RUNS], idle[RUNS], changed[RUNS];
+
+  if (project == NULL)
+    g_error ("%s", error->message);
+  other = bw_project_open (file, &error);
+  if (other == NULL)
+    g_error ("%s", error->message);
+
+  for (guint i = 0; i < RUNS; i++)
+    {
+      gint64 t0 = g_get_monotonic_time ();
+      g_autoptr(GArray) ids = bw_project_list_image_ids (project, -1, NULL, &error);
+
+      plain[i] = ms_since (t0);
+      g_assert_cmpuint (ids->len, ==, N_IMAGES);
+      for (guint s = 0; s < 3; s++)
+        {
+          g_autoptr(GArray) in_order = NULL;
+
+          t0 = g_get_monotonic_time ();
+          in_order = bw_project_list_image_ids_sorted (project, -1, NULL, s, &error);
+          sorted[s][i] = ms_since (t0);
+          g_assert_cmpuint (in_order->len, ==, N_IMAGES);
+        }
+
+      t0 = g_get_monotonic_time ();
+      g_assert_false (bw_project_poll_external_change (project));
+      idle[i] = ms_since (t0);
+
+      if (!bw_project_set_image_status (other, 1 + i, i % 2 ? BW_IMAGE_STATUS_NEW : BW_IMAGE_STATUS_EXCLUDED, &error))
+        g_error ("%s", error->message);
+      t0 = g_get_monotonic_time ();
+      g_assert_true (bw_project_poll_external_change (project));
+      changed[i] = ms_since (t0);
+    }
+  /* Left as generated. */
+  if (!bw_project_set_image_status (other, 1 + RUNS - 1, BW_IMAGE_STATUS_NEW, &error))
+    g_error ("%s", error->message);
+
+  g_print ("list-ms import order (no sort):             %8.1f ms\n", median (plain, RUNS));
+  for (guint s = 0; s < 3; s++)
+    g_print ("list-ms by %-6s (image list order):        %8.1f ms\n", names[s], median (sorted[s], RUNS));
+  g_print ("poll-ms nothing changed:                    %8.3f ms\n", median (idle, RUNS));
+  g_print ("poll-ms one image changed elsewhere:        %8.3f ms\n", median (changed, RUNS));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -278,6 +343,7 @@ main (int    argc,
   g_print ("open-ms (project and image list):          %8.1f ms\n", median (open_ms, RUNS));
   g_print ("first-image-ms (open to full-res on screen): %6.1f ms   (target < 1000)\n", median (first_ms, RUNS));
   g_print ("peak-rss-mb (VmHWM):                        %8.1f MB   (target < 300)\n", median (rss_mb, RUNS));
+  measure_lists (project_path);
 
   return 0;
 }
