@@ -91,6 +91,55 @@ test_wilson_is_score_inversion (void)
     }
 }
 
+/* The trials needed for ± margin, against the closed forms at p = 0
+ * (half-width z²/2 / (n + z²)) and p = 1/2 (half-width z / 2 / √(n + z²)),
+ * and against the interval itself at p = k/n: n trials are enough and
+ * n − 1 are not. */
+static void
+test_wilson_sample_size (void)
+{
+  const double margins[] = { 0.2, 0.1, 0.05, 0.03, 0.02, 0.01, 0.001 };
+  const double z = BW_STATS_Z_95;
+
+  for (guint i = 0; i < G_N_ELEMENTS (margins); i++)
+    {
+      double m = margins[i];
+      guint64 at_zero = (guint64) ceil (z * z / (2 * m) - z * z);
+      guint64 at_half = (guint64) ceil (z * z / (4 * m * m) - z * z);
+
+      g_assert_cmpuint (bw_stats_wilson_sample_size (0.0, m, z), ==, at_zero);
+      g_assert_cmpuint (bw_stats_wilson_sample_size (1.0, m, z), ==, at_zero);
+      g_assert_cmpuint (bw_stats_wilson_sample_size (0.5, m, z), ==, at_half);
+
+      /* At p = 1/4 and 1/10, the interval itself, at the nearest sizes
+       * where p × size is whole: the one at or above n is narrow enough,
+       * the one below n is not. */
+      for (guint d = 0; d < 2; d++)
+        {
+          const guint64 denominators[] = { 4, 10 };
+          double p = 1.0 / (double) denominators[d];
+          guint64 n = bw_stats_wilson_sample_size (p, m, z);
+          guint64 step = denominators[d];
+          guint64 enough = (n + step - 1) / step * step;
+          guint64 short_of = n / step * step;
+          double lo, hi;
+
+          bw_stats_wilson_interval (enough / step, enough, z, &lo, &hi);
+          g_assert_cmpfloat ((hi - lo) / 2, <=, m + 1e-12);
+          if (short_of > step && short_of < n)
+            {
+              bw_stats_wilson_interval (short_of / step, short_of, z, &lo, &hi);
+              g_assert_cmpfloat ((hi - lo) / 2, >, m);
+            }
+        }
+
+      /* Fewer trials for a looser margin. */
+      if (i > 0)
+        g_assert_cmpuint (bw_stats_wilson_sample_size (0.3, margins[i - 1], z), <=,
+                          bw_stats_wilson_sample_size (0.3, m, z));
+    }
+}
+
 static void
 test_rate_empty_sample (void)
 {
@@ -194,6 +243,7 @@ main (int   argc,
   g_test_add_func ("/core/stats/z-95", test_z_is_the_975_quantile);
   g_test_add_func ("/core/stats/wilson-score-inversion", test_wilson_is_score_inversion);
   g_test_add_func ("/core/stats/rate-empty-sample", test_rate_empty_sample);
+  g_test_add_func ("/core/stats/wilson-sample-size", test_wilson_sample_size);
 
   g_test_add_func ("/core/stats/alpha-two-observers-binary", test_alpha_two_observers_binary);
   g_test_add_func ("/core/stats/alpha-four-observers-missing", test_alpha_four_observers_missing);

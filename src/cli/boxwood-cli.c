@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 #include <glib-unix.h>
+#include <json-glib/json-glib.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +25,7 @@ typedef struct
 } Command;
 
 static const Command commands[] = {
+  { "audit",  bw_cli_audit,  N_("Set up random audits, show what they sampled, report their result") },
   { "backup", bw_cli_backup, N_("Write a copy of a project, safe while it is open") },
   { "create", bw_cli_create, N_("Create an empty project") },
   { "export", bw_cli_export, N_("Export annotations as COCO or YOLO") },
@@ -31,6 +33,7 @@ static const Command commands[] = {
   { "info",   bw_cli_info,   N_("Show what a project holds") },
   { "pipeline", bw_cli_pipeline, N_("Show how work flows: stages, throughput, backlog, stuck work") },
   { "quality", bw_cli_quality, N_("Score annotators against gold and each other") },
+  { "review", bw_cli_review, N_("List the review queue; review figures per person") },
   { "taxonomy", bw_cli_taxonomy, N_("List, export, import and edit the categories") },
 };
 
@@ -61,6 +64,40 @@ bw_cli_warning (const char *format,
   va_end (args);
 
   g_printerr (_("boxwood-cli: warning: %s\n"), message);
+}
+
+/* @text padded with spaces to @width characters (not bytes: names are
+ * UTF-8), or as it is when longer. */
+void
+bw_cli_append_cell (GString    *line,
+                    const char *text,
+                    guint       width,
+                    gboolean    right)
+{
+  glong len = g_utf8_strlen (text, -1);
+  guint pad = len < (glong) width ? width - (guint) len : 0;
+
+  if (right)
+    for (guint i = 0; i < pad; i++)
+      g_string_append_c (line, ' ');
+  g_string_append (line, text);
+  if (!right)
+    for (guint i = 0; i < pad; i++)
+      g_string_append_c (line, ' ');
+  g_string_append (line, "  ");
+}
+
+void
+bw_cli_print_json (JsonBuilder *builder)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  text = json_generator_to_data (generator, NULL);
+  g_print ("%s\n", text);
 }
 
 gboolean

@@ -12,11 +12,13 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "bw-project.h"
 
 G_BEGIN_DECLS
 
+int  bw_cli_audit     (int argc, char **argv);
 int  bw_cli_backup    (int argc, char **argv);
 int  bw_cli_create    (int argc, char **argv);
 int  bw_cli_export    (int argc, char **argv);
@@ -26,6 +28,7 @@ int  bw_cli_import_labelme (int argc, char **argv);
 int  bw_cli_info      (int argc, char **argv);
 int  bw_cli_pipeline  (int argc, char **argv);
 int  bw_cli_quality   (int argc, char **argv);
+int  bw_cli_review    (int argc, char **argv);
 int  bw_cli_taxonomy  (int argc, char **argv);
 
 /* Prints "boxwood-cli: MESSAGE" on stderr. */
@@ -45,6 +48,16 @@ BwProject *bw_cli_open_project (const char *path);
 /* The same for a command that only reads: the project is opened
  * read-only, so it can be on read-only media. */
 BwProject *bw_cli_open_project_to_read (const char *path);
+
+/* Appends @text to @line padded to @width characters (UTF-8 aware),
+ * on the right when @right, then a gap of two spaces. */
+void bw_cli_append_cell (GString    *line,
+                         const char *text,
+                         guint       width,
+                         gboolean    right);
+
+/* Prints the builder's root as indented JSON on stdout. */
+void bw_cli_print_json (JsonBuilder *builder);
 
 /* From now on, Ctrl+C (or SIGTERM) cancels @cancellable rather than
  * killing the process, once bw_cli_run_cancellable() runs the loop. Call

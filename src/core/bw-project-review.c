@@ -127,6 +127,16 @@ bw_audit_figures_free (BwAuditFigures *figures)
   g_free (figures);
 }
 
+void
+bw_audit_sample_free (BwAuditSample *sample)
+{
+  if (sample == NULL)
+    return;
+  g_free (sample->image_path);
+  g_free (sample->annotator);
+  g_free (sample);
+}
+
 G_DEFINE_BOXED_TYPE (BwAssignment, bw_assignment, bw_assignment_copy, bw_assignment_free)
 G_DEFINE_BOXED_TYPE (BwReview, bw_review, bw_review_copy, bw_review_free)
 G_DEFINE_BOXED_TYPE (BwRejectionReason, bw_rejection_reason, bw_rejection_reason_copy, bw_rejection_reason_free)
@@ -1934,6 +1944,67 @@ bw_project_list_audit_figures (BwProject  *self,
     }
   g_ptr_array_add (list, all);
 
+  return g_steal_pointer (&list);
+}
+
+/**
+ * bw_project_list_audit_samples:
+ * @sampled_only: only the submissions the audit sampled
+ *
+ * The submissions drawn for a random audit, in the order they were
+ * drawn: whose, which hand-in, the rate and the draw that decided, and
+ * whether a reviewer has given the submission a layer verdict.
+ *
+ * Returns: (transfer full) (element-type BwAuditSample): the samples
+ */
+GPtrArray *
+bw_project_list_audit_samples (BwProject  *self,
+                               gboolean    sampled_only,
+                               GError    **error)
+{
+  BW_PROJECT_LOCK (self);
+  g_autoptr(GPtrArray) list = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), NULL);
+
+  stmt = _bw_project_prepare (self,
+                              "SELECT s.layer_id, l.image_id, i.path, l.person_id, p.name, s.submission,"
+                              "  s.rate, s.draw, s.sampled,"
+                              "  EXISTS (SELECT 1 FROM reviews r WHERE r.layer_id = s.layer_id"
+                              "          AND r.submission = s.submission AND r.annotation_id IS NULL"
+                              "          AND r.verdict IN (0, 1)),"
+                              "  s.created_at"
+                              " FROM audit_samples s JOIN layers l ON l.id = s.layer_id"
+                              " JOIN images i ON i.id = l.image_id"
+                              " LEFT JOIN people p ON p.id = l.person_id"
+                              " WHERE ?1 = 0 OR s.sampled = 1"
+                              " ORDER BY s.created_at, s.layer_id, s.submission", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int (stmt, 1, sampled_only ? 1 : 0);
+
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify) bw_audit_sample_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      BwAuditSample *sample = g_new0 (BwAuditSample, 1);
+
+      sample->layer_id = sqlite3_column_int64 (stmt, 0);
+      sample->image_id = sqlite3_column_int64 (stmt, 1);
+      sample->image_path = _bw_column_dup_text (stmt, 2);
+      sample->annotator_id = sqlite3_column_int64 (stmt, 3);
+      sample->annotator = _bw_column_dup_text (stmt, 4);
+      sample->submission = sqlite3_column_int (stmt, 5);
+      sample->rate = sqlite3_column_double (stmt, 6);
+      sample->draw = sqlite3_column_double (stmt, 7);
+      sample->sampled = sqlite3_column_int (stmt, 8) != 0;
+      sample->reviewed = sqlite3_column_int (stmt, 9) != 0;
+      sample->drawn_at = sqlite3_column_int64 (stmt, 10);
+      g_ptr_array_add (list, sample);
+    }
+  if (!_bw_project_finish_rows (self, stmt, rc, error))
+    return NULL;
   return g_steal_pointer (&list);
 }
 

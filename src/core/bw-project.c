@@ -2097,3 +2097,33 @@ bw_project_get_person_name (BwProject *self,
 
   return name;
 }
+
+/**
+ * bw_project_find_person:
+ * @name: a person's name, as bw_project_ensure_person() was given it
+ *
+ * Returns: the person's id, or 0 when nobody of that name is in the
+ *   project (nothing is added)
+ */
+gint64
+bw_project_find_person (BwProject  *self,
+                        const char *name)
+{
+  BW_PROJECT_LOCK (self);
+  g_autofree char *trimmed = NULL;
+  sqlite3_stmt *stmt;
+  gint64 id = 0;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), 0);
+  g_return_val_if_fail (name != NULL, 0);
+
+  trimmed = g_strstrip (g_strdup (name));
+  stmt = _bw_project_prepare (self, "SELECT id FROM people WHERE name = ?1", NULL);
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_text (stmt, 1, trimmed, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return id;
+}

@@ -212,6 +212,22 @@ typedef struct
   gboolean  accepted;           /* accepted, and not changed since */
 } BwGoldAnswer;
 
+/* One submission drawn for a random audit (bw_project_list_audit_samples()). */
+typedef struct
+{
+  gint64    layer_id;
+  gint64    image_id;
+  char     *image_path;         /* as stored */
+  gint64    annotator_id;
+  char     *annotator;
+  int       submission;         /* which hand-in of the layer */
+  double    rate;               /* the audit rate when it was drawn */
+  double    draw;               /* its point in [0, 1) (bw_audit_draw()) */
+  gboolean  sampled;
+  gboolean  reviewed;           /* a layer verdict on this submission */
+  gint64    drawn_at;           /* µs since the epoch */
+} BwAuditSample;
+
 typedef struct
 {
   gint64 images;
@@ -275,6 +291,7 @@ void          bw_review_queue_item_free (BwReviewQueueItem *item);
 void          bw_review_stats_free    (BwReviewStats      *stats);
 void          bw_audit_figures_free   (BwAuditFigures     *figures);
 void          bw_gold_answer_free     (BwGoldAnswer       *answer);
+void          bw_audit_sample_free    (BwAuditSample      *sample);
 
 #define BW_TYPE_PROJECT (bw_project_get_type ())
 
@@ -390,6 +407,8 @@ gboolean      bw_project_ensure_person          (BwProject      *self,
                                                  GError        **error);
 char         *bw_project_get_person_name        (BwProject      *self,
                                                  gint64          person_id);
+gint64        bw_project_find_person            (BwProject      *self,
+                                                 const char     *name);
 
 /* Layers */
 gboolean      bw_project_ensure_layer           (BwProject      *self,
@@ -558,6 +577,9 @@ double        bw_audit_draw                     (guint64         seed,
                                                  gint64          layer_id,
                                                  int             submission);
 GPtrArray    *bw_project_list_audit_figures     (BwProject      *self,
+                                                 GError        **error);
+GPtrArray    *bw_project_list_audit_samples     (BwProject      *self,
+                                                 gboolean        sampled_only,
                                                  GError        **error);
 
 /* Gold standard and honeypots (bw-project-gold.c) */
@@ -758,5 +780,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwReviewQueueItem, bw_review_queue_item_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwReviewStats, bw_review_stats_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwAuditFigures, bw_audit_figures_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwGoldAnswer, bw_gold_answer_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwAuditSample, bw_audit_sample_free)
 
 G_END_DECLS

@@ -55,6 +55,9 @@ void     bw_stats_wilson_interval (guint64  successes,
 void     bw_rate_init             (BwRate  *rate,
                                    guint64  successes,
                                    guint64  n);
+guint64  bw_stats_wilson_sample_size (double   p,
+                                      double   margin,
+                                      double   z);
 double   bw_stats_krippendorff_alpha (const double  *values,
                                       const guint   *unit_ends,
                                       guint          n_units,
