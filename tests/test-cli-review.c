@@ -663,7 +663,11 @@ test_audit_settings (Fixture       *f,
   g_autoptr(GError) error = NULL;
   BwAuditSettings audit;
 
-  g_clear_object (&(BwProject *) { bw_project_create (f->file, NULL) });
+  {
+    g_autoptr(BwProject) project = bw_project_create (f->file, &error);
+
+    g_assert_no_error (error);
+  }
 
   /* Off: showing says so; a seed or a policy alone needs a rate first. */
   {
