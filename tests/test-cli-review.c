@@ -825,6 +825,126 @@ test_audit_report (Fixture       *f,
   }
 }
 
+/* import coco --as into work that is in review or accepted */
+
+static void
+write_coco (Fixture    *f,
+            const char *file_name)
+{
+  g_autofree char *path = g_build_filename (f->dir, "delivery.json", NULL);
+  g_autofree char *text = g_strdup_printf (
+    "{\"images\":[{\"id\":1,\"file_name\":\"%s\",\"width\":640,\"height\":480}],"
+    "\"categories\":[{\"id\":1,\"name\":\"car\"}],"
+    "\"annotations\":[{\"id\":1,\"image_id\":1,\"category_id\":1,"
+    "\"bbox\":[200,200,50,40],\"area\":2000,\"iscrowd\":0,\"segmentation\":[]}]}",
+    file_name);
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+}
+
+static guint
+count_shapes (Fixture *f,
+              gint64   layer)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwProject) project = bw_project_open (f->file, &error);
+  g_autoptr(GPtrArray) shapes = bw_project_list_annotations (project, layer, &error);
+
+  g_assert_no_error (error);
+  return shapes->len;
+}
+
+static void
+test_import_as_in_review (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 ana, rosa, car, in_review, accepted, returned;
+
+  {
+    g_autoptr(BwProject) project = bw_project_create (f->file, NULL);
+
+    g_assert_true (bw_project_ensure_person (project, "Ana", BW_ROLE_ANNOTATOR, &ana, NULL));
+    g_assert_true (bw_project_ensure_person (project, "Rosa", BW_ROLE_REVIEWER, &rosa, NULL));
+    g_assert_true (bw_project_add_category (project, "car", NULL, NULL, &car, NULL));
+    in_review = add_work (project, "photos/a.jpg", ana, car, 1, NULL);
+    accepted = add_work (project, "photos/b.jpg", ana, car, 1, NULL);
+    returned = add_work (project, "photos/c.jpg", ana, car, 1, NULL);
+    submit (project, in_review);
+    submit (project, accepted);
+    submit (project, returned);
+    g_assert_true (bw_project_start_review (project, in_review, rosa, &error));
+    g_assert_true (bw_project_accept_layer (project, accepted, rosa, NULL, NULL, &error));
+    g_assert_true (bw_project_return_layer (project, returned, rosa, 0, "a car is missing", NULL, &error));
+    add_image (project, "photos/d.jpg");
+    g_assert_no_error (error);
+  }
+
+  /* The images are found in the project; their folder must exist. */
+  {
+    g_autofree char *photos = g_build_filename (f->dir, "photos", NULL);
+
+    g_assert_cmpint (g_mkdir (photos, 0700), ==, 0);
+  }
+
+  /* Refused, naming the image and its state; nothing changes. */
+  write_coco (f, "a.jpg");
+  {
+    g_auto(Run) run = run_cli (f, "import", "coco", "p.boxwood", "delivery.json",
+                               "--images", "photos", "--as", "Ana", NULL);
+
+    g_assert_cmpint (run.status, ==, 1);
+    assert_one_error_line (&run, "“photos/a.jpg” is in review");
+  }
+  g_assert_cmpuint (count_shapes (f, in_review), ==, 1);
+
+  write_coco (f, "b.jpg");
+  {
+    g_auto(Run) run = run_cli (f, "import", "coco", "p.boxwood", "delivery.json",
+                               "--images", "photos", "--as", "Ana", NULL);
+
+    g_assert_cmpint (run.status, ==, 1);
+    assert_one_error_line (&run, "“photos/b.jpg” was accepted");
+  }
+  g_assert_cmpuint (count_shapes (f, accepted), ==, 1);
+
+  /* Returned work takes the delivery and goes back to review; an image
+   * Ana had not touched gets her submitted work. */
+  write_coco (f, "c.jpg");
+  {
+    g_auto(Run) run = run_cli (f, "import", "coco", "p.boxwood", "delivery.json",
+                               "--images", "photos", "--as", "Ana", NULL);
+
+    if (run.status != 0)
+      g_error ("import failed: %s", run.err);
+  }
+  g_assert_cmpuint (count_shapes (f, returned), ==, 2);
+  write_coco (f, "d.jpg");
+  {
+    g_auto(Run) run = run_cli (f, "import", "coco", "p.boxwood", "delivery.json",
+                               "--images", "photos", "--as", "Ana", NULL);
+
+    if (run.status != 0)
+      g_error ("import failed: %s", run.err);
+  }
+  {
+    g_auto(Run) run = run_cli (f, "review", "list", "p.boxwood", "--json", NULL);
+    g_autoptr(JsonNode) root = parse_json (&run);
+    JsonArray *queue = json_object_get_array_member (json_node_get_object (root), "queue");
+    JsonObject *again, *fresh;
+
+    g_assert_cmpuint (json_array_get_length (queue), ==, 3);
+    g_assert_cmpstr (member_string (json_array_get_object_element (queue, 0), "image"), ==, "photos/a.jpg");
+    again = json_array_get_object_element (queue, 1);
+    fresh = json_array_get_object_element (queue, 2);
+    g_assert_cmpstr (member_string (again, "image"), ==, "photos/c.jpg");
+    g_assert_cmpint (json_object_get_int_member (again, "submission"), ==, 2);
+    g_assert_cmpint (json_object_get_int_member (again, "shapes"), ==, 2);
+    g_assert_cmpstr (member_string (fresh, "image"), ==, "photos/d.jpg");
+    g_assert_cmpstr (member_string (fresh, "annotator"), ==, "Ana");
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -839,6 +959,7 @@ main (int    argc,
   ADD ("/cli/audit/settings", test_audit_settings);
   ADD ("/cli/audit/sample", test_audit_sample);
   ADD ("/cli/audit/report", test_audit_report);
+  ADD ("/cli/import/coco-as-in-review", test_import_as_in_review);
 
   return g_test_run ();
 }

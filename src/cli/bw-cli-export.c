@@ -238,7 +238,7 @@ export_coco (int    argc,
   g_autofree char *categories = NULL;
   g_autofree char *status = NULL;
   g_autoptr(GPtrArray) existing = NULL;
-  gboolean only_accepted = FALSE, force = FALSE;
+  gboolean only_accepted = FALSE, force = FALSE, with_review = FALSE;
   gint64 seed = -1;
   BwCocoExportOptions options = { 0, };
   ExportRun run = { 0, };
@@ -257,6 +257,10 @@ export_coco (int    argc,
       N_("Copy the image files into DIR; file_name is then relative to DIR"), N_("DIR") },
     { "categories", 0, 0, G_OPTION_ARG_STRING, &categories,
       N_("Export only these categories (names, separated by commas)"), N_("NAMES") },
+    { "with-review", 0, 0, G_OPTION_ARG_NONE, &with_review,
+      N_("Give each annotation a “boxwood_review” object (COCO readers ignore it): its "
+         "annotator, and the verdict that stands on it (accepted, rejected, fixed or null) "
+         "with its reason, comment and reviewer"), NULL },
     { NULL }
   };
 
@@ -331,6 +335,7 @@ export_coco (int    argc,
 
   options.copy_images_to = copy;
   options.seed = seed < 0 ? 0 : (guint32) seed;
+  options.with_review = with_review;
 
   run.loop = loop;
   run.cancellable = cancellable;

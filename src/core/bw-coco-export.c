@@ -17,7 +17,13 @@
  *   `bbox` is [x, y, w, h], `area` is w × h for a box and the area of the
  *   parts for a polygon (bw_shape_area()), `segmentation` is one list of
  *   x, y pairs per part (each with ≥ 3 points) and [] for a box,
- *   `iscrowd` is 0.
+ *   `iscrowd` is 0;
+ * - with the review asked for, `boxwood_review` in each annotation: an
+ *   object of Boxwood's own that COCO readers leave alone (pycocotools
+ *   keeps an annotation's members as they are), `annotator`, `verdict`
+ *   ("accepted", "rejected", "fixed" — by the reviewer, whose fix is the
+ *   exported shape — or null when no verdict stands on this version),
+ *   `reason`, `comment` and `reviewer`, null when there are none.
  */
 
 #define G_LOG_DOMAIN "bw-coco-export"
@@ -346,13 +352,42 @@ append_category (GString          *text,
 }
 
 static void
-append_annotation (GString       *text,
-                   gint64         id,
-                   gint64         image_id,
-                   gint64         category_id,
-                   const BwShape *shape,
-                   gboolean       first)
+append_string_or_null (GString    *text,
+                       const char *value)
 {
+  if (value != NULL)
+    bw_export_append_json_string (text, value);
+  else
+    g_string_append (text, "null");
+}
+
+static void
+append_review (GString                  *text,
+               const BwExportAnnotation *row)
+{
+  g_string_append (text, ",\"boxwood_review\":{\"annotator\":");
+  append_string_or_null (text, row->annotator);
+  g_string_append (text, ",\"verdict\":");
+  append_string_or_null (text, row->verdict >= 0 ? bw_verdict_to_string (row->verdict) : NULL);
+  g_string_append (text, ",\"reason\":");
+  append_string_or_null (text, row->reason);
+  g_string_append (text, ",\"comment\":");
+  append_string_or_null (text, row->comment);
+  g_string_append (text, ",\"reviewer\":");
+  append_string_or_null (text, row->reviewer);
+  g_string_append_c (text, '}');
+}
+
+static void
+append_annotation (GString                  *text,
+                   const BwExportAnnotation *row,
+                   gint64                    image_id,
+                   const BwShape            *shape,
+                   gboolean                  with_review,
+                   gboolean                  first)
+{
+  gint64 id = row->id;
+  gint64 category_id = row->category_id;
   double w = shape->bbox.x1 - shape->bbox.x0;
   double h = shape->bbox.y1 - shape->bbox.y0;
 
@@ -391,7 +426,10 @@ append_annotation (GString       *text,
         }
       g_string_append_c (text, ']');
     }
-  g_string_append (text, "],\"iscrowd\":0}");
+  g_string_append (text, "],\"iscrowd\":0");
+  if (with_review)
+    append_review (text, row);
+  g_string_append_c (text, '}');
 }
 
 static gboolean
@@ -534,6 +572,8 @@ bw_coco_export (BwProject                 *project,
   cursor = _bw_export_cursor_new (project, options->status, error);
   if (cursor == NULL)
     return FALSE;
+  if (options->with_review && !_bw_export_cursor_read_reviews (cursor, error))
+    return FALSE;
 
   /* Pass 1: which images, and their split. */
   while (_bw_export_cursor_next_image (cursor, &image, &local_error))
@@ -659,7 +699,7 @@ bw_coco_export (BwProject                 *project,
               continue;
             }
 
-          append_annotation (text, row.id, image.image_id, row.category_id, shape,
+          append_annotation (text, &row, image.image_id, shape, options->with_review,
                              out->first_annotation);
           out->first_annotation = FALSE;
           counts.annotations++;

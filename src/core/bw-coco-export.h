@@ -67,6 +67,9 @@ typedef enum
  * @split: train, val and test ratios; all zero for one file with every image
  * @seed: the seed of the split's shuffle: the same seed and the same
  *   images give the same split
+ * @with_review: give each annotation a `boxwood_review` object: its
+ *   annotator, and the verdict that stands on it with its reason,
+ *   comment and reviewer (COCO readers ignore members they do not know)
  */
 typedef struct
 {
@@ -77,6 +80,7 @@ typedef struct
   GFile        *copy_images_to;
   double        split[BW_N_SPLITS];
   guint32       seed;
+  gboolean      with_review;
 } BwCocoExportOptions;
 
 /**

@@ -20,6 +20,7 @@ struct _BwExportCursor
   sqlite3_stmt *annotations;
   BwExportStatus status;
   gboolean      in_transaction;
+  gboolean      with_reviews;
 };
 
 /* The final layer of each image (see bw-project-export.h): the one place
@@ -57,6 +58,27 @@ bind_status (sqlite3_stmt   *stmt,
 #define LAYER_ANNOTATIONS_SQL \
   "SELECT id, category_id, kind, x0, y0, x1, y1, parts FROM annotations" \
   " WHERE layer_id = ?1 ORDER BY id"
+
+/* The same with each annotation's standing review: its latest verdict
+ * (accept, reject, fix), when that judged the current version or was a
+ * fix (which made the current version); a verdict on a version the
+ * annotator has changed since no longer stands. The subquery for the
+ * latest review uses reviews_by_annotation. */
+#define LAYER_ANNOTATIONS_REVIEWED_SQL \
+  "SELECT a.id, a.category_id, a.kind, a.x0, a.y0, a.x1, a.y1, a.parts," \
+  "  owner.name," \
+  "  CASE WHEN r.verdict = 2 OR r.annotation_version = a.version THEN r.verdict END," \
+  "  CASE WHEN r.verdict = 2 OR r.annotation_version = a.version THEN reason.name END," \
+  "  CASE WHEN r.verdict = 2 OR r.annotation_version = a.version THEN r.comment END," \
+  "  CASE WHEN r.verdict = 2 OR r.annotation_version = a.version THEN reviewer.name END" \
+  " FROM annotations a" \
+  " JOIN layers l ON l.id = a.layer_id" \
+  " LEFT JOIN people owner ON owner.id = l.person_id" \
+  " LEFT JOIN reviews r ON r.id = (SELECT max (o.id) FROM reviews o" \
+  "                                WHERE o.annotation_id = a.id AND o.verdict IN (0, 1, 2))" \
+  " LEFT JOIN rejection_reasons reason ON reason.id = r.reason_id" \
+  " LEFT JOIN people reviewer ON reviewer.id = r.reviewer_id" \
+  " WHERE a.layer_id = ?1 ORDER BY a.id"
 
 static void
 set_reader_error (BwExportCursor  *cursor,
@@ -170,6 +192,31 @@ _bw_export_cursor_count_left_out (BwExportCursor  *cursor,
 }
 
 /**
+ * _bw_export_cursor_read_reviews:
+ *
+ * Makes _bw_export_cursor_next_annotation() fill in the review fields of
+ * each annotation: its layer's owner and its standing review.
+ */
+gboolean
+_bw_export_cursor_read_reviews (BwExportCursor  *cursor,
+                                GError         **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (cursor->db, LAYER_ANNOTATIONS_REVIEWED_SQL, -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_reader_error (cursor, rc, error);
+      return FALSE;
+    }
+  g_clear_pointer (&cursor->annotations, sqlite3_finalize);
+  cursor->annotations = stmt;
+  cursor->with_reviews = TRUE;
+  return TRUE;
+}
+
+/**
  * _bw_export_cursor_rewind:
  *
  * Starts the images over from the first; the snapshot stays the same.
@@ -257,6 +304,22 @@ _bw_export_cursor_next_annotation (BwExportCursor      *cursor,
   annotation->bbox.y1 = sqlite3_column_double (cursor->annotations, 6);
   annotation->parts = sqlite3_column_blob (cursor->annotations, 7);
   annotation->parts_size = (gsize) sqlite3_column_bytes (cursor->annotations, 7);
+
+  if (!cursor->with_reviews)
+    {
+      annotation->annotator = annotation->reason = annotation->comment = annotation->reviewer = NULL;
+      annotation->verdict = -1;
+      return TRUE;
+    }
+
+  annotation->annotator = (const char *) sqlite3_column_text (cursor->annotations, 8);
+  annotation->verdict = sqlite3_column_type (cursor->annotations, 9) == SQLITE_NULL
+                        ? -1 : sqlite3_column_int (cursor->annotations, 9);
+  annotation->reason = (const char *) sqlite3_column_text (cursor->annotations, 10);
+  annotation->comment = (const char *) sqlite3_column_text (cursor->annotations, 11);
+  annotation->reviewer = (const char *) sqlite3_column_text (cursor->annotations, 12);
+  if (annotation->comment != NULL && *annotation->comment == '\0')
+    annotation->comment = NULL;
   return TRUE;
 }
 
@@ -277,6 +340,59 @@ _bw_export_annotation_to_shape (const BwExportAnnotation  *annotation,
 
 /* Import */
 
+/* A person's work that a reviewer has started on, or accepted, is not
+ * theirs to change any more: an import into it is refused, naming the
+ * image and why. (Submitted work nobody has opened yet may still change,
+ * as its annotator could recall it; returned work goes back to review.) */
+static gboolean
+check_open_to_import (BwProject  *project,
+                      gint64      image_id,
+                      gint64      person_id,
+                      GError    **error)
+{
+  sqlite3_stmt *stmt;
+  g_autofree char *path = NULL;
+  g_autofree char *name = NULL;
+  int rc, status = -1;
+
+  stmt = _bw_project_prepare (project,
+                              "SELECT a.status, i.path, p.name FROM assignments a"
+                              " JOIN images i ON i.id = a.image_id JOIN people p ON p.id = a.person_id"
+                              " WHERE a.image_id = ?1 AND a.person_id = ?2 AND a.task = 0", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, image_id);
+  sqlite3_bind_int64 (stmt, 2, person_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      status = sqlite3_column_int (stmt, 0);
+      path = _bw_column_dup_text (stmt, 1);
+      name = _bw_column_dup_text (stmt, 2);
+      rc = SQLITE_DONE;
+    }
+  if (!_bw_project_finish_rows (project, stmt, rc, error))
+    return FALSE;
+
+  if (status == BW_ASSIGNMENT_IN_REVIEW)
+    {
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID,
+                   _("The image “%s” is in review: %s’s work on it cannot be changed by an import "
+                     "until the reviewer returns it. Leave the image out of the file, or import it "
+                     "as someone else."), path, name);
+      return FALSE;
+    }
+  if (status == BW_ASSIGNMENT_ACCEPTED)
+    {
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID,
+                   _("The image “%s” was accepted: %s’s work on it is the image’s answer and "
+                     "cannot be changed by an import. Leave the image out of the file, or import "
+                     "it as someone else."), path, name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * _bw_project_import_layer:
  * @person_id: the person, or 0 for none
@@ -286,7 +402,8 @@ _bw_export_annotation_to_shape (const BwExportAnnotation  *annotation,
  * it. Unlike a lookup through the person index, this stays one index
  * probe per image when every layer has the same person (or none), which
  * is what an import of 100,000 images does. A new work layer starts the
- * image's work, as the first drawn shape does.
+ * image's work, as the first drawn shape does. A person's existing work
+ * layer is refused when it is in review or accepted.
  */
 gboolean
 _bw_project_import_layer (BwProject    *project,
@@ -321,7 +438,8 @@ _bw_project_import_layer (BwProject    *project,
     {
       *out_layer_id = sqlite3_column_int64 (stmt, 0);
       sqlite3_reset (stmt);
-      return TRUE;
+      return kind != BW_LAYER_KIND_WORK || person_id <= 0 ||
+             check_open_to_import (project, image_id, person_id, error);
     }
   if (!_bw_project_finish_rows (project, stmt, rc, error))
     return FALSE;

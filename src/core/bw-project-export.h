@@ -35,6 +35,9 @@ typedef struct
   gint64      layer_id;
 } BwExportImage;
 
+/* The review fields are read only after _bw_export_cursor_read_reviews();
+ * the strings are valid until the next call, and %NULL when there is
+ * nothing to say. */
 typedef struct
 {
   gint64        id;
@@ -43,6 +46,11 @@ typedef struct
   BwRect        bbox;
   const guint8 *parts;          /* valid until the next call */
   gsize         parts_size;
+  const char   *annotator;      /* the layer's owner */
+  int           verdict;        /* a BwVerdict, or -1: none that stands */
+  const char   *reason;
+  const char   *comment;
+  const char   *reviewer;
 } BwExportAnnotation;
 
 BwExportCursor *_bw_export_cursor_new             (BwProject           *project,
@@ -53,6 +61,8 @@ gboolean        _bw_export_cursor_count_left_out  (BwExportCursor      *cursor,
                                                    guint64             *out_left_out,
                                                    GError             **error);
 void            _bw_export_cursor_free            (BwExportCursor      *cursor);
+gboolean        _bw_export_cursor_read_reviews    (BwExportCursor      *cursor,
+                                                   GError             **error);
 gboolean        _bw_export_cursor_rewind          (BwExportCursor      *cursor,
                                                    GError             **error);
 gboolean        _bw_export_cursor_next_image      (BwExportCursor      *cursor,
