@@ -169,13 +169,26 @@ step_returning_id (BwProject     *self,
       *out_id = sqlite3_column_int64 (stmt, 0);
       rc = sqlite3_step (stmt);
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  return _bw_project_finish_rows (self, stmt, rc, error);
+}
+
+/* Steps @stmt, which gives one row whose first column is a truth value
+ * (SELECT EXISTS …), into @out. */
+static gboolean
+step_truth (BwProject     *self,
+            sqlite3_stmt  *stmt,
+            gboolean      *out,
+            GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  *out = FALSE;
+  if (rc == SQLITE_ROW)
     {
-      _bw_project_set_error (self, rc, error);
-      return FALSE;
+      *out = sqlite3_column_int (stmt, 0) != 0;
+      rc = SQLITE_DONE;
     }
-  return TRUE;
+  return _bw_project_finish_rows (self, stmt, rc, error);
 }
 
 static BwAssignment *
@@ -303,13 +316,7 @@ find_assignment (BwProject     *self,
       *out = assignment_from_row (stmt);
       rc = SQLITE_DONE;
     }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _bw_project_set_error (self, rc, error);
-      return FALSE;
-    }
-  return TRUE;
+  return _bw_project_finish_rows (self, stmt, rc, error);
 }
 
 /* Creates or updates the assignment of @person_id on @image_id. The
@@ -742,7 +749,6 @@ draw_audit (BwProject              *self,
   sqlite3_stmt *stmt;
   double draw = bw_audit_draw (audit->seed, layer_id, submission);
   gboolean before = FALSE;
-  int rc;
 
   stmt = _bw_project_prepare (self,
                               "SELECT EXISTS (SELECT 1 FROM audit_samples WHERE layer_id = ?1 AND sampled = 1)"
@@ -751,15 +757,8 @@ draw_audit (BwProject              *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, layer_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    before = sqlite3_column_int (stmt, 0) != 0;
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      _bw_project_set_error (self, rc, error);
-      return FALSE;
-    }
+  if (!step_truth (self, stmt, &before, error))
+    return FALSE;
 
   *out_sampled = before || draw < audit->rate;
 
@@ -788,7 +787,6 @@ image_has_accepted_layer (BwProject  *self,
                           GError    **error)
 {
   sqlite3_stmt *stmt;
-  int rc;
 
   stmt = _bw_project_prepare (self,
                               "SELECT EXISTS (SELECT 1 FROM layers WHERE image_id = ?1 AND status = 2 AND id <> ?2)",
@@ -797,15 +795,7 @@ image_has_accepted_layer (BwProject  *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, image_id);
   sqlite3_bind_int64 (stmt, 2, except_layer);
-  rc = sqlite3_step (stmt);
-  *out = rc == SQLITE_ROW && sqlite3_column_int (stmt, 0) != 0;
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      _bw_project_set_error (self, rc, error);
-      return FALSE;
-    }
-  return TRUE;
+  return step_truth (self, stmt, out, error);
 }
 
 /* Submitting */
@@ -2043,7 +2033,7 @@ bw_project_list_rejection_reasons (BwProject  *self,
 
   stmt = _bw_project_prepare (self,
                               "SELECT id, name, COALESCE (hotkey, 0), position, hidden FROM rejection_reasons"
-                              " WHERE ?1 OR hidden = 0 ORDER BY hidden, position, id", error);
+                              " WHERE ?1 = 1 OR hidden = 0 ORDER BY hidden, position, id", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int (stmt, 1, include_hidden ? 1 : 0);
@@ -2379,7 +2369,6 @@ bw_project_delete_rejection_reason (BwProject  *self,
   BW_PROJECT_LOCK (self);
   sqlite3_stmt *stmt;
   gboolean used;
-  int rc;
 
   g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
 
@@ -2387,14 +2376,8 @@ bw_project_delete_rejection_reason (BwProject  *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, reason_id);
-  rc = sqlite3_step (stmt);
-  used = rc == SQLITE_ROW && sqlite3_column_int (stmt, 0) != 0;
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      _bw_project_set_error (self, rc, error);
-      return FALSE;
-    }
+  if (!step_truth (self, stmt, &used, error))
+    return FALSE;
 
   if (used)
     stmt = _bw_project_prepare (self, "UPDATE rejection_reasons SET hidden = 1, hotkey = NULL WHERE id = ?1", error);
