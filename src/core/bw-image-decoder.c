@@ -661,28 +661,23 @@ static gboolean probe_tiff_file (int           fd,
                                  BwImageInfo  *info,
                                  GError      **error);
 
-/* Format and size from the first bytes of an open file; never reads more
- * than JPEG_HEADER_MAX of it. */
+/* Format and size from @data, the first @size bytes of an open file
+ * (all of it when @size is the file's size); never reads more than
+ * JPEG_HEADER_MAX of it. */
 static gboolean
-probe_file (int                fd,
+probe_head (int                fd,
             const struct stat *st,
+            const guint8      *data,
+            gsize              size,
             const char        *name,
             BwImageInfo       *info,
             GError           **error)
 {
   g_autoptr(GBytes) head = NULL;
   g_autoptr(GError) local_error = NULL;
-  const guint8 *data;
-  gsize size;
   BwImageFormat format;
 
   memset (info, 0, sizeof *info);
-
-  head = read_head (fd, MIN ((gsize) st->st_size, PROBE_HEAD_SIZE), name, error);
-  if (head == NULL)
-    return FALSE;
-
-  data = g_bytes_get_data (head, &size);
   format = bw_image_sniff_format (data, size);
 
   switch (format)
@@ -703,7 +698,6 @@ probe_file (int                fd,
           return FALSE;
         }
       /* The header lies beyond the first bytes: look a little further. */
-      g_clear_pointer (&head, g_bytes_unref);
       head = read_head (fd, MIN ((gsize) st->st_size, JPEG_HEADER_MAX), name, error);
       if (head == NULL)
         return FALSE;
@@ -723,6 +717,26 @@ probe_file (int                fd,
       /* Their sizes are in the first bytes. */
       return bw_image_probe_data (data, size, name, info, error);
     }
+}
+
+/* probe_head() on the first PROBE_HEAD_SIZE bytes of @fd. */
+static gboolean
+probe_file (int                fd,
+            const struct stat *st,
+            const char        *name,
+            BwImageInfo       *info,
+            GError           **error)
+{
+  g_autoptr(GBytes) head = NULL;
+  const guint8 *data;
+  gsize size;
+
+  head = read_head (fd, MIN ((gsize) st->st_size, PROBE_HEAD_SIZE), name, error);
+  if (head == NULL)
+    return FALSE;
+
+  data = g_bytes_get_data (head, &size);
+  return probe_head (fd, st, data, size, name, info, error);
 }
 
 /* Whether a file of @file_size bytes could hold an image of @info's size
@@ -776,6 +790,27 @@ read_image_file (const char   *path,
   fd = open_regular_file (path, name, &st, error);
   if (fd < 0)
     return NULL;
+
+  /* A file no larger than the probe would read is read once, whole, and
+   * probed in memory, rather than read for its header and then again:
+   * most images an import meets are that small. */
+  if ((gsize) st.st_size <= PROBE_HEAD_SIZE)
+    {
+      buffer = g_malloc (MAX ((gsize) st.st_size, 1));
+      if (!read_at (fd, buffer, (gsize) st.st_size, 0, &have, name, error) ||
+          !probe_head (fd, &st, buffer, have, name, &info, error) ||
+          (max_pixels > 0 && !bw_image_check_size (&info, max_pixels, name, error)) ||
+          !check_plausible_file_size (&info, st.st_size, name, error))
+        {
+          close (fd);
+          return NULL;
+        }
+      close (fd);
+
+      if (out_info != NULL)
+        *out_info = info;
+      return g_bytes_new_take (g_steal_pointer (&buffer), have);
+    }
 
   if (!probe_file (fd, &st, name, &info, error) ||
       (max_pixels > 0 && !bw_image_check_size (&info, max_pixels, name, error)) ||
