@@ -840,8 +840,8 @@ test_import_hostile (Fixture       *f,
     { "control-char", DOC ("{\"id\": 1, \"file_name\": \"img/\001.png\", \"width\": 100, \"height\": 90}", ANN_OK, CAT),
       "control character" },
     /* The bad annotation comes after good ones: those must go too. */
-    { "late-error", DOC (IMG, ANN_OK ", {\"id\": 2, \"image_id\": 1, \"category_id\": 1, \"bbox\": [1, 2, 0, 4]}", CAT),
-      "annotations[1] (id 2): “bbox” must have a positive width and height" },
+    { "late-error", DOC (IMG, ANN_OK ", {\"id\": 2, \"image_id\": 1, \"category_id\": 1, \"bbox\": [1, 2, 3]}", CAT),
+      "annotations[1] (id 2): “bbox” must be an array of 4 finite numbers" },
   };
   g_autoptr(GError) error = NULL;
   BwProjectCounts before;
@@ -874,6 +874,52 @@ test_import_hostile (Fixture       *f,
     g_assert_no_error (error);
     g_assert_cmpuint (result.annotations, ==, 1);
     g_assert_cmpuint (result.categories_added, ==, 1);
+  }
+}
+
+/* A box without width or height is one bad shape, not a bad file: it
+ * is refused and counted, and the file's other annotations go in. */
+static void
+test_import_zero_width_box (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "zero.json", NULL);
+  g_autofree char *summary = NULL;
+  BwAnnotationImportResult result;
+  gint64 image_id = add_image (f, "img/a.png", 100, 90, FALSE);
+
+  g_assert_true (g_file_set_contents (path,
+    DOC (IMG,
+         ANN_OK ", "
+         "{\"id\": 2, \"image_id\": 1, \"category_id\": 1, \"bbox\": [5, 5, 0, 10]}, "
+         "{\"id\": 3, \"image_id\": 1, \"category_id\": 1, \"bbox\": [5, 5, 10, 0]}, "
+         "{\"id\": 4, \"image_id\": 1, \"category_id\": 1, \"bbox\": [5, 5, -3, 10]}, "
+         "{\"id\": 5, \"image_id\": 1, \"category_id\": 1, \"bbox\": [20, 30, 10, 5]}",
+         CAT), -1, &error));
+
+  g_assert_true (import_coco (f, path, NULL, &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (result.annotations, ==, 2);
+  g_assert_cmpuint (result.refused_degenerate, ==, 3);
+  summary = bw_annotation_import_result_describe (&result);
+  g_assert_nonnull (strstr (summary, "3 refused as having no area"));
+
+  {
+    g_autoptr(GPtrArray) layers = bw_project_list_layers (f->project, image_id, &error);
+    g_autoptr(GPtrArray) anns = NULL;
+    BwAnnotation *last;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (layers->len, ==, 1);
+    anns = bw_project_list_annotations (f->project, ((BwLayer *) layers->pdata[0])->id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (anns->len, ==, 2);
+    last = anns->pdata[1];
+    g_assert_cmpfloat (last->shape->bbox.x0, ==, 20);
+    g_assert_cmpfloat (last->shape->bbox.y0, ==, 30);
+    g_assert_cmpfloat (last->shape->bbox.x1, ==, 30);
+    g_assert_cmpfloat (last->shape->bbox.y1, ==, 35);
   }
 }
 
@@ -1059,6 +1105,7 @@ main (int    argc,
   ADD ("/core/coco/round-trip", test_round_trip);
   ADD ("/core/coco/import/hostile-changes-nothing", test_import_hostile);
   ADD ("/core/coco/import/rle-multipart-order", test_import_rle_and_order);
+  ADD ("/core/coco/import/zero-width-box-refused", test_import_zero_width_box);
   ADD ("/core/coco/import/predictions", test_import_predictions);
 #undef ADD
 

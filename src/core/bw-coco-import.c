@@ -707,10 +707,12 @@ row_to_shape (Import   *import,
 
   if (row->has_bbox && !row->rle)
     {
-      if (row->bbox[2] <= 0 || row->bbox[3] <= 0)
+      /* A box without width or height is a bad shape like any other:
+       * counted and refused, the rest of the file goes in. */
+      if (!(row->bbox[2] > 0) || !(row->bbox[3] > 0))
         {
-          g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_INVALID,
-                       _("“bbox” must have a positive width and height"));
+          import->result.refused_degenerate++;
+          row->refused = TRUE;
           return NULL;
         }
       return bw_shape_new_box (row->bbox[0], row->bbox[1],

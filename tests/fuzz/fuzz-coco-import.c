@@ -60,6 +60,7 @@ LLVMFuzzerTestOneInput (const guint8 *data,
                                                                           &error);
 
           g_assert_no_error (error);
+          g_assert_nonnull (annotations);
         }
     }
 
