@@ -10,6 +10,8 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
 
 #include "bw-layer-session.h"
 
@@ -132,6 +134,25 @@ stored (Fixture *f,
     }
 
   return g_ptr_array_new_with_free_func ((GDestroyNotify) bw_annotation_free);
+}
+
+/* The person's work layer of the first image. */
+static gint64
+find_work_layer (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) layers = bw_project_list_layers (f->project, f->images[0], &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < layers->len; i++)
+    {
+      const BwLayer *layer = layers->pdata[i];
+
+      if (layer->person_id == f->person_id && layer->kind == BW_LAYER_KIND_WORK)
+        return layer->id;
+    }
+  g_assert_not_reached ();
+  return 0;
 }
 
 static guint
@@ -977,6 +998,68 @@ test_next_in_list_order (Fixture       *f,
   g_assert_finalize_object (g_steal_pointer (&session));
 }
 
+/* A row whose stored shape is damaged (written so by another program, or
+ * by a bad disk) does not keep the image from opening: the session
+ * leaves that row out, keeps the others editable, and names it. */
+static void
+test_damaged_row_skipped (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwLayerSession) session = open_session (f, f->images[0]);
+  g_autofree char *path = g_file_get_path (f->file);
+  g_autofree char *sql = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  BwPoint points[] = { { 10, 10 }, { 50, 10 }, { 30, 40 } };
+  g_autoptr(BwShape) triangle = bw_shape_new_polygon (points, G_N_ELEMENTS (points));
+  GPtrArray *damaged;
+  sqlite3 *db = NULL;
+  gint64 kept, broken = 0;
+
+  kept = add_box (session, f->cat_a, 1, 2, 30, 40);
+  g_assert_true (bw_layer_session_add (session, f->cat_b, triangle, &broken, &error));
+  g_assert_no_error (error);
+  g_assert_finalize_object (g_steal_pointer (&session));
+
+  /* Three bytes where a part count and points belong. */
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  sql = g_strdup_printf ("UPDATE annotations SET parts = x'010203' WHERE id = %" G_GINT64_FORMAT, broken);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  /* The plain list still refuses the layer: an export names the row. */
+  list = bw_project_list_annotations (f->project, find_work_layer (f), &error);
+  g_assert_null (list);
+  g_assert_error (error, BW_GEOMETRY_ERROR, BW_GEOMETRY_ERROR_INVALID);
+  g_clear_error (&error);
+
+  session = open_session (f, f->images[0]);
+  g_assert_cmpuint (bw_annotation_set_get_size (bw_layer_session_get_annotations (session)), ==, 1);
+  g_assert_nonnull (bw_annotation_set_lookup (bw_layer_session_get_annotations (session), kept));
+  damaged = bw_layer_session_get_damaged (session);
+  g_assert_nonnull (damaged);
+  g_assert_cmpuint (damaged->len, ==, 1);
+  expected = g_strdup_printf ("Annotation %" G_GINT64_FORMAT " in ", broken);
+  g_assert_true (g_str_has_prefix (damaged->pdata[0], expected));
+  g_assert_nonnull (strstr (damaged->pdata[0], "damaged"));
+
+  /* The rest is worked on as usual, and the damaged row is left as it is. */
+  add_box (session, f->cat_a, 100, 100, 150, 150);
+  g_assert_cmpuint (bw_annotation_set_get_size (bw_layer_session_get_annotations (session)), ==, 2);
+  g_assert_finalize_object (g_steal_pointer (&session));
+  {
+    g_autoptr(GPtrArray) all = NULL;
+    g_autoptr(GPtrArray) skipped = NULL;
+
+    all = bw_project_list_annotations_full (f->project, find_work_layer (f),
+                                            &skipped, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (all->len, ==, 2);
+    g_assert_cmpuint (skipped->len, ==, 1);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1001,6 +1084,7 @@ main (int   argc,
   ADD ("/core/layer-session/changed-by-another-program", test_changed_by_another_program);
   ADD ("/core/layer-session/refresh", test_refresh);
   ADD ("/core/layer-session/next-in-list-order", test_next_in_list_order);
+  ADD ("/core/layer-session/damaged-row-skipped", test_damaged_row_skipped);
 
   return g_test_run ();
 }

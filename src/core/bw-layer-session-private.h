@@ -25,6 +25,7 @@ struct _BwLayerSession
   BwLayerStatus    status;
   gboolean         no_objects;
   BwAnnotationSet *set;
+  GPtrArray       *damaged;       /* char*: rows that could not be read */
   guint            reload_id;
 
   /* A run of nudges not yet written */

@@ -129,7 +129,11 @@ load (BwLayerSession  *self,
   if (layer_id < 0)
     return FALSE;
 
-  if (layer_id > 0 && !(annotations = bw_project_list_annotations (self->project, layer_id, error)))
+  /* A row whose stored shape is damaged is left out, not a reason to
+   * show none of the image's work: the session says which it skipped. */
+  g_clear_pointer (&self->damaged, g_ptr_array_unref);
+  if (layer_id > 0 &&
+      !(annotations = bw_project_list_annotations_full (self->project, layer_id, &self->damaged, error)))
     return FALSE;
 
   self->layer_id = layer_id;
@@ -585,6 +589,21 @@ bw_layer_session_get_no_objects (BwLayerSession *self)
   g_return_val_if_fail (BW_IS_LAYER_SESSION (self), FALSE);
 
   return self->no_objects;
+}
+
+/**
+ * bw_layer_session_get_damaged:
+ *
+ * Returns: (transfer none) (element-type utf8) (nullable): messages naming
+ *   the stored annotations of the layer that could not be read when it
+ *   was last read, and are left out of the set; %NULL or empty when none
+ */
+GPtrArray *
+bw_layer_session_get_damaged (BwLayerSession *self)
+{
+  g_return_val_if_fail (BW_IS_LAYER_SESSION (self), NULL);
+
+  return self->damaged;
 }
 
 /* Returns: (transfer none): the history of this image's steps */
@@ -1798,6 +1817,7 @@ bw_layer_session_finalize (GObject *object)
 
   _bw_layer_session_clear_reviews (self);
   g_clear_pointer (&self->set, bw_annotation_set_free);
+  g_clear_pointer (&self->damaged, g_ptr_array_unref);
 
   G_OBJECT_CLASS (bw_layer_session_parent_class)->finalize (object);
 }

@@ -71,6 +71,7 @@ void              bw_layer_session_get_image_size  (BwLayerSession   *self,
 BwAnnotationSet  *bw_layer_session_get_annotations (BwLayerSession   *self);
 BwLayerStatus     bw_layer_session_get_status      (BwLayerSession   *self);
 gboolean          bw_layer_session_get_no_objects  (BwLayerSession   *self);
+GPtrArray        *bw_layer_session_get_damaged     (BwLayerSession   *self);
 
 /* Commands: each is one step of the history, saved in one transaction. */
 gboolean          bw_layer_session_add             (BwLayerSession   *self,

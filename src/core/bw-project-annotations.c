@@ -787,12 +787,40 @@ bw_project_list_annotations (BwProject  *self,
                              gint64      layer_id,
                              GError    **error)
 {
+  g_return_val_if_fail (BW_IS_PROJECT (self), NULL);
+
+  return bw_project_list_annotations_full (self, layer_id, NULL, error);
+}
+
+/**
+ * bw_project_list_annotations_full:
+ * @out_damaged: (out) (optional) (transfer full) (element-type utf8):
+ *   when not %NULL, a row whose stored shape cannot be read is left out
+ *   of the result instead of failing the whole list, and a message
+ *   naming it is put here; an empty array when every row was read
+ *
+ * bw_project_list_annotations(), for a viewer that should show what it
+ * can of a layer with a damaged row.
+ *
+ * Returns: (transfer full) (element-type BwAnnotation): the annotations of
+ *   a layer in drawing order
+ */
+GPtrArray *
+bw_project_list_annotations_full (BwProject   *self,
+                                  gint64       layer_id,
+                                  GPtrArray  **out_damaged,
+                                  GError     **error)
+{
   BW_PROJECT_LOCK (self);
   g_autoptr(GPtrArray) annotations = NULL;
+  g_autoptr(GPtrArray) damaged = NULL;
   sqlite3_stmt *stmt;
   int rc;
 
   g_return_val_if_fail (BW_IS_PROJECT (self), NULL);
+
+  if (out_damaged != NULL)
+    damaged = g_ptr_array_new_with_free_func (g_free);
 
   stmt = _bw_project_prepare (self, "SELECT " ANNOTATION_COLUMNS " FROM annotations"
                                     " WHERE layer_id = ?1 ORDER BY z, id", error);
@@ -803,17 +831,28 @@ bw_project_list_annotations (BwProject  *self,
   annotations = g_ptr_array_new_with_free_func ((GDestroyNotify)bw_annotation_free);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      BwAnnotation *annotation = annotation_from_row (self, stmt, error);
+      g_autoptr(GError) local_error = NULL;
+      BwAnnotation *annotation = annotation_from_row (self, stmt, &local_error);
 
+      /* Every error of the shape's reader (bw_shape_deserialize()) is
+       * about that row; anything else is about the project. */
+      if (annotation == NULL && damaged != NULL && local_error->domain == BW_GEOMETRY_ERROR)
+        {
+          g_ptr_array_add (damaged, g_strdup (local_error->message));
+          continue;
+        }
       if (annotation == NULL)
         {
           sqlite3_reset (stmt);
+          g_propagate_error (error, g_steal_pointer (&local_error));
           return NULL;
         }
       g_ptr_array_add (annotations, annotation);
     }
   if (!_bw_project_finish_rows (self, stmt, rc, error))
     return NULL;
+  if (out_damaged != NULL)
+    *out_damaged = g_steal_pointer (&damaged);
   return g_steal_pointer (&annotations);
 }
 

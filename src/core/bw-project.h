@@ -665,6 +665,10 @@ GPtrArray    *bw_project_list_annotations       (BwProject      *self,
 GArray       *bw_project_list_annotation_stamps (BwProject      *self,
                                                  gint64          layer_id,
                                                  GError        **error);
+GPtrArray    *bw_project_list_annotations_full  (BwProject      *self,
+                                                 gint64          layer_id,
+                                                 GPtrArray     **out_damaged,
+                                                 GError        **error);
 
 /* Categories (the taxonomy) */
 gboolean      bw_project_add_category           (BwProject      *self,

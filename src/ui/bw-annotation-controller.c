@@ -310,6 +310,24 @@ session_reopened_cb (BwAnnotationController *self,
   g_signal_emit (self, signals[REOPENED], 0, self->image_id);
 }
 
+/* The image opens without the rows that could not be read; the user is
+ * told which, once, when the image is opened. */
+static void
+report_damaged (BwAnnotationController *self)
+{
+  GPtrArray *damaged = bw_layer_session_get_damaged (self->session);
+  g_autofree char *message = NULL;
+
+  if (damaged == NULL || damaged->len == 0)
+    return;
+
+  message = g_strdup_printf (_("%s. Damaged annotations on this image: %u. They are left out; "
+                               "the other annotations are shown and can be edited. Restore a "
+                               "copy of the project if you need them."),
+                             (const char *) damaged->pdata[0], damaged->len);
+  report_message (self, message);
+}
+
 static void
 session_error_cb (BwAnnotationController *self,
                   const GError           *error,
@@ -694,6 +712,7 @@ _bw_annotation_controller_take_session (BwAnnotationController *self,
                                             : self->tool == BW_TOOL_PIN)
     bw_annotation_controller_set_tool (self, BW_TOOL_SELECT);
   _bw_annotation_controller_update_reviews (self);
+  report_damaged (self);
 }
 
 gint64
