@@ -321,9 +321,8 @@ report_damaged (BwAnnotationController *self)
   if (damaged == NULL || damaged->len == 0)
     return;
 
-  message = g_strdup_printf (_("%s. Damaged annotations on this image: %u. They are left out; "
-                               "the other annotations are shown and can be edited. Restore a "
-                               "copy of the project if you need them."),
+  message = g_strdup_printf (_("%s. It is left out; restore a copy of the project to get it "
+                               "back (%u damaged on this image)."),
                              (const char *) damaged->pdata[0], damaged->len);
   report_message (self, message);
 }
