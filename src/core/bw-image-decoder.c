@@ -24,6 +24,8 @@
  * APP segments (Exif thumbnails, ICC profiles, XMP) may push it further:
  * up to JPEG_HEADER_MAX is looked at (256 full APP segments), no further. */
 #define PROBE_HEAD_SIZE (256 * 1024)
+/* What a gdk-pixbuf loader is given at a time while probing. */
+#define PROBE_CHUNK_SIZE 4096
 #define JPEG_HEADER_MAX (16 * 1024 * 1024)
 
 /* What an image file may hold besides its pixels (metadata, profiles,
@@ -1612,9 +1614,16 @@ probe_pixbuf_data (BwImageFormat  format,
   if (loader == NULL)
     return FALSE;
 
-  /* Errors after the size is known are the expected way out. */
-  if (gdk_pixbuf_loader_write (loader, data, size, &local_error))
-    gdk_pixbuf_loader_close (loader, local_error == NULL ? &local_error : NULL);
+  /* Fed a little at a time, and no more once the size is known: given
+   * the whole file at once, a loader goes on through all of it (a PNG is
+   * inflated whole) even though it was told to make nothing. Errors after
+   * the size is known are the expected way out. */
+  for (gsize offset = 0; offset < size && check.width <= 0; offset += PROBE_CHUNK_SIZE)
+    if (!gdk_pixbuf_loader_write (loader, data + offset, MIN (PROBE_CHUNK_SIZE, size - offset),
+                                  &local_error))
+      break;
+  if (local_error == NULL)
+    gdk_pixbuf_loader_close (loader, check.width <= 0 ? &local_error : NULL);
   else
     gdk_pixbuf_loader_close (loader, NULL);
 
