@@ -733,6 +733,141 @@ test_load_superseded (void)
   g_assert_finalize_object (canvas);
 }
 
+/* A PNG of one flat colour. */
+static char *
+write_flat (const char *name,
+            int         width,
+            int         height,
+            const Rgb  *colour)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (tmpdir, name, NULL);
+
+  gdk_pixbuf_fill (pixbuf, ((guint32) colour->r << 24) | ((guint32) colour->g << 16) |
+                           ((guint32) colour->b << 8) | 0xff);
+  gdk_pixbuf_save (pixbuf, path, "png", &error, NULL);
+  g_assert_no_error (error);
+
+  return path;
+}
+
+#define N_SWITCH_FILES 5
+#define N_SWITCHES     50
+
+static const Rgb switch_colours[N_SWITCH_FILES] = {
+  { 200, 30, 30 }, { 30, 200, 30 }, { 30, 30, 200 }, { 200, 200, 30 }, { 30, 200, 200 },
+};
+
+typedef struct
+{
+  guint n_files;
+  guint shown;
+  guint stale;
+} SwitchWatch;
+
+/* Whenever an image comes on screen, it must be the one asked for last:
+ * image n is file (n - 1) % n_files, in its colour. */
+static void
+switch_image_loaded_cb (BwCanvas    *canvas,
+                        SwitchWatch *watch)
+{
+  gint64 id = bw_canvas_get_image_id (canvas);
+  const Rgb *expected = &switch_colours[(id - 1) % watch->n_files];
+  cairo_surface_t *surface = render (canvas, 40, 30);
+  Rgb seen = pixel_at (surface, 20, 15);
+
+  cairo_surface_destroy (surface);
+  watch->shown++;
+  if (ABS (seen.r - expected->r) > 2 || ABS (seen.g - expected->g) > 2 ||
+      ABS (seen.b - expected->b) > 2)
+    watch->stale++;
+}
+
+/* Page Down held: images asked for one after another, faster than any of
+ * them decodes. One full decode at a time, only the last image's is
+ * finished for the screen, and no image but the last asked for is ever
+ * shown. */
+static void
+test_quick_switches (void)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+  BwCanvas *canvas = canvas_new ();
+  BwImageLoader *loader = bw_canvas_get_loader (canvas);
+  BwImageLoaderStats before, after;
+  SwitchWatch watch = { N_SWITCH_FILES, 0, 0 };
+  cairo_surface_t *surface;
+
+  /* Large enough that a decode takes far longer than the switches. */
+  for (guint i = 0; i < N_SWITCH_FILES; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("switch-%u.png", i);
+      g_autofree char *path = write_flat (name, 3000, 2000, &switch_colours[i]);
+
+      g_ptr_array_add (files, g_file_new_for_path (path));
+    }
+
+  bw_canvas_set_viewport_size (canvas, 40, 30);
+  g_signal_connect (canvas, "image-loaded", G_CALLBACK (switch_image_loaded_cb), &watch);
+
+  /* A burst the main loop does not see into: nothing comes back between
+   * the requests. */
+  bw_image_loader_get_stats (loader, &before);
+  for (guint n = 1; n <= N_SWITCHES; n++)
+    bw_canvas_load_file (canvas, files->pdata[(n - 1) % N_SWITCH_FILES], n, 3000, 2000);
+  wait_for_state (canvas, BW_CANVAS_STATE_READY);
+  bw_image_loader_get_stats (loader, &after);
+
+  g_test_message ("burst: %u full decodes started, %u finished, %u dropped",
+                  after.full_decodes_started - before.full_decodes_started,
+                  after.full_decodes_finished - before.full_decodes_finished,
+                  after.results_dropped - before.results_dropped);
+  /* The first request's decode may have begun before the others came;
+   * the decoder cannot be stopped, so it runs out and is dropped. Then
+   * the last image's, and nothing for the 48 in between. */
+  g_assert_cmpuint (after.full_decodes_started - before.full_decodes_started, <=, 2);
+  g_assert_cmpuint (after.full_decodes_finished - before.full_decodes_finished, ==, 1);
+  g_assert_cmpuint (after.max_in_flight, ==, 1);
+  g_assert_cmpuint (watch.shown, ==, 1);
+  g_assert_cmpuint (watch.stale, ==, 0);
+  g_assert_cmpint (bw_canvas_get_image_id (canvas), ==, N_SWITCHES);
+
+  /* Held keys repeat: requests with the main loop running between them,
+   * so decodes end while newer requests wait. Whatever ends, nothing
+   * shown is ever stale, and still only one decode runs at a time. The
+   * files but the last, which the cache holds now. */
+  watch.shown = 0;
+  watch.n_files = N_SWITCH_FILES - 1;
+  bw_image_loader_set_cache_budget (loader, 0);
+  for (guint n = N_SWITCHES + 1; n <= 2 * N_SWITCHES; n++)
+    {
+      gint64 until = g_get_monotonic_time () + 100000;
+
+      bw_canvas_load_file (canvas, files->pdata[(n - 1) % watch.n_files], n, 3000, 2000);
+      while (g_get_monotonic_time () < until)
+        g_main_context_iteration (NULL, FALSE);
+    }
+  wait_for_state (canvas, BW_CANVAS_STATE_READY);
+  bw_image_loader_get_stats (loader, &after);
+
+  g_test_message ("paced: %u images shown, %u decodes started in all, %u dropped in all",
+                  watch.shown, after.full_decodes_started, after.results_dropped);
+  g_assert_cmpuint (watch.stale, ==, 0);
+  g_assert_cmpuint (watch.shown, >=, 1);
+  g_assert_cmpuint (after.max_in_flight, ==, 1);
+  g_assert_cmpint (bw_canvas_get_image_id (canvas), ==, 2 * N_SWITCHES);
+  surface = render (canvas, 40, 30);
+  assert_pixel (surface, 20, 15, switch_colours[(2 * N_SWITCHES - 1) % watch.n_files]);
+  cairo_surface_destroy (surface);
+
+  /* The budget bounds what the cache keeps: only the image on screen. */
+  g_assert_cmpuint (bw_image_loader_get_cache_memory (loader), <=,
+                    3000 * 2000 * 4 * 4 / 3 + 4096);
+
+  g_signal_handlers_disconnect_by_data (canvas, &watch);
+  g_assert_finalize_object (canvas);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -759,6 +894,7 @@ main (int   argc,
   g_test_add_func ("/ui/canvas/async-preview", test_async_preview);
   g_test_add_func ("/ui/canvas/preload", test_preload);
   g_test_add_func ("/ui/canvas/load-superseded", test_load_superseded);
+  g_test_add_func ("/ui/canvas/quick-switches", test_quick_switches);
 
   ret = g_test_run ();
 

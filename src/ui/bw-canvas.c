@@ -2,12 +2,13 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Pixels are decoded off the UI thread. For a JPEG that is larger than the
- * view, a scaled decode (1/2, 1/4 or 1/8, whichever is the smallest that is
- * still sharp at fit-to-window) is shown first, then the full resolution.
- * With the full resolution comes a pyramid of levels, each half the size
- * of the one before, so that a zoomed-out view samples a level at most
- * twice its on-screen size: sharp and cheap even for 100 megapixels.
+ * Pixels come from a BwImageLoader (bw-image-loader.c): decoded off the UI
+ * thread, one full decode at a time, a scaled preview first for a large
+ * JPEG, then the full resolution with its pyramid of levels, each half
+ * the size of the one before, so that a zoomed-out view samples a level
+ * at most twice its on-screen size. The canvas only draws what the
+ * loader delivers for the image it asked for last, and turns input into
+ * zoom and pan.
  *
  * Drawing: each level is cut into tiles wrapped as GdkTextures without a
  * copy (a GBytes slice of the level's buffer), and only the tiles in view
@@ -27,51 +28,35 @@
 #include <math.h>
 #include <adwaita.h>
 
-#include "bw-image-decoder.h"
+#include "bw-image-loader.h"
 #include "bw-canvas.h"
 
 #define TILE_SIZE       1024
-#define MIN_LEVEL_SIZE  384
 #define MAX_SCALE       32.0
 #define ZOOM_STEP       1.25
 #define KEY_PAN_STEP    64.0
-#define CACHE_ENTRIES   3
 
-/* A decoded image: full size and the levels we have, largest first. */
+/* The image on screen: the loader's pixels, and what GTK and cairo draw
+ * them through, made lazily. */
 typedef struct
 {
-  gatomicrefcount  ref_count;
-  char            *path;
-  int              width;
-  int              height;
-  GPtrArray       *levels;      /* BwPixels* */
-  gboolean         complete;    /* levels[0] is the full resolution */
-
-  /* Used on the UI thread only, made lazily. */
+  BwImagePyramid  *pyramid;
   GHashTable      *tiles;       /* gint64 key → GdkTexture */
   GPtrArray       *surfaces;    /* cairo_surface_t* or NULL, per level */
-} BwDecoded;
+} CanvasImage;
 
 struct _BwCanvas
 {
   GtkWidget            parent_instance;
 
-  BwDecoded           *image;           /* on screen, or NULL */
+  BwImageLoader       *loader;
+  CanvasImage         *image;           /* on screen, or NULL */
   char                *path;            /* asked for, or NULL */
   gint64               image_id;
   int                  image_width;
   int                  image_height;
   BwCanvasState        state;
   GError              *error;
-  guint64              max_pixels;
-
-  GCancellable        *cancellable;     /* the load we wait for */
-  guint                pending_token;
-  GCancellable        *preload_cancellable;
-  char                *preload_path;
-  guint                preload_token;
-  guint                next_token;
-  GQueue               cache;           /* BwDecoded*, most recent first */
 
   /* The view: widget = image * scale + offset */
   double               scale;
@@ -122,146 +107,34 @@ static GParamSpec *properties [N_PROPS];
 static guint signals [N_SIGNALS];
 
 /* ------------------------------------------------------------------ */
-/* Decoded images                                                      */
+/* The image on screen                                                 */
 
-static BwDecoded *
-bw_decoded_new (const char *path,
-                int         width,
-                int         height)
+static CanvasImage *
+canvas_image_new (BwImagePyramid *pyramid)
 {
-  BwDecoded *self = g_new0 (BwDecoded, 1);
+  CanvasImage *self = g_new0 (CanvasImage, 1);
 
-  g_atomic_ref_count_init (&self->ref_count);
-  self->path = g_strdup (path);
-  self->width = width;
-  self->height = height;
-  self->levels = g_ptr_array_new_with_free_func ((GDestroyNotify) bw_pixels_free);
+  self->pyramid = bw_image_pyramid_ref (pyramid);
 
-  return self;
-}
-
-static BwDecoded *
-bw_decoded_ref (BwDecoded *self)
-{
-  g_atomic_ref_count_inc (&self->ref_count);
   return self;
 }
 
 static void
-bw_decoded_unref (BwDecoded *self)
+canvas_image_free (CanvasImage *self)
 {
-  if (!g_atomic_ref_count_dec (&self->ref_count))
-    return;
-
   g_clear_pointer (&self->tiles, g_hash_table_unref);
   g_clear_pointer (&self->surfaces, g_ptr_array_unref);
-  g_ptr_array_unref (self->levels);
-  g_free (self->path);
+  bw_image_pyramid_unref (self->pyramid);
   g_free (self);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwDecoded, bw_decoded_unref)
-
-static gsize
-bw_decoded_get_memory (BwDecoded *self)
-{
-  gsize total = 0;
-
-  for (guint i = 0; i < self->levels->len; i++)
-    {
-      BwPixels *level = g_ptr_array_index (self->levels, i);
-      total += level->stride * level->height;
-    }
-
-  return total;
-}
-
-/* Average 2×2 blocks. Premultiplied alpha averages correctly as is. */
-static BwPixels *
-halve_pixels (const BwPixels *src)
-{
-  int width = MAX (1, src->width / 2);
-  int height = MAX (1, src->height / 2);
-  gsize stride = (gsize) width * 4;
-  const guint8 *data = bw_pixels_get_data (src);
-  guint8 *out = g_malloc (stride * height);
-  BwPixels *dst;
-
-  for (int y = 0; y < height; y++)
-    {
-      const guint8 *row0 = data + (gsize) MIN (2 * y, src->height - 1) * src->stride;
-      const guint8 *row1 = data + (gsize) MIN (2 * y + 1, src->height - 1) * src->stride;
-      guint8 *o = out + (gsize) y * stride;
-
-      if (src->width >= 2)
-        {
-          for (int x = 0; x < width; x++)
-            {
-              const guint8 *p = row0 + 8 * x;
-              const guint8 *q = row1 + 8 * x;
-
-              o[0] = (p[0] + p[4] + q[0] + q[4] + 2) >> 2;
-              o[1] = (p[1] + p[5] + q[1] + q[5] + 2) >> 2;
-              o[2] = (p[2] + p[6] + q[2] + q[6] + 2) >> 2;
-              o[3] = (p[3] + p[7] + q[3] + q[7] + 2) >> 2;
-              o += 4;
-            }
-        }
-      else
-        {
-          for (int c = 0; c < 4; c++)
-            o[c] = (row0[c] + row1[c] + 1) >> 1;
-        }
-    }
-
-  dst = g_new0 (BwPixels, 1);
-  dst->width = width;
-  dst->height = height;
-  dst->stride = stride;
-  dst->bytes = g_bytes_new_take (out, stride * height);
-
-  return dst;
-}
-
-static void
-bw_decoded_build_pyramid (BwDecoded *self)
-{
-  BwPixels *last = g_ptr_array_index (self->levels, self->levels->len - 1);
-
-  while (last->width > MIN_LEVEL_SIZE || last->height > MIN_LEVEL_SIZE)
-    {
-      if (last->width < 2 || last->height < 2)
-        break;
-      last = halve_pixels (last);
-      g_ptr_array_add (self->levels, last);
-    }
-}
-
-/* The smallest level that still has at least one pixel per screen pixel
- * at @scale, or the largest one. */
-static guint
-bw_decoded_choose_level (BwDecoded *self,
-                         double     scale)
-{
-  for (guint i = self->levels->len; i > 0; i--)
-    {
-      BwPixels *level = g_ptr_array_index (self->levels, i - 1);
-      double factor = (double) level->width / self->width;
-
-      if (factor >= scale * 0.999)
-        return i - 1;
-    }
-
-  return 0;
-}
-
 static GdkTexture *
-bw_decoded_get_tile (BwDecoded *self,
-                     guint      level_index,
-                     int        tx,
-                     int        ty)
+canvas_image_get_tile (CanvasImage *self,
+                       guint        level_index,
+                       int          tx,
+                       int          ty)
 {
-  BwPixels *level = g_ptr_array_index (self->levels, level_index);
+  const BwPixels *level = bw_image_pyramid_get_level (self->pyramid, level_index);
   gint64 key = ((gint64) level_index << 48) | ((gint64) ty << 24) | tx;
   GdkTexture *texture;
   g_autoptr(GBytes) bytes = NULL;
@@ -290,10 +163,10 @@ bw_decoded_get_tile (BwDecoded *self,
 }
 
 static cairo_surface_t *
-bw_decoded_get_surface (BwDecoded *self,
-                        guint      level_index)
+canvas_image_get_surface (CanvasImage *self,
+                          guint        level_index)
 {
-  BwPixels *level = g_ptr_array_index (self->levels, level_index);
+  const BwPixels *level = bw_image_pyramid_get_level (self->pyramid, level_index);
   cairo_surface_t *surface;
 
   if (self->surfaces == NULL)
@@ -316,268 +189,11 @@ bw_decoded_get_surface (BwDecoded *self,
       cairo_surface_destroy (surface);
       return NULL;
     }
-  cairo_surface_set_user_data (surface, (const cairo_user_data_key_t *) &bw_decoded_get_surface,
+  cairo_surface_set_user_data (surface, (const cairo_user_data_key_t *) &canvas_image_get_surface,
                                g_bytes_ref (level->bytes), (cairo_destroy_func_t) g_bytes_unref);
   g_ptr_array_index (self->surfaces, level_index) = surface;
 
   return surface;
-}
-
-/* ------------------------------------------------------------------ */
-/* Decoding (worker threads)                                           */
-
-typedef void (*PreviewFunc) (BwDecoded *preview,
-                             gpointer   user_data);
-
-typedef struct
-{
-  GBytes      *data;
-  char        *name;
-  char        *path;
-  int          width;
-  int          height;
-  guint        denominator;
-  guint64      max_pixels;
-  PreviewFunc  func;
-  gpointer     func_data;
-} PreviewJob;
-
-static gpointer
-preview_thread_func (gpointer user_data)
-{
-  PreviewJob *job = user_data;
-  g_autoptr(BwPixels) pixels = NULL;
-
-  pixels = bw_image_decode_data (g_bytes_get_data (job->data, NULL), g_bytes_get_size (job->data),
-                                 job->name, job->denominator, job->max_pixels, NULL, NULL);
-  if (pixels != NULL)
-    {
-      g_autoptr(BwDecoded) preview = bw_decoded_new (job->path, job->width, job->height);
-
-      g_ptr_array_add (preview->levels, g_steal_pointer (&pixels));
-      job->func (preview, job->func_data);
-    }
-
-  g_bytes_unref (job->data);
-  g_free (job->name);
-  g_free (job->path);
-  g_free (job);
-
-  return NULL;
-}
-
-static BwDecoded *
-decode_image (const char    *path,
-              int            expected_width,
-              int            expected_height,
-              gint64         expected_size,
-              guint64        max_pixels,
-              double         preview_scale,
-              PreviewFunc    preview_func,
-              gpointer       preview_data,
-              GCancellable  *cancellable,
-              GError       **error)
-{
-  g_autoptr(GBytes) data = NULL;
-  g_autoptr(BwDecoded) decoded = NULL;
-  g_autofree char *name = g_filename_display_name (path);
-  BwImageInfo info;
-  BwPixels *full = NULL;
-  GThread *preview_thread = NULL;
-  GStatBuf st;
-
-  if (g_stat (path, &st) != 0)
-    {
-      int saved_errno = errno;
-
-      if (saved_errno == ENOENT || saved_errno == ENOTDIR)
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                     _("“%s” is missing: it was moved or deleted after it was imported."),
-                     name);
-      else
-        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                     _("Cannot read “%s”: %s"), name, g_strerror (saved_errno));
-      return NULL;
-    }
-
-  if (expected_size > 0 && (gint64) st.st_size != expected_size)
-    {
-      g_autofree char *now = g_format_size (st.st_size);
-      g_autofree char *was = g_format_size (expected_size);
-
-      g_set_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_CORRUPT,
-                   _("“%s” has changed since it was imported: it is now %s, it was %s. It may be truncated or replaced by another file."),
-                   name, now, was);
-      return NULL;
-    }
-
-  if (!(data = bw_image_read_file (path, name, error)))
-    return NULL;
-
-  if (!bw_image_probe_data (g_bytes_get_data (data, NULL), g_bytes_get_size (data),
-                            name, &info, error))
-    return NULL;
-
-  if (expected_width > 0 && expected_height > 0 &&
-      (info.width != expected_width || info.height != expected_height))
-    {
-      g_set_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_CORRUPT,
-                   _("“%s” has changed since it was imported: it is now %d × %d pixels, it was %d × %d."),
-                   name, info.width, info.height, expected_width, expected_height);
-      return NULL;
-    }
-
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return NULL;
-
-  if (preview_func != NULL && preview_scale > 0 && info.format == BW_IMAGE_FORMAT_JPEG)
-    {
-      guint denominator = 1;
-
-      for (guint d = 8; d >= 2; d /= 2)
-        if (1.0 / d >= preview_scale)
-          {
-            denominator = d;
-            break;
-          }
-
-      if (denominator > 1)
-        {
-          PreviewJob *job = g_new0 (PreviewJob, 1);
-
-          job->data = g_bytes_ref (data);
-          job->name = g_strdup (name);
-          job->path = g_strdup (path);
-          job->width = info.width;
-          job->height = info.height;
-          job->denominator = denominator;
-          job->max_pixels = max_pixels;
-          job->func = preview_func;
-          job->func_data = preview_data;
-
-          /* The preview decodes on a second thread while this one makes
-           * the full resolution: on two cores both are done about when
-           * the full decode alone would be. */
-          preview_thread = g_thread_try_new ("bw-preview", preview_thread_func, job, NULL);
-          if (preview_thread == NULL)
-            preview_thread_func (job);
-        }
-    }
-
-  if (!g_cancellable_set_error_if_cancelled (cancellable, error))
-    full = bw_image_decode_data (g_bytes_get_data (data, NULL), g_bytes_get_size (data),
-                                 name, 1, max_pixels, NULL, error);
-
-  /* Never leave the preview behind: it must reach the UI before the
-   * full resolution does. */
-  if (preview_thread != NULL)
-    g_thread_join (preview_thread);
-
-  if (full == NULL)
-    return NULL;
-
-  decoded = bw_decoded_new (path, full->width, full->height);
-  g_ptr_array_add (decoded->levels, full);
-
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return NULL;
-
-  bw_decoded_build_pyramid (decoded);
-  decoded->complete = TRUE;
-
-  return g_steal_pointer (&decoded);
-}
-
-typedef struct
-{
-  GWeakRef      canvas;
-  GMainContext *context;
-  char         *path;
-  int           expected_width;
-  int           expected_height;
-  gint64        expected_size;
-  guint64       max_pixels;
-  double        preview_scale;
-  guint         token;
-} LoadData;
-
-static void
-load_data_free (LoadData *data)
-{
-  g_weak_ref_clear (&data->canvas);
-  g_main_context_unref (data->context);
-  g_free (data->path);
-  g_free (data);
-}
-
-typedef struct
-{
-  GTask     *task;      /* its LoadData says for which canvas and load */
-  BwDecoded *preview;
-} PreviewData;
-
-static void bw_canvas_show_decoded (BwCanvas  *self,
-                                    BwDecoded *decoded);
-
-static gboolean
-preview_idle_cb (gpointer user_data)
-{
-  PreviewData *data = user_data;
-  LoadData *load = g_task_get_task_data (data->task);
-  g_autoptr(BwCanvas) self = g_weak_ref_get (&load->canvas);
-
-  if (self != NULL &&
-      self->pending_token == load->token &&
-      self->state == BW_CANVAS_STATE_LOADING)
-    bw_canvas_show_decoded (self, data->preview);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-preview_data_free (PreviewData *data)
-{
-  g_object_unref (data->task);
-  bw_decoded_unref (data->preview);
-  g_free (data);
-}
-
-/* Runs on the worker. It takes no reference on the canvas here: the last
- * one dropped on this thread would finalize a widget off the UI thread. */
-static void
-deliver_preview (BwDecoded *preview,
-                 gpointer   user_data)
-{
-  GTask *task = user_data;
-  LoadData *load = g_task_get_task_data (task);
-  PreviewData *data = g_new0 (PreviewData, 1);
-
-  data->task = g_object_ref (task);
-  data->preview = bw_decoded_ref (preview);
-  g_main_context_invoke_full (load->context, G_PRIORITY_DEFAULT,
-                              preview_idle_cb, data,
-                              (GDestroyNotify) preview_data_free);
-}
-
-static void
-load_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  LoadData *data = task_data;
-  GError *error = NULL;
-  BwDecoded *decoded;
-
-  decoded = decode_image (data->path,
-                          data->expected_width, data->expected_height, data->expected_size,
-                          data->max_pixels, data->preview_scale,
-                          data->preview_scale > 0 ? deliver_preview : NULL, task,
-                          cancellable, &error);
-  if (decoded == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, decoded, (GDestroyNotify) bw_decoded_unref);
 }
 
 /* ------------------------------------------------------------------ */
@@ -859,11 +475,12 @@ draw_image_cairo (BwCanvas *self,
                   int       width,
                   int       height)
 {
-  BwDecoded *image = self->image;
+  CanvasImage *image = self->image;
   graphene_rect_t rect;
   cairo_surface_t *surface;
-  BwPixels *level;
+  const BwPixels *level;
   guint index;
+  int full_width, full_height;
 
   if (image == NULL)
     return;
@@ -872,19 +489,21 @@ draw_image_cairo (BwCanvas *self,
   if (rect.size.width <= 0 || rect.size.height <= 0)
     return;
 
-  index = bw_decoded_choose_level (image, self->scale);
-  level = g_ptr_array_index (image->levels, index);
-  surface = bw_decoded_get_surface (image, index);
+  index = bw_image_pyramid_choose_level (image->pyramid, self->scale);
+  level = bw_image_pyramid_get_level (image->pyramid, index);
+  surface = canvas_image_get_surface (image, index);
   if (surface == NULL)
     return;
+  full_width = bw_image_pyramid_get_width (image->pyramid);
+  full_height = bw_image_pyramid_get_height (image->pyramid);
 
   cairo_save (cr);
   cairo_rectangle (cr, rect.origin.x, rect.origin.y, rect.size.width, rect.size.height);
   cairo_clip (cr);
   cairo_translate (cr, self->offset_x, self->offset_y);
   cairo_scale (cr,
-               self->scale * image->width / level->width,
-               self->scale * image->height / level->height);
+               self->scale * full_width / level->width,
+               self->scale * full_height / level->height);
   cairo_set_source_surface (cr, surface, 0, 0);
   cairo_pattern_set_extend (cairo_get_source (cr), CAIRO_EXTEND_PAD);
   cairo_pattern_set_filter (cairo_get_source (cr),
@@ -899,12 +518,12 @@ snapshot_image_tiles (BwCanvas    *self,
                       int          width,
                       int          height)
 {
-  BwDecoded *image = self->image;
-  guint index = bw_decoded_choose_level (image, self->scale);
-  BwPixels *level = g_ptr_array_index (image->levels, index);
+  CanvasImage *image = self->image;
+  guint index = bw_image_pyramid_choose_level (image->pyramid, self->scale);
+  const BwPixels *level = bw_image_pyramid_get_level (image->pyramid, index);
   /* widget = level * (sx, sy) + offset */
-  double sx = self->scale * image->width / level->width;
-  double sy = self->scale * image->height / level->height;
+  double sx = self->scale * bw_image_pyramid_get_width (image->pyramid) / level->width;
+  double sy = self->scale * bw_image_pyramid_get_height (image->pyramid) / level->height;
   double lx0 = CLAMP ((0 - self->offset_x) / sx, 0, level->width);
   double ly0 = CLAMP ((0 - self->offset_y) / sy, 0, level->height);
   double lx1 = CLAMP ((width - self->offset_x) / sx, 0, level->width);
@@ -917,7 +536,7 @@ snapshot_image_tiles (BwCanvas    *self,
   for (int ty = ty0; ty < ty1; ty++)
     for (int tx = tx0; tx < tx1; tx++)
       {
-        GdkTexture *texture = bw_decoded_get_tile (image, index, tx, ty);
+        GdkTexture *texture = canvas_image_get_tile (image, index, tx, ty);
         int lx = tx * TILE_SIZE;
         int ly = ty * TILE_SIZE;
         int lw = gdk_texture_get_width (texture);
@@ -1082,70 +701,23 @@ set_state (BwCanvas      *self,
 }
 
 static void
-cache_insert (BwCanvas  *self,
-              BwDecoded *decoded)
+bw_canvas_show_pyramid (BwCanvas       *self,
+                        BwImagePyramid *pyramid)
 {
-  gsize total = 0;
-  GList *l;
-
-  for (l = self->cache.head; l != NULL; l = l->next)
-    if (l->data == decoded || g_strcmp0 (((BwDecoded *) l->data)->path, decoded->path) == 0)
-      {
-        bw_decoded_unref (l->data);
-        g_queue_delete_link (&self->cache, l);
-        break;
-      }
-
-  g_queue_push_head (&self->cache, bw_decoded_ref (decoded));
-
-  /* Keep a few images, and not more than a gigabyte beyond the first. */
-  l = self->cache.head;
-  for (guint n = 0; l != NULL; n++)
-    {
-      GList *next = l->next;
-
-      total += bw_decoded_get_memory (l->data);
-      if (n > 0 && (n >= CACHE_ENTRIES || total > 1024 * 1024 * 1024))
-        {
-          bw_decoded_unref (l->data);
-          g_queue_delete_link (&self->cache, l);
-        }
-      l = next;
-    }
-}
-
-static BwDecoded *
-cache_lookup (BwCanvas   *self,
-              const char *path)
-{
-  for (GList *l = self->cache.head; l != NULL; l = l->next)
-    {
-      BwDecoded *decoded = l->data;
-
-      if (g_strcmp0 (decoded->path, path) == 0)
-        return decoded;
-    }
-
-  return NULL;
-}
-
-static void
-bw_canvas_show_decoded (BwCanvas  *self,
-                        BwDecoded *decoded)
-{
+  const char *path = bw_image_pyramid_get_path (pyramid);
   gboolean first = (self->image == NULL ||
-                    g_strcmp0 (self->image->path, decoded->path) != 0 ||
+                    g_strcmp0 (bw_image_pyramid_get_path (self->image->pyramid), path) != 0 ||
                     self->state == BW_CANVAS_STATE_LOADING);
   double old_scale = self->scale;
 
-  if (self->image != decoded)
+  if (self->image == NULL || self->image->pyramid != pyramid)
     {
-      g_clear_pointer (&self->image, bw_decoded_unref);
-      self->image = bw_decoded_ref (decoded);
+      g_clear_pointer (&self->image, canvas_image_free);
+      self->image = canvas_image_new (pyramid);
     }
   g_clear_error (&self->error);
-  self->image_width = decoded->width;
-  self->image_height = decoded->height;
+  self->image_width = bw_image_pyramid_get_width (pyramid);
+  self->image_height = bw_image_pyramid_get_height (pyramid);
 
   if (first)
     {
@@ -1154,7 +726,8 @@ bw_canvas_show_decoded (BwCanvas  *self,
       apply_fit (self);
     }
 
-  set_state (self, decoded->complete ? BW_CANVAS_STATE_READY : BW_CANVAS_STATE_PREVIEW);
+  set_state (self, bw_image_pyramid_is_complete (pyramid) ? BW_CANVAS_STATE_READY
+                                                         : BW_CANVAS_STATE_PREVIEW);
 
   if (first)
     {
@@ -1175,7 +748,7 @@ bw_canvas_set_error (BwCanvas     *self,
   g_return_if_fail (BW_IS_CANVAS (self));
   g_return_if_fail (error != NULL);
 
-  g_clear_pointer (&self->image, bw_decoded_unref);
+  g_clear_pointer (&self->image, canvas_image_free);
   g_clear_error (&self->error);
   self->error = g_error_copy (error);
   self->image_id = image_id;
@@ -1191,141 +764,85 @@ bw_canvas_set_error (BwCanvas     *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* The loader only reports the image asked for last; the path is checked
+ * again all the same, so that no other image can pass for this one (the
+ * overlay would draw this image's annotations over it). */
 static void
-load_done_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+loader_preview_cb (BwCanvas       *self,
+                   BwImagePyramid *preview,
+                   BwImageLoader  *loader)
 {
-  LoadData *data = g_task_get_task_data (G_TASK (result));
-  g_autoptr(BwCanvas) self = g_weak_ref_get (&data->canvas);
-  g_autoptr(BwDecoded) decoded = NULL;
-  g_autoptr(GError) error = NULL;
+  if (self->state == BW_CANVAS_STATE_LOADING &&
+      g_strcmp0 (self->path, bw_image_pyramid_get_path (preview)) == 0)
+    bw_canvas_show_pyramid (self, preview);
+}
 
-  decoded = g_task_propagate_pointer (G_TASK (result), &error);
+static void
+loader_loaded_cb (BwCanvas       *self,
+                  BwImagePyramid *pyramid,
+                  BwImageLoader  *loader)
+{
+  if ((self->state == BW_CANVAS_STATE_LOADING || self->state == BW_CANVAS_STATE_PREVIEW) &&
+      g_strcmp0 (self->path, bw_image_pyramid_get_path (pyramid)) == 0)
+    bw_canvas_show_pyramid (self, pyramid);
+}
 
-  if (self == NULL)
-    return;
-
-  if (data->token == self->preload_token)
-    {
-      g_clear_pointer (&self->preload_path, g_free);
-      g_clear_object (&self->preload_cancellable);
-      self->preload_token = 0;
-    }
-
-  if (decoded != NULL)
-    cache_insert (self, decoded);
-
-  if (data->token != self->pending_token)
-    return;
-
-  self->pending_token = 0;
-  g_clear_object (&self->cancellable);
-
-  if (decoded != NULL)
-    bw_canvas_show_decoded (self, decoded);
-  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+static void
+loader_failed_cb (BwCanvas      *self,
+                  const char    *path,
+                  const GError  *error,
+                  BwImageLoader *loader)
+{
+  if ((self->state == BW_CANVAS_STATE_LOADING || self->state == BW_CANVAS_STATE_PREVIEW) &&
+      g_strcmp0 (self->path, path) == 0 &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     bw_canvas_set_error (self, self->image_id, error);
 }
 
-static guint
-start_load (BwCanvas     *self,
-            const char   *path,
-            int           expected_width,
-            int           expected_height,
-            gint64        expected_size,
-            double        preview_scale,
-            GCancellable *cancellable)
-{
-  g_autoptr(GTask) task = NULL;
-  LoadData *data = g_new0 (LoadData, 1);
-
-  g_weak_ref_init (&data->canvas, self);
-  data->context = g_main_context_ref_thread_default ();
-  data->path = g_strdup (path);
-  data->expected_width = expected_width;
-  data->expected_height = expected_height;
-  data->expected_size = expected_size;
-  data->max_pixels = self->max_pixels;
-  data->preview_scale = preview_scale;
-  data->token = ++self->next_token;
-  if (data->token == 0)
-    data->token = ++self->next_token;
-
-  task = g_task_new (NULL, cancellable, load_done_cb, NULL);
-  g_task_set_source_tag (task, start_load);
-  g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
-  g_task_run_in_thread (task, load_thread);
-
-  return data->token;
-}
-
 static void
-load_path (BwCanvas *self,
+load_path (BwCanvas   *self,
            const char *path,
-           gint64    image_id,
-           int       expected_width,
-           int       expected_height,
-           gint64    expected_size)
+           gint64      image_id,
+           int         expected_width,
+           int         expected_height,
+           gint64      expected_size)
 {
-  BwDecoded *cached;
-
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->pending_token = 0;
+  g_autoptr(BwImagePyramid) cached = NULL;
+  double preview_scale;
+  int w, h;
 
   g_free (self->path);
   self->path = g_strdup (path);
   self->image_id = image_id;
   g_clear_error (&self->error);
 
-  cached = cache_lookup (self, path);
-  if (cached != NULL &&
-      (expected_width <= 0 || (cached->width == expected_width && cached->height == expected_height)))
+  cached = bw_image_loader_lookup (self->loader, path, expected_width, expected_height);
+  if (cached != NULL)
     {
-      g_autoptr(BwDecoded) decoded = bw_decoded_ref (cached);
-
+      /* Whatever was being decoded for the image before is not wanted. */
+      bw_image_loader_cancel (self->loader);
       /* Force a fresh fit even when the same path is shown again. */
       set_state (self, BW_CANVAS_STATE_LOADING);
-      cache_insert (self, decoded);
-      bw_canvas_show_decoded (self, decoded);
+      bw_canvas_show_pyramid (self, cached);
       return;
     }
 
-  /* Never let the previous image pass for the new one (the overlay would
-   * draw this image's annotations over it): show nothing until the new
-   * pixels come. */
-  g_clear_pointer (&self->image, bw_decoded_unref);
+  /* Never let the previous image pass for the new one: show nothing
+   * until the new pixels come. */
+  g_clear_pointer (&self->image, canvas_image_free);
   self->image_width = expected_width > 0 ? expected_width : 0;
   self->image_height = expected_height > 0 ? expected_height : 0;
   set_state (self, BW_CANVAS_STATE_LOADING);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 
-  if (self->preload_path != NULL && g_strcmp0 (self->preload_path, path) == 0)
-    {
-      /* Already being decoded ahead: wait for it. */
-      self->pending_token = self->preload_token;
-      self->cancellable = g_steal_pointer (&self->preload_cancellable);
-      self->preload_token = 0;
-      g_clear_pointer (&self->preload_path, g_free);
-      return;
-    }
+  get_view_size (self, &w, &h);
+  if (expected_width > 0 && expected_height > 0)
+    preview_scale = MIN ((double) w / expected_width, (double) h / expected_height);
+  else
+    preview_scale = 0.25;
 
-  {
-    double preview_scale = 0;
-    int w, h;
-
-    get_view_size (self, &w, &h);
-    if (expected_width > 0 && expected_height > 0)
-      preview_scale = MIN ((double) w / expected_width, (double) h / expected_height);
-    else
-      preview_scale = 0.25;
-
-    self->cancellable = g_cancellable_new ();
-    self->pending_token = start_load (self, path, expected_width, expected_height, expected_size,
-                                      preview_scale, self->cancellable);
-  }
+  bw_image_loader_request (self->loader, path, expected_width, expected_height, expected_size,
+                           preview_scale);
 }
 
 void
@@ -1353,59 +870,30 @@ bw_canvas_load_file_sync (BwCanvas  *self,
                           GError   **error)
 {
   g_autofree char *path = NULL;
-  g_autoptr(BwDecoded) decoded = NULL;
+  g_autoptr(BwImagePyramid) pyramid = NULL;
   g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (BW_IS_CANVAS (self), FALSE);
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
-
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->pending_token = 0;
 
   path = g_file_get_path (file);
   g_free (self->path);
   self->path = g_strdup (path);
   self->image_id = image_id;
 
-  decoded = decode_image (path, expected_width, expected_height, 0, self->max_pixels,
-                          0, NULL, NULL, NULL, &local_error);
-  if (decoded == NULL)
+  pyramid = bw_image_loader_load_sync (self->loader, path, expected_width, expected_height, 0,
+                                       &local_error);
+  if (pyramid == NULL)
     {
       bw_canvas_set_error (self, image_id, local_error);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
 
-  cache_insert (self, decoded);
   set_state (self, BW_CANVAS_STATE_LOADING);
-  bw_canvas_show_decoded (self, decoded);
+  bw_canvas_show_pyramid (self, pyramid);
 
   return TRUE;
-}
-
-static void
-preload_path (BwCanvas   *self,
-              const char *path,
-              int         expected_width,
-              int         expected_height,
-              gint64      expected_size)
-{
-  if (cache_lookup (self, path) != NULL ||
-      g_strcmp0 (self->preload_path, path) == 0 ||
-      (self->pending_token != 0 && g_strcmp0 (self->path, path) == 0))
-    return;
-
-  if (self->preload_cancellable != NULL)
-    g_cancellable_cancel (self->preload_cancellable);
-  g_clear_object (&self->preload_cancellable);
-
-  self->preload_cancellable = g_cancellable_new ();
-  g_free (self->preload_path);
-  self->preload_path = g_strdup (path);
-  self->preload_token = start_load (self, path, expected_width, expected_height, expected_size,
-                                    0, self->preload_cancellable);
 }
 
 void
@@ -1418,7 +906,7 @@ bw_canvas_preload_file (BwCanvas *self,
   g_return_if_fail (G_IS_FILE (file));
 
   path = g_file_get_path (file);
-  preload_path (self, path, 0, 0, 0);
+  bw_image_loader_preload (self->loader, path, 0, 0, 0);
 }
 
 void
@@ -1448,7 +936,7 @@ bw_canvas_preload_image (BwCanvas      *self,
   g_return_if_fail (image != NULL);
 
   path = bw_project_resolve_image_path (project, image->path);
-  preload_path (self, path, image->width, image->height, image->byte_size);
+  bw_image_loader_preload (self->loader, path, image->width, image->height, image->byte_size);
 }
 
 void
@@ -1456,11 +944,8 @@ bw_canvas_clear (BwCanvas *self)
 {
   g_return_if_fail (BW_IS_CANVAS (self));
 
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->pending_token = 0;
-  g_clear_pointer (&self->image, bw_decoded_unref);
+  bw_image_loader_cancel (self->loader);
+  g_clear_pointer (&self->image, canvas_image_free);
   g_clear_pointer (&self->path, g_free);
   g_clear_error (&self->error);
   self->image_id = 0;
@@ -1468,6 +953,19 @@ bw_canvas_clear (BwCanvas *self)
   self->image_height = 0;
   set_state (self, BW_CANVAS_STATE_EMPTY);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * bw_canvas_get_loader:
+ *
+ * Returns: (transfer none): the loader that decodes the canvas's images
+ */
+BwImageLoader *
+bw_canvas_get_loader (BwCanvas *self)
+{
+  g_return_val_if_fail (BW_IS_CANVAS (self), NULL);
+
+  return self->loader;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1747,12 +1245,12 @@ bw_canvas_dispose (GObject *object)
 {
   BwCanvas *self = BW_CANVAS (object);
 
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  if (self->preload_cancellable != NULL)
-    g_cancellable_cancel (self->preload_cancellable);
-  g_clear_object (&self->cancellable);
-  g_clear_object (&self->preload_cancellable);
+  if (self->loader != NULL)
+    {
+      bw_image_loader_cancel (self->loader);
+      g_signal_handlers_disconnect_by_data (self->loader, self);
+      g_clear_object (&self->loader);
+    }
 
   g_clear_pointer (&self->error_page, gtk_widget_unparent);
 
@@ -1762,8 +1260,7 @@ bw_canvas_dispose (GObject *object)
   self->overlay_data = NULL;
   self->overlay_destroy = NULL;
 
-  g_clear_pointer (&self->image, bw_decoded_unref);
-  g_queue_clear_full (&self->cache, (GDestroyNotify) bw_decoded_unref);
+  g_clear_pointer (&self->image, canvas_image_free);
 
   G_OBJECT_CLASS (bw_canvas_parent_class)->dispose (object);
 }
@@ -1775,7 +1272,6 @@ bw_canvas_finalize (GObject *object)
 
   g_clear_error (&self->error);
   g_free (self->path);
-  g_free (self->preload_path);
 
   G_OBJECT_CLASS (bw_canvas_parent_class)->finalize (object);
 }
@@ -1885,7 +1381,10 @@ bw_canvas_init (BwCanvas *self)
   GtkGesture *gesture;
   GtkWidget *box;
 
-  self->max_pixels = BW_IMAGE_DEFAULT_MAX_PIXELS;
+  self->loader = bw_image_loader_new ();
+  g_signal_connect_object (self->loader, "preview", G_CALLBACK (loader_preview_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->loader, "loaded", G_CALLBACK (loader_loaded_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->loader, "failed", G_CALLBACK (loader_failed_cb), self, G_CONNECT_SWAPPED);
   self->fit = TRUE;
   self->scale = 1.0;
   self->fallback_width = 800;
@@ -2123,5 +1622,5 @@ bw_canvas_set_max_pixels (BwCanvas *self,
 {
   g_return_if_fail (BW_IS_CANVAS (self));
 
-  self->max_pixels = max_pixels > 0 ? max_pixels : BW_IMAGE_DEFAULT_MAX_PIXELS;
+  bw_image_loader_set_max_pixels (self->loader, max_pixels);
 }

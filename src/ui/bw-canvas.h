@@ -7,6 +7,7 @@
 
 #include <gtk/gtk.h>
 
+#include "bw-image-loader.h"
 #include "bw-project.h"
 
 G_BEGIN_DECLS
@@ -120,6 +121,8 @@ void          bw_canvas_preload_image      (BwCanvas            *self,
 void          bw_canvas_set_max_pixels     (BwCanvas            *self,
                                             guint64              max_pixels);
 void          bw_canvas_clear              (BwCanvas            *self);
+/* The loader that decodes for this canvas (its cache and figures). */
+BwImageLoader *bw_canvas_get_loader        (BwCanvas            *self);
 /* Shows @error in the canvas, with Locate… and Exclude buttons when
  * @image_id is not 0 (they emit the "locate" and "exclude" signals). */
 void          bw_canvas_set_error          (BwCanvas            *self,
