@@ -10,6 +10,7 @@
 
 #include <glib/gstdio.h>
 #include <math.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "bw-coco-export.h"
@@ -923,6 +924,166 @@ test_import_zero_width_box (Fixture       *f,
   }
 }
 
+#define BIG_IMAGES        20
+#define BIG_PER_IMAGE     4000
+#define BIG_ANNOTATIONS   (BIG_IMAGES * BIG_PER_IMAGE)
+
+/* A COCO file of BIG_ANNOTATIONS boxes over the fixture's images, with a
+ * category the project does not have yet. */
+static char *
+write_big_coco (Fixture *f)
+{
+  g_autoptr(GString) json = g_string_new ("{\"images\": [");
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (f->dir, "big.json", NULL);
+  guint64 id = 0;
+
+  for (guint i = 0; i < BIG_IMAGES; i++)
+    g_string_append_printf (json, "%s{\"id\": %u, \"file_name\": \"img/big-%u.png\", "
+                            "\"width\": 1000, \"height\": 1000}", i ? ", " : "", i + 1, i);
+  g_string_append (json, "], \"categories\": [{\"id\": 1, \"name\": \"car\"}, "
+                         "{\"id\": 2, \"name\": \"tram\"}], \"annotations\": [");
+  for (guint i = 0; i < BIG_IMAGES; i++)
+    for (guint k = 0; k < BIG_PER_IMAGE; k++)
+      g_string_append_printf (json, "%s{\"id\": %" G_GUINT64_FORMAT ", \"image_id\": %u, "
+                              "\"category_id\": %u, \"bbox\": [%u, %u, 5, 5]}",
+                              id ? ", " : "", id + 1, i + 1, 1 + (k & 1), k % 990, (k / 990) * 6),
+      id++;
+  g_string_append (json, "]}");
+  g_assert_true (g_file_set_contents (path, json->str, json->len, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+static gint64
+raw_count (const char *project,
+           const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (project, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 10000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  g_assert_cmpint (n, >=, 0);
+  return n;
+}
+
+static GSubprocess *
+spawn_import (Fixture    *f,
+              const char *project,
+              const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  const char *cli = g_getenv ("BOXWOOD_CLI");
+  GSubprocess *process;
+
+  g_assert_nonnull (cli);
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                              &error, cli, "import", "coco", project, json, "--images", f->dir, NULL);
+  g_assert_no_error (error);
+  return process;
+}
+
+/* A large import is written in chunks, yet all or nothing: killed in the
+ * middle (kill -9), it leaves nothing visible, and what it staged is gone
+ * once the project is opened again; a reader beside a whole import sees
+ * none of its annotations or all of them, never part. */
+static void
+test_import_chunked_all_or_nothing (Fixture       *f,
+                                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *project = g_build_filename (f->dir, "p.boxwood", NULL);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+  BwProjectCounts before, after;
+  gint64 staged = 0, deadline;
+  guint polls = 0;
+
+  for (guint i = 0; i < BIG_IMAGES; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("img/big-%u.png", i);
+
+      add_image (f, name, 1000, 1000, FALSE);
+    }
+  json = write_big_coco (f);
+  g_assert_true (bw_project_get_counts (f->project, &before, &error));
+
+  /* Killed once a few chunks are staged, before the last step. */
+  process = spawn_import (f, project, json);
+  deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+  while (staged < 3 * 5000)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_assert_cmpint (raw_count (project, "SELECT count(*) FROM annotations"), ==, before.annotations);
+      staged = raw_count (project, "SELECT count(*) FROM import_staging");
+      g_assert_cmpint (staged, <, BIG_ANNOTATIONS);
+      g_usleep (2000);
+    }
+  g_subprocess_force_exit (process);
+  g_assert_true (g_subprocess_wait (process, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_signaled (process));
+  g_clear_object (&process);
+
+  /* Nothing shows: no annotation, category, layer or person came. */
+  g_assert_true (bw_project_get_counts (f->project, &after, &error));
+  g_assert_cmpint (after.annotations, ==, before.annotations);
+  g_assert_cmpint (after.categories, ==, before.categories);
+  g_assert_cmpint (after.layers, ==, before.layers);
+  g_assert_cmpint (raw_count (project, "SELECT count(*) FROM import_staging"), >, 0);
+
+  /* Opening the project again removes what the dead import staged. */
+  {
+    g_autoptr(GFile) file = g_file_new_for_path (project);
+    g_autoptr(BwProject) again = bw_project_open (file, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (raw_count (project, "SELECT count(*) FROM import_staging"), ==, 0);
+    g_assert_cmpint (raw_count (project, "SELECT count(*) FROM imports"), ==, 0);
+    g_assert_true (bw_project_get_counts (again, &after, &error));
+    g_assert_cmpint (after.annotations, ==, before.annotations);
+  }
+
+  /* The whole import, watched by a reader the whole time. */
+  process = spawn_import (f, project, json);
+  while (TRUE)
+    {
+      gint64 n = raw_count (project, "SELECT count(*) FROM annotations");
+
+      g_hash_table_add (seen, g_memdup2 (&n, sizeof n));
+      polls++;
+      if (n == before.annotations + BIG_ANNOTATIONS)
+        break;
+      g_assert_cmpint (n, ==, before.annotations);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline + 120 * G_USEC_PER_SEC);
+      g_usleep (2000);
+    }
+  g_assert_true (g_subprocess_wait_check (process, NULL, &error));
+  g_assert_no_error (error);
+  g_test_message ("%u reads during the import saw %u different counts", polls,
+                  g_hash_table_size (seen));
+  g_assert_cmpuint (g_hash_table_size (seen), <=, 2);
+  g_assert_cmpint (raw_count (project, "SELECT count(*) FROM import_staging"), ==, 0);
+  g_assert_cmpint (raw_count (project, "SELECT count(*) FROM imports"), ==, 0);
+  g_assert_cmpint (raw_count (project, "SELECT count(*) FROM categories WHERE name = 'tram'"), ==, 1);
+  /* In the file's order, with their categories. */
+  g_assert_cmpint (raw_count (project, "SELECT count(*) FROM annotations a JOIN categories c"
+                                       " ON c.id = a.category_id WHERE c.name = 'tram'"),
+                   ==, BIG_ANNOTATIONS / 2);
+  g_assert_cmpint (raw_count (project, "SELECT count(*) FROM (SELECT a.id, lag (a.x0) OVER (ORDER BY a.id) AS px,"
+                                       " a.x0 FROM annotations a) WHERE px IS NOT NULL AND x0 < px AND x0 <> 0"),
+                   ==, 0);
+  g_hash_table_foreach (seen, (GHFunc) g_free, NULL);
+}
+
 static void
 test_import_rle_and_order (Fixture       *f,
                            gconstpointer  data)
@@ -1106,6 +1267,7 @@ main (int    argc,
   ADD ("/core/coco/import/hostile-changes-nothing", test_import_hostile);
   ADD ("/core/coco/import/rle-multipart-order", test_import_rle_and_order);
   ADD ("/core/coco/import/zero-width-box-refused", test_import_zero_width_box);
+  ADD ("/core/coco/import/chunked-all-or-nothing", test_import_chunked_all_or_nothing);
   ADD ("/core/coco/import/predictions", test_import_predictions);
 #undef ADD
 

@@ -8,10 +8,14 @@
  * written at once. When the file lists its annotations before its images
  * or categories, it is read a second time for them.
  *
- * Everything happens in one transaction: a malformed file, an unknown
- * image or category id, a duplicate id or a degenerate shape rolls back
- * and leaves the project as it was. File names are untrusted: absolute
- * ones and ones that lead outside the image folder are refused.
+ * All or nothing: a malformed file, an unknown image or category id or a
+ * duplicate id leaves the project as it was. The annotations are staged
+ * in chunks of STAGE_CHUNK rows, a transaction each, so that a large
+ * file does not hold the project for the whole read; what the import
+ * adds (categories, images, layers, the annotations themselves) appears
+ * in one last transaction (bw-project-staging.c). Until then nothing is
+ * written that any reader sees. File names are untrusted: absolute ones
+ * and ones that lead outside the image folder are refused.
  */
 
 #define G_LOG_DOMAIN "bw-coco-import"
@@ -34,14 +38,20 @@
  * into memory, so it may be large. */
 #define MAX_COCO_BYTES ((goffset) 8 << 30)
 
+/* Staged annotations a transaction: a few milliseconds of holding the
+ * project's write lock. */
+#define STAGE_CHUNK 5000
+
 typedef struct
 {
   gint64  coco_id;
   char   *file_name;
   int     width;
   int     height;
-  gint64  project_id;           /* 0: missing */
-  gint64  layer_id;             /* 0: not yet */
+  gint64  project_id;           /* 0: not in the project (yet) */
+  BwImage *pending;             /* on disk, added in the last step */
+  gboolean staged;              /* annotations of it are staged */
+  gint64  layer_id;             /* the last step: 0 until opened */
   GHashTable *existing;         /* what the layer held before, when it did */
 } CocoImage;
 
@@ -72,11 +82,15 @@ typedef struct
   GHashTable                *category_ids;  /* predictions: project category ids */
   gint64                     model_person;
   guint64                    index;         /* of the annotation being read */
+  gint64                     import_id;     /* staging, see bw-project-staging.c */
+  gboolean                   in_chunk;      /* a staging transaction is open */
+  guint                      chunk_rows;    /* rows staged in it */
 } Import;
 
 typedef struct
 {
-  gint64      id;
+  gint64      image_id;
+  gint64      id;               /* the last step */
   int         width;
   int         height;
   GHashTable *existing;
@@ -109,6 +123,7 @@ coco_image_clear (gpointer data)
   CocoImage *image = data;
 
   g_free (image->file_name);
+  g_clear_pointer (&image->pending, bw_image_free);
   g_clear_pointer (&image->existing, g_hash_table_unref);
 }
 
@@ -403,6 +418,9 @@ read_categories (Import  *import,
 }
 
 /* Writes the images and categories the annotations refer to. */
+/* Matches the file's categories and images with the project's, writing
+ * nothing: a category or an image to add is added in the last step
+ * (finish_instances()). */
 static gboolean
 resolve (Import  *import,
          GError **error)
@@ -410,47 +428,71 @@ resolve (Import  *import,
   for (guint i = 0; i < import->categories->len; i++)
     {
       CocoCategory *category = &g_array_index (import->categories, CocoCategory, i);
-      gboolean added;
 
-      if (!bw_import_ensure_category (import->project, category->name, category->supercategory,
-                                      &category->project_id, &added, error))
-        {
-          g_autofree char *shown = bw_text_for_message (category->name, -1, 0);
-
-          g_prefix_error (error, _("category “%s”: "), shown);
-          return FALSE;
-        }
-      if (added)
-        import->result.categories_added++;
+      category->project_id = bw_project_find_category_by_name (import->project, category->name);
     }
 
   for (guint i = 0; i < import->images->len; i++)
     {
       CocoImage *image = &g_array_index (import->images, CocoImage, i);
       g_autofree char *path = NULL;
-      gboolean added;
 
       if (g_cancellable_set_error_if_cancelled (import->cancellable, error))
         return FALSE;
 
       path = bw_import_resolve_path (import->root, NULL, image->file_name, error);
       if (path == NULL ||
-          !bw_import_find_or_add_image (import->project, path, image->width, image->height,
-                                        &image->project_id, &added, error))
+          !bw_import_find_or_probe_image (import->project, path, image->width, image->height,
+                                          &image->project_id, &image->pending, error))
         {
           g_prefix_error (error, _("image %" PRId64 ": "), image->coco_id);
           return FALSE;
         }
 
-      if (image->project_id == 0)
+      if (image->project_id == 0 && image->pending == NULL)
         import->result.images_missing++;
-      else if (added)
-        import->result.images_added++;
-      else
+      else if (image->pending == NULL)
         import->result.images_matched++;
     }
 
   return TRUE;
+}
+
+/* Before a row is staged: a transaction is opened only for writing, so
+ * that reading the file and its images holds nothing. */
+static gboolean
+stage_open (Import  *import,
+            GError **error)
+{
+  if (import->in_chunk)
+    return TRUE;
+  if (!bw_project_begin (import->project, error))
+    return FALSE;
+  import->in_chunk = TRUE;
+  import->chunk_rows = 0;
+  return TRUE;
+}
+
+/* Ends the staging transaction; a failed commit has rolled back. */
+static gboolean
+stage_close (Import  *import,
+             GError **error)
+{
+  if (!import->in_chunk)
+    return TRUE;
+  import->in_chunk = FALSE;
+  return bw_project_commit (import->project, error);
+}
+
+/* After each staged row: the transaction ends every STAGE_CHUNK rows, so
+ * that others get the project in between. */
+static gboolean
+staged_one (Import  *import,
+            GError **error)
+{
+  if (++import->chunk_rows < STAGE_CHUNK)
+    return TRUE;
+  return stage_close (import, error);
 }
 
 /* Annotations */
@@ -765,21 +807,30 @@ import_instance (Import   *import,
   if (shape == NULL)
     return row->rle || row->refused;
 
-  if (image->project_id == 0)
+  if (image->project_id == 0 && image->pending == NULL)
     {
       import->result.skipped_missing_image++;
       return TRUE;
     }
 
-  if (image->layer_id == 0 &&
-      !bw_import_open_layer (import->project, image->project_id, import->work_person,
+  if (!image->staged &&
+      !bw_import_find_layer (import->project, image->project_id, import->work_person,
                              import->options->gold ? BW_LAYER_KIND_GOLD : BW_LAYER_KIND_WORK,
-                             &image->layer_id, &image->existing, error))
+                             &image->existing, error))
     return FALSE;
+  image->staged = TRUE;
 
-  return bw_import_add_annotation (import->project, image->layer_id, category->project_id, shape,
-                                   image->width, image->height, BW_SOURCE_IMPORTED, 1.0,
-                                   image->existing, &import->result, error);
+  /* Targets are images by their place in the file; a category still to
+   * be added, by its place too (negative). */
+  return stage_open (import, error) &&
+         bw_import_stage_annotation (import->project, import->import_id,
+                                     (gint64) (image - &g_array_index (import->images, CocoImage, 0)) + 1,
+                                     category->project_id > 0
+                                       ? category->project_id
+                                       : -((gint64) (category - &g_array_index (import->categories, CocoCategory, 0)) + 1),
+                                     shape, image->width, image->height, BW_SOURCE_IMPORTED, 1.0,
+                                     image->existing, &import->result, error) &&
+         staged_one (import, error);
 }
 
 static gboolean
@@ -832,17 +883,22 @@ import_prediction (Import   *import,
 
       layer = g_new0 (ModelLayer, 1);
       g_hash_table_insert (import->layers, g_memdup2 (&row->image_id, sizeof (gint64)), layer);
+      layer->image_id = image->id;
       layer->width = image->width;
       layer->height = image->height;
-      if (!bw_import_open_layer (import->project, image->id, import->model_person,
-                                 BW_LAYER_KIND_MODEL, &layer->id, &layer->existing, error))
+      if (!bw_import_find_layer (import->project, image->id, import->model_person,
+                                 BW_LAYER_KIND_MODEL, &layer->existing, error))
         return FALSE;
       import->result.images_matched++;
     }
 
-  return bw_import_add_annotation (import->project, layer->id, row->category_id, shape,
-                                   layer->width, layer->height, BW_SOURCE_PREDICTION, row->score,
-                                   layer->existing, &import->result, error);
+  /* Targets are the images' ids. */
+  return stage_open (import, error) &&
+         bw_import_stage_annotation (import->project, import->import_id, layer->image_id,
+                                     row->category_id, shape,
+                                     layer->width, layer->height, BW_SOURCE_PREDICTION, row->score,
+                                     layer->existing, &import->result, error) &&
+         staged_one (import, error);
 }
 
 static gboolean
@@ -1021,23 +1077,103 @@ import_predictions (Import  *import,
       g_hash_table_add (import->category_ids, g_memdup2 (&category->id, sizeof (gint64)));
     }
 
-  if (!bw_project_ensure_person (import->project, model, BW_ROLE_MODEL, &import->model_person, error))
-    return FALSE;
+  import->model_person = _bw_project_find_person_id (import->project, model);
 
   return read_annotations (import, TRUE, error) &&
          bw_json_stream_end (import->stream, error) &&
          check_annotation_ids (import, error);
 }
 
-/* With --gold or --as, the person whose layers the instances go into. */
+/* The last step of predictions: the model's layers, then the rows. */
+static gboolean
+finish_predictions (Import  *import,
+                    GError **error)
+{
+  const char *model = import->options->model_name ? import->options->model_name : "model";
+  GHashTableIter iter;
+  ModelLayer *layer;
+
+  if (!bw_project_ensure_person (import->project, model, BW_ROLE_MODEL, &import->model_person, error))
+    return FALSE;
+
+  g_hash_table_iter_init (&iter, import->layers);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &layer))
+    if (!_bw_project_import_layer (import->project, layer->image_id, import->model_person,
+                                   BW_LAYER_KIND_MODEL, &layer->id, NULL, error) ||
+        !_bw_project_stage_set_layer (import->project, layer->image_id, layer->id, error))
+      return FALSE;
+
+  return _bw_project_stage_finish (import->project, import->import_id, NULL, error);
+}
+
+/* With --gold or --as, the person whose layers the instances go into:
+ * while staging, only looked up (a new person has no layers yet). */
 static gboolean
 open_answers (Import  *import,
               GError **error)
 {
   if (import->options->person_name == NULL)
     return TRUE;
-  return bw_project_ensure_person (import->project, import->options->person_name,
-                                   BW_ROLE_ANNOTATOR, &import->work_person, error);
+  import->work_person = _bw_project_find_person_id (import->project, import->options->person_name);
+  return TRUE;
+}
+
+/* The last step of instances: everything the import adds, in one
+ * transaction with the staged rows moving into annotations. */
+static gboolean
+finish_instances (Import  *import,
+                  GError **error)
+{
+  if (import->options->person_name != NULL &&
+      !bw_project_ensure_person (import->project, import->options->person_name,
+                                 BW_ROLE_ANNOTATOR, &import->work_person, error))
+    return FALSE;
+
+  for (guint i = 0; i < import->categories->len; i++)
+    {
+      CocoCategory *category = &g_array_index (import->categories, CocoCategory, i);
+      gboolean added;
+
+      if (category->project_id > 0)
+        continue;
+      if (!bw_import_ensure_category (import->project, category->name, category->supercategory,
+                                      &category->project_id, &added, error))
+        {
+          g_autofree char *shown = bw_text_for_message (category->name, -1, 0);
+
+          g_prefix_error (error, _("category “%s”: "), shown);
+          return FALSE;
+        }
+      if (added)
+        import->result.categories_added++;
+      if (!_bw_project_stage_set_category (import->project, -((gint64) i + 1), category->project_id,
+                                           error))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < import->images->len; i++)
+    {
+      CocoImage *image = &g_array_index (import->images, CocoImage, i);
+
+      if (image->pending != NULL)
+        {
+          if (!bw_project_add_image (import->project, image->pending, &image->project_id, error))
+            {
+              g_prefix_error (error, _("image %" PRId64 ": "), image->coco_id);
+              return FALSE;
+            }
+          import->result.images_added++;
+        }
+
+      if (image->staged &&
+          (!_bw_project_import_layer (import->project, image->project_id, import->work_person,
+                                      import->options->gold ? BW_LAYER_KIND_GOLD : BW_LAYER_KIND_WORK,
+                                      &image->layer_id, NULL, error) ||
+           !_bw_project_stage_set_layer (import->project, (gint64) i + 1, image->layer_id, error)))
+        return FALSE;
+    }
+
+  return _bw_project_stage_finish (import->project, import->import_id, NULL, error);
 }
 
 /* With --gold or --as: every image of the file gets its answer, empty or
@@ -1191,20 +1327,46 @@ bw_coco_import (BwProject                 *project,
       goto out;
     }
 
-  if (!bw_project_begin (project, &local_error))
+  if (!_bw_project_stage_begin (project, &import.import_id, &local_error))
     goto out;
 
+  /* Staging, a chunk a transaction. */
   if (options->predictions)
     ok = import_predictions (&import, &local_error);
   else
     ok = open_answers (&import, &local_error) &&
-         import_instances (&import, &local_error) &&
-         close_answers (&import, &local_error);
+         import_instances (&import, &local_error);
+  if (!ok)
+    {
+      if (import.in_chunk)
+        bw_project_rollback (project);
+      goto discard;
+    }
+  if (!stage_close (&import, &local_error))
+    {
+      ok = FALSE;
+      goto discard;
+    }
 
-  if (ok)
-    ok = bw_project_commit (project, &local_error);
+  /* The last step. */
+  if (!bw_project_begin (project, &local_error))
+    {
+      ok = FALSE;
+      goto discard;
+    }
+  if (options->predictions)
+    ok = finish_predictions (&import, &local_error);
+  else
+    ok = finish_instances (&import, &local_error) &&
+         close_answers (&import, &local_error);
   if (!ok)
     bw_project_rollback (project);
+  else
+    ok = bw_project_commit (project, &local_error);
+
+discard:
+  if (!ok)
+    _bw_project_stage_discard (project, import.import_id);
   else
     _bw_project_import_done (project);
 

@@ -190,22 +190,24 @@ outside:
 }
 
 /**
- * bw_import_find_or_add_image:
+ * bw_import_find_or_probe_image:
  * @expected_width: the width the imported file gives, or 0
- * @out_id: (out): the image's id, or 0 when it is neither in the project
- *   nor on disk
+ * @out_id: (out): the image's id, or 0 when it is not in the project
+ * @out_new: (out) (transfer full): when the image is not in the project
+ *   but on disk, what bw_project_add_image() would add for it (header and
+ *   content hash; the perceptual hash is left unknown); else %NULL
  *
- * Finds the image at @absolute_path in the project, or adds it from disk
- * (header and content hash; the perceptual hash is left unknown).
+ * Finds the image at @absolute_path in the project, or reads it from
+ * disk, writing nothing.
  */
 gboolean
-bw_import_find_or_add_image (BwProject   *project,
-                             const char  *absolute_path,
-                             int          expected_width,
-                             int          expected_height,
-                             gint64      *out_id,
-                             gboolean    *out_added,
-                             GError     **error)
+bw_import_find_or_probe_image (BwProject   *project,
+                               const char  *absolute_path,
+                               int          expected_width,
+                               int          expected_height,
+                               gint64      *out_id,
+                               BwImage    **out_new,
+                               GError     **error)
 {
   g_autofree char *stored = bw_project_make_image_path (project, absolute_path);
   g_autoptr(GBytes) bytes = NULL;
@@ -215,7 +217,7 @@ bw_import_find_or_add_image (BwProject   *project,
   gint64 id;
 
   *out_id = 0;
-  *out_added = FALSE;
+  *out_new = NULL;
 
   id = bw_project_find_image_by_path (project, stored);
   if (id > 0)
@@ -263,7 +265,38 @@ bw_import_find_or_add_image (BwProject   *project,
   image.orientation = info.orientation > 0 ? info.orientation : 1;
   image.status = BW_IMAGE_STATUS_NEW;
 
-  if (!bw_project_add_image (project, &image, out_id, error))
+  *out_new = bw_image_copy (&image);
+  return TRUE;
+}
+
+/**
+ * bw_import_find_or_add_image:
+ * @expected_width: the width the imported file gives, or 0
+ * @out_id: (out): the image's id, or 0 when it is neither in the project
+ *   nor on disk
+ *
+ * Finds the image at @absolute_path in the project, or adds it from disk
+ * (see bw_import_find_or_probe_image()).
+ */
+gboolean
+bw_import_find_or_add_image (BwProject   *project,
+                             const char  *absolute_path,
+                             int          expected_width,
+                             int          expected_height,
+                             gint64      *out_id,
+                             gboolean    *out_added,
+                             GError     **error)
+{
+  g_autoptr(BwImage) image = NULL;
+
+  *out_added = FALSE;
+  if (!bw_import_find_or_probe_image (project, absolute_path, expected_width, expected_height,
+                                      out_id, &image, error))
+    return FALSE;
+  if (image == NULL)
+    return TRUE;
+
+  if (!bw_project_add_image (project, image, out_id, error))
     return FALSE;
   *out_added = TRUE;
   return TRUE;
@@ -372,6 +405,131 @@ bw_import_open_layer (BwProject    *project,
 }
 
 /**
+ * bw_import_find_layer:
+ * @out_existing: (out) (transfer full): %NULL when there is no such layer
+ *   yet, else the keys of what it holds, for bw_import_stage_annotation()
+ *
+ * The look-up of bw_import_open_layer(), writing nothing.
+ */
+gboolean
+bw_import_find_layer (BwProject    *project,
+                      gint64        image_id,
+                      gint64        person_id,
+                      BwLayerKind   kind,
+                      GHashTable  **out_existing,
+                      GError      **error)
+{
+  gint64 layer_id = 0;
+
+  *out_existing = NULL;
+  if (image_id <= 0)
+    return TRUE;
+  if (!_bw_project_find_import_layer (project, image_id, person_id, kind, &layer_id, error))
+    return FALSE;
+  if (layer_id > 0 && !(*out_existing = layer_keys (project, layer_id, error)))
+    return FALSE;
+  return TRUE;
+}
+
+/* What bw_import_add_annotation() and bw_import_stage_annotation() do
+ * before they write: fit the shape, count a refusal or a duplicate.
+ * Returns FALSE on an error; *out_keep says whether to write it. */
+static gboolean
+prepare_annotation (gint64                     category_id,
+                    BwShape                   *shape,
+                    int                        image_width,
+                    int                        image_height,
+                    GHashTable                *existing,
+                    BwAnnotationImportResult  *result,
+                    gboolean                  *out_keep,
+                    GError                   **error)
+{
+  g_autoptr(GError) refusal = NULL;
+  gboolean fitted = FALSE;
+
+  *out_keep = FALSE;
+  if (!bw_shape_fit_to_image (shape, image_width, image_height, &fitted, &refusal))
+    {
+      if (bw_import_count_refusal (result, refusal))
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&refusal));
+      return FALSE;
+    }
+  if (fitted)
+    result->fitted++;
+
+  if (existing != NULL)
+    {
+      char *key = shape_key (category_id, shape);
+
+      if (g_hash_table_contains (existing, key))
+        {
+          g_free (key);
+          result->skipped_duplicates++;
+          return TRUE;
+        }
+      g_hash_table_add (existing, key);
+    }
+
+  *out_keep = TRUE;
+  return TRUE;
+}
+
+static void
+count_added (BwAnnotationImportResult *result,
+             const BwShape            *shape)
+{
+  result->annotations++;
+  if (shape->kind == BW_SHAPE_BOX)
+    result->boxes++;
+  else
+    {
+      result->polygons++;
+      if (shape->n_parts > 1)
+        result->multipart++;
+    }
+}
+
+/**
+ * bw_import_stage_annotation:
+ * @import_id: from _bw_project_stage_begin()
+ * @target: the caller's name for the layer it goes to
+ * @category: a category id, or a negative placeholder
+ *
+ * bw_import_add_annotation(), into the import's staging rows (see
+ * bw-project-staging.c); @existing holds keys of the target layer's
+ * annotations under their final category ids, and @category is what a
+ * new annotation's key is made with.
+ */
+gboolean
+bw_import_stage_annotation (BwProject                 *project,
+                            gint64                     import_id,
+                            gint64                     target,
+                            gint64                     category,
+                            BwShape                   *shape,
+                            int                        image_width,
+                            int                        image_height,
+                            BwSource                   source,
+                            double                     score,
+                            GHashTable                *existing,
+                            BwAnnotationImportResult  *result,
+                            GError                   **error)
+{
+  gboolean keep;
+
+  if (!prepare_annotation (category, shape, image_width, image_height, existing, result,
+                           &keep, error))
+    return FALSE;
+  if (!keep)
+    return TRUE;
+  if (!_bw_project_stage_annotation (project, import_id, target, category, shape, source,
+                                     score, error))
+    return FALSE;
+  count_added (result, shape);
+  return TRUE;
+}
+
+/**
  * bw_import_add_annotation:
  * @shape: fitted to the image in place (bw_shape_fit_to_image())
  * @existing: (nullable): keys from bw_import_open_layer(); an annotation
@@ -398,44 +556,16 @@ bw_import_add_annotation (BwProject                 *project,
                           BwAnnotationImportResult  *result,
                           GError                   **error)
 {
-  g_autoptr(GError) refusal = NULL;
-  gboolean fitted = FALSE;
+  gboolean keep;
 
-  if (!bw_shape_fit_to_image (shape, image_width, image_height, &fitted, &refusal))
-    {
-      if (bw_import_count_refusal (result, refusal))
-        return TRUE;
-      g_propagate_error (error, g_steal_pointer (&refusal));
-      return FALSE;
-    }
-  if (fitted)
-    result->fitted++;
-
-  if (existing != NULL)
-    {
-      char *key = shape_key (category_id, shape);
-
-      if (g_hash_table_contains (existing, key))
-        {
-          g_free (key);
-          result->skipped_duplicates++;
-          return TRUE;
-        }
-      g_hash_table_add (existing, key);
-    }
-
+  if (!prepare_annotation (category_id, shape, image_width, image_height, existing, result,
+                           &keep, error))
+    return FALSE;
+  if (!keep)
+    return TRUE;
   if (!_bw_project_import_annotation (project, layer_id, category_id, shape, source,
                                       score, error))
     return FALSE;
-
-  result->annotations++;
-  if (shape->kind == BW_SHAPE_BOX)
-    result->boxes++;
-  else
-    {
-      result->polygons++;
-      if (shape->n_parts > 1)
-        result->multipart++;
-    }
+  count_added (result, shape);
   return TRUE;
 }

@@ -394,6 +394,48 @@ check_open_to_import (BwProject  *project,
 }
 
 /**
+ * _bw_project_find_import_layer:
+ * @out_layer_id: (out): the layer _bw_project_import_layer() would use,
+ *   or 0 when it would make one
+ *
+ * The look-up of _bw_project_import_layer(), writing nothing.
+ */
+gboolean
+_bw_project_find_import_layer (BwProject    *project,
+                               gint64        image_id,
+                               gint64        person_id,
+                               BwLayerKind   kind,
+                               gint64       *out_layer_id,
+                               GError      **error)
+{
+  BW_PROJECT_LOCK (project);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  *out_layer_id = 0;
+  stmt = _bw_project_prepare (project,
+                              "SELECT id FROM layers INDEXED BY layers_by_image"
+                              " WHERE image_id = ?1 AND person_id IS ?2 AND kind = ?3"
+                              " ORDER BY id DESC LIMIT 1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, image_id);
+  if (person_id > 0)
+    sqlite3_bind_int64 (stmt, 2, person_id);
+  else
+    sqlite3_bind_null (stmt, 2);
+  sqlite3_bind_int (stmt, 3, kind);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *out_layer_id = sqlite3_column_int64 (stmt, 0);
+      sqlite3_reset (stmt);
+      return TRUE;
+    }
+  return _bw_project_finish_rows (project, stmt, rc, error);
+}
+
+/**
  * _bw_project_import_layer:
  * @person_id: the person, or 0 for none
  * @out_created: (out) (optional): whether the layer is new

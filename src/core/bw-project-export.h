@@ -94,6 +94,43 @@ gboolean        _bw_project_import_annotation     (BwProject           *project,
                                                    GError             **error);
 void            _bw_project_import_done           (BwProject           *project);
 
+/* Large imports: staged in chunks, shown in one last step
+ * (bw-project-staging.c). */
+gboolean        _bw_project_stage_begin           (BwProject           *project,
+                                                   gint64              *out_import_id,
+                                                   GError             **error);
+gboolean        _bw_project_stage_annotation      (BwProject           *project,
+                                                   gint64               import_id,
+                                                   gint64               target,
+                                                   gint64               category,
+                                                   const BwShape       *shape,
+                                                   BwSource             source,
+                                                   double               score,
+                                                   GError             **error);
+gboolean        _bw_project_stage_set_layer       (BwProject           *project,
+                                                   gint64               target,
+                                                   gint64               layer_id,
+                                                   GError             **error);
+gboolean        _bw_project_stage_set_category    (BwProject           *project,
+                                                   gint64               placeholder,
+                                                   gint64               category_id,
+                                                   GError             **error);
+gboolean        _bw_project_stage_finish          (BwProject           *project,
+                                                   gint64               import_id,
+                                                   guint64             *out_n_rows,
+                                                   GError             **error);
+void            _bw_project_stage_discard         (BwProject           *project,
+                                                   gint64               import_id);
+void            _bw_project_stage_discard_abandoned (BwProject         *project);
+gint64          _bw_project_find_person_id        (BwProject           *project,
+                                                   const char          *name);
+gboolean        _bw_project_find_import_layer     (BwProject           *project,
+                                                   gint64               image_id,
+                                                   gint64               person_id,
+                                                   BwLayerKind          kind,
+                                                   gint64              *out_layer_id,
+                                                   GError             **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwExportCursor, _bw_export_cursor_free)
 
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "bw-project-export.h"
 #include "bw-project-private.h"
 
 #define DEFAULT_BUSY_TIMEOUT_MS 3000
@@ -384,6 +385,32 @@ static const char *migrations[] = {
   "CREATE TRIGGER reviews_count_delete AFTER DELETE ON reviews BEGIN"
   "  UPDATE change_counters SET value = value + 1 WHERE name = 'work';"
   " END;",
+
+  /* 6 → 7: large imports are written in chunks into import_staging,
+   * which no reader of annotations looks at, and moved into annotations
+   * in one last step (bw-project-staging.c). imports names the process
+   * of each, so that what a killed one left is found and removed. */
+  "CREATE TABLE imports ("
+  "  id         INTEGER PRIMARY KEY,"
+  "  pid        INTEGER NOT NULL,"
+  "  host       TEXT NOT NULL,"
+  "  started_at INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE import_staging ("
+  "  import_id INTEGER NOT NULL REFERENCES imports (id) ON DELETE CASCADE,"
+  "  target    INTEGER NOT NULL,"
+  "  category  INTEGER NOT NULL,"
+  "  kind      INTEGER NOT NULL,"
+  "  x0        REAL NOT NULL,"
+  "  y0        REAL NOT NULL,"
+  "  x1        REAL NOT NULL,"
+  "  y1        REAL NOT NULL,"
+  "  parts     BLOB,"
+  "  area      REAL NOT NULL,"
+  "  source    INTEGER NOT NULL,"
+  "  score     REAL NOT NULL"
+  ");"
+  "CREATE INDEX import_staging_by_import ON import_staging (import_id);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == BW_PROJECT_SCHEMA_VERSION);
@@ -1476,6 +1503,10 @@ open_database (BwProject  *self,
   /* Images from before schema 6 get their sort keys. */
   if (!_bw_project_fill_name_keys (self, error))
     return FALSE;
+
+  /* What a killed import staged is nobody's. */
+  _bw_project_stage_discard_abandoned (self);
+
   return read_change_marks (self, NULL, error);
 }
 
