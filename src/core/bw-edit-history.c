@@ -312,6 +312,30 @@ bw_edit_history_begin (BwEditHistory  *self,
   return TRUE;
 }
 
+/* With G_MESSAGES_DEBUG=bw-edit-history, a line once each step is in the
+ * project file: which annotations it left there (+id) and which it took
+ * away (-id). tests/test-kill9.py checks, after killing the app, that
+ * every one of them is so in the file. */
+static void
+log_saved (const Step *step,
+           gboolean    forward)
+{
+  g_autoptr(GString) ids = NULL;
+
+  if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+    {
+      ids = g_string_new (NULL);
+      for (guint i = 0; i < step->changes->len; i++)
+        {
+          const Change *change = &g_array_index (step->changes, Change, i);
+          const BwAnnotation *now = forward ? change->after : change->before;
+
+          g_string_append_printf (ids, " %c%" G_GINT64_FORMAT, now != NULL ? '+' : '-', change->id);
+        }
+      g_debug ("saved: %s:%s", step->label, ids->str);
+    }
+}
+
 gboolean
 bw_edit_history_end (BwEditHistory  *self,
                      GError        **error)
@@ -330,6 +354,7 @@ bw_edit_history_end (BwEditHistory  *self,
     }
 
   step = g_steal_pointer (&self->current);
+  log_saved (step, TRUE);
   if (step_is_empty (step))
     {
       step_free (step);
@@ -640,6 +665,7 @@ replay_steps (BwEditHistory  *self,
 
   if (!bw_project_commit (self->project, error))
     return FALSE;
+  log_saved (step, forward);
 
   /* What the file holds now may differ from the recorded state in its
    * modification time; read it back so the views match the file. */
