@@ -583,8 +583,11 @@ export_thread (GTask        *task,
 {
   ExportData *data = task_data;
   GError *error = NULL;
+  /* A connection of the worker's own: the window's stays free. */
+  g_autoptr(BwProject) project = bw_project_open_another (source_object, &error);
 
-  if (data->func (source_object, data->destination, data->options,
+  if (project != NULL &&
+      data->func (project, data->destination, data->options,
                   data->progress ? progress_in_thread_cb : NULL, task,
                   &data->result, cancellable, &error))
     g_task_return_boolean (task, TRUE);

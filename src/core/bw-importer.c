@@ -107,6 +107,7 @@ typedef struct
 typedef struct
 {
   BwImporter     *importer;
+  BwProject      *project;    /* the connection the run reads and writes through */
   GCancellable   *cancellable;
   guint64         max_pixels;
   GAsyncQueue    *results;
@@ -283,23 +284,17 @@ bw_importer_set_max_megapixels (BwImporter *self,
   self->max_megapixels = megapixels;
 }
 
-/**
- * bw_importer_get_max_megapixels:
- *
- * Returns: the limit an import uses now: the override, else the project's
- *   setting, else 250
- */
-double
-bw_importer_get_max_megapixels (BwImporter *self)
+/* The limit of a run that reads through @project. */
+static double
+max_megapixels (BwImporter *self,
+                BwProject  *project)
 {
   g_autofree char *setting = NULL;
-
-  g_return_val_if_fail (BW_IS_IMPORTER (self), 0);
 
   if (self->max_megapixels > 0)
     return MIN (self->max_megapixels, MAX_MEGAPIXELS);
 
-  setting = bw_project_get_setting (self->project, BW_IMPORT_SETTING_MAX_MEGAPIXELS);
+  setting = bw_project_get_setting (project, BW_IMPORT_SETTING_MAX_MEGAPIXELS);
   if (setting != NULL)
     {
       char *end = NULL;
@@ -313,6 +308,20 @@ bw_importer_get_max_megapixels (BwImporter *self)
     }
 
   return (double) BW_IMAGE_DEFAULT_MAX_PIXELS / 1e6;
+}
+
+/**
+ * bw_importer_get_max_megapixels:
+ *
+ * Returns: the limit an import uses now: the override, else the project's
+ *   setting, else 250
+ */
+double
+bw_importer_get_max_megapixels (BwImporter *self)
+{
+  g_return_val_if_fail (BW_IS_IMPORTER (self), 0);
+
+  return max_megapixels (self, self->project);
 }
 
 /**
@@ -428,7 +437,7 @@ add_job (RunContext *ctx,
          gboolean    explicit)
 {
   g_autofree char *path = g_file_get_path (file);
-  g_autofree char *stored = bw_project_make_image_path (ctx->importer->project, path);
+  g_autofree char *stored = bw_project_make_image_path (ctx->project, path);
   ImportJob *job;
 
   /* Paths are stored, shown and exported (COCO's file_name) as UTF-8; a
@@ -673,7 +682,7 @@ check_file_cb (gpointer data,
   job->content_hash = g_compute_checksum_for_data (G_CHECKSUM_SHA256, contents, size);
 
   /* Already imported: no need to look at the pixels again. */
-  job->existing_id = bw_project_find_image_by_hash (ctx->importer->project, job->content_hash);
+  job->existing_id = bw_project_find_image_by_hash (ctx->project, job->content_hash);
   if (job->existing_id > 0)
     {
       job->state = JOB_IN_PROJECT;
@@ -707,7 +716,7 @@ report_in_project (RunContext *ctx,
                    ImportJob  *job,
                    gint64      existing_id)
 {
-  g_autoptr(BwImage) existing = bw_project_get_image (ctx->importer->project, existing_id, NULL);
+  g_autoptr(BwImage) existing = bw_project_get_image (ctx->project, existing_id, NULL);
 
   report_problem (ctx->report, BW_IMPORT_PROBLEM_DUPLICATE, job->display,
                   g_strdup_printf (_("“%s” is already in the project, as “%s”"),
@@ -730,7 +739,7 @@ static void
 report_conflict (RunContext *ctx,
                  ImportJob  *job)
 {
-  gint64 existing_id = bw_project_find_image_by_hash (ctx->importer->project, job->content_hash);
+  gint64 existing_id = bw_project_find_image_by_hash (ctx->project, job->content_hash);
 
   if (existing_id > 0)
     report_in_project (ctx, job, existing_id);
@@ -743,7 +752,7 @@ store_batch (RunContext  *ctx,
              GPtrArray   *batch,
              GError     **error)
 {
-  BwProject *project = ctx->importer->project;
+  BwProject *project = ctx->project;
   guint added = 0;
 
   if (batch->len == 0)
@@ -810,7 +819,7 @@ take_result (RunContext *ctx,
              GHashTable *seen,
              GPtrArray  *batch)
 {
-  BwProject *project = ctx->importer->project;
+  BwProject *project = ctx->project;
   const char *first;
 
   switch (job->state)
@@ -873,6 +882,7 @@ take_result (RunContext *ctx,
 
 static BwImportReport *
 import_run (BwImporter          *self,
+            BwProject           *project,
             const char * const  *paths,
             GCancellable        *cancellable,
             GError             **error)
@@ -893,8 +903,9 @@ import_run (BwImporter          *self,
   gboolean stop = FALSE;
 
   ctx.importer = self;
+  ctx.project = project;
   ctx.cancellable = cancellable;
-  ctx.max_pixels = (guint64) (bw_importer_get_max_megapixels (self) * 1e6);
+  ctx.max_pixels = (guint64) (max_megapixels (self, project) * 1e6);
   ctx.results = results;
   ctx.report = report;
   ctx.jobs = jobs;
@@ -1000,7 +1011,7 @@ bw_importer_run (BwImporter          *self,
   g_return_val_if_fail (paths != NULL, NULL);
   g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
 
-  return import_run (self, paths, cancellable, error);
+  return import_run (self, self->project, paths, cancellable, error);
 }
 
 static void
@@ -1012,9 +1023,13 @@ run_thread_cb (GTask        *task,
   BwImporter *self = source_object;
   const char * const *paths = task_data;
   GError *error = NULL;
-  BwImportReport *report;
+  BwImportReport *report = NULL;
+  /* A connection of the worker's own: the window never waits on the
+   * import's batches, and hears of the images they add all the same. */
+  g_autoptr(BwProject) project = bw_project_open_another (self->project, &error);
 
-  report = import_run (self, paths, cancellable, &error);
+  if (project != NULL)
+    report = import_run (self, project, paths, cancellable, &error);
   if (report == NULL)
     g_task_return_error (task, error);
   else

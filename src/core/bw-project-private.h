@@ -44,6 +44,7 @@ struct _BwProject
   gint64        seen_taxonomy;
   gint64        seen_work;
   GSource      *watch;
+  GWeakRef      origin;         /* bw_project_open_another(): told of changes too */
 };
 
 /* What a "not found" error names. */

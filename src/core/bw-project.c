@@ -953,6 +953,15 @@ _bw_project_emit2 (BwProject *self,
 
   g_return_if_fail (signal_index < BW_PROJECT_N_SIGNALS);
 
+  /* A worker's connection (bw_project_open_another()) tells the
+   * connection it was opened from, in that one's main context. */
+  {
+    g_autoptr(BwProject) origin = g_weak_ref_get (&self->origin);
+
+    if (origin != NULL)
+      _bw_project_emit2 (origin, signal_index, id, id2);
+  }
+
   if (g_thread_self () == self->owner_thread)
     {
       emit_now (self, signal_index, id, id2);
@@ -1208,6 +1217,8 @@ bw_project_finalize (GObject *object)
     g_source_destroy (self->watch);
   g_clear_pointer (&self->watch, g_source_unref);
 
+  g_weak_ref_clear (&self->origin);
+
   g_clear_pointer (&self->statements, g_hash_table_unref);
   if (self->db != NULL)
     {
@@ -1332,6 +1343,7 @@ bw_project_init (BwProject *self)
   self->busy_timeout = DEFAULT_BUSY_TIMEOUT_MS;
   self->main_context = g_main_context_ref_thread_default ();
   self->owner_thread = g_thread_self ();
+  g_weak_ref_init (&self->origin, NULL);
 }
 
 static BwProject *
@@ -1739,6 +1751,37 @@ bw_project_open_read_only (GFile   *file,
     return NULL;
 
   return g_steal_pointer (&self);
+}
+
+/**
+ * bw_project_open_another:
+ * @self: an open project
+ *
+ * A second connection to the same project file, for a worker thread: its
+ * transactions never wait on, or hold up, those of @self's thread (SQLite
+ * serialises writers between connections; WAL lets readers run beside a
+ * writer). It opens read-only when @self is. What it changes is told to
+ * @self's handlers too, in @self's main context, as if @self had made the
+ * change. Open it on the thread that uses it, and drop it there.
+ *
+ * Returns: (transfer full): the new connection
+ */
+BwProject *
+bw_project_open_another (BwProject  *self,
+                         GError    **error)
+{
+  BwProject *other;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), NULL);
+
+  other = self->read_only ? bw_project_open_read_only (self->file, error)
+                          : bw_project_open (self->file, error);
+  if (other == NULL)
+    return NULL;
+
+  bw_project_set_busy_timeout (other, self->busy_timeout);
+  g_weak_ref_set (&other->origin, self);
+  return other;
 }
 
 /**

@@ -305,6 +305,8 @@ BwProject    *bw_project_open                   (GFile          *file,
                                                  GError        **error);
 BwProject    *bw_project_open_read_only         (GFile          *file,
                                                  GError        **error);
+BwProject    *bw_project_open_another           (BwProject      *self,
+                                                 GError        **error);
 gboolean      bw_project_is_read_only           (BwProject      *self);
 gboolean      bw_project_check_writable         (BwProject      *self,
                                                  GError        **error);

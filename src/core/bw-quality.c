@@ -786,10 +786,13 @@ compute_thread (GTask        *task,
 {
   ComputeData *data = task_data;
   GError *error = NULL;
-  BwQualityReport *report;
+  BwQualityReport *report = NULL;
+  /* A connection of the worker's own: the window's stays free. */
+  g_autoptr(BwProject) project = bw_project_open_another (source_object, &error);
 
-  report = bw_quality_compute (source_object, &data->options, data->progress,
-                               data->progress_data, cancellable, &error);
+  if (project != NULL)
+    report = bw_quality_compute (project, &data->options, data->progress,
+                                 data->progress_data, cancellable, &error);
   if (report == NULL)
     g_task_return_error (task, error);
   else

@@ -203,9 +203,15 @@ import_thread (GTask        *task,
   ImportJob *job = task_data;
   GError *error = NULL;
   gboolean ok;
+  /* A connection of the worker's own, so the window never waits on the
+   * import's transactions; the window hears of what it changed all the
+   * same. */
+  g_autoptr(BwProject) project = bw_project_open_another (source_object, &error);
 
-  if (job->format == BW_IMPORT_FORMAT_LABELME)
-    ok = bw_labelme_import (source_object, &job->source, 1, &job->result, cancellable, &error);
+  if (project == NULL)
+    ok = FALSE;
+  else if (job->format == BW_IMPORT_FORMAT_LABELME)
+    ok = bw_labelme_import (project, &job->source, 1, &job->result, cancellable, &error);
   else
     {
       BwCocoImportOptions options = { 0, };
@@ -213,7 +219,7 @@ import_thread (GTask        *task,
       options.images_folder = job->images;
       options.predictions = job->format == BW_IMPORT_FORMAT_COCO_PREDICTIONS;
       options.min_score = job->min_score;
-      ok = bw_coco_import (source_object, job->source, &options, &job->result, cancellable, &error);
+      ok = bw_coco_import (project, job->source, &options, &job->result, cancellable, &error);
     }
 
   if (ok)
