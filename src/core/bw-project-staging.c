@@ -377,8 +377,16 @@ _bw_project_stage_discard_abandoned (BwProject *self)
     }
   sqlite3_reset (stmt);
 
+  /* A file that is not as Boxwood writes it (damaged, or made by someone
+   * else) may refuse: it is only rows nobody sees, tried again next time. */
   for (guint i = 0; i < dead->len; i++)
-    _bw_project_stage_discard (self, g_array_index (dead, gint64, i));
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!discard (self, g_array_index (dead, gint64, i), &error))
+        g_debug ("Could not remove what a killed import left in “%s”: %s",
+                 self->display_name, error->message);
+    }
 }
 
 /**
