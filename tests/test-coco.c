@@ -1002,7 +1002,7 @@ test_import_chunked_all_or_nothing (Fixture       *f,
   g_autofree char *json = NULL;
   g_autofree char *project = g_build_filename (f->dir, "p.boxwood", NULL);
   g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   BwProjectCounts before, after;
   gint64 staged = 0, deadline;
   guint polls = 0;
@@ -1081,7 +1081,6 @@ test_import_chunked_all_or_nothing (Fixture       *f,
   g_assert_cmpint (raw_count (project, "SELECT count(*) FROM (SELECT a.id, lag (a.x0) OVER (ORDER BY a.id) AS px,"
                                        " a.x0 FROM annotations a) WHERE px IS NOT NULL AND x0 < px AND x0 <> 0"),
                    ==, 0);
-  g_hash_table_foreach (seen, (GHFunc) g_free, NULL);
 }
 
 static void
