@@ -501,6 +501,12 @@ list_has_six (gpointer data)
   return list_count (data) == 6;
 }
 
+static gboolean
+import_over (gpointer data)
+{
+  return g_action_group_get_action_enabled (G_ACTION_GROUP (data), "import-images");
+}
+
 static void
 test_import (void)
 {
@@ -524,7 +530,9 @@ test_import (void)
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "import-images"));
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "cancel-import"));
   iterate_until (list_has_three, window);
-  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "import-images"));
+  /* The list hears of the images when they are committed, a moment
+   * before the import is over. */
+  iterate_until (import_over, window);
 
   /* Files dropped on the window are imported the same way. */
   {
@@ -557,6 +565,7 @@ test_import (void)
     g_assert_true (accepted);
 
     iterate_until (list_has_four, window);
+    iterate_until (import_over, window);
   }
 
   /* A dropped folder is imported with its subfolders; what is not an
@@ -597,6 +606,7 @@ test_import (void)
     g_assert_true (accepted);
 
     iterate_until (list_has_six, window);
+    iterate_until (import_over, window);
     g_assert_cmpuint (list_count (window), ==, 6);
     g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "import-folder"));
   }

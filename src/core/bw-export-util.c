@@ -585,11 +585,15 @@ export_thread (GTask        *task,
   GError *error = NULL;
   /* A connection of the worker's own: the window's stays free. */
   g_autoptr(BwProject) project = bw_project_open_another (source_object, &error);
+  gboolean ok;
 
-  if (project != NULL &&
-      data->func (project, data->destination, data->options,
-                  data->progress ? progress_in_thread_cb : NULL, task,
-                  &data->result, cancellable, &error))
+  ok = project != NULL &&
+       data->func (project, data->destination, data->options,
+                   data->progress ? progress_in_thread_cb : NULL, task,
+                   &data->result, cancellable, &error);
+  /* Closed before the caller hears that the export is over. */
+  g_clear_object (&project);
+  if (ok)
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);

@@ -1030,6 +1030,8 @@ run_thread_cb (GTask        *task,
 
   if (project != NULL)
     report = import_run (self, project, paths, cancellable, &error);
+  /* Closed before the caller hears that the import is over. */
+  g_clear_object (&project);
   if (report == NULL)
     g_task_return_error (task, error);
   else

@@ -793,6 +793,7 @@ compute_thread (GTask        *task,
   if (project != NULL)
     report = bw_quality_compute (project, &data->options, data->progress,
                                  data->progress_data, cancellable, &error);
+  g_clear_object (&project);
   if (report == NULL)
     g_task_return_error (task, error);
   else

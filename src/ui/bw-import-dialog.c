@@ -221,6 +221,8 @@ import_thread (GTask        *task,
       options.min_score = job->min_score;
       ok = bw_coco_import (project, job->source, &options, &job->result, cancellable, &error);
     }
+  /* Closed before the dialog hears that the import is over. */
+  g_clear_object (&project);
 
   if (ok)
     g_task_return_boolean (task, TRUE);
