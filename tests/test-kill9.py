@@ -165,7 +165,10 @@ def coco_file(path, run, boxes):
     annotations = []
     for k in range(boxes):
         annotations.append({'id': k + 1, 'image_id': 1, 'category_id': 1,
-                            'bbox': [(k * 7 + run) % 700, (k // 100) * 25 + (run % 20) * 0.01, 12, 9]})
+                            # every run's boxes differ from every other's
+                            # (by run / 1000 of a pixel), so none is skipped
+                            # as already there
+                            'bbox': [(k * 7) % 700, (k // 100) * 25 + run * 0.001, 12, 9]})
     with open(path, 'w') as f:
         json.dump({'images': [{'id': 1, 'file_name': 'images/grey.png', 'width': W, 'height': H}],
                    'categories': [{'id': 1, 'name': 'box'}],
