@@ -581,13 +581,20 @@ parse_summary (const Run *run,
                guint     *refused)
 {
   g_autofree char *line = line_about (run->out, "Added ");
-  const char *p = strstr (line, "Added ");
+  g_autoptr(GRegex) regex = g_regex_new ("Added (\\d+) images?, (\\d+) duplicates? skipped, "
+                                         "(\\d+) files? refused\\.", 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  guint *counts[] = { added, duplicates, refused };
 
-  if (sscanf (p, "Added %u image%*[s], %u duplicate%*[s] skipped, %u file%*[s] refused.",
-              added, duplicates, refused) != 3 &&
-      sscanf (p, "Added %u image, %u duplicate%*[s] skipped, %u file%*[s] refused.",
-              added, duplicates, refused) != 3)
+  /* Each noun is singular or plural after its own count. */
+  if (!g_regex_match (regex, line, 0, &match))
     g_error ("cannot read the summary “%s”", line);
+  for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
+    {
+      g_autofree char *number = g_match_info_fetch (match, i + 1);
+
+      *counts[i] = (guint) g_ascii_strtoull (number, NULL, 10);
+    }
 }
 
 static gint64
