@@ -538,9 +538,18 @@ test_honeypots (Fixture       *f,
       worked++;
       worked_gold += image->is_gold;
       g_assert_cmpfloat (fabs (worked_gold - rate * worked), <=, 1.0);
-      /* A gold image stays gold to the lead, whatever its work. */
+      /* A gold image stays gold to the lead, whatever its work; to Ann
+       * it shows as her work does, as any other image. */
       if (image->is_gold)
-        g_assert_cmpint (image->status, ==, BW_IMAGE_STATUS_GOLD);
+        {
+          g_assert_cmpint (image->status, ==, BW_IMAGE_STATUS_GOLD);
+          g_assert_cmpint (bw_project_get_image_status_for (f->project, image, f->lead), ==,
+                           BW_IMAGE_STATUS_GOLD);
+          g_assert_cmpint (bw_project_get_image_status_for (f->project, image, f->ann), ==,
+                           BW_IMAGE_STATUS_SUBMITTED);
+          g_assert_cmpint (bw_project_get_image_status_for (f->project, image, f->ben), ==,
+                           BW_IMAGE_STATUS_NEW);
+        }
     }
   g_assert_true (bw_project_commit (f->project, &error));
   g_assert_cmpfloat (fabs ((double) worked_gold / worked - rate), <=, 0.01);

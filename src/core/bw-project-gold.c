@@ -658,3 +658,43 @@ bw_project_set_person_role (BwProject  *self,
   sqlite3_bind_int (stmt, 2, role);
   return _bw_project_step_done (self, stmt, error);
 }
+
+/**
+ * bw_project_get_image_status_for:
+ * @image: an image as read
+ * @person_id: who looks at it
+ *
+ * The status an image shows to @person_id. To an annotator, a gold image
+ * is one more image of their queue: it shows the status of their own work
+ * on it, so a honeypot looks like any other image. To everyone else it
+ * shows its status.
+ */
+BwImageStatus
+bw_project_get_image_status_for (BwProject     *self,
+                                 const BwImage *image,
+                                 gint64         person_id)
+{
+  g_autoptr(BwAssignment) assignment = NULL;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), BW_IMAGE_STATUS_NEW);
+  g_return_val_if_fail (image != NULL, BW_IMAGE_STATUS_NEW);
+
+  if (image->status != BW_IMAGE_STATUS_GOLD || person_id <= 0 ||
+      bw_project_get_person_role (self, person_id) != BW_ROLE_ANNOTATOR)
+    return image->status;
+
+  assignment = bw_project_get_assignment (self, image->id, person_id, BW_TASK_ANNOTATE, NULL);
+  if (assignment == NULL)
+    return BW_IMAGE_STATUS_NEW;
+  switch (assignment->status)
+    {
+    case BW_ASSIGNMENT_IN_PROGRESS: return BW_IMAGE_STATUS_IN_PROGRESS;
+    case BW_ASSIGNMENT_SUBMITTED:   return BW_IMAGE_STATUS_SUBMITTED;
+    case BW_ASSIGNMENT_IN_REVIEW:   return BW_IMAGE_STATUS_IN_REVIEW;
+    case BW_ASSIGNMENT_ACCEPTED:    return BW_IMAGE_STATUS_ACCEPTED;
+    case BW_ASSIGNMENT_RETURNED:    return BW_IMAGE_STATUS_RETURNED;
+    case BW_ASSIGNMENT_NEW:
+    case BW_ASSIGNMENT_SKIPPED:
+    default:                        return BW_IMAGE_STATUS_NEW;
+    }
+}

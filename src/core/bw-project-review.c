@@ -281,7 +281,13 @@ _bw_project_refresh_image_status (BwProject  *self,
     return TRUE;
   derived = is_gold ? BW_IMAGE_STATUS_GOLD : status_of_rank (rank);
   if (derived == current)
-    return TRUE;
+    {
+      /* A gold image shows each annotator their own work's status
+       * (bw_project_get_image_status_for()), which has just changed. */
+      if (is_gold)
+        _bw_project_emit (self, BW_PROJECT_SIGNAL_IMAGE_CHANGED, image_id);
+      return TRUE;
+    }
 
   stmt = _bw_project_prepare (self, "UPDATE images SET status = ?2 WHERE id = ?1", error);
   if (stmt == NULL)

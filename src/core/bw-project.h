@@ -626,6 +626,9 @@ gboolean      bw_project_set_person_role        (BwProject      *self,
                                                  gint64          person_id,
                                                  BwRole          role,
                                                  GError        **error);
+BwImageStatus bw_project_get_image_status_for   (BwProject      *self,
+                                                 const BwImage  *image,
+                                                 gint64          person_id);
 
 /* Annotations */
 gboolean      bw_project_add_annotation         (BwProject      *self,

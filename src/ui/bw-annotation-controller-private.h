@@ -25,6 +25,7 @@ struct _BwAnnotationController
 
   BwProject            *project;
   gint64                person_id;
+  gboolean              gold;         /* the next image loads its gold answer */
   GPtrArray            *categories;   /* BwCategory*, taxonomy order */
 
   /* The image shown: its work, history and commands live in the session;

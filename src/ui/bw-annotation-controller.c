@@ -608,6 +608,8 @@ load (BwAnnotationController  *self,
     {
       if (layer_id > 0)
         session = bw_layer_session_new_for_review (self->project, layer_id, self->person_id, error);
+      else if (self->gold)
+        session = bw_layer_session_new_for_gold (self->project, image_id, self->person_id, error);
       else
         session = bw_layer_session_new (self->project, image_id, self->person_id, error);
       if (session == NULL)
@@ -712,6 +714,23 @@ _bw_annotation_controller_take_session (BwAnnotationController *self,
     bw_annotation_controller_set_tool (self, BW_TOOL_SELECT);
   _bw_annotation_controller_update_reviews (self);
   report_damaged (self);
+}
+
+/**
+ * bw_annotation_controller_set_gold_answer:
+ * @gold: whether images load their gold answer
+ *
+ * From the next bw_annotation_controller_load_image() on, the image's
+ * gold layer is the layer edited (bw_layer_session_new_for_gold()), or
+ * again the person's own work.
+ */
+void
+bw_annotation_controller_set_gold_answer (BwAnnotationController *self,
+                                          gboolean                gold)
+{
+  g_return_if_fail (BW_IS_ANNOTATION_CONTROLLER (self));
+
+  self->gold = gold;
 }
 
 gint64

@@ -70,6 +70,8 @@ gboolean              bw_annotation_controller_load_image     (BwAnnotationContr
                                                                GError                **error);
 gint64                bw_annotation_controller_get_image_id   (BwAnnotationController *self);
 gint64                bw_annotation_controller_get_layer_id   (BwAnnotationController *self);
+void                  bw_annotation_controller_set_gold_answer (BwAnnotationController *self,
+                                                               gboolean                gold);
 BwAnnotationSet      *bw_annotation_controller_get_annotations (BwAnnotationController *self);
 void                  bw_annotation_controller_remove_set_listener (BwAnnotationController *self,
                                                                gpointer                user_data);

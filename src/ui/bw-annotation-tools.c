@@ -74,6 +74,8 @@ load_current_image (BwWindow               *window,
       return;
     }
 
+  bw_annotation_controller_set_gold_answer (controller,
+                                            image_id > 0 && bw_window_get_gold_image_id (window) == image_id);
   if (!bw_annotation_controller_load_image (controller, image_id,
                                             image != NULL ? image->width : 0,
                                             image != NULL ? image->height : 0,
@@ -113,6 +115,15 @@ person_changed_cb (BwWindow               *window,
   /* Another person: their own layer of the image. */
   bw_annotation_controller_set_project (controller, bw_window_get_project (window),
                                         bw_window_get_person_id (window));
+  load_current_image (window, controller);
+}
+
+/* The lead starts or stops editing the gold answer of the image shown. */
+static void
+gold_image_changed_cb (BwWindow               *window,
+                       GParamSpec             *pspec,
+                       BwAnnotationController *controller)
+{
   load_current_image (window, controller);
 }
 
@@ -340,6 +351,8 @@ bw_annotation_tools_install (BwWindow *window)
   g_signal_connect_object (window, "project-changed", G_CALLBACK (project_changed_cb),
                            controller, 0);
   g_signal_connect_object (window, "notify::person-id", G_CALLBACK (person_changed_cb),
+                           controller, 0);
+  g_signal_connect_object (window, "notify::gold-image-id", G_CALLBACK (gold_image_changed_cb),
                            controller, 0);
   g_signal_connect_object (window, "current-image-changed", G_CALLBACK (current_image_changed_cb),
                            controller, 0);

@@ -346,6 +346,7 @@ bw_application_startup (GApplication *app)
     { "win.edit-taxonomy", { "<Control>t", NULL } },
     { "win.quality", { "<Control><Shift>q", NULL } },
     { "win.toggle-mode", { "<Control><Shift>r", NULL } },
+    { "win.gold", { "<Control>g", NULL } },
   };
 
   G_APPLICATION_CLASS (bw_application_parent_class)->startup (app);

@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "bw-gold-window.h"
 #include "bw-quality-window.h"
 #include "bw-taxonomy-dialog.h"
 #include "bw-export-dialog.h"
@@ -439,6 +440,41 @@ quality_action (GSimpleAction *action,
 }
 
 static void
+gold_action (GSimpleAction *action,
+             GVariant      *param,
+             gpointer       user_data)
+{
+  BwWindow *self = user_data;
+  BwGoldWindow *gold;
+
+  if (self->project == NULL)
+    return;
+  /* One Gold Standard window per project window: Ctrl+G brings it back
+   * after drawing an answer. */
+  if (self->gold_window != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->gold_window));
+      return;
+    }
+  gold = bw_gold_window_new (self->project, self->person_id);
+  self->gold_window = GTK_WIDGET (gold);
+  g_object_add_weak_pointer (G_OBJECT (gold), (gpointer *) &self->gold_window);
+  g_signal_connect_object (gold, "open-image", G_CALLBACK (bw_window_select_image),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gold, "edit-answer", G_CALLBACK (bw_window_edit_gold_answer),
+                           self, G_CONNECT_SWAPPED);
+  present_dialog (self, GTK_WIDGET (gold));
+}
+
+static void
+finish_gold_answer_action (GSimpleAction *action,
+                           GVariant      *param,
+                           gpointer       user_data)
+{
+  bw_window_edit_gold_answer (user_data, 0);
+}
+
+static void
 export_action (GSimpleAction *action,
                GVariant      *param,
                gpointer       user_data)
@@ -537,6 +573,8 @@ static const GActionEntry win_actions[] = {
   { "search", search_action },
   { "edit-taxonomy", edit_taxonomy_action },
   { "quality", quality_action },
+  { "gold", gold_action },
+  { "finish-gold-answer", finish_gold_answer_action },
   { "export", export_action },
   { "import-annotations", import_annotations_action },
   { "zoom-in", canvas_forward_action },
@@ -576,6 +614,8 @@ _bw_window_update_actions (BwWindow *self)
   set_enabled (self, "search", has_project);
   set_enabled (self, "edit-taxonomy", has_project);
   set_enabled (self, "quality", has_project);
+  set_enabled (self, "gold", has_project);
+  set_enabled (self, "finish-gold-answer", self->gold_image_id > 0);
   set_enabled (self, "export", has_project);
   set_enabled (self, "save-copy", has_project);
   set_enabled (self, "import-annotations", writable);

@@ -114,6 +114,52 @@ include_image_action (GSimpleAction *action,
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
 }
 
+/* Marking gold is a lead's work: whoever does it is a lead from then on,
+ * and no longer sees gold images as an annotator does. */
+static void
+set_gold (BwWindow   *self,
+          gint64      image_id,
+          gboolean    is_gold)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *message = NULL;
+
+  if (self->project == NULL)
+    return;
+
+  if ((self->person_id > 0 &&
+       bw_project_get_person_role (self->project, self->person_id) == BW_ROLE_ANNOTATOR &&
+       !bw_project_set_person_role (self->project, self->person_id, BW_ROLE_LEAD, &error)) ||
+      !bw_project_set_image_gold (self->project, image_id, is_gold, &error))
+    {
+      _bw_window_show_error (self, is_gold ? _("Cannot Mark the Image as Gold")
+                                           : _("Cannot Unmark the Gold Image"), error);
+      return;
+    }
+
+  name = image_name (self, image_id);
+  message = is_gold ? g_strdup_printf (_("“%s” is a gold image; give it an answer in the Gold Standard window"), name)
+                    : g_strdup_printf (_("“%s” is no longer a gold image"), name);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+static void
+mark_gold_action (GSimpleAction *action,
+                  GVariant      *param,
+                  gpointer       user_data)
+{
+  set_gold (user_data, g_variant_get_int64 (param), TRUE);
+}
+
+static void
+unmark_gold_action (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
+{
+  set_gold (user_data, g_variant_get_int64 (param), FALSE);
+}
+
 #if GTK_CHECK_VERSION (4, 10, 0)
 static void
 folder_opened_cb (GObject      *source,
@@ -185,6 +231,8 @@ static const GActionEntry image_actions[] = {
   { "exclude-image", exclude_image_action, "x" },
   { "include-image", include_image_action, "x" },
   { "open-image-folder", open_image_folder_action, "x" },
+  { "mark-gold", mark_gold_action, "x" },
+  { "unmark-gold", unmark_gold_action, "x" },
 };
 
 /**
@@ -208,6 +256,7 @@ _bw_window_image_menu_popup (BwWindow  *self,
   g_autoptr(GMenuItem) item = NULL;
   GdkRectangle rect = { 0, 0, 1, 1 };
   double px = 0, py = 0;
+  gboolean is_gold;
 
   if (self->project == NULL || image_id <= 0 ||
       !(image = bw_project_get_image (self->project, image_id, NULL)))
@@ -220,6 +269,15 @@ _bw_window_image_menu_popup (BwWindow  *self,
   g_menu_item_set_action_and_target (item, image->status == BW_IMAGE_STATUS_EXCLUDED
                                            ? "win.include-image" : "win.exclude-image",
                                      "x", image_id);
+  g_menu_append_item (work, item);
+  g_clear_object (&item);
+
+  /* To an annotator every image offers the same, so the menu does not
+   * tell a honeypot from another image. */
+  is_gold = image->is_gold &&
+            bw_project_get_person_role (self->project, self->person_id) != BW_ROLE_ANNOTATOR;
+  item = g_menu_item_new (is_gold ? _("Unmark _Gold") : _("Mark as _Gold"), NULL);
+  g_menu_item_set_action_and_target (item, is_gold ? "win.unmark-gold" : "win.mark-gold", "x", image_id);
   g_menu_append_item (work, item);
   g_clear_object (&item);
 

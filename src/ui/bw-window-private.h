@@ -24,6 +24,7 @@ struct _BwWindow
   char                 *user_name;
   gint64                person_id;
   gint64                current_image_id;
+  gint64                gold_image_id;       /* its gold answer is edited */
   gint64                n_images;           /* -1 when unknown */
   BwImage              *current_image;
 
@@ -88,6 +89,9 @@ struct _BwWindow
   GtkWidget            *return_image_button;
   GtkWidget            *image_filter_box;
   GtkBox               *review_queue_slot;
+  GtkRevealer          *gold_revealer;
+  GtkLabel             *gold_label;
+  GtkWidget            *gold_window;        /* (weak): the Gold Standard window */
 };
 
 void _bw_window_class_actions_init (BwWindowClass *klass);

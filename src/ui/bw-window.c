@@ -23,6 +23,7 @@ enum {
   PROP_PROJECT,
   PROP_CURRENT_IMAGE_ID,
   PROP_PERSON_ID,
+  PROP_GOLD_IMAGE_ID,
   N_PROPS
 };
 
@@ -121,9 +122,12 @@ row_update (BwWindow *self,
     }
 
   {
-    g_autofree char *klass = g_strdup_printf ("status-%s", bw_image_status_to_string (image->status));
+    /* An annotator sees their own work's status on a gold image. */
+    BwImageStatus shown = bw_project_get_image_status_for (self->project, image, self->person_id);
+    g_autofree char *klass = g_strdup_printf ("status-%s", bw_image_status_to_string (shown));
+
     gtk_widget_add_css_class (row->badge, klass);
-    gtk_label_set_label (GTK_LABEL (row->badge), bw_image_status_to_label (image->status));
+    gtk_label_set_label (GTK_LABEL (row->badge), bw_image_status_to_label (shown));
   }
 
   path = bw_project_resolve_image_path (self->project, image->path);
@@ -342,6 +346,43 @@ preload_next (BwWindow *self,
     bw_canvas_preload_image (self->canvas, self->project, image);
 }
 
+/* The Gold Standard window is of this window's project. */
+static void
+close_gold_window (BwWindow *self)
+{
+  GtkWidget *gold = self->gold_window;
+
+  if (gold == NULL)
+    return;
+  g_object_remove_weak_pointer (G_OBJECT (gold), (gpointer *) &self->gold_window);
+  self->gold_window = NULL;
+  gtk_window_destroy (GTK_WINDOW (gold));
+}
+
+static void
+set_gold_image (BwWindow *self,
+                gint64    image_id)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *text = NULL;
+
+  if (self->gold_image_id == image_id)
+    return;
+  self->gold_image_id = image_id;
+  if (image_id > 0)
+    {
+      g_autoptr(BwImage) image = bw_project_get_image (self->project, image_id, NULL);
+
+      name = image != NULL ? g_path_get_basename (image->path) : g_strdup ("");
+      text = g_strdup_printf (_("Gold answer of “%s”: what you draw here is the answer annotators are scored against"),
+                              name);
+      gtk_label_set_label (self->gold_label, text);
+    }
+  gtk_revealer_set_reveal_child (self->gold_revealer, image_id > 0);
+  _bw_window_update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GOLD_IMAGE_ID]);
+}
+
 static void
 show_image (BwWindow      *self,
             const BwImage *image)
@@ -370,6 +411,9 @@ show_image (BwWindow      *self,
   if (self->current_image_id != id)
     {
       self->current_image_id = id;
+      /* The gold answer is edited until another image is shown. */
+      if (self->gold_image_id != 0 && self->gold_image_id != id)
+        set_gold_image (self, 0);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURRENT_IMAGE_ID]);
       g_signal_emit (self, signals[CURRENT_IMAGE_CHANGED], 0, id);
     }
@@ -938,6 +982,10 @@ ensure_person (BwWindow *self)
   if (id != self->person_id)
     {
       self->person_id = id;
+      /* The rows show statuses as this person sees them (a gold image as
+       * their own work to an annotator). */
+      if (self->model != NULL)
+        bw_image_list_model_refresh (self->model);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PERSON_ID]);
     }
 }
@@ -956,6 +1004,7 @@ bw_window_set_project (BwWindow   *self,
   if (self->import_cancellable != NULL)
     g_cancellable_cancel (self->import_cancellable);
 
+  close_gold_window (self);
   show_image (self, NULL);
   gtk_single_selection_set_model (self->selection, NULL);
   g_clear_object (&self->model);
@@ -1135,6 +1184,7 @@ bw_window_dispose (GObject *object)
 {
   BwWindow *self = BW_WINDOW (object);
 
+  close_gold_window (self);
   if (self->import_cancellable != NULL)
     g_cancellable_cancel (self->import_cancellable);
   g_clear_object (&self->import_cancellable);
@@ -1191,6 +1241,10 @@ bw_window_get_property (GObject    *object,
       g_value_set_int64 (value, self->person_id);
       break;
 
+    case PROP_GOLD_IMAGE_ID:
+      g_value_set_int64 (value, self->gold_image_id);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1217,6 +1271,9 @@ bw_window_class_init (BwWindowClass *klass)
   properties[PROP_PERSON_ID] =
     g_param_spec_int64 ("person-id", NULL, NULL, 0, G_MAXINT64, 0,
                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_GOLD_IMAGE_ID] =
+    g_param_spec_int64 ("gold-image-id", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[PROJECT_CHANGED] =
@@ -1231,6 +1288,8 @@ bw_window_class_init (BwWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/bw-window.ui");
   gtk_widget_class_bind_template_child (widget_class, BwWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, BwWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, BwWindow, gold_revealer);
+  gtk_widget_class_bind_template_child (widget_class, BwWindow, gold_label);
   gtk_widget_class_bind_template_child (widget_class, BwWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, BwWindow, open_button);
   gtk_widget_class_bind_template_child (widget_class, BwWindow, sidebar_button);
@@ -1414,6 +1473,42 @@ bw_window_get_review_mode (BwWindow *self)
   g_return_val_if_fail (BW_IS_WINDOW (self), FALSE);
 
   return self->review_mode;
+}
+
+/**
+ * bw_window_edit_gold_answer:
+ * @image_id: a gold image, or 0 to stop
+ *
+ * Shows @image_id with its gold layer as the layer being edited, under a
+ * banner that says so, until another image is shown.
+ */
+void
+bw_window_edit_gold_answer (BwWindow *self,
+                            gint64    image_id)
+{
+  g_return_if_fail (BW_IS_WINDOW (self));
+
+  if (self->project == NULL)
+    return;
+  if (image_id > 0 && image_id != self->current_image_id)
+    {
+      bw_window_select_image (self, image_id);
+      if (self->current_image_id != image_id)
+        return;
+    }
+  set_gold_image (self, image_id);
+  /* The lead draws here now: the window comes forward. */
+  if (image_id > 0)
+    gtk_window_present (GTK_WINDOW (self));
+}
+
+/* Returns: the image whose gold answer is being edited, or 0 */
+gint64
+bw_window_get_gold_image_id (BwWindow *self)
+{
+  g_return_val_if_fail (BW_IS_WINDOW (self), 0);
+
+  return self->gold_image_id;
 }
 
 gint64

@@ -37,6 +37,10 @@ gint64      bw_window_get_current_image_id    (BwWindow      *self);
 /* Shows @image_id (clearing the list's filter if it hides it). */
 void        bw_window_select_image            (BwWindow      *self,
                                                gint64         image_id);
+/* Shows @image_id with its gold layer as the layer edited (0: stop). */
+void        bw_window_edit_gold_answer        (BwWindow      *self,
+                                               gint64         image_id);
+gint64      bw_window_get_gold_image_id       (BwWindow      *self);
 /* The person the work in this window is attributed to (0 until known). */
 gint64      bw_window_get_person_id           (BwWindow      *self);
 gint64      bw_window_get_review_layer_id     (BwWindow      *self);
