@@ -399,8 +399,30 @@ def main():
         app.wait_for('the Quality window', lambda: app.window_shown('^Quality$'))
         time.sleep(3.0)
         app.shot('quality-window')
-        app.xdotool('key', 'Escape')
-        time.sleep(0.5)
+        # A double click on Ben's row lists the gold images behind his
+        # figures; a click on one shows it in the project window.
+        qx, qy, _, _ = app.geometry('^Quality$')
+        app.xdotool('mousemove', qx + 40, qy + 144)
+        app.xdotool('click', '--repeat', '2', '--delay', '80', 1)
+        app.wait_for('the images behind Ben\'s figures', lambda: app.window_shown('^Images Scored for ben$'))
+        time.sleep(1.0)
+        app.shot('quality-images-ben')
+        ix, iy, _, _ = app.geometry('^Images Scored for ben$')
+        app.xdotool('mousemove', ix + 150, iy + 90)
+        app.xdotool('click', 1)
+        time.sleep(1.0)
+        app.shot('quality-image-opened')
+        # Keys go to the window under the pointer (no window manager):
+        # the project window's status bar, below the dialogs.
+        # The dialogs' close buttons, at the end of their header bars.
+        for name in ('^Images Scored for ben$', '^Quality$'):
+            x, y, w, _ = app.geometry(name)
+            app.xdotool('mousemove', x + w - 26, y + 26)
+            app.xdotool('click', 1)
+            app.wait_for(name + ' closed', lambda: not app.window_shown(name))
+        mx, my, mw, mh = app.geometry('^gold\\.boxwood$')
+        app.xdotool('mousemove', mx + mw // 3, my + mh - 30)
+        time.sleep(0.3)
         quit_app(proc)
 
         # 4. Exports: the gold answers only when asked for.

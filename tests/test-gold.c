@@ -339,6 +339,11 @@ test_review (Fixture       *f,
   g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID);
   g_clear_error (&error);
 
+  /* Lena drew it: she cannot accept it herself. */
+  g_assert_false (bw_project_review_gold_answer (f->project, answered, f->lead, NULL, NULL, &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID);
+  g_clear_error (&error);
+
   /* Rosa accepts it: who and when are recorded, as a layer verdict. */
   g_usleep (2000);
   g_assert_true (bw_project_review_gold_answer (f->project, answered, f->rosa, "fine", &review, &error));
@@ -364,11 +369,11 @@ test_review (Fixture       *f,
   g_assert_false (find_answer (answers, answered)->accepted);
   g_clear_pointer (&answers, g_ptr_array_unref);
   g_usleep (2000);
-  g_assert_true (bw_project_review_gold_answer (f->project, answered, f->lead, NULL, NULL, &error));
+  g_assert_true (bw_project_review_gold_answer (f->project, answered, f->ann, NULL, NULL, &error));
   answers = bw_project_list_gold_answers (f->project, &error);
   a = find_answer (answers, answered);
   g_assert_true (a->accepted);
-  g_assert_cmpstr (a->reviewer, ==, "Lena");
+  g_assert_cmpstr (a->reviewer, ==, "Ann");
   g_clear_pointer (&answers, g_ptr_array_unref);
   g_usleep (2000);
   g_assert_true (bw_project_delete_annotation (f->project, box, &error));

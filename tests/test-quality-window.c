@@ -463,6 +463,123 @@ test_pipeline (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Activating an annotator's row lists the gold images behind their
+ * figures, each with the counts `boxwood-cli quality --by image --json`
+ * prints for it; a kind of error keeps the images where it happened; an
+ * image opens in the project window. */
+static void
+test_images_behind_figures (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  const char *argv[] = { g_getenv ("BOXWOOD_CLI"), "quality", fixture->path, "--by", "image",
+                         "--json", NULL };
+  static const char *kinds[] = { NULL, "missed", "extra", "wrong_category", "poor_localisation", "duplicate" };
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(BwQualityRow) ana = NULL;
+  BwQualityWindow *window = bw_quality_window_new (fixture->project);
+  GtkColumnView *view;
+  GtkListBox *list;
+  GtkWindow *images;
+  JsonArray *cli_images;
+  guint position = G_MAXUINT, n_rows, n_expected = 0;
+  gint64 opened = 0;
+  int status = 0;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+  cli_images = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "images");
+
+  gtk_window_present (GTK_WINDOW (window));
+  wait_idle (window);
+
+  /* Ana's row, activated as a double click or Enter would. */
+  ana = g_object_ref (find_row (bw_quality_window_get_annotator_rows (window), "Ana"));
+  for (guint i = 0; i < g_list_model_get_n_items (bw_quality_window_get_annotator_rows (window)); i++)
+    {
+      g_autoptr(BwQualityRow) row = g_list_model_get_item (bw_quality_window_get_annotator_rows (window), i);
+
+      if (row == ana)
+        position = i;
+    }
+  g_assert_cmpuint (position, !=, G_MAXUINT);
+  view = GTK_COLUMN_VIEW (gtk_widget_get_template_child (GTK_WIDGET (window), BW_TYPE_QUALITY_WINDOW,
+                                                         "annotator_view"));
+  g_signal_emit_by_name (view, "activate", position);
+  list = bw_quality_window_get_images_list (window);
+  g_assert_nonnull (list);
+  images = GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (list)));
+  g_assert_cmpstr (gtk_window_get_title (images), ==, "Images Scored for Ana");
+
+  for (guint kind = 0; kind < G_N_ELEMENTS (kinds); kind++)
+    {
+      bw_quality_window_set_images_kind (window, kind);
+      n_expected = 0;
+      for (guint i = 0; i < json_array_get_length (cli_images); i++)
+        {
+          JsonObject *image = json_array_get_object_element (cli_images, i);
+          JsonArray *annotators = json_object_get_array_member (image, "annotators");
+
+          for (guint a = 0; a < json_array_get_length (annotators); a++)
+            {
+              JsonObject *score = json_array_get_object_element (annotators, a);
+              JsonObject *errors = json_object_get_object_member (score, "errors");
+              g_autofree char *name = g_path_get_basename (json_object_get_string_member (image, "image"));
+              g_autofree char *subtitle = NULL;
+              gint64 n_kind = kinds[kind] != NULL ? json_object_get_int_member (errors, kinds[kind]) : 1;
+              gboolean found = FALSE;
+
+              if (!g_str_equal (json_object_get_string_member (score, "annotator"), "Ana") || n_kind == 0)
+                continue;
+              n_expected++;
+              subtitle = g_strdup_printf ("TP %" G_GINT64_FORMAT " · missed %" G_GINT64_FORMAT
+                                          " · extra %" G_GINT64_FORMAT " · wrong category %" G_GINT64_FORMAT
+                                          " · poor localisation %" G_GINT64_FORMAT " · duplicate %" G_GINT64_FORMAT,
+                                          json_object_get_int_member (score, "tp"),
+                                          json_object_get_int_member (errors, "missed"),
+                                          json_object_get_int_member (errors, "extra"),
+                                          json_object_get_int_member (errors, "wrong_category"),
+                                          json_object_get_int_member (errors, "poor_localisation"),
+                                          json_object_get_int_member (errors, "duplicate"));
+              for (guint r = 0; gtk_list_box_get_row_at_index (list, r) != NULL; r++)
+                {
+                  AdwActionRow *row = ADW_ACTION_ROW (gtk_list_box_get_row_at_index (list, r));
+
+                  if (g_str_equal (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), name))
+                    {
+                      g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, subtitle);
+                      found = TRUE;
+                    }
+                }
+              g_assert_true (found);
+            }
+        }
+      for (n_rows = 0; gtk_list_box_get_row_at_index (list, n_rows) != NULL; n_rows++)
+        ;
+      /* An empty list says so in one row that does not open anything. */
+      if (n_expected == 0)
+        g_assert_false (gtk_list_box_row_get_activatable (gtk_list_box_get_row_at_index (list, 0)));
+      else
+        g_assert_cmpuint (n_rows, ==, n_expected);
+    }
+
+  /* Ana missed the sign of one.jpg: the one image of "Missed". */
+  bw_quality_window_set_images_kind (window, BW_MATCH_MISSED);
+  g_assert_nonnull (gtk_list_box_get_row_at_index (list, 0));
+  g_assert_null (gtk_list_box_get_row_at_index (list, 1));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (gtk_list_box_get_row_at_index (list, 0))),
+                   ==, "one.jpg");
+  g_signal_connect (window, "open-image", G_CALLBACK (open_image_cb), &opened);
+  g_signal_emit_by_name (gtk_list_box_get_row_at_index (list, 0), "activate");
+  g_assert_cmpint (opened, ==, bw_project_find_image_by_path (fixture->project, "one.jpg"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -476,6 +593,7 @@ main (int    argc,
   ADD ("figures-equal-cli", test_figures_equal_cli);
   ADD ("threshold-recomputes", test_threshold_recomputes);
   ADD ("pipeline", test_pipeline);
+  ADD ("images-behind-figures", test_images_behind_figures);
 
 #undef ADD
 

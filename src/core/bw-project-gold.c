@@ -397,7 +397,8 @@ failed:
  * @out_review_id: (out) (optional): the review
  *
  * Records that @reviewer_id accepts the image's gold answer as it is now.
- * A correction is an edit of the gold layer followed by this.
+ * A correction is an edit of the gold layer followed by this. The one
+ * whose gold layer it is cannot accept it: that is a second expert's.
  */
 gboolean
 bw_project_review_gold_answer (BwProject   *self,
@@ -424,6 +425,23 @@ bw_project_review_gold_answer (BwProject   *self,
                    _("The image %" PRId64 " of “%s” has no gold answer to review; draw it or promote an accepted answer first."),
                    image_id, self->display_name);
       goto failed;
+    }
+
+  if (reviewer_id > 0)
+    {
+      g_autoptr(BwLayer) layer = bw_project_get_layer (self, layer_id, error);
+
+      if (layer == NULL)
+        goto failed;
+      if (layer->person_id == reviewer_id)
+        {
+          g_autofree char *name = bw_project_get_person_name (self, reviewer_id);
+
+          g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID,
+                       _("The gold answer of image %" PRId64 " is %s’s own; a second expert accepts it."),
+                       image_id, name != NULL ? name : "?");
+          goto failed;
+        }
     }
 
   stmt = _bw_project_prepare (self,

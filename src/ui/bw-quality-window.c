@@ -27,6 +27,7 @@
 struct _BwQualityRow
 {
   GObject  parent_instance;
+  gint64   id;                  /* the annotator's or the category's */
   char    *text[BW_QUALITY_N_COLUMNS];
   double   key[BW_QUALITY_N_COLUMNS];
 };
@@ -63,6 +64,16 @@ bw_quality_row_get_text (BwQualityRow *self,
   g_return_val_if_fail (column < BW_QUALITY_N_COLUMNS, NULL);
 
   return self->text[column] != NULL ? self->text[column] : "";
+}
+
+/* Returns: the annotator (on the Annotators page) or the category (on
+ * the Categories page) of the row, 0 on the Agreement page */
+gint64
+bw_quality_row_get_id (BwQualityRow *self)
+{
+  g_return_val_if_fail (BW_IS_QUALITY_ROW (self), 0);
+
+  return self->id;
 }
 
 double
@@ -189,6 +200,12 @@ struct _BwQualityWindow
   GtkAdjustment   *iou_adjustment;
 
   BwPipeline      *pipeline;
+
+  /* The images behind an annotator's figures */
+  GtkWindow       *drill_window;
+  GtkListBox      *drill_list;
+  GtkDropDown     *drill_kind;
+  gint64           drill_person;
 };
 
 G_DEFINE_FINAL_TYPE (BwQualityWindow, bw_quality_window, ADW_TYPE_WINDOW)
@@ -568,6 +585,235 @@ draw_throughput (GtkDrawingArea *area,
   cairo_stroke (cr);
 }
 
+/* ------------------------------------------------------------------ */
+/* The images behind an annotator's figures                           */
+
+typedef struct
+{
+  const BwQualityImageResult *image;
+  BwQualityCounts             counts;
+  guint64                     key;   /* the errors of the kind shown */
+} DrillItem;
+
+static int
+compare_drill_items (gconstpointer a,
+                     gconstpointer b)
+{
+  const DrillItem *x = a, *y = b;
+
+  if (x->key != y->key)
+    return x->key > y->key ? -1 : 1;
+  return x->image->image_id < y->image->image_id ? -1 : x->image->image_id > y->image->image_id;
+}
+
+static guint64
+errors_of_kind (const BwQualityCounts *counts,
+                guint                  kind)
+{
+  guint64 sum = 0;
+
+  /* 0: every kind of error */
+  if (kind != 0)
+    return counts->errors[kind];
+  for (guint k = BW_MATCH_MISSED; k < BW_MATCH_N_KINDS; k++)
+    sum += counts->errors[k];
+  return sum;
+}
+
+static void
+fill_drill_list (BwQualityWindow *self)
+{
+  g_autoptr(GArray) items = g_array_new (FALSE, FALSE, sizeof (DrillItem));
+  guint kind;
+  GtkWidget *child;
+
+  if (self->drill_list == NULL)
+    return;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->drill_list))) != NULL)
+    gtk_list_box_remove (self->drill_list, child);
+  if (self->report == NULL || self->report->images == NULL)
+    return;
+
+  kind = gtk_drop_down_get_selected (self->drill_kind);
+  for (guint i = 0; i < self->report->images->len; i++)
+    {
+      const BwQualityImageResult *image = self->report->images->pdata[i];
+
+      for (guint s = 0; image->scores != NULL && s < image->scores->len; s++)
+        {
+          const BwQualityImageScore *score = &g_array_index (image->scores, BwQualityImageScore, s);
+          DrillItem item = { image, score->counts, 0 };
+
+          if (score->person_id != self->drill_person)
+            continue;
+          item.key = errors_of_kind (&score->counts, kind);
+          /* A kind chosen: the images where it happened. */
+          if (kind != 0 && item.key == 0)
+            continue;
+          g_array_append_val (items, item);
+        }
+    }
+  g_array_sort (items, compare_drill_items);
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      const DrillItem *item = &g_array_index (items, DrillItem, i);
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *name = g_path_get_basename (item->image->path);
+      g_autofree char *title = g_markup_escape_text (name, -1);
+      g_autofree char *subtitle = NULL;
+
+      /* Translators: the figures of one image: true positives, then each
+       * kind of error. */
+      subtitle = g_strdup_printf (_("TP %" PRIu64 " · missed %" PRIu64 " · extra %" PRIu64
+                                    " · wrong category %" PRIu64 " · poor localisation %" PRIu64
+                                    " · duplicate %" PRIu64),
+                                  item->counts.tp,
+                                  item->counts.errors[BW_MATCH_MISSED],
+                                  item->counts.errors[BW_MATCH_EXTRA],
+                                  item->counts.errors[BW_MATCH_WRONG_CATEGORY],
+                                  item->counts.errors[BW_MATCH_POOR_LOCALISATION],
+                                  item->counts.errors[BW_MATCH_DUPLICATE]);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      gtk_widget_set_tooltip_text (row, _("Show this image in the project window"));
+      g_object_set_data_full (G_OBJECT (row), "bw-image-id",
+                              g_memdup2 (&item->image->image_id, sizeof (gint64)), g_free);
+      gtk_list_box_append (self->drill_list, row);
+    }
+
+  if (items->len == 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     kind == 0 ? _("No gold image scored for this annotator")
+                                               : _("No image with this kind of error"));
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+      gtk_list_box_append (self->drill_list, row);
+    }
+}
+
+static void
+stuck_row_activated_cb (BwQualityWindow *self,
+                        GtkListBoxRow   *row);
+
+static void
+drill_window_destroyed_cb (BwQualityWindow *self)
+{
+  self->drill_window = NULL;
+  self->drill_list = NULL;
+  self->drill_kind = NULL;
+}
+
+/**
+ * bw_quality_window_show_images:
+ * @person_id: an annotator of the report
+ *
+ * Opens (or brings back) the list of the gold images behind
+ * @person_id's figures: each with its true positives and errors by
+ * kind, the most errors first, filtered by a kind of error. Activating
+ * an image emits "open-image".
+ *
+ * Returns: (transfer none): the list's window
+ */
+GtkWindow *
+bw_quality_window_show_images (BwQualityWindow *self,
+                               gint64           person_id)
+{
+  g_autofree char *title = NULL;
+  static const char *kinds[] = {
+    N_("All errors"), N_("Missed"), N_("Extra"), N_("Wrong category"),
+    N_("Poor localisation"), N_("Duplicate"), NULL,
+  };
+
+  g_return_val_if_fail (BW_IS_QUALITY_WINDOW (self), NULL);
+
+  if (self->drill_window == NULL)
+    {
+      g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+      GtkWidget *header = adw_header_bar_new ();
+      GtkWidget *scrolled = gtk_scrolled_window_new ();
+      GtkWidget *list = gtk_list_box_new ();
+
+      for (guint i = 0; kinds[i] != NULL; i++)
+        gtk_string_list_append (model, _(kinds[i]));
+      self->drill_kind = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&model)), NULL));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->drill_kind), _("Kind of error"));
+      adw_header_bar_pack_start (ADW_HEADER_BAR (header), GTK_WIDGET (self->drill_kind));
+      gtk_box_append (GTK_BOX (box), header);
+
+      gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+      gtk_widget_add_css_class (list, "boxed-list");
+      gtk_widget_set_margin_start (list, 12);
+      gtk_widget_set_margin_end (list, 12);
+      gtk_widget_set_margin_top (list, 12);
+      gtk_widget_set_margin_bottom (list, 12);
+      gtk_widget_set_valign (list, GTK_ALIGN_START);
+      gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list);
+      gtk_widget_set_vexpand (scrolled, TRUE);
+      gtk_box_append (GTK_BOX (box), scrolled);
+      self->drill_list = GTK_LIST_BOX (list);
+
+      self->drill_window = GTK_WINDOW (adw_window_new ());
+      gtk_window_set_default_size (self->drill_window, 560, 520);
+      gtk_window_set_transient_for (self->drill_window, GTK_WINDOW (self));
+      gtk_window_set_destroy_with_parent (self->drill_window, TRUE);
+      adw_window_set_content (ADW_WINDOW (self->drill_window), box);
+
+      g_signal_connect_object (self->drill_list, "row-activated",
+                               G_CALLBACK (stuck_row_activated_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->drill_kind, "notify::selected",
+                               G_CALLBACK (fill_drill_list), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->drill_window, "destroy",
+                               G_CALLBACK (drill_window_destroyed_cb), self, G_CONNECT_SWAPPED);
+    }
+
+  self->drill_person = person_id;
+  /* Translators: the title of the list of images behind one annotator's
+   * figures; %s is the annotator. */
+  title = g_strdup_printf (_("Images Scored for %s"),
+                           self->report != NULL ? bw_quality_report_person_name (self->report, person_id) : "");
+  gtk_window_set_title (self->drill_window, title);
+  fill_drill_list (self);
+  gtk_window_present (self->drill_window);
+  return self->drill_window;
+}
+
+/* Returns: (transfer none) (nullable): the list of the window that
+ * bw_quality_window_show_images() opened, while it is open */
+GtkListBox *
+bw_quality_window_get_images_list (BwQualityWindow *self)
+{
+  g_return_val_if_fail (BW_IS_QUALITY_WINDOW (self), NULL);
+
+  return self->drill_list;
+}
+
+/* Chooses the kind of error the list shows (0 for all, else a BwMatchKind). */
+void
+bw_quality_window_set_images_kind (BwQualityWindow *self,
+                                   guint            kind)
+{
+  g_return_if_fail (BW_IS_QUALITY_WINDOW (self));
+
+  if (self->drill_kind != NULL)
+    gtk_drop_down_set_selected (self->drill_kind, kind);
+}
+
+static void
+annotator_activated_cb (BwQualityWindow *self,
+                        guint            position)
+{
+  g_autoptr(BwQualityRow) row = g_list_model_get_item (G_LIST_MODEL (self->annotator_sorted), position);
+
+  if (row != NULL && row->id > 0)
+    bw_quality_window_show_images (self, row->id);
+}
+
 static void
 stuck_row_activated_cb (BwQualityWindow *self,
                         GtkListBoxRow   *row)
@@ -660,6 +906,7 @@ fill_tables (BwQualityWindow *self)
       const BwQualityAnnotator *a = report->annotators->pdata[i];
       BwQualityRow *row = g_object_new (BW_TYPE_QUALITY_ROW, NULL);
 
+      row->id = a->person_id;
       row_set_text (row, BW_QUALITY_COLUMN_ANNOTATOR, g_strdup (a->name), i);
       row_set_count (row, BW_QUALITY_COLUMN_IMAGES, a->images);
       row_set_counts (row, &a->counts);
@@ -675,6 +922,7 @@ fill_tables (BwQualityWindow *self)
       const BwQualityCategory *c = &g_array_index (report->categories, BwQualityCategory, i);
       BwQualityRow *row = g_object_new (BW_TYPE_QUALITY_ROW, NULL);
 
+      row->id = c->category_id;
       row_set_text (row, BW_QUALITY_COLUMN_ANNOTATOR,
                     g_strdup (bw_quality_report_category_name (report, c->category_id)), i);
       row_set_count (row, BW_QUALITY_COLUMN_IMAGES, c->counts.tp + c->counts.fn);
@@ -703,6 +951,9 @@ fill_tables (BwQualityWindow *self)
   g_list_store_splice (self->pair_store, 0,
                        g_list_model_get_n_items (G_LIST_MODEL (self->pair_store)),
                        rows->pdata, rows->len);
+
+  /* An open list of images follows the new figures (another τ). */
+  fill_drill_list (self);
 }
 
 static void
@@ -835,6 +1086,8 @@ compute (BwQualityWindow *self)
 
   bw_quality_options_init (&options);
   options.iou_threshold = self->iou_threshold;
+  /* Each image's scores, for the images behind a figure. */
+  options.keep_images = TRUE;
 
   g_atomic_int_set (&self->progress_permille, 0);
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
@@ -978,6 +1231,8 @@ bw_quality_window_dispose (GObject *object)
 {
   BwQualityWindow *self = BW_QUALITY_WINDOW (object);
 
+  if (self->drill_window != NULL)
+    gtk_window_destroy (self->drill_window);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -1100,6 +1355,8 @@ bw_quality_window_init (BwQualityWindow *self)
                            G_CALLBACK (stuck_after_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->stuck_list, "row-activated",
                            G_CALLBACK (stuck_row_activated_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->annotator_view, "activate",
+                           G_CALLBACK (annotator_activated_cb), self, G_CONNECT_SWAPPED);
 }
 
 /**

@@ -40,6 +40,7 @@ G_DECLARE_FINAL_TYPE (BwQualityRow, bw_quality_row, BW, QUALITY_ROW, GObject)
 
 const char *bw_quality_row_get_text (BwQualityRow *self,
                                      guint         column);
+gint64      bw_quality_row_get_id   (BwQualityRow *self);
 double      bw_quality_row_get_key  (BwQualityRow *self,
                                      guint         column);
 
@@ -57,6 +58,13 @@ void                   bw_quality_window_set_iou_threshold  (BwQualityWindow *se
                                                              double           threshold);
 const BwQualityReport *bw_quality_window_get_report         (BwQualityWindow *self);
 const BwPipeline      *bw_quality_window_get_pipeline       (BwQualityWindow *self);
+/* The images behind an annotator's figures (also on activating their
+ * row): a list whose rows emit "open-image". */
+GtkWindow             *bw_quality_window_show_images        (BwQualityWindow *self,
+                                                             gint64           person_id);
+GtkListBox            *bw_quality_window_get_images_list    (BwQualityWindow *self);
+void                   bw_quality_window_set_images_kind    (BwQualityWindow *self,
+                                                             guint            kind);
 void                   bw_quality_window_set_stuck_after    (BwQualityWindow *self,
                                                              double           hours);
 /* (element-type BwQualityRow): the rows of the Annotators, Categories
