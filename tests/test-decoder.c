@@ -1269,6 +1269,31 @@ test_bmp_header_size (Fixture       *f,
   pixels = bw_image_decode_data (bmp, sizeof bmp, "honest.bmp", 1, 0, &info, &error);
   g_assert_no_error (error);
   g_assert_cmpint (pixels->width, ==, 4);
+  g_clear_pointer (&pixels, bw_pixels_free);
+
+  /* A palette of 3.8 billion colours (the fuzzer's: gdk-pixbuf asked for
+   * 2.4 GB), and one of 16 colours that does not fit before the pixels,
+   * are refused before the loader sees them. */
+  bmp[46] = 0x00;
+  bmp[47] = bmp[48] = bmp[49] = 0xe3;
+  g_assert_false (bw_image_probe_data (bmp, sizeof bmp, "palette.bmp", &info, &error));
+  g_assert_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "palette.bmp"));
+  g_clear_error (&error);
+  g_assert_null (bw_image_decode_data (bmp, sizeof bmp, "palette.bmp", 1, 0, &info, &error));
+  g_assert_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_CORRUPT);
+  g_clear_error (&error);
+  bmp[46] = 16;
+  bmp[47] = bmp[48] = bmp[49] = 0;
+  g_assert_false (bw_image_probe_data (bmp, sizeof bmp, "palette.bmp", &info, &error));
+  g_assert_error (error, BW_IMAGE_ERROR, BW_IMAGE_ERROR_CORRUPT);
+  g_clear_error (&error);
+
+  /* no palette named: as before */
+  bmp[46] = 0;
+  pixels = bw_image_decode_data (bmp, sizeof bmp, "honest.bmp", 1, 0, &info, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (pixels->height, ==, 4);
 }
 
 /* Every input the fuzzer found a crash, a critical or a bomb with, kept

@@ -1299,7 +1299,25 @@ bmp_header_is_sane (const guint8 *data,
     if (header_size == header_sizes[i])
       known = TRUE;
 
-  return known && data_offset >= 14 + header_size && data_offset <= size;
+  if (!known || data_offset < 14 + header_size || data_offset > size)
+    return FALSE;
+
+  /* A Windows header names how many palette colours follow it. gdk-pixbuf
+   * allocates for that many before reading one (the fuzzer's 152-byte file
+   * claimed 3.8 billion: 2.4 GB). A palette has at most 256 colours, of
+   * 4 bytes each, and lies between the header and the pixels. */
+  if (header_size >= 40)
+    {
+      guint32 colors_used;
+
+      if (size < 50)
+        return FALSE;
+      colors_used = (guint32) data[46] | ((guint32) data[47] << 8) |
+                    ((guint32) data[48] << 16) | ((guint32) data[49] << 24);
+      if (colors_used > 256 || 14 + header_size + 4 * colors_used > data_offset)
+        return FALSE;
+    }
+  return TRUE;
 }
 
 /* gdk-pixbuf's GIF loader asks for the row stride of a frame of width 0
