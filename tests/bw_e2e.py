@@ -85,8 +85,10 @@ class App:
         return screen
 
     def wait_for(self, what, predicate, timeout=15.0):
-        """Calls @predicate() until it returns something true, and returns that."""
-        deadline = time.monotonic() + timeout
+        """Calls @predicate() until it returns something true, and returns that.
+        BOXWOOD_E2E_TIMEOUT_SCALE stretches every wait (a sanitizer build
+        runs several times slower)."""
+        deadline = time.monotonic() + timeout * float(os.environ.get('BOXWOOD_E2E_TIMEOUT_SCALE', '1'))
         while True:
             result = predicate()
             if result:
