@@ -1075,14 +1075,11 @@ static void
 compute (BwQualityWindow *self)
 {
   BwQualityOptions options;
-  g_autoptr(GError) error = NULL;
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-
-  compute_pipeline (self);
 
   bw_quality_options_init (&options);
   options.iou_threshold = self->iou_threshold;
@@ -1129,6 +1126,9 @@ refresh_action (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *param)
 {
+  /* The pipeline does not depend on the IoU threshold: read again here
+   * and on opening, not on every change of the threshold. */
+  compute_pipeline (BW_QUALITY_WINDOW (widget));
   compute (BW_QUALITY_WINDOW (widget));
 }
 
@@ -1374,6 +1374,7 @@ bw_quality_window_new (BwProject *project)
 
   self = g_object_new (BW_TYPE_QUALITY_WINDOW, NULL);
   self->project = g_object_ref (project);
+  compute_pipeline (self);
   compute (self);
 
   return self;
