@@ -324,6 +324,64 @@ copy_v1_project (Fixture *f)
   return path;
 }
 
+/* Every index of the file, with its columns, and every trigger, one per
+ * line: "index annotations_by_layer on annotations (layer_id, category_id)". */
+static char *
+raw_schema_outline (const char *path)
+{
+  g_autoptr(GString) outline = g_string_new (NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "SELECT s.type, s.name, s.tbl_name,"
+                                       "  (SELECT group_concat (name, ', ') FROM"
+                                       "    (SELECT name FROM pragma_index_info (s.name) ORDER BY seqno))"
+                                       " FROM sqlite_schema s"
+                                       " WHERE s.type IN ('index', 'trigger') AND s.name NOT LIKE 'sqlite_%'"
+                                       " ORDER BY s.type, s.name",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (outline, "%s %s on %s (%s)\n",
+                            (const char *) sqlite3_column_text (stmt, 0),
+                            (const char *) sqlite3_column_text (stmt, 1),
+                            (const char *) sqlite3_column_text (stmt, 2),
+                            sqlite3_column_text (stmt, 3) != NULL
+                            ? (const char *) sqlite3_column_text (stmt, 3) : "");
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return g_string_free (g_steal_pointer (&outline), FALSE);
+}
+
+/* A file migrated from schema 1 ends with the same indexes, on the same
+ * columns, and the same triggers as a file made new: a step that forgets
+ * to drop or rebuild one would leave old files slower or wrong. */
+static void
+test_migrated_schema_matches_new (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autofree char *path = copy_v1_project (f);
+  g_autofree char *fresh_path = g_build_filename (f->dir, "fresh.boxwood", NULL);
+  g_autoptr(GFile) fresh_file = g_file_new_for_path (fresh_path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwProject) project = NULL;
+  g_autofree char *migrated = NULL;
+  g_autofree char *made_new = NULL;
+
+  project = bw_project_open (f->file, &error);
+  g_assert_no_error (error);
+  g_clear_object (&project);
+  project = bw_project_create (fresh_file, &error);
+  g_assert_no_error (error);
+  g_clear_object (&project);
+
+  migrated = raw_schema_outline (path);
+  made_new = raw_schema_outline (fresh_path);
+  g_assert_nonnull (strstr (made_new, "index annotations_by_layer on annotations (layer_id, category_id)\n"));
+  g_assert_cmpstr (migrated, ==, made_new);
+}
+
 /* Schema 1 had no unique content hash, and two imports at once could add
  * the same content twice. Migrating keeps every row and its work; the
  * later copies are marked, and excluded unless work on them started. */
@@ -1310,6 +1368,7 @@ main (int    argc,
   ADD ("/core/store/refuse-not-a-file", test_refuse_not_a_file);
   ADD ("/core/store/migrate-from-v0", test_migrate_from_v0);
   ADD ("/core/store/migrate-v1-duplicates", test_migrate_v1_duplicates);
+  ADD ("/core/store/migrated-schema-matches-new", test_migrated_schema_matches_new);
   ADD ("/core/store/wal-folded-on-open", test_wal_folded_on_open);
   ADD ("/core/store/wal-folded-on-close", test_wal_folded_on_close);
   ADD ("/core/store/backup", test_backup);

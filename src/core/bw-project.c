@@ -411,6 +411,12 @@ static const char *migrations[] = {
   "  score     REAL NOT NULL"
   ");"
   "CREATE INDEX import_staging_by_import ON import_staging (import_id);",
+
+  /* 7 → 8: the layer index carries the category too, so that "this
+   * layer has a shape of category C" (the review queue's category
+   * filter) and a layer's shape count are read from the index alone. */
+  "DROP INDEX annotations_by_layer;"
+  "CREATE INDEX annotations_by_layer ON annotations (layer_id, category_id);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == BW_PROJECT_SCHEMA_VERSION);
