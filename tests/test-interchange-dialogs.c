@@ -118,6 +118,24 @@ close_and_check_freed (GtkWidget *dialog)
   g_assert_finalize_object (dialog);
 }
 
+/* The dialog's "Work to Export" row, found by its title as a person would. */
+static GtkWidget *
+find_status_row (GtkWidget *widget)
+{
+  if (ADW_IS_COMBO_ROW (widget) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), "_Work to Export") == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_status_row (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static guint
 count_images (const char *path)
 {
@@ -216,6 +234,48 @@ test_export_coco (Fixture       *f,
     g_assert_true (g_file_test (yaml, G_FILE_TEST_IS_REGULAR));
     g_assert_true (g_file_get_contents (label, &contents, NULL, NULL));
     g_assert_true (g_str_has_prefix (contents, "0 "));
+  }
+
+  /* The gold answers are a choice of their own: the gold image alone,
+   * with its expert answer — a layer of one shape, not the annotator's two. */
+  {
+    g_autofree char *gold_out = g_build_filename (f->dir, "gold.json", NULL);
+    g_autoptr(GFile) gold_file = g_file_new_for_path (gold_out);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) layers = NULL;
+    g_autoptr(GPtrArray) gold_shapes = NULL;
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    JsonObject *root;
+    gint64 image = 1, gold_layer = 0, expert = 0;
+    BwLayer *work;
+
+    layers = bw_project_list_layers (f->project, image, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (layers->len, ==, 1);
+    work = g_ptr_array_index (layers, 0);
+    g_assert_true (bw_project_ensure_person (f->project, "Expert", BW_ROLE_LEAD, &expert, &error));
+    g_assert_true (bw_project_accept_layer (f->project, work->id, expert, NULL, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_true (bw_project_promote_layer_to_gold (f->project, work->id, expert, &gold_layer, &error));
+    g_assert_no_error (error);
+    gold_shapes = bw_project_list_annotations (f->project, gold_layer, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (gold_shapes->len, ==, 2);
+    g_assert_true (bw_project_delete_annotation (f->project,
+                                                 ((BwAnnotation *) g_ptr_array_index (gold_shapes, 0))->id,
+                                                 &error));
+    g_assert_no_error (error);
+
+    bw_export_dialog_set_format (BW_EXPORT_DIALOG (dialog), BW_EXPORT_FORMAT_COCO);
+    adw_combo_row_set_selected (ADW_COMBO_ROW (find_status_row (dialog)), 3);
+    g_assert_cmpint (bw_export_dialog_get_status (BW_EXPORT_DIALOG (dialog)), ==, BW_EXPORT_STATUS_GOLD);
+    bw_export_dialog_set_destination (BW_EXPORT_DIALOG (dialog), gold_file);
+    g_assert_true (run_action (dialog, "export.start", NULL));
+    coco_check (gold_out);
+    g_assert_true (json_parser_load_from_file (parser, gold_out, &error));
+    root = json_node_get_object (json_parser_get_root (parser));
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "images")), ==, 1);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "annotations")), ==, 1);
   }
 
   close_and_check_freed (dialog);

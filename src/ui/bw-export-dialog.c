@@ -159,6 +159,7 @@ status_changed_cb (BwExportDialog *self)
     N_("Work in progress is left out"),
     N_("Submitted work and work in progress are left out"),
     N_("Unfinished work goes into the dataset too"),
+    N_("Gold images, with the experts’ answers"),
   };
 
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->status_row),

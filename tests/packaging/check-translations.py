@@ -8,6 +8,7 @@ Extracts the strings of the files in po/POTFILES.in afresh (the same
 xgettext call as meson's "glib" preset, so nothing depends on a .pot file
 someone forgot to update) and, for each language in po/LINGUAS:
 - every string has a translation that is not fuzzy;
+- no string stands outside an entry;
 - msgfmt --check accepts the catalogue (format directives match);
 - the built catalogue is used at run time: boxwood-cli --help speaks it.
 It also fails on a string cut short by a format macro
@@ -102,6 +103,14 @@ def main():
             p = run(['msgfmt', '--check', '-o', os.devnull, po])
             if p.returncode != 0:
                 problems.append(f'po/{lang}.po: msgfmt --check:\n{p.stderr}')
+            # A quoted line after a blank one belongs to no entry, yet
+            # msgfmt takes it as more of the string before the blank line,
+            # and that translation then shows the stray text too.
+            with open(po, encoding='utf-8') as f:
+                lines = f.read().split('\n')
+            for number, (before, line) in enumerate(zip(lines, lines[1:]), start=2):
+                if not before.strip() and line.startswith('"'):
+                    problems.append(f'po/{lang}.po:{number}: a string that belongs to no entry: {line}')
             merged = os.path.join(tmp, lang + '.po')
             p = run(['msgmerge', '--quiet', '--no-fuzzy-matching', '-o', merged, po, pot])
             if p.returncode != 0:
