@@ -486,3 +486,143 @@ def make_cases(seed, n_images):
                     case["in_progress"][rng.choice(left)] = annotate(rng, truth, categories, 1.0)
         images.append(case)
     return {"categories": categories, "people": people, "images": images}
+
+
+# The model's errors (boxwood-cli quality model, export coco --hard-examples)
+
+def reference_answer(case):
+    """The answer a model is scored against: the gold answer of a gold
+    image, else the accepted work, else None (not scored)."""
+    if case["gold"] is not None:
+        return case["gold"], None
+    who = case.get("accepted")
+    if who is not None:
+        return case["work"][who], who
+    return None, None
+
+
+def model_report(cases, tau):
+    """Per image F1 of the model's predictions against the reference
+    answer, per category counts, and per (annotator, category) counts."""
+    images = {}
+    categories = {}
+    people = {}
+    unanswered = 0
+    for index, case in enumerate(cases["images"]):
+        predicted = case.get("model", [])
+        reference, who = reference_answer(case)
+        if reference is None:
+            if case.get("model") is not None:
+                unanswered += 1  # a model layer, even an empty one
+            continue
+        a_out, b_out = match(predicted, reference, tau)
+        c = count(predicted, reference, a_out, b_out, categories)
+        if who is not None:
+            count(predicted, reference, a_out, b_out, people.setdefault(who, {}))
+        denom = 2 * c["tp"] + c["fp"] + c["fn"]
+        images["case-%d.png" % index] = {
+            "tp": c["tp"], "fp": c["fp"], "fn": c["fn"],
+            "f1": 2 * c["tp"] / denom if denom else None,
+            "reference_shapes": len(reference), "predicted_shapes": len(predicted),
+        }
+    return {"images": images, "categories": categories, "people": people, "unanswered": unanswered}
+
+
+def hard_examples(report, max_f1):
+    """The images whose F1 is below max_f1; never one without an F1."""
+    return sorted(path for path, im in report["images"].items()
+                  if im["f1"] is not None and im["f1"] < max_f1)
+
+
+def predict(rng, truth, categories):
+    """A model's output: like an annotator, with its own habits."""
+    out = annotate(rng, truth, categories, rng.choice([0.3, 1.0, 2.5]))
+    if rng.random() < 0.1:
+        out = [s for s in out if s["category"] != categories[0]]  # a blind spot
+    return out
+
+
+def make_model_cases(seed, n_images):
+    """Images with a reference answer (gold, or one person's accepted
+    work) or none, and a model's predictions or none, with the edge cases
+    of hard examples: empty images, images with only predictions, only
+    answers, and F1 exactly at 0.5 and 2/3."""
+    rng = random.Random(seed)
+    categories = ["car", "person", "bicycle", "dog"]
+    people = ["Ana", "Bo", "Chen", "Dee"]
+    images = []
+    box = {"category": categories[0], "box": [10.0, 10.0, 50.0, 50.0]}
+    far = {"category": categories[1], "box": [120.0, 120.0, 160.0, 150.0]}
+    far2 = {"category": categories[2], "box": [60.0, 120.0, 90.0, 190.0]}
+    for index in range(n_images):
+        case = {"width": 200, "height": 200, "gold": None, "work": {}, "in_progress": {}}
+        r = rng.random()
+        who = rng.choice(people)
+        if r < 0.04:
+            # Empty: an empty answer, no predictions.
+            case["work"][who] = []
+            case["accepted"] = who
+        elif r < 0.07:
+            # Only predictions: the answer is empty (or gold and empty).
+            if rng.random() < 0.5:
+                case["gold"] = []
+            else:
+                case["work"][who] = []
+                case["accepted"] = who
+            case["model"] = [random_shape(rng, categories) for _ in range(rng.randint(1, 3))]
+        elif r < 0.10:
+            # Only answers: the model predicted nothing here.
+            case["work"][who] = [random_shape(rng, categories) for _ in range(rng.randint(1, 4))]
+            case["accepted"] = who
+        elif r < 0.13:
+            # F1 exactly 0.5 (1 TP, 1 FP, 1 FN) or 2/3 (1 TP, 1 FP).
+            case["work"][who] = [dict(box), dict(far)] if rng.random() < 0.5 else [dict(box)]
+            case["accepted"] = who
+            case["model"] = [dict(box), dict(far2)]
+        elif r < 0.16:
+            # Predictions, no reference answer yet: not scored.
+            truth = [random_shape(rng, categories) for _ in range(rng.randint(1, 4))]
+            case["work"][who] = annotate(rng, truth, categories, 1.0)
+            case["model"] = predict(rng, truth, categories)
+        else:
+            truth = [random_shape(rng, categories) for _ in range(rng.randint(0, 8))]
+            if r < 0.4:
+                case["gold"] = truth
+                case["work"][who] = annotate(rng, truth, categories, 1.0)
+            else:
+                # Bo labels bicycles as dogs now and then: a habit the
+                # model's disagreement should point at.
+                work = annotate(rng, truth, categories, 0.5)
+                if who == "Bo":
+                    work = [dict(s, category="dog") if s["category"] == "bicycle" and rng.random() < 0.7
+                            else s for s in work]
+                case["work"][who] = work
+                case["accepted"] = who
+            if rng.random() < 0.9:
+                case["model"] = predict(rng, truth, categories)
+        images.append(exportable(case))
+    return {"categories": categories, "people": people, "images": images}
+
+
+def exportable(case):
+    """The case without shapes a COCO file could not hold as they are
+    (outside the image; polygons of several parts or too small for six
+    digits of area, or folded on themselves, whose area coco_check.py
+    computes its own way),
+    so that exports of it pass coco_check.py."""
+    def keep(shape):
+        x0, y0, x1, y1 = bbox(shape)
+        if x0 < 0 or y0 < 0 or x1 > case["width"] or y1 > case["height"]:
+            return False
+        if "box" in shape:
+            return True
+        flat = shape["polygon"][0]
+        ring = Polygon([(flat[k], flat[k + 1]) for k in range(0, len(flat), 2)])
+        return len(shape["polygon"]) == 1 and ring.is_valid and ring.area >= 20.0
+
+    for key in ("work", "in_progress"):
+        case[key] = {who: [s for s in shapes if keep(s)] for who, shapes in case[key].items()}
+    for key in ("gold", "model"):
+        if case.get(key) is not None:
+            case[key] = [s for s in case[key] if keep(s)]
+    return case

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 #include <inttypes.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -238,7 +239,11 @@ export_coco (int    argc,
   g_autofree char *categories = NULL;
   g_autofree char *status = NULL;
   g_autoptr(GPtrArray) existing = NULL;
-  gboolean only_accepted = FALSE, force = FALSE, with_review = FALSE;
+  gboolean only_accepted = FALSE, force = FALSE, with_review = FALSE, hard_examples = FALSE;
+  g_autofree char *model = NULL;
+  g_autoptr(BwModelReport) report = NULL;
+  g_autoptr(GArray) hard = NULL;
+  double max_f1 = NAN, iou = BW_MATCHING_DEFAULT_IOU_THRESHOLD;
   gint64 seed = -1;
   BwCocoExportOptions options = { 0, };
   ExportRun run = { 0, };
@@ -261,6 +266,16 @@ export_coco (int    argc,
       N_("Give each annotation a “boxwood_review” object (COCO readers ignore it): its "
          "annotator, and the verdict that stands on it (accepted, rejected, fixed or null) "
          "with its reason, comment and reviewer"), NULL },
+    { "hard-examples", 0, 0, G_OPTION_ARG_NONE, &hard_examples,
+      N_("Export the hard examples of a model, for retraining: the reference answers "
+         "(gold, else accepted work) of the images whose F1 against the model’s "
+         "predictions is below --max-f1 (see “boxwood-cli quality model”)"), NULL },
+    { "max-f1", 0, 0, G_OPTION_ARG_DOUBLE, &max_f1,
+      N_("With --hard-examples, the F1 below which an image is a hard example"), N_("F") },
+    { "model", 0, 0, G_OPTION_ARG_STRING, &model,
+      N_("With --hard-examples, the model (needed when the project holds several)"), N_("NAME") },
+    { "iou", 0, 0, G_OPTION_ARG_DOUBLE, &iou,
+      N_("With --hard-examples, pairs with a lower IoU do not match (default 0.5)"), N_("T") },
     { NULL }
   };
 
@@ -305,6 +320,36 @@ export_coco (int    argc,
     }
   if (!parse_status (status, only_accepted, &options.status))
     return 2;
+  if (hard_examples)
+    {
+      if (isnan (max_f1))
+        {
+          bw_cli_error (_("--hard-examples needs --max-f1 F, the F1 below which an image is a hard example"));
+          return 2;
+        }
+      if (!(max_f1 >= 0.0 && max_f1 <= 1.0))
+        {
+          bw_cli_error (_("--max-f1 must be from 0 to 1, such as 0.5"));
+          return 2;
+        }
+      if (!(iou > 0.0 && iou <= 1.0))
+        {
+          bw_cli_error (_("--iou must be above 0 and at most 1, such as 0.5"));
+          return 2;
+        }
+      if (status != NULL || only_accepted)
+        {
+          bw_cli_error (_("--hard-examples exports the reference answers (gold, else accepted work); "
+                          "leave out --status"));
+          return 2;
+        }
+      options.status = BW_EXPORT_STATUS_REFERENCE;
+    }
+  else if (!isnan (max_f1) || model != NULL)
+    {
+      bw_cli_error (_("--max-f1 and --model go with --hard-examples"));
+      return 2;
+    }
 
   project = bw_cli_open_project_to_read (argv[1]);
   if (project == NULL)
@@ -317,6 +362,25 @@ export_coco (int    argc,
         return 2;
       options.category_ids = (const gint64 *) (gpointer) category_ids->data;
       options.n_category_ids = category_ids->len;
+    }
+
+  if (hard_examples)
+    {
+      int failed = 0;
+      static const gint64 none = 0;
+
+      report = bw_cli_compute_model_report (project, model, iou, &failed);
+      if (report == NULL)
+        return failed;
+      hard = bw_model_report_hard_examples (report, max_f1);
+      /* Not NULL even when empty: NULL would mean every image. */
+      options.image_ids = hard->len > 0 ? (const gint64 *) (gpointer) hard->data : &none;
+      options.n_image_ids = hard->len;
+      g_print (g_dngettext (GETTEXT_PACKAGE,
+                            "%u image of %" PRIu64 " scored has an F1 below %g against the model “%s”.\n",
+                            "%u images of %" PRIu64 " scored have an F1 below %g against the model “%s”.\n",
+                            hard->len),
+               hard->len, report->images_scored, max_f1, report->model);
     }
 
   out = g_file_new_for_commandline_arg (argv[2]);

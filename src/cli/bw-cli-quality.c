@@ -202,6 +202,9 @@ bw_cli_quality (int    argc,
     { NULL }
   };
 
+  if (argc >= 2 && g_strcmp0 (argv[1], "model") == 0)
+    return bw_cli_quality_model (argc - 1, argv + 1);
+
   context = g_option_context_new (_("PROJECT.boxwood"));
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);

@@ -14,6 +14,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "bw-model-report.h"
 #include "bw-project.h"
 
 G_BEGIN_DECLS
@@ -28,6 +29,7 @@ int  bw_cli_import_labelme (int argc, char **argv);
 int  bw_cli_info      (int argc, char **argv);
 int  bw_cli_pipeline  (int argc, char **argv);
 int  bw_cli_quality   (int argc, char **argv);
+int  bw_cli_quality_model (int argc, char **argv);
 int  bw_cli_review    (int argc, char **argv);
 int  bw_cli_taxonomy  (int argc, char **argv);
 
@@ -74,5 +76,12 @@ void bw_cli_run_cancellable (GMainLoop    *loop,
  * ten a second, and the last one); if so, clears the line for it. */
 gboolean bw_cli_progress_due (gint64   *last_update,
                               gboolean  finished);
+
+/* The model's error report (bw-cli-model.c), for quality model and
+ * export coco --hard-examples. */
+BwModelReport *bw_cli_compute_model_report (BwProject  *project,
+                                            const char *model,
+                                            double      iou,
+                                            int        *out_status);
 
 G_END_DECLS

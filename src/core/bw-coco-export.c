@@ -169,7 +169,7 @@ bw_split_parse (const char  *text,
   return TRUE;
 }
 
-static const char *status_names[BW_EXPORT_N_STATUS] = { "submitted", "accepted", "all", "gold" };
+static const char *status_names[BW_EXPORT_N_STATUS] = { "submitted", "accepted", "all", "gold", "reference" };
 
 /**
  * bw_export_status_to_string:
@@ -512,6 +512,20 @@ progress_step (Progress *p,
  *
  * Returns: %TRUE when every file was written
  */
+/* The cursor's next image that @only holds (all of them when @only is
+ * %NULL). */
+static gboolean
+next_image (BwExportCursor  *cursor,
+            GHashTable      *only,
+            BwExportImage   *image,
+            GError         **error)
+{
+  while (_bw_export_cursor_next_image (cursor, image, error))
+    if (only == NULL || g_hash_table_contains (only, &image->image_id))
+      return TRUE;
+  return FALSE;
+}
+
 gboolean
 bw_coco_export (BwProject                 *project,
                 GFile                     *destination,
@@ -526,6 +540,7 @@ bw_coco_export (BwProject                 *project,
   g_autoptr(BwExportCursor) cursor = NULL;
   g_autoptr(GPtrArray) all_categories = NULL;
   g_autoptr(GHashTable) wanted = NULL;
+  g_autoptr(GHashTable) only = NULL;
   g_autoptr(GString) text = g_string_sized_new (64 * 1024);
   g_autofree char *root = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -569,6 +584,13 @@ bw_coco_export (BwProject                 *project,
         g_hash_table_add (wanted, g_memdup2 (&category->id, sizeof category->id));
     }
 
+  if (options->image_ids != NULL)
+    {
+      only = g_hash_table_new (g_int64_hash, g_int64_equal);
+      for (guint i = 0; i < options->n_image_ids; i++)
+        g_hash_table_add (only, (gpointer) &options->image_ids[i]);
+    }
+
   cursor = _bw_export_cursor_new (project, options->status, error);
   if (cursor == NULL)
     return FALSE;
@@ -576,12 +598,14 @@ bw_coco_export (BwProject                 *project,
     return FALSE;
 
   /* Pass 1: which images, and their split. */
-  while (_bw_export_cursor_next_image (cursor, &image, &local_error))
+  while (next_image (cursor, only, &image, &local_error))
     g_array_append_val (image_ids, image.image_id);
   if (local_error != NULL)
     goto failed;
 
-  if (!_bw_export_cursor_count_left_out (cursor, image_ids->len, &counts.left_out, &local_error))
+  /* A chosen set of images leaves the rest out on purpose. */
+  if (only == NULL &&
+      !_bw_export_cursor_count_left_out (cursor, image_ids->len, &counts.left_out, &local_error))
     goto failed;
 
   if (!split_off)
@@ -627,7 +651,7 @@ bw_coco_export (BwProject                 *project,
   /* Pass 2: the images. */
   _bw_export_cursor_rewind (cursor, NULL);
   index = 0;
-  while (_bw_export_cursor_next_image (cursor, &image, &local_error))
+  while (next_image (cursor, only, &image, &local_error))
     {
       Output *out;
       g_autofree char *file_name = NULL;
@@ -668,7 +692,7 @@ bw_coco_export (BwProject                 *project,
   /* Pass 3: the annotations, one image at a time. */
   _bw_export_cursor_rewind (cursor, NULL);
   index = 0;
-  while (_bw_export_cursor_next_image (cursor, &image, &local_error))
+  while (next_image (cursor, only, &image, &local_error))
     {
       BwExportAnnotation row;
       Output *out;
@@ -728,7 +752,7 @@ bw_coco_export (BwProject                 *project,
   if (options->copy_images_to != NULL)
     {
       _bw_export_cursor_rewind (cursor, NULL);
-      while (_bw_export_cursor_next_image (cursor, &image, &local_error))
+      while (next_image (cursor, only, &image, &local_error))
         {
           if (!bw_export_copy_image (project, &image, root, options->copy_images_to,
                                      cancellable, &local_error))
@@ -785,6 +809,7 @@ typedef struct
 {
   BwCocoExportOptions options;
   gint64             *category_ids;
+  gint64             *image_ids;
 } CocoOptionsCopy;
 
 static void
@@ -795,6 +820,7 @@ coco_options_free (gpointer data)
   g_clear_object (&copy->options.image_root);
   g_clear_object (&copy->options.copy_images_to);
   g_free (copy->category_ids);
+  g_free (copy->image_ids);
   g_free (copy);
 }
 
@@ -849,6 +875,12 @@ bw_coco_export_async (BwProject                 *project,
       copy->category_ids = g_memdup2 (copy->options.category_ids,
                                       sizeof (gint64) * MAX (copy->options.n_category_ids, 1));
       copy->options.category_ids = copy->category_ids;
+    }
+  if (copy->options.image_ids != NULL)
+    {
+      copy->image_ids = g_memdup2 (copy->options.image_ids,
+                                   sizeof (gint64) * MAX (copy->options.n_image_ids, 1));
+      copy->options.image_ids = copy->image_ids;
     }
 
   bw_export_run_async (project, destination, coco_export_func, copy, coco_options_free,

@@ -38,6 +38,9 @@ typedef void (*BwExportProgress) (guint64  done,
  * @BW_EXPORT_STATUS_ACCEPTED: accepted work only
  * @BW_EXPORT_STATUS_ALL: all work, also what is still in progress
  * @BW_EXPORT_STATUS_GOLD: the gold answers of the gold images, and no work
+ * @BW_EXPORT_STATUS_REFERENCE: the answers a model is scored against: the
+ *   gold answer of a gold image, else the accepted work (the hard
+ *   examples of bw-model-report.h)
  *
  * Which images an export takes, by the status of their work. A gold
  * layer is exported only when asked for with %BW_EXPORT_STATUS_GOLD:
@@ -50,9 +53,10 @@ typedef enum
   BW_EXPORT_STATUS_ACCEPTED  = 1,
   BW_EXPORT_STATUS_ALL       = 2,
   BW_EXPORT_STATUS_GOLD      = 3,
+  BW_EXPORT_STATUS_REFERENCE = 4,
 } BwExportStatus;
 
-#define BW_EXPORT_N_STATUS 4
+#define BW_EXPORT_N_STATUS 5
 
 /**
  * BwCocoExportOptions:
@@ -70,6 +74,10 @@ typedef enum
  * @with_review: give each annotation a `boxwood_review` object: its
  *   annotator, and the verdict that stands on it with its reason,
  *   comment and reviewer (COCO readers ignore members they do not know)
+ * @image_ids: (nullable) (array length=n_image_ids): export only these
+ *   images (those of them the status takes); %NULL for all, an empty
+ *   array (not %NULL) for none
+ * @n_image_ids: the length of @image_ids
  */
 typedef struct
 {
@@ -81,6 +89,8 @@ typedef struct
   double        split[BW_N_SPLITS];
   guint32       seed;
   gboolean      with_review;
+  const gint64 *image_ids;
+  guint         n_image_ids;
 } BwCocoExportOptions;
 
 /**

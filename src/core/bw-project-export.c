@@ -27,18 +27,21 @@ struct _BwExportCursor
  * that says which work an export status takes. ?1 is 1 when submitted
  * work is taken, ?2 when work in progress (or returned) is taken too, ?3
  * when the gold answers are taken instead of the work: a gold layer is
- * the answer the annotators are scored against and leaves no other way. The
+ * the answer the annotators are scored against and leaves no other way;
+ * ?4 when the reference answers are taken: the gold answer of a gold
+ * image, else the accepted work (bw_project_read_model_images() chooses
+ * the same layer). The
  * correlated subqueries use layers_by_image; the outer scan is in image id
  * order, so nothing is sorted in memory. */
 #define FINAL_IMAGES_SQL \
   "SELECT image_id, path, width, height, layer_id FROM (" \
   "  SELECT i.id AS image_id, i.path AS path, i.width AS width, i.height AS height," \
   "    COALESCE (" \
-  "      (SELECT l.id FROM layers l WHERE ?3 AND i.is_gold AND l.image_id = i.id AND l.kind = 1" \
+  "      (SELECT l.id FROM layers l WHERE (?3 OR ?4) AND i.is_gold AND l.image_id = i.id AND l.kind = 1" \
   "        ORDER BY l.updated_at DESC, l.id DESC LIMIT 1)," \
   "      (SELECT l.id FROM layers l WHERE NOT ?3 AND l.image_id = i.id AND l.status = 2 AND l.kind = 0" \
   "        ORDER BY l.id DESC LIMIT 1)," \
-  "      (SELECT l.id FROM layers l WHERE NOT ?3 AND ?1 AND l.image_id = i.id AND l.kind = 0" \
+  "      (SELECT l.id FROM layers l WHERE NOT ?3 AND NOT ?4 AND ?1 AND l.image_id = i.id AND l.kind = 0" \
   "        AND (?2 OR l.status = 1)" \
   "        ORDER BY l.updated_at DESC, l.id DESC LIMIT 1)) AS layer_id" \
   "  FROM images i WHERE i.status <> 5 ORDER BY i.id)" \
@@ -53,6 +56,7 @@ bind_status (sqlite3_stmt   *stmt,
   sqlite3_bind_int (stmt, 1, status != BW_EXPORT_STATUS_ACCEPTED);
   sqlite3_bind_int (stmt, 2, status == BW_EXPORT_STATUS_ALL);
   sqlite3_bind_int (stmt, 3, status == BW_EXPORT_STATUS_GOLD);
+  sqlite3_bind_int (stmt, 4, status == BW_EXPORT_STATUS_REFERENCE);
 }
 
 #define LAYER_ANNOTATIONS_SQL \
@@ -169,7 +173,8 @@ _bw_export_cursor_count_left_out (BwExportCursor  *cursor,
 
   *out_left_out = 0;
   /* The gold answers are a set of their own, not a part of the work. */
-  if (cursor->status == BW_EXPORT_STATUS_ALL || cursor->status == BW_EXPORT_STATUS_GOLD)
+  if (cursor->status == BW_EXPORT_STATUS_ALL || cursor->status == BW_EXPORT_STATUS_GOLD ||
+      cursor->status == BW_EXPORT_STATUS_REFERENCE)
     return TRUE;
 
   rc = sqlite3_prepare_v2 (cursor->db, COUNT_FINAL_IMAGES_SQL, -1, &stmt, NULL);

@@ -13,7 +13,9 @@
  * recently updated submitted work layer, or with BW_EXPORT_STATUS_ALL its
  * most recently updated work layer whatever its status. Gold layers are
  * never exported as an answer; BW_EXPORT_STATUS_GOLD exports the gold
- * images' gold layers and nothing else. Excluded images and images without
+ * images' gold layers and nothing else, and BW_EXPORT_STATUS_REFERENCE
+ * the answers a model is scored against: a gold image's gold layer, else
+ * any image's accepted work layer. Excluded images and images without
  * such a layer are not exported.
  */
 

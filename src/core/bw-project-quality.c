@@ -103,82 +103,30 @@ clear_image (BwQualityImage *image,
   g_ptr_array_set_size (owned, 0);
 }
 
-/**
- * bw_project_read_quality_images:
- * @self: a project
- * @people: (nullable): filled with person id (a #gint64 key, allocated
- *   with g_new) → name; make it with g_hash_table_new_full (g_int64_hash,
- *   g_int64_equal, g_free, g_free)
- * @categories: (nullable): the same, for category id → name
- * @func: called for each image that has something to score: a gold image
- *   with a gold answer and someone's work, or an image that two or more
- *   people answered; in image id order
- * @user_data: for @func
- * @cancellable: (nullable): to stop between images
- * @error: return location for a #GError
- *
- * Reads what the quality figures need, from a snapshot of the project.
- * Callable from any thread: it uses a connection of its own.
- *
- * Returns: %TRUE when every image was read; %FALSE when @func stopped,
- *   the read failed, or @cancellable was cancelled
- */
-gboolean
-bw_project_read_quality_images (BwProject          *self,
-                                GHashTable         *people,
-                                GHashTable         *categories,
-                                BwQualityImageFunc  func,
-                                gpointer            user_data,
-                                GCancellable       *cancellable,
-                                GError            **error)
+/* Steps @stmt, whose rows are (image id, path, is gold, layer id, person
+ * id, layer kind, annotation id, category id, shape kind, x0, y0, x1, y1,
+ * parts) in image then layer order, and hands @func each image. */
+static gboolean
+read_image_rows (BwProject           *self,
+                 sqlite3             *db,
+                 sqlite3_stmt        *stmt,
+                 guint                n_images,
+                 BwQualityImageFunc   func,
+                 gpointer             user_data,
+                 GCancellable        *cancellable,
+                 GError             **error)
 {
-  sqlite3 *db;
-  sqlite3_stmt *stmt = NULL;
   g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func ((GDestroyNotify) bw_shape_free);
+  g_autoptr(GArray) layers = g_array_new (FALSE, FALSE, sizeof (BwQualityLayer));
+  g_autoptr(GArray) shapes = g_array_new (FALSE, FALSE, sizeof (BwMatchShape));
   g_autofree char *path = NULL;
   BwQualityImage image = { 0, };
-  gboolean ok = FALSE;
-  guint n_images = 0, index = 0;
+  guint index = 0;
   gint64 layer_id = 0;
   int rc;
 
-  g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
-  g_return_val_if_fail (func != NULL, FALSE);
-
-  db = _bw_project_open_reader (self, error);
-  if (db == NULL)
-    return FALSE;
-
-  image.layers = g_array_new (FALSE, FALSE, sizeof (BwQualityLayer));
-  image.shapes = g_array_new (FALSE, FALSE, sizeof (BwMatchShape));
-
-  rc = sqlite3_exec (db, "BEGIN", NULL, NULL, NULL);
-  if (rc != SQLITE_OK)
-    {
-      set_reader_error (self, db, rc, error);
-      goto out;
-    }
-
-  if (!read_names (self, db, "SELECT id, name FROM people", people, error) ||
-      !read_names (self, db, "SELECT id, name FROM categories", categories, error))
-    goto out;
-
-  rc = sqlite3_prepare_v2 (db, COUNT_SQL, -1, &stmt, NULL);
-  if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    n_images = sqlite3_column_int (stmt, 0);
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  if (rc != SQLITE_ROW)
-    {
-      set_reader_error (self, db, rc, error);
-      goto out;
-    }
-
-  rc = sqlite3_prepare_v2 (db, ROWS_SQL, -1, &stmt, NULL);
-  if (rc != SQLITE_OK)
-    {
-      set_reader_error (self, db, rc, error);
-      goto out;
-    }
+  image.layers = layers;
+  image.shapes = shapes;
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -190,9 +138,9 @@ bw_project_read_quality_images (BwProject          *self,
           if (image.image_id != 0)
             {
               if (!func (&image, index++, n_images, user_data, error))
-                goto out;
+                return FALSE;
               if (g_cancellable_set_error_if_cancelled (cancellable, error))
-                goto out;
+                return FALSE;
             }
           clear_image (&image, owned);
           g_free (path);
@@ -234,7 +182,7 @@ bw_project_read_quality_images (BwProject          *self,
             {
               g_prefix_error (error, _("Annotation %" PRId64 " in “%s”: "),
                               (gint64) sqlite3_column_int64 (stmt, 6), bw_project_get_display_name (self));
-              goto out;
+              return FALSE;
             }
           g_ptr_array_add (owned, geometry);
           shape.shape = geometry;
@@ -246,19 +194,249 @@ bw_project_read_quality_images (BwProject          *self,
   if (rc != SQLITE_DONE)
     {
       set_reader_error (self, db, rc, error);
+      return FALSE;
+    }
+
+  return image.image_id == 0 || func (&image, index, n_images, user_data, error);
+}
+
+/* The number in the first column of the first row of @sql, with ?1 bound
+ * to @param when not 0. */
+static gboolean
+count_rows (BwProject   *self,
+            sqlite3     *db,
+            const char  *sql,
+            gint64       param,
+            guint       *out_count,
+            GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      if (param != 0)
+        sqlite3_bind_int64 (stmt, 1, param);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        *out_count = sqlite3_column_int (stmt, 0);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      set_reader_error (self, db, rc, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * bw_project_read_quality_images:
+ * @self: a project
+ * @people: (nullable): filled with person id (a #gint64 key, allocated
+ *   with g_new) → name; make it with g_hash_table_new_full (g_int64_hash,
+ *   g_int64_equal, g_free, g_free)
+ * @categories: (nullable): the same, for category id → name
+ * @func: called for each image that has something to score: a gold image
+ *   with a gold answer and someone's work, or an image that two or more
+ *   people answered; in image id order
+ * @user_data: for @func
+ * @cancellable: (nullable): to stop between images
+ * @error: return location for a #GError
+ *
+ * Reads what the quality figures need, from a snapshot of the project.
+ * Callable from any thread: it uses a connection of its own.
+ *
+ * Returns: %TRUE when every image was read; %FALSE when @func stopped,
+ *   the read failed, or @cancellable was cancelled
+ */
+gboolean
+bw_project_read_quality_images (BwProject          *self,
+                                GHashTable         *people,
+                                GHashTable         *categories,
+                                BwQualityImageFunc  func,
+                                gpointer            user_data,
+                                GCancellable       *cancellable,
+                                GError            **error)
+{
+  sqlite3 *db;
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = FALSE;
+  guint n_images = 0;
+  int rc;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  db = _bw_project_open_reader (self, error);
+  if (db == NULL)
+    return FALSE;
+
+  rc = sqlite3_exec (db, "BEGIN", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_reader_error (self, db, rc, error);
       goto out;
     }
 
-  if (image.image_id != 0 && !func (&image, index++, n_images, user_data, error))
+  if (!read_names (self, db, "SELECT id, name FROM people", people, error) ||
+      !read_names (self, db, "SELECT id, name FROM categories", categories, error) ||
+      !count_rows (self, db, COUNT_SQL, 0, &n_images, error))
     goto out;
 
-  ok = TRUE;
+  rc = sqlite3_prepare_v2 (db, ROWS_SQL, -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_reader_error (self, db, rc, error);
+      goto out;
+    }
+
+  ok = read_image_rows (self, db, stmt, n_images, func, user_data, cancellable, error);
 
 out:
   g_clear_pointer (&stmt, sqlite3_finalize);
   sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
   sqlite3_close_v2 (db);
-  g_array_unref (image.layers);
-  g_array_unref (image.shapes);
+  return ok;
+}
+
+/* The model's errors (bw-model-report.c). An image's reference answer is
+ * its gold layer when it is a gold image with one, else its accepted work
+ * layer: the same rule as the export of hard examples
+ * (BW_EXPORT_STATUS_REFERENCE in bw-project-export.c). ?1 is the model. */
+#define MODEL_ANSWERED_SQL \
+  "WITH answered AS (" \
+  "  SELECT i.id AS image_id, i.path AS path, i.is_gold AS is_gold," \
+  "    COALESCE (" \
+  "      (SELECT l.id FROM layers l WHERE i.is_gold AND l.image_id = i.id AND l.kind = 1" \
+  "        ORDER BY l.updated_at DESC, l.id DESC LIMIT 1)," \
+  "      (SELECT l.id FROM layers l WHERE l.image_id = i.id AND l.status = 2 AND l.kind = 0" \
+  "        ORDER BY l.id DESC LIMIT 1)) AS reference_id," \
+  "    (SELECT l.id FROM layers l WHERE l.image_id = i.id AND l.kind = 2 AND l.person_id = ?1" \
+  "      ORDER BY l.id DESC LIMIT 1) AS model_id" \
+  "  FROM images i WHERE i.status <> 5)"
+
+#define MODEL_COUNT_SQL MODEL_ANSWERED_SQL \
+  " SELECT count (*) FROM answered WHERE reference_id IS NOT NULL"
+
+#define MODEL_UNANSWERED_SQL MODEL_ANSWERED_SQL \
+  " SELECT count (*) FROM answered WHERE reference_id IS NULL AND model_id IS NOT NULL"
+
+#define MODEL_ROWS_SQL MODEL_ANSWERED_SQL \
+  " SELECT r.image_id, r.path, r.is_gold, x.id, coalesce (x.person_id, 0), x.kind," \
+  "   a.id, a.category_id, a.kind, a.x0, a.y0, a.x1, a.y1, a.parts" \
+  " FROM answered r JOIN layers x ON x.id IN (r.reference_id, r.model_id)" \
+  " LEFT JOIN annotations a ON a.layer_id = x.id" \
+  " WHERE r.reference_id IS NOT NULL" \
+  " ORDER BY r.image_id, x.kind = 2, x.id, a.id"
+
+/**
+ * bw_project_list_models:
+ * @self: a project
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (element-type utf8): the names of the people
+ *   who own model layers (imported predictions), by name; %NULL on error
+ */
+GPtrArray *
+bw_project_list_models (BwProject  *self,
+                        GError    **error)
+{
+  BW_PROJECT_LOCK (self);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), NULL);
+
+  stmt = _bw_project_prepare (self,
+                              "SELECT p.name FROM people p WHERE EXISTS"
+                              " (SELECT 1 FROM layers l WHERE l.person_id = p.id AND l.kind = 2)"
+                              " ORDER BY p.name, p.id", error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (names, _bw_column_dup_text (stmt, 0));
+  if (!_bw_project_finish_rows (self, stmt, rc, error))
+    return NULL;
+  return g_steal_pointer (&names);
+}
+
+/**
+ * bw_project_read_model_images:
+ * @self: a project
+ * @model_id: the person who owns the model layers
+ * @people: (nullable): as for bw_project_read_quality_images()
+ * @categories: (nullable): the same, for categories
+ * @out_unanswered: (out) (optional): images with the model's predictions
+ *   but no reference answer, which are not read
+ * @func: called for each image with a reference answer (not excluded), in
+ *   image id order; its @layers are the reference layer (gold, or accepted
+ *   work) and, when the model predicted anything there, the model's layer
+ *   (%BW_LAYER_KIND_MODEL)
+ * @user_data: for @func
+ * @cancellable: (nullable): to stop between images
+ * @error: return location for a #GError
+ *
+ * Reads what the model's error report needs, from a snapshot of the
+ * project, through a connection of its own.
+ *
+ * Returns: %TRUE when every image was read
+ */
+gboolean
+bw_project_read_model_images (BwProject          *self,
+                              gint64              model_id,
+                              GHashTable         *people,
+                              GHashTable         *categories,
+                              guint              *out_unanswered,
+                              BwQualityImageFunc  func,
+                              gpointer            user_data,
+                              GCancellable       *cancellable,
+                              GError            **error)
+{
+  sqlite3 *db;
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = FALSE;
+  guint n_images = 0, unanswered = 0;
+  int rc;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
+  g_return_val_if_fail (model_id > 0, FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  db = _bw_project_open_reader (self, error);
+  if (db == NULL)
+    return FALSE;
+
+  rc = sqlite3_exec (db, "BEGIN", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_reader_error (self, db, rc, error);
+      goto out;
+    }
+
+  if (!read_names (self, db, "SELECT id, name FROM people", people, error) ||
+      !read_names (self, db, "SELECT id, name FROM categories", categories, error) ||
+      !count_rows (self, db, MODEL_COUNT_SQL, model_id, &n_images, error) ||
+      !count_rows (self, db, MODEL_UNANSWERED_SQL, model_id, &unanswered, error))
+    goto out;
+  if (out_unanswered != NULL)
+    *out_unanswered = unanswered;
+
+  rc = sqlite3_prepare_v2 (db, MODEL_ROWS_SQL, -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_reader_error (self, db, rc, error);
+      goto out;
+    }
+  sqlite3_bind_int64 (stmt, 1, model_id);
+
+  ok = read_image_rows (self, db, stmt, n_images, func, user_data, cancellable, error);
+
+out:
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+  sqlite3_close_v2 (db);
   return ok;
 }

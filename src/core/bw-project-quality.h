@@ -16,7 +16,8 @@ G_BEGIN_DECLS
  * BwQualityLayer:
  * @layer_id: the layer
  * @person_id: its person (0 for a gold layer without one)
- * @kind: %BW_LAYER_KIND_GOLD or %BW_LAYER_KIND_WORK
+ * @kind: %BW_LAYER_KIND_GOLD or %BW_LAYER_KIND_WORK (and
+ *   %BW_LAYER_KIND_MODEL from bw_project_read_model_images())
  * @first: the index of its first shape in the image's @shapes
  * @n_shapes: how many shapes it has (0 for an empty answer)
  */
@@ -65,5 +66,17 @@ gboolean bw_project_read_quality_images (BwProject          *self,
                                          gpointer            user_data,
                                          GCancellable       *cancellable,
                                          GError            **error);
+
+GPtrArray *bw_project_list_models          (BwProject          *self,
+                                           GError            **error);
+gboolean   bw_project_read_model_images   (BwProject          *self,
+                                           gint64              model_id,
+                                           GHashTable         *people,
+                                           GHashTable         *categories,
+                                           guint              *out_unanswered,
+                                           BwQualityImageFunc  func,
+                                           gpointer            user_data,
+                                           GCancellable       *cancellable,
+                                           GError            **error);
 
 G_END_DECLS

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "bw-quality.h"
+#include "bw-quality-private.h"
 
 static const char *error_names[] = {
   [BW_MATCH_MISSED] = "missed",
@@ -64,6 +65,21 @@ add_int (JsonBuilder *builder,
 static void
 add_counts (JsonBuilder           *builder,
             const BwQualityCounts *counts)
+{
+  _bw_quality_json_add_counts (builder, counts);
+}
+
+void
+_bw_quality_json_add_number (JsonBuilder *builder,
+                             const char  *name,
+                             double       value)
+{
+  add_number (builder, name, value);
+}
+
+void
+_bw_quality_json_add_counts (JsonBuilder           *builder,
+                             const BwQualityCounts *counts)
 {
   BwRate rate;
 

@@ -31,6 +31,7 @@
 
 #include "bw-project-quality.h"
 #include "bw-quality.h"
+#include "bw-quality-private.h"
 
 /* The value of "no shape" in a unit; category ids are positive. */
 #define ALPHA_NOTHING (-1.0)
@@ -148,8 +149,8 @@ confusion_key_equal (gconstpointer a,
   return x->reference_id == y->reference_id && x->annotated_id == y->annotated_id;
 }
 
-static GHashTable *
-confusion_table_new (void)
+GHashTable *
+_bw_quality_confusion_table_new (void)
 {
   return g_hash_table_new_full (confusion_key_hash, confusion_key_equal, g_free, g_free);
 }
@@ -170,14 +171,14 @@ confusion_add (GHashTable *table,
   (*count)++;
 }
 
-static GHashTable *
-counts_table_new (void)
+GHashTable *
+_bw_quality_counts_table_new (void)
 {
   return g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
 }
 
-static BwQualityCounts *
-counts_for (GHashTable *table,
+BwQualityCounts *
+_bw_quality_counts_for (GHashTable *table,
             gint64      category_id)
 {
   BwQualityCounts *counts = g_hash_table_lookup (table, &category_id);
@@ -190,8 +191,8 @@ counts_for (GHashTable *table,
   return counts;
 }
 
-static void
-counts_add (BwQualityCounts       *into,
+void
+_bw_quality_counts_add (BwQualityCounts       *into,
             const BwQualityCounts *counts)
 {
   into->tp += counts->tp;
@@ -232,8 +233,8 @@ annotator_for (Computation *c,
       acc = g_new0 (AnnotatorAcc, 1);
       acc->annotator = g_new0 (BwQualityAnnotator, 1);
       acc->annotator->person_id = person_id;
-      acc->categories = counts_table_new ();
-      acc->confusion = confusion_table_new ();
+      acc->categories = _bw_quality_counts_table_new ();
+      acc->confusion = _bw_quality_confusion_table_new ();
       g_hash_table_insert (c->annotators, g_memdup2 (&person_id, sizeof person_id), acc);
     }
   return acc;
@@ -251,8 +252,8 @@ image_result_free (BwQualityImageResult *result)
 
 /* Counts the outcomes of one match into @counts (and per category and in
  * a confusion matrix, when given). */
-static void
-count_outcomes (const BwMatchShape   *annotated,
+void
+_bw_quality_count_outcomes (const BwMatchShape   *annotated,
                 guint                 n_annotated,
                 const BwMatchOutcome *annotated_out,
                 const BwMatchShape   *reference,
@@ -280,11 +281,11 @@ count_outcomes (const BwMatchShape   *annotated,
           if (o->kind == BW_MATCH_EXTRA || o->kind == BW_MATCH_DUPLICATE)
             one.errors[o->kind] = 1;
         }
-      counts_add (counts, &one);
+      _bw_quality_counts_add (counts, &one);
 
       for (guint t = 0; t < n_tables; t++)
         {
-          counts_add (counts_for (category_tables[t], category), &one);
+          _bw_quality_counts_add (_bw_quality_counts_for (category_tables[t], category), &one);
           if (o->kind == BW_MATCH_TRUE_POSITIVE || o->kind == BW_MATCH_WRONG_CATEGORY)
             confusion_add (confusion_tables[t], reference[o->partner].category_id, category);
           else
@@ -303,11 +304,11 @@ count_outcomes (const BwMatchShape   *annotated,
 
       one.fn = 1;
       one.errors[o->kind] = 1;
-      counts_add (counts, &one);
+      _bw_quality_counts_add (counts, &one);
 
       for (guint t = 0; t < n_tables; t++)
         {
-          counts_add (counts_for (category_tables[t], category), &one);
+          _bw_quality_counts_add (_bw_quality_counts_for (category_tables[t], category), &one);
           if (o->kind != BW_MATCH_WRONG_CATEGORY)
             confusion_add (confusion_tables[t], category, 0);
         }
@@ -343,13 +344,13 @@ score_against_gold (Computation          *c,
   BwQualityImageScore score = { work->person_id, { 0, } };
 
   match_layers (c, image, work, gold);
-  count_outcomes (&g_array_index (image->shapes, BwMatchShape, work->first), work->n_shapes,
+  _bw_quality_count_outcomes (&g_array_index (image->shapes, BwMatchShape, work->first), work->n_shapes,
                   (const BwMatchOutcome *) (void *) c->annotated_out->data,
                   &g_array_index (image->shapes, BwMatchShape, gold->first), gold->n_shapes,
                   (const BwMatchOutcome *) (void *) c->reference_out->data,
                   &score.counts, category_tables, confusion_tables, 2);
 
-  counts_add (&acc->annotator->counts, &score.counts);
+  _bw_quality_counts_add (&acc->annotator->counts, &score.counts);
   acc->annotator->images++;
   if (result != NULL)
     g_array_append_val (result->scores, score);
@@ -373,7 +374,7 @@ score_pair (Computation          *c,
     }
 
   match_layers (c, image, second, first);
-  count_outcomes (&g_array_index (image->shapes, BwMatchShape, second->first), second->n_shapes,
+  _bw_quality_count_outcomes (&g_array_index (image->shapes, BwMatchShape, second->first), second->n_shapes,
                   (const BwMatchOutcome *) (void *) c->annotated_out->data,
                   &g_array_index (image->shapes, BwMatchShape, first->first), first->n_shapes,
                   (const BwMatchOutcome *) (void *) c->reference_out->data,
@@ -590,8 +591,8 @@ compare_categories (gconstpointer a,
   return x->category_id < y->category_id ? -1 : x->category_id > y->category_id;
 }
 
-static GArray *
-categories_from_table (GHashTable *table)
+GArray *
+_bw_quality_categories_from_table (GHashTable *table)
 {
   GArray *array = g_array_new (FALSE, FALSE, sizeof (BwQualityCategory));
   GHashTableIter iter;
@@ -619,8 +620,8 @@ compare_confusion (gconstpointer a,
   return x->annotated_id < y->annotated_id ? -1 : x->annotated_id > y->annotated_id;
 }
 
-static GArray *
-confusion_from_table (GHashTable *table)
+GArray *
+_bw_quality_confusion_from_table (GHashTable *table)
 {
   GArray *array = g_array_new (FALSE, FALSE, sizeof (BwQualityConfusion));
   GHashTableIter iter;
@@ -677,14 +678,14 @@ finish_report (Computation *c)
       const char *name = bw_quality_report_person_name (report, annotator->person_id);
 
       annotator->name = g_strdup (name);
-      annotator->categories = categories_from_table (acc->categories);
-      annotator->confusion = confusion_from_table (acc->confusion);
+      annotator->categories = _bw_quality_categories_from_table (acc->categories);
+      annotator->confusion = _bw_quality_confusion_from_table (acc->confusion);
       g_ptr_array_add (report->annotators, annotator);
     }
   g_ptr_array_sort (report->annotators, compare_annotators);
 
-  report->categories = categories_from_table (c->categories);
-  report->confusion = confusion_from_table (c->confusion);
+  report->categories = _bw_quality_categories_from_table (c->categories);
+  report->confusion = _bw_quality_confusion_from_table (c->confusion);
 
   g_hash_table_iter_init (&iter, c->pairs);
   while (g_hash_table_iter_next (&iter, NULL, &value))
@@ -746,8 +747,8 @@ bw_quality_compute (BwProject              *project,
   c.matcher = bw_matcher_new (options->iou_threshold);
   c.annotators = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                         (GDestroyNotify) annotator_acc_free);
-  c.categories = counts_table_new ();
-  c.confusion = confusion_table_new ();
+  c.categories = _bw_quality_counts_table_new ();
+  c.confusion = _bw_quality_confusion_table_new ();
   c.pairs = g_hash_table_new_full (confusion_key_hash, confusion_key_equal, g_free, g_free);
   c.progress = progress;
   c.progress_data = progress_data;

@@ -9,13 +9,18 @@
  *     "images": [ { "width": W, "height": H,
  *                   "gold": [SHAPE…] or null,
  *                   "work": { PERSON: [SHAPE…] },
- *                   "in_progress": { PERSON: [SHAPE…] } } ] }
+ *                   "in_progress": { PERSON: [SHAPE…] },
+ *                   "accepted": PERSON (optional),
+ *                   "model": [SHAPE…] (optional) } ] }
  *   SHAPE: { "category": NAME, "box": [x0, y0, x1, y1] }
  *       or { "category": NAME, "polygon": [[x, y, x, y, …], …] }  (parts)
  *
  * Image i is stored as "case-i.png" (no file: the figures never open it).
  * A gold image gets a gold layer; "work" layers are submitted,
- * "in_progress" ones are left in progress. Only the store is used here:
+ * "in_progress" ones are left in progress. "accepted" names the person
+ * whose work a lead ("Lead") accepted; "model" shapes are the predictions
+ * of the model "detector" (score 0.9), in a model layer. Only the store
+ * is used here:
  * the figures are computed by boxwood-cli quality.
  */
 
@@ -70,12 +75,16 @@ add_layer (BwProject    *project,
            JsonArray    *shapes,
            GHashTable   *categories,
            gboolean      submit,
+           gint64       *out_layer_id,
            GError      **error)
 {
   gint64 layer_id;
+  gboolean model = kind == BW_LAYER_KIND_MODEL;
 
   if (!bw_project_ensure_layer (project, image_id, person_id, kind, &layer_id, error))
     return FALSE;
+  if (out_layer_id != NULL)
+    *out_layer_id = layer_id;
 
   for (guint s = 0; s < json_array_get_length (shapes); s++)
     {
@@ -84,7 +93,9 @@ add_layer (BwProject    *project,
       gint64 category = GPOINTER_TO_SIZE (g_hash_table_lookup (categories,
                                                                json_object_get_string_member (object, "category")));
 
-      if (!bw_project_add_annotation (project, layer_id, category, shape, BW_SOURCE_IMPORTED, 1.0, NULL, error))
+      if (!bw_project_add_annotation (project, layer_id, category, shape,
+                                      model ? BW_SOURCE_PREDICTION : BW_SOURCE_IMPORTED,
+                                      model ? 0.9 : 1.0, NULL, error))
         return FALSE;
     }
 
@@ -103,6 +114,7 @@ main (int    argc,
   g_autoptr(GHashTable) people = g_hash_table_new (g_str_hash, g_str_equal);
   JsonObject *root;
   JsonArray *array;
+  gint64 lead_id, model_id;
 
   if (argc != 3)
     {
@@ -141,6 +153,10 @@ main (int    argc,
       g_hash_table_insert (people, (gpointer) name, GSIZE_TO_POINTER (id));
     }
 
+  if (!bw_project_ensure_person (project, "Lead", BW_ROLE_LEAD, &lead_id, &error) ||
+      !bw_project_ensure_person (project, "detector", BW_ROLE_MODEL, &model_id, &error))
+    goto fail;
+
   array = json_object_get_array_member (root, "images");
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
@@ -164,9 +180,15 @@ main (int    argc,
           if (!bw_project_set_image_gold (project, image_id, TRUE, &error) ||
               !add_layer (project, image_id, 0, BW_LAYER_KIND_GOLD,
                           json_object_get_array_member (case_object, "gold"),
-                          categories, FALSE, &error))
+                          categories, FALSE, NULL, &error))
             goto fail;
         }
+
+      if (json_object_has_member (case_object, "model") &&
+          !add_layer (project, image_id, model_id, BW_LAYER_KIND_MODEL,
+                      json_object_get_array_member (case_object, "model"),
+                      categories, FALSE, NULL, &error))
+        goto fail;
 
       for (guint g = 0; g < G_N_ELEMENTS (groups); g++)
         {
@@ -176,10 +198,15 @@ main (int    argc,
           for (GList *l = names; l != NULL; l = l->next)
             {
               gint64 person = GPOINTER_TO_SIZE (g_hash_table_lookup (people, l->data));
+              gint64 layer_id;
 
               if (!add_layer (project, image_id, person, BW_LAYER_KIND_WORK,
                               json_object_get_array_member (work, l->data),
-                              categories, g == 0, &error))
+                              categories, g == 0, &layer_id, &error))
+                goto fail;
+              if (g == 0 && json_object_has_member (case_object, "accepted") &&
+                  g_strcmp0 (json_object_get_string_member (case_object, "accepted"), l->data) == 0 &&
+                  !bw_project_accept_layer (project, layer_id, lead_id, NULL, NULL, &error))
                 goto fail;
             }
         }
