@@ -376,7 +376,12 @@ def compare_export(images, path, only_accepted, label):
         if a["id"] not in by_annotation:
             continue
         im, k = by_annotation[a["id"]]
-        ext = a.get("boxwood_review")
+        ext = dict(a.get("boxwood_review") or {})
+        # Every annotation here was drawn under the project's guidelines
+        # as they stand: a version, never null.
+        gv = ext.pop("guideline_version", "missing")
+        if not isinstance(gv, int) or gv < 1:
+            problems.append("annotation %d: guideline_version %r" % (a["id"], gv))
         r = standing(im, k)
         expected = {"annotator": im["annotator"],
                     "verdict": VERDICT_NAMES[r.verdict] if r else None,

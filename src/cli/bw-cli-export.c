@@ -265,7 +265,8 @@ export_coco (int    argc,
     { "with-review", 0, 0, G_OPTION_ARG_NONE, &with_review,
       N_("Give each annotation a “boxwood_review” object (COCO readers ignore it): its "
          "annotator, and the verdict that stands on it (accepted, rejected, fixed or null) "
-         "with its reason, comment and reviewer"), NULL },
+         "with its reason, comment and reviewer, and the version of the guidelines it was "
+         "made under"), NULL },
     { "hard-examples", 0, 0, G_OPTION_ARG_NONE, &hard_examples,
       N_("Export the hard examples of a model, for retraining: the reference answers "
          "(gold, else accepted work) of the images whose F1 against the model’s "

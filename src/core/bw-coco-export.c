@@ -23,7 +23,10 @@
  *   keeps an annotation's members as they are), `annotator`, `verdict`
  *   ("accepted", "rejected", "fixed" — by the reviewer, whose fix is the
  *   exported shape — or null when no verdict stands on this version),
- *   `reason`, `comment` and `reviewer`, null when there are none.
+ *   `reason`, `comment` and `reviewer`, null when there are none, and
+ *   `guideline_version`, the version of the guidelines in force when the
+ *   exported version of the annotation was made (null when it was made
+ *   before the project counted them).
  */
 
 #define G_LOG_DOMAIN "bw-coco-export"
@@ -375,6 +378,11 @@ append_review (GString                  *text,
   append_string_or_null (text, row->comment);
   g_string_append (text, ",\"reviewer\":");
   append_string_or_null (text, row->reviewer);
+  g_string_append (text, ",\"guideline_version\":");
+  if (row->guideline_version > 0)
+    bw_export_append_int (text, row->guideline_version);
+  else
+    g_string_append (text, "null");
   g_string_append_c (text, '}');
 }
 

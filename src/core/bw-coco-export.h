@@ -73,7 +73,8 @@ typedef enum
  *   images give the same split
  * @with_review: give each annotation a `boxwood_review` object: its
  *   annotator, and the verdict that stands on it with its reason,
- *   comment and reviewer (COCO readers ignore members they do not know)
+ *   comment and reviewer, and the version of the guidelines it was made
+ *   under (COCO readers ignore members they do not know)
  * @image_ids: (nullable) (array length=n_image_ids): export only these
  *   images (those of them the status takes); %NULL for all, an empty
  *   array (not %NULL) for none

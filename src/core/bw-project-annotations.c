@@ -15,7 +15,7 @@
 #define LAYER_COLUMNS "id, image_id, person_id, kind, status, created_at, updated_at, no_objects"
 #define ANNOTATION_COLUMNS \
   "id, layer_id, category_id, kind, x0, y0, x1, y1, parts, source, score, created_at, updated_at, z," \
-  " version, author_id"
+  " version, author_id, guideline_version"
 
 /* Layers */
 
@@ -347,6 +347,7 @@ annotation_from_row (BwProject     *self,
   annotation->z = sqlite3_column_int64 (stmt, 13);
   annotation->version = sqlite3_column_int (stmt, 14);
   annotation->author_id = sqlite3_column_int64 (stmt, 15);
+  annotation->guideline_version = sqlite3_column_int64 (stmt, 16);
 
   return g_steal_pointer (&annotation);
 }
@@ -429,11 +430,12 @@ bw_project_add_annotation (BwProject      *self,
 
   stmt = _bw_project_prepare (self,
                               "INSERT INTO annotations (layer_id, category_id, kind, x0, y0, x1, y1,"
-                              " parts, area, source, score, created_at, updated_at, z)"
+                              " parts, area, source, score, created_at, updated_at, z, guideline_version)"
                               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12,"
                               /* On top of the layer: a shape brought to the front stays
                                * under the ones drawn after it. */
-                              "  (SELECT coalesce (max (z), 0) FROM annotations WHERE layer_id = ?1))", error);
+                              "  (SELECT coalesce (max (z), 0) FROM annotations WHERE layer_id = ?1),"
+                              "  " BW_PROJECT_SQL_GUIDELINE_VERSION ")", error);
   if (stmt == NULL)
     return FALSE;
 
@@ -477,10 +479,14 @@ bw_project_restore_annotation (BwProject           *self,
   /* It comes back as a new version, after the one its deletion kept. */
   stmt = _bw_project_prepare (self,
                               "INSERT INTO annotations (id, layer_id, category_id, kind, x0, y0, x1, y1,"
-                              " parts, area, source, score, created_at, updated_at, z, version, author_id)"
+                              " parts, area, source, score, created_at, updated_at, z, version, author_id,"
+                              " guideline_version)"
                               " VALUES (?13, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?14, ?15,"
                               "  COALESCE ((SELECT max (version) FROM annotation_versions"
-                              "             WHERE annotation_id = ?13), 0) + 1, ?16)", error);
+                              "             WHERE annotation_id = ?13), 0) + 1, ?16,"
+                              /* The shape that comes back was made under the
+                               * guidelines it records. */
+                              "  COALESCE (NULLIF (?17, 0), " BW_PROJECT_SQL_GUIDELINE_VERSION "))", error);
   if (stmt == NULL)
     return FALSE;
 
@@ -497,6 +503,7 @@ bw_project_restore_annotation (BwProject           *self,
     sqlite3_bind_int64 (stmt, 16, annotation->author_id);
   else
     sqlite3_bind_null (stmt, 16);
+  sqlite3_bind_int64 (stmt, 17, annotation->guideline_version);
 
   return finish_annotation_write (self, stmt, error);
 }
@@ -515,9 +522,10 @@ keep_version (BwProject  *self,
   stmt = _bw_project_prepare (self,
                               "INSERT INTO annotation_versions (annotation_id, version, layer_id,"
                               " category_id, kind, x0, y0, x1, y1, parts, area, source, score,"
-                              " author_id, created_at, superseded_at, deleted)"
+                              " author_id, created_at, superseded_at, deleted, guideline_version)"
                               " SELECT id, version, layer_id, category_id, kind, x0, y0, x1, y1,"
-                              "  parts, area, source, score, author_id, updated_at, ?2, ?3"
+                              "  parts, area, source, score, author_id, updated_at, ?2, ?3,"
+                              "  guideline_version"
                               " FROM annotations WHERE id = ?1", error);
   if (stmt == NULL)
     return FALSE;
@@ -555,12 +563,14 @@ change_annotation (BwProject      *self,
     stmt = _bw_project_prepare (self,
                                 "UPDATE annotations SET kind = ?3, x0 = ?4, y0 = ?5, x1 = ?6, y1 = ?7,"
                                 " parts = ?8, area = ?9, updated_at = ?2, version = version + 1,"
-                                " author_id = ?10, category_id = COALESCE (?11, category_id)"
+                                " author_id = ?10, category_id = COALESCE (?11, category_id),"
+                                " guideline_version = " BW_PROJECT_SQL_GUIDELINE_VERSION
                                 " WHERE id = ?1 RETURNING layer_id", error);
   else
     stmt = _bw_project_prepare (self,
                                 "UPDATE annotations SET updated_at = ?2, version = version + 1,"
-                                " author_id = ?10, category_id = COALESCE (?11, category_id)"
+                                " author_id = ?10, category_id = COALESCE (?11, category_id),"
+                                " guideline_version = " BW_PROJECT_SQL_GUIDELINE_VERSION
                                 " WHERE id = ?1 RETURNING layer_id", error);
   if (stmt == NULL)
     return FALSE;
@@ -923,7 +933,8 @@ bw_project_get_annotation_version (BwProject  *self,
                               "SELECT " ANNOTATION_COLUMNS " FROM annotations WHERE id = ?1 AND version = ?2"
                               " UNION ALL"
                               " SELECT annotation_id, layer_id, category_id, kind, x0, y0, x1, y1, parts,"
-                              "  source, score, created_at, created_at, 0, version, author_id"
+                              "  source, score, created_at, created_at, 0, version, author_id,"
+                              "  guideline_version"
                               " FROM annotation_versions WHERE annotation_id = ?1 AND version = ?2", error);
   if (stmt == NULL)
     return NULL;
@@ -1026,8 +1037,9 @@ bw_project_start_layer_from_model (BwProject  *self,
 
   stmt = _bw_project_prepare (self,
                               "INSERT INTO annotations (layer_id, category_id, kind, x0, y0, x1, y1,"
-                              " parts, area, source, score, created_at, updated_at, z)"
-                              " SELECT ?2, category_id, kind, x0, y0, x1, y1, parts, area, source, score, ?3, ?3, z"
+                              " parts, area, source, score, created_at, updated_at, z, guideline_version)"
+                              " SELECT ?2, category_id, kind, x0, y0, x1, y1, parts, area, source, score, ?3, ?3, z,"
+                              "  " BW_PROJECT_SQL_GUIDELINE_VERSION
                               " FROM annotations WHERE layer_id = ?1 ORDER BY id", error);
   if (stmt == NULL)
     goto failed;

@@ -74,7 +74,8 @@ bind_status (sqlite3_stmt   *stmt,
   "  CASE WHEN r.verdict = 2 OR r.annotation_version = a.version THEN r.verdict END," \
   "  CASE WHEN r.verdict = 2 OR r.annotation_version = a.version THEN reason.name END," \
   "  CASE WHEN r.verdict = 2 OR r.annotation_version = a.version THEN r.comment END," \
-  "  CASE WHEN r.verdict = 2 OR r.annotation_version = a.version THEN reviewer.name END" \
+  "  CASE WHEN r.verdict = 2 OR r.annotation_version = a.version THEN reviewer.name END," \
+  "  a.guideline_version" \
   " FROM annotations a" \
   " JOIN layers l ON l.id = a.layer_id" \
   " LEFT JOIN people owner ON owner.id = l.person_id" \
@@ -314,6 +315,7 @@ _bw_export_cursor_next_annotation (BwExportCursor      *cursor,
     {
       annotation->annotator = annotation->reason = annotation->comment = annotation->reviewer = NULL;
       annotation->verdict = -1;
+      annotation->guideline_version = 0;
       return TRUE;
     }
 
@@ -323,6 +325,7 @@ _bw_export_cursor_next_annotation (BwExportCursor      *cursor,
   annotation->reason = (const char *) sqlite3_column_text (cursor->annotations, 10);
   annotation->comment = (const char *) sqlite3_column_text (cursor->annotations, 11);
   annotation->reviewer = (const char *) sqlite3_column_text (cursor->annotations, 12);
+  annotation->guideline_version = sqlite3_column_int64 (cursor->annotations, 13);
   if (annotation->comment != NULL && *annotation->comment == '\0')
     annotation->comment = NULL;
   return TRUE;
@@ -549,8 +552,9 @@ _bw_project_import_annotation (BwProject      *project,
 
   stmt = _bw_project_prepare (project,
                               "INSERT INTO annotations (layer_id, category_id, kind, x0, y0, x1, y1,"
-                              " parts, area, source, score, created_at, updated_at)"
-                              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)", error);
+                              " parts, area, source, score, created_at, updated_at, guideline_version)"
+                              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12,"
+                              "  " BW_PROJECT_SQL_GUIDELINE_VERSION ")", error);
   if (stmt == NULL)
     return FALSE;
 

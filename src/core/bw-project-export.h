@@ -53,6 +53,7 @@ typedef struct
   const char   *reason;
   const char   *comment;
   const char   *reviewer;
+  gint64        guideline_version; /* 0: made before versions were counted */
 } BwExportAnnotation;
 
 BwExportCursor *_bw_export_cursor_new             (BwProject           *project,

@@ -116,6 +116,13 @@ gboolean      _bw_project_fill_name_keys  (BwProject     *self,
 #define BW_PROJECT_STATUS_RANK \
   "(CASE status WHEN 0 THEN 0 WHEN 1 THEN 1 WHEN 4 THEN 2 WHEN 2 THEN 3" \
   " WHEN 6 THEN 4 WHEN 3 THEN 5 WHEN 7 THEN 6 ELSE 7 END)"
+/* Now in µs since the epoch, as _bw_project_now() counts, for triggers
+ * (julianday() has millisecond precision). */
+#define BW_PROJECT_SQL_NOW \
+  "CAST ((julianday ('now') - 2440587.5) * 86400000000.0 AS INTEGER)"
+/* The guideline version in force, inside a statement that writes an
+ * annotation. */
+#define BW_PROJECT_SQL_GUIDELINE_VERSION "(SELECT version FROM guidelines WHERE id = 1)"
 char         *_bw_column_dup_text         (sqlite3_stmt  *stmt,
                                            int            column);
 

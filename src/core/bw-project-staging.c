@@ -225,10 +225,11 @@ _bw_project_stage_finish (BwProject  *self,
 
   stmt = _bw_project_prepare (self,
                               "INSERT INTO annotations (layer_id, category_id, kind, x0, y0, x1, y1,"
-                              " parts, area, source, score, created_at, updated_at)"
+                              " parts, area, source, score, created_at, updated_at, guideline_version)"
                               " SELECT l.layer_id,"
                               "  CASE WHEN s.category > 0 THEN s.category ELSE c.category_id END,"
-                              "  s.kind, s.x0, s.y0, s.x1, s.y1, s.parts, s.area, s.source, s.score, ?2, ?2"
+                              "  s.kind, s.x0, s.y0, s.x1, s.y1, s.parts, s.area, s.source, s.score, ?2, ?2,"
+                              "  " BW_PROJECT_SQL_GUIDELINE_VERSION
                               " FROM import_staging s"
                               " JOIN temp.stage_layers l ON l.target = s.target"
                               " LEFT JOIN temp.stage_categories c ON c.placeholder = s.category"

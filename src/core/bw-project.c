@@ -417,6 +417,61 @@ static const char *migrations[] = {
    * filter) and a layer's shape count are read from the index alone. */
   "DROP INDEX annotations_by_layer;"
   "CREATE INDEX annotations_by_layer ON annotations (layer_id, category_id);",
+
+  /* 8 → 9: guidelines with versions. The project-wide document (Markdown)
+   * lives in the one row of guidelines; version counts the changes to it
+   * and to any category's guideline text, one step per category or
+   * document changed (so a taxonomy edit that rewrites three guidelines
+   * moves it by three). Triggers count them, so that every writer (the
+   * taxonomy dialog, boxwood-cli, a taxonomy import, undo) is counted
+   * alike, and name each step in guideline_changes for the banner that
+   * tells annotators what changed. A change of the document also counts
+   * as a change of the taxonomy for the windows watching the file.
+   *
+   * Every annotation (and every kept version) records the guideline
+   * version in force when it was made; 0 for those made before this
+   * schema, when nobody counted. */
+  "CREATE TABLE guidelines ("
+  "  id         INTEGER PRIMARY KEY CHECK (id = 1),"
+  "  document   TEXT NOT NULL DEFAULT '',"
+  "  version    INTEGER NOT NULL DEFAULT 1,"
+  "  changed_at INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "INSERT INTO guidelines (id) VALUES (1);"
+  /* category_id NULL: the project-wide document. */
+  "CREATE TABLE guideline_changes ("
+  "  version       INTEGER PRIMARY KEY,"
+  "  category_id   INTEGER,"
+  "  category_name TEXT,"
+  "  changed_at    INTEGER NOT NULL"
+  ");"
+  "CREATE TRIGGER guidelines_count_category_insert AFTER INSERT ON categories"
+  " WHEN NEW.guideline <> '' BEGIN"
+  "  UPDATE guidelines SET version = version + 1, changed_at = " BW_PROJECT_SQL_NOW ";"
+  "  INSERT INTO guideline_changes (version, category_id, category_name, changed_at)"
+  "   SELECT version, NEW.id, NEW.name, changed_at FROM guidelines;"
+  " END;"
+  "CREATE TRIGGER guidelines_count_category_update AFTER UPDATE OF guideline ON categories"
+  " WHEN OLD.guideline IS NOT NEW.guideline BEGIN"
+  "  UPDATE guidelines SET version = version + 1, changed_at = " BW_PROJECT_SQL_NOW ";"
+  "  INSERT INTO guideline_changes (version, category_id, category_name, changed_at)"
+  "   SELECT version, NEW.id, NEW.name, changed_at FROM guidelines;"
+  " END;"
+  "CREATE TRIGGER guidelines_count_category_delete AFTER DELETE ON categories"
+  " WHEN OLD.guideline <> '' BEGIN"
+  "  UPDATE guidelines SET version = version + 1, changed_at = " BW_PROJECT_SQL_NOW ";"
+  "  INSERT INTO guideline_changes (version, category_id, category_name, changed_at)"
+  "   SELECT version, OLD.id, OLD.name, changed_at FROM guidelines;"
+  " END;"
+  "CREATE TRIGGER guidelines_count_document AFTER UPDATE OF document ON guidelines"
+  " WHEN OLD.document IS NOT NEW.document BEGIN"
+  "  UPDATE guidelines SET version = version + 1, changed_at = " BW_PROJECT_SQL_NOW ";"
+  "  INSERT INTO guideline_changes (version, category_id, category_name, changed_at)"
+  "   SELECT version, NULL, NULL, changed_at FROM guidelines;"
+  "  UPDATE change_counters SET value = value + 1 WHERE name = 'taxonomy';"
+  " END;"
+  "ALTER TABLE annotations ADD COLUMN guideline_version INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE annotation_versions ADD COLUMN guideline_version INTEGER NOT NULL DEFAULT 0;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == BW_PROJECT_SCHEMA_VERSION);

@@ -12,7 +12,7 @@
 
 G_BEGIN_DECLS
 
-#define BW_PROJECT_SCHEMA_VERSION 8
+#define BW_PROJECT_SCHEMA_VERSION 9
 /* "BXWD" */
 #define BW_PROJECT_APPLICATION_ID 0x42585744
 
@@ -85,6 +85,9 @@ typedef struct
   gint64    author_id;          /* who made this version when not the layer's
                                  * owner (a reviewer's fix), else 0 */
   gint64    z;                  /* drawing order in the layer: higher over lower, then by id */
+  gint64    guideline_version;  /* the guidelines in force when this version was
+                                 * made (bw_project_get_guideline_version()),
+                                 * 0 when made before they were counted */
 } BwAnnotation;
 
 /* bw_project_list_annotation_stamps() */
@@ -228,6 +231,15 @@ typedef struct
   gint64    drawn_at;           /* µs since the epoch */
 } BwAuditSample;
 
+/* One step of the guideline version (bw_project_list_guideline_changes()). */
+typedef struct
+{
+  gint64  version;              /* the version this change made */
+  gint64  category_id;          /* whose guideline changed; 0: the project-wide document */
+  char   *category_name;        /* its name (as it was, when since deleted); NULL for the document */
+  gint64  changed_at;           /* µs since the epoch */
+} BwGuidelineChange;
+
 typedef struct
 {
   gint64 images;
@@ -292,6 +304,7 @@ void          bw_review_stats_free    (BwReviewStats      *stats);
 void          bw_audit_figures_free   (BwAuditFigures     *figures);
 void          bw_gold_answer_free     (BwGoldAnswer       *answer);
 void          bw_audit_sample_free    (BwAuditSample      *sample);
+void          bw_guideline_change_free (BwGuidelineChange *change);
 
 #define BW_TYPE_PROJECT (bw_project_get_type ())
 
@@ -630,6 +643,18 @@ BwImageStatus bw_project_get_image_status_for   (BwProject      *self,
                                                  const BwImage  *image,
                                                  gint64          person_id);
 
+/* Guidelines and their version (bw-project-guidelines.c) */
+gint64        bw_project_get_guideline_version  (BwProject      *self,
+                                                 GError        **error);
+char         *bw_project_get_guidelines_document (BwProject     *self,
+                                                 GError        **error);
+gboolean      bw_project_set_guidelines_document (BwProject     *self,
+                                                 const char     *document,
+                                                 GError        **error);
+GPtrArray    *bw_project_list_guideline_changes (BwProject      *self,
+                                                 gint64          since_version,
+                                                 GError        **error);
+
 /* Annotations */
 gboolean      bw_project_add_annotation         (BwProject      *self,
                                                  gint64          layer_id,
@@ -790,5 +815,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwReviewStats, bw_review_stats_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwAuditFigures, bw_audit_figures_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwGoldAnswer, bw_gold_answer_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwAuditSample, bw_audit_sample_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwGuidelineChange, bw_guideline_change_free)
 
 G_END_DECLS
