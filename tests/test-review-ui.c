@@ -91,7 +91,8 @@ make_scene (Scene *scene)
   g_autoptr(GError) error = NULL;
   gint64 car;
 
-  scene->path = make_path ("review.boxwood");
+  if (scene->path == NULL)
+    scene->path = make_path ("review.boxwood");
   file = g_file_new_for_path (scene->path);
   for (guint i = 0; i < 2; i++)
     {
@@ -497,6 +498,143 @@ test_review_round (void)
   g_free (scene.path);
 }
 
+/* The most opaque pixel of the shapes the controller draws within
+ * 2 px of image point (@x, @y), on nothing: 0 where no shape is drawn. */
+static guint
+drawn_alpha (BwAnnotationController *controller,
+             BwCanvas               *canvas,
+             double                  x,
+             double                  y)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (canvas));
+  int height = gtk_widget_get_height (GTK_WIDGET (canvas));
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cairo_t *cr = cairo_create (surface);
+  const guint8 *data;
+  int stride, cx, cy;
+  double wx, wy;
+  guint alpha = 0;
+  double scale, ox, oy;
+
+  /* The whole image in view, drawn with the canvas's view of it. */
+  bw_canvas_zoom_to_fit (canvas);
+  bw_canvas_get_view (canvas, &scale, &ox, &oy);
+  bw_annotation_controller_set_view (controller, scale, ox, oy);
+  bw_annotation_renderer_invalidate (bw_annotation_controller_get_renderer (controller));
+  bw_annotation_controller_draw (controller, cr, width, height);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+
+  bw_canvas_image_to_widget (canvas, x, y, &wx, &wy);
+  data = cairo_image_surface_get_data (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  for (cy = (int) wy - 2; cy <= (int) wy + 2; cy++)
+    for (cx = (int) wx - 2; cx <= (int) wx + 2; cx++)
+      if (cx >= 0 && cy >= 0 && cx < width && cy < height)
+        alpha = MAX (alpha, data[cy * stride + cx * 4 + (G_BYTE_ORDER == G_LITTLE_ENDIAN ? 3 : 0)]);
+  cairo_surface_destroy (surface);
+
+  return alpha;
+}
+
+/* M shows the model's predictions of the image under review in place of
+ * the annotator's work, and back; nothing can be judged meanwhile, and
+ * any other key goes back first. */
+static void
+test_compare_with_model (void)
+{
+  static const BwRect ann_model[] = { { 230, 20, 310, 60 } };
+  Scene scene = { .path = make_path ("model.boxwood") };
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  GActionGroup *actions;
+  g_autoptr(GVariant) state = NULL;
+  BwWindow *window;
+  BwAnnotationController *controller;
+  BwCanvas *canvas;
+  gpointer weak;
+
+  make_scene (&scene);
+  {
+    g_autoptr(BwProject) project = reader (&scene);
+    g_autoptr(BwShape) box = bw_shape_new_box (ann_model[0].x0, ann_model[0].y0, ann_model[0].x1, ann_model[0].y1);
+    gint64 model_id, model_layer;
+
+    g_assert_true (bw_project_ensure_person (project, "detector", BW_ROLE_MODEL, &model_id, &error));
+    g_assert_true (bw_project_ensure_layer (project, scene.images[0], model_id, BW_LAYER_KIND_MODEL,
+                                            &model_layer, &error));
+    g_assert_true (bw_project_add_annotation (project, model_layer, 1, box, BW_SOURCE_PREDICTION, 0.9,
+                                              NULL, &error));
+    g_assert_no_error (error);
+  }
+
+  file = g_file_new_for_path (scene.path);
+  window = bw_window_new (app);
+  bw_window_set_user_name (window, "Rita");
+  bw_window_open_project (window, file);
+  gtk_window_present (GTK_WINDOW (window));
+  iterate_until (canvas_ready, window);
+  controller = bw_annotation_tools_get (window);
+  canvas = bw_window_get_canvas (window);
+  actions = bw_annotation_controller_get_action_group (controller);
+
+  set_mode (window, "review");
+  iterate_until (canvas_ready, window);
+  g_assert_cmpint (bw_annotation_controller_get_layer_id (controller), ==, scene.ann_layer);
+  g_assert_true (g_action_group_get_action_enabled (actions, "show-model"));
+
+  /* The annotator's first box is drawn, the model's box is not. */
+  g_assert_cmpuint (drawn_alpha (controller, canvas, 50, 45), >, 0);
+  g_assert_cmpuint (drawn_alpha (controller, canvas, 270, 40), ==, 0);
+
+  /* A shape selected, then M: the model's box, not the annotator's;
+   * nothing selected, so no verdict can be given. */
+  press_key (controller, GDK_KEY_Tab, 0);
+  g_assert_cmpuint (bw_annotation_controller_get_selection (controller)->len, ==, 1);
+  press_key (controller, GDK_KEY_m, 0);
+  g_assert_true (bw_annotation_controller_get_show_model (controller));
+  state = g_action_group_get_action_state (actions, "show-model");
+  g_assert_true (g_variant_get_boolean (state));
+  g_clear_pointer (&state, g_variant_unref);
+  g_assert_cmpuint (bw_annotation_controller_get_selection (controller)->len, ==, 0);
+  g_assert_false (g_action_group_get_action_enabled (actions, "review-accept"));
+  g_assert_cmpuint (drawn_alpha (controller, canvas, 270, 40), >, 0);
+  g_assert_cmpuint (drawn_alpha (controller, canvas, 50, 45), ==, 0);
+
+  /* M again: the annotator's work. */
+  press_key (controller, GDK_KEY_m, 0);
+  g_assert_false (bw_annotation_controller_get_show_model (controller));
+  g_assert_cmpuint (drawn_alpha (controller, canvas, 50, 45), >, 0);
+  g_assert_cmpuint (drawn_alpha (controller, canvas, 270, 40), ==, 0);
+
+  /* Tab while the model shows goes back and steps, so a verdict after
+   * it judges a shape on screen; the toggle button does the same as M. */
+  g_action_group_change_action_state (actions, "show-model", g_variant_new_boolean (TRUE));
+  iterate_pending ();
+  g_assert_true (bw_annotation_controller_get_show_model (controller));
+  press_key (controller, GDK_KEY_Tab, 0);
+  g_assert_false (bw_annotation_controller_get_show_model (controller));
+  g_assert_cmpuint (bw_annotation_controller_get_selection (controller)->len, ==, 1);
+  press_key (controller, GDK_KEY_a, 0);
+  g_assert_cmpint (stored_verdict (&scene, scene.ann_layer,
+                                   g_array_index (bw_annotation_controller_get_selection (controller), gint64, 0),
+                                   NULL, NULL), ==, BW_VERDICT_ACCEPT);
+
+  /* The next image has no predictions: M says so and changes nothing. */
+  press_key (controller, GDK_KEY_m, 0);
+  g_assert_true (bw_annotation_controller_load_review (controller, scene.bob_layer, 320, 240, &error));
+  g_assert_no_error (error);
+  g_assert_false (bw_annotation_controller_get_show_model (controller));
+  press_key (controller, GDK_KEY_m, 0);
+  g_assert_false (bw_annotation_controller_get_show_model (controller));
+
+  weak = window;
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate_until (is_null, &weak);
+  g_free (scene.path);
+}
+
 /* Without a name, there is nobody to record verdicts as: review mode
  * says so and stays off. */
 static void
@@ -546,6 +684,7 @@ main (int   argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/ui/review/round", test_review_round);
+  g_test_add_func ("/ui/review/compare-with-model", test_compare_with_model);
   g_test_add_func ("/ui/review/needs-a-name", test_needs_a_name);
 
   ret = g_test_run ();

@@ -83,8 +83,12 @@ _bw_annotation_controller_update_actions (BwAnnotationController *self)
   ENABLE ("review-accept-undecided", review);
   ENABLE ("review-comment", review);
   ENABLE ("return-image", review);
+  ENABLE ("show-model", review);
 
 #undef ENABLE
+
+  action = g_action_map_lookup_action (G_ACTION_MAP (self->actions), "show-model");
+  g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_boolean (self->show_model));
 
   action = g_action_map_lookup_action (G_ACTION_MAP (self->actions), "tool");
   g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_string (tool_names[self->tool]));
@@ -293,6 +297,15 @@ show_labels_action_cb (GSimpleAction *action,
 }
 
 static void
+show_model_action_cb (GSimpleAction *action,
+                      GVariant      *state,
+                      gpointer       user_data)
+{
+  /* The state follows what the canvas shows (update_actions). */
+  bw_annotation_controller_set_show_model (user_data, g_variant_get_boolean (state));
+}
+
+static void
 toggle_category_visible_action_cb (GSimpleAction *action,
                                    GVariant      *parameter,
                                    gpointer       user_data)
@@ -340,6 +353,7 @@ static const GActionEntry action_entries[] = {
   { .name = "review-accept-undecided", .activate = review_accept_undecided_action_cb },
   { .name = "review-comment", .activate = review_comment_action_cb },
   { .name = "return-image", .activate = return_image_action_cb },
+  { .name = "show-model", .state = "false", .change_state = show_model_action_cb },
 };
 
 /* Returns: (transfer none): the "annotate" actions */

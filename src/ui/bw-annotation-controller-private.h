@@ -86,6 +86,9 @@ struct _BwAnnotationController
   gint64                fixing_id;    /* the shape a reviewer fixes (E), or 0 */
   GPtrArray            *reasons;      /* BwRejectionReason*, hidden ones too */
   gint64                hover_pin;    /* the pinned comment under the pointer */
+  BwAnnotationSet      *model_set;    /* the model's predictions for the image
+                                       * under review, once asked for (M) */
+  gboolean              show_model;   /* shown instead of the annotator's work */
   gint64                last_press_time;
   BwPoint               last_press_widget;
   int                   n_press;
@@ -116,6 +119,7 @@ void                _bw_annotation_controller_reload_reasons   (BwAnnotationCont
 void                _bw_annotation_controller_hover_pin        (BwAnnotationController *self,
                                                                 double                  x,
                                                                 double                  y);
+void                _bw_annotation_controller_forget_model     (BwAnnotationController *self);
 gboolean            _bw_annotation_controller_review_key       (BwAnnotationController *self,
                                                                 guint                   keyval,
                                                                 GdkModifierType         mods);

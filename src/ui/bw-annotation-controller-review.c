@@ -8,7 +8,9 @@
  * ("reject-requested"), E lets the selected shape be fixed with the
  * usual handles, Shift+A accepts every undecided shape, C takes the
  * comment tool, whose click asks for a pinned comment ("pin-requested"),
- * and Tab steps through the shapes, each brought into view. The verdicts
+ * M shows the model's predictions of the image in place of the
+ * annotator's work and back, and Tab steps through the shapes, each
+ * brought into view. The verdicts
  * of any session, the annotator's too, are handed to the renderer.
  */
 
@@ -312,6 +314,108 @@ bw_annotation_controller_return_layer (BwAnnotationController *self,
   return TRUE;
 }
 
+void
+_bw_annotation_controller_forget_model (BwAnnotationController *self)
+{
+  /* The renderer knows its cached frame by the set's address: a set
+   * made later at the same address must not pass for this one. */
+  if (self->model_set != NULL)
+    bw_annotation_renderer_invalidate (self->renderer);
+  g_clear_pointer (&self->model_set, bw_annotation_set_free);
+  self->show_model = FALSE;
+}
+
+/* The newest model layer of the image under review, as a set of its own
+ * (predictions are never edited, so it is read once per image). */
+static BwAnnotationSet *
+read_model_set (BwAnnotationController  *self,
+                GError                 **error)
+{
+  g_autoptr(GPtrArray) layers = NULL;
+  g_autoptr(GPtrArray) predictions = NULL;
+  BwAnnotationSet *set;
+  gint64 model_id = 0;
+
+  if (!(layers = bw_project_list_layers (self->project, self->image_id, error)))
+    return NULL;
+  for (guint i = 0; i < layers->len; i++)
+    {
+      const BwLayer *layer = layers->pdata[i];
+
+      if (layer->kind == BW_LAYER_KIND_MODEL && layer->id > model_id)
+        model_id = layer->id;
+    }
+  if (model_id == 0)
+    {
+      g_set_error_literal (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND,
+                           _("This image has no model predictions to compare with; import them with Import Annotations… as a model layer"));
+      return NULL;
+    }
+
+  if (!(predictions = bw_project_list_annotations (self->project, model_id, error)))
+    return NULL;
+  set = bw_annotation_set_new (self->image_width, self->image_height);
+  for (guint i = 0; i < predictions->len; i++)
+    bw_annotation_set_take (set, bw_annotation_copy (predictions->pdata[i]));
+  return set;
+}
+
+/**
+ * bw_annotation_controller_set_show_model:
+ * @show: whether the canvas shows the model's predictions
+ *
+ * A reviewer compares the annotator's work with the model's
+ * pre-annotations of the image (M): while they show, nothing is
+ * selected and no verdict can be given, so a verdict always judges the
+ * shapes on screen.
+ *
+ * Returns: whether the canvas now shows what was asked for
+ */
+gboolean
+bw_annotation_controller_set_show_model (BwAnnotationController *self,
+                                         gboolean                show)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), FALSE);
+
+  show = !!show;
+  if (show == self->show_model)
+    return TRUE;
+  if (show && !require_review (self))
+    return FALSE;
+  if (show && self->model_set == NULL && !(self->model_set = read_model_set (self, &error)))
+    {
+      _bw_annotation_controller_report (self, error);
+      return FALSE;
+    }
+
+  self->show_model = show;
+  if (show)
+    {
+      bw_annotation_controller_cancel_drag (self);
+      self->fixing_id = 0;
+      self->hover_id = 0;
+      bw_annotation_controller_select (self, NULL, 0);
+      bw_annotation_renderer_set_reviews (self->renderer, NULL, self->reasons);
+    }
+  else
+    {
+      _bw_annotation_controller_update_reviews (self);
+    }
+  _bw_annotation_controller_update_actions (self);
+  _bw_annotation_controller_queue_redraw (self);
+  return TRUE;
+}
+
+gboolean
+bw_annotation_controller_get_show_model (BwAnnotationController *self)
+{
+  g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), FALSE);
+
+  return self->show_model;
+}
+
 /* The review keys, before the tools' own; @mods has no Ctrl, Alt or
  * Super. Returns whether the key was taken. */
 gboolean
@@ -322,8 +426,21 @@ _bw_annotation_controller_review_key (BwAnnotationController *self,
   if (self->drag != DRAG_NONE)
     return FALSE;
 
+  /* M, or Escape, goes back to the annotator's work; any other key goes
+   * back first and then does what it does there. */
+  if (self->show_model)
+    {
+      bw_annotation_controller_set_show_model (self, FALSE);
+      if (gdk_keyval_to_lower (keyval) == GDK_KEY_m || keyval == GDK_KEY_Escape)
+        return TRUE;
+    }
+
   switch (gdk_keyval_to_lower (keyval))
     {
+    case GDK_KEY_m:
+      bw_annotation_controller_set_show_model (self, TRUE);
+      return TRUE;
+
     case GDK_KEY_a:
       if (mods & GDK_SHIFT_MASK)
         bw_annotation_controller_accept_undecided (self);

@@ -594,6 +594,7 @@ load (BwAnnotationController  *self,
 
   reset_image_state (self);
   self->fixing_id = 0;
+  _bw_annotation_controller_forget_model (self);
   /* The previous image's session is dropped only once the new one is
    * made, so the two sets never share an address: a view that follows
    * the set by pointer sees the change. */
@@ -1405,6 +1406,14 @@ bw_annotation_controller_press (BwAnnotationController *self,
 
   if (self->image_id <= 0 && self->project != NULL)
     return;
+
+  /* A click on the model's predictions goes back to the annotator's
+   * work, which is what a verdict would judge. */
+  if (self->show_model)
+    {
+      bw_annotation_controller_set_show_model (self, FALSE);
+      return;
+    }
 
   bw_annotation_controller_cancel_drag (self);
   self->has_pointer = TRUE;
@@ -2302,6 +2311,15 @@ bw_annotation_controller_draw (BwAnnotationController *self,
 
   g_return_if_fail (BW_IS_ANNOTATION_CONTROLLER (self));
 
+  if (self->show_model && self->model_set != NULL)
+    {
+      bw_annotation_renderer_set_selected (self->renderer, NULL, 0);
+      bw_annotation_renderer_draw_set (self->renderer, cr, width, height, &self->view, self->model_set);
+      bw_annotation_renderer_draw_caption (self->renderer, cr, width,
+                                           _("The model’s predictions — M shows the annotator’s work"));
+      return;
+    }
+
   category_id = self->category_id;
   many = self->selection->len > MANY_SELECTED && self->floating->len == 0;
 
@@ -2424,6 +2442,7 @@ bw_annotation_controller_finalize (GObject *object)
   g_ptr_array_unref (self->clipboard);
   g_array_unref (self->polygon);
   g_array_unref (self->selection);
+  g_clear_pointer (&self->model_set, bw_annotation_set_free);
   bw_annotation_set_free (self->empty_set);
   bw_annotation_renderer_free (self->renderer);
 

@@ -118,6 +118,9 @@ gboolean              bw_annotation_controller_reject_selection (BwAnnotationCon
                                                                const char             *comment);
 gboolean              bw_annotation_controller_fix_selection  (BwAnnotationController *self);
 gboolean              bw_annotation_controller_accept_undecided (BwAnnotationController *self);
+gboolean              bw_annotation_controller_set_show_model (BwAnnotationController *self,
+                                                               gboolean                show);
+gboolean              bw_annotation_controller_get_show_model (BwAnnotationController *self);
 gboolean              bw_annotation_controller_pin_comment    (BwAnnotationController *self,
                                                                double                  x,
                                                                double                  y,

@@ -1638,6 +1638,37 @@ bw_annotation_renderer_draw_active_vertex (BwAnnotationRenderer *self,
   cairo_restore (cr);
 }
 
+/**
+ * bw_annotation_renderer_draw_caption:
+ * @width: of the widget
+ * @text: what the canvas shows now, when it is not the usual
+ *
+ * A caption at the top of the canvas, centred, over everything: "the
+ * model's predictions" while a reviewer compares them.
+ */
+void
+bw_annotation_renderer_draw_caption (BwAnnotationRenderer *self,
+                                     cairo_t              *cr,
+                                     int                   width,
+                                     const char           *text)
+{
+  static const double rgb[3] = { 0.24, 0.24, 0.28 };
+  g_autoptr(PangoLayout) layout = NULL;
+  g_autoptr(PangoFontDescription) font = pango_font_description_from_string ("Sans 10");
+  int tw, th;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (text != NULL);
+
+  cairo_save (cr);
+  layout = pango_cairo_create_layout (cr);
+  pango_layout_set_font_description (layout, font);
+  pango_layout_set_text (layout, text, -1);
+  pango_layout_get_pixel_size (layout, &tw, &th);
+  draw_tag (cr, layout, text, rgb, MAX (4, (width - tw - 8) / 2), 8);
+  cairo_restore (cr);
+}
+
 void
 bw_annotation_renderer_draw_rubber_band (BwAnnotationRenderer *self,
                                          cairo_t              *cr,

@@ -98,6 +98,10 @@ void                  bw_annotation_renderer_draw_active_vertex (BwAnnotationRen
                                                              cairo_t              *cr,
                                                              const BwRenderView   *view,
                                                              const BwPoint        *point);
+void                  bw_annotation_renderer_draw_caption     (BwAnnotationRenderer *self,
+                                                             cairo_t              *cr,
+                                                             int                   width,
+                                                             const char           *text);
 void                  bw_annotation_renderer_draw_rubber_band (BwAnnotationRenderer *self,
                                                              cairo_t              *cr,
                                                              const BwRenderView   *view,
