@@ -16,7 +16,10 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "bw-compare-view.h"
+#include "bw-importer.h"
 #include "bw-quality-window.h"
+#include "bw-test-images.h"
 
 typedef struct
 {
@@ -580,6 +583,113 @@ test_images_behind_figures (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Ana's answer to one.jpg next to its gold answer: her two shapes, the
+ * expert's three, under the annotator's name and "Gold answer". */
+static void
+test_compare_with_gold (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  BwQualityWindow *window = bw_quality_window_new (fixture->project);
+  gint64 one = bw_project_find_image_by_path (fixture->project, "one.jpg");
+  gint64 ana = 0;
+  g_autoptr(GError) error = NULL;
+  GtkWindow *compare;
+  GtkWidget *view;
+  GtkWidget *title;
+
+  gtk_window_present (GTK_WINDOW (window));
+  wait_idle (window);
+  g_assert_true (bw_project_ensure_person (fixture->project, "Ana", BW_ROLE_ANNOTATOR, &ana, &error));
+
+  compare = bw_quality_window_compare (window, one, ana);
+  g_assert_nonnull (compare);
+  g_assert_cmpstr (gtk_window_get_title (compare), ==, "one.jpg");
+  view = gtk_widget_get_last_child (adw_window_get_content (ADW_WINDOW (compare)));
+  g_assert_true (BW_IS_COMPARE_VIEW (view));
+  g_assert_cmpuint (bw_compare_view_get_n_panes (BW_COMPARE_VIEW (view)), ==, 2);
+  g_assert_cmpuint (bw_compare_view_get_n_shapes (BW_COMPARE_VIEW (view), 0), ==, 2);
+  g_assert_cmpuint (bw_compare_view_get_n_shapes (BW_COMPARE_VIEW (view), 1), ==, 3);
+  title = gtk_widget_get_first_child (gtk_widget_get_first_child (view));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (title)), ==, "Ana’s answer");
+  title = gtk_widget_get_first_child (gtk_widget_get_last_child (view));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (title)), ==, "Gold answer");
+
+  /* Another image reuses the window. */
+  g_assert_true (bw_quality_window_compare (window, bw_project_find_image_by_path (fixture->project, "two.jpg"),
+                                            ana) == compare);
+  g_assert_cmpstr (gtk_window_get_title (compare), ==, "two.jpg");
+  g_assert_cmpuint (bw_compare_view_get_n_shapes (BW_COMPARE_VIEW (view), 1), ==, 2);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+canvases_ready (BwCompareView *view)
+{
+  for (guint i = 0; i < bw_compare_view_get_n_panes (view); i++)
+    if (bw_canvas_get_state (bw_compare_view_get_canvas (view, i)) != BW_CANVAS_STATE_READY)
+      return FALSE;
+  return TRUE;
+}
+
+/* Zooming or panning one pane shows the same part of the image in the
+ * other. */
+static void
+test_compare_panes_follow (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *jpeg = g_build_filename (fixture->dir, "real.jpg", NULL);
+  const char *paths[] = { jpeg, NULL };
+  g_autoptr(BwImporter) importer = bw_importer_new (fixture->project);
+  g_autoptr(BwImportReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *view = bw_compare_view_new (fixture->project);
+  const gint64 layers[2] = { 0, 0 };
+  const char *titles[2] = { "left", "right" };
+  double s0, x0, y0, s1, x1, y1;
+  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  BwCanvas *left, *right;
+
+  g_assert_true (bw_test_write_jpeg (jpeg, 640, 480, 90, 2, 3, &error));
+  report = bw_importer_run (importer, paths, NULL, &error);
+  g_assert_no_error (error);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 500);
+  gtk_window_set_child (GTK_WINDOW (window), view);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (bw_compare_view_show (BW_COMPARE_VIEW (view),
+                                       bw_project_find_image_by_path (fixture->project, "real.jpg"),
+                                       layers, titles, 2, &error));
+  g_assert_no_error (error);
+  while (!canvases_ready (BW_COMPARE_VIEW (view)) ||
+         gtk_widget_get_width (GTK_WIDGET (bw_compare_view_get_canvas (BW_COMPARE_VIEW (view), 1))) == 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  left = bw_compare_view_get_canvas (BW_COMPARE_VIEW (view), 0);
+  right = bw_compare_view_get_canvas (BW_COMPARE_VIEW (view), 1);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (left)), ==, gtk_widget_get_width (GTK_WIDGET (right)));
+
+  bw_canvas_zoom_at (left, 2.0, 100, 80);
+  bw_canvas_pan (left, 3, 2);
+  bw_canvas_get_view (left, &s0, &x0, &y0);
+  bw_canvas_get_view (right, &s1, &x1, &y1);
+  g_assert_cmpfloat (s0, ==, 2.0);
+  g_assert_cmpfloat_with_epsilon (s1, s0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (x1, x0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (y1, y0, 1e-9);
+
+  /* And back: the right one leads as well. */
+  bw_canvas_zoom_to_fit (right);
+  g_assert_true (bw_canvas_get_fit (left));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (jpeg);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -594,6 +704,8 @@ main (int    argc,
   ADD ("threshold-recomputes", test_threshold_recomputes);
   ADD ("pipeline", test_pipeline);
   ADD ("images-behind-figures", test_images_behind_figures);
+  ADD ("compare-with-gold", test_compare_with_gold);
+  ADD ("compare-panes-follow", test_compare_panes_follow);
 
 #undef ADD
 

@@ -369,6 +369,40 @@ bw_canvas_zoom_to_fit (BwCanvas *self)
 }
 
 /**
+ * bw_canvas_set_view:
+ * @scale: widget pixels per image pixel
+ *
+ * Shows the image at @scale with its origin at (@offset_x, @offset_y)
+ * in the widget, as bw_canvas_get_view() gives them, within the zoom
+ * limits and the image's edges: another canvas of the same size then
+ * shows what this one shows.
+ */
+void
+bw_canvas_set_view (BwCanvas *self,
+                    double    scale,
+                    double    offset_x,
+                    double    offset_y)
+{
+  double old_scale;
+
+  g_return_if_fail (BW_IS_CANVAS (self));
+  g_return_if_fail (scale > 0);
+
+  if (self->image_width <= 0)
+    return;
+
+  ensure_layout (self);
+  old_scale = self->scale;
+  self->scale = CLAMP (scale, get_min_scale (self), MAX_SCALE);
+  self->offset_x = offset_x;
+  self->offset_y = offset_y;
+  self->fit = FALSE;
+  clamp_offsets (self);
+
+  view_changed (self, old_scale);
+}
+
+/**
  * bw_canvas_zoom_to_rect:
  *
  * Centres the view on a rectangle of the image, zoomed so that it fills

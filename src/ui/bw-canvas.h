@@ -140,6 +140,10 @@ void          bw_canvas_zoom_at            (BwCanvas            *self,
                                             double               zoom,
                                             double               wx,
                                             double               wy);
+void          bw_canvas_set_view           (BwCanvas            *self,
+                                            double               scale,
+                                            double               offset_x,
+                                            double               offset_y);
 void          bw_canvas_zoom_to_rect       (BwCanvas            *self,
                                             double               x0,
                                             double               y0,

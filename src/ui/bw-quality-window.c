@@ -18,6 +18,8 @@
 #include <inttypes.h>
 #include <math.h>
 
+#include "bw-compare-view.h"
+#include "bw-dialog-util.h"
 #include "bw-pipeline.h"
 #include "bw-quality-window.h"
 
@@ -206,6 +208,9 @@ struct _BwQualityWindow
   GtkListBox      *drill_list;
   GtkDropDown     *drill_kind;
   gint64           drill_person;
+
+  /* One scored answer next to the gold answer */
+  GtkWindow       *compare_window;
 };
 
 G_DEFINE_FINAL_TYPE (BwQualityWindow, bw_quality_window, ADW_TYPE_WINDOW)
@@ -621,6 +626,15 @@ errors_of_kind (const BwQualityCounts *counts,
 }
 
 static void
+compare_clicked_cb (GtkButton       *button,
+                    BwQualityWindow *self)
+{
+  const gint64 *image_id = g_object_get_data (G_OBJECT (button), "bw-image-id");
+
+  bw_quality_window_compare (self, *image_id, self->drill_person);
+}
+
+static void
 fill_drill_list (BwQualityWindow *self)
 {
   g_autoptr(GArray) items = g_array_new (FALSE, FALSE, sizeof (DrillItem));
@@ -676,6 +690,17 @@ fill_drill_list (BwQualityWindow *self)
                                   item->counts.errors[BW_MATCH_DUPLICATE]);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      {
+        GtkWidget *compare = gtk_button_new_from_icon_name ("view-dual-symbolic");
+
+        gtk_widget_set_valign (compare, GTK_ALIGN_CENTER);
+        gtk_widget_add_css_class (compare, "flat");
+        gtk_widget_set_tooltip_text (compare, _("Compare this answer with the gold answer, side by side"));
+        g_object_set_data_full (G_OBJECT (compare), "bw-image-id",
+                                g_memdup2 (&item->image->image_id, sizeof (gint64)), g_free);
+        g_signal_connect_object (compare, "clicked", G_CALLBACK (compare_clicked_cb), self, 0);
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row), compare);
+      }
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
       gtk_widget_set_tooltip_text (row, _("Show this image in the project window"));
@@ -781,6 +806,97 @@ bw_quality_window_show_images (BwQualityWindow *self,
   fill_drill_list (self);
   gtk_window_present (self->drill_window);
   return self->drill_window;
+}
+
+static void
+compare_window_destroyed_cb (BwQualityWindow *self)
+{
+  self->compare_window = NULL;
+}
+
+/**
+ * bw_quality_window_compare:
+ * @image_id: a gold image
+ * @person_id: an annotator scored on it
+ *
+ * Opens (or brings back) a window with @person_id's answer to the gold
+ * image @image_id next to its gold answer: the shapes behind the figures.
+ *
+ * Returns: (transfer none) (nullable): the window, or %NULL when the
+ *   answers could not be read (reported in a dialog)
+ */
+GtkWindow *
+bw_quality_window_compare (BwQualityWindow *self,
+                           gint64           image_id,
+                           gint64           person_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) layers = NULL;
+  g_autoptr(BwImage) image = NULL;
+  g_autofree char *answer_title = NULL;
+  g_autofree char *name = NULL;
+  gint64 layer_ids[2] = { 0, 0 };
+  const char *titles[2];
+  GtkWidget *view;
+
+  g_return_val_if_fail (BW_IS_QUALITY_WINDOW (self), NULL);
+
+  if (!(image = bw_project_get_image (self->project, image_id, &error)) ||
+      !(layers = bw_project_list_layers (self->project, image_id, &error)))
+    goto failed;
+  /* The annotator's newest work layer is the one scored. */
+  for (guint i = 0; i < layers->len; i++)
+    {
+      const BwLayer *layer = layers->pdata[i];
+
+      if (layer->kind == BW_LAYER_KIND_WORK && layer->person_id == person_id && layer->id > layer_ids[0])
+        layer_ids[0] = layer->id;
+    }
+  layer_ids[1] = bw_project_get_gold_layer (self->project, image_id, &error);
+  if (error != NULL)
+    goto failed;
+
+  /* Translators: above an annotator's shapes in the comparison with the
+   * gold answer; %s is the annotator. */
+  answer_title = g_strdup_printf (_("%s’s answer"),
+                                  self->report != NULL ? bw_quality_report_person_name (self->report, person_id) : "");
+  titles[0] = answer_title;
+  titles[1] = _("Gold answer");
+
+  if (self->compare_window == NULL)
+    {
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+
+      gtk_box_append (GTK_BOX (box), adw_header_bar_new ());
+      self->compare_window = GTK_WINDOW (adw_window_new ());
+      gtk_window_set_default_size (self->compare_window, 1200, 640);
+      gtk_window_set_transient_for (self->compare_window, GTK_WINDOW (self));
+      gtk_window_set_destroy_with_parent (self->compare_window, TRUE);
+      adw_window_set_content (ADW_WINDOW (self->compare_window), box);
+      g_signal_connect_object (self->compare_window, "destroy",
+                               G_CALLBACK (compare_window_destroyed_cb), self, G_CONNECT_SWAPPED);
+    }
+
+  view = gtk_widget_get_last_child (adw_window_get_content (ADW_WINDOW (self->compare_window)));
+  if (!BW_IS_COMPARE_VIEW (view))
+    {
+      view = bw_compare_view_new (self->project);
+      gtk_widget_set_margin_start (view, 12);
+      gtk_widget_set_margin_end (view, 12);
+      gtk_widget_set_margin_bottom (view, 12);
+      gtk_box_append (GTK_BOX (adw_window_get_content (ADW_WINDOW (self->compare_window))), view);
+    }
+  if (!bw_compare_view_show (BW_COMPARE_VIEW (view), image_id, layer_ids, titles, 2, &error))
+    goto failed;
+
+  name = g_path_get_basename (image->path);
+  gtk_window_set_title (self->compare_window, name);
+  gtk_window_present (self->compare_window);
+  return self->compare_window;
+
+failed:
+  bw_dialog_show_error (GTK_WINDOW (self), _("The answers cannot be compared"), error->message);
+  return NULL;
 }
 
 /* Returns: (transfer none) (nullable): the list of the window that
@@ -1233,6 +1349,8 @@ bw_quality_window_dispose (GObject *object)
 
   if (self->drill_window != NULL)
     gtk_window_destroy (self->drill_window);
+  if (self->compare_window != NULL)
+    gtk_window_destroy (self->compare_window);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);

@@ -58,6 +58,9 @@ void                   bw_quality_window_set_iou_threshold  (BwQualityWindow *se
                                                              double           threshold);
 const BwQualityReport *bw_quality_window_get_report         (BwQualityWindow *self);
 const BwPipeline      *bw_quality_window_get_pipeline       (BwQualityWindow *self);
+GtkWindow             *bw_quality_window_compare            (BwQualityWindow *self,
+                                                             gint64           image_id,
+                                                             gint64           person_id);
 /* The images behind an annotator's figures (also on activating their
  * row): a list whose rows emit "open-image". */
 GtkWindow             *bw_quality_window_show_images        (BwQualityWindow *self,
