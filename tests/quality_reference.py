@@ -304,9 +304,12 @@ def compute(cases, tau, alpha_threshold=0.6):
                 a_out, b_out = match(shapes, gold, tau)
                 c = count(shapes, gold, a_out, b_out, acc["categories"], acc["confusion"])
                 count(shapes, gold, a_out, b_out, categories, confusion)
+                image_categories = {}
+                count(shapes, gold, a_out, b_out, image_categories)
                 add_counts(acc["counts"], c)
                 acc["images"] += 1
-                image["annotators"].append(dict(rates(c), annotator=name))
+                image["annotators"].append(dict(rates(c), annotator=name,
+                                                categories={cat: rates(cc) for cat, cc in image_categories.items()}))
         if len(work) >= 2:
             agreement_images += 1
             for x in range(len(work)):

@@ -102,7 +102,15 @@ def compare(cases, report, tau):
                 problems.append("%s: no figures for %s" % (path, mine["annotator"]))
                 continue
             compare_figures("%s %s" % (path, mine["annotator"]), mine, theirs[mine["annotator"]], problems)
-    check("%s: per image: %d images, alpha and each annotator's figures" % (label, len(expected["images"])),
+            cats = {c["category"]: c for c in theirs[mine["annotator"]].get("categories", [])}
+            if set(cats) != set(mine["categories"]):
+                problems.append("%s %s: categories %r, reference %r"
+                                % (path, mine["annotator"], sorted(cats), sorted(mine["categories"])))
+            for cat, figures in mine["categories"].items():
+                if cat in cats:
+                    compare_figures("%s %s / %s" % (path, mine["annotator"], cat), figures, cats[cat],
+                                    problems, False)
+    check("%s: per image: %d images, alpha and each annotator's figures, per category" % (label, len(expected["images"])),
           problems)
 
     problems = []

@@ -580,6 +580,29 @@ test_images_behind_figures (Fixture       *fixture,
   g_signal_emit_by_name (gtk_list_box_get_row_at_index (list, 0), "activate");
   g_assert_cmpint (opened, ==, bw_project_find_image_by_path (fixture->project, "one.jpg"));
 
+  /* By category: the sign, which Ana missed on one.jpg and nowhere
+   * else, with the sign's figures alone. */
+  {
+    gint64 sign = bw_project_find_category_by_name (fixture->project, "sign");
+    gint64 car = bw_project_find_category_by_name (fixture->project, "car");
+
+    bw_quality_window_set_images_kind (window, 0);
+    g_assert_true (bw_quality_window_set_images_category (window, sign));
+    g_assert_nonnull (gtk_list_box_get_row_at_index (list, 0));
+    g_assert_null (gtk_list_box_get_row_at_index (list, 1));
+    g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (gtk_list_box_get_row_at_index (list, 0))),
+                     ==, "one.jpg");
+    g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (gtk_list_box_get_row_at_index (list, 0))), ==,
+                     "TP 0 · missed 1 · extra 0 · wrong category 0 · poor localisation 0 · duplicate 0");
+    /* Every car of Ana's on two.jpg matched: no car was missed. */
+    g_assert_true (bw_quality_window_set_images_category (window, car));
+    bw_quality_window_set_images_kind (window, BW_MATCH_MISSED);
+    g_assert_false (gtk_list_box_row_get_activatable (gtk_list_box_get_row_at_index (list, 0)));
+    bw_quality_window_set_images_kind (window, 0);
+    g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (gtk_list_box_get_row_at_index (list, 0))), !=,
+                     NULL);
+  }
+
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

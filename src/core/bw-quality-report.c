@@ -179,6 +179,8 @@ add_image (JsonBuilder                *builder,
       json_builder_set_member_name (builder, "annotator");
       json_builder_add_string_value (builder, bw_quality_report_person_name (report, score->person_id));
       add_counts (builder, &score->counts);
+      if (score->categories != NULL)
+        add_categories (builder, report, score->categories);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

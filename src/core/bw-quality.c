@@ -241,11 +241,26 @@ annotator_for (Computation *c,
 }
 
 static void
+image_score_clear (BwQualityImageScore *score)
+{
+  g_clear_pointer (&score->categories, g_array_unref);
+}
+
+static void
 image_result_free (BwQualityImageResult *result)
 {
   g_free (result->path);
   g_clear_pointer (&result->scores, g_array_unref);
   g_free (result);
+}
+
+static GArray *
+image_scores_new (void)
+{
+  GArray *scores = g_array_new (FALSE, FALSE, sizeof (BwQualityImageScore));
+
+  g_array_set_clear_func (scores, (GDestroyNotify) image_score_clear);
+  return scores;
 }
 
 /* One image */
@@ -339,21 +354,27 @@ score_against_gold (Computation          *c,
                     BwQualityImageResult *result)
 {
   AnnotatorAcc *acc = annotator_for (c, work->person_id);
-  GHashTable *category_tables[] = { acc->categories, c->categories };
-  GHashTable *confusion_tables[] = { acc->confusion, c->confusion };
-  BwQualityImageScore score = { work->person_id, { 0, } };
+  /* The image's own per-category figures, kept only with the images. */
+  g_autoptr(GHashTable) image_categories = result != NULL ? _bw_quality_counts_table_new () : NULL;
+  g_autoptr(GHashTable) image_confusion = result != NULL ? _bw_quality_confusion_table_new () : NULL;
+  GHashTable *category_tables[] = { acc->categories, c->categories, image_categories };
+  GHashTable *confusion_tables[] = { acc->confusion, c->confusion, image_confusion };
+  BwQualityImageScore score = { work->person_id, { 0, }, NULL };
 
   match_layers (c, image, work, gold);
   _bw_quality_count_outcomes (&g_array_index (image->shapes, BwMatchShape, work->first), work->n_shapes,
-                  (const BwMatchOutcome *) (void *) c->annotated_out->data,
-                  &g_array_index (image->shapes, BwMatchShape, gold->first), gold->n_shapes,
-                  (const BwMatchOutcome *) (void *) c->reference_out->data,
-                  &score.counts, category_tables, confusion_tables, 2);
+                              (const BwMatchOutcome *) (void *) c->annotated_out->data,
+                              &g_array_index (image->shapes, BwMatchShape, gold->first), gold->n_shapes,
+                              (const BwMatchOutcome *) (void *) c->reference_out->data,
+                              &score.counts, category_tables, confusion_tables, result != NULL ? 3 : 2);
 
   _bw_quality_counts_add (&acc->annotator->counts, &score.counts);
   acc->annotator->images++;
   if (result != NULL)
-    g_array_append_val (result->scores, score);
+    {
+      score.categories = _bw_quality_categories_from_table (image_categories);
+      g_array_append_val (result->scores, score);
+    }
 }
 
 static void
@@ -535,7 +556,7 @@ score_image_cb (const BwQualityImage  *image,
   result->is_gold = image->is_gold && gold != NULL;
   result->n_annotators = n_work;
   result->alpha = NAN;
-  result->scores = g_array_new (FALSE, FALSE, sizeof (BwQualityImageScore));
+  result->scores = image_scores_new ();
 
   if (result->is_gold && n_work > 0)
     {
@@ -565,7 +586,15 @@ score_image_cb (const BwQualityImage  *image,
 
       *flagged = *result;
       flagged->path = g_strdup (result->path);
-      flagged->scores = g_array_copy (result->scores);
+      flagged->scores = image_scores_new ();
+      for (guint i = 0; i < result->scores->len; i++)
+        {
+          BwQualityImageScore copy = g_array_index (result->scores, BwQualityImageScore, i);
+
+          if (copy.categories != NULL)
+            copy.categories = g_array_copy (copy.categories);
+          g_array_append_val (flagged->scores, copy);
+        }
       g_ptr_array_add (report->flagged, flagged);
     }
 

@@ -98,10 +98,18 @@ typedef struct
   BwQualityCounts counts;
 } BwQualityPair;
 
+/**
+ * BwQualityImageScore:
+ * @person_id: the annotator
+ * @counts: their figures on the image, all categories
+ * @categories: (element-type BwQualityCategory) (nullable): the same per
+ *   category of the image, by id (with %BwQualityOptions.keep_images)
+ */
 typedef struct
 {
   gint64          person_id;
   BwQualityCounts counts;
+  GArray         *categories;
 } BwQualityImageScore;
 
 /**

@@ -207,6 +207,8 @@ struct _BwQualityWindow
   GtkWindow       *drill_window;
   GtkListBox      *drill_list;
   GtkDropDown     *drill_kind;
+  GtkDropDown     *drill_category;
+  GArray          *drill_category_ids;  /* gint64, as the drop-down lists them; 0: all */
   gint64           drill_person;
 
   /* One scored answer next to the gold answer */
@@ -638,7 +640,8 @@ static void
 fill_drill_list (BwQualityWindow *self)
 {
   g_autoptr(GArray) items = g_array_new (FALSE, FALSE, sizeof (DrillItem));
-  guint kind;
+  guint kind, selected;
+  gint64 category_id;
   GtkWidget *child;
 
   if (self->drill_list == NULL)
@@ -649,6 +652,9 @@ fill_drill_list (BwQualityWindow *self)
     return;
 
   kind = gtk_drop_down_get_selected (self->drill_kind);
+  selected = gtk_drop_down_get_selected (self->drill_category);
+  category_id = selected < self->drill_category_ids->len
+                ? g_array_index (self->drill_category_ids, gint64, selected) : 0;
   for (guint i = 0; i < self->report->images->len; i++)
     {
       const BwQualityImageResult *image = self->report->images->pdata[i];
@@ -660,7 +666,20 @@ fill_drill_list (BwQualityWindow *self)
 
           if (score->person_id != self->drill_person)
             continue;
-          item.key = errors_of_kind (&score->counts, kind);
+          /* A category chosen: its figures on the image, and only the
+           * images where it was drawn or should have been. */
+          if (category_id != 0)
+            {
+              const BwQualityCategory *found = NULL;
+
+              for (guint c = 0; score->categories != NULL && c < score->categories->len; c++)
+                if (g_array_index (score->categories, BwQualityCategory, c).category_id == category_id)
+                  found = &g_array_index (score->categories, BwQualityCategory, c);
+              if (found == NULL)
+                continue;
+              item.counts = found->counts;
+            }
+          item.key = errors_of_kind (&item.counts, kind);
           /* A kind chosen: the images where it happened. */
           if (kind != 0 && item.key == 0)
             continue;
@@ -714,8 +733,9 @@ fill_drill_list (BwQualityWindow *self)
       GtkWidget *row = adw_action_row_new ();
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
-                                     kind == 0 ? _("No gold image scored for this annotator")
-                                               : _("No image with this kind of error"));
+                                     kind == 0 && category_id == 0 ? _("No gold image scored for this annotator")
+                                     : kind == 0 ? _("No gold image with this category for this annotator")
+                                     : _("No image with this kind of error"));
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
       gtk_list_box_append (self->drill_list, row);
     }
@@ -725,12 +745,42 @@ static void
 stuck_row_activated_cb (BwQualityWindow *self,
                         GtkListBoxRow   *row);
 
+/* The categories of the annotator's figures, for the drop-down. */
+static void
+fill_drill_categories (BwQualityWindow *self)
+{
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  gint64 all = 0;
+
+  g_array_set_size (self->drill_category_ids, 0);
+  g_array_append_val (self->drill_category_ids, all);
+  gtk_string_list_append (names, _("All categories"));
+  for (guint i = 0; self->report != NULL && i < self->report->annotators->len; i++)
+    {
+      const BwQualityAnnotator *annotator = self->report->annotators->pdata[i];
+
+      if (annotator->person_id != self->drill_person)
+        continue;
+      for (guint c = 0; c < annotator->categories->len; c++)
+        {
+          gint64 id = g_array_index (annotator->categories, BwQualityCategory, c).category_id;
+
+          g_array_append_val (self->drill_category_ids, id);
+          gtk_string_list_append (names, bw_quality_report_category_name (self->report, id));
+        }
+    }
+  /* The list fills again on the change of selection, with the new ids. */
+  gtk_drop_down_set_model (self->drill_category, G_LIST_MODEL (names));
+  gtk_drop_down_set_selected (self->drill_category, 0);
+}
+
 static void
 drill_window_destroyed_cb (BwQualityWindow *self)
 {
   self->drill_window = NULL;
   self->drill_list = NULL;
   self->drill_kind = NULL;
+  self->drill_category = NULL;
 }
 
 /**
@@ -769,6 +819,9 @@ bw_quality_window_show_images (BwQualityWindow *self,
       self->drill_kind = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&model)), NULL));
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->drill_kind), _("Kind of error"));
       adw_header_bar_pack_start (ADW_HEADER_BAR (header), GTK_WIDGET (self->drill_kind));
+      self->drill_category = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (gtk_string_list_new (NULL)), NULL));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->drill_category), _("Category"));
+      adw_header_bar_pack_start (ADW_HEADER_BAR (header), GTK_WIDGET (self->drill_category));
       gtk_box_append (GTK_BOX (box), header);
 
       gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
@@ -793,11 +846,14 @@ bw_quality_window_show_images (BwQualityWindow *self,
                                G_CALLBACK (stuck_row_activated_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->drill_kind, "notify::selected",
                                G_CALLBACK (fill_drill_list), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->drill_category, "notify::selected",
+                               G_CALLBACK (fill_drill_list), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->drill_window, "destroy",
                                G_CALLBACK (drill_window_destroyed_cb), self, G_CONNECT_SWAPPED);
     }
 
   self->drill_person = person_id;
+  fill_drill_categories (self);
   /* Translators: the title of the list of images behind one annotator's
    * figures; %s is the annotator. */
   title = g_strdup_printf (_("Images Scored for %s"),
@@ -907,6 +963,25 @@ bw_quality_window_get_images_list (BwQualityWindow *self)
   g_return_val_if_fail (BW_IS_QUALITY_WINDOW (self), NULL);
 
   return self->drill_list;
+}
+
+/* Chooses the category whose figures the list shows (0 for all).
+ * Returns: whether the annotator has figures in it */
+gboolean
+bw_quality_window_set_images_category (BwQualityWindow *self,
+                                       gint64           category_id)
+{
+  g_return_val_if_fail (BW_IS_QUALITY_WINDOW (self), FALSE);
+
+  if (self->drill_category == NULL)
+    return FALSE;
+  for (guint i = 0; i < self->drill_category_ids->len; i++)
+    if (g_array_index (self->drill_category_ids, gint64, i) == category_id)
+      {
+        gtk_drop_down_set_selected (self->drill_category, i);
+        return TRUE;
+      }
+  return FALSE;
 }
 
 /* Chooses the kind of error the list shows (0 for all, else a BwMatchKind). */
@@ -1375,6 +1450,7 @@ bw_quality_window_finalize (GObject *object)
 
   g_clear_pointer (&self->report, bw_quality_report_free);
   g_clear_pointer (&self->pipeline, bw_pipeline_free);
+  g_array_unref (self->drill_category_ids);
 
   G_OBJECT_CLASS (bw_quality_window_parent_class)->finalize (object);
 }
@@ -1450,6 +1526,7 @@ bw_quality_window_init (BwQualityWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->drill_category_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->iou_threshold = BW_MATCHING_DEFAULT_IOU_THRESHOLD;
   gtk_adjustment_set_value (self->iou_adjustment, self->iou_threshold);
   g_signal_connect_object (self->iou_adjustment, "value-changed",

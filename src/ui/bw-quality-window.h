@@ -66,6 +66,8 @@ GtkWindow             *bw_quality_window_compare            (BwQualityWindow *se
 GtkWindow             *bw_quality_window_show_images        (BwQualityWindow *self,
                                                              gint64           person_id);
 GtkListBox            *bw_quality_window_get_images_list    (BwQualityWindow *self);
+gboolean               bw_quality_window_set_images_category (BwQualityWindow *self,
+                                                              gint64           category_id);
 void                   bw_quality_window_set_images_kind    (BwQualityWindow *self,
                                                              guint            kind);
 void                   bw_quality_window_set_stuck_after    (BwQualityWindow *self,
