@@ -146,24 +146,27 @@ bw_export_dialog_set_status (BwExportDialog *self,
                              BwExportStatus  status)
 {
   g_return_if_fail (BW_IS_EXPORT_DIALOG (self));
-  g_return_if_fail (status < BW_EXPORT_N_STATUS);
+  g_return_if_fail (status <= BW_EXPORT_STATUS_GOLD);
 
-  /* The rows are in the order of BwExportStatus. */
+  /* The rows are in the order of BwExportStatus, up to the gold answers. */
   adw_combo_row_set_selected (self->status_row, status);
 }
 
 static void
 status_changed_cb (BwExportDialog *self)
 {
-  static const char *subtitles[BW_EXPORT_N_STATUS] = {
+  /* The rows offered, in the order of BwExportStatus; the reference
+   * answers of chosen images (hard examples) are the command line's. */
+  static const char *subtitles[] = {
     N_("Work in progress is left out"),
     N_("Submitted work and work in progress are left out"),
     N_("Unfinished work goes into the dataset too"),
     N_("Gold images, with the experts’ answers"),
   };
+  BwExportStatus status = bw_export_dialog_get_status (self);
 
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->status_row),
-                               _(subtitles[bw_export_dialog_get_status (self)]));
+  if (status < G_N_ELEMENTS (subtitles))
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->status_row), _(subtitles[status]));
 }
 
 static void
