@@ -32,9 +32,13 @@ static const Command commands[] = {
   { "import", bw_cli_import, N_("Import images (files or folders) into a project") },
   { "info",   bw_cli_info,   N_("Show what a project holds") },
   { "pipeline", bw_cli_pipeline, N_("Show how work flows: stages, throughput, backlog, stuck work") },
+  { "pull",   bw_cli_pull,   N_("Write a local snapshot of a team project") },
+  { "push",   bw_cli_push,   N_("Move a local project to a team server") },
   { "quality", bw_cli_quality, N_("Score annotators against gold and each other") },
   { "review", bw_cli_review, N_("List the review queue; review figures per person") },
+  { "server", bw_cli_server, N_("Set up a team project on a PostgreSQL server") },
   { "taxonomy", bw_cli_taxonomy, N_("List, export, import and edit the categories") },
+  { "user",   bw_cli_user,   N_("Add a person to a team project") },
 };
 
 void

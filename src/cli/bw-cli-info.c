@@ -85,7 +85,7 @@ bw_cli_info (int    argc,
     { NULL }
   };
 
-  context = g_option_context_new (_("PROJECT.boxwood"));
+  context = g_option_context_new (_("PROJECT.boxwood|URL"));
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_summary (context, _("Show what a project holds: images by status, "
@@ -102,6 +102,9 @@ bw_cli_info (int    argc,
       bw_cli_error (_("info takes one argument, the project file; see “boxwood-cli info --help”"));
       return 2;
     }
+
+  if (bw_cli_is_team_url (argv[1]))
+    return bw_cli_info_team (argv[1], json);
 
   project = bw_cli_open_project_to_read (argv[1]);
   if (project == NULL)

@@ -32,6 +32,15 @@ int  bw_cli_quality   (int argc, char **argv);
 int  bw_cli_quality_model (int argc, char **argv);
 int  bw_cli_review    (int argc, char **argv);
 int  bw_cli_taxonomy  (int argc, char **argv);
+int  bw_cli_server    (int argc, char **argv);
+int  bw_cli_user      (int argc, char **argv);
+int  bw_cli_push      (int argc, char **argv);
+int  bw_cli_pull      (int argc, char **argv);
+
+/* Whether a command's argument names a team server rather than a file. */
+gboolean bw_cli_is_team_url (const char *argument);
+int  bw_cli_info_team (const char *url,
+                       gboolean    json);
 
 /* Prints "boxwood-cli: MESSAGE" on stderr. */
 void bw_cli_error     (const char *format, ...) G_GNUC_PRINTF (1, 2);

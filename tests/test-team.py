@@ -1,0 +1,386 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""A team project on a real PostgreSQL 15 server (TAP).
+
+Each test starts its own throwaway cluster (pg_cluster.py: initdb in a
+temporary folder, a Unix socket only) and drives it with boxwood-cli and
+with psql, logged in as the roles that `boxwood-cli user add` creates:
+what an annotator may not see or change must be refused by the database
+itself, whatever client asks.
+
+Environment: BOXWOOD_CLI, BW_MAKE_DEMO (the demo project's maker).
+"""
+
+import hashlib
+import json
+import os
+import pwd
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pg_cluster  # noqa: E402
+
+CLI = os.environ.get('BOXWOOD_CLI', 'boxwood-cli')
+MAKE_DEMO = os.environ.get('BW_MAKE_DEMO', 'bw-make-demo')
+PASSWORDS = {
+    'Alex Moreau': 'alex-secret-1',
+    'Sam Okafor': 'sam-secret-22',
+    'Cara Lind': 'cara-secret-333',
+    'Rey Tanaka': 'rey-secret-4444',
+    'Lee Park': 'lee-secret-55555',
+}
+ROLES = {'Alex Moreau': 'annotator', 'Sam Okafor': 'annotator', 'Cara Lind': 'annotator',
+         'Rey Tanaka': 'reviewer', 'Lee Park': 'lead'}
+
+
+def cli(*args, stdin=None, expect=0):
+    result = subprocess.run([CLI] + list(args), input=stdin, capture_output=True, text=True)
+    if expect is not None and result.returncode != expect:
+        raise AssertionError('boxwood-cli %s: exit %d, expected %d\nstdout: %s\nstderr: %s'
+                             % (' '.join(args[:2]), result.returncode, expect,
+                                result.stdout, result.stderr))
+    return result
+
+
+def make_demo(d):
+    subprocess.run([MAKE_DEMO, os.path.join(d, 'demo')], check=True, capture_output=True)
+    return os.path.join(d, 'demo', 'demo.boxwood')
+
+
+def team(pg, project):
+    """server init, push, and the five people of PASSWORDS."""
+    cli('server', 'init', pg.url)
+    cli('push', project, pg.url)
+    for name, password in PASSWORDS.items():
+        cli('user', 'add', pg.url, name, '--role', ROLES[name], '--password-stdin',
+            stdin=password + '\n')
+
+
+class As:
+    """psql as one of the people."""
+
+    def __init__(self, pg, name):
+        self.pg, self.name = pg, name
+
+    def run(self, sql):
+        return self.pg.psql(sql, user=self.name, password=PASSWORDS[self.name], check=False)
+
+    def rows(self, sql):
+        result = self.run(sql)
+        if result.returncode != 0:
+            raise AssertionError('%s: %s failed: %s' % (self.name, sql, result.stderr))
+        return [line.split('|') for line in result.stdout.splitlines() if line]
+
+    def value(self, sql):
+        rows = self.rows(sql)
+        assert len(rows) == 1 and len(rows[0]) == 1, (sql, rows)
+        return rows[0][0]
+
+    def refused(self, sql, why=('permission denied', 'row-level security')):
+        result = self.run(sql)
+        assert result.returncode != 0, '%s was allowed: %s' % (self.name, sql)
+        assert any(w in result.stderr for w in why), (sql, result.stderr)
+
+
+def test_cluster(d):
+    """The fixture: a server of our own, not as root, on a socket only."""
+    with pg_cluster.PgCluster() as pg:
+        owner = pwd.getpwuid(os.stat(os.path.join(pg.dir, 'data')).st_uid).pw_name
+        expected = 'nobody' if os.geteuid() == 0 else pwd.getpwuid(os.geteuid()).pw_name
+        assert owner == expected, (owner, expected)
+        assert pg.psql('SHOW listen_addresses').stdout == '\n', pg.psql('SHOW listen_addresses')
+        assert pg.rows("SHOW password_encryption") == [['scram-sha-256']]
+        folder = pg.dir
+    assert not os.path.exists(folder), folder
+
+
+def test_server_init_and_users(d):
+    with pg_cluster.PgCluster() as pg:
+        out = cli('server', 'init', pg.url).stdout
+        assert 'database “boxwood”' in out, out
+        again = cli('server', 'init', pg.url, expect=1).stderr
+        assert 'already holds a Boxwood project' in again and again.count('\n') == 1, again
+
+        # The roles and the policies are there.
+        assert pg.rows("SELECT rolname FROM pg_roles WHERE rolname LIKE 'boxwood\\_%' "
+                       "AND NOT rolcanlogin ORDER BY 1") == [
+            ['boxwood_annotator'], ['boxwood_lead'], ['boxwood_reviewer']]
+        unprotected = pg.rows("SELECT relname FROM pg_class WHERE relname IN ('images', 'layers',"
+                              " 'annotations', 'annotation_versions', 'reviews', 'assignments',"
+                              " 'image_data') AND NOT relrowsecurity")
+        assert unprotected == [], unprotected
+
+        # A password is never an argument; it comes from stdin or the terminal.
+        cli('user', 'add', pg.url, 'Cara Lind', '--password', 'x', expect=2)
+        short = cli('user', 'add', pg.url, 'Cara Lind', '--password-stdin', stdin='short\n',
+                    expect=1).stderr
+        assert 'too short' in short, short
+        cli('user', 'add', pg.url, 'Cara Lind', '--role', 'boss', '--password-stdin',
+            stdin='long-enough\n', expect=2)
+        cli('user', 'add', pg.url, 'Cara Lind', '--role', 'annotator', '--password-stdin',
+            stdin=PASSWORDS['Cara Lind'] + '\n')
+        # The server keeps a SCRAM hash only.
+        stored = pg.rows("SELECT rolpassword FROM pg_authid WHERE rolname = 'Cara Lind'")[0][0]
+        assert stored.startswith('SCRAM-SHA-256$') and PASSWORDS['Cara Lind'] not in stored
+        assert pg.rows("SELECT b.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member"
+                       " JOIN pg_roles b ON b.oid = m.roleid WHERE r.rolname = 'Cara Lind'") == [
+            ['boxwood_annotator']]
+
+        info = json.loads(cli('info', pg.url_for('Cara Lind', PASSWORDS['Cara Lind']),
+                              '--json').stdout)
+        assert info['role'] == 'annotator' and info['user'] == 'Cara Lind', info
+        assert 'images_by_status' not in info, info   # not for an annotator's eyes
+
+        wrong = cli('info', pg.url_for('Cara Lind', 'not-her-password'), expect=1).stderr
+        assert 'database “boxwood”' in wrong and 'password authentication failed' in wrong, wrong
+        gone = cli('info', 'postgresql:///boxwood?host=/nonexistent-folder', expect=1).stderr
+        assert 'Could not connect to the team server' in gone and '/nonexistent-folder' in gone, gone
+        empty = cli('info', pg.url_for(pg_cluster.ADMIN, pg.admin_password, 'postgres'),
+                    expect=1).stderr
+        assert 'holds no Boxwood project' in empty and 'server init' in empty, empty
+
+
+def seed_review_data(pg):
+    """As the owner: a gold image with its answer, and a review of each
+    annotator's first submission."""
+    pg.psql("""
+      UPDATE images SET is_gold = 1, status = 7 WHERE id = 20;
+      INSERT INTO layers (id, image_id, person_id, kind, status, created_at, updated_at)
+        VALUES (100, 20, NULL, 1, 2, 0, 0);
+      INSERT INTO annotations (layer_id, category_id, kind, x0, y0, x1, y1, area, created_at, updated_at)
+        VALUES (100, 1, 0, 10, 10, 50, 50, 1600, 0, 0);
+      INSERT INTO reviews (layer_id, reviewer_id, verdict, reason_id, comment, submission, created_at)
+        VALUES (1, NULL, 1, 1, 'on Alex', 1, 0), (2, NULL, 1, 1, 'on Sam', 1, 0);
+      SELECT setval (pg_get_serial_sequence ('public.layers', 'id'), 100);
+    """)
+
+
+def test_annotator_is_confined(d):
+    project = make_demo(d)
+    with pg_cluster.PgCluster() as pg:
+        team(pg, project)
+        seed_review_data(pg)
+        alex = As(pg, 'Alex Moreau')
+        alex_id = pg.rows("SELECT id FROM people WHERE name = 'Alex Moreau'")[0][0]
+
+        # Gold layers and their annotations: no rows.
+        assert alex.value('SELECT count (*) FROM layers WHERE kind = 1') == '0'
+        assert alex.value('SELECT count (*) FROM annotations WHERE layer_id = 100') == '0'
+        assert alex.value('SELECT count (*) FROM annotation_versions WHERE layer_id = 100') == '0'
+        # Others' work: no rows; own work: all of it.
+        assert alex.value('SELECT count (*) FROM layers WHERE person_id <> %s' % alex_id) == '0'
+        db = sqlite3.connect(project)
+        own = db.execute('SELECT count (*) FROM annotations a JOIN layers l ON l.id = a.layer_id'
+                         ' WHERE l.person_id = 1').fetchone()[0]
+        total = db.execute('SELECT count (*) FROM annotations').fetchone()[0]
+        db.close()
+        assert own > 0 and own < total, (own, total)
+        assert alex.value('SELECT count (*) FROM annotations') == str(own)
+        assert alex.value('SELECT count (*) FROM layers') == '4'
+        # Reviews: those of their own layers only.
+        assert alex.rows('SELECT comment FROM reviews') == [['on Alex']]
+        # Assignments and images: their own.
+        assert alex.value('SELECT count (*) FROM assignments WHERE person_id <> %s' % alex_id) == '0'
+        assert alex.value('SELECT count (*) FROM images') == '4'
+        assert alex.value('SELECT count (*) FROM image_data') == '4'
+        assert alex.value('SELECT count (*) FROM image_data WHERE image_id = 20') == '0'
+        # The gold mark and the pipeline status are not theirs to read.
+        alex.refused('SELECT is_gold FROM images')
+        alex.refused('SELECT status FROM images')
+        alex.refused('SELECT * FROM images')
+        alex.refused('SELECT login FROM people')
+
+        # The taxonomy: read, never written.
+        assert int(alex.value('SELECT count (*) FROM categories')) == 5
+        alex.refused("INSERT INTO categories (name, color, position) VALUES ('x', '#000000', 9)")
+        alex.refused("UPDATE categories SET name = 'renamed'")
+        alex.refused('DELETE FROM categories')
+        alex.refused("UPDATE rejection_reasons SET name = 'x'")
+        # Workflow state moves only through the server's functions.
+        alex.refused('UPDATE assignments SET status = 4')
+        alex.refused("INSERT INTO reviews (layer_id, verdict, created_at) VALUES (5, 0, 0)")
+        alex.refused("SELECT bw_review (1, true, NULL, '')")
+        alex.refused('SELECT * FROM bw_claim_review ()')
+        alex.refused('UPDATE layers SET status = 2')
+        alex.refused("UPDATE boxwood_server SET value = '9'")
+        alex.refused('SET ROLE boxwood_lead')
+        alex.refused('DELETE FROM people')
+
+        # Writing others' annotations: refused or nothing to touch.
+        alex.refused("INSERT INTO annotations (layer_id, category_id, kind, x0, y0, x1, y1, area,"
+                     " created_at, updated_at) VALUES (6, 1, 0, 0, 0, 1, 1, 1, 0, 0)")
+        alex.refused("INSERT INTO annotations (layer_id, category_id, kind, x0, y0, x1, y1, area,"
+                     " created_at, updated_at) VALUES (100, 1, 0, 0, 0, 1, 1, 1, 0, 0)")
+        # (5 and 7 are their work in progress.)
+        changed = alex.value('WITH u AS (UPDATE annotations SET x0 = 0 WHERE layer_id NOT IN (5, 7)'
+                             ' RETURNING 1) SELECT count (*) FROM u')
+        assert changed == '0', changed
+        deleted = alex.value('WITH u AS (DELETE FROM annotations WHERE layer_id NOT IN (5, 7)'
+                             ' RETURNING 1) SELECT count (*) FROM u')
+        assert deleted == '0', deleted
+        # Their submitted work (layer 1) is no longer theirs to change.
+        alex.refused("SELECT * FROM bw_save_box (1, NULL, 1, 0, 0, 5, 5)", why=('no lease',))
+        # Their work in progress (layer 5) is, while the lease runs.
+        new_id, version = alex.rows("SELECT * FROM bw_save_box (5, NULL, 1, 1, 2, 30, 40)")[0]
+        assert version == '1'
+        assert alex.rows("SELECT * FROM bw_save_box (5, %s, 2, 1, 2, 31, 41)" % new_id) == [
+            [new_id, '2']]
+        assert alex.rows('SELECT version, category_id FROM annotation_versions WHERE annotation_id'
+                         ' = %s' % new_id) == [['1', '1']]
+
+        # Another annotator sees none of it.
+        sam = As(pg, 'Sam Okafor')
+        assert sam.value('SELECT count (*) FROM annotations WHERE id = %s' % new_id) == '0'
+        assert sam.rows('SELECT comment FROM reviews') == [['on Sam']]
+
+        # The lead sees everything the owner does.
+        lee = As(pg, 'Lee Park')
+        for table in ('images', 'layers', 'annotations', 'annotation_versions', 'reviews',
+                      'assignments', 'image_data', 'people'):
+            assert lee.value('SELECT count (*) FROM %s' % table) == \
+                pg.rows('SELECT count (*) FROM %s' % table)[0][0], table
+        assert lee.value('SELECT count (*) FROM layers WHERE kind = 1') == '1'
+        lee.rows("UPDATE categories SET guideline = 'draw tight boxes' WHERE id = 1")
+
+        # A reviewer: submitted work, never gold, never work in progress.
+        rey = As(pg, 'Rey Tanaka')
+        assert rey.value('SELECT count (*) FROM layers WHERE kind = 1') == '0'
+        assert sorted(r[0] for r in rey.rows('SELECT id FROM layers')) == ['1', '2', '3', '4']
+        assert rey.value('SELECT count (*) FROM annotations WHERE layer_id IN (5, 6, 7, 8, 100)') == '0'
+        assert rey.value('SELECT count (*) FROM reviews') == '2'
+        rey.refused("UPDATE categories SET name = 'x'")
+        rey.refused("INSERT INTO annotations (layer_id, category_id, kind, x0, y0, x1, y1, area,"
+                    " created_at, updated_at) VALUES (1, 1, 0, 0, 0, 1, 1, 1, 0, 0)")
+
+
+def table_rows(path, table, columns, order):
+    db = sqlite3.connect(path)
+    try:
+        return db.execute('SELECT %s FROM %s ORDER BY %s' % (columns, table, order)).fetchall()
+    finally:
+        db.close()
+
+
+# What must come back from a push and a pull as it was.
+ROUND_TRIP = [
+    ('people', 'id, name, role', 'id'),   # Alex was added on the server first
+    ('categories', 'id, name, supercategory, color, hotkey, guideline, position', 'id'),
+    ('guidelines', '*', 'id'),
+    ('guideline_changes', '*', 'version'),
+    ('rejection_reasons', 'id, name, hotkey, position, hidden', 'id'),
+    ('images', 'id, width, height, byte_size, content_hash, phash, orientation, status, is_gold,'
+               ' added_at, duplicate_of', 'id'),
+    ('layers', '*', 'id'),
+    ('annotations', '*', 'id'),
+    ('annotation_versions', '*', 'annotation_id, version'),
+    ('reviews', '*', 'id'),
+    ('assignments', '*', 'id'),
+    ('work_time', '*', 'image_id, person_id, task'),
+    ('audit_samples', '*', 'layer_id, submission'),
+    ('settings', '*', 'key'),
+]
+
+
+def coco(project, out):
+    cli('export', 'coco', project, out, '--status', 'all')
+    with open(out, encoding='utf-8') as f:
+        data = json.load(f)
+    data.pop('info')
+    return data
+
+
+def test_push_pull_round_trip(d):
+    project = make_demo(d)
+    with pg_cluster.PgCluster() as pg:
+        cli('server', 'init', pg.url)
+        # A person added before the push is the same person as in the file.
+        cli('user', 'add', pg.url, 'alex moreau', '--password-stdin', stdin='alex-secret-1\n')
+        cli('push', project, pg.url)
+        assert pg.rows("SELECT id, name, login FROM people ORDER BY id") == [
+            ['1', 'alex moreau', 'alex moreau'], ['2', 'Sam Okafor', '']], \
+            pg.rows("SELECT id, name, login FROM people ORDER BY id")
+        pg.psql("UPDATE people SET name = 'Alex Moreau' WHERE id = 1")
+        again = cli('push', project, pg.url, expect=1).stderr
+        assert 'already holds a project' in again, again
+
+        # The images' bytes are on the server.
+        db = sqlite3.connect(project)
+        paths = db.execute('SELECT id, path FROM images ORDER BY id').fetchall()
+        db.close()
+        for image_id, path in paths:
+            with open(os.path.join(d, 'demo', path), 'rb') as f:
+                expected = f.read()
+            got = pg.rows("SELECT md5 (bytes), length (bytes) FROM image_data WHERE image_id = %d"
+                          % image_id)
+            assert got == [[hashlib.md5(expected).hexdigest(), str(len(expected))]], path
+
+        snapshot = os.path.join(d, 'out', 'snap.boxwood')
+        os.mkdir(os.path.join(d, 'out'))
+        cli('pull', pg.url, snapshot)
+        assert sorted(os.listdir(os.path.join(d, 'out'))) == ['snap-images', 'snap.boxwood'], \
+            os.listdir(os.path.join(d, 'out'))
+        for table, columns, order in ROUND_TRIP:
+            a = table_rows(project, table, columns, order)
+            b = table_rows(snapshot, table, columns, order)
+            assert a == b, (table, a[:3], b[:3])
+        # Every image is in the snapshot's folder, byte for byte.
+        for image_id, path in paths:
+            with open(os.path.join(d, 'demo', path), 'rb') as f, \
+                 open(os.path.join(d, 'out', 'snap-images', path), 'rb') as g:
+                assert f.read() == g.read(), path
+        assert table_rows(snapshot, 'images', 'path', 'id') == [
+            ('snap-images/' + p,) for _, p in paths]
+
+        # The exports agree, but for where the images are.
+        a = coco(project, os.path.join(d, 'a.json'))
+        b = coco(snapshot, os.path.join(d, 'b.json'))
+        for image in b['images']:
+            assert image['file_name'].startswith('snap-images/'), image
+            image['file_name'] = image['file_name'][len('snap-images/'):]
+        assert a == b
+
+        # A snapshot never replaces a file; an annotator cannot take one.
+        existing = cli('pull', pg.url, snapshot, expect=1).stderr
+        assert 'exists already' in existing, existing
+        cli('user', 'add', pg.url, 'Sam Okafor', '--password-stdin', stdin='sam-secret-22\n')
+        refused = cli('pull', pg.url_for('Sam Okafor', 'sam-secret-22'),
+                      os.path.join(d, 'out', 'sam.boxwood'), expect=1).stderr
+        assert 'may not' in refused and 'permission denied' in refused, refused
+        assert not [n for n in os.listdir(os.path.join(d, 'out')) if n.startswith(('sam', '.sam'))]
+
+
+tests = [
+    test_cluster,
+    test_server_init_and_users,
+    test_annotator_is_confined,
+    test_push_pull_round_trip,
+]
+
+
+def main():
+    print('1..%d' % len(tests))
+    failed = 0
+    for i, func in enumerate(tests, 1):
+        name = '/team/' + func.__name__[len('test_'):].replace('_', '-')
+        d = tempfile.mkdtemp(prefix='bw-team-')
+        try:
+            func(d)
+            print('ok %d %s' % (i, name))
+        except Exception:
+            failed += 1
+            print('not ok %d %s' % (i, name))
+            for line in traceback.format_exc().splitlines():
+                print('# ' + line)
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+        sys.stdout.flush()
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
