@@ -8,7 +8,7 @@ with psql, logged in as the roles that `boxwood-cli user add` creates:
 what an annotator may not see or change must be refused by the database
 itself, whatever client asks.
 
-Environment: BOXWOOD_CLI, BW_MAKE_DEMO (the demo project's maker).
+Environment: BOXWOOD_CLI, BW_MAKE_DEMO (the demo project's maker), BW_TEAM_CLIENT.
 """
 
 import hashlib
@@ -20,6 +20,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -258,6 +259,86 @@ def test_annotator_is_confined(d):
                     " created_at, updated_at) VALUES (1, 1, 0, 0, 0, 1, 1, 1, 0, 0)")
 
 
+def test_claim_queue(d):
+    """Overlap, leases that lapse, honeypots, returned work first, NOTIFY."""
+    with pg_cluster.PgCluster() as pg:
+        cli('server', 'init', pg.url)
+        for name in ('Alex Moreau', 'Sam Okafor', 'Cara Lind', 'Rey Tanaka'):
+            cli('user', 'add', pg.url, name, '--role', ROLES[name], '--password-stdin',
+                stdin=PASSWORDS[name] + '\n')
+        pg.psql("""
+          UPDATE boxwood_server SET value = CASE key WHEN 'overlap' THEN '2'
+            WHEN 'lease_seconds' THEN '3' ELSE value END;
+          INSERT INTO categories (name, color, position) VALUES ('car', '#ff0000', 0);
+          INSERT INTO rejection_reasons (name, hotkey, position) VALUES ('Missed object', 1, 0);
+          INSERT INTO images (id, path, width, height, content_hash, added_at, is_gold, status)
+            SELECT g, 'img-' || g, 64, 48, md5 (g::text), 0, (g = 6)::int,
+                   CASE WHEN g = 6 THEN 7 ELSE 0 END
+            FROM generate_series (1, 6) g;""")
+        alex, sam, cara, rey = (As(pg, n) for n in ('Alex Moreau', 'Sam Okafor', 'Cara Lind',
+                                                    'Rey Tanaka'))
+        claim = 'SELECT * FROM bw_claim_next ()'
+
+        # Overlap 2: the first image goes to two annotators, not three.
+        a_alex = alex.rows(claim)[0]
+        a_sam = sam.rows(claim)[0]
+        a_cara = cara.rows(claim)[0]
+        assert (a_alex[1], a_sam[1], a_cara[1]) == ('1', '1', '2'), (a_alex, a_sam, a_cara)
+        assert alex.rows(claim)[0] == a_alex     # a lease held is handed back, not doubled
+        sam.rows('SELECT * FROM bw_save_box (%s, NULL, 1, 1, 1, 9, 9)' % a_sam[2])
+
+        # Leases lapse; an edit after that is refused by the server.
+        time.sleep(3.5)
+        late = sam.run('SELECT * FROM bw_save_box (%s, NULL, 1, 2, 2, 8, 8)' % a_sam[2])
+        assert late.returncode != 0 and 'no lease' in late.stderr, late.stderr
+        pg.psql("UPDATE boxwood_server SET value = '1' WHERE key = 'overlap';"
+                "UPDATE boxwood_server SET value = '60' WHERE key = 'lease_seconds'")
+        # …and the image is back in the queue: Cara gets the first one now.
+        again = cara.rows(claim)[0]
+        assert again[1] == '1', again
+        assert pg.rows("SELECT p.name, l.how FROM leases l JOIN people p ON p.id = l.person_id"
+                       " WHERE l.image_id = 1 ORDER BY l.id") == [
+            ['Alex Moreau', 'lapsed'], ['Sam Okafor', 'lapsed'], ['Cara Lind', '']]
+        assert sam.rows(claim)[0][1] == '2'
+        # Sam's box from before the lapse is still his; the image is Cara's.
+        assert sam.value('SELECT count (*) FROM annotations') == '1'
+        assert cara.value('SELECT count (*) FROM annotations') == '0'
+
+        # Honeypots: at rate 1, the gold image comes first.
+        pg.psql("UPDATE boxwood_server SET value = '1' WHERE key = 'honeypot_rate'")
+        gold = alex.rows(claim)[0]
+        assert gold[1] == '6', gold
+        alex.rows('SELECT * FROM bw_save_box (%s, NULL, 1, 3, 3, 30, 30)' % gold[2])
+        alex.refused('SELECT is_gold FROM images')   # and nothing tells them
+
+        # A submission is told to whoever listens.
+        listener = subprocess.Popen([os.environ['BW_TEAM_CLIENT'],
+                                     pg.url_for('Rey Tanaka', PASSWORDS['Rey Tanaka']),
+                                     'listen', '10000'], stdout=subprocess.PIPE, text=True)
+        assert listener.stdout.readline() == 'listening\n'
+        alex.rows('SELECT bw_submit (%s)' % gold[0])
+        out, _ = listener.communicate(timeout=30)
+        event = json.loads(out)
+        assert event == {'event': 'submitted', 'image': 6, 'assignment': int(gold[0])}, event
+
+        # The reviewer returns it; it is the annotator's next image.
+        alex.refused('SELECT * FROM bw_claim_review ()')
+        taken = rey.rows('SELECT * FROM bw_claim_review ()')[0]
+        assert taken == gold, (taken, gold)
+        watcher = subprocess.Popen([os.environ['BW_TEAM_CLIENT'],
+                                    pg.url_for('Alex Moreau', PASSWORDS['Alex Moreau']),
+                                    'watch', '10000'], stdout=subprocess.PIPE, text=True)
+        assert watcher.stdout.readline() == 'listening\n'
+        rey.rows("SELECT bw_review (%s, false, 1, 'missed the bike')" % gold[0])
+        out, _ = watcher.communicate(timeout=30)
+        event = json.loads(out)
+        assert event == {'event': 'returned', 'image': 6, 'assignment': int(gold[0])}, event
+        assert alex.rows(claim)[0] == gold
+        assert alex.rows('SELECT comment FROM reviews') == [['missed the bike']]
+        assert sam.rows('SELECT comment FROM reviews') == []
+        assert pg.rows('SELECT status FROM assignments WHERE id = %s' % gold[0]) == [['1']]
+
+
 def table_rows(path, table, columns, order):
     db = sqlite3.connect(path)
     try:
@@ -359,6 +440,7 @@ tests = [
     test_server_init_and_users,
     test_annotator_is_confined,
     test_push_pull_round_trip,
+    test_claim_queue,
 ]
 
 

@@ -261,6 +261,7 @@ DECLARE
   gold      boolean;
   tried     bigint[] := '{}';
   mine      assignments%ROWTYPE;
+  lapsed    assignments%ROWTYPE;
   candidate bigint;
   holders   integer;
   layer     bigint;
@@ -317,14 +318,16 @@ BEGIN
       -- lapsed leases end now; then count its holders again, in a
       -- snapshot taken after the lock (the query above may have looked
       -- at it before another claim on it committed).
-      UPDATE leases l SET ended_at = a.lease_expires_at, how = 'lapsed'
-        FROM assignments a
-       WHERE l.assignment_id = a.id AND l.ended_at IS NULL
-         AND a.image_id = candidate AND a.task = 0 AND a.status = 1
-         AND a.lease_expires_at <= clock_timestamp ();
-      UPDATE assignments SET status = 0, lease_expires_at = NULL
-       WHERE image_id = candidate AND task = 0 AND status = 1
-         AND lease_expires_at <= clock_timestamp ();
+      -- (FOR UPDATE waits for an edit renewing one of them and looks
+      -- again; once locked, no edit renews it before this commits.)
+      FOR lapsed IN SELECT * FROM assignments
+                     WHERE image_id = candidate AND task = 0 AND status = 1
+                       AND lease_expires_at <= clock_timestamp ()
+                     FOR UPDATE LOOP
+        UPDATE leases SET ended_at = lapsed.lease_expires_at, how = 'lapsed'
+         WHERE assignment_id = lapsed.id AND ended_at IS NULL;
+        UPDATE assignments SET status = 0, lease_expires_at = NULL WHERE id = lapsed.id;
+      END LOOP;
       IF NOT gold THEN
         SELECT count (*) INTO holders FROM assignments o
          WHERE o.image_id = candidate AND o.task = 0

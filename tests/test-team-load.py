@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""50 annotators and 5 reviewers on one team server at once (TAP).
+
+A throwaway PostgreSQL 15 cluster on a Unix socket (pg_cluster.py), one
+project of 20,000 images, and 55 separate processes
+(tests/tools/bw-team-client), each logged in as its own person, for
+BOXWOOD_TEAM_LOAD_SECONDS (default 60): annotators loop claim → 10 edits
+→ submit, reviewers take submitted work and accept it or return it.
+Half-way, 5 annotators are killed with SIGKILL. Leases last
+BOXWOOD_TEAM_LOAD_LEASE seconds (default: a twelfth of the run, at
+least 2), so the killed ones' images come back during the run.
+
+Checked on the server at the end, as the owner:
+- no image was held by two annotators at once (the leases' intervals,
+  as the server recorded them, never overlap on one image);
+- every edit a client logged as acknowledged — killed clients included —
+  is there: the annotation's current version, or that version kept in
+  annotation_versions, with the geometry the client sent;
+- every killed annotator's image came back: another annotator claimed it
+  after its lease lapsed;
+- returned work went back to its own annotator.
+Printed: p50 and p95 latency of claim-next and of saving an edit (as the
+clients measured them, round trip included), and edits per second.
+
+Environment: BW_TEAM_CLIENT, BOXWOOD_CLI.
+"""
+
+import glob
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pg_cluster  # noqa: E402
+
+CLI = os.environ.get('BOXWOOD_CLI', 'boxwood-cli')
+CLIENT = os.environ.get('BW_TEAM_CLIENT', 'bw-team-client')
+SECONDS = float(os.environ.get('BOXWOOD_TEAM_LOAD_SECONDS', '60'))
+LEASE = int(os.environ.get('BOXWOOD_TEAM_LOAD_LEASE', str(max(2, int(SECONDS / 12)))))
+ANNOTATORS = 50
+REVIEWERS = 5
+KILLED = 5
+IMAGES = 20000
+
+
+def percentile(values, p):
+    values = sorted(values)
+    if not values:
+        return float('nan')
+    k = (len(values) - 1) * p / 100
+    lo = int(k)
+    hi = min(lo + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def read_log(path):
+    with open(path, encoding='utf-8') as f:
+        lines = f.read().split('\n')
+    # A line cut short by SIGKILL has no newline after it: it was never
+    # complete, so it is not counted.
+    return [line.split() for line in lines[:-1] if line]
+
+
+def setup(pg):
+    subprocess.run([CLI, 'server', 'init', pg.url], check=True, capture_output=True)
+    people = [('annotator%02d' % i, 'annotator') for i in range(ANNOTATORS)] + \
+             [('reviewer%d' % i, 'reviewer') for i in range(REVIEWERS)]
+    sql = ["UPDATE boxwood_server SET value = '%d' WHERE key = 'lease_seconds';" % LEASE,
+           "INSERT INTO categories (name, color, position) VALUES"
+           " ('car', '#ff0000', 0), ('person', '#00ff00', 1), ('bike', '#0000ff', 2);",
+           "INSERT INTO rejection_reasons (name, hotkey, position) VALUES ('Missed object', 1, 0);",
+           "INSERT INTO images (path, width, height, content_hash, added_at)"
+           " SELECT 'img-' || g || '.jpg', 640, 480, md5 (g::text), 0"
+           " FROM generate_series (1, %d) g;" % IMAGES]
+    for name, role in people:
+        # Roles made here rather than by 55 runs of “user add”, which
+        # test-team covers; the same statements.
+        sql.append("CREATE ROLE %s LOGIN PASSWORD 'pw-%s'; GRANT boxwood_%s TO %s;"
+                   "INSERT INTO people (name, role, login, created_at) VALUES ('%s', %d, '%s', 0);"
+                   % (name, name, role, name, name, 0 if role == 'annotator' else 1, name))
+    pg.psql('\n'.join(sql))
+    return people
+
+
+def test_load(d):
+    with pg_cluster.PgCluster(max_connections=80) as pg:
+        people = setup(pg)
+        procs = {}
+        started = time.monotonic()
+        for i, (name, role) in enumerate(people):
+            env = dict(os.environ, PGPASSWORD='pw-' + name)
+            url = 'postgresql://%s@/%s?host=%s' % (name, pg_cluster.DATABASE, pg.dir)
+            log = os.path.join(d, name + '.log')
+            procs[name] = subprocess.Popen(
+                [CLIENT, url, 'annotate' if role == 'annotator' else 'review', log,
+                 str(SECONDS), str(1000 + i)], env=env, stderr=subprocess.PIPE, text=True)
+
+        time.sleep(SECONDS / 2)
+        killed = ['annotator%02d' % i for i in range(0, ANNOTATORS, ANNOTATORS // KILLED)][:KILLED]
+        for name in killed:
+            procs[name].send_signal(signal.SIGKILL)
+        killed_at = time.monotonic()
+
+        for name, proc in procs.items():
+            try:
+                _, err = proc.communicate(timeout=SECONDS + 120)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                raise AssertionError('%s did not finish' % name)
+            if name not in killed:
+                assert proc.returncode == 0, (name, proc.returncode, err)
+        elapsed = time.monotonic() - started
+        # The killed clients' leases lapse LEASE seconds after their last
+        # edit; the rest of the run must have been long enough to see them
+        # come back.
+        assert elapsed - (killed_at - started) > LEASE + 1, (elapsed, killed_at - started, LEASE)
+
+        logs = {name: read_log(os.path.join(d, name + '.log')) for name, _ in people}
+        claim_us, edit_us, edits = [], [], []
+        for name, lines in logs.items():
+            for f in lines:
+                if f[0] == 'C':
+                    claim_us.append(int(f[4]))
+                elif f[0] == 'E':
+                    edit_us.append(int(f[7]))
+                    edits.append((name, int(f[1]), int(f[2]), tuple(float(x) for x in f[3:7])))
+        assert len(edits) > 1000, len(edits)
+
+        # Every acknowledged edit is on the server, as sent.
+        current = {}
+        for row in pg.rows('SELECT id, version, x0, y0, x1, y1 FROM annotations'):
+            current[(int(row[0]), int(row[1]))] = tuple(float(x) for x in row[2:])
+        for row in pg.rows('SELECT annotation_id, version, x0, y0, x1, y1 FROM annotation_versions'):
+            current[(int(row[0]), int(row[1]))] = tuple(float(x) for x in row[2:])
+        missing = [e for e in edits if current.get((e[1], e[2])) != e[3]]
+        assert not missing, ('%d of %d acknowledged edits are not on the server, e.g. %r'
+                             % (len(missing), len(edits), missing[:3]))
+        killed_edits = sum(1 for e in edits if e[0] in killed)
+        assert killed_edits > 0, 'the killed clients had saved nothing'
+
+        # No image held by two annotators at once.
+        overlaps = pg.rows("""
+          WITH spans AS (
+            SELECT l.id, l.image_id, l.person_id,
+                   tstzrange (l.claimed_at, coalesce (l.ended_at, a.lease_expires_at, 'infinity')) AS span
+              FROM leases l JOIN assignments a ON a.id = l.assignment_id)
+          SELECT a.image_id, a.person_id, b.person_id FROM spans a JOIN spans b
+            ON a.image_id = b.image_id AND a.id < b.id AND a.span && b.span""")
+        assert overlaps == [], overlaps[:5]
+        n_leases = int(pg.rows('SELECT count (*) FROM leases')[0][0])
+        assert n_leases > 500, n_leases
+
+        # The killed annotators' open images came back to the queue. (A
+        # client killed between a submission and its next claim held none.)
+        came_back = 0
+        for name in killed:
+            held = pg.rows("""
+              SELECT a.image_id FROM assignments a JOIN people p ON p.id = a.person_id
+               WHERE p.login = '%s' AND a.task = 0 AND a.status IN (0, 1)""" % name)
+            for (image_id,) in held:
+                came_back += 1
+                again = pg.rows("""
+                  SELECT count (*) FROM leases l JOIN people p ON p.id = l.person_id
+                   WHERE l.image_id = %s AND p.login <> '%s'""" % (image_id, name))
+                assert int(again[0][0]) > 0, '%s’s image %s never came back' % (name, image_id)
+        assert came_back >= KILLED - 1, came_back
+        lapsed = int(pg.rows("SELECT count (*) FROM leases WHERE how = 'lapsed'")[0][0])
+        assert lapsed >= came_back, (lapsed, came_back)
+
+        # Returned work goes back to its own annotator, who submits it again.
+        verdicts = [f for lines in logs.values() for f in lines if f[0] == 'V']
+        returned = [f for f in verdicts if f[2] == 'return']
+        assert len(verdicts) > 100 and returned, (len(verdicts), len(returned))
+        resubmitted = int(pg.rows('SELECT count (*) FROM assignments WHERE task = 0'
+                                  ' AND submissions > 1')[0][0])
+        assert resubmitted > 0, 'no returned work was submitted again'
+        submitted = sum(1 for lines in logs.values() for f in lines if f[0] == 'S')
+
+        print('# %d annotators (%d killed with SIGKILL at %.0f s), %d reviewers, %.0f s, lease %d s'
+              % (ANNOTATORS, KILLED, killed_at - started, REVIEWERS, SECONDS, LEASE))
+        print('# claim-next: p50 %.1f ms, p95 %.1f ms (%d claims)'
+              % (percentile(claim_us, 50) / 1000, percentile(claim_us, 95) / 1000, len(claim_us)))
+        print('# save an edit: p50 %.1f ms, p95 %.1f ms (%d edits)'
+              % (percentile(edit_us, 50) / 1000, percentile(edit_us, 95) / 1000, len(edit_us)))
+        print('# throughput: %.0f edits/s, %d submissions, %d verdicts (%d returned),'
+              ' %d leases lapsed' % (len(edits) / SECONDS, submitted, len(verdicts),
+                                     len(returned), lapsed))
+
+
+tests = [test_load]
+
+
+def main():
+    print('1..%d' % len(tests))
+    failed = 0
+    for i, func in enumerate(tests, 1):
+        name = '/team/' + func.__name__[len('test_'):].replace('_', '-')
+        d = tempfile.mkdtemp(prefix='bw-team-load-')
+        try:
+            func(d)
+            print('ok %d %s' % (i, name))
+        except Exception:
+            failed += 1
+            print('not ok %d %s' % (i, name))
+            for line in traceback.format_exc().splitlines():
+                print('# ' + line)
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+        sys.stdout.flush()
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
