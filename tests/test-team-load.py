@@ -7,7 +7,7 @@ project of 20,000 images, and 55 separate processes
 (tests/tools/bw-team-client), each logged in as its own person, for
 BOXWOOD_TEAM_LOAD_SECONDS (default 60): annotators loop claim → 10 edits
 → submit, reviewers take submitted work and accept it or return it.
-Half-way, 5 annotators are killed with SIGKILL. Leases last
+Half-way, 5 annotators that hold an image are killed with SIGKILL. Leases last
 BOXWOOD_TEAM_LOAD_LEASE seconds (default: a twelfth of the run, at
 least 2), so the killed ones' images come back during the run.
 
@@ -102,9 +102,25 @@ def test_load(d):
                  str(SECONDS), str(1000 + i)], env=env, stderr=subprocess.PIPE, text=True)
 
         time.sleep(SECONDS / 2)
-        killed = ['annotator%02d' % i for i in range(0, ANNOTATORS, ANNOTATORS // KILLED)][:KILLED]
-        for name in killed:
-            procs[name].send_signal(signal.SIGKILL)
+        # Each victim is stopped first, and killed only if the server says
+        # it holds an image at that moment (a client between a submission
+        # and its next claim holds none): so that 5 leases must come back.
+        killed = []
+        for i in range(ANNOTATORS):
+            name = 'annotator%02d' % ((i * 7) % ANNOTATORS)
+            procs[name].send_signal(signal.SIGSTOP)
+            holds = pg.rows("""
+              SELECT count (*) FROM assignments a JOIN people p ON p.id = a.person_id
+               WHERE p.login = '%s' AND a.task = 0 AND a.status = 1
+                 AND a.lease_expires_at > clock_timestamp ()""" % name)[0][0]
+            if holds != '0':
+                procs[name].send_signal(signal.SIGKILL)
+                killed.append(name)
+            else:
+                procs[name].send_signal(signal.SIGCONT)
+            if len(killed) == KILLED:
+                break
+        assert len(killed) == KILLED, killed
         killed_at = time.monotonic()
 
         for name, proc in procs.items():
@@ -156,22 +172,19 @@ def test_load(d):
         n_leases = int(pg.rows('SELECT count (*) FROM leases')[0][0])
         assert n_leases > 500, n_leases
 
-        # The killed annotators' open images came back to the queue. (A
-        # client killed between a submission and its next claim held none.)
-        came_back = 0
+        # The killed annotators' open images came back to the queue.
         for name in killed:
             held = pg.rows("""
               SELECT a.image_id FROM assignments a JOIN people p ON p.id = a.person_id
                WHERE p.login = '%s' AND a.task = 0 AND a.status IN (0, 1)""" % name)
+            assert len(held) == 1, (name, held)
             for (image_id,) in held:
-                came_back += 1
                 again = pg.rows("""
                   SELECT count (*) FROM leases l JOIN people p ON p.id = l.person_id
                    WHERE l.image_id = %s AND p.login <> '%s'""" % (image_id, name))
                 assert int(again[0][0]) > 0, '%s’s image %s never came back' % (name, image_id)
-        assert came_back >= KILLED - 1, came_back
         lapsed = int(pg.rows("SELECT count (*) FROM leases WHERE how = 'lapsed'")[0][0])
-        assert lapsed >= came_back, (lapsed, came_back)
+        assert lapsed >= KILLED, lapsed
 
         # Returned work goes back to its own annotator, who submits it again.
         verdicts = [f for lines in logs.values() for f in lines if f[0] == 'V']

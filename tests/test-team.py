@@ -11,6 +11,7 @@ itself, whatever client asks.
 Environment: BOXWOOD_CLI, BW_MAKE_DEMO (the demo project's maker), BW_TEAM_CLIENT.
 """
 
+import glob
 import hashlib
 import json
 import os
@@ -367,6 +368,19 @@ ROUND_TRIP = [
 ]
 
 
+def same_but_paths(here, there):
+    """Equal, but for the project's path and the images' folder."""
+    def norm(value):
+        if isinstance(value, dict):
+            return {k: norm(v) for k, v in value.items() if k != 'project'}
+        if isinstance(value, list):
+            return [norm(v) for v in value]
+        if isinstance(value, str) and value.startswith('boxwood-images/'):
+            return value[len('boxwood-images/'):]
+        return value
+    return norm(here) == norm(there)
+
+
 def coco(project, out):
     cli('export', 'coco', project, out, '--status', 'all')
     with open(out, encoding='utf-8') as f:
@@ -424,6 +438,14 @@ def test_push_pull_round_trip(d):
             assert image['file_name'].startswith('snap-images/'), image
             image['file_name'] = image['file_name'][len('snap-images/'):]
         assert a == b
+
+        # The commands that read take the URL and read a snapshot.
+        for command in (['quality', '--json'], ['review', 'list', '--json'],
+                        ['review', 'stats', '--json']):
+            here = json.loads(cli(*command[:-1], project, command[-1]).stdout)
+            there = json.loads(cli(*command[:-1], pg.url, command[-1]).stdout)
+            assert here and same_but_paths(here, there), (command, here, there)
+        assert not glob.glob(os.path.join(tempfile.gettempdir(), 'boxwood-snapshot-*'))
 
         # A snapshot never replaces a file; an annotator cannot take one.
         existing = cli('pull', pg.url, snapshot, expect=1).stderr

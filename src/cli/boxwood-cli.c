@@ -134,9 +134,15 @@ bw_cli_open_project (const char *path)
 BwProject *
 bw_cli_open_project_to_read (const char *path)
 {
-  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+  g_autoptr(GFile) file = NULL;
   g_autoptr(GError) error = NULL;
-  BwProject *project = bw_project_open_read_only (file, &error);
+  BwProject *project;
+
+  if (bw_cli_is_team_url (path))
+    return bw_cli_open_team_snapshot (path);
+
+  file = g_file_new_for_commandline_arg (path);
+  project = bw_project_open_read_only (file, &error);
 
   /* A project of an older version is read once migrated, which needs
    * writing: when the file can be written, that is what happens. */

@@ -256,7 +256,9 @@ bw_cli_quality (int    argc,
         }
     }
 
-  project = bw_cli_open_project (argv[1]);
+  /* A team project is scored on a snapshot of it. */
+  project = bw_cli_is_team_url (argv[1]) ? bw_cli_open_project_to_read (argv[1])
+                                         : bw_cli_open_project (argv[1]);
   if (project == NULL)
     return 1;
 

@@ -8,8 +8,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
@@ -32,6 +34,72 @@ connect_or_say (const char *url)
   if (team == NULL)
     bw_cli_error ("%s", error->message);
   return team;
+}
+
+/* The temporary folder of bw_cli_open_team_snapshot(), removed at exit. */
+static char *snapshot_dir;
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+remove_snapshot (void)
+{
+  if (snapshot_dir != NULL)
+    remove_tree (snapshot_dir);
+  g_clear_pointer (&snapshot_dir, g_free);
+}
+
+/* A command that only reads, given a URL, reads a snapshot of the team
+ * project pulled into a temporary folder (removed when the program
+ * ends): the same code then computes the same figures as for a file. */
+BwProject *
+bw_cli_open_team_snapshot (const char *url)
+{
+  g_autoptr(BwTeam) team = connect_or_say (url);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *name = NULL;
+  BwProject *project;
+
+  if (team == NULL)
+    return NULL;
+  g_return_val_if_fail (snapshot_dir == NULL, NULL);
+  snapshot_dir = g_dir_make_tmp ("boxwood-snapshot-XXXXXX", &error);
+  if (snapshot_dir == NULL)
+    {
+      bw_cli_error (_("Could not make a temporary folder for a snapshot of %s: %s"),
+                    bw_team_get_server_name (team), error->message);
+      return NULL;
+    }
+  atexit (remove_snapshot);
+
+  name = g_strconcat (bw_team_get_database (team), ".boxwood", NULL);
+  file = g_file_new_build_filename (snapshot_dir, name, NULL);
+  if (!bw_team_pull (team, file, &error))
+    {
+      bw_cli_error ("%s", error->message);
+      return NULL;
+    }
+  project = bw_project_open_read_only (file, &error);
+  if (project == NULL)
+    bw_cli_error ("%s", error->message);
+  return project;
 }
 
 static GOptionContext *

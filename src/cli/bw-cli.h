@@ -41,6 +41,9 @@ int  bw_cli_pull      (int argc, char **argv);
 gboolean bw_cli_is_team_url (const char *argument);
 int  bw_cli_info_team (const char *url,
                        gboolean    json);
+/* A snapshot of the team project at @url to read, or NULL after saying
+ * why on stderr. */
+BwProject *bw_cli_open_team_snapshot (const char *url);
 
 /* Prints "boxwood-cli: MESSAGE" on stderr. */
 void bw_cli_error     (const char *format, ...) G_GNUC_PRINTF (1, 2);

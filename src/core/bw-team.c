@@ -291,6 +291,13 @@ bw_team_get_user (BwTeam *self)
   return self->user;
 }
 
+const char *
+bw_team_get_database (BwTeam *self)
+{
+  g_return_val_if_fail (BW_IS_TEAM (self), NULL);
+  return PQdb (self->conn);
+}
+
 gboolean
 bw_team_uses_tls (BwTeam *self)
 {

@@ -71,6 +71,7 @@ BwTeam     *bw_team_connect             (const char   *url,
                                          GError      **error);
 const char *bw_team_get_server_name     (BwTeam       *self);
 const char *bw_team_get_user            (BwTeam       *self);
+const char *bw_team_get_database        (BwTeam       *self);
 gboolean    bw_team_uses_tls            (BwTeam       *self);
 
 gboolean    bw_team_server_init         (BwTeam       *self,
