@@ -21,6 +21,7 @@ struct _BwLayerSession
   double           height;
 
   gboolean         gold;          /* the image's gold layer, not a person's work */
+  gint64           exam_attempt_id; /* > 0: the person's answer in this exam attempt */
   gint64           layer_id;      /* 0 until the first edit, if none yet */
   BwLayerStatus    status;
   gboolean         no_objects;

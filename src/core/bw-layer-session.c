@@ -26,6 +26,7 @@
 #include <inttypes.h>
 
 #include "bw-layer-session-private.h"
+#include "bw-project-exams.h"
 
 /* How long after the last nudge the run is written. */
 #define NUDGE_WRITE_DELAY_MS 600
@@ -83,6 +84,24 @@ find_own_layer (BwLayerSession  *self,
       *status = layer->status;
       *no_objects = layer->no_objects;
       return layer->id;
+    }
+
+  /* An exam answer is the attempt's. */
+  if (self->exam_attempt_id > 0)
+    {
+      gint64 exam_layer = bw_project_get_exam_answer_layer (self->project, self->exam_attempt_id,
+                                                            self->image_id, error);
+      g_autoptr(BwLayer) layer = NULL;
+
+      *status = BW_LAYER_STATUS_IN_PROGRESS;
+      *no_objects = FALSE;
+      if (exam_layer <= 0)
+        return exam_layer;
+      if (!(layer = bw_project_get_layer (self->project, exam_layer, error)))
+        return -1;
+      *status = layer->status;
+      *no_objects = layer->no_objects;
+      return exam_layer;
     }
 
   /* The gold answer is the image's, whoever drew it. */
@@ -368,6 +387,7 @@ session_new (BwProject  *project,
              gint64      image_id,
              gint64      person_id,
              gboolean    gold,
+             gint64      exam_attempt_id,
              GError    **error)
 {
   g_autoptr(BwLayerSession) self = NULL;
@@ -387,6 +407,7 @@ session_new (BwProject  *project,
   self->image_id = image_id;
   self->person_id = person_id;
   self->gold = gold;
+  self->exam_attempt_id = exam_attempt_id;
   self->width = image->width;
   self->height = image->height;
   self->set = bw_annotation_set_new (self->width, self->height);
@@ -396,7 +417,7 @@ session_new (BwProject  *project,
   if (layer_id < 0)
     return NULL;
   /* Model predictions become the annotator's starting point. */
-  if (layer_id == 0 && person_id > 0 && !gold &&
+  if (layer_id == 0 && person_id > 0 && !gold && exam_attempt_id == 0 &&
       !bw_project_start_layer_from_model (project, image_id, person_id, &layer_id, error))
     return NULL;
   if (!load (self, error))
@@ -486,7 +507,7 @@ bw_layer_session_new (BwProject  *project,
                       gint64      person_id,
                       GError    **error)
 {
-  return session_new (project, image_id, person_id, FALSE, error);
+  return session_new (project, image_id, person_id, FALSE, 0, error);
 }
 
 /**
@@ -507,7 +528,46 @@ bw_layer_session_new_for_gold (BwProject  *project,
                                gint64      person_id,
                                GError    **error)
 {
-  return session_new (project, image_id, person_id, TRUE, error);
+  return session_new (project, image_id, person_id, TRUE, 0, error);
+}
+
+/**
+ * bw_layer_session_new_for_exam:
+ * @attempt_id: an exam attempt
+ * @image_id: one of its exam's images
+ *
+ * Opens the attempt's answer to @image_id (an exam layer, made on the
+ * first edit), for the person taking the exam, with the same commands as
+ * their work. Submitting hands the image in
+ * (bw_project_submit_exam_image()); the last one scores the attempt,
+ * after which its answers no longer change. Model predictions are not
+ * copied in: an exam answer is the person's own.
+ *
+ * Returns: (transfer full): the session, or %NULL with @error set
+ */
+BwLayerSession *
+bw_layer_session_new_for_exam (BwProject  *project,
+                               gint64      attempt_id,
+                               gint64      image_id,
+                               GError    **error)
+{
+  g_autoptr(BwExamAttempt) attempt = NULL;
+
+  g_return_val_if_fail (BW_IS_PROJECT (project), NULL);
+  g_return_val_if_fail (attempt_id > 0, NULL);
+
+  if (!(attempt = bw_project_get_exam_attempt (project, attempt_id, error)))
+    return NULL;
+  return session_new (project, image_id, attempt->person_id, FALSE, attempt_id, error);
+}
+
+/* Returns: the exam attempt whose answer the session edits, or 0 */
+gint64
+bw_layer_session_get_exam_attempt_id (BwLayerSession *self)
+{
+  g_return_val_if_fail (BW_IS_LAYER_SESSION (self), 0);
+
+  return self->exam_attempt_id;
 }
 
 /* Returns: whether the session edits the image's gold answer */
@@ -624,6 +684,19 @@ static gboolean
 ensure_layer (BwLayerSession  *self,
               GError         **error)
 {
+  if (self->exam_attempt_id > 0)
+    {
+      if (!bw_project_check_exam_open (self->project, self->exam_attempt_id, error))
+        return FALSE;
+      if (self->layer_id > 0)
+        return TRUE;
+      if (!bw_project_ensure_exam_layer (self->project, self->exam_attempt_id, self->image_id,
+                                         &self->layer_id, error))
+        return FALSE;
+      self->status = BW_LAYER_STATUS_IN_PROGRESS;
+      return TRUE;
+    }
+
   if (self->layer_id > 0)
     return TRUE;
 
@@ -637,6 +710,10 @@ ensure_layer (BwLayerSession  *self,
                            _("Boxwood does not know who is annotating; set your name in Preferences"));
       return FALSE;
     }
+
+  /* New work waits while a required exam holds the person back. */
+  if (!self->gold && !bw_project_check_queue_open (self->project, self->person_id, error))
+    return FALSE;
 
   if (!bw_project_ensure_layer (self->project, self->image_id, self->person_id,
                                 self->gold ? BW_LAYER_KIND_GOLD : BW_LAYER_KIND_WORK,
@@ -1496,7 +1573,17 @@ bw_layer_session_submit (BwLayerSession  *self,
       return FALSE;
     }
 
+  if (self->exam_attempt_id > 0)
+    {
+      if (!ensure_layer (self, error) ||
+          !bw_project_submit_exam_image (self->project, self->exam_attempt_id, self->image_id, NULL, error))
+        return FALSE;
+      refresh_status (self, FALSE);
+      return TRUE;
+    }
+
   if (!ensure_layer (self, error) ||
+      !bw_project_check_queue_open (self->project, self->person_id, error) ||
       !bw_project_submit_layer (self->project, self->layer_id, error))
     return FALSE;
 
@@ -1539,7 +1626,10 @@ bw_layer_session_mark_no_objects (BwLayerSession  *self,
       !bw_project_begin (self->project, error))
     return FALSE;
   if (!bw_project_set_layer_no_objects (self->project, self->layer_id, TRUE, error) ||
-      !bw_project_submit_layer (self->project, self->layer_id, error))
+      !(self->exam_attempt_id > 0
+        ? bw_project_submit_exam_image (self->project, self->exam_attempt_id, self->image_id, NULL, error)
+        : (bw_project_check_queue_open (self->project, self->person_id, error) &&
+           bw_project_submit_layer (self->project, self->layer_id, error))))
     {
       bw_project_rollback (self->project);
       return FALSE;
@@ -1689,7 +1779,9 @@ static gint64 find_next (BwLayerSession *self,
  * (bw_project_list_work_queue(): their images in progress, new images
  * nobody has started). With honeypots, the queue in its own order, which
  * places them. Without a person: the first image after this one that is
- * new, in progress or returned.
+ * new, in progress or returned. In an exam, and for a person a required
+ * exam holds back, the next image of the exam attempt not handed in
+ * (0 when they have no attempt open).
  *
  * Returns: the image, or 0 when there is none
  */
@@ -1739,6 +1831,20 @@ find_next (BwLayerSession *self,
   };
   g_autoptr(GArray) ids = NULL;
   guint n_returned = 0;
+
+  /* In an exam, its images; a person a required exam holds back gets
+   * those of their open attempt instead of their queue. */
+  if (self->exam_attempt_id > 0)
+    return MAX (bw_project_get_next_exam_image (self->project, self->exam_attempt_id, self->image_id, NULL), 0);
+  if (self->person_id > 0)
+    {
+      g_autoptr(BwExamGate) gate = NULL;
+
+      if (!bw_project_get_exam_gate (self->project, self->person_id, &gate, NULL))
+        return 0;
+      if (gate != NULL)
+        return gate->next_image_id;
+    }
 
   if (self->person_id > 0)
     {

@@ -55,6 +55,11 @@ BwLayerSession   *bw_layer_session_new_for_gold    (BwProject        *project,
                                                     gint64            person_id,
                                                     GError          **error);
 gboolean          bw_layer_session_is_gold         (BwLayerSession   *self);
+BwLayerSession   *bw_layer_session_new_for_exam    (BwProject        *project,
+                                                    gint64            attempt_id,
+                                                    gint64            image_id,
+                                                    GError          **error);
+gint64            bw_layer_session_get_exam_attempt_id (BwLayerSession *self);
 
 BwLayerSession   *bw_layer_session_new_for_review  (BwProject        *project,
                                                     gint64            layer_id,

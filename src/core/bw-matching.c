@@ -201,6 +201,31 @@ iou_of (BwMatcher     *self,
 }
 
 /**
+ * bw_matcher_shape_area:
+ *
+ * Returns: the area of @shape as the IoU sees it: a box's w × h, a
+ *   polygon's through GEOS (its parts united)
+ */
+double
+bw_matcher_shape_area (BwMatcher     *self,
+                       const BwShape *shape)
+{
+  GEOSGeometry *geom;
+  double area;
+
+  g_return_val_if_fail (self != NULL, 0.0);
+  g_return_val_if_fail (shape != NULL, 0.0);
+
+  if (shape->kind == BW_SHAPE_BOX)
+    return box_area (&shape->bbox);
+  geom = bw_shape_to_geos (self->geos, shape);
+  area = geos_area (self->geos, geom);
+  if (geom != NULL)
+    GEOSGeom_destroy_r (self->geos, geom);
+  return area;
+}
+
+/**
  * bw_matcher_shape_iou:
  * @self: a matcher
  * @a: a shape

@@ -77,6 +77,8 @@ const char *bw_match_kind_to_string  (BwMatchKind          kind);
 BwMatcher  *bw_matcher_new           (double               iou_threshold);
 void        bw_matcher_free          (BwMatcher           *self);
 double      bw_matcher_get_iou_threshold (BwMatcher       *self);
+double      bw_matcher_shape_area    (BwMatcher           *self,
+                                      const BwShape       *shape);
 double      bw_matcher_shape_iou     (BwMatcher           *self,
                                       const BwShape       *a,
                                       const BwShape       *b);

@@ -579,6 +579,10 @@ _bw_project_mix_honeypots (BwProject  *self,
                               " AND EXISTS (SELECT 1 FROM layers l WHERE l.image_id = i.id AND l.kind = 1)"
                               " AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.image_id = i.id"
                               "                 AND a.person_id = ?1 AND a.task = 0)"
+                              /* An exam image they were scored on is no test of them. */
+                              " AND NOT EXISTS (SELECT 1 FROM exam_answers x JOIN exam_attempts t"
+                              "                 ON t.id = x.attempt_id"
+                              "                 WHERE x.image_id = i.id AND t.person_id = ?1)"
                               " ORDER BY i.id", error);
   if (stmt == NULL)
     return FALSE;

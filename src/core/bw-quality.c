@@ -722,6 +722,94 @@ finish_report (Computation *c)
   g_array_sort (report->pairs, compare_pairs);
 }
 
+/* A tally */
+
+struct _BwQualityTally
+{
+  BwQualityCounts  counts;
+  GHashTable      *categories;  /* gint64 → BwQualityCounts */
+  GHashTable      *confusion;   /* ConfusionKey → guint64 */
+};
+
+/**
+ * bw_quality_tally_new:
+ *
+ * Counts, across images, the outcomes of matching one person's shapes
+ * against references (bw_matcher_match()) exactly as
+ * bw_quality_compute() counts an annotator against gold: overall, per
+ * category and in a confusion matrix.
+ *
+ * Returns: (transfer full): an empty tally
+ */
+BwQualityTally *
+bw_quality_tally_new (void)
+{
+  BwQualityTally *self = g_new0 (BwQualityTally, 1);
+
+  self->categories = _bw_quality_counts_table_new ();
+  self->confusion = _bw_quality_confusion_table_new ();
+  return self;
+}
+
+void
+bw_quality_tally_free (BwQualityTally *self)
+{
+  if (self == NULL)
+    return;
+  g_hash_table_unref (self->categories);
+  g_hash_table_unref (self->confusion);
+  g_free (self);
+}
+
+/**
+ * bw_quality_tally_add:
+ * @annotated_out: what bw_matcher_match() said of each annotated shape
+ * @reference_out: …and of each reference shape
+ *
+ * Adds one image's match.
+ */
+void
+bw_quality_tally_add (BwQualityTally       *self,
+                      const BwMatchShape   *annotated,
+                      guint                 n_annotated,
+                      const BwMatchOutcome *annotated_out,
+                      const BwMatchShape   *reference,
+                      guint                 n_reference,
+                      const BwMatchOutcome *reference_out)
+{
+  g_return_if_fail (self != NULL);
+
+  _bw_quality_count_outcomes (annotated, n_annotated, annotated_out, reference, n_reference, reference_out,
+                              &self->counts, &self->categories, &self->confusion, 1);
+}
+
+/* Returns: (transfer none): the counts over all categories */
+const BwQualityCounts *
+bw_quality_tally_get_counts (BwQualityTally *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return &self->counts;
+}
+
+/* Returns: (transfer full) (element-type BwQualityCategory): per category, by id */
+GArray *
+bw_quality_tally_dup_categories (BwQualityTally *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return _bw_quality_categories_from_table (self->categories);
+}
+
+/* Returns: (transfer full) (element-type BwQualityConfusion): the confusion matrix */
+GArray *
+bw_quality_tally_dup_confusion (BwQualityTally *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return _bw_quality_confusion_from_table (self->confusion);
+}
+
 /**
  * bw_quality_compute:
  * @project: a project

@@ -229,6 +229,24 @@ JsonNode        *bw_quality_report_to_json     (const BwQualityReport  *report,
 char            *bw_quality_report_to_csv      (const BwQualityReport  *report,
                                                 BwQualityBy             by);
 
+/* One person's answers against references, image by image, counted as
+ * the report counts an annotator against gold (for an exam). */
+typedef struct _BwQualityTally BwQualityTally;
+
+BwQualityTally  *bw_quality_tally_new          (void);
+void             bw_quality_tally_free         (BwQualityTally         *tally);
+void             bw_quality_tally_add          (BwQualityTally         *tally,
+                                                const BwMatchShape     *annotated,
+                                                guint                   n_annotated,
+                                                const BwMatchOutcome   *annotated_out,
+                                                const BwMatchShape     *reference,
+                                                guint                   n_reference,
+                                                const BwMatchOutcome   *reference_out);
+const BwQualityCounts *bw_quality_tally_get_counts (BwQualityTally     *tally);
+GArray          *bw_quality_tally_dup_categories (BwQualityTally       *tally);
+GArray          *bw_quality_tally_dup_confusion (BwQualityTally        *tally);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwQualityReport, bw_quality_report_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwQualityTally, bw_quality_tally_free)
 
 G_END_DECLS

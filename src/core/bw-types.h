@@ -45,6 +45,7 @@ typedef enum
   BW_LAYER_KIND_WORK  = 0,
   BW_LAYER_KIND_GOLD  = 1,
   BW_LAYER_KIND_MODEL = 2,
+  BW_LAYER_KIND_EXAM  = 3,    /* one person's answer in an exam attempt */
 } BwLayerKind;
 
 /* The state of one answer. Its workflow (who, when, in review or not)
