@@ -28,6 +28,7 @@ static const Command commands[] = {
   { "audit",  bw_cli_audit,  N_("Set up random audits, show what they sampled, report their result") },
   { "backup", bw_cli_backup, N_("Write a copy of a project, safe while it is open") },
   { "create", bw_cli_create, N_("Create an empty project") },
+  { "exam",   bw_cli_exam,   N_("Define certification exams; their attempts, scores and certificates") },
   { "export", bw_cli_export, N_("Export annotations as COCO or YOLO") },
   { "import", bw_cli_import, N_("Import images (files or folders) into a project") },
   { "info",   bw_cli_info,   N_("Show what a project holds") },
