@@ -1053,6 +1053,7 @@ render_with_raster (BwAnnotationRenderer *self,
 #define PIN_HEAD_RADIUS  7.0
 #define PIN_STEM         14.0
 #define MAX_REVIEW_TEXTS 200
+#define TAG_MAX_WIDTH    320    /* a longer comment wraps */
 
 static const double ACCEPT_RGB[3] = { 0.18, 0.76, 0.49 };   /* #2ec27e */
 static const double REJECT_RGB[3] = { 0.88, 0.11, 0.14 };   /* #e01b24 */
@@ -1186,6 +1187,31 @@ draw_tag (cairo_t      *cr,
   pango_cairo_show_layout (cr, layout);
 }
 
+/* The same, kept inside a view @width wide: a long text wraps, and a tag
+ * that would run past the right edge ends at @left_x instead (the other
+ * side of what it labels) or, without room there, at the edge. */
+static void
+draw_tag_fit (cairo_t      *cr,
+              PangoLayout  *layout,
+              const char   *text,
+              const double *rgb,
+              double        x,
+              double        y,
+              double        left_x,
+              int           width)
+{
+  int tw, th;
+
+  pango_layout_set_width (layout, MAX (80, MIN (TAG_MAX_WIDTH, width - 24)) * PANGO_SCALE);
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_text (layout, text, -1);
+  pango_layout_get_pixel_size (layout, &tw, &th);
+  if (x + tw + 8 > width - 4)
+    x = left_x - tw - 8 >= 4 ? left_x - tw - 8 : width - 4 - tw - 8;
+  draw_tag (cr, layout, text, rgb, MAX (x, 4), y);
+  pango_layout_set_width (layout, -1);
+}
+
 /* A round badge with a check (or a cross) at (cx, cy). */
 static void
 draw_badge (cairo_t      *cr,
@@ -1228,6 +1254,7 @@ draw_pin (BwAnnotationRenderer *self,
           cairo_t              *cr,
           PangoLayout          *layout,
           const BwRenderView   *view,
+          int                   width,
           const BwReview       *pin)
 {
   gboolean active = pin->id == self->active_pin;
@@ -1257,7 +1284,7 @@ draw_pin (BwAnnotationRenderer *self,
       g_autofree char *text = review_text (self, pin);
 
       if (text != NULL)
-        draw_tag (cr, layout, text, PIN_RGB, px + r + 4, hy - r);
+        draw_tag_fit (cr, layout, text, PIN_RGB, px + r + 4, hy - r, px - r - 4, width);
     }
 }
 
@@ -1348,7 +1375,7 @@ draw_reviews (BwAnnotationRenderer *self,
 
           if (text != NULL)
             {
-              draw_tag (cr, layout, text, REJECT_RGB, x0, y1 + 2);
+              draw_tag_fit (cr, layout, text, REJECT_RGB, x0, y1 + 2, x1, width);
               n_texts++;
             }
         }
@@ -1363,12 +1390,12 @@ draw_reviews (BwAnnotationRenderer *self,
           py < -PIN_HEAD_RADIUS || py > height + PIN_STEM + PIN_HEAD_RADIUS)
         continue;
       if (pin->id != self->active_pin)
-        draw_pin (self, cr, layout, view, pin);
+        draw_pin (self, cr, layout, view, width, pin);
     }
   /* The active one over the rest, its text readable. */
   for (guint i = 0; i < self->pins->len; i++)
     if (((const BwReview *) self->pins->pdata[i])->id == self->active_pin)
-      draw_pin (self, cr, layout, view, self->pins->pdata[i]);
+      draw_pin (self, cr, layout, view, width, self->pins->pdata[i]);
 
   cairo_restore (cr);
 }
