@@ -7,7 +7,8 @@ project of 20,000 images, and 55 separate processes
 (tests/tools/bw-team-client), each logged in as its own person, for
 BOXWOOD_TEAM_LOAD_SECONDS (default 60): annotators loop claim → 10 edits
 → submit, reviewers take submitted work and accept it or return it.
-Half-way, 5 annotators that hold an image are killed with SIGKILL. Leases last
+At 40 % of the run, 5 annotators that hold an image are killed with
+SIGKILL. Leases last
 BOXWOOD_TEAM_LOAD_LEASE seconds (default: a twelfth of the run, at
 least 2), so the killed ones' images come back during the run.
 
@@ -101,25 +102,28 @@ def test_load(d):
                 [CLIENT, url, 'annotate' if role == 'annotator' else 'review', log,
                  str(SECONDS), str(1000 + i)], env=env, stderr=subprocess.PIPE, text=True)
 
-        time.sleep(SECONDS / 2)
-        # Each victim is stopped first, and killed only if the server says
-        # it holds an image at that moment (a client between a submission
-        # and its next claim holds none): so that 5 leases must come back.
+        time.sleep(max(0, started + SECONDS * 0.4 - time.monotonic()))
+        # Victims are stopped ten at a time, and killed only if the server
+        # says they hold an image at that moment (a client between a
+        # submission and its next claim holds none): so that 5 leases
+        # must come back.
         killed = []
-        for i in range(ANNOTATORS):
-            name = 'annotator%02d' % ((i * 7) % ANNOTATORS)
-            procs[name].send_signal(signal.SIGSTOP)
-            holds = pg.rows("""
-              SELECT count (*) FROM assignments a JOIN people p ON p.id = a.person_id
-               WHERE p.login = '%s' AND a.task = 0 AND a.status = 1
-                 AND a.lease_expires_at > clock_timestamp ()""" % name)[0][0]
-            if holds != '0':
-                procs[name].send_signal(signal.SIGKILL)
-                killed.append(name)
-            else:
-                procs[name].send_signal(signal.SIGCONT)
-            if len(killed) == KILLED:
-                break
+        order = ['annotator%02d' % ((i * 7) % ANNOTATORS) for i in range(ANNOTATORS)]
+        while len(killed) < KILLED and order:
+            batch, order = order[:10], order[10:]
+            for name in batch:
+                procs[name].send_signal(signal.SIGSTOP)
+            holders = {row[0] for row in pg.rows("""
+              SELECT p.login FROM assignments a JOIN people p ON p.id = a.person_id
+               WHERE p.login IN (%s) AND a.task = 0 AND a.status = 1
+                 AND a.lease_expires_at > clock_timestamp ()"""
+                                                 % ', '.join("'%s'" % n for n in batch))}
+            for name in batch:
+                if name in holders and len(killed) < KILLED:
+                    procs[name].send_signal(signal.SIGKILL)
+                    killed.append(name)
+                else:
+                    procs[name].send_signal(signal.SIGCONT)
         assert len(killed) == KILLED, killed
         killed_at = time.monotonic()
 

@@ -100,6 +100,61 @@ def test_cluster(d):
         folder = pg.dir
     assert not os.path.exists(folder), folder
 
+    # Run by root, the same fixture also works for an ordinary user: the
+    # path CI does not take (it runs as root) is taken here as nobody.
+    if os.geteuid() == 0:
+        python = '/usr/bin/python3' if os.access('/usr/bin/python3', os.X_OK) else sys.executable
+        nobody = pwd.getpwnam('nobody')
+        script = ('import os, sys; sys.path.insert(0, %r); import pg_cluster\n'
+                  'with pg_cluster.PgCluster() as pg:\n'
+                  '    print(os.geteuid(), pg.rows("SELECT current_user")[0][0], pg.dir)\n'
+                  % os.path.dirname(os.path.abspath(__file__)))
+        out = subprocess.run(['setpriv', '--reuid=%d' % nobody.pw_uid, '--regid=%d' % nobody.pw_gid,
+                              '--clear-groups', '--', python, '-c', script],
+                             env=dict(os.environ, HOME='/tmp'), cwd='/tmp',
+                             capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr
+        uid, user, folder = out.stdout.split()
+        assert (int(uid), user) == (nobody.pw_uid, pg_cluster.ADMIN), out.stdout
+        assert not os.path.exists(folder), folder
+
+
+def test_password_prompt(d):
+    """user add asks twice on the terminal, showing nothing typed."""
+    import pty
+    with pg_cluster.PgCluster() as pg:
+        cli('server', 'init', pg.url)
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.execv(CLI, [CLI, 'user', 'add', pg.url, 'Cara Lind', '--role', 'reviewer'])
+        seen = b''
+
+        def read_until(text):
+            nonlocal seen
+            deadline = time.monotonic() + 60
+            while text not in seen:
+                assert time.monotonic() < deadline, seen
+                try:
+                    chunk = os.read(fd, 1024)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                seen += chunk
+
+        read_until(b'Password for Cara Lind: ')
+        os.write(fd, PASSWORDS['Cara Lind'].encode() + b'\n')
+        read_until(b'The same password again: ')
+        os.write(fd, PASSWORDS['Cara Lind'].encode() + b'\n')
+        read_until(b'can now log in')
+        _, status = os.waitpid(pid, 0)
+        os.close(fd)
+        assert os.waitstatus_to_exitcode(status) == 0, seen
+        assert PASSWORDS['Cara Lind'].encode() not in seen, seen   # no echo
+        info = json.loads(cli('info', pg.url_for('Cara Lind', PASSWORDS['Cara Lind']),
+                              '--json').stdout)
+        assert info['role'] == 'reviewer', info
+
 
 def test_server_init_and_users(d):
     with pg_cluster.PgCluster() as pg:
@@ -460,6 +515,7 @@ def test_push_pull_round_trip(d):
 tests = [
     test_cluster,
     test_server_init_and_users,
+    test_password_prompt,
     test_annotator_is_confined,
     test_push_pull_round_trip,
     test_claim_queue,
