@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import pwd
+import select
 import shutil
 import sqlite3
 import subprocess
@@ -134,6 +135,8 @@ def test_password_prompt(d):
             deadline = time.monotonic() + 60
             while text not in seen:
                 assert time.monotonic() < deadline, seen
+                if not select.select([fd], [], [], 1)[0]:
+                    continue
                 try:
                     chunk = os.read(fd, 1024)
                 except OSError:
@@ -319,7 +322,7 @@ def test_claim_queue(d):
     """Overlap, leases that lapse, honeypots, returned work first, NOTIFY."""
     with pg_cluster.PgCluster() as pg:
         cli('server', 'init', pg.url)
-        for name in ('Alex Moreau', 'Sam Okafor', 'Cara Lind', 'Rey Tanaka'):
+        for name in ('Alex Moreau', 'Sam Okafor', 'Cara Lind', 'Rey Tanaka', 'Lee Park'):
             cli('user', 'add', pg.url, name, '--role', ROLES[name], '--password-stdin',
                 stdin=PASSWORDS[name] + '\n')
         pg.psql("""
@@ -379,8 +382,14 @@ def test_claim_queue(d):
 
         # The reviewer returns it; it is the annotator's next image.
         alex.refused('SELECT * FROM bw_claim_review ()')
+        pg.psql("UPDATE boxwood_server SET value = '1' WHERE key = 'lease_seconds'")
         taken = rey.rows('SELECT * FROM bw_claim_review ()')[0]
         assert taken == gold, (taken, gold)
+        lee = As(pg, 'Lee Park')
+        assert lee.rows('SELECT * FROM bw_claim_review ()') == []   # Rey holds it
+        time.sleep(1.5)
+        assert lee.rows('SELECT * FROM bw_claim_review ()')[0] == gold   # Rey's lapsed
+        pg.psql("UPDATE boxwood_server SET value = '60' WHERE key = 'lease_seconds'")
         watcher = subprocess.Popen([os.environ['BW_TEAM_CLIENT'],
                                     pg.url_for('Alex Moreau', PASSWORDS['Alex Moreau']),
                                     'watch', '10000'], stdout=subprocess.PIPE, text=True)

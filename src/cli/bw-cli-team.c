@@ -170,21 +170,23 @@ read_hidden (const char *prompt)
 
   if (tty == NULL)
     return NULL;
-  fputs (prompt, tty);
-  fflush (tty);
+  /* Echo goes off before the prompt shows, so that nothing typed after
+   * the prompt is shown or thrown away. */
   if (tcgetattr (fileno (tty), &saved) == 0)
     {
       quiet = saved;
       quiet.c_lflag &= ~(tcflag_t) ECHO;
       restore = tcsetattr (fileno (tty), TCSAFLUSH, &quiet) == 0;
     }
+  fputs (prompt, tty);
+  fflush (tty);
   if (fgets (buffer, sizeof buffer, tty) != NULL)
     {
       buffer[strcspn (buffer, "\r\n")] = '\0';
       line = g_strdup (buffer);
     }
   if (restore)
-    tcsetattr (fileno (tty), TCSAFLUSH, &saved);
+    tcsetattr (fileno (tty), TCSANOW, &saved);
   fputs ("\n", tty);
   fclose (tty);
   explicit_bzero (buffer, sizeof buffer);

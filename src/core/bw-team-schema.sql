@@ -450,23 +450,46 @@ CREATE FUNCTION bw_claim_review ()
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public
 AS $$
 DECLARE
-  me bigint := bw_me ();
-  a  assignments%ROWTYPE;
+  me    bigint := bw_me ();
+  a     assignments%ROWTYPE;
+  tried bigint[] := '{}';
 BEGIN
   IF me IS NULL OR NOT EXISTS (SELECT 1 FROM people WHERE id = me AND role IN (1, 2)) THEN
     RAISE EXCEPTION '% is not a reviewer', session_user USING ERRCODE = 'insufficient_privilege';
   END IF;
-  SELECT * INTO a FROM assignments
-   WHERE task = 0 AND status = 2 AND person_id <> me
-   ORDER BY submitted_at, id LIMIT 1 FOR UPDATE SKIP LOCKED;
-  IF NOT FOUND THEN
-    RETURN;
-  END IF;
+  -- Submitted work, or work whose reviewer's lease lapsed (a reviewer
+  -- who went home leaves nothing stranded in review).
+  LOOP
+    SELECT * INTO a FROM assignments w
+     WHERE w.task = 0 AND w.person_id <> me AND w.id <> ALL (tried)
+       AND (w.status = 2
+            OR (w.status = 3 AND NOT EXISTS (SELECT 1 FROM assignments r
+                                              WHERE r.layer_id = w.layer_id AND r.task = 1
+                                                AND r.status = 1
+                                                AND r.lease_expires_at > clock_timestamp ())))
+     ORDER BY w.submitted_at, w.id LIMIT 1 FOR UPDATE SKIP LOCKED;
+    IF NOT FOUND THEN
+      RETURN;
+    END IF;
+    tried := tried || a.id;
+    -- Locked now; look again in a snapshot taken after the lock, which
+    -- sees a review claimed by someone else since the query began.
+    EXIT WHEN NOT EXISTS (SELECT 1 FROM assignments r
+                           WHERE r.layer_id = a.layer_id AND r.task = 1 AND r.status = 1
+                             AND r.person_id <> me
+                             AND r.lease_expires_at > clock_timestamp ())
+              AND EXISTS (SELECT 1 FROM assignments w WHERE w.id = a.id AND w.status IN (2, 3));
+  END LOOP;
   UPDATE assignments SET status = 3 WHERE id = a.id;
-  INSERT INTO assignments (image_id, person_id, task, status, layer_id, created_at, started_at)
-    VALUES (a.image_id, me, 1, 1, a.layer_id, bw_now (), bw_now ())
+  UPDATE assignments SET status = 0, lease_expires_at = NULL
+   WHERE layer_id = a.layer_id AND task = 1 AND status = 1 AND person_id <> me;
+  INSERT INTO assignments (image_id, person_id, task, status, layer_id, created_at, started_at,
+                           lease_expires_at)
+    VALUES (a.image_id, me, 1, 1, a.layer_id, bw_now (), bw_now (),
+            clock_timestamp () + make_interval (secs => bw_server_setting ('lease_seconds')::double precision))
     ON CONFLICT (image_id, person_id, task)
-    DO UPDATE SET status = 1, layer_id = excluded.layer_id, started_at = excluded.started_at;
+    DO UPDATE SET status = 1, layer_id = excluded.layer_id, started_at = excluded.started_at,
+                  lease_expires_at = excluded.lease_expires_at;
   UPDATE images SET status = 6 WHERE id = a.image_id AND status = 2;
   RETURN QUERY SELECT a.id, a.image_id, a.layer_id;
 END
@@ -509,7 +532,8 @@ BEGIN
     UPDATE layers SET status = 3, updated_at = bw_now () WHERE id = a.layer_id;
     UPDATE images SET status = 4 WHERE id = a.image_id AND status IN (1, 2, 6);
   END IF;
-  UPDATE assignments SET status = CASE WHEN p_accept THEN 4 ELSE 5 END, finished_at = bw_now ()
+  UPDATE assignments SET status = CASE WHEN p_accept THEN 4 ELSE 5 END, finished_at = bw_now (),
+                         lease_expires_at = NULL
    WHERE image_id = a.image_id AND person_id = me AND task = 1;
   PERFORM pg_notify ('boxwood', json_build_object ('event', CASE WHEN p_accept THEN 'accepted'
                                                                  ELSE 'returned' END,
