@@ -629,3 +629,108 @@ def exportable(case):
         if case.get(key) is not None:
             case[key] = [s for s in case[key] if keep(s)]
     return case
+
+
+# Calibration rounds (boxwood-cli calibration report)
+
+def image_units(layers, tau):
+    """The objects of one image: for each, each annotator's shape index or
+    None (the same grouping as image_alpha)."""
+    n = len(layers)
+    units = []
+    for k, shapes in enumerate(layers):
+        free = [True] * len(shapes)
+        for e in range(k):
+            candidates = {units[u][e]: u for u in range(len(units))
+                          if units[u][e] is not None and units[u][k] is None}
+            if not candidates:
+                continue
+            pairs = {}
+            for i in range(len(shapes)):
+                for s in candidates:
+                    v = iou(shapes[i], layers[e][s])
+                    if free[i] and v >= tau:
+                        pairs[i, s] = v
+            for i, (s, _) in assign(pairs).items():
+                units[candidates[s]][k] = i
+                free[i] = False
+        for i in range(len(shapes)):
+            if free[i]:
+                unit = [None] * n
+                unit[k] = i
+                units.append(unit)
+    return units
+
+
+def calibration_round(images, tau):
+    """images: for each image of a round, the answers handed in, as a list
+    of shape lists in person order. The round's pooled alpha, per category
+    alpha (over the objects someone gave that category) and pairwise
+    counts, and each image's alpha."""
+    pooled = []
+    per_category = {}
+    pair_counts = {}
+    total_pairs = new_counts()
+    image_alphas = []
+    for layers in images:
+        if len(layers) < 2:
+            image_alphas.append(None)
+            continue
+        for x in range(len(layers)):
+            for y in range(x + 1, len(layers)):
+                a_out, b_out = match(layers[y], layers[x], tau)
+                add_counts(total_pairs, count(layers[y], layers[x], a_out, b_out, pair_counts))
+        values = []
+        for unit in image_units(layers, tau):
+            row = [layers[k][s]["category"] if s is not None else "\0nothing" for k, s in enumerate(unit)]
+            values.append(row)
+            for cat in set(v for v in row if v != "\0nothing"):
+                per_category.setdefault(cat, []).append(row)
+        pooled += values
+        image_alphas.append(krippendorff_nominal(values) if values else None)
+    categories = {}
+    for cat in set(per_category) | set(pair_counts):
+        c = pair_counts.get(cat, new_counts())
+        denom = 2 * c["tp"] + c["fp"] + c["fn"]
+        categories[cat] = {
+            "alpha": krippendorff_nominal(per_category[cat]) if cat in per_category else None,
+            "units": len(per_category.get(cat, [])),
+            "tp": c["tp"], "fp": c["fp"], "fn": c["fn"],
+            "pairwise_f1": 2 * c["tp"] / denom if denom else None,
+        }
+    denom = 2 * total_pairs["tp"] + total_pairs["fp"] + total_pairs["fn"]
+    return {
+        "alpha": krippendorff_nominal(pooled) if pooled else None,
+        "units": len(pooled),
+        "pairwise_f1": 2 * total_pairs["tp"] / denom if denom else None,
+        "categories": categories,
+        "images": image_alphas,
+    }
+
+
+def make_calibration_cases(seed, sizes):
+    """Calibration rounds of sizes[r] images each: every person of the
+    round answers each image (some do not yet, or have only started),
+    with empty images and images with a single answer among them."""
+    rng = random.Random(seed)
+    categories = ["car", "person", "bicycle", "dog"]
+    people = ["Ana", "Bo", "Chen", "Dee"]
+    rounds = [{"name": "Round %d" % (r + 1), "people": people[:3] if r == 0 else people}
+              for r in range(len(sizes))]
+    images = []
+    for r, size in enumerate(sizes):
+        members = rounds[r]["people"]
+        for _ in range(size):
+            case = {"width": 200, "height": 200, "gold": None, "work": {}, "in_progress": {}, "round": r}
+            kind = rng.random()
+            truth = [] if kind < 0.08 else [random_shape(rng, categories) for _ in range(rng.randint(1, 7))]
+            for name in members:
+                skill = {"Ana": 0.5, "Bo": 1.0, "Chen": 2.0, "Dee": 1.0}[name] / (r + 1)
+                if kind > 0.08 and kind < 0.14 and name != members[0]:
+                    continue  # a single answer so far
+                if rng.random() < 0.08:
+                    case["in_progress"][name] = annotate(rng, truth, categories, skill)
+                    continue
+                case["work"][name] = annotate(rng, truth, categories, skill)
+            images.append(exportable(case))
+    return {"categories": categories, "people": people, "rounds": rounds, "images": images}

@@ -391,6 +391,9 @@ find_list_box (GtkWidget *widget)
 {
   if (GTK_IS_LIST_BOX (widget))
     return GTK_LIST_BOX (widget);
+  /* The Model page's lists are not the Pipeline page's. */
+  if (BW_IS_MODEL_PAGE (widget))
+    return NULL;
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
@@ -713,6 +716,79 @@ test_compare_panes_follow (Fixture       *fixture,
   g_unlink (jpeg);
 }
 
+/* The Model page shows what boxwood-cli quality model prints: a model's
+ * errors against the gold answers (and accepted work), its images lowest
+ * F1 first, and an image opens in the project window. */
+static void
+test_model_page (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  const char *argv[] = { g_getenv ("BOXWOOD_CLI"), "quality", "model", fixture->path, "--json", NULL };
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GPtrArray) categories = bw_project_list_categories (fixture->project, &error);
+  BwQualityWindow *window;
+  BwModelPage *page;
+  const BwModelReport *report;
+  JsonObject *cli;
+  JsonArray *images;
+  GtkListBoxRow *row;
+  gint64 model, image, layer, opened = 0;
+  int status = 0;
+  guint n_rows = 0;
+
+  /* The model finds the first gold image's car and sign, calls the dog a
+   * sign, and sees nothing on the second. */
+  g_assert_true (bw_project_ensure_person (fixture->project, "yolo", BW_ROLE_MODEL, &model, &error));
+  image = bw_project_find_image_by_path (fixture->project, "one.jpg");
+  layer = add_layer (fixture->project, image, model, BW_LAYER_KIND_MODEL);
+  add_box (fixture->project, layer, ((BwCategory *) categories->pdata[0])->id, 100, 100, 200, 100);
+  add_box (fixture->project, layer, ((BwCategory *) categories->pdata[2])->id, 500, 400, 80, 60);
+  add_box (fixture->project, layer, ((BwCategory *) categories->pdata[2])->id, 800, 50, 40, 40);
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+  cli = json_node_get_object (json_parser_get_root (parser));
+
+  window = bw_quality_window_new (fixture->project);
+  page = bw_quality_window_get_model_page (window);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_idle (window);
+  while (bw_model_page_get_busy (page) || bw_model_page_get_report (page) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  report = bw_model_page_get_report (page);
+  g_assert_cmpstr (report->model, ==, "yolo");
+  g_assert_cmpint (report->images_scored, ==, json_object_get_int_member (cli, "images"));
+  g_assert_cmpint (report->counts.tp, ==, json_object_get_int_member (cli, "tp"));
+  g_assert_cmpint (report->counts.fp, ==, json_object_get_int_member (cli, "fp"));
+  g_assert_cmpint (report->counts.fn, ==, json_object_get_int_member (cli, "fn"));
+  g_assert_cmpint (report->counts.tp, ==, 2);
+
+  /* One row per image with an F1, in the CLI's order. */
+  images = json_object_get_array_member (cli, "images_by_f1");
+  for (row = gtk_list_box_get_row_at_index (bw_model_page_get_images_list (page), 0); row != NULL;
+       row = gtk_list_box_get_row_at_index (bw_model_page_get_images_list (page), ++n_rows))
+    {
+      JsonObject *expected = json_array_get_object_element (images, n_rows);
+
+      g_assert_cmpint (*(gint64 *) g_object_get_data (G_OBJECT (row), "bw-image-id"), ==,
+                       json_object_get_int_member (expected, "image_id"));
+    }
+  g_assert_cmpuint (n_rows, ==, json_array_get_length (images));
+  g_assert_cmpuint (n_rows, ==, 2);
+
+  row = gtk_list_box_get_row_at_index (bw_model_page_get_images_list (page), 0);
+  g_signal_connect (window, "open-image", G_CALLBACK (open_image_cb), &opened);
+  g_signal_emit_by_name (row, "activate");
+  g_assert_cmpint (opened, ==, bw_project_find_image_by_path (fixture->project, "two.jpg"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -729,6 +805,7 @@ main (int    argc,
   ADD ("images-behind-figures", test_images_behind_figures);
   ADD ("compare-with-gold", test_compare_with_gold);
   ADD ("compare-panes-follow", test_compare_panes_follow);
+  ADD ("model-page", test_model_page);
 
 #undef ADD
 

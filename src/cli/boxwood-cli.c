@@ -27,6 +27,7 @@ typedef struct
 static const Command commands[] = {
   { "audit",  bw_cli_audit,  N_("Set up random audits, show what they sampled, report their result") },
   { "backup", bw_cli_backup, N_("Write a copy of a project, safe while it is open") },
+  { "calibration", bw_cli_calibration, N_("Start calibration rounds, compare them, report their agreement") },
   { "create", bw_cli_create, N_("Create an empty project") },
   { "exam",   bw_cli_exam,   N_("Define certification exams; their attempts, scores and certificates") },
   { "export", bw_cli_export, N_("Export annotations as COCO or YOLO") },

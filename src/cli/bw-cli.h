@@ -21,6 +21,7 @@ G_BEGIN_DECLS
 
 int  bw_cli_audit     (int argc, char **argv);
 int  bw_cli_backup    (int argc, char **argv);
+int  bw_cli_calibration (int argc, char **argv);
 int  bw_cli_create    (int argc, char **argv);
 int  bw_cli_exam      (int argc, char **argv);
 int  bw_cli_export    (int argc, char **argv);

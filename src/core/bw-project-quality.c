@@ -440,3 +440,85 @@ out:
   sqlite3_close_v2 (db);
   return ok;
 }
+
+/* A calibration round's images (bw-calibration.c), in the round's order,
+ * with each of its people's handed-in work layers. */
+#define ROUND_COUNT_SQL "SELECT count (*) FROM calibration_images WHERE round_id = ?1"
+
+#define ROUND_ROWS_SQL \
+  "SELECT i.id, i.path, i.is_gold, l.id, coalesce (l.person_id, 0), l.kind," \
+  "  a.id, a.category_id, a.kind, a.x0, a.y0, a.x1, a.y1, a.parts" \
+  " FROM calibration_images c JOIN images i ON i.id = c.image_id" \
+  " JOIN calibration_people p ON p.round_id = c.round_id" \
+  " JOIN layers l ON l.image_id = c.image_id AND l.person_id = p.person_id" \
+  "  AND l.kind = 0 AND l.status <> 0" \
+  " LEFT JOIN annotations a ON a.layer_id = l.id" \
+  " WHERE c.round_id = ?1" \
+  " ORDER BY c.position, l.id, a.id"
+
+/**
+ * bw_project_read_round_images:
+ * @self: a project
+ * @round_id: a calibration round
+ * @people: (nullable): as for bw_project_read_quality_images()
+ * @categories: (nullable): the same, for categories
+ * @func: called for each image of the round that someone of the round
+ *   has handed in an answer to, in the round's order; its @layers are
+ *   those answers (work layers, in id order)
+ * @user_data: for @func
+ * @cancellable: (nullable): to stop between images
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when every image was read
+ */
+gboolean
+bw_project_read_round_images (BwProject          *self,
+                              gint64              round_id,
+                              GHashTable         *people,
+                              GHashTable         *categories,
+                              BwQualityImageFunc  func,
+                              gpointer            user_data,
+                              GCancellable       *cancellable,
+                              GError            **error)
+{
+  sqlite3 *db;
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = FALSE;
+  guint n_images = 0;
+  int rc;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  db = _bw_project_open_reader (self, error);
+  if (db == NULL)
+    return FALSE;
+
+  rc = sqlite3_exec (db, "BEGIN", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_reader_error (self, db, rc, error);
+      goto out;
+    }
+
+  if (!read_names (self, db, "SELECT id, name FROM people", people, error) ||
+      !read_names (self, db, "SELECT id, name FROM categories", categories, error) ||
+      !count_rows (self, db, ROUND_COUNT_SQL, round_id, &n_images, error))
+    goto out;
+
+  rc = sqlite3_prepare_v2 (db, ROUND_ROWS_SQL, -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_reader_error (self, db, rc, error);
+      goto out;
+    }
+  sqlite3_bind_int64 (stmt, 1, round_id);
+
+  ok = read_image_rows (self, db, stmt, n_images, func, user_data, cancellable, error);
+
+out:
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+  sqlite3_close_v2 (db);
+  return ok;
+}

@@ -78,5 +78,13 @@ gboolean   bw_project_read_model_images   (BwProject          *self,
                                            gpointer            user_data,
                                            GCancellable       *cancellable,
                                            GError            **error);
+gboolean   bw_project_read_round_images   (BwProject          *self,
+                                           gint64              round_id,
+                                           GHashTable         *people,
+                                           GHashTable         *categories,
+                                           BwQualityImageFunc  func,
+                                           gpointer            user_data,
+                                           GCancellable       *cancellable,
+                                           GError            **error);
 
 G_END_DECLS

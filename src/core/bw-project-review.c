@@ -589,8 +589,10 @@ append_ids (BwProject     *self,
  * bw_project_list_work_queue:
  * @person_id: the annotator
  *
- * What @person_id should annotate, in order: their returned images first
- * (longest returned first), then their images in progress, then new
+ * What @person_id should annotate, in order: the images of their
+ * calibration rounds not handed in yet (oldest round first), then their
+ * returned images (longest returned first), then their images in
+ * progress, then new
  * images nobody has started, in import order, with gold images mixed in
  * at the honeypot rate (bw_project_get_honeypot_rate()). Excluded images
  * are not in it, nor gold images but for those honeypots.
@@ -606,7 +608,17 @@ bw_project_list_work_queue (BwProject  *self,
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GArray) fresh = g_array_new (FALSE, FALSE, sizeof (gint64));
   /* A gold image the person has started is one of their honeypots. */
+  g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+  /* A calibration round's images come first, in the round's order
+   * (bw-project-calibration.c), and are nobody else's fresh work. */
   static const char *queries[] = {
+    "SELECT a.image_id FROM calibration_people p"
+    " JOIN calibration_images c ON c.round_id = p.round_id"
+    " JOIN assignments a ON a.image_id = c.image_id AND a.person_id = p.person_id AND a.task = 0"
+    " JOIN images i ON i.id = c.image_id"
+    " WHERE p.person_id = ?1 AND a.status IN (0, 1) AND i.status <> 5"
+    " ORDER BY c.round_id, c.position",
     "SELECT a.image_id FROM assignments a JOIN images i ON i.id = a.image_id"
     " WHERE a.person_id = ?1 AND a.task = 0 AND a.status = 5 AND i.status <> 5"
     " ORDER BY a.finished_at, a.image_id",
@@ -615,6 +627,7 @@ bw_project_list_work_queue (BwProject  *self,
     " ORDER BY a.image_id",
     "SELECT i.id FROM images i WHERE i.status = 0 AND NOT EXISTS"
     " (SELECT 1 FROM assignments a WHERE a.image_id = i.id AND a.person_id = ?1 AND a.task = 0)"
+    " AND NOT EXISTS (SELECT 1 FROM calibration_images c WHERE c.image_id = i.id)"
     " ORDER BY i.id",
   };
 
@@ -627,8 +640,18 @@ bw_project_list_work_queue (BwProject  *self,
       if (stmt == NULL)
         return NULL;
       sqlite3_bind_int64 (stmt, 1, person_id);
-      if (!append_ids (self, stmt, i + 1 < G_N_ELEMENTS (queries) ? ids : fresh, error))
+      if (!append_ids (self, stmt, i + 1 < G_N_ELEMENTS (queries) ? all : fresh, error))
         return NULL;
+    }
+  /* A round's image is also an assignment not finished: once is enough. */
+  for (guint i = 0; i < all->len; i++)
+    {
+      gint64 *id = &g_array_index (all, gint64, i);
+
+      if (g_hash_table_contains (seen, id))
+        continue;
+      g_hash_table_add (seen, id);
+      g_array_append_val (ids, *id);
     }
 
   if (!_bw_project_mix_honeypots (self, person_id, fresh, error))

@@ -561,6 +561,31 @@ static const char *migrations[] = {
   "  created_at        INTEGER NOT NULL"
   ");"
   "CREATE INDEX certificates_by_person ON certificates (person_id, exam_id);",
+
+  /* 10 → 11: calibration rounds (bw-project-calibration.c). A round is a
+   * set of images that every one of its people annotates independently,
+   * each in their own work layer, before their ordinary work; their
+   * agreement is then measured. The images are kept out of everyone
+   * else's queue. */
+  "CREATE TABLE calibration_rounds ("
+  "  id         INTEGER PRIMARY KEY,"
+  "  name       TEXT NOT NULL,"
+  "  started_by INTEGER REFERENCES people (id) ON DELETE SET NULL,"
+  "  seed       INTEGER NOT NULL DEFAULT 0,"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE calibration_images ("
+  "  round_id INTEGER NOT NULL REFERENCES calibration_rounds (id) ON DELETE CASCADE,"
+  "  image_id INTEGER NOT NULL REFERENCES images (id) ON DELETE CASCADE,"
+  "  position INTEGER NOT NULL,"
+  "  PRIMARY KEY (round_id, image_id)"
+  ");"
+  "CREATE INDEX calibration_images_by_image ON calibration_images (image_id);"
+  "CREATE TABLE calibration_people ("
+  "  round_id  INTEGER NOT NULL REFERENCES calibration_rounds (id) ON DELETE CASCADE,"
+  "  person_id INTEGER NOT NULL REFERENCES people (id) ON DELETE CASCADE,"
+  "  PRIMARY KEY (round_id, person_id)"
+  ");",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == BW_PROJECT_SCHEMA_VERSION);

@@ -6,6 +6,7 @@
 
 #pragma once
 
+#include "bw-project-quality.h"
 #include "bw-quality.h"
 
 G_BEGIN_DECLS
@@ -28,6 +29,14 @@ void             _bw_quality_count_outcomes         (const BwMatchShape    *anno
                                                      guint                  n_tables);
 GArray          *_bw_quality_categories_from_table  (GHashTable            *table);
 GArray          *_bw_quality_confusion_from_table   (GHashTable            *table);
+
+guint            _bw_quality_build_units            (BwMatcher             *matcher,
+                                                     const BwQualityImage  *image,
+                                                     const BwQualityLayer  *work,
+                                                     guint                  n_work,
+                                                     GArray                *units);
+int              _bw_quality_compare_layers_by_person (gconstpointer        a,
+                                                     gconstpointer          b);
 
 void             _bw_quality_json_add_counts        (JsonBuilder           *builder,
                                                      const BwQualityCounts *counts);

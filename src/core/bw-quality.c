@@ -179,7 +179,7 @@ _bw_quality_counts_table_new (void)
 
 BwQualityCounts *
 _bw_quality_counts_for (GHashTable *table,
-            gint64      category_id)
+                        gint64      category_id)
 {
   BwQualityCounts *counts = g_hash_table_lookup (table, &category_id);
 
@@ -193,7 +193,7 @@ _bw_quality_counts_for (GHashTable *table,
 
 void
 _bw_quality_counts_add (BwQualityCounts       *into,
-            const BwQualityCounts *counts)
+                        const BwQualityCounts *counts)
 {
   into->tp += counts->tp;
   into->fp += counts->fp;
@@ -269,15 +269,15 @@ image_scores_new (void)
  * a confusion matrix, when given). */
 void
 _bw_quality_count_outcomes (const BwMatchShape   *annotated,
-                guint                 n_annotated,
-                const BwMatchOutcome *annotated_out,
-                const BwMatchShape   *reference,
-                guint                 n_reference,
-                const BwMatchOutcome *reference_out,
-                BwQualityCounts      *counts,
-                GHashTable          **category_tables,
-                GHashTable          **confusion_tables,
-                guint                 n_tables)
+                            guint                 n_annotated,
+                            const BwMatchOutcome *annotated_out,
+                            const BwMatchShape   *reference,
+                            guint                 n_reference,
+                            const BwMatchOutcome *reference_out,
+                            BwQualityCounts      *counts,
+                            GHashTable          **category_tables,
+                            GHashTable          **confusion_tables,
+                            guint                 n_tables)
 {
   for (guint i = 0; i < n_annotated; i++)
     {
@@ -403,19 +403,29 @@ score_pair (Computation          *c,
   pair->images++;
 }
 
-/* Krippendorff's α after matching (see the top of this file). @work holds
- * the annotators' layers in person id order. */
-static double
-image_alpha (Computation          *c,
-             const BwQualityImage *image,
-             const BwQualityLayer *work,
-             guint                 n_work)
+/**
+ * _bw_quality_build_units:
+ * @matcher: the matcher (its τ)
+ * @image: an image
+ * @work: the annotators' layers of @image, in person id order
+ * @n_work: how many
+ * @units: (element-type int): filled with @n_work entries per unit:
+ *   annotator k's shape index (within their layer) in the unit, or -1
+ *
+ * Groups the annotators' shapes into objects (see the top of this file).
+ *
+ * Returns: the number of units
+ */
+guint
+_bw_quality_build_units (BwMatcher            *matcher,
+                         const BwQualityImage *image,
+                         const BwQualityLayer *work,
+                         guint                 n_work,
+                         GArray               *units)
 {
-  /* units[u * n_work + k]: annotator k's shape index in the unit, or -1. */
-  g_autoptr(GArray) units = g_array_new (FALSE, FALSE, sizeof (int));
-  g_autofree double *values = NULL;
-  g_autofree guint *ends = NULL;
   guint n_units = 0;
+
+  g_array_set_size (units, 0);
 
   for (guint k = 0; k < n_work; k++)
     {
@@ -451,7 +461,7 @@ image_alpha (Computation          *c,
           if (!any)
             continue;
 
-          bw_matcher_pair (c->matcher, shapes, layer->n_shapes, free_new,
+          bw_matcher_pair (matcher, shapes, layer->n_shapes, free_new,
                            earlier_shapes, earlier->n_shapes, free_earlier, to_earlier, NULL);
           for (guint i = 0; i < layer->n_shapes; i++)
             {
@@ -475,6 +485,22 @@ image_alpha (Computation          *c,
         }
     }
 
+  return n_units;
+}
+
+/* Krippendorff's α after matching (see the top of this file). @work holds
+ * the annotators' layers in person id order. */
+static double
+image_alpha (Computation          *c,
+             const BwQualityImage *image,
+             const BwQualityLayer *work,
+             guint                 n_work)
+{
+  g_autoptr(GArray) units = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autofree double *values = NULL;
+  g_autofree guint *ends = NULL;
+  guint n_units = _bw_quality_build_units (c->matcher, image, work, n_work, units);
+
   if (n_units == 0)
     return NAN;
 
@@ -496,9 +522,9 @@ image_alpha (Computation          *c,
   return bw_stats_krippendorff_alpha (values, ends, n_units, BW_ALPHA_NOMINAL);
 }
 
-static int
-compare_layers_by_person (gconstpointer a,
-                          gconstpointer b)
+int
+_bw_quality_compare_layers_by_person (gconstpointer a,
+                                      gconstpointer b)
 {
   const BwQualityLayer *x = a, *y = b;
 
@@ -536,7 +562,7 @@ score_image_cb (const BwQualityImage  *image,
     }
 
   /* One answer per person: their latest layer. */
-  qsort (work, n_work, sizeof (BwQualityLayer), compare_layers_by_person);
+  qsort (work, n_work, sizeof (BwQualityLayer), _bw_quality_compare_layers_by_person);
   {
     guint kept = 0;
 

@@ -347,6 +347,7 @@ bw_application_startup (GApplication *app)
     { "win.quality", { "<Control><Shift>q", NULL } },
     { "win.toggle-mode", { "<Control><Shift>r", NULL } },
     { "win.gold", { "<Control>g", NULL } },
+    { "win.calibration", { "<Control><Shift>k", NULL } },
   };
 
   G_APPLICATION_CLASS (bw_application_parent_class)->startup (app);

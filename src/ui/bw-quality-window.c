@@ -20,6 +20,7 @@
 
 #include "bw-compare-view.h"
 #include "bw-dialog-util.h"
+#include "bw-model-page.h"
 #include "bw-pipeline.h"
 #include "bw-quality-window.h"
 
@@ -200,6 +201,7 @@ struct _BwQualityWindow
   GtkProgressBar  *progress_bar;
   GtkLabel        *summary_label;
   GtkAdjustment   *iou_adjustment;
+  BwModelPage     *model_page;
 
   BwPipeline      *pipeline;
 
@@ -1286,6 +1288,7 @@ compute (BwQualityWindow *self)
 
   bw_quality_compute_async (self->project, &options, progress_cb, self,
                             self->cancellable, computed_cb, g_object_ref (self));
+  bw_model_page_refresh (self->model_page, self->iou_threshold);
 }
 
 static gboolean
@@ -1418,6 +1421,13 @@ add_columns (GtkColumnView     *view,
 }
 
 static void
+model_open_image_cb (BwQualityWindow *self,
+                     gint64           image_id)
+{
+  g_signal_emit (self, signals[SIGNAL_OPEN_IMAGE], 0, image_id);
+}
+
+static void
 bw_quality_window_dispose (GObject *object)
 {
   BwQualityWindow *self = BW_QUALITY_WINDOW (object);
@@ -1499,6 +1509,7 @@ bw_quality_window_class_init (BwQualityWindowClass *klass)
     g_signal_new ("open-image", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
 
+  g_type_ensure (BW_TYPE_MODEL_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/bw-quality-window.ui");
   gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, annotator_view);
   gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, category_view);
@@ -1515,6 +1526,7 @@ bw_quality_window_class_init (BwQualityWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, summary_label);
   gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, iou_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, model_page);
 
   gtk_widget_class_install_action (widget_class, "quality.refresh", NULL, refresh_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "quality.refresh", NULL);
@@ -1552,6 +1564,8 @@ bw_quality_window_init (BwQualityWindow *self)
                            G_CALLBACK (stuck_row_activated_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->annotator_view, "activate",
                            G_CALLBACK (annotator_activated_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->model_page, "open-image",
+                           G_CALLBACK (model_open_image_cb), self, G_CONNECT_SWAPPED);
 }
 
 /**
@@ -1569,6 +1583,7 @@ bw_quality_window_new (BwProject *project)
 
   self = g_object_new (BW_TYPE_QUALITY_WINDOW, NULL);
   self->project = g_object_ref (project);
+  bw_model_page_set_project (self->model_page, project);
   compute_pipeline (self);
   compute (self);
 
@@ -1622,6 +1637,15 @@ bw_quality_window_get_pair_rows (BwQualityWindow *self)
   g_return_val_if_fail (BW_IS_QUALITY_WINDOW (self), NULL);
 
   return G_LIST_MODEL (self->pair_sorted);
+}
+
+/* The Model page: a model's errors. */
+BwModelPage *
+bw_quality_window_get_model_page (BwQualityWindow *self)
+{
+  g_return_val_if_fail (BW_IS_QUALITY_WINDOW (self), NULL);
+
+  return self->model_page;
 }
 
 const BwPipeline *

@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 
+#include "bw-model-page.h"
 #include "bw-project.h"
 #include "bw-pipeline.h"
 #include "bw-quality.h"
@@ -72,6 +73,7 @@ void                   bw_quality_window_set_images_kind    (BwQualityWindow *se
                                                              guint            kind);
 void                   bw_quality_window_set_stuck_after    (BwQualityWindow *self,
                                                              double           hours);
+BwModelPage           *bw_quality_window_get_model_page     (BwQualityWindow *self);
 /* (element-type BwQualityRow): the rows of the Annotators, Categories
  * and Agreement pages, as shown (sorted as the user sorted them). */
 GListModel            *bw_quality_window_get_annotator_rows (BwQualityWindow *self);

@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "bw-calibration-window.h"
 #include "bw-gold-window.h"
 #include "bw-quality-window.h"
 #include "bw-taxonomy-dialog.h"
@@ -467,6 +468,22 @@ gold_action (GSimpleAction *action,
 }
 
 static void
+calibration_action (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
+{
+  BwWindow *self = user_data;
+  BwCalibrationWindow *calibration;
+
+  if (self->project == NULL)
+    return;
+  calibration = bw_calibration_window_new (self->project, self->person_id);
+  g_signal_connect_object (calibration, "open-image", G_CALLBACK (bw_window_select_image),
+                           self, G_CONNECT_SWAPPED);
+  present_dialog (self, GTK_WIDGET (calibration));
+}
+
+static void
 finish_gold_answer_action (GSimpleAction *action,
                            GVariant      *param,
                            gpointer       user_data)
@@ -574,6 +591,7 @@ static const GActionEntry win_actions[] = {
   { "edit-taxonomy", edit_taxonomy_action },
   { "quality", quality_action },
   { "gold", gold_action },
+  { "calibration", calibration_action },
   { "finish-gold-answer", finish_gold_answer_action },
   { "export", export_action },
   { "import-annotations", import_annotations_action },
@@ -615,6 +633,7 @@ _bw_window_update_actions (BwWindow *self)
   set_enabled (self, "edit-taxonomy", has_project);
   set_enabled (self, "quality", has_project);
   set_enabled (self, "gold", has_project);
+  set_enabled (self, "calibration", has_project);
   set_enabled (self, "finish-gold-answer", self->gold_image_id > 0);
   set_enabled (self, "export", has_project);
   set_enabled (self, "save-copy", has_project);

@@ -11,7 +11,9 @@
  *                   "work": { PERSON: [SHAPE…] },
  *                   "in_progress": { PERSON: [SHAPE…] },
  *                   "accepted": PERSON (optional),
- *                   "model": [SHAPE…] (optional) } ] }
+ *                   "model": [SHAPE…] (optional),
+ *                   "round": R (optional) } ],
+ *     "rounds": [ { "name": NAME, "people": [PERSON…] } ] (optional) }
  *   SHAPE: { "category": NAME, "box": [x0, y0, x1, y1] }
  *       or { "category": NAME, "polygon": [[x, y, x, y, …], …] }  (parts)
  *
@@ -19,7 +21,9 @@
  * A gold image gets a gold layer; "work" layers are submitted,
  * "in_progress" ones are left in progress. "accepted" names the person
  * whose work a lead ("Lead") accepted; "model" shapes are the predictions
- * of the model "detector" (score 0.9), in a model layer. Only the store
+ * of the model "detector" (score 0.9), in a model layer. The images of
+ * calibration round R (index into "rounds") must follow each other, and
+ * come before every image of no round; the round takes exactly them. Only the store
  * is used here:
  * the figures are computed by boxwood-cli quality.
  */
@@ -28,6 +32,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "bw-calibration.h"
 #include "bw-project.h"
 
 static BwShape *
@@ -102,6 +107,29 @@ add_layer (BwProject    *project,
   return !submit || bw_project_submit_layer (project, layer_id, error);
 }
 
+/* Starts the round @round describes ("name", "people") over the images
+ * nobody has started: the @n_images just added. */
+static gboolean
+start_round (BwProject   *project,
+             JsonObject  *round,
+             GHashTable  *people,
+             guint        n_images,
+             GError     **error)
+{
+  JsonArray *names = json_object_get_array_member (round, "people");
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  for (guint p = 0; p < json_array_get_length (names); p++)
+    {
+      gint64 id = GPOINTER_TO_SIZE (g_hash_table_lookup (people, json_array_get_string_element (names, p)));
+
+      g_array_append_val (ids, id);
+    }
+  return bw_project_start_calibration_round (project, json_object_get_string_member (round, "name"), 0,
+                                             n_images, 1, (const gint64 *) (gpointer) ids->data, ids->len,
+                                             NULL, error);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -115,6 +143,9 @@ main (int    argc,
   JsonObject *root;
   JsonArray *array;
   gint64 lead_id, model_id;
+  g_autofree gint64 *image_ids = NULL;
+  gint64 open_round = -1;
+  guint round_images = 0;
 
   if (argc != 3)
     {
@@ -157,23 +188,48 @@ main (int    argc,
       !bw_project_ensure_person (project, "detector", BW_ROLE_MODEL, &model_id, &error))
     goto fail;
 
+  /* The images first; a calibration round starts once its images are
+   * in (and before anyone's work), so that it draws exactly them. */
   array = json_object_get_array_member (root, "images");
-  for (guint i = 0; i < json_array_get_length (array); i++)
+  image_ids = g_new0 (gint64, json_array_get_length (array) + 1);
+  for (guint i = 0; i <= json_array_get_length (array); i++)
     {
-      JsonObject *case_object = json_array_get_object_element (array, i);
+      JsonObject *case_object = i < json_array_get_length (array) ? json_array_get_object_element (array, i) : NULL;
+      gint64 round = case_object != NULL && json_object_has_member (case_object, "round")
+                     ? json_object_get_int_member (case_object, "round") : -1;
       g_autofree char *path = g_strdup_printf ("case-%u.png", i);
       g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, path, -1);
       BwImage image = { 0, };
-      gint64 image_id;
-      const char *groups[] = { "work", "in_progress" };
+
+      if (round != open_round)
+        {
+          if (open_round >= 0 &&
+              !start_round (project, json_array_get_object_element (json_object_get_array_member (root, "rounds"),
+                                                                     open_round),
+                            people, round_images, &error))
+            goto fail;
+          open_round = round;
+          round_images = 0;
+        }
+      if (case_object == NULL)
+        break;
+      if (round >= 0)
+        round_images++;
 
       image.path = path;
       image.width = json_object_get_int_member (case_object, "width");
       image.height = json_object_get_int_member (case_object, "height");
       image.content_hash = hash;
       image.orientation = 1;
-      if (!bw_project_add_image (project, &image, &image_id, &error))
+      if (!bw_project_add_image (project, &image, &image_ids[i], &error))
         goto fail;
+    }
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *case_object = json_array_get_object_element (array, i);
+      gint64 image_id = image_ids[i];
+      const char *groups[] = { "work", "in_progress" };
 
       if (!json_object_get_null_member (case_object, "gold"))
         {
