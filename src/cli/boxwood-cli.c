@@ -37,6 +37,7 @@ static const Command commands[] = {
   { "pull",   bw_cli_pull,   N_("Write a local snapshot of a team project") },
   { "push",   bw_cli_push,   N_("Move a local project to a team server") },
   { "quality", bw_cli_quality, N_("Score annotators against gold and each other") },
+  { "questions", bw_cli_questions, N_("List the questions on ambiguous cases; answer them") },
   { "review", bw_cli_review, N_("List the review queue; review figures per person") },
   { "server", bw_cli_server, N_("Set up a team project on a PostgreSQL server") },
   { "taxonomy", bw_cli_taxonomy, N_("List, export, import and edit the categories") },

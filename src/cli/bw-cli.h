@@ -32,6 +32,7 @@ int  bw_cli_info      (int argc, char **argv);
 int  bw_cli_pipeline  (int argc, char **argv);
 int  bw_cli_quality   (int argc, char **argv);
 int  bw_cli_quality_model (int argc, char **argv);
+int  bw_cli_questions (int argc, char **argv);
 int  bw_cli_review    (int argc, char **argv);
 int  bw_cli_taxonomy  (int argc, char **argv);
 int  bw_cli_server    (int argc, char **argv);

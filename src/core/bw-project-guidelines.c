@@ -161,7 +161,7 @@ bw_project_list_guideline_changes (BwProject  *self,
    * change should not leave the banner naming the old one. */
   stmt = _bw_project_prepare (self,
                               "SELECT g.version, coalesce (g.category_id, 0),"
-                              "  coalesce (c.name, g.category_name), g.changed_at"
+                              "  coalesce (c.name, g.category_name), g.changed_at, g.what"
                               " FROM guideline_changes g"
                               " LEFT JOIN categories c ON c.id = g.category_id"
                               " WHERE g.version > ?1 ORDER BY g.version", error);
@@ -178,6 +178,7 @@ bw_project_list_guideline_changes (BwProject  *self,
       change->category_id = sqlite3_column_int64 (stmt, 1);
       change->category_name = _bw_column_dup_text (stmt, 2);
       change->changed_at = sqlite3_column_int64 (stmt, 3);
+      change->what = sqlite3_column_int (stmt, 4);
       g_ptr_array_add (changes, change);
     }
   if (!_bw_project_finish_rows (self, stmt, rc, error))

@@ -148,6 +148,10 @@ gboolean      _bw_project_mix_honeypots   (BwProject     *self,
                                            gint64         person_id,
                                            GArray        *fresh,
                                            GError       **error);
+gboolean      _bw_project_check_no_open_question (BwProject *self,
+                                           gint64         image_id,
+                                           gint64         person_id,
+                                           GError       **error);
 gboolean      _bw_project_sync_assignment (BwProject     *self,
                                            const BwLayer *layer,
                                            BwLayerStatus  status,
@@ -161,6 +165,7 @@ enum {
   BW_PROJECT_SIGNAL_CATEGORY_MERGED,
   BW_PROJECT_SIGNAL_LAYER_CHANGED,
   BW_PROJECT_SIGNAL_CHANGED_EXTERNALLY,
+  BW_PROJECT_SIGNAL_QUESTIONS_CHANGED,
   BW_PROJECT_N_SIGNALS
 };
 

@@ -892,6 +892,8 @@ bw_project_submit_layer (BwProject  *self,
                    layer->image_id, self->display_name);
       goto failed;
     }
+  if (!_bw_project_check_no_open_question (self, layer->image_id, layer->person_id, error))
+    goto failed;
 
   submission = (old != NULL ? old->submissions : 0) + 1;
 

@@ -586,6 +586,87 @@ static const char *migrations[] = {
   "  person_id INTEGER NOT NULL REFERENCES people (id) ON DELETE CASCADE,"
   "  PRIMARY KEY (round_id, person_id)"
   ");",
+
+  /* 11 → 12: examples and questions (bw-project-questions.c).
+   *
+   * A guideline example is a shape pinned as a positive or negative
+   * example of a category. Its geometry is copied, so that the example
+   * stays what it was when its annotation is changed or deleted; the
+   * annotation version it came from is named. Adding or removing one is a
+   * change of the guidelines, counted as the category's (what: 1 added,
+   * 2 removed; 0 is a change of the text).
+   *
+   * A question flags an image, or a shape of it (an annotation version),
+   * as ambiguous; the lead answers it, and may promote the answer to an
+   * example. x, y: where its marker stands on the image. category_id:
+   * the shape's category when asked, for the counts per category. A
+   * question counts as work for the windows watching the file. */
+  "ALTER TABLE guideline_changes ADD COLUMN what INTEGER NOT NULL DEFAULT 0;"
+  "CREATE TABLE guideline_examples ("
+  "  id                 INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  category_id        INTEGER NOT NULL REFERENCES categories (id) ON DELETE CASCADE,"
+  "  positive           INTEGER NOT NULL,"
+  "  image_id           INTEGER NOT NULL REFERENCES images (id) ON DELETE CASCADE,"
+  "  annotation_id      INTEGER,"
+  "  annotation_version INTEGER,"
+  "  kind               INTEGER NOT NULL,"
+  "  x0                 REAL NOT NULL,"
+  "  y0                 REAL NOT NULL,"
+  "  x1                 REAL NOT NULL,"
+  "  y1                 REAL NOT NULL,"
+  "  parts              BLOB,"
+  "  note               TEXT NOT NULL DEFAULT '',"
+  "  person_id          INTEGER REFERENCES people (id) ON DELETE SET NULL,"
+  "  question_id        INTEGER,"
+  "  created_at         INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX guideline_examples_by_category ON guideline_examples (category_id);"
+  "CREATE UNIQUE INDEX guideline_examples_one_per_version"
+  " ON guideline_examples (annotation_id, annotation_version, category_id);"
+  "CREATE TRIGGER guidelines_count_example_insert AFTER INSERT ON guideline_examples BEGIN"
+  "  UPDATE guidelines SET version = version + 1, changed_at = " BW_PROJECT_SQL_NOW ";"
+  "  INSERT INTO guideline_changes (version, category_id, category_name, changed_at, what)"
+  "   SELECT version, NEW.category_id,"
+  "          (SELECT name FROM categories WHERE id = NEW.category_id), changed_at, 1"
+  "   FROM guidelines;"
+  "  UPDATE change_counters SET value = value + 1 WHERE name = 'taxonomy';"
+  " END;"
+  "CREATE TRIGGER guidelines_count_example_delete AFTER DELETE ON guideline_examples BEGIN"
+  "  UPDATE guidelines SET version = version + 1, changed_at = " BW_PROJECT_SQL_NOW ";"
+  "  INSERT INTO guideline_changes (version, category_id, category_name, changed_at, what)"
+  "   SELECT version, OLD.category_id,"
+  "          (SELECT name FROM categories WHERE id = OLD.category_id), changed_at, 2"
+  "   FROM guidelines;"
+  "  UPDATE change_counters SET value = value + 1 WHERE name = 'taxonomy';"
+  " END;"
+  "CREATE TABLE questions ("
+  "  id                 INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  image_id           INTEGER NOT NULL REFERENCES images (id) ON DELETE CASCADE,"
+  "  layer_id           INTEGER REFERENCES layers (id) ON DELETE SET NULL,"
+  "  annotation_id      INTEGER,"
+  "  annotation_version INTEGER,"
+  "  category_id        INTEGER,"
+  "  x                  REAL NOT NULL,"
+  "  y                  REAL NOT NULL,"
+  "  asker_id           INTEGER REFERENCES people (id) ON DELETE SET NULL,"
+  "  text               TEXT NOT NULL CHECK (length (trim (text)) > 0),"
+  "  asked_at           INTEGER NOT NULL,"
+  "  answer             TEXT,"
+  "  answerer_id        INTEGER REFERENCES people (id) ON DELETE SET NULL,"
+  "  answered_at        INTEGER,"
+  "  example_id         INTEGER REFERENCES guideline_examples (id) ON DELETE SET NULL"
+  ");"
+  "CREATE INDEX questions_by_image ON questions (image_id);"
+  "CREATE INDEX questions_open ON questions (answered_at, id);"
+  "CREATE TRIGGER questions_count_insert AFTER INSERT ON questions BEGIN"
+  "  UPDATE change_counters SET value = value + 1 WHERE name = 'work';"
+  " END;"
+  "CREATE TRIGGER questions_count_update AFTER UPDATE ON questions BEGIN"
+  "  UPDATE change_counters SET value = value + 1 WHERE name = 'work';"
+  " END;"
+  "CREATE TRIGGER questions_count_delete AFTER DELETE ON questions BEGIN"
+  "  UPDATE change_counters SET value = value + 1 WHERE name = 'work';"
+  " END;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == BW_PROJECT_SCHEMA_VERSION);
@@ -1082,7 +1163,8 @@ emit_now (BwProject *self,
           gint64     id2)
 {
   if (signal_index == BW_PROJECT_SIGNAL_IMAGE_CHANGED ||
-      signal_index == BW_PROJECT_SIGNAL_LAYER_CHANGED)
+      signal_index == BW_PROJECT_SIGNAL_LAYER_CHANGED ||
+      signal_index == BW_PROJECT_SIGNAL_QUESTIONS_CHANGED)
     g_signal_emit (self, signals[signal_index], 0, id);
   else if (signal_index == BW_PROJECT_SIGNAL_CATEGORY_MERGED)
     g_signal_emit (self, signals[signal_index], 0, id, id2);
@@ -1484,6 +1566,18 @@ bw_project_class_init (BwProjectClass *klass)
    */
   signals[BW_PROJECT_SIGNAL_LAYER_CHANGED] =
     g_signal_new ("layer-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+
+  /**
+   * BwProject::questions-changed:
+   * @image_id: the image whose question was asked, answered, promoted or
+   *   deleted
+   *
+   * The Questions queue and the markers on that image may have changed.
+   * (From another program, "changed-externally" says so as work changed.)
+   */
+  signals[BW_PROJECT_SIGNAL_QUESTIONS_CHANGED] =
+    g_signal_new ("questions-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
 
   /**

@@ -12,7 +12,7 @@
 
 G_BEGIN_DECLS
 
-#define BW_PROJECT_SCHEMA_VERSION 11
+#define BW_PROJECT_SCHEMA_VERSION 12
 /* "BXWD" */
 #define BW_PROJECT_APPLICATION_ID 0x42585744
 
@@ -231,6 +231,13 @@ typedef struct
   gint64    drawn_at;           /* µs since the epoch */
 } BwAuditSample;
 
+typedef enum
+{
+  BW_GUIDELINE_CHANGE_TEXT,             /* the guideline text or the document */
+  BW_GUIDELINE_CHANGE_EXAMPLE_ADDED,
+  BW_GUIDELINE_CHANGE_EXAMPLE_REMOVED,
+} BwGuidelineChangeKind;
+
 /* One step of the guideline version (bw_project_list_guideline_changes()). */
 typedef struct
 {
@@ -238,7 +245,57 @@ typedef struct
   gint64  category_id;          /* whose guideline changed; 0: the project-wide document */
   char   *category_name;        /* its name (as it was, when since deleted); NULL for the document */
   gint64  changed_at;           /* µs since the epoch */
+  BwGuidelineChangeKind what;
 } BwGuidelineChange;
+
+/* A shape pinned as an example of its category (bw-project-questions.c). */
+typedef struct
+{
+  gint64    id;
+  gint64    category_id;
+  gboolean  positive;           /* "this counts as …", else "this does not" */
+  gint64    image_id;
+  char     *image_path;         /* as stored */
+  gint64    annotation_id;      /* the annotation it was taken from, 0 when unknown */
+  int       annotation_version;
+  BwShape  *shape;              /* as it was when pinned */
+  char     *note;               /* why; "" when nothing was said */
+  gint64    person_id;          /* who pinned it, 0 when unknown */
+  gint64    question_id;        /* the question it answers, or 0 */
+  gint64    created_at;
+} BwGuidelineExample;
+
+/* An image or a shape flagged as ambiguous (bw-project-questions.c). */
+typedef struct
+{
+  gint64    id;
+  gint64    image_id;
+  char     *image_path;         /* as stored */
+  gint64    layer_id;           /* the asker's layer, 0 when none */
+  gint64    annotation_id;      /* the shape asked about, 0: the whole image */
+  int       annotation_version;
+  gint64    category_id;        /* the shape's category when asked, 0 for none */
+  double    x;                  /* where its marker stands, in image pixels */
+  double    y;
+  gint64    asker_id;
+  char     *asker;              /* NULL when unknown */
+  char     *text;
+  gint64    asked_at;
+  char     *answer;             /* NULL while open */
+  gint64    answerer_id;
+  char     *answerer;
+  gint64    answered_at;        /* 0 while open */
+  gint64    example_id;         /* the example it was promoted to, or 0 */
+} BwQuestion;
+
+/* Questions asked, per person or per category (bw_project_count_questions()). */
+typedef struct
+{
+  gint64  id;                   /* person or category id; 0: the image as a whole */
+  char   *name;
+  gint64  asked;
+  gint64  open;
+} BwQuestionCount;
 
 typedef struct
 {
@@ -305,6 +362,9 @@ void          bw_audit_figures_free   (BwAuditFigures     *figures);
 void          bw_gold_answer_free     (BwGoldAnswer       *answer);
 void          bw_audit_sample_free    (BwAuditSample      *sample);
 void          bw_guideline_change_free (BwGuidelineChange *change);
+void          bw_guideline_example_free (BwGuidelineExample *example);
+void          bw_question_free        (BwQuestion         *question);
+void          bw_question_count_free  (BwQuestionCount    *count);
 
 #define BW_TYPE_PROJECT (bw_project_get_type ())
 
@@ -655,6 +715,60 @@ GPtrArray    *bw_project_list_guideline_changes (BwProject      *self,
                                                  gint64          since_version,
                                                  GError        **error);
 
+/* Examples and questions (bw-project-questions.c) */
+gboolean      bw_project_add_example            (BwProject      *self,
+                                                 gint64          annotation_id,
+                                                 gboolean        positive,
+                                                 gint64          person_id,
+                                                 const char     *note,
+                                                 gint64         *out_id,
+                                                 GError        **error);
+gboolean      bw_project_delete_example         (BwProject      *self,
+                                                 gint64          example_id,
+                                                 GError        **error);
+GPtrArray    *bw_project_list_examples          (BwProject      *self,
+                                                 gint64          category_id,
+                                                 GError        **error);
+gint64        bw_project_find_example           (BwProject      *self,
+                                                 gint64          annotation_id);
+gboolean      bw_project_ask_question           (BwProject      *self,
+                                                 gint64          image_id,
+                                                 gint64          layer_id,
+                                                 gint64          annotation_id,
+                                                 gint64          asker_id,
+                                                 const char     *text,
+                                                 gint64         *out_id,
+                                                 GError        **error);
+gboolean      bw_project_answer_question        (BwProject      *self,
+                                                 gint64          question_id,
+                                                 gint64          answerer_id,
+                                                 const char     *answer,
+                                                 GError        **error);
+gboolean      bw_project_promote_question       (BwProject      *self,
+                                                 gint64          question_id,
+                                                 gint64          person_id,
+                                                 gboolean        positive,
+                                                 gint64         *out_example_id,
+                                                 GError        **error);
+gboolean      bw_project_delete_question        (BwProject      *self,
+                                                 gint64          question_id,
+                                                 GError        **error);
+BwQuestion   *bw_project_get_question           (BwProject      *self,
+                                                 gint64          question_id,
+                                                 GError        **error);
+GPtrArray    *bw_project_list_questions         (BwProject      *self,
+                                                 gboolean        open_only,
+                                                 gint64          image_id,
+                                                 GError        **error);
+gboolean      bw_project_count_questions        (BwProject      *self,
+                                                 GPtrArray     **out_by_person,
+                                                 GPtrArray     **out_by_category,
+                                                 GError        **error);
+gboolean      bw_project_get_questions_hold_submission (BwProject *self);
+gboolean      bw_project_set_questions_hold_submission (BwProject *self,
+                                                 gboolean        hold,
+                                                 GError        **error);
+
 /* Annotations */
 gboolean      bw_project_add_annotation         (BwProject      *self,
                                                  gint64          layer_id,
@@ -816,5 +930,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwAuditFigures, bw_audit_figures_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwGoldAnswer, bw_gold_answer_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwAuditSample, bw_audit_sample_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwGuidelineChange, bw_guideline_change_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwGuidelineExample, bw_guideline_example_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwQuestion, bw_question_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BwQuestionCount, bw_question_count_free)
 
 G_END_DECLS
