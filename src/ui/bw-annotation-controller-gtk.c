@@ -84,6 +84,10 @@ _bw_annotation_controller_update_actions (BwAnnotationController *self)
   ENABLE ("review-comment", review);
   ENABLE ("return-image", review);
   ENABLE ("show-model", review);
+  ENABLE ("ask-question", self->project != NULL && self->image_id > 0);
+  ENABLE ("pin-example", self->project != NULL && single != NULL);
+  ENABLE ("unpin-example", self->project != NULL && single != NULL &&
+          bw_project_find_example (self->project, single->id) != 0);
 
 #undef ENABLE
 
@@ -328,6 +332,40 @@ show_all_action_cb (GSimpleAction *action,
     bw_annotation_controller_set_category_hidden (self, ((BwCategory *) self->categories->pdata[i])->id, FALSE);
 }
 
+static void
+ask_question_action_cb (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  bw_annotation_controller_request_question (user_data);
+}
+
+static void
+pin_example_action_cb (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  BwAnnotationController *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!bw_annotation_controller_pin_example (self, g_variant_get_boolean (parameter), &error))
+    _bw_annotation_controller_report (self, error);
+  _bw_annotation_controller_update_actions (self);
+}
+
+static void
+unpin_example_action_cb (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  BwAnnotationController *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!bw_annotation_controller_unpin_example (self, &error))
+    _bw_annotation_controller_report (self, error);
+  _bw_annotation_controller_update_actions (self);
+}
+
 static const GActionEntry action_entries[] = {
   { .name = "tool", .parameter_type = "s", .state = "'select'", .activate = tool_action_cb },
   { .name = "pick-category", .parameter_type = "x", .activate = pick_category_action_cb },
@@ -354,6 +392,9 @@ static const GActionEntry action_entries[] = {
   { .name = "review-comment", .activate = review_comment_action_cb },
   { .name = "return-image", .activate = return_image_action_cb },
   { .name = "show-model", .state = "false", .change_state = show_model_action_cb },
+  { .name = "ask-question", .activate = ask_question_action_cb },
+  { .name = "pin-example", .parameter_type = "b", .activate = pin_example_action_cb },
+  { .name = "unpin-example", .activate = unpin_example_action_cb },
 };
 
 /* Returns: (transfer none): the "annotate" actions */
@@ -403,6 +444,9 @@ static const struct {
   { "r", "annotate.review-reject", NULL },
   { "e", "annotate.review-fix", NULL },
   { "c", "annotate.review-comment", NULL },
+  /* A question about the selected shape, or the image. */
+  { "question", "annotate.ask-question", NULL },
+  { "<Shift>question", "annotate.ask-question", NULL },
 };
 
 /* Ctrl+Enter takes no key from anyone, so it works wherever the focus is. */

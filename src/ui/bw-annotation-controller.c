@@ -57,6 +57,7 @@ enum {
   REJECT_REQUESTED,
   PIN_REQUESTED,
   LAYER_REVIEWED,
+  QUESTION_REQUESTED,
   N_SIGNALS
 };
 
@@ -132,6 +133,79 @@ _bw_annotation_controller_emit_review (BwAnnotationController *self,
     default:
       g_assert_not_reached ();
     }
+}
+
+/**
+ * bw_annotation_controller_request_question:
+ *
+ * Flags the single selected shape, or the image when none is, as
+ * ambiguous: emits "question-requested". Does nothing without an image.
+ */
+void
+bw_annotation_controller_request_question (BwAnnotationController *self)
+{
+  const BwAnnotation *single;
+
+  g_return_if_fail (BW_IS_ANNOTATION_CONTROLLER (self));
+
+  if (self->project == NULL || self->image_id <= 0)
+    return;
+  single = _bw_annotation_controller_single_selected (self);
+  g_signal_emit (self, signals[QUESTION_REQUESTED], 0, single != NULL ? single->id : (gint64) 0);
+}
+
+/**
+ * bw_annotation_controller_set_questions:
+ * @questions: (nullable) (element-type BwQuestion): the questions to mark
+ *   on the image shown
+ */
+void
+bw_annotation_controller_set_questions (BwAnnotationController *self,
+                                        GPtrArray              *questions)
+{
+  g_return_if_fail (BW_IS_ANNOTATION_CONTROLLER (self));
+
+  bw_annotation_renderer_set_questions (self->renderer, questions);
+  _bw_annotation_controller_queue_redraw (self);
+}
+
+/**
+ * bw_annotation_controller_pin_example:
+ * @positive: a positive example of its category, or a negative one
+ *
+ * Pins the single selected shape as an example of its category, for
+ * everyone who reads the guidelines.
+ */
+gboolean
+bw_annotation_controller_pin_example (BwAnnotationController  *self,
+                                      gboolean                 positive,
+                                      GError                 **error)
+{
+  const BwAnnotation *single;
+
+  g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), FALSE);
+
+  single = _bw_annotation_controller_single_selected (self);
+  if (self->project == NULL || single == NULL)
+    return TRUE;
+  return bw_project_add_example (self->project, single->id, positive, self->person_id, NULL, NULL, error);
+}
+
+/* Unpins the example the single selected shape is, if it is one. */
+gboolean
+bw_annotation_controller_unpin_example (BwAnnotationController  *self,
+                                        GError                 **error)
+{
+  const BwAnnotation *single;
+  gint64 example;
+
+  g_return_val_if_fail (BW_IS_ANNOTATION_CONTROLLER (self), FALSE);
+
+  single = _bw_annotation_controller_single_selected (self);
+  if (self->project == NULL || single == NULL ||
+      (example = bw_project_find_example (self->project, single->id)) == 0)
+    return TRUE;
+  return bw_project_delete_example (self->project, example, error);
 }
 
 /* ------------------------------------------------------------------ */
@@ -2563,6 +2637,16 @@ bw_annotation_controller_class_init (BwAnnotationControllerClass *klass)
   signals[LAYER_REVIEWED] =
     g_signal_new ("layer-reviewed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_BOOLEAN);
+  /**
+   * BwAnnotationController::question-requested:
+   * @annotation_id: the selected shape, or 0 for the whole image
+   *
+   * ? was pressed: the window asks for the question's text and saves it
+   * with bw_project_ask_question().
+   */
+  signals[QUESTION_REQUESTED] =
+    g_signal_new ("question-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
 }
 
 static void

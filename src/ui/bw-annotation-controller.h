@@ -97,6 +97,14 @@ void                  bw_annotation_controller_set_annotation_hidden (BwAnnotati
                                                                gboolean                hidden);
 
 GArray               *bw_annotation_controller_get_selection  (BwAnnotationController *self);
+void                  bw_annotation_controller_request_question (BwAnnotationController *self);
+void                  bw_annotation_controller_set_questions  (BwAnnotationController *self,
+                                                               GPtrArray              *questions);
+gboolean              bw_annotation_controller_pin_example    (BwAnnotationController *self,
+                                                               gboolean                positive,
+                                                               GError                **error);
+gboolean              bw_annotation_controller_unpin_example  (BwAnnotationController *self,
+                                                               GError                **error);
 void                  bw_annotation_controller_select         (BwAnnotationController *self,
                                                                const gint64           *ids,
                                                                guint                   n_ids);

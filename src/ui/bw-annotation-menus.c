@@ -82,6 +82,9 @@ build_model (Menus *menus)
   g_autoptr(GMenu) section = g_menu_new ();
   g_autoptr(GMenu) order = g_menu_new ();
   g_autoptr(GMenu) edit = g_menu_new ();
+  g_autoptr(GMenu) guide = g_menu_new ();
+  g_autoptr(GMenuItem) positive = g_menu_item_new (_("Pin as _Example of Its Category"), NULL);
+  g_autoptr(GMenuItem) negative = g_menu_item_new (_("Pin as _Counter-Example"), NULL);
 
   g_menu_append_submenu (section, _("_Category"), G_MENU_MODEL (menus->categories));
   g_menu_append_section (model, NULL, G_MENU_MODEL (section));
@@ -93,6 +96,14 @@ build_model (Menus *menus)
   append_with_key (order, _("Bring to _Front"), "annotate.bring-to-front", "<Control><Shift>bracketright");
   append_with_key (order, _("Send to _Back"), "annotate.send-to-back", "<Control><Shift>bracketleft");
   g_menu_append_section (model, NULL, G_MENU_MODEL (order));
+
+  append_with_key (guide, _("Ask a _Question…"), "annotate.ask-question", "question");
+  g_menu_item_set_action_and_target (positive, "annotate.pin-example", "b", TRUE);
+  g_menu_append_item (guide, positive);
+  g_menu_item_set_action_and_target (negative, "annotate.pin-example", "b", FALSE);
+  g_menu_append_item (guide, negative);
+  g_menu_append (guide, _("_Unpin Example"), "annotate.unpin-example");
+  g_menu_append_section (model, NULL, G_MENU_MODEL (guide));
 
   return G_MENU_MODEL (model);
 }

@@ -124,6 +124,7 @@ struct _BwAnnotationRenderer
   GPtrArray       *pins;        /* BwReview: pinned comments */
   GHashTable      *reasons;     /* gint64* → char* reason name */
   gint64           active_pin;
+  GPtrArray       *questions;   /* BwQuestion: the asker's questions */
 };
 
 static void
@@ -162,6 +163,7 @@ bw_annotation_renderer_new (void)
   self->reviews = g_ptr_array_new_with_free_func ((GDestroyNotify) bw_review_free);
   self->pins = g_ptr_array_new_with_free_func ((GDestroyNotify) bw_review_free);
   self->reasons = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  self->questions = g_ptr_array_new_with_free_func ((GDestroyNotify) bw_question_free);
 
   return self;
 }
@@ -191,6 +193,7 @@ bw_annotation_renderer_free (BwAnnotationRenderer *self)
   g_ptr_array_unref (self->reviews);
   g_ptr_array_unref (self->pins);
   g_hash_table_unref (self->reasons);
+  g_ptr_array_unref (self->questions);
   g_free (self);
 }
 
@@ -1059,6 +1062,46 @@ static const double ACCEPT_RGB[3] = { 0.18, 0.76, 0.49 };   /* #2ec27e */
 static const double REJECT_RGB[3] = { 0.88, 0.11, 0.14 };   /* #e01b24 */
 static const double FIXED_RGB[3]  = { 0.21, 0.52, 0.89 };   /* #3584e4 */
 static const double PIN_RGB[3]    = { 0.90, 0.38, 0.00 };   /* #e66100 */
+static const double ASKED_RGB[3]  = { 0.57, 0.25, 0.67 };   /* #9141ac */
+static const double ANSWER_RGB[3] = { 0.15, 0.64, 0.41 };   /* #26a269 */
+
+#define MAX_QUESTION_TEXT_CHARS 80
+
+/**
+ * bw_annotation_renderer_set_questions:
+ * @questions: (nullable) (element-type BwQuestion): the questions to
+ *   mark on the image, each at its point: open ones with a "?", answered
+ *   ones with their answer. Copied.
+ */
+void
+bw_annotation_renderer_set_questions (BwAnnotationRenderer *self,
+                                      GPtrArray            *questions)
+{
+  g_return_if_fail (self != NULL);
+
+  g_ptr_array_set_size (self->questions, 0);
+  for (guint i = 0; questions != NULL && i < questions->len; i++)
+    {
+      const BwQuestion *q = questions->pdata[i];
+      BwQuestion *copy = g_new0 (BwQuestion, 1);
+
+      *copy = *q;
+      copy->image_path = g_strdup (q->image_path);
+      copy->asker = g_strdup (q->asker);
+      copy->text = g_strdup (q->text);
+      copy->answer = g_strdup (q->answer);
+      copy->answerer = g_strdup (q->answerer);
+      g_ptr_array_add (self->questions, copy);
+    }
+}
+
+guint
+bw_annotation_renderer_get_n_questions (BwAnnotationRenderer *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->questions->len;
+}
 
 /**
  * bw_annotation_renderer_set_reviews:
@@ -1288,6 +1331,51 @@ draw_pin (BwAnnotationRenderer *self,
     }
 }
 
+/* At most MAX_QUESTION_TEXT_CHARS characters of @text, on one line. */
+static char *
+short_text (const char *text)
+{
+  g_autofree char *line = g_strdelimit (g_strdup (text), "\n\r\t", ' ');
+  g_autofree char *start = NULL;
+
+  if (g_utf8_strlen (line, -1) <= MAX_QUESTION_TEXT_CHARS)
+    return g_steal_pointer (&line);
+  start = g_utf8_substring (line, 0, MAX_QUESTION_TEXT_CHARS - 1);
+  return g_strconcat (start, "…", NULL);
+}
+
+/* A question's marker: a round badge with "?" (open) or "!" (answered)
+ * at its point, and the answer, or the question while open, beside it. */
+static void
+draw_question (cairo_t            *cr,
+               PangoLayout        *layout,
+               const BwRenderView *view,
+               const BwQuestion   *q)
+{
+  const double *rgb = q->answer != NULL ? ANSWER_RGB : ASKED_RGB;
+  double cx = round (to_wx (view, q->x)), cy = round (to_wy (view, q->y));
+  double r = MARK_RADIUS + 2;
+  g_autofree char *text = NULL;
+  int tw, th;
+
+  cairo_new_path (cr);
+  cairo_arc (cr, cx, cy, r, 0, 2 * G_PI);
+  cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgba (cr, 0, 0, 0, 0.6);
+  cairo_set_line_width (cr, 1.0);
+  cairo_stroke (cr);
+
+  pango_layout_set_text (layout, q->answer != NULL ? "!" : "?", -1);
+  pango_layout_get_pixel_size (layout, &tw, &th);
+  cairo_move_to (cr, cx - tw / 2.0, cy - th / 2.0);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  pango_cairo_show_layout (cr, layout);
+
+  text = short_text (q->answer != NULL ? q->answer : q->text);
+  draw_tag (cr, layout, text, rgb, cx + r + 3, cy - th / 2.0 - 2);
+}
+
 /* The marks of the reviews over the visible shapes of @set. */
 static void
 draw_reviews (BwAnnotationRenderer *self,
@@ -1304,7 +1392,7 @@ draw_reviews (BwAnnotationRenderer *self,
   gboolean any_hidden_shapes = bw_annotation_set_get_n_hidden (set) > 0;
   guint n_texts = 0;
 
-  if (self->reviews->len == 0 && self->pins->len == 0)
+  if (self->reviews->len == 0 && self->pins->len == 0 && self->questions->len == 0)
     return;
 
   layout = pango_cairo_create_layout (cr);
@@ -1396,6 +1484,17 @@ draw_reviews (BwAnnotationRenderer *self,
   for (guint i = 0; i < self->pins->len; i++)
     if (((const BwReview *) self->pins->pdata[i])->id == self->active_pin)
       draw_pin (self, cr, layout, view, width, self->pins->pdata[i]);
+
+  for (guint i = 0; i < self->questions->len; i++)
+    {
+      const BwQuestion *q = self->questions->pdata[i];
+      double qx = to_wx (view, q->x), qy = to_wy (view, q->y);
+
+      if (qx < -MARK_RADIUS * 2 || qx > width + MARK_RADIUS * 2 ||
+          qy < -MARK_RADIUS * 2 || qy > height + MARK_RADIUS * 2)
+        continue;
+      draw_question (cr, layout, view, q);
+    }
 
   cairo_restore (cr);
 }

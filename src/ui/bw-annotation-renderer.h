@@ -75,6 +75,10 @@ gint64                bw_annotation_renderer_find_pin       (BwAnnotationRendere
                                                              double                x,
                                                              double                y);
 
+void                  bw_annotation_renderer_set_questions  (BwAnnotationRenderer *self,
+                                                             GPtrArray            *questions);
+guint                 bw_annotation_renderer_get_n_questions (BwAnnotationRenderer *self);
+
 void                  bw_annotation_renderer_draw_set       (BwAnnotationRenderer *self,
                                                              cairo_t              *cr,
                                                              int                   width,

@@ -328,7 +328,14 @@ bw_annotation_tools_install (BwWindow *window)
   application_changed_cb (window, NULL, NULL);
 
   if (slot != NULL)
-    gtk_box_append (slot, bw_category_panel_new (controller));
+    {
+      GtkWidget *panel = bw_category_panel_new (controller);
+
+      /* An example of the category opens its image at the shape. */
+      g_signal_connect_object (panel, "open-example", G_CALLBACK (bw_window_show_image_region), window,
+                               G_CONNECT_SWAPPED);
+      gtk_box_append (slot, panel);
+    }
   slot = bw_window_get_object_list_slot (window);
   if (slot != NULL)
     {

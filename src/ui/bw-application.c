@@ -348,6 +348,7 @@ bw_application_startup (GApplication *app)
     { "win.toggle-mode", { "<Control><Shift>r", NULL } },
     { "win.gold", { "<Control>g", NULL } },
     { "win.calibration", { "<Control><Shift>k", NULL } },
+    { "win.questions", { "<Shift><Control>u", NULL } },
   };
 
   G_APPLICATION_CLASS (bw_application_parent_class)->startup (app);

@@ -3,8 +3,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Picks the category of new shapes (or relabels the selection), shows and
- * hides shapes by category, shows the chosen category's guideline, and
- * adds a category on the spot. The full taxonomy editor is elsewhere.
+ * hides shapes by category, shows the chosen category's guideline and
+ * its examples (a row opens the example's image at the shape), and adds
+ * a category on the spot. The full taxonomy editor is elsewhere.
  */
 
 #define G_LOG_DOMAIN "bw-category-panel"
@@ -12,6 +13,8 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+
+#include <adwaita.h>
 
 #include "bw-category-panel.h"
 
@@ -23,10 +26,25 @@ struct _BwCategoryPanel
 
   GtkListBox             *list;
   GtkLabel               *guideline;
+  GtkListBox             *examples;
   GtkEntry               *new_entry;
 };
 
 G_DEFINE_FINAL_TYPE (BwCategoryPanel, bw_category_panel, GTK_TYPE_BOX)
+
+enum {
+  OPEN_EXAMPLE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* What a row of an example opens. */
+typedef struct
+{
+  gint64 image_id;
+  BwRect bbox;
+} ExampleTarget;
 
 /* Distinct colours for categories added here; the taxonomy editor can
  * change them. */
@@ -177,6 +195,89 @@ sync_current (BwCategoryPanel *self)
     {
       gtk_widget_set_visible (GTK_WIDGET (self->guideline), FALSE);
     }
+
+  bw_category_panel_reload_examples (self);
+}
+
+/* "a.jpg, 50 × 60 at 10, 20" */
+char *
+bw_example_describe_shape (const BwGuidelineExample *example)
+{
+  const BwRect *b = &example->shape->bbox;
+  g_autofree char *name = g_path_get_basename (example->image_path);
+
+  /* TRANSLATORS: an example's image, and its shape: width × height at x, y (pixels) */
+  return g_strdup_printf (_("%s, %.0f × %.0f at %.0f, %.0f"), name,
+                          b->x1 - b->x0, b->y1 - b->y0, b->x0, b->y0);
+}
+
+static GtkWidget *
+make_example_row (const BwGuidelineExample *example)
+{
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *where = bw_example_describe_shape (example);
+  GtkWidget *icon = gtk_image_new_from_icon_name (example->positive ? "emblem-ok-symbolic"
+                                                                    : "action-unavailable-symbolic");
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                 example->positive ? _("Counts") : _("Does not count"));
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  if (example->note[0] != '\0')
+    {
+      g_autofree char *subtitle = g_strdup_printf ("%s\n%s", example->note, where);
+
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+    }
+  else
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), where);
+  gtk_widget_add_css_class (icon, example->positive ? "success" : "error");
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  gtk_widget_set_tooltip_text (row, _("Open this example’s image at the shape"));
+  {
+    ExampleTarget target = { example->image_id, example->shape->bbox };
+
+    g_object_set_data_full (G_OBJECT (row), "example", g_memdup2 (&target, sizeof target), g_free);
+  }
+  return row;
+}
+
+/**
+ * bw_category_panel_reload_examples:
+ *
+ * Lists the examples of the current category again (after a guideline
+ * change).
+ */
+void
+bw_category_panel_reload_examples (BwCategoryPanel *self)
+{
+  BwProject *project = bw_annotation_controller_get_project (self->controller);
+  gint64 current = bw_annotation_controller_get_category (self->controller);
+  g_autoptr(GPtrArray) examples = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *child;
+
+  while ((child = GTK_WIDGET (gtk_list_box_get_row_at_index (self->examples, 0))) != NULL)
+    gtk_list_box_remove (self->examples, child);
+
+  if (project != NULL && current > 0 &&
+      !(examples = bw_project_list_examples (project, current, &error)))
+    g_debug ("No examples: %s", error->message);
+  for (guint i = 0; examples != NULL && i < examples->len; i++)
+    gtk_list_box_append (self->examples, make_example_row (examples->pdata[i]));
+  gtk_widget_set_visible (GTK_WIDGET (self->examples), examples != NULL && examples->len > 0);
+}
+
+static void
+example_activated_cb (BwCategoryPanel *self,
+                      GtkListBoxRow   *row)
+{
+  const ExampleTarget *target = g_object_get_data (G_OBJECT (row), "example");
+
+  if (target != NULL)
+    g_signal_emit (self, signals[OPEN_EXAMPLE], 0, target->image_id,
+                   target->bbox.x0, target->bbox.y0, target->bbox.x1, target->bbox.y1);
 }
 
 static void
@@ -255,6 +356,19 @@ bw_category_panel_class_init (BwCategoryPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BwCategoryPanel, list);
   gtk_widget_class_bind_template_child (widget_class, BwCategoryPanel, guideline);
   gtk_widget_class_bind_template_child (widget_class, BwCategoryPanel, new_entry);
+  gtk_widget_class_bind_template_child (widget_class, BwCategoryPanel, examples);
+  gtk_widget_class_bind_template_callback (widget_class, example_activated_cb);
+
+  /**
+   * BwCategoryPanel::open-example:
+   * @image_id: the example's image
+   *
+   * An example was chosen: open its image at the shape (x0, y0)–(x1, y1).
+   */
+  signals[OPEN_EXAMPLE] =
+    g_signal_new ("open-example", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 5, G_TYPE_INT64,
+                  G_TYPE_DOUBLE, G_TYPE_DOUBLE, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, add_category_cb);
 }

@@ -16,5 +16,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (BwCategoryPanel, bw_category_panel, BW, CATEGORY_PANEL, GtkBox)
 
 GtkWidget *bw_category_panel_new (BwAnnotationController *controller);
+void       bw_category_panel_reload_examples (BwCategoryPanel *self);
+
+char      *bw_example_describe_shape (const BwGuidelineExample *example);
 
 G_END_DECLS

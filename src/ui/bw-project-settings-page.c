@@ -3,8 +3,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * What belongs to the project file rather than to the person (GSettings):
- * for now its random audit — whether there is one, its rate, its seed and
- * what happens to a submission it does not draw. Each change is written
+ * its random audit — whether there is one, its rate, its seed and what
+ * happens to a submission it does not draw — and whether an open
+ * question holds its image back from submission. Each change is written
  * at once (the switch, the rate once the spin button has its value, the
  * policy); the seed is text, written when applied (Enter or the check
  * button), checked as it is typed.
@@ -33,6 +34,7 @@ struct _BwProjectSettingsPage
   GtkWidget          *new_seed_button;
   AdwComboRow        *policy_row;
   GtkLabel           *problem_label;
+  GtkSwitch          *hold_switch;
 };
 
 G_DEFINE_FINAL_TYPE (BwProjectSettingsPage, bw_project_settings_page, ADW_TYPE_PREFERENCES_PAGE)
@@ -97,6 +99,7 @@ load (BwProjectSettingsPage *self)
     }
 
   self->loading++;
+  gtk_switch_set_active (self->hold_switch, bw_project_get_questions_hold_submission (self->project));
   gtk_switch_set_active (self->audit_switch, audit.enabled);
   /* Without an audit the file keeps no rate: the page keeps what it
    * shows, so switching it off and on again loses nothing. */
@@ -145,6 +148,20 @@ save (BwProjectSettingsPage *self)
       return;
     }
   load (self);
+}
+
+static void
+hold_changed_cb (BwProjectSettingsPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->loading)
+    return;
+  if (!bw_project_set_questions_hold_submission (self->project, gtk_switch_get_active (self->hold_switch), &error))
+    {
+      g_signal_emit (self, signals[MESSAGE], 0, error->message);
+      load (self);
+    }
 }
 
 static void
@@ -212,9 +229,12 @@ bw_project_settings_page_new (BwProject *project)
       gtk_widget_set_sensitive (GTK_WIDGET (self->rate_row), FALSE);
       gtk_widget_set_sensitive (GTK_WIDGET (self->seed_row), FALSE);
       gtk_widget_set_sensitive (GTK_WIDGET (self->policy_row), FALSE);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->hold_switch), FALSE);
     }
   else
     {
+      g_signal_connect_object (self->hold_switch, "notify::active", G_CALLBACK (hold_changed_cb),
+                               self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->audit_switch, "notify::active", G_CALLBACK (switch_changed_cb),
                                self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->rate_spin, "value-changed", G_CALLBACK (save), self, G_CONNECT_SWAPPED);
@@ -262,6 +282,7 @@ bw_project_settings_page_class_init (BwProjectSettingsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BwProjectSettingsPage, new_seed_button);
   gtk_widget_class_bind_template_child (widget_class, BwProjectSettingsPage, policy_row);
   gtk_widget_class_bind_template_child (widget_class, BwProjectSettingsPage, problem_label);
+  gtk_widget_class_bind_template_child (widget_class, BwProjectSettingsPage, hold_switch);
 }
 
 static void

@@ -194,6 +194,7 @@ struct _BwQualityWindow
   GtkDrawingArea  *pipeline_area;
   GtkDrawingArea  *throughput_area;
   GtkLabel        *pipeline_label;
+  GtkLabel        *questions_label;
   GtkLabel        *stuck_label;
   GtkListBox      *stuck_list;
   GtkAdjustment   *stuck_adjustment;
@@ -1239,6 +1240,54 @@ computed_cb (GObject      *source,
   gtk_widget_queue_draw (GTK_WIDGET (self->errors_area));
 }
 
+/* "Ann 3 (2 open), Bob 1" */
+static void
+append_question_counts (GString    *text,
+                        GPtrArray  *counts,
+                        const char *nameless)
+{
+  for (guint i = 0; i < counts->len; i++)
+    {
+      const BwQuestionCount *c = counts->pdata[i];
+      const char *name = c->name != NULL ? c->name : nameless;
+
+      if (i > 0)
+        g_string_append (text, ", ");
+      if (c->open > 0)
+        /* TRANSLATORS: who (or which category), questions asked, and how many of them wait for an answer */
+        g_string_append_printf (text, _("%s %" PRId64 " (%" PRId64 " open)"), name, c->asked, c->open);
+      else
+        g_string_append_printf (text, "%s %" PRId64, name, c->asked);
+    }
+}
+
+/* Questions per annotator and per category, counted in the store. */
+static void
+fill_questions (BwQualityWindow *self)
+{
+  g_autoptr(GPtrArray) by_person = NULL;
+  g_autoptr(GPtrArray) by_category = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (!bw_project_count_questions (self->project, &by_person, &by_category, &error))
+    {
+      gtk_label_set_label (self->questions_label, error->message);
+      return;
+    }
+  if (by_person->len == 0)
+    {
+      gtk_label_set_label (self->questions_label, _("No questions asked yet."));
+      return;
+    }
+  g_string_append (text, _("Per annotator: "));
+  append_question_counts (text, by_person, _("unknown"));
+  g_string_append_c (text, '\n');
+  g_string_append (text, _("Per category: "));
+  append_question_counts (text, by_category, _("whole images"));
+  gtk_label_set_label (self->questions_label, text->str);
+}
+
 /* The pipeline reads a few indexed columns and needs no matching: quick
  * enough to read here. */
 static void
@@ -1253,6 +1302,7 @@ compute_pipeline (BwQualityWindow *self)
   if (self->pipeline == NULL)
     gtk_label_set_label (self->pipeline_label, error->message);
   fill_pipeline (self);
+  fill_questions (self);
   gtk_widget_queue_draw (GTK_WIDGET (self->pipeline_area));
   gtk_widget_queue_draw (GTK_WIDGET (self->throughput_area));
 }
@@ -1519,6 +1569,7 @@ bw_quality_window_class_init (BwQualityWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, pipeline_area);
   gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, throughput_area);
   gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, pipeline_label);
+  gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, questions_label);
   gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, stuck_label);
   gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, stuck_list);
   gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, stuck_adjustment);

@@ -16,8 +16,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <string.h>
 
+#include "bw-category-panel.h"
 #include "bw-reasons-editor.h"
 #include "bw-taxonomy-dialog.h"
 #include "bw-taxonomy-io.h"
@@ -84,6 +86,10 @@ struct _BwTaxonomyDialog
   GtkLabel         *hotkey_hint;
   GtkTextView      *guideline_view;
   GtkWidget        *empty_add_button;
+  GtkListBox       *examples_list;
+  GtkTextView      *document_view;
+  GtkLabel         *version_label;
+  char             *document_saved;   /* the document as last loaded or saved */
 };
 
 G_DEFINE_FINAL_TYPE (BwTaxonomyDialog, bw_taxonomy_dialog, ADW_TYPE_WINDOW)
@@ -97,6 +103,8 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void reload (BwTaxonomyDialog *self);
+static void load_document (BwTaxonomyDialog *self);
+static void load_examples (BwTaxonomyDialog *self);
 static gboolean showing_reasons (BwTaxonomyDialog *self);
 static void load_editor (BwTaxonomyDialog *self);
 static void update_actions (BwTaxonomyDialog *self);
@@ -624,6 +632,140 @@ static void
 categories_changed_cb (BwTaxonomyDialog *self)
 {
   reload (self);
+  load_examples (self);
+  load_document (self);
+}
+
+/* The project-wide guidelines: saved as a whole when committed (the
+ * button, Ctrl+S, leaving the page, closing), never per keystroke, so
+ * that one edit is one new guideline version. */
+
+static char *
+document_text (BwTaxonomyDialog *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->document_view);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static void
+update_version_label (BwTaxonomyDialog *self)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 version = bw_project_get_guideline_version (self->project, &error);
+  g_autofree char *text = g_strdup_printf (_("Guideline version %" PRId64), version);
+
+  gtk_label_set_label (self->version_label, version > 0 ? text : error->message);
+}
+
+/* Shows the stored document, unless the one shown has unsaved edits. */
+static void
+load_document (BwTaxonomyDialog *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *shown = document_text (self);
+  g_autofree char *stored = NULL;
+
+  update_version_label (self);
+  if (self->document_saved != NULL && g_strcmp0 (shown, self->document_saved) != 0)
+    return;
+  if (!(stored = bw_project_get_guidelines_document (self->project, &error)))
+    {
+      toast (self, error->message);
+      return;
+    }
+  if (g_strcmp0 (stored, shown) != 0)
+    gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->document_view), stored, -1);
+  g_free (self->document_saved);
+  self->document_saved = g_steal_pointer (&stored);
+}
+
+static void
+commit_document (BwTaxonomyDialog *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = document_text (self);
+
+  if (self->project == NULL || g_strcmp0 (text, self->document_saved) == 0)
+    return;
+  if (!bw_project_set_guidelines_document (self->project, text, &error))
+    {
+      toast (self, error->message);
+      return;
+    }
+  g_free (self->document_saved);
+  self->document_saved = g_steal_pointer (&text);
+  update_version_label (self);
+  {
+    g_autofree char *message = g_strdup_printf (_("Guidelines saved as version %" PRId64 "."),
+                                                bw_project_get_guideline_version (self->project, NULL));
+
+    toast (self, message);
+  }
+}
+
+static void
+save_guidelines_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  commit_document (BW_TAXONOMY_DIALOG (widget));
+}
+
+/* The examples of the selected category, each with its image and shape
+ * and an Unpin button. */
+static void
+unpin_clicked_cb (GtkButton        *button,
+                  BwTaxonomyDialog *self)
+{
+  gint64 *id = g_object_get_data (G_OBJECT (button), "example-id");
+  g_autoptr(GError) error = NULL;
+
+  if (id != NULL && !bw_project_delete_example (self->project, *id, &error))
+    toast (self, error->message);
+}
+
+static void
+load_examples (BwTaxonomyDialog *self)
+{
+  g_autoptr(GPtrArray) examples = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *child;
+
+  while ((child = GTK_WIDGET (gtk_list_box_get_row_at_index (self->examples_list, 0))) != NULL)
+    gtk_list_box_remove (self->examples_list, child);
+  if (self->selected_id <= 0)
+    return;
+  if (!(examples = bw_project_list_examples (self->project, self->selected_id, &error)))
+    {
+      toast (self, error->message);
+      return;
+    }
+  for (guint i = 0; i < examples->len; i++)
+    {
+      const BwGuidelineExample *e = examples->pdata[i];
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *icon = gtk_image_new_from_icon_name (e->positive ? "emblem-ok-symbolic"
+                                                                  : "action-unavailable-symbolic");
+      GtkWidget *button = gtk_button_new_with_mnemonic (_("_Unpin"));
+      g_autofree char *where = bw_example_describe_shape (e);
+      g_autofree char *subtitle = e->note[0] != '\0' ? g_strdup_printf ("%s\n%s", e->note, where)
+                                                     : g_strdup (where);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     e->positive ? _("Counts as this category") : _("Does not count"));
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_widget_add_css_class (icon, e->positive ? "success" : "error");
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      g_object_set_data_full (G_OBJECT (button), "example-id", g_memdup2 (&e->id, sizeof e->id), g_free);
+      g_signal_connect_object (button, "clicked", G_CALLBACK (unpin_clicked_cb), self, 0);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+      gtk_list_box_append (self->examples_list, row);
+    }
 }
 
 /* The editor */
@@ -699,6 +841,7 @@ load_editor (BwTaxonomyDialog *self)
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->guideline_view);
   gint64 n;
 
+  load_examples (self);
   self->loading++;
 
   g_clear_pointer (&self->name_problem, g_free);
@@ -1605,12 +1748,15 @@ update_actions (BwTaxonomyDialog *self)
 static void
 page_changed_cb (BwTaxonomyDialog *self)
 {
-  gboolean reasons = showing_reasons (self);
+  const char *page = adw_view_stack_get_visible_child_name (self->view_stack);
+  gboolean reasons = g_strcmp0 (page, "categories") != 0;
 
-  if (reasons)
+  if (g_strcmp0 (page, "categories") != 0)
     commit_fields (self);
-  else
+  if (g_strcmp0 (page, "reasons") != 0)
     bw_reasons_editor_commit (self->reasons_editor);
+  if (g_strcmp0 (page, "guidelines") != 0)
+    commit_document (self);
 
   gtk_widget_set_visible (self->add_button, !reasons);
   gtk_widget_set_visible (self->undo_button, !reasons);
@@ -1646,6 +1792,7 @@ close_request_cb (BwTaxonomyDialog *self)
 {
   commit_fields (self);
   bw_reasons_editor_commit (self->reasons_editor);
+  commit_document (self);
   return FALSE;
 }
 
@@ -1736,6 +1883,8 @@ bw_taxonomy_dialog_constructed (GObject *object)
   g_signal_connect_object (self->project, "annotations-changed",
                            G_CALLBACK (categories_changed_cb), self, G_CONNECT_SWAPPED);
   reload (self);
+  load_document (self);
+  load_examples (self);
   bw_reasons_editor_set_project (self->reasons_editor, self->project);
   g_signal_connect_object (self->reasons_editor, "message",
                            G_CALLBACK (reasons_message_cb), self, G_CONNECT_SWAPPED);
@@ -1784,6 +1933,7 @@ bw_taxonomy_dialog_finalize (GObject *object)
   g_free (self->name_problem);
   g_free (self->hotkey_problem);
   g_free (self->pending_toast);
+  g_free (self->document_saved);
 
   G_OBJECT_CLASS (bw_taxonomy_dialog_parent_class)->finalize (object);
 }
@@ -1862,6 +2012,9 @@ bw_taxonomy_dialog_class_init (BwTaxonomyDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BwTaxonomyDialog, problem_label);
   gtk_widget_class_bind_template_child (widget_class, BwTaxonomyDialog, hotkey_hint);
   gtk_widget_class_bind_template_child (widget_class, BwTaxonomyDialog, guideline_view);
+  gtk_widget_class_bind_template_child (widget_class, BwTaxonomyDialog, examples_list);
+  gtk_widget_class_bind_template_child (widget_class, BwTaxonomyDialog, document_view);
+  gtk_widget_class_bind_template_child (widget_class, BwTaxonomyDialog, version_label);
   gtk_widget_class_bind_template_child (widget_class, BwTaxonomyDialog, empty_add_button);
 
   gtk_widget_class_install_action (widget_class, "taxonomy.add", NULL, add_action);
@@ -1873,6 +2026,8 @@ bw_taxonomy_dialog_class_init (BwTaxonomyDialogClass *klass)
   gtk_widget_class_install_action (widget_class, "taxonomy.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "taxonomy.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "taxonomy.close", NULL, close_action);
+  gtk_widget_class_install_action (widget_class, "taxonomy.save-guidelines", NULL, save_guidelines_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "taxonomy.save-guidelines", NULL);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "taxonomy.add", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "taxonomy.undo", NULL);

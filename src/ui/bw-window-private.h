@@ -92,6 +92,19 @@ struct _BwWindow
   GtkRevealer          *gold_revealer;
   GtkLabel             *gold_label;
   GtkWidget            *gold_window;        /* (weak): the Gold Standard window */
+
+  /* Questions and guidelines (bw-window-questions.c) */
+  GtkWidget            *ask_popover;
+  GtkLabel             *ask_title;
+  GtkEntry             *ask_entry;
+  gint64                ask_annotation_id;  /* the shape asked about, or 0 */
+  GtkWidget            *questions_window;   /* (weak) */
+  GtkBox               *guidelines_banner_slot;
+  GtkWidget            *guidelines_banner;  /* AdwBanner, or a GtkRevealer before 1.3 */
+  GtkLabel             *guidelines_label;   /* the revealer's text */
+  gint64                seen_guideline_version;
+  gint64                banner_since_version; /* changes after it are in the banner */
+  guint                 absorb_idle;
 };
 
 void _bw_window_class_actions_init (BwWindowClass *klass);
@@ -119,6 +132,13 @@ void _bw_window_review_init        (BwWindow      *self);
 void _bw_window_review_dispose     (BwWindow      *self);
 void _bw_window_review_project_changed (BwWindow  *self);
 void _bw_window_review_update_actions (BwWindow   *self);
+
+/* bw-window-questions.c */
+void _bw_window_questions_init     (BwWindow      *self);
+void _bw_window_questions_dispose  (BwWindow      *self);
+void _bw_window_questions_project_changed (BwWindow *self);
+void _bw_window_questions_reload_markers (BwWindow *self);
+void _bw_window_questions_check_guidelines (BwWindow *self);
 
 /* bw-window-image-menu.c */
 void _bw_window_image_menu_init    (BwWindow      *self);

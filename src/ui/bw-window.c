@@ -1057,6 +1057,7 @@ bw_window_set_project (BwWindow   *self,
 
   ensure_person (self);
   _bw_window_review_project_changed (self);
+  _bw_window_questions_project_changed (self);
   _bw_window_update_actions (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROJECT]);
@@ -1197,6 +1198,7 @@ bw_window_dispose (GObject *object)
   _bw_window_image_menu_dispose (self);
   _bw_window_work_time_dispose (self);
   _bw_window_review_dispose (self);
+  _bw_window_questions_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), BW_TYPE_WINDOW);
 
   g_clear_object (&self->selection);
@@ -1289,6 +1291,7 @@ bw_window_class_init (BwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BwWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, BwWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, BwWindow, gold_revealer);
+  gtk_widget_class_bind_template_child (widget_class, BwWindow, guidelines_banner_slot);
   gtk_widget_class_bind_template_child (widget_class, BwWindow, gold_label);
   gtk_widget_class_bind_template_child (widget_class, BwWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, BwWindow, open_button);
@@ -1407,6 +1410,7 @@ bw_window_init (BwWindow *self)
                            G_CALLBACK (_bw_window_update_recent), self, G_CONNECT_SWAPPED);
   bw_annotation_tools_install (self);
   _bw_window_review_init (self);
+  _bw_window_questions_init (self);
   update_status_bar (self);
   update_user_label (self);
 }

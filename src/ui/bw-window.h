@@ -35,6 +35,12 @@ BwProject  *bw_window_get_project             (BwWindow      *self);
 BwCanvas   *bw_window_get_canvas              (BwWindow      *self);
 gint64      bw_window_get_current_image_id    (BwWindow      *self);
 /* Shows @image_id (clearing the list's filter if it hides it). */
+void        bw_window_show_image_region       (BwWindow      *self,
+                                               gint64         image_id,
+                                               double         x0,
+                                               double         y0,
+                                               double         x1,
+                                               double         y1);
 void        bw_window_select_image            (BwWindow      *self,
                                                gint64         image_id);
 /* Shows @image_id with its gold layer as the layer edited (0: stop). */
