@@ -879,7 +879,7 @@ bw_project_check_queue_open (BwProject  *self,
     return TRUE;
 
   g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID,
-               _("Your work queue opens once you pass the exam “%s”; take it first (Next Image hands out its images)."),
+               _("Your work queue opens once you pass the exam “%s”; take the exam first: its images come before your own work."),
                gate->exam);
   return FALSE;
 }

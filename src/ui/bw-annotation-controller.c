@@ -26,6 +26,7 @@
 #include <math.h>
 
 #include "bw-annotation-controller-private.h"
+#include "bw-project-exams.h"
 
 /* In widget pixels. */
 #define HIT_TOLERANCE     4.0
@@ -686,7 +687,13 @@ load (BwAnnotationController  *self,
       else if (self->gold)
         session = bw_layer_session_new_for_gold (self->project, image_id, self->person_id, error);
       else
-        session = bw_layer_session_new (self->project, image_id, self->person_id, error);
+        {
+          /* An image of the person's open exam attempt shows their answer in it. */
+          gint64 attempt = bw_project_find_exam_attempt_for_image (self->project, self->person_id, image_id);
+
+          session = attempt > 0 ? bw_layer_session_new_for_exam (self->project, attempt, image_id, error)
+                                : bw_layer_session_new (self->project, image_id, self->person_id, error);
+        }
       if (session == NULL)
         {
           self->image_id = 0;

@@ -17,6 +17,7 @@
 #include "bw-annotation-tools.h"
 #include "bw-category-panel.h"
 #include "bw-object-list.h"
+#include "bw-project-exams.h"
 
 #define DATA_KEY "bw-annotation-controller"
 #define SETTINGS_KEY "bw-annotation-settings"
@@ -159,8 +160,47 @@ submitted_cb (BwWindow               *window,
               BwAnnotationController *controller)
 {
   BwLayerSession *session = bw_annotation_controller_get_session (controller);
+  gint64 attempt_id = session != NULL ? bw_layer_session_get_exam_attempt_id (session) : 0;
   AdwToast *toast;
   gint64 next;
+
+  /* An exam image handed in: the next one, or the attempt's result and,
+   * after a pass, the person's own queue. */
+  if (attempt_id > 0)
+    {
+      g_autoptr(BwExamAttempt) attempt = bw_project_get_exam_attempt (bw_layer_session_get_project (session),
+                                                                      attempt_id, NULL);
+
+      bw_window_refresh_exam (window);
+      if (attempt != NULL && attempt->finished_at > 0)
+        {
+          gint64 first = 0;
+
+          if (attempt->passed)
+            {
+              g_autoptr(GArray) queue = bw_project_list_work_queue (bw_layer_session_get_project (session),
+                                                                    attempt->person_id, NULL);
+
+              if (queue != NULL && queue->len > 0)
+                first = g_array_index (queue, gint64, 0);
+            }
+          /* The attempt's answers are closed: the image shows the
+           * person's own work again, or their queue opens. */
+          if (first > 0)
+            bw_window_select_image (window, first);
+          else
+            load_current_image (window, controller);
+          bw_window_show_exam_result (window, attempt_id);
+          return;
+        }
+      next = bw_layer_session_find_next_image (session);
+      if (next > 0)
+        bw_window_select_image (window, next);
+      toast = adw_toast_new (_("Exam image handed in"));
+      adw_toast_set_timeout (toast, 2);
+      bw_window_add_toast (window, toast);
+      return;
+    }
 
   /* The next image of the queue is the one below in the list. */
   next = session != NULL ? bw_layer_session_find_next_image_sorted (session, bw_window_get_image_sort (window)) : 0;

@@ -20,6 +20,7 @@
 #include <math.h>
 
 #include "bw-annotation-renderer.h"
+#include "bw-exam-dialog.h"
 #include "bw-gold-window.h"
 #include "bw-thumbnailer.h"
 
@@ -774,6 +775,26 @@ draw_sample_action (GtkWidget  *widget,
   refresh (self);
 }
 
+/* The lead's exams, made of the gold images. */
+static void
+exams_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *param)
+{
+  BwGoldWindow *self = BW_GOLD_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  BwExamDialog *dialog;
+
+  if (!become_lead (self, &error))
+    {
+      show_error (self, error);
+      return;
+    }
+  dialog = bw_exam_dialog_new (self->project, self->person_id);
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 rate_changed_cb (BwGoldWindow *self)
 {
@@ -862,6 +883,7 @@ bw_gold_window_class_init (BwGoldWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "gold.promote", NULL, promote_action);
   gtk_widget_class_install_action (widget_class, "gold.accept", NULL, accept_action);
   gtk_widget_class_install_action (widget_class, "gold.draw-sample", NULL, draw_sample_action);
+  gtk_widget_class_install_action (widget_class, "gold.exams", NULL, exams_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 

@@ -22,6 +22,7 @@
 #include "bw-dialog-util.h"
 #include "bw-model-page.h"
 #include "bw-pipeline.h"
+#include "bw-project-exams.h"
 #include "bw-quality-window.h"
 
 /* BwQualityRow: one row of a table, the text shown in each column and
@@ -195,6 +196,7 @@ struct _BwQualityWindow
   GtkDrawingArea  *throughput_area;
   GtkLabel        *pipeline_label;
   GtkLabel        *questions_label;
+  GtkListBox      *certificate_list;
   GtkLabel        *stuck_label;
   GtkListBox      *stuck_list;
   GtkAdjustment   *stuck_adjustment;
@@ -1307,6 +1309,111 @@ compute_pipeline (BwQualityWindow *self)
   gtk_widget_queue_draw (GTK_WIDGET (self->throughput_area));
 }
 
+static char *
+format_date (gint64 usec)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (usec / G_USEC_PER_SEC);
+
+  return time != NULL ? g_date_time_format (time, "%Y-%m-%d %H:%M") : g_strdup ("–");
+}
+
+/* Each annotator's certificates, and their attempts without one: read
+ * from the store as they were scored, so quick enough to read here. */
+static void
+fill_certificates (BwQualityWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) certificates = bw_project_list_certificates (self->project, 0, &error);
+  g_autoptr(GPtrArray) attempts = certificates != NULL ? bw_project_list_exam_attempts (self->project, 0, 0, &error)
+                                                       : NULL;
+  GtkWidget *child;
+  guint n_rows = 0;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->certificate_list))) != NULL)
+    gtk_list_box_remove (self->certificate_list, child);
+  if (attempts == NULL)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), error->message);
+      gtk_list_box_append (self->certificate_list, row);
+      return;
+    }
+
+  for (guint i = 0; i < certificates->len; i++)
+    {
+      const BwCertificate *c = certificates->pdata[i];
+      g_autofree char *title = g_strdup_printf ("%s — %s", c->person, c->exam);
+      g_autofree char *date = format_date (c->created_at);
+      g_autofree char *version = c->guideline_version >= 0
+                                 ? g_strdup_printf (_("guidelines version %" PRId64), c->guideline_version)
+                                 : g_strdup (_("guidelines not versioned"));
+      g_autofree char *subtitle = g_strdup_printf (_("Certified: F1 %.2f, accuracy %.2f · %s · %s%s"),
+                                                   c->f1, c->accuracy, date, version,
+                                                   c->current ? "" : _(" · outdated by a guideline change"));
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_list_box_append (self->certificate_list, row);
+      n_rows++;
+    }
+
+  /* Who tried and has no certificate of that exam: their last attempt. */
+  for (guint i = attempts->len; i-- > 0;)
+    {
+      const BwExamAttempt *a = attempts->pdata[i];
+      gboolean later = FALSE, certified = FALSE;
+      g_autofree char *title = NULL;
+      g_autofree char *subtitle = NULL;
+      GtkWidget *row;
+
+      for (guint k = i + 1; k < attempts->len; k++)
+        {
+          const BwExamAttempt *b = attempts->pdata[k];
+
+          later = later || (b->person_id == a->person_id && b->exam_id == a->exam_id);
+        }
+      for (guint k = 0; k < certificates->len; k++)
+        {
+          const BwCertificate *c = certificates->pdata[k];
+
+          certified = certified || (c->person_id == a->person_id && c->exam_id == a->exam_id);
+        }
+      if (later || certified)
+        continue;
+
+      title = g_strdup_printf ("%s — %s", a->person, a->exam);
+      if (a->finished_at > 0)
+        {
+          const BwExamScore *all = a->scores->len > 0 ? &g_array_index (a->scores, BwExamScore, 0) : NULL;
+          const BwQualityCounts *c = all != NULL ? &all->counts : NULL;
+          g_autofree char *date = format_date (a->finished_at);
+
+          subtitle = g_strdup_printf (_("Not passed, attempt %d: F1 %.2f, accuracy %.2f · %s"), a->number,
+                                      c != NULL ? bw_exam_rate_value (2 * c->tp, 2 * c->tp + c->fp + c->fn) : 0,
+                                      c != NULL ? bw_exam_rate_value (c->tp, c->tp + c->fp + c->fn) : 0, date);
+        }
+      else
+        subtitle = g_strdup_printf (_("Attempt %d under way: %u of %u images handed in"), a->number,
+                                    a->n_submitted, a->n_images);
+      row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_list_box_append (self->certificate_list, row);
+      n_rows++;
+    }
+
+  if (n_rows == 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     _("Nobody has taken an exam yet; the Gold Standard window defines them (Exams…)."));
+      gtk_list_box_append (self->certificate_list, row);
+    }
+}
+
 static void
 stuck_after_changed_cb (BwQualityWindow *self)
 {
@@ -1373,6 +1480,7 @@ refresh_action (GtkWidget  *widget,
   /* The pipeline does not depend on the IoU threshold: read again here
    * and on opening, not on every change of the threshold. */
   compute_pipeline (BW_QUALITY_WINDOW (widget));
+  fill_certificates (BW_QUALITY_WINDOW (widget));
   compute (BW_QUALITY_WINDOW (widget));
 }
 
@@ -1570,6 +1678,7 @@ bw_quality_window_class_init (BwQualityWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, throughput_area);
   gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, pipeline_label);
   gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, questions_label);
+  gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, certificate_list);
   gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, stuck_label);
   gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, stuck_list);
   gtk_widget_class_bind_template_child (widget_class, BwQualityWindow, stuck_adjustment);
@@ -1636,6 +1745,7 @@ bw_quality_window_new (BwProject *project)
   self->project = g_object_ref (project);
   bw_model_page_set_project (self->model_page, project);
   compute_pipeline (self);
+  fill_certificates (self);
   compute (self);
 
   return self;

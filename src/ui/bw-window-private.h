@@ -105,6 +105,13 @@ struct _BwWindow
   gint64                seen_guideline_version;
   gint64                banner_since_version; /* changes after it are in the banner */
   guint                 absorb_idle;
+  /* Exams (bw-window-exam.c) */
+  gint64                exam_attempt_id;    /* the person's open attempt, or 0 */
+  gint64                exam_last_attempt_id;
+  GtkRevealer          *exam_revealer;
+  GtkLabel             *exam_label;
+  GtkWidget            *exam_start_button;
+  GtkWidget            *exam_result_button;
 };
 
 void _bw_window_class_actions_init (BwWindowClass *klass);
@@ -139,6 +146,8 @@ void _bw_window_questions_dispose  (BwWindow      *self);
 void _bw_window_questions_project_changed (BwWindow *self);
 void _bw_window_questions_reload_markers (BwWindow *self);
 void _bw_window_questions_check_guidelines (BwWindow *self);
+/* bw-window-exam.c */
+void _bw_window_exam_class_init    (BwWindowClass *klass);
 
 /* bw-window-image-menu.c */
 void _bw_window_image_menu_init    (BwWindow      *self);

@@ -986,6 +986,7 @@ ensure_person (BwWindow *self)
        * their own work to an annotator). */
       if (self->model != NULL)
         bw_image_list_model_refresh (self->model);
+      bw_window_refresh_exam (self);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PERSON_ID]);
     }
 }
@@ -1027,6 +1028,10 @@ bw_window_set_project (BwWindow   *self,
       g_signal_connect_object (project, "changed-externally",
                                G_CALLBACK (project_changed_externally_cb), self,
                                G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+      /* The lead may allow another attempt, or change who must pass. */
+      g_signal_connect_object (project, "changed-externally",
+                               G_CALLBACK (bw_window_refresh_exam), self,
+                               G_CONNECT_SWAPPED | G_CONNECT_AFTER);
       /* What other windows and programs commit shows within a second:
        * a look costs one PRAGMA, which reads no file. */
       bw_project_watch_external_changes (project, 500);
@@ -1056,6 +1061,7 @@ bw_window_set_project (BwWindow   *self,
     }
 
   ensure_person (self);
+  bw_window_refresh_exam (self);
   _bw_window_review_project_changed (self);
   _bw_window_questions_project_changed (self);
   _bw_window_update_actions (self);
@@ -1293,6 +1299,10 @@ bw_window_class_init (BwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BwWindow, gold_revealer);
   gtk_widget_class_bind_template_child (widget_class, BwWindow, guidelines_banner_slot);
   gtk_widget_class_bind_template_child (widget_class, BwWindow, gold_label);
+  gtk_widget_class_bind_template_child (widget_class, BwWindow, exam_revealer);
+  gtk_widget_class_bind_template_child (widget_class, BwWindow, exam_label);
+  gtk_widget_class_bind_template_child (widget_class, BwWindow, exam_start_button);
+  gtk_widget_class_bind_template_child (widget_class, BwWindow, exam_result_button);
   gtk_widget_class_bind_template_child (widget_class, BwWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, BwWindow, open_button);
   gtk_widget_class_bind_template_child (widget_class, BwWindow, sidebar_button);
@@ -1332,6 +1342,7 @@ bw_window_class_init (BwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BwWindow, review_queue_slot);
 
   _bw_window_class_actions_init (klass);
+  _bw_window_exam_class_init (klass);
 }
 
 static void

@@ -67,5 +67,9 @@ void        bw_window_add_toast               (BwWindow      *self,
  * toast reporting the result. */
 void        bw_window_import_paths            (BwWindow      *self,
                                                const char * const *paths);
+/* Exams (bw-window-exam.c): the banner of a person an exam holds back. */
+void        bw_window_refresh_exam            (BwWindow      *self);
+void        bw_window_show_exam_result        (BwWindow      *self,
+                                               gint64         attempt_id);
 
 G_END_DECLS
