@@ -84,8 +84,9 @@ class App:
                             os.path.join(self.tmp, label + '.png')], env=self.env)
         return screen
 
-    def wait_for(self, what, predicate, timeout=15.0):
-        """Calls @predicate() until it returns something true, and returns that.
+    def poll(self, predicate, timeout=15.0):
+        """Calls @predicate() until it returns something true, and returns
+        that, or None when @timeout seconds passed first.
         BOXWOOD_E2E_TIMEOUT_SCALE stretches every wait (a sanitizer build
         runs several times slower)."""
         deadline = time.monotonic() + timeout * float(os.environ.get('BOXWOOD_E2E_TIMEOUT_SCALE', '1'))
@@ -94,8 +95,35 @@ class App:
             if result:
                 return result
             if time.monotonic() > deadline:
-                fail('timed out waiting for ' + what)
+                return None
             time.sleep(0.2)
+
+    def wait_for(self, what, predicate, timeout=15.0):
+        """Calls @predicate() until it returns something true, and returns
+        that; fails the test when @timeout seconds pass first."""
+        result = self.poll(predicate, timeout)
+        if not result:
+            fail('timed out waiting for ' + what)
+        return result
+
+    def press_until(self, key, what, predicate, tries=3, timeout=5.0):
+        """Presses @key until a screenshot satisfies @predicate; returns
+        (screen, result). Only for keys whose repeat does no harm (fit,
+        go to the last image, a step the predicate takes in any number): a
+        key the X server delivered while the app was busy can be lost on a
+        loaded machine, so one press that shows nothing in @timeout seconds
+        is followed by another."""
+        def check():
+            screen = self.shot(what)
+            result = predicate(screen)
+            return (screen, result) if result else None
+        for _ in range(tries):
+            self.xdotool('key', key)
+            seen = self.poll(check, timeout)
+            if seen:
+                return seen
+            print('# %s: no change after %s; pressing it again' % (what, key))
+        fail('timed out waiting for %s (%d presses of %s)' % (what, tries, key))
 
     def wait_for_screen(self, what, predicate, timeout=15.0):
         """Takes screenshots until @predicate(screen) is true; returns

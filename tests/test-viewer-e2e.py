@@ -15,6 +15,7 @@ its own Xvfb. Environment: BOXWOOD_APP, BOXWOOD_CLI.
 """
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -130,19 +131,46 @@ def main():
         edge_before = screen.edge_right(int(px), int(py), RED)
         app.xdotool('mousemove', int(px), int(py))
         time.sleep(0.3)
-        for _ in range(3):
-            app.xdotool('click', 4)
-            time.sleep(0.1)
 
-        # Three wheel steps of 1.25: 1.95×. Wait for all three to land.
-        def zoomed(s):
-            if not close(s.pixel(qx, qy), RED):
+        def zoom_factor(s):
+            if not close(s.pixel(px, py), RED):
                 return None
-            f = (s.edge_right(int(px), int(py), RED) - px) / (edge_before - px)
-            return f if 1.8 < f < 2.1 else None
+            return (s.edge_right(int(px), int(py), RED) - px) / (edge_before - px)
 
-        screen, factor = app.wait_for_screen('the zoom (the red/green edge 1.95× as far from the '
-                                             'pointer, green turned red under a fixed point)', zoomed)
+        # Three wheel steps of 1.25 each: 1.25×, 1.56×, 1.95×. The steps are
+        # counted from the factor on screen, one click at a time; a click
+        # the X server delivered while the app was busy can be lost on a
+        # loaded machine, so one that shows no new step within a few
+        # seconds is sent again. More than three steps fails.
+        def steps_on(s):
+            f = zoom_factor(s)
+            if f is None or f <= 0:
+                return None
+            n = round(math.log(f) / math.log(1.25))
+            return (n, f) if n >= 0 and abs(f - 1.25 ** n) < 0.08 * 1.25 ** n else None
+
+        steps, factor, clicks = 0, 1.0, 0
+        while steps < 3:
+            if clicks == 6:
+                fail('the wheel zoomed %d steps in 6 clicks (%.2f×), not 3' % (steps, factor))
+            app.xdotool('click', 4)
+            clicks += 1
+            seen = app.poll(lambda: (lambda s: (lambda r: (s, r) if r and r[0] > steps else None)(
+                steps_on(s)))(app.shot('wheel')), timeout=5.0)
+            if seen:
+                screen, (steps, factor) = seen
+            else:
+                print('# wheel click %d showed no new step; clicking again' % clicks)
+        # Let a late click show before checking that there were only three.
+        time.sleep(1.0)
+        screen = app.shot('zoomed')
+        late = steps_on(screen)
+        if late is None or late[0] != 3:
+            fail('the wheel did not zoom three steps of 1.25 around the pointer: %s'
+                 % (late and '%.2f×' % late[1]))
+        factor = late[1]
+        if not close(screen.pixel(qx, qy), RED):
+            fail('green did not turn red under a fixed point after zooming')
         if not close(screen.pixel(px, py), RED):
             fail('the point under the pointer moved while zooming')
         edge_after = screen.edge_right(int(px), int(py), RED)
@@ -168,26 +196,23 @@ def main():
         print('# edge after Left: %d' % edge2)
 
         # 5. Ctrl+0 fits again: the same place and size as at first.
-        app.xdotool('key', 'ctrl+0')
-        screen, boxes = app.wait_for_screen(
-            'Ctrl+0', lambda s: (lambda r, y: (r, y) if r and y and abs(r[0] - x0) <= 4 and
-                                 abs(y[2] - x1) <= 4 else None)(s.find(RED), s.find(YELLOW)))
+        screen, boxes = app.press_until(
+            'ctrl+0', 'Ctrl+0',
+            lambda s: (lambda r, y: (r, y) if r and y and abs(r[0] - x0) <= 4 and
+                       abs(y[2] - x1) <= 4 else None)(s.find(RED), s.find(YELLOW)))
 
         # 6. The "-" key zooms out: the image gets smaller.
-        app.xdotool('key', 'minus')
-        app.wait_for_screen('the minus key',
-                            lambda s: (lambda r: r and r[0] > x0 + 10)(s.find(RED)))
+        app.press_until('minus', 'the minus key',
+                        lambda s: (lambda r: r and r[0] > x0 + 10)(s.find(RED)))
         app.xdotool('key', 'ctrl+0')
 
         # 7. Page Down shows the second image, Page Up the first again.
         mx, my = at(100, 150)
         cx, cy = at(300, 150)
-        app.xdotool('key', 'Next')
-        app.wait_for_screen('Page Down', lambda s: close(s.pixel(mx, my), MAGENTA) and
-                            close(s.pixel(cx, cy), CYAN))
-        app.xdotool('key', 'Prior')
-        app.wait_for_screen('Page Up', lambda s: close(s.pixel(*at(100, 75)), RED) and
-                            close(s.pixel(*at(300, 225)), YELLOW))
+        app.press_until('Next', 'Page Down', lambda s: close(s.pixel(mx, my), MAGENTA) and
+                        close(s.pixel(cx, cy), CYAN))
+        app.press_until('Prior', 'Page Up', lambda s: close(s.pixel(*at(100, 75)), RED) and
+                        close(s.pixel(*at(300, 225)), YELLOW))
 
         # 8. The person named with --user is in the project.
         info = subprocess.run([cli_path, 'info', project, '--json'], env=env, check=True,
