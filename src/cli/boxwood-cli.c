@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 #include <glib-unix.h>
 #include <json-glib/json-glib.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -94,17 +95,76 @@ bw_cli_append_cell (GString    *line,
   g_string_append (line, "  ");
 }
 
+char *
+bw_cli_format_iso_time (gint64 usec)
+{
+  g_autoptr(GDateTime) time = NULL;
+
+  if (usec <= 0)
+    return NULL;
+  time = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
+  return time ? g_date_time_format_iso8601 (time) : NULL;
+}
+
+char *
+bw_cli_format_local_time (gint64 usec)
+{
+  g_autoptr(GDateTime) time = NULL;
+
+  if (usec <= 0)
+    return g_strdup ("–");
+  time = g_date_time_new_from_unix_local (usec / G_USEC_PER_SEC);
+  return time ? g_date_time_format (time, "%Y-%m-%d %H:%M") : g_strdup ("–");
+}
+
+char *
+bw_cli_format_number (double value)
+{
+  return isnan (value) ? g_strdup ("–") : g_strdup_printf ("%.3f", value);
+}
+
 void
-bw_cli_print_json (JsonBuilder *builder)
+bw_cli_json_add_string_or_null (JsonBuilder *builder,
+                                const char  *name,
+                                const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+void
+bw_cli_json_add_id_or_null (JsonBuilder *builder,
+                            const char  *name,
+                            gint64       value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value > 0)
+    json_builder_add_int_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+void
+bw_cli_print_json_node (JsonNode *root)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
   g_autofree char *text = NULL;
 
   json_generator_set_root (generator, root);
   json_generator_set_pretty (generator, TRUE);
   text = json_generator_to_data (generator, NULL);
   g_print ("%s\n", text);
+}
+
+void
+bw_cli_print_json (JsonBuilder *builder)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+
+  bw_cli_print_json_node (root);
 }
 
 gboolean

@@ -16,24 +16,6 @@
 #include "bw-calibration.h"
 #include "bw-cli.h"
 
-static char *
-format_number (double value)
-{
-  return isnan (value) ? g_strdup ("–") : g_strdup_printf ("%.3f", value);
-}
-
-static void
-print_json (JsonNode *root)
-{
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autofree char *text = NULL;
-
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  text = json_generator_to_data (generator, NULL);
-  g_print ("%s\n", text);
-}
-
 static int
 compare_names (gconstpointer a,
                gconstpointer b)
@@ -274,7 +256,7 @@ calibration_list (int    argc,
       for (guint i = 0; i < reports->len; i++)
         json_array_add_element (array, bw_calibration_report_to_json (reports->pdata[i]));
       json_node_take_array (root, array);
-      print_json (root);
+      bw_cli_print_json_node (root);
       return 0;
     }
 
@@ -289,7 +271,7 @@ calibration_list (int    argc,
       const BwCalibrationReport *report = reports->pdata[i];
       g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (report->round.created_at / G_USEC_PER_SEC);
       g_autofree char *date = g_date_time_format (when, "%Y-%m-%d %H:%M");
-      g_autofree char *alpha = format_number (report->alpha);
+      g_autofree char *alpha = bw_cli_format_number (report->alpha);
 
       g_print (_("%" PRId64 "  %s  %s  %u images, %u people, %u of %u answers in, α %s\n"),
                report->round.id, date, report->round.name, report->round.n_images,
@@ -337,7 +319,7 @@ calibration_list (int    argc,
                 if (g_strcmp0 (bw_calibration_report_category_name (report, category->category_id), name) == 0)
                   value = category->alpha;
               }
-            alpha = format_number (value);
+            alpha = bw_cli_format_number (value);
             bw_cli_append_cell (line, alpha, 12, TRUE);
           }
         g_print ("%s\n", line->str);
@@ -405,16 +387,16 @@ calibration_report (int    argc,
     {
       g_autoptr(JsonNode) root = bw_calibration_report_to_json (report);
 
-      print_json (root);
+      bw_cli_print_json_node (root);
       return 0;
     }
 
   for (guint i = 0; i < report->people->len; i++)
     g_string_append_printf (people, "%s%s", i ? ", " : "",
                             bw_calibration_report_person_name (report, g_array_index (report->people, gint64, i)));
-  alpha = format_number (report->alpha);
+  alpha = bw_cli_format_number (report->alpha);
   bw_quality_counts_f1 (&report->pairs, &f1);
-  f = format_number (f1.value);
+  f = bw_cli_format_number (f1.value);
   g_print (_("Calibration round %" PRId64 " “%s”: %u images; %s; %u of %u answers in.\n"),
            report->round.id, report->round.name, report->round.n_images, people->str,
            report->round.n_submitted, report->round.n_expected);
@@ -425,11 +407,11 @@ calibration_report (int    argc,
   for (guint i = 0; i < report->categories->len; i++)
     {
       const BwCalibrationCategory *category = &g_array_index (report->categories, BwCalibrationCategory, i);
-      g_autofree char *a = format_number (category->alpha);
+      g_autofree char *a = bw_cli_format_number (category->alpha);
       g_autofree char *cf = NULL;
 
       bw_quality_counts_f1 (&category->pairs, &f1);
-      cf = format_number (f1.value);
+      cf = bw_cli_format_number (f1.value);
       g_print ("%-20s %8s %8" PRIu64 " %8s\n",
                bw_calibration_report_category_name (report, category->category_id), a, category->units, cf);
     }
@@ -438,7 +420,7 @@ calibration_report (int    argc,
   for (guint i = 0; i < report->images->len; i++)
     {
       const BwCalibrationImage *image = report->images->pdata[i];
-      g_autofree char *a = format_number (image->alpha);
+      g_autofree char *a = bw_cli_format_number (image->alpha);
 
       g_print (_("  %s  α %s (%u answers, %" PRIu64 " objects)\n"),
                image->path, a, image->n_answers, image->units);

@@ -67,28 +67,6 @@ parse_options (GOptionContext  *context,
   return -1;
 }
 
-static char *
-format_iso_time (gint64 usec)
-{
-  g_autoptr(GDateTime) time = NULL;
-
-  if (usec <= 0)
-    return NULL;
-  time = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
-  return time ? g_date_time_format_iso8601 (time) : NULL;
-}
-
-static char *
-format_local_time (gint64 usec)
-{
-  g_autoptr(GDateTime) time = NULL;
-
-  if (usec <= 0)
-    return g_strdup ("–");
-  time = g_date_time_new_from_unix_local (usec / G_USEC_PER_SEC);
-  return time ? g_date_time_format (time, "%Y-%m-%d %H:%M") : g_strdup ("–");
-}
-
 /* "0.8" or "80%": a share from 0 to 1, or -1 when @text is neither. */
 static double
 parse_share (const char *text)
@@ -444,7 +422,7 @@ exam_list (int    argc,
       for (guint i = 0; i < exams->len; i++)
         {
           const BwExam *exam = exams->pdata[i];
-          g_autofree char *created = format_iso_time (exam->created_at);
+          g_autofree char *created = bw_cli_format_iso_time (exam->created_at);
           guint n_attempts = 0, n_passed = 0;
 
           for (guint k = 0; k < attempts->len; k++)
@@ -610,8 +588,8 @@ add_attempt_json (JsonBuilder         *builder,
                   const BwExamAttempt *a,
                   GHashTable          *names)
 {
-  g_autofree char *started = format_iso_time (a->started_at);
-  g_autofree char *finished = format_iso_time (a->finished_at);
+  g_autofree char *started = bw_cli_format_iso_time (a->started_at);
+  g_autofree char *finished = bw_cli_format_iso_time (a->finished_at);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "id");
@@ -677,7 +655,7 @@ static void
 add_certificate_json (JsonBuilder         *builder,
                       const BwCertificate *c)
 {
-  g_autofree char *date = format_iso_time (c->created_at);
+  g_autofree char *date = bw_cli_format_iso_time (c->created_at);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "id");
@@ -712,7 +690,7 @@ static void
 print_attempt (const BwExamAttempt *a,
                GHashTable          *names)
 {
-  g_autofree char *when = format_local_time (a->finished_at > 0 ? a->finished_at : a->started_at);
+  g_autofree char *when = bw_cli_format_local_time (a->finished_at > 0 ? a->finished_at : a->started_at);
 
   if (a->finished_at == 0)
     {
@@ -825,7 +803,7 @@ exam_results (int    argc,
   for (guint i = 0; i < certificates->len; i++)
     {
       const BwCertificate *c = certificates->pdata[i];
-      g_autofree char *date = format_local_time (c->created_at);
+      g_autofree char *date = bw_cli_format_local_time (c->created_at);
       g_autofree char *version = c->guideline_version >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, c->guideline_version)
                                                            : g_strdup ("–");
 

@@ -73,12 +73,6 @@ bw_cli_compute_model_report (BwProject  *project,
   return run.report;
 }
 
-static char *
-format_number (double value)
-{
-  return isnan (value) ? g_strdup ("–") : g_strdup_printf ("%.3f", value);
-}
-
 static void
 print_report (const BwModelReport *report,
               double               max_f1)
@@ -88,7 +82,7 @@ print_report (const BwModelReport *report,
   guint shown;
 
   bw_quality_counts_f1 (&report->counts, &f1);
-  f = format_number (f1.value);
+  f = bw_cli_format_number (f1.value);
   g_print (_("Model “%s” against the reference answers (gold, else accepted work), IoU threshold %.2f.\n"),
            report->model, report->iou_threshold);
   g_print (_("%" PRIu64 " images scored (%" PRIu64 " gold), %" PRIu64 " with predictions; "
@@ -106,7 +100,7 @@ print_report (const BwModelReport *report,
       g_autofree char *cf = NULL;
 
       bw_quality_counts_f1 (&category->counts, &f1);
-      cf = format_number (f1.value);
+      cf = bw_cli_format_number (f1.value);
       g_print ("%-20s %6" PRIu64 " %6" PRIu64 " %6" PRIu64 "  %s\n",
                bw_model_report_category_name (report, category->category_id),
                category->counts.tp, category->counts.fp, category->counts.fn, cf);
@@ -121,7 +115,7 @@ print_report (const BwModelReport *report,
 
       if (isnan (image->f1))
         break;
-      imf = format_number (image->f1);
+      imf = bw_cli_format_number (image->f1);
       g_print (_("  %s  F1 %s (TP %" PRIu64 ", FP %" PRIu64 ", FN %" PRIu64 ")\n"),
                image->path, imf, image->counts.tp, image->counts.fp, image->counts.fn);
       shown++;
@@ -133,7 +127,7 @@ print_report (const BwModelReport *report,
       for (guint i = 0; i < report->disagreements->len && i < SHOWN_ROWS; i++)
         {
           const BwModelDisagreement *d = &g_array_index (report->disagreements, BwModelDisagreement, i);
-          g_autofree char *rate = format_number (d->rate.value);
+          g_autofree char *rate = bw_cli_format_number (d->rate.value);
 
           g_print (_("  %s, %s: disagreement %s [%.3f, %.3f] (TP %" PRIu64 ", FP %" PRIu64 ", FN %" PRIu64 ")\n"),
                    bw_model_report_person_name (report, d->person_id),

@@ -61,12 +61,6 @@ format_rate (const BwRate *rate)
   return g_strdup_printf ("%.3f [%.3f, %.3f]", rate->value, rate->lo, rate->hi);
 }
 
-static char *
-format_number (double value)
-{
-  return isnan (value) ? g_strdup ("–") : g_strdup_printf ("%.3f", value);
-}
-
 static void
 print_counts_row (const char            *name,
                   guint64                images,
@@ -83,7 +77,7 @@ print_counts_row (const char            *name,
   r = format_rate (&recall);
   f = format_rate (&f1);
   a = format_rate (&accuracy);
-  iou = format_number (bw_quality_counts_mean_iou (counts));
+  iou = bw_cli_format_number (bw_quality_counts_mean_iou (counts));
 
   g_print ("%-20s %6" G_GUINT64_FORMAT " %6" G_GUINT64_FORMAT " %6" G_GUINT64_FORMAT
            " %6" G_GUINT64_FORMAT "  %-22s %-22s %-22s %-22s %s\n",
@@ -123,7 +117,7 @@ print_report (const BwQualityReport *report,
       for (guint i = 0; report->images != NULL && i < report->images->len; i++)
         {
           const BwQualityImageResult *image = report->images->pdata[i];
-          g_autofree char *alpha = format_number (image->alpha);
+          g_autofree char *alpha = bw_cli_format_number (image->alpha);
 
           g_print (_("%s (α %s)\n"), image->path, alpha);
           for (guint s = 0; s < image->scores->len; s++)
@@ -150,7 +144,7 @@ print_report (const BwQualityReport *report,
 
   if (report->agreement_images > 0)
     {
-      g_autofree char *alpha = format_number (bw_quality_report_mean_alpha (report));
+      g_autofree char *alpha = bw_cli_format_number (bw_quality_report_mean_alpha (report));
 
       g_print (_("\nAgreement: %" PRIu64 " images answered by two or more people; "
                  "mean Krippendorff’s α %s; %u below %.2f.\n"),
@@ -163,7 +157,7 @@ print_report (const BwQualityReport *report,
 
           bw_quality_counts_f1 (&pair->counts, &f1);
           f = format_rate (&f1);
-          iou = format_number (bw_quality_counts_mean_iou (&pair->counts));
+          iou = bw_cli_format_number (bw_quality_counts_mean_iou (&pair->counts));
           g_print (_("  %s – %s: %" PRIu64 " images, F1 %s, mean IoU %s\n"),
                    bw_quality_report_person_name (report, pair->person_a),
                    bw_quality_report_person_name (report, pair->person_b),

@@ -19,52 +19,6 @@ static const char exit_status_text[] =
   N_("Exit status: 0 on success, 1 when the project cannot be read or written\n"
      "(the reason is printed on standard error), 2 on a usage error.");
 
-static char *
-format_iso_time (gint64 usec)
-{
-  g_autoptr(GDateTime) time = NULL;
-
-  if (usec <= 0)
-    return NULL;
-  time = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
-  return time ? g_date_time_format_iso8601 (time) : NULL;
-}
-
-static char *
-format_local_time (gint64 usec)
-{
-  g_autoptr(GDateTime) time = NULL;
-
-  if (usec <= 0)
-    return g_strdup ("–");
-  time = g_date_time_new_from_unix_local (usec / G_USEC_PER_SEC);
-  return time ? g_date_time_format (time, "%Y-%m-%d %H:%M") : g_strdup ("–");
-}
-
-static void
-add_string_or_null (JsonBuilder *builder,
-                    const char  *name,
-                    const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_id_or_null (JsonBuilder *builder,
-                const char  *name,
-                gint64       value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value > 0)
-    json_builder_add_int_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
 /* questions list */
 
 static void
@@ -81,8 +35,8 @@ questions_to_json (BwProject *project,
   for (guint i = 0; i < questions->len; i++)
     {
       const BwQuestion *q = questions->pdata[i];
-      g_autofree char *asked = format_iso_time (q->asked_at);
-      g_autofree char *answered = format_iso_time (q->answered_at);
+      g_autofree char *asked = bw_cli_format_iso_time (q->asked_at);
+      g_autofree char *answered = bw_cli_format_iso_time (q->answered_at);
       g_autoptr(BwCategory) category = NULL;
 
       if (q->category_id > 0)
@@ -95,21 +49,21 @@ questions_to_json (BwProject *project,
       json_builder_add_int_value (builder, q->image_id);
       json_builder_set_member_name (builder, "image");
       json_builder_add_string_value (builder, q->image_path);
-      add_id_or_null (builder, "annotation_id", q->annotation_id);
-      add_id_or_null (builder, "annotation_version", q->annotation_version);
-      add_string_or_null (builder, "category", category != NULL ? category->name : NULL);
+      bw_cli_json_add_id_or_null (builder, "annotation_id", q->annotation_id);
+      bw_cli_json_add_id_or_null (builder, "annotation_version", q->annotation_version);
+      bw_cli_json_add_string_or_null (builder, "category", category != NULL ? category->name : NULL);
       json_builder_set_member_name (builder, "x");
       json_builder_add_double_value (builder, q->x);
       json_builder_set_member_name (builder, "y");
       json_builder_add_double_value (builder, q->y);
-      add_string_or_null (builder, "asker", q->asker);
+      bw_cli_json_add_string_or_null (builder, "asker", q->asker);
       json_builder_set_member_name (builder, "question");
       json_builder_add_string_value (builder, q->text);
-      add_string_or_null (builder, "asked_at", asked);
-      add_string_or_null (builder, "answer", q->answer);
-      add_string_or_null (builder, "answerer", q->answerer);
-      add_string_or_null (builder, "answered_at", answered);
-      add_id_or_null (builder, "example_id", q->example_id);
+      bw_cli_json_add_string_or_null (builder, "asked_at", asked);
+      bw_cli_json_add_string_or_null (builder, "answer", q->answer);
+      bw_cli_json_add_string_or_null (builder, "answerer", q->answerer);
+      bw_cli_json_add_string_or_null (builder, "answered_at", answered);
+      bw_cli_json_add_id_or_null (builder, "example_id", q->example_id);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -142,7 +96,7 @@ print_questions (BwProject *project,
     {
       const BwQuestion *q = questions->pdata[i];
       g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, q->id);
-      g_autofree char *when = format_local_time (q->asked_at);
+      g_autofree char *when = bw_cli_format_local_time (q->asked_at);
       g_autofree char *shape = NULL;
 
       if (q->annotation_id > 0)

@@ -21,31 +21,6 @@ static const char exit_status_text[] =
   N_("Exit status: 0 on success, 1 when the project cannot be read (the reason\n"
      "is printed on standard error), 2 on a usage error.");
 
-/* A time of the store (µs since the epoch) as ISO 8601 in UTC, or %NULL
- * for none. */
-static char *
-format_iso_time (gint64 usec)
-{
-  g_autoptr(GDateTime) time = NULL;
-
-  if (usec <= 0)
-    return NULL;
-  time = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
-  return time ? g_date_time_format_iso8601 (time) : NULL;
-}
-
-/* The same in local time, to the minute, for a person to read. */
-static char *
-format_local_time (gint64 usec)
-{
-  g_autoptr(GDateTime) time = NULL;
-
-  if (usec <= 0)
-    return g_strdup ("–");
-  time = g_date_time_new_from_unix_local (usec / G_USEC_PER_SEC);
-  return time ? g_date_time_format (time, "%Y-%m-%d %H:%M") : g_strdup ("–");
-}
-
 /* "2 h 05 min", "7 min 30 s", "12 s"; "–" for none. */
 static char *
 format_duration (double seconds)
@@ -78,7 +53,7 @@ queue_to_json (BwProject *project,
   for (guint i = 0; i < queue->len; i++)
     {
       const BwReviewQueueItem *item = queue->pdata[i];
-      g_autofree char *submitted = format_iso_time (item->submitted_at);
+      g_autofree char *submitted = bw_cli_format_iso_time (item->submitted_at);
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "image_id");
@@ -135,7 +110,7 @@ print_queue (GPtrArray *queue)
   for (guint i = 0; i < queue->len; i++)
     {
       const BwReviewQueueItem *item = queue->pdata[i];
-      g_autofree char *when = format_local_time (item->submitted_at);
+      g_autofree char *when = bw_cli_format_local_time (item->submitted_at);
       g_autofree char *shapes = g_strdup_printf ("%u", item->n_annotations);
 
       g_string_truncate (line, 0);

@@ -73,8 +73,26 @@ void bw_cli_append_cell (GString    *line,
                          guint       width,
                          gboolean    right);
 
-/* Prints the builder's root as indented JSON on stdout. */
-void bw_cli_print_json (JsonBuilder *builder);
+/* Prints the builder's root, or @root, as indented JSON on stdout. */
+void bw_cli_print_json      (JsonBuilder *builder);
+void bw_cli_print_json_node (JsonNode    *root);
+
+/* A JSON member that is null for none: a NULL string, an id <= 0. */
+void bw_cli_json_add_string_or_null (JsonBuilder *builder,
+                                     const char  *name,
+                                     const char  *value);
+void bw_cli_json_add_id_or_null     (JsonBuilder *builder,
+                                     const char  *name,
+                                     gint64       value);
+
+/* A time of the store (µs since the epoch) as ISO 8601 in UTC, or NULL
+ * for none; the same in local time to the minute for a person to read,
+ * "–" for none. */
+char *bw_cli_format_iso_time   (gint64 usec);
+char *bw_cli_format_local_time (gint64 usec);
+
+/* A figure with three decimals, "–" for NaN (undefined). */
+char *bw_cli_format_number (double value);
 
 /* From now on, Ctrl+C (or SIGTERM) cancels @cancellable rather than
  * killing the process, once bw_cli_run_cancellable() runs the loop. Call
