@@ -231,6 +231,70 @@ count_rows (BwProject   *self,
   return TRUE;
 }
 
+/* Reads, on a connection of its own and from one snapshot, the names
+ * of people and categories (into @people and @categories when not NULL),
+ * the number of images @count_sql counts (and, with @extra_count_sql, a
+ * second count into @out_extra), then hands @func each image of
+ * @rows_sql (see read_image_rows()). ?1 of each statement is @param when
+ * not 0. */
+static gboolean
+read_images (BwProject          *self,
+             const char         *count_sql,
+             const char         *extra_count_sql,
+             const char         *rows_sql,
+             gint64              param,
+             GHashTable         *people,
+             GHashTable         *categories,
+             guint              *out_extra,
+             BwQualityImageFunc  func,
+             gpointer            user_data,
+             GCancellable       *cancellable,
+             GError            **error)
+{
+  sqlite3 *db;
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = FALSE;
+  guint n_images = 0, extra = 0;
+  int rc;
+
+  db = _bw_project_open_reader (self, error);
+  if (db == NULL)
+    return FALSE;
+
+  rc = sqlite3_exec (db, "BEGIN", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_reader_error (self, db, rc, error);
+      goto out;
+    }
+
+  if (!read_names (self, db, "SELECT id, name FROM people", people, error) ||
+      !read_names (self, db, "SELECT id, name FROM categories", categories, error) ||
+      !count_rows (self, db, count_sql, param, &n_images, error) ||
+      (extra_count_sql != NULL &&
+       !count_rows (self, db, extra_count_sql, param, &extra, error)))
+    goto out;
+  if (out_extra != NULL)
+    *out_extra = extra;
+
+  rc = sqlite3_prepare_v2 (db, rows_sql, -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_reader_error (self, db, rc, error);
+      goto out;
+    }
+  if (param != 0)
+    sqlite3_bind_int64 (stmt, 1, param);
+
+  ok = read_image_rows (self, db, stmt, n_images, func, user_data, cancellable, error);
+
+out:
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+  sqlite3_close_v2 (db);
+  return ok;
+}
+
 /**
  * bw_project_read_quality_images:
  * @self: a project
@@ -260,45 +324,11 @@ bw_project_read_quality_images (BwProject          *self,
                                 GCancellable       *cancellable,
                                 GError            **error)
 {
-  sqlite3 *db;
-  sqlite3_stmt *stmt = NULL;
-  gboolean ok = FALSE;
-  guint n_images = 0;
-  int rc;
-
   g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
   g_return_val_if_fail (func != NULL, FALSE);
 
-  db = _bw_project_open_reader (self, error);
-  if (db == NULL)
-    return FALSE;
-
-  rc = sqlite3_exec (db, "BEGIN", NULL, NULL, NULL);
-  if (rc != SQLITE_OK)
-    {
-      set_reader_error (self, db, rc, error);
-      goto out;
-    }
-
-  if (!read_names (self, db, "SELECT id, name FROM people", people, error) ||
-      !read_names (self, db, "SELECT id, name FROM categories", categories, error) ||
-      !count_rows (self, db, COUNT_SQL, 0, &n_images, error))
-    goto out;
-
-  rc = sqlite3_prepare_v2 (db, ROWS_SQL, -1, &stmt, NULL);
-  if (rc != SQLITE_OK)
-    {
-      set_reader_error (self, db, rc, error);
-      goto out;
-    }
-
-  ok = read_image_rows (self, db, stmt, n_images, func, user_data, cancellable, error);
-
-out:
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
-  sqlite3_close_v2 (db);
-  return ok;
+  return read_images (self, COUNT_SQL, NULL, ROWS_SQL, 0, people, categories, NULL,
+                      func, user_data, cancellable, error);
 }
 
 /* The model's errors (bw-model-report.c). An image's reference answer is
@@ -395,50 +425,12 @@ bw_project_read_model_images (BwProject          *self,
                               GCancellable       *cancellable,
                               GError            **error)
 {
-  sqlite3 *db;
-  sqlite3_stmt *stmt = NULL;
-  gboolean ok = FALSE;
-  guint n_images = 0, unanswered = 0;
-  int rc;
-
   g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
   g_return_val_if_fail (model_id > 0, FALSE);
   g_return_val_if_fail (func != NULL, FALSE);
 
-  db = _bw_project_open_reader (self, error);
-  if (db == NULL)
-    return FALSE;
-
-  rc = sqlite3_exec (db, "BEGIN", NULL, NULL, NULL);
-  if (rc != SQLITE_OK)
-    {
-      set_reader_error (self, db, rc, error);
-      goto out;
-    }
-
-  if (!read_names (self, db, "SELECT id, name FROM people", people, error) ||
-      !read_names (self, db, "SELECT id, name FROM categories", categories, error) ||
-      !count_rows (self, db, MODEL_COUNT_SQL, model_id, &n_images, error) ||
-      !count_rows (self, db, MODEL_UNANSWERED_SQL, model_id, &unanswered, error))
-    goto out;
-  if (out_unanswered != NULL)
-    *out_unanswered = unanswered;
-
-  rc = sqlite3_prepare_v2 (db, MODEL_ROWS_SQL, -1, &stmt, NULL);
-  if (rc != SQLITE_OK)
-    {
-      set_reader_error (self, db, rc, error);
-      goto out;
-    }
-  sqlite3_bind_int64 (stmt, 1, model_id);
-
-  ok = read_image_rows (self, db, stmt, n_images, func, user_data, cancellable, error);
-
-out:
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
-  sqlite3_close_v2 (db);
-  return ok;
+  return read_images (self, MODEL_COUNT_SQL, MODEL_UNANSWERED_SQL, MODEL_ROWS_SQL, model_id,
+                      people, categories, out_unanswered, func, user_data, cancellable, error);
 }
 
 /* A calibration round's images (bw-calibration.c), in the round's order,
@@ -481,44 +473,10 @@ bw_project_read_round_images (BwProject          *self,
                               GCancellable       *cancellable,
                               GError            **error)
 {
-  sqlite3 *db;
-  sqlite3_stmt *stmt = NULL;
-  gboolean ok = FALSE;
-  guint n_images = 0;
-  int rc;
-
   g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
+  g_return_val_if_fail (round_id > 0, FALSE);
   g_return_val_if_fail (func != NULL, FALSE);
 
-  db = _bw_project_open_reader (self, error);
-  if (db == NULL)
-    return FALSE;
-
-  rc = sqlite3_exec (db, "BEGIN", NULL, NULL, NULL);
-  if (rc != SQLITE_OK)
-    {
-      set_reader_error (self, db, rc, error);
-      goto out;
-    }
-
-  if (!read_names (self, db, "SELECT id, name FROM people", people, error) ||
-      !read_names (self, db, "SELECT id, name FROM categories", categories, error) ||
-      !count_rows (self, db, ROUND_COUNT_SQL, round_id, &n_images, error))
-    goto out;
-
-  rc = sqlite3_prepare_v2 (db, ROUND_ROWS_SQL, -1, &stmt, NULL);
-  if (rc != SQLITE_OK)
-    {
-      set_reader_error (self, db, rc, error);
-      goto out;
-    }
-  sqlite3_bind_int64 (stmt, 1, round_id);
-
-  ok = read_image_rows (self, db, stmt, n_images, func, user_data, cancellable, error);
-
-out:
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
-  sqlite3_close_v2 (db);
-  return ok;
+  return read_images (self, ROUND_COUNT_SQL, NULL, ROUND_ROWS_SQL, round_id, people, categories,
+                      NULL, func, user_data, cancellable, error);
 }
