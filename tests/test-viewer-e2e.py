@@ -150,6 +150,7 @@ def main():
             return (n, f) if n >= 0 and abs(f - 1.25 ** n) < 0.08 * 1.25 ** n else None
 
         steps, factor, clicks = 0, 1.0, 0
+        history = []
         while steps < 3:
             if clicks == 6:
                 fail('the wheel zoomed %d steps in 6 clicks (%.2f×), not 3' % (steps, factor))
@@ -159,15 +160,17 @@ def main():
                 steps_on(s)))(app.shot('wheel')), timeout=5.0)
             if seen:
                 screen, (steps, factor) = seen
+                history.append('click %d: %d steps (%.2f×)' % (clicks, steps, factor))
             else:
+                history.append('click %d: no new step' % clicks)
                 print('# wheel click %d showed no new step; clicking again' % clicks)
         # Let a late click show before checking that there were only three.
         time.sleep(1.0)
         screen = app.shot('zoomed')
         late = steps_on(screen)
         if late is None or late[0] != 3:
-            fail('the wheel did not zoom three steps of 1.25 around the pointer: %s'
-                 % (late and '%.2f×' % late[1]))
+            fail('the wheel did not zoom three steps of 1.25 around the pointer: %s (%s)'
+                 % (late and '%.2f×' % late[1], '; '.join(history)))
         factor = late[1]
         if not close(screen.pixel(qx, qy), RED):
             fail('green did not turn red under a fixed point after zooming')

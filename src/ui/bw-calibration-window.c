@@ -19,6 +19,7 @@
 
 #include "bw-calibration-window.h"
 #include "bw-canvas.h"
+#include "bw-dialog-util.h"
 
 /* Told apart by hue and by lightness, on light and dark images alike
  * (GNOME's palette: red, blue, green, orange, purple, yellow, brown,
@@ -407,7 +408,7 @@ load_image (BwCalibrationWindow *self)
                                                       self->image_id, &error);
   if (image == NULL || self->shapes == NULL)
     {
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      bw_toast_overlay_add (self->toast_overlay, adw_toast_new (error->message));
       return;
     }
   bw_canvas_load_image (self->canvas, self->project, image);
@@ -659,7 +660,7 @@ start_action (GtkWidget  *widget,
   gtk_popover_popdown (self->start_popover);
   if (!bw_calibration_window_start_round (self, gtk_editable_get_text (GTK_EDITABLE (self->name_entry)),
                                           (guint) gtk_adjustment_get_value (self->images_adjustment), &error))
-    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+    bw_toast_overlay_add (self->toast_overlay, adw_toast_new (error->message));
   else
     gtk_editable_set_text (GTK_EDITABLE (self->name_entry), "");
 }

@@ -24,6 +24,8 @@ GtkFileChooser *bw_dialog_file_chooser_new (GtkWindow             *dialog,
                                             BwDialogFileFunc       func);
 void            bw_dialog_add_toast        (AdwToastOverlay       *overlay,
                                             const char            *title);
+void            bw_toast_overlay_add       (AdwToastOverlay       *overlay,
+                                            AdwToast              *toast);
 void            bw_dialog_show_error       (GtkWindow             *dialog,
                                             const char            *heading,
                                             const char            *message);

@@ -16,6 +16,7 @@
 #include <inttypes.h>
 
 #include "bw-exam-dialog.h"
+#include "bw-dialog-util.h"
 #include "bw-project-exams.h"
 
 struct _BwExamDialog
@@ -59,7 +60,7 @@ toast (BwExamDialog *self,
   AdwToast *t = adw_toast_new (text);
 
   adw_toast_set_timeout (t, 5);
-  adw_toast_overlay_add_toast (self->toast_overlay, t);
+  bw_toast_overlay_add (self->toast_overlay, t);
 }
 
 static void

@@ -20,6 +20,7 @@
 #include <math.h>
 
 #include "bw-annotation-renderer.h"
+#include "bw-dialog-util.h"
 #include "bw-exam-dialog.h"
 #include "bw-gold-window.h"
 #include "bw-thumbnailer.h"
@@ -118,7 +119,7 @@ toast (BwGoldWindow *self,
   AdwToast *t = adw_toast_new (message);
 
   adw_toast_set_timeout (t, 3);
-  adw_toast_overlay_add_toast (self->toast_overlay, t);
+  bw_toast_overlay_add (self->toast_overlay, t);
 }
 
 static void

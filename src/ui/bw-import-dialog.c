@@ -280,8 +280,8 @@ import_done_cb (GObject      *object,
       gtk_widget_set_visible (GTK_WIDGET (self->result_label), TRUE);
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    adw_toast_overlay_add_toast (self->toast_overlay,
-                                 adw_toast_new (_("Import cancelled: the project is unchanged")));
+    bw_toast_overlay_add (self->toast_overlay,
+                          adw_toast_new (_("Import cancelled: the project is unchanged")));
   else
     bw_dialog_show_error (GTK_WINDOW (self), _("Nothing Was Imported"), error->message);
 

@@ -18,6 +18,7 @@
 #include <inttypes.h>
 
 #include "bw-questions-window.h"
+#include "bw-dialog-util.h"
 
 struct _BwQuestionsWindow
 {
@@ -50,7 +51,7 @@ toast (BwQuestionsWindow *self,
   AdwToast *t = adw_toast_new (text);
 
   adw_toast_set_timeout (t, 4);
-  adw_toast_overlay_add_toast (self->toast_overlay, t);
+  bw_toast_overlay_add (self->toast_overlay, t);
 }
 
 static gint64

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "bw-category-panel.h"
+#include "bw-dialog-util.h"
 #include "bw-reasons-editor.h"
 #include "bw-taxonomy-dialog.h"
 #include "bw-taxonomy-io.h"
@@ -60,10 +61,6 @@ struct _BwTaxonomyDialog
   gboolean          reload_again;
   gboolean          committing;
   AdwToast         *toast;          /* shown now, owned by the overlay */
-  AdwToast         *leaving;        /* dismissed, still held by the overlay */
-  char             *pending_toast;  /* to show once the leaving one is gone */
-  guint             pending_id;
-  gboolean          disposed;
   char             *name_problem;
   char             *hotkey_problem;
   GtkWidget        *color_button;
@@ -126,59 +123,17 @@ row_data_free (RowData *data)
   g_free (data);
 }
 
-static void toast (BwTaxonomyDialog *self,
-                   const char       *message);
-
-static gboolean
-show_pending_toast_cb (gpointer user_data)
-{
-  BwTaxonomyDialog *self = user_data;
-  g_autofree char *message = g_steal_pointer (&self->pending_toast);
-
-  self->pending_id = 0;
-  if (message != NULL)
-    toast (self, message);
-  return G_SOURCE_REMOVE;
-}
-
-/* The overlay let go of the dismissed toast: its hide animation is over. */
-static void
-toast_released_cb (gpointer  user_data,
-                   GObject  *where_the_toast_was)
-{
-  BwTaxonomyDialog *self = user_data;
-
-  self->leaving = NULL;
-  /* Not from inside the overlay's animation callback; a disposed dialog
-   * shows nothing more. */
-  if (self->pending_toast != NULL && !self->disposed && self->pending_id == 0)
-    self->pending_id = g_idle_add (show_pending_toast_cb, self);
-}
-
 static void
 toast_dismissed_cb (BwTaxonomyDialog *self,
                     AdwToast         *t)
 {
-  if (self->toast != t)
-    return;
-  self->toast = NULL;
-  /* The overlay keeps it while it fades out (and frees it then). */
-  if (self->leaving != NULL)
-    g_object_weak_unref (G_OBJECT (self->leaving), toast_released_cb, self);
-  self->leaving = t;
-  g_object_weak_ref (G_OBJECT (t), toast_released_cb, self);
+  if (self->toast == t)
+    self->toast = NULL;
 }
 
 /* One toast at a time, retitled while it shows: the newest result is the
- * one that matters (undo after undo).
- *
- * A new toast waits until the dismissed one has faded out. libadwaita 1.2
- * shows a toast that replaces a fading one with a longer animation (500 ms)
- * than the fade (300 ms); when that toast is dismissed early (Escape), the
- * overlay frees its record at the end of the fade and then, at the end of
- * the longer animation, uses the freed record: a crash in
- * adw_animation_skip(). Without a fading toast, both last 300 ms and the
- * showing ends first. */
+ * one that matters (undo after undo). bw_toast_overlay_add() shows a new
+ * one only after a dismissed one has faded out. */
 static void
 toast (BwTaxonomyDialog *self,
        const char       *message)
@@ -191,18 +146,11 @@ toast (BwTaxonomyDialog *self,
       return;
     }
 
-  if (self->leaving != NULL)
-    {
-      g_free (self->pending_toast);
-      self->pending_toast = g_strdup (message);
-      return;
-    }
-
   t = adw_toast_new (message);
   adw_toast_set_timeout (t, 4);
   g_signal_connect_object (t, "dismissed", G_CALLBACK (toast_dismissed_cb), self, G_CONNECT_SWAPPED);
   self->toast = t;
-  adw_toast_overlay_add_toast (self->toast_overlay, t);
+  bw_toast_overlay_add (self->toast_overlay, t);
 }
 
 static const BwCategory *
@@ -1907,19 +1855,10 @@ bw_taxonomy_dialog_dispose (GObject *object)
    * holds it): it must not hear the project any more. */
   if (self->project != NULL)
     g_signal_handlers_disconnect_by_data (self->project, self);
-  self->disposed = TRUE;
-  g_clear_handle_id (&self->pending_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), BW_TYPE_TAXONOMY_DIALOG);
   g_clear_object (&self->project);
 
   G_OBJECT_CLASS (bw_taxonomy_dialog_parent_class)->dispose (object);
-
-  /* The overlay is gone, and with it the toasts it held. */
-  if (self->leaving != NULL)
-    {
-      g_object_weak_unref (G_OBJECT (self->leaving), toast_released_cb, self);
-      self->leaving = NULL;
-    }
 }
 
 static void
@@ -1932,7 +1871,6 @@ bw_taxonomy_dialog_finalize (GObject *object)
   g_clear_pointer (&self->undo, g_ptr_array_unref);
   g_free (self->name_problem);
   g_free (self->hotkey_problem);
-  g_free (self->pending_toast);
   g_free (self->document_saved);
 
   G_OBJECT_CLASS (bw_taxonomy_dialog_parent_class)->finalize (object);

@@ -273,7 +273,7 @@ save_copy_done_cb (GObject      *object,
       AdwToast *toast = adw_toast_new (title);
 
       adw_toast_set_timeout (toast, 8);
-      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+      bw_toast_overlay_add (self->toast_overlay, toast);
     }
 }
 

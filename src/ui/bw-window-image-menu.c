@@ -57,7 +57,7 @@ exclude_image_action (GSimpleAction *action,
 
   name = image_name (self, id);
   message = g_strdup_printf (_("“%s” is excluded"), name);
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  bw_toast_overlay_add (self->toast_overlay, adw_toast_new (message));
 }
 
 /* Back to where its work stands: the furthest status of its work layers
@@ -111,7 +111,7 @@ include_image_action (GSimpleAction *action,
 
   name = image_name (self, id);
   message = g_strdup_printf (_("“%s” is included again"), name);
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  bw_toast_overlay_add (self->toast_overlay, adw_toast_new (message));
 }
 
 /* Marking gold is a lead's work: whoever does it is a lead from then on,
@@ -141,7 +141,7 @@ set_gold (BwWindow   *self,
   name = image_name (self, image_id);
   message = is_gold ? g_strdup_printf (_("“%s” is a gold image; give it an answer in the Gold Standard window"), name)
                     : g_strdup_printf (_("“%s” is no longer a gold image"), name);
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  bw_toast_overlay_add (self->toast_overlay, adw_toast_new (message));
 }
 
 static void

@@ -5,6 +5,7 @@
 
 #pragma once
 
+#include "bw-dialog-util.h"
 #include "bw-image-list-model.h"
 #include "bw-thumbnailer.h"
 #include "bw-window.h"

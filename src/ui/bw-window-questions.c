@@ -30,7 +30,7 @@ show_toast (BwWindow   *self,
   AdwToast *toast = adw_toast_new (title);
 
   adw_toast_set_timeout (toast, 4);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  bw_toast_overlay_add (self->toast_overlay, toast);
 }
 
 /* ------------------------------------------------------------------ */

@@ -752,7 +752,7 @@ canvas_exclude_cb (BwWindow *self)
 
   name = self->current_image ? g_path_get_basename (self->current_image->path) : g_strdup ("");
   message = g_strdup_printf (_("“%s” is excluded"), name);
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  bw_toast_overlay_add (self->toast_overlay, adw_toast_new (message));
   _bw_window_move (self, 1);
 }
 
@@ -867,7 +867,7 @@ import_done_cb (GObject      *source,
       adw_toast_set_action_name (toast, "win.import-details");
     }
 
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  bw_toast_overlay_add (self->toast_overlay, toast);
   update_list_state (self);
 }
 
@@ -884,8 +884,8 @@ bw_window_import_paths (BwWindow           *self,
 
   if (self->import_cancellable != NULL)
     {
-      adw_toast_overlay_add_toast (self->toast_overlay,
-                                   adw_toast_new (_("An import is already running")));
+      bw_toast_overlay_add (self->toast_overlay,
+                            adw_toast_new (_("An import is already running")));
       return;
     }
 
@@ -920,8 +920,8 @@ drop_cb (BwWindow      *self,
 
   if (self->project == NULL)
     {
-      adw_toast_overlay_add_toast (self->toast_overlay,
-                                   adw_toast_new (_("Create or open a project first, then drop images on it")));
+      bw_toast_overlay_add (self->toast_overlay,
+                            adw_toast_new (_("Create or open a project first, then drop images on it")));
       return FALSE;
     }
 
@@ -1114,7 +1114,7 @@ bw_window_open_project (BwWindow *self,
        * refused change says why in a toast of its own, which a toast
        * that stayed would hold back in the queue. */
       adw_toast_set_timeout (toast, 10);
-      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+      bw_toast_overlay_add (self->toast_overlay, toast);
     }
 }
 
@@ -1579,5 +1579,5 @@ bw_window_add_toast (BwWindow *self,
 {
   g_return_if_fail (BW_IS_WINDOW (self));
 
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  bw_toast_overlay_add (self->toast_overlay, toast);
 }
