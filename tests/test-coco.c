@@ -17,6 +17,7 @@
 #include "bw-coco-import.h"
 #include "bw-export-util.h"
 #include "bw-json.h"
+#include "bw-labelme-import.h"
 #include "bw-test-images.h"
 
 typedef struct
@@ -1083,6 +1084,200 @@ test_import_chunked_all_or_nothing (Fixture       *f,
                    ==, 0);
 }
 
+#define LABELME_IMAGES    20
+#define LABELME_PER_IMAGE 4000
+#define LABELME_SHAPES    (LABELME_IMAGES * LABELME_PER_IMAGE)
+
+/* LABELME_IMAGES labelme files in lm/, one per image lm/big-N.png, of
+ * LABELME_PER_IMAGE rectangles each, half "car", half "tram" (a category
+ * the project does not have). The first half of the images are in the
+ * project; the rest only on disk, so the import adds them. */
+static char *
+write_big_labelme (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  char *folder = g_build_filename (f->dir, "lm", NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
+  for (guint i = 0; i < LABELME_IMAGES; i++)
+    {
+      g_autofree char *image = g_strdup_printf ("lm/big-%02u.png", i);
+      g_autofree char *json_path = g_strdup_printf ("%s/big-%02u.json", folder, i);
+      g_autoptr(GString) json = g_string_new (NULL);
+
+      if (i < LABELME_IMAGES / 2)
+        add_image (f, image, 1000, 1000, TRUE);
+      else
+        {
+          g_autofree char *absolute = g_build_filename (f->dir, image, NULL);
+
+          g_assert_true (bw_test_write_png (absolute, 1000, 1000, (int) i, &error));
+          g_assert_no_error (error);
+        }
+
+      g_string_append_printf (json, "{\"imagePath\": \"big-%02u.png\", \"imageWidth\": 1000, "
+                              "\"imageHeight\": 1000, \"shapes\": [", i);
+      for (guint k = 0; k < LABELME_PER_IMAGE; k++)
+        g_string_append_printf (json, "%s{\"label\": \"%s\", \"shape_type\": \"rectangle\", "
+                                "\"points\": [[%u, %u], [%u, %u]]}", k ? ", " : "",
+                                k & 1 ? "tram" : "car", k % 990, (k / 990) * 6,
+                                k % 990 + 5, (k / 990) * 6 + 5);
+      g_string_append (json, "]}");
+      g_assert_true (g_file_set_contents (json_path, json->str, json->len, &error));
+      g_assert_no_error (error);
+    }
+  return folder;
+}
+
+static GSubprocess *
+spawn_labelme_import (const char *project,
+                      const char *folder)
+{
+  g_autoptr(GError) error = NULL;
+  const char *cli = g_getenv ("BOXWOOD_CLI");
+  GSubprocess *process;
+
+  g_assert_nonnull (cli);
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                              &error, cli, "import", "labelme", project, folder, NULL);
+  g_assert_no_error (error);
+  return process;
+}
+
+/* A labelme import is staged like a COCO one: killed in the middle, it
+ * shows nothing, and what it staged neither shows in an export nor stops
+ * the next import; a reader on another connection sees none of a whole
+ * import (its annotations, images and category) or all of it. */
+static void
+test_labelme_chunked_all_or_nothing (Fixture       *f,
+                                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *folder = NULL;
+  g_autofree char *project = g_build_filename (f->dir, "p.boxwood", NULL);
+  g_autofree char *out = g_build_filename (f->dir, "after-kill.json", NULL);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  BwCocoExportOptions all = { .status = BW_EXPORT_STATUS_ALL };
+  BwExportResult exported;
+  BwProjectCounts before, after;
+  gint64 staged = 0, staged_left, deadline;
+  guint polls = 0;
+
+  folder = write_big_labelme (f);
+  g_assert_true (bw_project_get_counts (f->project, &before, &error));
+  g_assert_cmpint (before.images, ==, LABELME_IMAGES / 2);
+
+  /* Killed once a few chunks are staged, before the last step. */
+  process = spawn_labelme_import (project, folder);
+  deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+  while (staged < 3 * 5000)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_assert_cmpint (raw_count (project, "SELECT count(*) FROM annotations"), ==, before.annotations);
+      g_assert_cmpint (raw_count (project, "SELECT count(*) FROM images"), ==, before.images);
+      staged = raw_count (project, "SELECT count(*) FROM import_staging");
+      g_assert_cmpint (staged, <, LABELME_SHAPES);
+      g_usleep (2000);
+    }
+  g_subprocess_force_exit (process);
+  g_assert_true (g_subprocess_wait (process, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_signaled (process));
+  g_clear_object (&process);
+
+  /* Nothing shows: no annotation, image, category or layer came. */
+  g_assert_true (bw_project_get_counts (f->project, &after, &error));
+  g_assert_cmpint (after.annotations, ==, before.annotations);
+  g_assert_cmpint (after.images, ==, before.images);
+  g_assert_cmpint (after.categories, ==, before.categories);
+  g_assert_cmpint (after.layers, ==, before.layers);
+  staged_left = raw_count (project, "SELECT count(*) FROM import_staging");
+  g_assert_cmpint (staged_left, >, 0);
+
+  /* What the dead import staged is still in the file (this connection
+   * opened it before): an export does not see it. */
+  g_assert_true (export (f, out, &all, &exported, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (exported.annotations, ==, (guint64) before.annotations);
+  bw_export_result_clear (&exported);
+
+  /* Nor do they stop an import beside them. */
+  {
+    g_autofree char *one = g_build_filename (f->dir, "one.json", NULL);
+    g_autoptr(GFile) one_file = g_file_new_for_path (one);
+    BwAnnotationImportResult result;
+
+    g_assert_true (g_file_set_contents (one,
+      "{\"imagePath\": \"lm/big-00.png\", \"shapes\": [{\"label\": \"dog\","
+      " \"shape_type\": \"rectangle\", \"points\": [[1, 1], [9, 9]]}]}", -1, &error));
+    g_assert_true (bw_labelme_import (f->project, &one_file, 1, &result, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (result.annotations, ==, 1);
+    g_assert_cmpint (raw_count (project, "SELECT count(*) FROM import_staging"), ==, staged_left);
+    before.annotations++;
+    before.layers++;
+  }
+
+  /* The next import, watched by a reader on a connection of its own the
+   * whole time; opening the project for it removes the dead one's rows. */
+  process = spawn_labelme_import (project, folder);
+  while (TRUE)
+    {
+      /* One statement: one snapshot of the three. */
+      gint64 state = raw_count (project, "SELECT (SELECT count(*) FROM annotations) * 1000000"
+                                         " + (SELECT count(*) FROM images) * 10"
+                                         " + (SELECT count(*) FROM categories WHERE name = 'tram')");
+      gint64 n = state / 1000000, images = state / 10 % 100000, trams = state % 10;
+
+      g_hash_table_add (seen, g_memdup2 (&state, sizeof state));
+      polls++;
+      if (n == before.annotations + LABELME_SHAPES)
+        {
+          g_assert_cmpint (images, ==, LABELME_IMAGES);
+          g_assert_cmpint (trams, ==, 1);
+          break;
+        }
+      g_assert_cmpint (n, ==, before.annotations);
+      g_assert_cmpint (images, ==, before.images);
+      g_assert_cmpint (trams, ==, 0);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline + 120 * G_USEC_PER_SEC);
+      g_usleep (2000);
+    }
+  g_assert_true (g_subprocess_wait_check (process, NULL, &error));
+  g_assert_no_error (error);
+  g_test_message ("%u reads during the labelme import saw %u different states", polls,
+                  g_hash_table_size (seen));
+  g_assert_cmpuint (g_hash_table_size (seen), <=, 2);
+  g_assert_cmpint (raw_count (project, "SELECT count(*) FROM import_staging"), ==, 0);
+  g_assert_cmpint (raw_count (project, "SELECT count(*) FROM imports"), ==, 0);
+
+  /* In the files' order, with their categories, one layer per image. */
+  g_assert_cmpint (raw_count (project, "SELECT count(*) FROM annotations a JOIN categories c"
+                                       " ON c.id = a.category_id WHERE c.name = 'tram'"),
+                   ==, LABELME_SHAPES / 2);
+  g_assert_cmpint (raw_count (project, "SELECT count(DISTINCT layer_id) FROM annotations"), ==, LABELME_IMAGES);
+  g_assert_cmpint (raw_count (project, "SELECT count(*) FROM layers"), ==, LABELME_IMAGES);
+  g_assert_cmpint (raw_count (project, "SELECT count(*) FROM (SELECT a.id, a.layer_id,"
+                                       " lag (a.x0) OVER (PARTITION BY a.layer_id ORDER BY a.id) AS px,"
+                                       " a.x0 FROM annotations a) WHERE px IS NOT NULL AND x0 < px AND x0 <> 0"),
+                   ==, 0);
+
+  /* The export sees the import whole, and nothing of the dead one. */
+  g_assert_true (export (f, out, &all, &exported, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (exported.annotations, ==, (guint64) before.annotations + LABELME_SHAPES);
+  g_assert_cmpuint (exported.images, ==, LABELME_IMAGES);
+  bw_export_result_clear (&exported);
+
+  /* A second import of the same files adds nothing. */
+  process = spawn_labelme_import (project, folder);
+  g_assert_true (g_subprocess_wait_check (process, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (raw_count (project, "SELECT count(*) FROM annotations"), ==,
+                   before.annotations + LABELME_SHAPES);
+}
+
 static void
 test_import_rle_and_order (Fixture       *f,
                            gconstpointer  data)
@@ -1268,6 +1463,7 @@ main (int    argc,
   ADD ("/core/coco/import/zero-width-box-refused", test_import_zero_width_box);
   ADD ("/core/coco/import/chunked-all-or-nothing", test_import_chunked_all_or_nothing);
   ADD ("/core/coco/import/predictions", test_import_predictions);
+  ADD ("/core/labelme/import/chunked-all-or-nothing", test_labelme_chunked_all_or_nothing);
 #undef ADD
 
   return g_test_run ();

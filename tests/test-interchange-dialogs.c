@@ -10,6 +10,7 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "bw-coco-export.h"
@@ -392,6 +393,132 @@ test_import_coco (Fixture       *f,
   close_and_check_freed (dialog);
 }
 
+static gint64
+raw_count (const char *project,
+           const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (project, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 10000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  g_assert_cmpint (n, >=, 0);
+  return n;
+}
+
+#define LM_IMAGES    12
+#define LM_PER_IMAGE 4000
+
+static gboolean
+count_tick_cb (gpointer data)
+{
+  (*(guint *) data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* A labelme import from the dialog runs on a connection of its own and
+ * in chunks: while it runs, the window's thread keeps turning and its
+ * edits are saved at once, between two chunks, not after the import; the
+ * import still appears whole, with the edit beside it. */
+static void
+test_import_labelme_leaves_project_free (Fixture       *f,
+                                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *folder = g_build_filename (f->dir, "lm", NULL);
+  g_autofree char *project = g_build_filename (f->dir, "p.boxwood", NULL);
+  g_autoptr(GFile) folder_file = g_file_new_for_path (folder);
+  Finished finished = { FALSE, FALSE };
+  BwProjectCounts before, counts;
+  GtkWidget *dialog;
+  gulong handler;
+  guint ticks = 0, ticks_at_edit = 0, tick_source;
+  gboolean edited = FALSE;
+  gint64 deadline;
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
+  for (guint i = 0; i < LM_IMAGES; i++)
+    {
+      g_autofree char *png = g_strdup_printf ("%s/lm-%02u.png", folder, i);
+      g_autofree char *json_path = g_strdup_printf ("%s/lm-%02u.json", folder, i);
+      g_autoptr(GString) json = g_string_new (NULL);
+
+      g_assert_true (bw_test_write_png (png, 1000, 1000, (int) i, &error));
+      g_assert_no_error (error);
+      g_string_append_printf (json, "{\"imagePath\": \"lm-%02u.png\", \"shapes\": [", i);
+      for (guint k = 0; k < LM_PER_IMAGE; k++)
+        g_string_append_printf (json, "%s{\"label\": \"cat\", \"shape_type\": \"rectangle\", "
+                                "\"points\": [[%u, %u], [%u, %u]]}", k ? ", " : "",
+                                k % 990, (k / 990) * 6, k % 990 + 5, (k / 990) * 6 + 5);
+      g_string_append (json, "]}");
+      g_assert_true (g_file_set_contents (json_path, json->str, json->len, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (bw_project_get_counts (f->project, &before, &error));
+
+  dialog = GTK_WIDGET (bw_import_dialog_new (f->project));
+  g_object_ref_sink (dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+  bw_import_dialog_set_format (BW_IMPORT_DIALOG (dialog), BW_IMPORT_FORMAT_LABELME);
+  bw_import_dialog_set_source (BW_IMPORT_DIALOG (dialog), folder_file);
+
+  handler = g_signal_connect (dialog, "finished", G_CALLBACK (finished_cb), &finished);
+  tick_source = g_timeout_add (5, count_tick_cb, &ticks);
+  g_assert_true (gtk_widget_activate_action (dialog, "import.start", NULL));
+
+  deadline = g_get_monotonic_time () + 300 * G_USEC_PER_SEC;
+  while (!finished.done)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+
+      /* Once the import has committed its first chunks: an edit from the
+       * window's own connection, on the window's thread. */
+      if (!edited && raw_count (project, "SELECT count(*) FROM import_staging") >= 10000)
+        {
+          g_autoptr(BwShape) box = bw_shape_new_box (2, 2, 9, 9);
+          gint64 image = 1, layer;
+
+          g_assert_true (bw_project_ensure_layer (f->project, image, 0, BW_LAYER_KIND_WORK, &layer, &error));
+          g_assert_true (bw_project_add_annotation (f->project, layer, 1, box, BW_SOURCE_DRAWN, 1, NULL, &error));
+          g_assert_no_error (error);
+          edited = TRUE;
+          ticks_at_edit = ticks;
+
+          /* Saved before the import was over: it is still staging. */
+          g_assert_false (finished.done);
+          g_assert_true (bw_project_get_counts (f->project, &counts, &error));
+          g_assert_cmpint (counts.annotations, ==, before.annotations + 1);
+          g_assert_cmpint (counts.images, ==, before.images);
+          g_assert_cmpint (raw_count (project, "SELECT count(*) FROM import_staging"), <,
+                           LM_IMAGES * LM_PER_IMAGE);
+        }
+      g_usleep (1000);
+    }
+  g_signal_handler_disconnect (dialog, handler);
+  g_source_remove (tick_source);
+
+  g_assert_true (finished.ok);
+  g_assert_true (edited);
+  /* The window's main loop kept turning while the import ran on. */
+  g_test_message ("the main loop ran %u timeouts of 5 ms during the import, %u after the edit",
+                  ticks, ticks - ticks_at_edit);
+  g_assert_cmpuint (ticks - ticks_at_edit, >, 0);
+
+  g_assert_true (bw_project_get_counts (f->project, &counts, &error));
+  g_assert_cmpint (counts.annotations, ==, before.annotations + 1 + LM_IMAGES * LM_PER_IMAGE);
+  g_assert_cmpint (counts.images, ==, before.images + LM_IMAGES);
+  g_assert_cmpint (raw_count (project, "SELECT count(*) FROM import_staging"), ==, 0);
+
+  close_and_check_freed (dialog);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -403,6 +530,8 @@ main (int    argc,
   g_test_add ("/ui/export-dialog/replace-asks", Fixture, NULL, fixture_set_up, test_export_replace_asks, fixture_tear_down);
   g_test_add ("/ui/export-dialog/cancel-leaves-nothing", Fixture, NULL, fixture_set_up, test_export_cancel, fixture_tear_down);
   g_test_add ("/ui/import-dialog/coco", Fixture, NULL, fixture_set_up, test_import_coco, fixture_tear_down);
+  g_test_add ("/ui/import-dialog/labelme-leaves-project-free", Fixture, NULL, fixture_set_up,
+              test_import_labelme_leaves_project_free, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -492,7 +492,10 @@ staged_one (Import  *import,
 {
   if (++import->chunk_rows < STAGE_CHUNK)
     return TRUE;
-  return stage_close (import, error);
+  if (!stage_close (import, error))
+    return FALSE;
+  _bw_project_stage_pause (import->project);
+  return TRUE;
 }
 
 /* Annotations */

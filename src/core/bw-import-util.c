@@ -355,6 +355,32 @@ shape_key (gint64         category_id,
   return g_string_free (key, FALSE);
 }
 
+/**
+ * bw_import_new_keys:
+ *
+ * Returns: (transfer full): an empty set of annotation keys, as
+ *   bw_import_open_layer() gives for a layer that holds something
+ */
+GHashTable *
+bw_import_new_keys (void)
+{
+  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+/**
+ * bw_import_remember_key:
+ *
+ * Adds the key of an annotation of @category_id and @shape to @keys, so
+ * that bw_import_stage_annotation() skips it when it comes again.
+ */
+void
+bw_import_remember_key (GHashTable    *keys,
+                        gint64         category_id,
+                        const BwShape *shape)
+{
+  g_hash_table_add (keys, shape_key (category_id, shape));
+}
+
 /* The keys of the annotations already in @layer_id, for
  * bw_import_add_annotation() to skip what is there. */
 static GHashTable *
@@ -368,7 +394,7 @@ layer_keys (BwProject  *project,
   if (annotations == NULL)
     return NULL;
 
-  keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  keys = bw_import_new_keys ();
   for (guint i = 0; i < annotations->len; i++)
     {
       BwAnnotation *a = g_ptr_array_index (annotations, i);

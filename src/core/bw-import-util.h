@@ -102,6 +102,10 @@ gboolean  bw_import_find_layer        (BwProject      *project,
                                        BwLayerKind     kind,
                                        GHashTable    **out_existing,
                                        GError        **error);
+GHashTable *bw_import_new_keys        (void);
+void      bw_import_remember_key      (GHashTable     *keys,
+                                       gint64          category_id,
+                                       const BwShape  *shape);
 gboolean  bw_import_stage_annotation  (BwProject      *project,
                                        gint64          import_id,
                                        gint64          target,

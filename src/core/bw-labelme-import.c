@@ -16,8 +16,11 @@
  *
  * Each path given may be a file or a folder (searched recursively for
  * *.json). Image paths are untrusted: they may not be absolute or lead
- * outside the folder given (or, for a file, outside its folder). All files
- * are imported in one transaction.
+ * outside the folder given (or, for a file, outside its folder).
+ *
+ * All or nothing, as a COCO import (bw-coco-import.c): the files are read
+ * and their annotations staged in chunks, a transaction each, and what the
+ * import adds appears in one last transaction (bw-project-staging.c).
  */
 
 #define G_LOG_DOMAIN "bw-labelme-import"
@@ -137,24 +140,234 @@ read_shape (JsonObject  *shape,
   return bw_shape_new_polygon ((BwPoint *) (gpointer) points->data, points->len);
 }
 
-static gboolean
-import_file (BwProject                 *project,
-             GFile                     *file,
-             const char                *root,
-             BwAnnotationImportResult  *result,
-             GError                   **error)
+/* An image the import annotates; its layer is made in the last step. */
+typedef struct
 {
+  gint64      target;           /* its name in import_staging */
+  gint64      image_id;         /* 0: added in the last step */
+  BwImage    *pending;          /* on disk, not in the project yet */
+  int         width;
+  int         height;
+  gboolean    wants_layer;      /* a file gave it shapes */
+  gboolean    fresh;            /* it had no work layer before */
+  guint       files;            /* files that named it so far */
+  GHashTable *existing;         /* keys of what its layer holds (see below) */
+} Target;
+
+static void
+target_free (gpointer data)
+{
+  Target *target = data;
+
+  g_clear_pointer (&target->pending, bw_image_free);
+  g_clear_pointer (&target->existing, g_hash_table_unref);
+  g_free (target);
+}
+
+/* A label no category has yet: made in the last step. */
+typedef struct
+{
+  gint64  placeholder;          /* negative, see _bw_project_stage_set_category() */
+  char   *label;
+  GFile  *file;                 /* the first file that used it, for errors */
+} NewCategory;
+
+static void
+new_category_free (gpointer data)
+{
+  NewCategory *category = data;
+
+  g_free (category->label);
+  g_clear_object (&category->file);
+  g_free (category);
+}
+
+typedef struct
+{
+  BwProject                *project;
+  GCancellable             *cancellable;
+  BwAnnotationImportResult  result;
+  gint64                    import_id;
+  GHashTable               *targets;        /* canonical image path → Target */
+  GPtrArray                *target_list;    /* Target, in the order met */
+  GHashTable               *new_categories; /* label → NewCategory */
+  GPtrArray                *category_list;  /* NewCategory, in the order met */
+  GPtrArray                *rows;           /* Staged: read, not written yet */
+} Import;
+
+/* Staged annotations a transaction: a few milliseconds of holding the
+ * project's write lock, as for COCO (bw-coco-import.c). */
+#define STAGE_CHUNK 5000
+
+/* A shape read, waiting to be staged. */
+typedef struct
+{
+  Target     *target;
+  gint64      category;         /* an id, or a placeholder */
+  GHashTable *existing;         /* see import_file() */
+  char       *label;
+  BwShape    *shape;
+  GFile      *file;
+} Staged;
+
+static void
+staged_free (gpointer data)
+{
+  Staged *row = data;
+
+  g_free (row->label);
+  g_clear_pointer (&row->shape, bw_shape_free);
+  g_clear_object (&row->file);
+  g_free (row);
+}
+
+/* Stages the shapes read so far, in one transaction, then leaves the
+ * project free for a moment. Files are read (and their images hashed)
+ * between these transactions, never inside one, so that the write lock
+ * is held only for writing. */
+static gboolean
+write_rows (Import  *import,
+            GError **error)
+{
+  if (import->rows->len == 0)
+    return TRUE;
+  if (!bw_project_begin (import->project, error))
+    return FALSE;
+
+  for (guint i = 0; i < import->rows->len; i++)
+    {
+      Staged *row = g_ptr_array_index (import->rows, i);
+      guint64 before = import->result.annotations;
+
+      if (!bw_import_stage_annotation (import->project, import->import_id, row->target->target,
+                                       row->category, row->shape, row->target->width,
+                                       row->target->height, BW_SOURCE_IMPORTED, 1.0,
+                                       row->existing, &import->result, error))
+        {
+          bw_json_prefix_error (error, row->file, _("shape “%s”"), row->label);
+          bw_project_rollback (import->project);
+          return FALSE;
+        }
+      if (import->result.annotations > before && row->existing == NULL)
+        bw_import_remember_key (row->target->existing, row->category, row->shape);
+    }
+  g_ptr_array_set_size (import->rows, 0);
+
+  /* a failed commit has rolled back */
+  if (!bw_project_commit (import->project, error))
+    return FALSE;
+  _bw_project_stage_pause (import->project);
+  return TRUE;
+}
+
+/* The image a file names, found in the project or on disk, writing
+ * nothing; NULL with no error when it is in neither place. */
+static Target *
+find_target (Import      *import,
+             const char  *image_path,
+             int          width,
+             int          height,
+             GError     **error)
+{
+  Target *target = g_hash_table_lookup (import->targets, image_path);
+  g_autoptr(BwImage) pending = NULL;
+  gint64 image_id = 0;
+
+  if (target != NULL)
+    {
+      if (width > 0 && (target->width != width || target->height != height))
+        {
+          g_set_error (error, BW_JSON_ERROR, BW_JSON_ERROR_INVALID,
+                       _("the image “%s” is %d × %d in the file but %d × %d in the project"),
+                       image_path, width, height, target->width, target->height);
+          return NULL;
+        }
+      return target;
+    }
+
+  if (!bw_import_find_or_probe_image (import->project, image_path, width, height,
+                                      &image_id, &pending, error))
+    return NULL;
+  if (image_id == 0 && pending == NULL)
+    return NULL;
+
+  target = g_new0 (Target, 1);
+  target->target = (gint64) import->target_list->len + 1;
+  target->image_id = image_id;
+  if (pending != NULL)
+    {
+      target->width = pending->width;
+      target->height = pending->height;
+      target->fresh = TRUE;
+      target->pending = g_steal_pointer (&pending);
+    }
+  else
+    {
+      g_autoptr(BwImage) image = bw_project_get_image (import->project, image_id, error);
+
+      if (image == NULL ||
+          !bw_import_find_layer (import->project, image_id, 0, BW_LAYER_KIND_WORK,
+                                 &target->existing, error))
+        {
+          target_free (target);
+          return NULL;
+        }
+      target->width = image->width;
+      target->height = image->height;
+      target->fresh = target->existing == NULL;
+    }
+  if (target->existing == NULL)
+    target->existing = bw_import_new_keys ();
+
+  g_hash_table_insert (import->targets, g_strdup (image_path), target);
+  g_ptr_array_add (import->target_list, target);
+  return target;
+}
+
+/* The category id of @label, or the placeholder of a category the last
+ * step makes. */
+static gint64
+find_category (Import     *import,
+               const char *label,
+               GFile      *file)
+{
+  NewCategory *category = g_hash_table_lookup (import->new_categories, label);
+  gint64 id;
+
+  if (category != NULL)
+    return category->placeholder;
+
+  id = bw_project_find_category_by_name (import->project, label);
+  if (id > 0)
+    return id;
+
+  category = g_new0 (NewCategory, 1);
+  category->placeholder = -((gint64) import->category_list->len + 1);
+  category->label = g_strdup (label);
+  category->file = g_object_ref (file);
+  g_hash_table_insert (import->new_categories, category->label, category);
+  g_ptr_array_add (import->category_list, category);
+  return category->placeholder;
+}
+
+static gboolean
+import_file (Import     *import,
+             GFile      *file,
+             const char *root,
+             GError    **error)
+{
+  BwAnnotationImportResult *result = &import->result;
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GPtrArray) objects = g_ptr_array_new_with_free_func (object_free);
   g_autoptr(GFile) parent = g_file_get_parent (file);
   g_autofree char *base = g_canonicalize_filename (g_file_peek_path (parent), NULL);
   g_autofree char *image_path = NULL;
-  g_autoptr(GHashTable) existing = NULL;
   JsonObject *doc;
   JsonArray *shapes;
   const char *image_name;
-  gint64 width = 0, height = 0, image_id = 0, layer_id = 0;
-  gboolean added;
+  gint64 width = 0, height = 0;
+  Target *target;
+  GHashTable *existing;
 
   node = bw_json_load_file (file, NULL, error);
   if (node == NULL)
@@ -180,7 +393,7 @@ import_file (BwProject                 *project,
       return FALSE;
     }
 
-  /* Read every shape before writing anything for this file. */
+  /* Read every shape before staging anything of this file. */
   for (guint i = 0; i < json_array_get_length (shapes); i++)
     {
       JsonNode *element = json_array_get_element (shapes, i);
@@ -255,63 +468,104 @@ import_file (BwProject                 *project,
     }
 
   image_path = bw_import_resolve_path (root, base, image_name, error);
-  if (image_path == NULL ||
-      !bw_import_find_or_add_image (project, image_path, (int) width, (int) height,
-                                    &image_id, &added, error))
+  if (image_path == NULL)
     {
       bw_json_prefix_error (error, file, NULL);
       return FALSE;
     }
+  {
+    GError *find_error = NULL;
+
+    target = find_target (import, image_path, (int) width, (int) height, &find_error);
+    if (find_error != NULL)
+      {
+        g_propagate_error (error, find_error);
+        bw_json_prefix_error (error, file, NULL);
+        return FALSE;
+      }
+  }
 
   result->files++;
-  if (image_id == 0)
+  if (target == NULL)
     {
       result->images_missing++;
       result->skipped_missing_image += objects->len;
       return TRUE;
     }
-  if (added)
-    result->images_added++;
-  else
+  /* An image the import adds is counted once, in the last step; one
+   * named again is then in the project, as it was when each file was
+   * written at once. */
+  if (target->pending == NULL || target->files > 0)
     result->images_matched++;
 
-  if (width == 0 || height == 0)
-    {
-      g_autoptr(BwImage) image = bw_project_get_image (project, image_id, error);
-
-      if (image == NULL)
-        return FALSE;
-      width = image->width;
-      height = image->height;
-    }
-
-  if (objects->len > 0 &&
-      !bw_import_open_layer (project, image_id, 0, BW_LAYER_KIND_WORK, &layer_id, &existing, error))
-    return FALSE;
+  /* Duplicates are looked for in what the layer held before and in what
+   * earlier files gave it, not within the file that makes the layer. */
+  existing = target->fresh && target->files == 0 ? NULL : target->existing;
+  target->files++;
+  if (objects->len > 0)
+    target->wants_layer = TRUE;
 
   for (guint i = 0; i < objects->len; i++)
     {
       Object *o = g_ptr_array_index (objects, i);
-      gint64 category_id;
+      Staged *row = g_new0 (Staged, 1);
 
-      if (!bw_import_ensure_category (project, o->label, NULL, &category_id, &added, error))
+      row->target = target;
+      row->category = find_category (import, o->label, file);
+      row->existing = existing;
+      row->label = g_steal_pointer (&o->label);
+      row->shape = g_steal_pointer (&o->shape);
+      row->file = g_object_ref (file);
+      g_ptr_array_add (import->rows, row);
+    }
+
+  if (import->rows->len >= STAGE_CHUNK)
+    return write_rows (import, error);
+  return TRUE;
+}
+
+/* The last step, in one transaction: the categories, images and layers
+ * the import adds, and its staged rows made annotations. */
+static gboolean
+finish (Import  *import,
+        GError **error)
+{
+  for (guint i = 0; i < import->category_list->len; i++)
+    {
+      NewCategory *category = g_ptr_array_index (import->category_list, i);
+      gint64 id;
+      gboolean added;
+
+      if (!bw_import_ensure_category (import->project, category->label, NULL, &id, &added, error))
         {
-          bw_json_prefix_error (error, file, NULL);
+          bw_json_prefix_error (error, category->file, NULL);
           return FALSE;
         }
       if (added)
-        result->categories_added++;
-
-      if (!bw_import_add_annotation (project, layer_id, category_id, o->shape,
-                                     (int) width, (int) height, BW_SOURCE_IMPORTED, 1.0,
-                                     existing, result, error))
-        {
-          bw_json_prefix_error (error, file, _("shape “%s”"), o->label);
-          return FALSE;
-        }
+        import->result.categories_added++;
+      if (!_bw_project_stage_set_category (import->project, category->placeholder, id, error))
+        return FALSE;
     }
 
-  return TRUE;
+  for (guint i = 0; i < import->target_list->len; i++)
+    {
+      Target *target = g_ptr_array_index (import->target_list, i);
+      gint64 layer_id;
+
+      if (target->pending != NULL)
+        {
+          if (!bw_project_add_image (import->project, target->pending, &target->image_id, error))
+            return FALSE;
+          import->result.images_added++;
+        }
+      if (target->wants_layer &&
+          (!_bw_project_import_layer (import->project, target->image_id, 0, BW_LAYER_KIND_WORK,
+                                      &layer_id, NULL, error) ||
+           !_bw_project_stage_set_layer (import->project, target->target, layer_id, error)))
+        return FALSE;
+    }
+
+  return _bw_project_stage_finish (import->project, import->import_id, NULL, error);
 }
 
 static int
@@ -371,8 +625,12 @@ collect_json (GFile      *folder,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Imports labelme annotations into a work layer of each image, in one
- * transaction: any error leaves the project as it was.
+ * Imports labelme annotations into a work layer of each image, all or
+ * nothing: any error leaves the project as it was. The annotations are
+ * staged in transactions of a few thousand (bw-project-staging.c), so a
+ * large import does not hold the project while it reads, and appear with
+ * the categories, images and layers the import adds in one last
+ * transaction.
  *
  * Returns: %TRUE on success
  */
@@ -384,17 +642,18 @@ bw_labelme_import (BwProject                 *project,
                    GCancellable              *cancellable,
                    GError                   **error)
 {
-  BwAnnotationImportResult counts = { 0, };
-  gboolean any_file = FALSE;
+  g_autoptr(GPtrArray) all_files = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) roots = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) local_error = NULL;
+  Import import = { 0, };
+  gboolean ok = FALSE;
 
   g_return_val_if_fail (BW_IS_PROJECT (project), FALSE);
 
   if (result != NULL)
     memset (result, 0, sizeof *result);
 
-  if (!bw_project_begin (project, error))
-    return FALSE;
-
+  /* The files first, so that a missing path stages nothing. */
   for (guint i = 0; i < n_paths; i++)
     {
       g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
@@ -407,7 +666,7 @@ bw_labelme_import (BwProject                 *project,
 
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                        _("%s: only local files can be imported"), name);
-          goto failed;
+          return FALSE;
         }
 
       type = g_file_query_file_type (paths[i], G_FILE_QUERY_INFO_NONE, NULL);
@@ -415,7 +674,7 @@ bw_labelme_import (BwProject                 *project,
         {
           root = g_canonicalize_filename (g_file_peek_path (paths[i]), NULL);
           if (!collect_json (paths[i], files, 0, error))
-            goto failed;
+            return FALSE;
           g_ptr_array_sort (files, compare_paths);
         }
       else if (type == G_FILE_TYPE_REGULAR)
@@ -429,34 +688,74 @@ bw_labelme_import (BwProject                 *project,
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
                        _("%s: no such file or folder"), g_file_peek_path (paths[i]));
-          goto failed;
+          return FALSE;
         }
 
       for (guint j = 0; j < files->len; j++)
         {
-          if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
-              !import_file (project, g_ptr_array_index (files, j), root, &counts, error))
-            goto failed;
-          any_file = TRUE;
+          g_ptr_array_add (all_files, g_object_ref (g_ptr_array_index (files, j)));
+          g_ptr_array_add (roots, g_strdup (root));
         }
     }
 
-  if (!any_file)
+  if (all_files->len == 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
                    _("No labelme JSON file found in what was given"));
-      goto failed;
+      return FALSE;
     }
 
-  if (!bw_project_commit (project, error))
-    goto failed;
+  import.project = project;
+  import.cancellable = cancellable;
+  import.targets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  import.target_list = g_ptr_array_new_with_free_func (target_free);
+  import.new_categories = g_hash_table_new (g_str_hash, g_str_equal);
+  import.category_list = g_ptr_array_new_with_free_func (new_category_free);
+  import.rows = g_ptr_array_new_with_free_func (staged_free);
 
-  _bw_project_import_done (project);
-  if (result != NULL)
-    *result = counts;
-  return TRUE;
+  if (!_bw_project_stage_begin (project, &import.import_id, &local_error))
+    goto out;
 
-failed:
-  bw_project_rollback (project);
-  return FALSE;
+  /* Staging, a chunk a transaction. */
+  ok = TRUE;
+  for (guint i = 0; ok && i < all_files->len; i++)
+    ok = !g_cancellable_set_error_if_cancelled (cancellable, &local_error) &&
+         import_file (&import, g_ptr_array_index (all_files, i), g_ptr_array_index (roots, i),
+                      &local_error);
+  ok = ok && write_rows (&import, &local_error) &&
+       !g_cancellable_set_error_if_cancelled (cancellable, &local_error);
+  if (!ok)
+    goto discard;
+
+  /* The last step. */
+  if (!bw_project_begin (project, &local_error))
+    {
+      ok = FALSE;
+      goto discard;
+    }
+  ok = finish (&import, &local_error);
+  if (!ok)
+    bw_project_rollback (project);
+  else
+    ok = bw_project_commit (project, &local_error);
+
+discard:
+  if (!ok)
+    _bw_project_stage_discard (project, import.import_id);
+  else
+    _bw_project_import_done (project);
+
+out:
+  if (ok && result != NULL)
+    *result = import.result;
+
+  g_hash_table_unref (import.targets);
+  g_ptr_array_unref (import.target_list);
+  g_hash_table_unref (import.new_categories);
+  g_ptr_array_unref (import.category_list);
+  g_ptr_array_unref (import.rows);
+
+  if (!ok)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return ok;
 }

@@ -122,6 +122,7 @@ gboolean        _bw_project_stage_finish          (BwProject           *project,
                                                    gint64               import_id,
                                                    guint64             *out_n_rows,
                                                    GError             **error);
+void            _bw_project_stage_pause           (BwProject           *project);
 void            _bw_project_stage_discard         (BwProject           *project,
                                                    gint64               import_id);
 void            _bw_project_stage_discard_abandoned (BwProject         *project);

@@ -32,6 +32,7 @@ struct _BwProject
   guint         tx_depth;
   gboolean      images_added;   /* by the open transaction: said on commit */
   guint         busy_timeout;
+  gint64        busy_since;     /* busy_cb(): when this wait began */
   gboolean      read_only;      /* opened with bw_project_open_read_only() */
   gboolean      immutable;      /* …and read as a file nothing changes */
   GMainContext *main_context;   /* where signals are emitted… */

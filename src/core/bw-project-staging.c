@@ -78,6 +78,27 @@ _bw_project_stage_begin (BwProject  *self,
   return bw_project_commit (self, error);
 }
 
+/* How long an import leaves the project free after each chunk: long
+ * enough for a writer polling for it (busy_cb() in bw-project.c tries
+ * every millisecond) to get in, short against a chunk's tens of
+ * milliseconds. */
+#define STAGE_PAUSE_US 4000
+
+/**
+ * _bw_project_stage_pause:
+ *
+ * Called by an import between its chunks, outside any transaction: the
+ * window's edits, or another program, waiting for the project take their
+ * turn now rather than after the whole import.
+ */
+void
+_bw_project_stage_pause (BwProject *self)
+{
+  g_return_if_fail (self->tx_depth == 0);
+
+  g_usleep (STAGE_PAUSE_US);
+}
+
 /**
  * _bw_project_stage_annotation:
  * @target: the caller's name for the layer the annotation goes to, turned

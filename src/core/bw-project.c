@@ -1248,6 +1248,40 @@ _bw_project_emit_changed (BwProject *self,
   _bw_project_emit (self, signal_index, 0);
 }
 
+/* How a connection waits for another's write lock. SQLite's own
+ * sqlite3_busy_timeout() sleeps longer and longer (up to 100 ms between
+ * tries), and a writer that gives the lock up for a moment between the
+ * chunks of a long import (bw-project-staging.c) is then missed nearly
+ * every time: the window's edit would wait for the whole import. Trying
+ * every millisecond finds those moments. */
+#define BUSY_POLL_MS 1
+
+static int
+busy_cb (void *data,
+         int   count)
+{
+  BwProject *self = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (count == 0)
+    self->busy_since = now;
+  else if (now - self->busy_since >= (gint64) self->busy_timeout * 1000)
+    return 0;
+  g_usleep (BUSY_POLL_MS * 1000);
+  return 1;
+}
+
+/* Waits up to @msec for another connection's lock; 0: not at all. */
+static void
+set_busy_wait (BwProject *self,
+               guint      msec)
+{
+  if (msec == 0)
+    sqlite3_busy_handler (self->db, NULL, NULL);
+  else
+    sqlite3_busy_handler (self->db, busy_cb, self);
+}
+
 /* Copies what the WAL holds into the project file and empties the WAL,
  * as far as other connections allow: one that is reading keeps the frames
  * it reads, and is not waited for (it folds them back when it closes). */
@@ -1258,10 +1292,10 @@ fold_wal (BwProject *self)
   int n_checkpointed = 0;
   int rc;
 
-  sqlite3_busy_timeout (self->db, 0);
+  set_busy_wait (self, 0);
   rc = sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
                                   &n_log, &n_checkpointed);
-  sqlite3_busy_timeout (self->db, self->busy_timeout);
+  set_busy_wait (self, self->busy_timeout);
 
   if (rc != SQLITE_OK)
     g_debug ("The WAL of %s stays for now (%s): %d of %d frames folded back",
@@ -1734,7 +1768,7 @@ open_database (BwProject  *self,
     }
 
   sqlite3_extended_result_codes (self->db, 1);
-  sqlite3_busy_timeout (self->db, self->busy_timeout);
+  set_busy_wait (self, self->busy_timeout);
 
   /* SQLite opens a file it cannot write read-only without a word. */
   if (sqlite3_db_readonly (self->db, "main") == 1)
@@ -1835,7 +1869,7 @@ open_database_read_only (BwProject  *self,
   if (rc == SQLITE_OK)
     {
       sqlite3_extended_result_codes (self->db, 1);
-      sqlite3_busy_timeout (self->db, self->busy_timeout);
+      set_busy_wait (self, self->busy_timeout);
       rc = sqlite3_exec (self->db, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
     }
 
@@ -1855,7 +1889,7 @@ open_database_read_only (BwProject  *self,
       if (rc == SQLITE_OK)
         {
           sqlite3_extended_result_codes (self->db, 1);
-          sqlite3_busy_timeout (self->db, self->busy_timeout);
+          set_busy_wait (self, self->busy_timeout);
         }
     }
 
@@ -2131,7 +2165,7 @@ bw_project_set_busy_timeout (BwProject *self,
   g_return_if_fail (BW_IS_PROJECT (self));
 
   self->busy_timeout = msec;
-  sqlite3_busy_timeout (self->db, msec);
+  set_busy_wait (self, msec);
 }
 
 /* Transactions nest: the outermost is BEGIN IMMEDIATE (so a busy file is
