@@ -596,8 +596,9 @@ test_audit_sample (Fixture       *f,
                    gconstpointer  data)
 {
   g_autoptr(GArray) after = make_audited (f, "a.boxwood", "42", 3, 300);
-  g_autoptr(GArray) again = make_audited (f, "b.boxwood", "42", 3, 300);
-  g_autoptr(GArray) other = make_audited (f, "c.boxwood", "43", 3, 300);
+  /* made for the files they write */
+  g_autoptr(GArray) G_GNUC_UNUSED again = make_audited (f, "b.boxwood", "42", 3, 300);
+  g_autoptr(GArray) G_GNUC_UNUSED other = make_audited (f, "c.boxwood", "43", 3, 300);
   g_autoptr(GArray) a = NULL, b = NULL, c = NULL;
   g_autoptr(GArray) expected = g_array_new (FALSE, FALSE, sizeof (gint64));
   gint64 drawn;
@@ -664,7 +665,7 @@ test_audit_settings (Fixture       *f,
   BwAuditSettings audit;
 
   {
-    g_autoptr(BwProject) project = bw_project_create (f->file, &error);
+    g_autoptr(BwProject) G_GNUC_UNUSED project = bw_project_create (f->file, &error);
 
     g_assert_no_error (error);
   }

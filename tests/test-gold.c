@@ -166,11 +166,11 @@ test_sample (void)
   g_assert_cmpuint (bw_gold_sample_size (7, 100), ==, 7);
   g_assert_cmpuint (bw_gold_sample_size (7, 0), ==, 0);
 
-  a = bw_gold_sample ((const gint64 *) ids->data, ids->len, 42, 100);
-  again = bw_gold_sample ((const gint64 *) ids->data, ids->len, 42, 100);
-  other = bw_gold_sample ((const gint64 *) ids->data, ids->len, 43, 100);
-  larger = bw_gold_sample ((const gint64 *) ids->data, ids->len, 42, 150);
-  all = bw_gold_sample ((const gint64 *) ids->data, ids->len, 42, 5000);
+  a = bw_gold_sample ((const gint64 *) (gpointer) ids->data, ids->len, 42, 100);
+  again = bw_gold_sample ((const gint64 *) (gpointer) ids->data, ids->len, 42, 100);
+  other = bw_gold_sample ((const gint64 *) (gpointer) ids->data, ids->len, 43, 100);
+  larger = bw_gold_sample ((const gint64 *) (gpointer) ids->data, ids->len, 42, 150);
+  all = bw_gold_sample ((const gint64 *) (gpointer) ids->data, ids->len, 42, 5000);
 
   g_assert_cmpuint (a->len, ==, 100);
   g_assert_cmpuint (larger->len, ==, 150);
@@ -480,7 +480,7 @@ test_honeypots (Fixture       *f,
             add_box (f, gold_layer (f, id), 10);
         }
     }
-  g_assert_true (bw_project_set_images_gold (f->project, (const gint64 *) gold_ids->data,
+  g_assert_true (bw_project_set_images_gold (f->project, (const gint64 *) (gpointer) gold_ids->data,
                                              gold_ids->len, TRUE, &error));
   g_assert_true (bw_project_commit (f->project, &error));
   g_assert_no_error (error);

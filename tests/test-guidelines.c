@@ -315,7 +315,6 @@ test_migrate_from_v1 (Fixture       *f,
   g_autoptr(GFile) source = g_file_new_for_path (fixture);
   g_autoptr(GPtrArray) categories = NULL;
   g_autoptr(GHashTable) reviews = NULL;
-  g_autoptr(GArray) ids = NULL;
   GHashTableIter iter;
   gpointer key;
   guint n = 0;

@@ -400,7 +400,6 @@ test_return_and_accept (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(BwLayerSession) session = NULL;
   g_autoptr(BwLayerSession) mine = NULL;
-  g_autoptr(GPtrArray) reviews = NULL;
   g_autoptr(BwShape) fixed = bw_shape_new_box (102, 102, 148, 148);
   gint64 ids[3], layer_id, pin = 0;
   GPtrArray *shown;

@@ -134,8 +134,8 @@ test_application_id (Fixture       *f,
   g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
   g_assert_cmpuint (length, >=, 100);
   g_assert_cmpmem (contents, 16, "SQLite format 3\0", 16);
-  g_assert_cmpuint (GUINT32_FROM_BE (*(guint32 *)(contents + 68)), ==, BW_PROJECT_APPLICATION_ID);
-  g_assert_cmpuint (GUINT32_FROM_BE (*(guint32 *)(contents + 60)), ==, BW_PROJECT_SCHEMA_VERSION);
+  g_assert_cmpuint (GUINT32_FROM_BE (*(guint32 *) (gpointer) (contents + 68)), ==, BW_PROJECT_APPLICATION_ID);
+  g_assert_cmpuint (GUINT32_FROM_BE (*(guint32 *) (gpointer) (contents + 60)), ==, BW_PROJECT_SCHEMA_VERSION);
 }
 
 static void

@@ -700,7 +700,7 @@ bw_layer_session_accept_undecided (BwLayerSession  *self,
     }
 
   if (!check_reviewing (self, error) ||
-      !judge (self, _("Accept Undecided Shapes"), (const gint64 *) ids->data, ids->len,
+      !judge (self, _("Accept Undecided Shapes"), (const gint64 *) (gpointer) ids->data, ids->len,
               BW_VERDICT_ACCEPT, 0, NULL, error))
     return FALSE;
 

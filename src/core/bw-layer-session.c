@@ -1113,7 +1113,7 @@ bw_layer_session_relabel (BwLayerSession  *self,
             g_array_append_val (todo_ids, ids[i]);
         }
       if (todo_ids->len > 0 &&
-          !_bw_layer_session_fix (self, _("Change Category"), (const gint64 *) todo_ids->data, NULL,
+          !_bw_layer_session_fix (self, _("Change Category"), (const gint64 *) (gpointer) todo_ids->data, NULL,
                                   todo_ids->len, category_id, error))
         return FALSE;
       if (out_n_changed != NULL)

@@ -60,7 +60,8 @@ typedef enum
 } BwProjectItem;
 
 #define BW_PROJECT_LOCK(self) \
-  g_autoptr(GRecMutexLocker) G_PASTE (_bw_locker_, __LINE__) = g_rec_mutex_locker_new (&(self)->lock)
+  g_autoptr(GRecMutexLocker) G_GNUC_UNUSED G_PASTE (_bw_locker_, __LINE__) = \
+    g_rec_mutex_locker_new (&(self)->lock)
 
 sqlite3_stmt *_bw_project_prepare         (BwProject     *self,
                                            const char    *sql,

@@ -99,7 +99,6 @@ add_image (BwProject  *project,
 static void
 remove_scratch (void)
 {
-  g_autoptr(GFile) dir = g_file_new_for_path (scratch_dir);
   const char *names[] = { "images/sub/c.png", "images/sub", "images/a.png", "images/b.jpg",
                           "images/a.json", "images", "input.json", "taxonomy.json",
                           "open.boxwood", "open.boxwood-wal", "open.boxwood-shm", NULL };
@@ -112,6 +111,20 @@ remove_scratch (void)
       g_remove (path);
     }
   g_rmdir (scratch_dir);
+}
+
+/* Writes @data to @path in place: no temporary file, rename or fsync(),
+ * which a run of the fuzzer needs no more than a scratch file does. */
+static void
+write_scratch_file (const char   *path,
+                    const guint8 *data,
+                    gsize         size)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_set_contents_full (path, (const char *) data, (gssize) size,
+                                 G_FILE_SET_CONTENTS_NONE, 0600, &error))
+    g_error ("%s", error->message);
 }
 
 void
@@ -182,10 +195,8 @@ bw_fuzz_write_input (const char   *name,
                      gsize         size)
 {
   g_autofree char *path = g_build_filename (scratch_dir, name, NULL);
-  g_autoptr(GError) error = NULL;
 
-  if (!g_file_set_contents (path, (const char *) data, (gssize) size, &error))
-    g_error ("%s", error->message);
+  write_scratch_file (path, data, size);
   return g_file_new_for_path (path);
 }
 
@@ -197,9 +208,8 @@ bw_fuzz_open_project (void)
   BwProject *project;
 
   remove_project_files ();
-  if (!g_file_set_contents (project_path, g_bytes_get_data (template_project, NULL),
-                            (gssize) g_bytes_get_size (template_project), &error))
-    g_error ("%s", error->message);
+  write_scratch_file (project_path, g_bytes_get_data (template_project, NULL),
+                      g_bytes_get_size (template_project));
 
   project = bw_project_open (file, &error);
   if (project == NULL)
