@@ -1271,6 +1271,7 @@ test_labelme_chunked_all_or_nothing (Fixture       *f,
   bw_export_result_clear (&exported);
 
   /* A second import of the same files adds nothing. */
+  g_clear_object (&process);
   process = spawn_labelme_import (project, folder);
   g_assert_true (g_subprocess_wait_check (process, NULL, &error));
   g_assert_no_error (error);
