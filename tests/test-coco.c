@@ -1277,6 +1277,31 @@ test_labelme_chunked_all_or_nothing (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpint (raw_count (project, "SELECT count(*) FROM annotations"), ==,
                    before.annotations + LABELME_SHAPES);
+
+  /* An import whose last step committed keeps its staged rows only until
+   * it removes them; killed before it could, it leaves them marked done
+   * (pid 0), and the next open removes them, whatever host wrote them. */
+  {
+    g_autoptr(GFile) file = g_file_new_for_path (project);
+    g_autoptr(BwProject) again = NULL;
+    sqlite3 *db = NULL;
+
+    g_assert_cmpint (sqlite3_open_v2 (project, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+    sqlite3_busy_timeout (db, 10000);
+    g_assert_cmpint (sqlite3_exec (db,
+                                   "INSERT INTO imports (id, pid, host, started_at) VALUES (77, 0, 'elsewhere', 0);"
+                                   "INSERT INTO import_staging (import_id, target, category, kind,"
+                                   " x0, y0, x1, y1, area, source, score)"
+                                   " VALUES (77, 1, 1, 0, 1, 1, 5, 5, 16, 1, 1);",
+                                   NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+    again = bw_project_open (file, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (raw_count (project, "SELECT count(*) FROM import_staging"), ==, 0);
+    g_assert_cmpint (raw_count (project, "SELECT count(*) FROM imports"), ==, 0);
+    g_assert_cmpint (raw_count (project, "SELECT count(*) FROM annotations"), ==,
+                     before.annotations + LABELME_SHAPES);
+  }
 }
 
 static void

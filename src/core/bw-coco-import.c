@@ -1368,10 +1368,10 @@ bw_coco_import (BwProject                 *project,
     ok = bw_project_commit (project, &local_error);
 
 discard:
-  if (!ok)
-    _bw_project_stage_discard (project, import.import_id);
-  else
+  if (ok)
     _bw_project_import_done (project);
+  /* After the last step too: its rows are copies now. */
+  _bw_project_stage_discard (project, import.import_id);
 
 out:
   import.result.files = ok ? 1 : 0;

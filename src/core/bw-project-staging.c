@@ -10,8 +10,9 @@
  * thousand rows; nothing there is seen by any reader of annotations. The
  * last step, in one transaction, creates what the import adds besides
  * (categories, images, layers), copies the staged rows into annotations
- * and removes them: the import appears whole, or, when it fails, is
- * cancelled or its process dies, not at all.
+ * and marks the import done: the import appears whole, or, when it
+ * fails, is cancelled or its process dies, not at all. The staged rows
+ * are removed afterwards, in chunks, as those of a failed import are.
  *
  * A process that dies leaves its staged rows behind. Each import's row in
  * imports names its process (id and host); when a project is opened for
@@ -36,6 +37,10 @@
 
 /* Rows removed per transaction when a staged import is thrown away. */
 #define DISCARD_CHUNK 20000
+
+/* imports.pid of an import whose rows were made annotations: what is
+ * left of it is only to be removed, by any process on any host. */
+#define DONE_PID 0
 
 /**
  * _bw_project_stage_begin:
@@ -218,8 +223,10 @@ _bw_project_stage_set_category (BwProject  *self,
  *
  * The last step, inside the caller's transaction (which also made the
  * layers and categories the maps name): the staged annotations become
- * annotations, in the order they were staged, and the import is
- * forgotten. A staged row whose target has no layer is an error.
+ * annotations, in the order they were staged, and the import is marked
+ * done. A staged row whose target has no layer is an error. After the
+ * commit, the caller removes the staged rows with
+ * _bw_project_stage_discard().
  */
 gboolean
 _bw_project_stage_finish (BwProject  *self,
@@ -270,14 +277,13 @@ _bw_project_stage_finish (BwProject  *self,
       return FALSE;
     }
 
-  stmt = _bw_project_prepare (self, "DELETE FROM import_staging WHERE import_id = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, import_id);
-  if (!_bw_project_step_done (self, stmt, error))
-    return FALSE;
-
-  stmt = _bw_project_prepare (self, "DELETE FROM imports WHERE id = ?1", error);
+  /* The staged rows are not removed here: that took as long again as
+   * the copy, with the lock held. The import is marked done (no process
+   * owns it any more) and its rows are removed after the commit, a chunk
+   * a transaction (_bw_project_stage_discard()), or, when this process
+   * dies first, by the next open. Nobody reads them meanwhile. */
+  stmt = _bw_project_prepare (self, "UPDATE imports SET pid = " G_STRINGIFY (DONE_PID)
+                                    " WHERE id = ?1", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, import_id);
@@ -331,6 +337,7 @@ discard (BwProject  *self,
         return FALSE;
       if (removed == 0)
         return TRUE;
+      _bw_project_stage_pause (self);
       continue;
 
     fail:
@@ -342,9 +349,10 @@ discard (BwProject  *self,
 /**
  * _bw_project_stage_discard:
  *
- * Throws away what @import_id staged; outside any transaction. Failing
- * to (a full disk) only leaves rows nobody sees, which the next open
- * tries again to remove once this process is gone.
+ * Throws away what @import_id staged, a chunk a transaction, outside any
+ * transaction: after it failed, or after its last step made the rows
+ * annotations. Failing to (a full disk) only leaves rows nobody sees,
+ * which the next open tries again to remove once this process is gone.
  */
 void
 _bw_project_stage_discard (BwProject *self,
@@ -375,7 +383,8 @@ process_is_alive (gint64 pid)
  * _bw_project_stage_discard_abandoned:
  *
  * When a project is opened for writing: removes what imports left staged
- * when their process died (kill -9, a crash, a power cut).
+ * when their process died (kill -9, a crash, a power cut), before or after
+ * their last step.
  */
 void
 _bw_project_stage_discard_abandoned (BwProject *self)
@@ -394,7 +403,8 @@ _bw_project_stage_discard_abandoned (BwProject *self)
       gint64 pid = sqlite3_column_int64 (stmt, 1);
       const char *host = (const char *) sqlite3_column_text (stmt, 2);
 
-      if (g_strcmp0 (host, g_get_host_name ()) == 0 && !process_is_alive (pid))
+      if (pid == DONE_PID ||
+          (g_strcmp0 (host, g_get_host_name ()) == 0 && !process_is_alive (pid)))
         g_array_append_val (dead, id);
     }
   sqlite3_reset (stmt);
