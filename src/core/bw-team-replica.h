@@ -70,6 +70,40 @@ gboolean       bw_team_replica_claim_next  (BwTeamReplica       *self,
                                             GCancellable        *cancellable,
                                             GError             **error);
 
+/* Additions to the interface above. */
+
+/* The person the replica is connected as, in the working copy (0: the
+ * project's owner, who is nobody's person). */
+gint64         bw_team_replica_get_person_id (BwTeamReplica     *self);
+
+/* As bw_team_replica_claim_next(), for a reviewer: the oldest submitted
+ * work no other reviewer holds. */
+gboolean       bw_team_replica_claim_review (BwTeamReplica      *self,
+                                            gint64              *image_id,
+                                            gboolean            *found,
+                                            GCancellable        *cancellable,
+                                            GError             **error);
+
+/* Makes the file of an image present (bw_project_resolve_image_path() of
+ * its path), fetching its bytes into the cache when missing. The images
+ * of claimed work are fetched by the claim and by the worker already.
+ * Blocking. */
+gboolean       bw_team_replica_ensure_image (BwTeamReplica      *self,
+                                            gint64               image_id,
+                                            GCancellable        *cancellable,
+                                            GError             **error);
+
+/* The most the image cache may hold (2 GiB unless set); the least
+ * recently used images go first. */
+void           bw_team_replica_set_cache_limit (BwTeamReplica   *self,
+                                            guint64              bytes);
+
+/* Signal "change-refused" (const char *message): the server refused a
+ * change made here (a lapsed lease, say); it is no longer pending, and
+ * is kept in the working copy. How many so far: */
+gboolean       bw_team_replica_count_refused (BwTeamReplica     *self,
+                                            guint               *count);
+
 /* Sends what is pending (waiting at most @timeout_ms), then stops the
  * worker. What could not be sent stays queued in the working copy. */
 void           bw_team_replica_close       (BwTeamReplica       *self,

@@ -541,6 +541,229 @@ BEGIN
 END
 $$;
 
+-- The change feed of the desktop app's working copies. Every row a copy
+-- mirrors carries the id of the transaction that last wrote it; a copy
+-- asks for rows whose change_xid is at least the xmin of the snapshot
+-- of its previous look (every transaction below that had ended then, so
+-- nothing committed late is missed; what it reads twice it writes
+-- twice). Deleted annotations leave a row in deletions.
+CREATE FUNCTION bw_stamp_change () RETURNS trigger
+  LANGUAGE plpgsql SET search_path = pg_catalog, public
+AS $$
+BEGIN
+  NEW.change_xid := pg_current_xact_id ();
+  RETURN NEW;
+END
+$$;
+
+DO $stamps$
+DECLARE
+  t text;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['images', 'layers', 'annotations', 'annotation_versions', 'reviews',
+                           'assignments', 'categories', 'rejection_reasons'] LOOP
+    EXECUTE format ('ALTER TABLE %I ADD COLUMN change_xid xid8 NOT NULL DEFAULT pg_current_xact_id ()', t);
+    EXECUTE format ('CREATE INDEX %I ON %I (change_xid)', t || '_by_change', t);
+    EXECUTE format ('CREATE TRIGGER stamp_change BEFORE UPDATE ON %I'
+                    ' FOR EACH ROW EXECUTE FUNCTION bw_stamp_change ()', t);
+  END LOOP;
+END
+$stamps$;
+
+-- A copy names what it created with a key of its own, so that a change
+-- sent twice (the acknowledgement was lost with the connection) is made
+-- once.
+ALTER TABLE annotations ADD COLUMN client_key text UNIQUE;
+ALTER TABLE reviews ADD COLUMN client_key text UNIQUE;
+
+CREATE TABLE deletions (
+  annotation_id bigint NOT NULL,
+  layer_id      bigint NOT NULL,
+  change_xid    xid8 NOT NULL DEFAULT pg_current_xact_id ()
+);
+CREATE INDEX deletions_by_change ON deletions (change_xid);
+
+CREATE FUNCTION bw_note_deletion () RETURNS trigger
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public
+AS $$
+BEGIN
+  INSERT INTO deletions (annotation_id, layer_id) VALUES (OLD.id, OLD.layer_id);
+  RETURN OLD;
+END
+$$;
+CREATE TRIGGER note_deletion AFTER DELETE ON annotations
+  FOR EACH ROW EXECUTE FUNCTION bw_note_deletion ();
+
+-- Renews the caller's hold on a layer before an edit: an annotator's
+-- lease on their work, a reviewer's on the work they review (a fix).
+-- The lead needs none. Fails with BWL01 when the hold lapsed.
+CREATE FUNCTION bw_touch_work (p_layer bigint) RETURNS void
+  LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public
+AS $$
+BEGIN
+  IF bw_my_role () = 2 THEN
+    RETURN;
+  END IF;
+  UPDATE assignments
+     SET lease_expires_at = clock_timestamp ()
+                            + make_interval (secs => bw_server_setting ('lease_seconds')::double precision)
+   WHERE layer_id = p_layer AND person_id = bw_me () AND status = 1
+     AND lease_expires_at > clock_timestamp ();
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'no lease on layer %', p_layer USING ERRCODE = 'BWL01';
+  END IF;
+END
+$$;
+
+-- One edit of any kind of shape: a new one (named by the copy's
+-- p_client_key; sent again, it is the same shape), or a new version of
+-- one, numbered p_version when that is later than the server's (the
+-- copy's own numbering, which its reviews name). Runs with the caller's
+-- rights: the policies decide. A reviewer's change is their fix.
+CREATE FUNCTION bw_save_shape (p_layer bigint, p_annotation bigint, p_client_key text,
+                               p_category bigint, p_kind integer,
+                               p_x0 double precision, p_y0 double precision,
+                               p_x1 double precision, p_y1 double precision,
+                               p_parts bytea, p_area double precision,
+                               p_source integer, p_score double precision, p_z integer,
+                               p_version integer)
+  RETURNS TABLE (out_id bigint, out_version integer)
+  LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, public
+AS $$
+DECLARE
+  target bigint := p_annotation;
+  author bigint;
+  gv     integer := coalesce ((SELECT g.version FROM guidelines g WHERE g.id = 1), 0);
+BEGIN
+  PERFORM bw_touch_work (p_layer);
+  author := CASE WHEN EXISTS (SELECT 1 FROM layers l WHERE l.id = p_layer AND l.person_id = bw_me ())
+                 THEN NULL ELSE bw_me () END;
+  IF target IS NULL AND p_client_key IS NOT NULL THEN
+    SELECT a.id INTO target FROM annotations a WHERE a.client_key = p_client_key;
+  END IF;
+  IF target IS NULL THEN
+    RETURN QUERY
+      INSERT INTO annotations (layer_id, category_id, kind, x0, y0, x1, y1, parts, area, source,
+                               score, z, version, author_id, created_at, updated_at,
+                               guideline_version, client_key)
+      VALUES (p_layer, p_category, p_kind, p_x0, p_y0, p_x1, p_y1, p_parts, p_area, p_source,
+              p_score, p_z, greatest (coalesce (p_version, 1), 1), author, bw_now (), bw_now (),
+              gv, p_client_key)
+      RETURNING id, version;
+    RETURN;
+  END IF;
+  INSERT INTO annotation_versions (annotation_id, version, layer_id, category_id, kind,
+                                   x0, y0, x1, y1, parts, area, source, score, author_id,
+                                   created_at, superseded_at, guideline_version)
+    SELECT a.id, a.version, a.layer_id, a.category_id, a.kind, a.x0, a.y0, a.x1, a.y1,
+           a.parts, a.area, a.source, a.score, a.author_id, a.updated_at, bw_now (),
+           a.guideline_version
+      FROM annotations a WHERE a.id = target AND a.layer_id = p_layer
+    ON CONFLICT (annotation_id, version) DO NOTHING;
+  IF NOT EXISTS (SELECT 1 FROM annotations a WHERE a.id = target AND a.layer_id = p_layer) THEN
+    RAISE EXCEPTION 'no annotation % in layer %', target, p_layer USING ERRCODE = 'BWN01';
+  END IF;
+  RETURN QUERY
+    UPDATE annotations a
+       SET category_id = p_category, kind = p_kind, x0 = p_x0, y0 = p_y0, x1 = p_x1, y1 = p_y1,
+           parts = p_parts, area = p_area, source = p_source, score = p_score, z = p_z,
+           version = greatest (a.version + 1, coalesce (p_version, 0)),
+           author_id = author, updated_at = bw_now (), guideline_version = gv
+     WHERE a.id = target
+    RETURNING a.id, a.version;
+END
+$$;
+
+-- Deletes a shape, keeping its last version. A shape already gone is
+-- no error (the same deletion sent again).
+CREATE FUNCTION bw_delete_shape (p_layer bigint, p_annotation bigint) RETURNS void
+  LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, public
+AS $$
+BEGIN
+  PERFORM bw_touch_work (p_layer);
+  INSERT INTO annotation_versions (annotation_id, version, layer_id, category_id, kind,
+                                   x0, y0, x1, y1, parts, area, source, score, author_id,
+                                   created_at, superseded_at, deleted, guideline_version)
+    SELECT a.id, a.version, a.layer_id, a.category_id, a.kind, a.x0, a.y0, a.x1, a.y1,
+           a.parts, a.area, a.source, a.score, a.author_id, a.updated_at, bw_now (), 1,
+           a.guideline_version
+      FROM annotations a WHERE a.id = p_annotation AND a.layer_id = p_layer
+    ON CONFLICT (annotation_id, version) DO NOTHING;
+  DELETE FROM annotations WHERE id = p_annotation AND layer_id = p_layer;
+END
+$$;
+
+-- "There is nothing to annotate here" on the caller's work.
+CREATE FUNCTION bw_set_no_objects (p_layer bigint, p_no_objects boolean) RETURNS void
+  LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, public
+AS $$
+BEGIN
+  PERFORM bw_touch_work (p_layer);
+  UPDATE layers SET no_objects = CASE WHEN p_no_objects THEN 1 ELSE 0 END, updated_at = bw_now ()
+   WHERE id = p_layer;
+END
+$$;
+
+-- The annotator takes back a submission no reviewer has started on; it
+-- is theirs again under a new lease.
+CREATE FUNCTION bw_recall (p_assignment bigint) RETURNS void
+  LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public
+AS $$
+DECLARE
+  a assignments%ROWTYPE;
+BEGIN
+  UPDATE assignments
+     SET status = 1, submitted_at = NULL,
+         lease_expires_at = clock_timestamp ()
+                            + make_interval (secs => bw_server_setting ('lease_seconds')::double precision)
+   WHERE id = p_assignment AND person_id = bw_me () AND task = 0 AND status = 2
+  RETURNING * INTO a;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'assignment % is not submitted or no longer yours to recall', p_assignment
+      USING ERRCODE = 'BWL01';
+  END IF;
+  INSERT INTO leases (assignment_id, image_id, person_id) VALUES (a.id, a.image_id, a.person_id);
+  UPDATE layers SET status = 0, updated_at = bw_now () WHERE id = a.layer_id;
+  UPDATE images SET status = 1 WHERE id = a.image_id AND status = 2;
+  PERFORM pg_notify ('boxwood', json_build_object ('event', 'recalled', 'image', a.image_id,
+                                                   'assignment', a.id)::text);
+END
+$$;
+
+-- A reviewer's verdict on one shape (accept 0, reject 1, fixed 2) with
+-- a reason, a comment and a point; p_client_key makes it once only.
+CREATE FUNCTION bw_review_shape (p_layer bigint, p_annotation bigint, p_version integer,
+                                 p_verdict integer, p_reason bigint, p_comment text,
+                                 p_x double precision, p_y double precision,
+                                 p_client_key text)
+  RETURNS bigint
+  LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public
+AS $$
+DECLARE
+  me   bigint := bw_me ();
+  done bigint;
+  w    assignments%ROWTYPE;
+BEGIN
+  IF me IS NULL OR NOT EXISTS (SELECT 1 FROM people WHERE id = me AND role IN (1, 2)) THEN
+    RAISE EXCEPTION '% is not a reviewer', session_user USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  SELECT id INTO done FROM reviews WHERE client_key = p_client_key;
+  IF FOUND THEN
+    RETURN done;
+  END IF;
+  SELECT * INTO w FROM assignments WHERE layer_id = p_layer AND task = 0 AND status IN (2, 3);
+  IF NOT FOUND AND bw_my_role () <> 2 THEN
+    RAISE EXCEPTION 'layer % is not waiting for review', p_layer USING ERRCODE = 'BWN01';
+  END IF;
+  INSERT INTO reviews (layer_id, annotation_id, annotation_version, reviewer_id, verdict,
+                       reason_id, comment, x, y, submission, created_at, client_key)
+    VALUES (p_layer, p_annotation, p_version, me, p_verdict, p_reason, coalesce (p_comment, ''),
+            p_x, p_y, coalesce (w.submissions, 0), bw_now (), p_client_key)
+    RETURNING id INTO done;
+  RETURN done;
+END
+$$;
+
 -- Who may do what. The owner of the tables (who ran server init) is not
 -- bound by the policies; every person is.
 ALTER TABLE images ENABLE ROW LEVEL SECURITY;
@@ -625,6 +848,20 @@ CREATE POLICY reviewer_read ON annotations FOR SELECT TO boxwood_reviewer
 CREATE POLICY reviewer_read ON annotation_versions FOR SELECT TO boxwood_reviewer
   USING (EXISTS (SELECT 1 FROM layers l WHERE l.id = annotation_versions.layer_id));
 CREATE POLICY reviewer_read ON reviews FOR SELECT TO boxwood_reviewer USING (true);
+-- A reviewer fixes shapes of the work they hold in review.
+CREATE POLICY reviewer_fix ON annotations FOR ALL TO boxwood_reviewer
+  USING (EXISTS (SELECT 1 FROM assignments r
+                  WHERE r.layer_id = annotations.layer_id AND r.person_id = bw_me ()
+                    AND r.task = 1 AND r.status = 1 AND r.lease_expires_at > clock_timestamp ()))
+  WITH CHECK (EXISTS (SELECT 1 FROM assignments r
+                       WHERE r.layer_id = annotations.layer_id AND r.person_id = bw_me ()
+                         AND r.task = 1 AND r.status = 1
+                         AND r.lease_expires_at > clock_timestamp ()));
+CREATE POLICY reviewer_fix ON annotation_versions FOR INSERT TO boxwood_reviewer
+  WITH CHECK (EXISTS (SELECT 1 FROM assignments r
+                       WHERE r.layer_id = annotation_versions.layer_id AND r.person_id = bw_me ()
+                         AND r.task = 1 AND r.status = 1
+                         AND r.lease_expires_at > clock_timestamp ()));
 CREATE POLICY reviewer_write ON reviews FOR INSERT TO boxwood_reviewer
   WITH CHECK (reviewer_id = bw_me ()
               AND EXISTS (SELECT 1 FROM layers l WHERE l.id = reviews.layer_id AND l.kind = 0));
@@ -643,7 +880,8 @@ GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO boxwood_lead;
 
 -- An annotator sees no gold mark and no pipeline status: a honeypot looks
 -- like any other image.
-GRANT SELECT (id, path, width, height, byte_size, content_hash, phash, orientation, added_at)
+GRANT SELECT (id, path, width, height, byte_size, content_hash, phash, orientation, added_at,
+              change_xid)
   ON images TO boxwood_annotator;
 GRANT SELECT ON image_data, assignments, leases, layers, annotation_versions, reviews
   TO boxwood_annotator;
@@ -656,11 +894,23 @@ GRANT SELECT ON images, image_data, assignments, layers, annotations, annotation
   reviews, audit_samples TO boxwood_reviewer;
 GRANT SELECT, INSERT, UPDATE ON work_time TO boxwood_reviewer;
 GRANT INSERT ON reviews TO boxwood_reviewer;
+GRANT INSERT, UPDATE, DELETE ON annotations TO boxwood_reviewer;
+GRANT INSERT ON annotation_versions TO boxwood_reviewer;
+GRANT SELECT ON deletions TO boxwood_annotator, boxwood_reviewer;
 
 GRANT EXECUTE ON FUNCTION bw_now (), bw_me (), bw_my_role (), bw_server_setting (text), bw_touch_lease (bigint),
   bw_save_box (bigint, bigint, bigint, double precision, double precision, double precision,
                double precision),
   bw_claim_next (), bw_submit (bigint)
   TO boxwood_annotator, boxwood_reviewer, boxwood_lead;
+GRANT EXECUTE ON FUNCTION bw_touch_work (bigint),
+  bw_save_shape (bigint, bigint, text, bigint, integer, double precision, double precision,
+                 double precision, double precision, bytea, double precision, integer,
+                 double precision, integer, integer),
+  bw_delete_shape (bigint, bigint), bw_set_no_objects (bigint, boolean), bw_recall (bigint)
+  TO boxwood_annotator, boxwood_reviewer, boxwood_lead;
+GRANT EXECUTE ON FUNCTION bw_review_shape (bigint, bigint, integer, integer, bigint, text,
+                                           double precision, double precision, text)
+  TO boxwood_reviewer, boxwood_lead;
 GRANT EXECUTE ON FUNCTION bw_claim_review (), bw_review (bigint, boolean, bigint, text)
   TO boxwood_reviewer, boxwood_lead;

@@ -18,7 +18,7 @@
 
 #include "bw-core-resources.h"
 #include "bw-project-private.h"
-#include "bw-team.h"
+#include "bw-team-private.h"
 
 #define SCHEMA_RESOURCE "/org/boxwood/core/bw-team-schema.sql"
 #define TEAM_SCHEMA_VERSION 1
@@ -43,8 +43,6 @@ struct _BwTeam
 G_DEFINE_FINAL_TYPE (BwTeam, bw_team, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (bw-team-error-quark, bw_team_error)
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
 
 static void
 bw_team_finalize (GObject *object)
@@ -213,6 +211,30 @@ value_int64 (const PGresult *result,
   return g_ascii_strtoll (PQgetvalue (result, row, column), NULL, 10);
 }
 
+PGconn *
+_bw_team_get_conn (BwTeam *self)
+{
+  return self->conn;
+}
+
+gboolean
+_bw_team_result_ok (BwTeam   *self,
+                    PGresult *result,
+                    GError  **error)
+{
+  return result_ok (self, result, error);
+}
+
+PGresult *
+_bw_team_run_params (BwTeam            *self,
+                     const char        *sql,
+                     int                n_params,
+                     const char *const *values,
+                     GError           **error)
+{
+  return run_params (self, sql, n_params, values, error);
+}
+
 /**
  * bw_team_connect:
  * @url: a `postgresql://` URL or a libpq connection string
@@ -227,15 +249,50 @@ BwTeam *
 bw_team_connect (const char *url,
                  GError    **error)
 {
+  return bw_team_connect_with_password (url, NULL, error);
+}
+
+/* Whether a failed connection wants a (right) password. libpq has no
+ * code for it; its own and the server's words are in the message. */
+static gboolean
+needs_password (PGconn *conn)
+{
+  const char *message = PQerrorMessage (conn);
+
+  return PQconnectionNeedsPassword (conn) ||
+         (message != NULL && (strstr (message, "password authentication failed") != NULL ||
+                              strstr (message, "no password supplied") != NULL));
+}
+
+/**
+ * bw_team_connect_with_password:
+ * @password: (nullable): the password, or %NULL for libpq's own sources
+ *
+ * As bw_team_connect(), with a password given apart from @url, so that
+ * it never becomes part of a string that could be shown or logged. A
+ * missing or wrong password fails with %BW_TEAM_ERROR_AUTH.
+ */
+BwTeam *
+bw_team_connect_with_password (const char *url,
+                               const char *password,
+                               GError    **error)
+{
   /* Later keywords win over earlier ones, so what @url says (it is
-   * expanded in place of dbname) overrides these defaults. */
-  const char *const keywords[] = { "sslmode", "connect_timeout", "fallback_application_name",
-                                   "dbname", NULL };
-  const char *const values[] = { "prefer", "10", "boxwood", url, NULL };
+   * expanded in place of dbname) overrides these defaults; the password
+   * given comes after it and wins over one in @url. */
+  const char *keywords[] = { "sslmode", "connect_timeout", "fallback_application_name",
+                             "dbname", NULL, NULL };
+  const char *values[] = { "prefer", "10", "boxwood", url, NULL, NULL };
   g_autoptr(BwTeam) self = NULL;
   g_autoptr(PGresult) result = NULL;
 
   g_return_val_if_fail (url != NULL, NULL);
+
+  if (password != NULL)
+    {
+      keywords[4] = "password";
+      values[4] = password;
+    }
 
   self = g_object_new (BW_TYPE_TEAM, NULL);
   self->conn = PQconnectdbParams (keywords, values, TRUE);
@@ -256,10 +313,16 @@ bw_team_connect (const char *url,
         name = describe_server (self->conn);
       else
         name = g_strdup (_("(unreadable address)"));
-      g_set_error (error, BW_TEAM_ERROR, BW_TEAM_ERROR_CONNECT,
-                   _("Could not connect to the team server %s: %s. Check the address, "
-                     "the user name and the password, and that the server is running."),
-                   name, detail);
+      if (needs_password (self->conn))
+        g_set_error (error, BW_TEAM_ERROR, BW_TEAM_ERROR_AUTH,
+                     _("The team server %s wants the password of “%s”: %s. Enter the "
+                       "password again."),
+                     name, PQuser (self->conn) != NULL ? PQuser (self->conn) : "", detail);
+      else
+        g_set_error (error, BW_TEAM_ERROR, BW_TEAM_ERROR_CONNECT,
+                     _("Could not connect to the team server %s: %s. Check the address, "
+                       "the user name and the password, and that the server is running."),
+                     name, detail);
       return NULL;
     }
 
@@ -921,17 +984,9 @@ bw_team_create_notify_source (BwTeam *self)
  * with bw_team_add_user() before the push) is the same person, matched
  * by name, and every column naming a person is mapped to their id. */
 
-typedef struct
-{
-  const char *name;
-  const char *columns;
-  /* One letter per column: i integer, r real, t text, b blob, p a person */
-  const char *types;
-  const char *order;
-  gboolean    has_id;     /* an identity column “id” to move on after */
-} Table;
+typedef BwTeamTable Table;
 
-static const Table transfer_tables[] = {
+const Table _bw_team_tables[] = {
   { "settings", "key, value", "tt", "key", FALSE },
   { "categories", "id, name, supercategory, color, hotkey, guideline, position", "ittttti", "id", TRUE },
   { "guidelines", "id, document, version, changed_at", "itii", "id", FALSE },
@@ -957,6 +1012,8 @@ static const Table transfer_tables[] = {
   { "audit_samples", "layer_id, submission, rate, seed, draw, sampled, created_at", "iiririi",
                      "layer_id, submission", FALSE },
 };
+const guint _bw_team_n_tables = G_N_ELEMENTS (_bw_team_tables);
+#define transfer_tables _bw_team_tables
 
 static char *
 placeholders (guint n,
@@ -1221,7 +1278,7 @@ bw_team_push (BwTeam     *self,
         return FALSE;
       }
     ok = push_people (self, project, people, error);
-    for (guint t = 0; ok && t < G_N_ELEMENTS (transfer_tables); t++)
+    for (guint t = 0; ok && t < _bw_team_n_tables; t++)
       {
         /* The server's rejection reasons are the project's. */
         if (strcmp (transfer_tables[t].name, "rejection_reasons") == 0)
@@ -1232,7 +1289,7 @@ bw_team_push (BwTeam     *self,
     sqlite3_exec (project->db, "ROLLBACK", NULL, NULL, NULL);
   }
 
-  for (guint t = 0; ok && t < G_N_ELEMENTS (transfer_tables); t++)
+  for (guint t = 0; ok && t < _bw_team_n_tables; t++)
     {
       g_autofree char *sql = NULL;
 
@@ -1268,8 +1325,8 @@ bw_team_push (BwTeam     *self,
  * path the image had in its project when that path is relative and
  * stays inside, else under its id. Paths come from the server and are
  * not trusted to name a place. */
-static char *
-pull_image_name (gint64      id,
+char *
+_bw_team_image_name (gint64      id,
                  const char *stored_path)
 {
   g_auto(GStrv) parts = g_strsplit_set (stored_path, "/\\", -1);
@@ -1388,7 +1445,7 @@ pull_table (BwTeam      *self,
             default:
               if (images && c == 1)
                 {
-                  g_autofree char *name = pull_image_name (value_int64 (result, row, 0), value);
+                  g_autofree char *name = _bw_team_image_name (value_int64 (result, row, 0), value);
 
                   image_path = g_build_filename (images_dir, name, NULL);
                   sqlite3_bind_text (stmt, column, g_strconcat (images_prefix, "/", name, NULL),
@@ -1453,7 +1510,7 @@ pull_into (BwTeam     *self,
     }
   g_clear_pointer (&stmt, sqlite3_finalize);
 
-  for (guint t = 0; ok && t < G_N_ELEMENTS (transfer_tables); t++)
+  for (guint t = 0; ok && t < _bw_team_n_tables; t++)
     {
       /* The categories just written counted guideline changes of their
        * own in the new file (its triggers): the server's record wins. */

@@ -11,9 +11,9 @@
  * decide which rows that role reads and writes. Work is handed out as
  * leases (bw_team_claim_next()).
  *
- * The desktop app does not open a team project yet: boxwood-cli moves
- * projects to and from a server (push, pull), and tests/tools drives the
- * queue.
+ * The desktop app works on a team project through a working copy
+ * (bw-team-replica.h); boxwood-cli moves projects to and from a server
+ * (push, pull), and tests/tools drives the queue.
  */
 
 #pragma once
@@ -40,6 +40,7 @@ typedef enum
   BW_TEAM_ERROR_EXISTS,           /* pull onto a file that exists */
   BW_TEAM_ERROR_INVALID,          /* a name or value the server cannot take */
   BW_TEAM_ERROR_IO,               /* a local file could not be read or written */
+  BW_TEAM_ERROR_AUTH,             /* no password, or a wrong one: ask the user for one */
 } BwTeamError;
 
 #define BW_TYPE_TEAM (bw_team_get_type ())
@@ -68,6 +69,9 @@ typedef struct
 } BwTeamInfo;
 
 BwTeam     *bw_team_connect             (const char   *url,
+                                         GError      **error);
+BwTeam     *bw_team_connect_with_password (const char *url,
+                                         const char   *password,
                                          GError      **error);
 const char *bw_team_get_server_name     (BwTeam       *self);
 const char *bw_team_get_user            (BwTeam       *self);
