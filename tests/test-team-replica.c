@@ -51,6 +51,15 @@ typedef struct
   const char *password;
 } Person;
 
+/* What test_edits_reach_server() handed in, for test_review(). */
+static struct
+{
+  gint64 layer_id;
+  gint64 polygon_local;
+  gint64 polygon_server;
+  gint64 old_shape;
+} handed_in;
+
 static const Person alex = { "Alex Moreau", "annotator", "alex-secret-1" };
 static const Person sam = { "Sam Okafor", "annotator", "sam-secret-22" };
 static const Person rey = { "Rey Tanaka", "reviewer", "rey-secret-333" };
@@ -309,6 +318,10 @@ setup_cluster (void)
   g_assert_no_error (error);
   g_assert_true (bw_team_push (pg.admin, project, &error));
   g_assert_no_error (error);
+  /* The demo's submitted work is judged already: the review queue holds
+   * only what the tests hand in. */
+  g_assert_cmpint (admin_int ("WITH done AS (UPDATE assignments SET status = 4 WHERE task = 0"
+                              " AND status = 2 RETURNING 1) SELECT count (*) FROM done"), >, 0);
   for (guint i = 0; i < G_N_ELEMENTS (people); i++)
     {
       BwRole role = g_str_equal (people[i]->role, "annotator") ? BW_ROLE_ANNOTATOR
@@ -551,7 +564,7 @@ test_edits_reach_server (void)
   RemoteLog log = { 0, 0 };
   SeenCheck check;
   gint64 image_id = 0, layer_id, server_layer_count, box_id = 0, polygon_id = 0, server_polygon;
-  gint64 submitted_at;
+  gint64 submitted_at, old_shape;
   gboolean found = FALSE;
   g_autofree char *image_path = NULL;
   g_autoptr(BwImage) image = NULL;
@@ -601,8 +614,13 @@ test_edits_reach_server (void)
                               " AND kind = 0 AND x0 = 20.5 AND y0 = 30.25 AND x1 = 120 AND y1 = 90"
                               " AND client_key IS NOT NULL", layer_id), ==, 1);
 
-  /* A change and a deletion. */
+  /* A change and a deletion, and a change of a shape that was on the
+   * server before. */
   g_assert_true (bw_project_set_annotation_category (project, polygon_id, 3, &error));
+  old_shape = copy_int (annotator, "SELECT min (id) FROM annotations WHERE layer_id = %" G_GINT64_FORMAT,
+                        layer_id);
+  g_assert_cmpint (old_shape, <, LOCAL_ID_BASE);
+  g_assert_true (bw_project_set_annotation_category (project, old_shape, 4, &error));
   g_assert_true (bw_project_delete_annotation (project, box_id, &error));
   g_assert_no_error (error);
   wait_until (nothing_pending, annotator, 30, "the change and the deletion to be sent");
@@ -612,6 +630,10 @@ test_edits_reach_server (void)
                               server_polygon), ==, 3);
   g_assert_cmpint (admin_int ("SELECT count (*) FROM annotation_versions WHERE annotation_id = %"
                               G_GINT64_FORMAT, server_polygon), >=, 1);
+  g_assert_cmpint (admin_int ("SELECT category_id FROM annotations WHERE id = %" G_GINT64_FORMAT,
+                              old_shape), ==, 4);
+  g_assert_cmpint (admin_int ("SELECT count (*) FROM annotations WHERE client_key IS NOT NULL"
+                              " AND layer_id = %" G_GINT64_FORMAT, layer_id), ==, 1);
   /* The copy did not take its own shapes in twice. */
   g_assert_cmpint (copy_int (annotator, "SELECT count (*) FROM annotations WHERE layer_id = %"
                              G_GINT64_FORMAT, layer_id), ==, server_layer_count + 1);
@@ -637,11 +659,103 @@ test_edits_reach_server (void)
                    copy_int (annotator, "SELECT length (parts) FROM annotations WHERE id = %"
                              G_GINT64_FORMAT, polygon_id));
 
+  handed_in.layer_id = layer_id;
+  handed_in.polygon_local = polygon_id;
+  handed_in.polygon_server = server_polygon;
+  handed_in.old_shape = old_shape;
+
   bw_team_replica_close (annotator, 2000);
   bw_team_replica_close (reviewer, 2000);
   g_assert_cmpuint (bw_team_replica_get_pending (annotator), ==, 0);
   g_assert_finalize_object (g_steal_pointer (&annotator));
   g_assert_finalize_object (g_steal_pointer (&reviewer));
+}
+
+typedef struct
+{
+  BwTeamReplica *replica;
+  gint64         layer_id;
+} ReturnedCheck;
+
+static gboolean
+annotator_sees_return (gpointer data)
+{
+  ReturnedCheck *check = data;
+
+  return copy_int (check->replica, "SELECT status FROM assignments WHERE layer_id = %" G_GINT64_FORMAT
+                   " AND task = 0", check->layer_id) == BW_ASSIGNMENT_RETURNED;
+}
+
+static void
+test_review (void)
+{
+  g_autoptr(BwTeamReplica) reviewer = open_as (&rey);
+  g_autoptr(BwTeamReplica) annotator = open_as (&alex);
+  BwProject *project = bw_team_replica_get_project (reviewer);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwShape) fixed = bw_shape_new_box (40, 40, 80, 90);
+  ReturnedCheck check;
+  gint64 image_id = 0, rey_id, layer_id = handed_in.layer_id;
+  gboolean found = FALSE;
+
+  wait_until (nothing_pending, reviewer, 30, "the reviewer's replica to connect");
+  wait_until (nothing_pending, annotator, 30, "the annotator's replica to connect");
+  g_assert_true (bw_team_replica_claim_review (reviewer, &image_id, &found, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (found);
+  g_assert_cmpint (copy_int (reviewer, "SELECT image_id FROM layers WHERE id = %" G_GINT64_FORMAT,
+                             layer_id), ==, image_id);
+  rey_id = bw_team_replica_get_person_id (reviewer);
+
+  /* A verdict on a shape, a fix, and the layer sent back. */
+  g_assert_true (bw_project_review_annotation (project, handed_in.polygon_server, rey_id,
+                                               BW_VERDICT_REJECT, 3, "wrong category", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (bw_project_fix_annotation (project, handed_in.old_shape, rey_id, fixed, 1, 4,
+                                            "tighter", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (bw_project_return_layer (project, layer_id, rey_id, 1, "see the marks", NULL,
+                                          &error));
+  g_assert_no_error (error);
+  wait_until (nothing_pending, reviewer, 30, "the verdicts to be sent");
+
+  g_assert_cmpint (admin_int ("SELECT status FROM assignments WHERE layer_id = %" G_GINT64_FORMAT
+                              " AND task = 0", layer_id), ==, BW_ASSIGNMENT_RETURNED);
+  g_assert_cmpint (admin_int ("SELECT count (*) FROM reviews WHERE layer_id = %" G_GINT64_FORMAT
+                              " AND annotation_id = %" G_GINT64_FORMAT " AND verdict = 1"
+                              " AND reason_id = 3 AND comment = 'wrong category'",
+                              layer_id, handed_in.polygon_server), ==, 1);
+  g_assert_cmpint (admin_int ("SELECT count (*) FROM reviews WHERE layer_id = %" G_GINT64_FORMAT
+                              " AND annotation_id IS NULL AND verdict = 1 AND reason_id = 1"
+                              " AND comment = 'see the marks'", layer_id), ==, 1);
+  g_assert_cmpint (admin_int ("SELECT count (*) FROM reviews WHERE layer_id = %" G_GINT64_FORMAT
+                              " AND annotation_id = %" G_GINT64_FORMAT " AND verdict = 2",
+                              layer_id, handed_in.old_shape), ==, 1);
+  /* The fix is the reviewer's version of the shape. */
+  g_assert_cmpint (admin_int ("SELECT count (*) FROM annotations a JOIN people p ON p.id = a.author_id"
+                              " WHERE a.id = %" G_GINT64_FORMAT " AND p.login = 'Rey Tanaka'"
+                              " AND a.x0 = 40 AND a.y1 = 90", handed_in.old_shape), ==, 1);
+  /* Each verdict once in the reviewer's copy, too. */
+  wait_until (nothing_pending, reviewer, 30, "the reviewer's copy to settle");
+  g_assert_cmpint (copy_int (reviewer, "SELECT count (*) FROM reviews WHERE layer_id = %" G_GINT64_FORMAT
+                             " AND implied_by IS NULL", layer_id), ==,
+                   admin_int ("SELECT count (*) FROM reviews WHERE layer_id = %" G_GINT64_FORMAT,
+                              layer_id));
+
+  /* The annotator's copy shows the work returned, with the rejection on
+   * their own polygon (under its id in their copy) and the fix. */
+  check = (ReturnedCheck) { annotator, layer_id };
+  wait_until (annotator_sees_return, &check, 10, "the annotator's copy to show the return");
+  g_assert_cmpint (copy_int (annotator, "SELECT count (*) FROM reviews WHERE annotation_id = %"
+                             G_GINT64_FORMAT " AND verdict = 1 AND reason_id = 3",
+                             handed_in.polygon_local), ==, 1);
+  g_assert_cmpint (copy_int (annotator, "SELECT x0 FROM annotations WHERE id = %" G_GINT64_FORMAT,
+                             handed_in.old_shape), ==, 40);
+
+  bw_team_replica_close (reviewer, 2000);
+  bw_team_replica_close (annotator, 2000);
+  g_assert_finalize_object (g_steal_pointer (&reviewer));
+  g_assert_finalize_object (g_steal_pointer (&annotator));
 }
 
 static gboolean
@@ -842,6 +956,7 @@ main (int   argc,
 
   g_test_add_func ("/team/replica/open-by-role", test_open_by_role);
   g_test_add_func ("/team/replica/edits-reach-server", test_edits_reach_server);
+  g_test_add_func ("/team/replica/review", test_review);
   g_test_add_func ("/team/replica/offline", test_offline);
   g_test_add_func ("/team/replica/claims-differ", test_claims_differ);
   g_test_add_func ("/team/replica/refused", test_refused);

@@ -59,6 +59,7 @@ enum
   OUT_ANNOTATION = 1,
   OUT_ASSIGNMENT = 2,
   OUT_LAYER = 3,
+  OUT_REVIEW = 4,
 };
 
 struct _BwTeamReplica
@@ -173,6 +174,13 @@ static const char *replica_schema =
   " WHEN NOT EXISTS (SELECT 1 FROM team_applying) BEGIN"
   "  INSERT INTO team_outbox (kind, row_id, layer_id, made_at)"
   "   VALUES (2, NEW.id, NEW.layer_id, " BW_PROJECT_SQL_NOW ");"
+  " END;"
+  /* A reviewer's verdicts; the ones a layer verdict implies for its
+   * shapes are the server's to make. */
+  "CREATE TRIGGER IF NOT EXISTS team_out_review AFTER INSERT ON reviews"
+  " WHEN NEW.implied_by IS NULL AND NOT EXISTS (SELECT 1 FROM team_applying) BEGIN"
+  "  INSERT INTO team_outbox (kind, row_id, layer_id, made_at)"
+  "   VALUES (4, NEW.id, NEW.layer_id, " BW_PROJECT_SQL_NOW ");"
   " END;"
   "CREATE TRIGGER IF NOT EXISTS team_out_layer AFTER UPDATE OF no_objects ON layers"
   " WHEN NOT EXISTS (SELECT 1 FROM team_applying) BEGIN"
@@ -298,6 +306,7 @@ typedef struct
   BwProject     *project;
   const char    *mark;          /* the change mark of the last look, as text */
   GHashTable    *server_to_local;   /* annotation ids: server → local */
+  GHashTable    *reviews_to_local;  /* review ids: server → local */
   gboolean       changed;
 } Sync;
 
@@ -451,6 +460,25 @@ sync_table (Sync              *sync,
                          id, 0, 0))
             continue;
         }
+      if (is_reviews)
+        {
+          gpointer local = g_hash_table_lookup (sync->reviews_to_local, &id);
+
+          if (local != NULL)
+            id = *(gint64 *) local;
+          /* A verdict given here that the server has not acknowledged,
+           * or one it knows under another id, holds this id in the copy:
+           * the server's row of that id is not shown here. (Review ids
+           * made here are SQLite's next rowid, which a later server id
+           * can meet.) */
+          else if (query_int (project, "SELECT 1 FROM team_ids WHERE kind = 4 AND local_id = ?1"
+                                       " UNION ALL SELECT 1 FROM team_outbox WHERE kind = 4"
+                                       " AND row_id = ?1", id, 0, 0))
+            {
+              g_debug ("Review %" G_GINT64_FORMAT " of the server meets one made here", id);
+              continue;
+            }
+        }
       if (is_assignments &&
           query_int (project, "SELECT 1 FROM team_outbox WHERE kind = 2 AND row_id = ?1", id, 0, 0))
         continue;
@@ -478,7 +506,9 @@ sync_table (Sync              *sync,
                 gint64 number = g_ascii_strtoll (value, NULL, 10);
 
                 /* Shapes made here keep their local id. */
-                if ((is_annotations && c == 0) || (is_versions && c == 0) || (is_reviews && c == 2))
+                if (is_reviews && c == 0)
+                  number = id;
+                else if ((is_annotations && c == 0) || (is_versions && c == 0) || (is_reviews && c == 2))
                   {
                     gpointer local = g_hash_table_lookup (sync->server_to_local, &number);
 
@@ -598,11 +628,12 @@ sync_deletions (Sync    *sync,
 
 static GHashTable *
 load_id_map (BwProject *project,
+             int        kind,
              GError   **error)
 {
   GHashTable *map = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   sqlite3_stmt *stmt = _bw_project_prepare (project, "SELECT server_id, local_id FROM team_ids"
-                                                     " WHERE kind = 1", error);
+                                                     " WHERE kind = ?1", error);
   int rc;
 
   if (stmt == NULL)
@@ -610,6 +641,7 @@ load_id_map (BwProject *project,
       g_hash_table_unref (map);
       return NULL;
     }
+  sqlite3_bind_int (stmt, 1, kind);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_hash_table_insert (map, g_memdup2 (&(gint64) { sqlite3_column_int64 (stmt, 0) }, sizeof (gint64)),
                          g_memdup2 (&(gint64) { sqlite3_column_int64 (stmt, 1) }, sizeof (gint64)));
@@ -638,7 +670,7 @@ sync_copy (BwTeamReplica *self,
   g_autoptr(PGresult) snapshot = NULL;
   g_autoptr(PGresult) end = NULL;
   g_autofree char *mark = state_get (self->local, "change_mark");
-  Sync sync = { self, team, self->local, mark != NULL ? mark : "0", NULL, FALSE };
+  Sync sync = { self, team, self->local, mark != NULL ? mark : "0", NULL, NULL, FALSE };
   gboolean ok;
 
   snapshot = _bw_team_run_params (team, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;", 0,
@@ -651,8 +683,10 @@ sync_copy (BwTeamReplica *self,
   ok = snapshot != NULL && apply_begin (self->local, error);
   if (ok)
     {
-      sync.server_to_local = load_id_map (self->local, error);
-      ok = sync.server_to_local != NULL && sync_people (&sync, error);
+      sync.server_to_local = load_id_map (self->local, OUT_ANNOTATION, error);
+      sync.reviews_to_local = load_id_map (self->local, OUT_REVIEW, error);
+      ok = sync.server_to_local != NULL && sync.reviews_to_local != NULL &&
+           sync_people (&sync, error);
       for (guint i = 0; ok && i < G_N_ELEMENTS (order); i++)
         for (guint t = 0; t < _bw_team_n_tables; t++)
           if (strcmp (_bw_team_tables[t].name, order[i]) == 0)
@@ -666,6 +700,7 @@ sync_copy (BwTeamReplica *self,
       else
         bw_project_rollback (self->local);
       g_clear_pointer (&sync.server_to_local, g_hash_table_unref);
+      g_clear_pointer (&sync.reviews_to_local, g_hash_table_unref);
     }
   end = PQexec (_bw_team_get_conn (team), "ROLLBACK");
   if (ok && changed != NULL)
@@ -1008,8 +1043,11 @@ send_annotation (BwTeamReplica *self,
                  GError       **error)
 {
   g_autofree char *client_key = g_strdup_printf ("%s/%" G_GINT64_FORMAT, self->key, local_id);
+  /* A shape that came from the server has its id; one made here, the
+   * id the server gave it when it took it. */
   gint64 server_id = query_int (self->local, "SELECT server_id FROM team_ids"
-                                             " WHERE kind = 1 AND local_id = ?1", local_id, 0, 0);
+                                             " WHERE kind = 1 AND local_id = ?1", local_id, 0,
+                                local_id < LOCAL_ID_BASE ? local_id : 0);
   gboolean exists = FALSE;
   char buffers[15][G_ASCII_DTOSTR_BUF_SIZE];
   const char *values[15] = { NULL };
@@ -1155,6 +1193,107 @@ send_layer (BwTeamReplica *self,
   return call (team, "SELECT bw_set_no_objects ($1, $2)", 2, params, NULL, NULL, NULL, error);
 }
 
+/* A verdict given here: on the whole layer (bw_review(), which ends the
+ * review and hands the work back or accepts it), or on one shape. */
+static SendOutcome
+send_review (BwTeamReplica *self,
+             BwTeam        *team,
+             gint64         review_id,
+             gint64        *server_id_out,
+             GError       **error)
+{
+  g_autofree char *client_key = g_strdup_printf ("%s/review/%" G_GINT64_FORMAT, self->key, review_id);
+  char buffers[8][G_ASCII_DTOSTR_BUF_SIZE];
+  const char *values[9] = { NULL };
+  gboolean found = FALSE, whole_layer = FALSE;
+  gint64 layer_id = 0, annotation_id = 0, verdict = 0;
+  PGresult *result = NULL;
+  SendOutcome outcome;
+
+  {
+    BW_PROJECT_LOCK (self->local);
+    sqlite3_stmt *stmt = _bw_project_prepare (self->local,
+                                              "SELECT layer_id, annotation_id, annotation_version, verdict,"
+                                              " reason_id, comment, x, y FROM reviews WHERE id = ?1", error);
+
+    if (stmt == NULL)
+      return SEND_OFFLINE;
+    sqlite3_bind_int64 (stmt, 1, review_id);
+    if (sqlite3_step (stmt) == SQLITE_ROW)
+      {
+        found = TRUE;
+        layer_id = sqlite3_column_int64 (stmt, 0);
+        whole_layer = sqlite3_column_type (stmt, 1) == SQLITE_NULL;
+        annotation_id = sqlite3_column_int64 (stmt, 1);
+        verdict = sqlite3_column_int64 (stmt, 3);
+        values[0] = param_int (buffers[0], sizeof buffers[0], layer_id);
+        values[2] = sqlite3_column_type (stmt, 2) != SQLITE_NULL
+                    ? param_int (buffers[2], sizeof buffers[2], sqlite3_column_int64 (stmt, 2)) : NULL;
+        values[3] = param_int (buffers[3], sizeof buffers[3], verdict);
+        values[4] = sqlite3_column_type (stmt, 4) != SQLITE_NULL && sqlite3_column_int64 (stmt, 4) > 0
+                    ? param_int (buffers[4], sizeof buffers[4], sqlite3_column_int64 (stmt, 4)) : NULL;
+        values[5] = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+        values[6] = sqlite3_column_type (stmt, 6) != SQLITE_NULL
+                    ? g_ascii_dtostr (buffers[6], sizeof buffers[6], sqlite3_column_double (stmt, 6)) : NULL;
+        values[7] = sqlite3_column_type (stmt, 7) != SQLITE_NULL
+                    ? g_ascii_dtostr (buffers[7], sizeof buffers[7], sqlite3_column_double (stmt, 7)) : NULL;
+      }
+    sqlite3_reset (stmt);
+  }
+  *server_id_out = 0;
+  if (!found)
+    return SEND_ACKNOWLEDGED;   /* withdrawn before it was sent */
+
+  if (whole_layer)
+    {
+      gint64 assignment = query_int (self->local, "SELECT id FROM assignments WHERE layer_id = ?1"
+                                                  " AND task = 0", layer_id, 0, 0);
+      char id_text[24];
+      const char *params[4] = { param_int (id_text, sizeof id_text, assignment),
+                                verdict == BW_VERDICT_ACCEPT ? "true" : "false", values[4], values[5] };
+
+      if (verdict != BW_VERDICT_ACCEPT && verdict != BW_VERDICT_REJECT)
+        outcome = SEND_ACKNOWLEDGED;
+      else
+        {
+          /* Already judged (the acknowledgement was lost): nothing to do. */
+          const char *check[1] = { params[0] };
+
+          outcome = call (team, "SELECT status FROM assignments WHERE id = $1", 1, check, NULL, NULL,
+                          &result, error);
+          if (outcome == SEND_ACKNOWLEDGED)
+            {
+              gint64 status = PQntuples (result) == 1 ? result_int64 (result, 0, 0) : -1;
+
+              PQclear (result);
+              if (status == BW_ASSIGNMENT_SUBMITTED || status == BW_ASSIGNMENT_IN_REVIEW)
+                outcome = call (team, "SELECT bw_review ($1, $2, $3, $4)", 4, params, NULL, NULL,
+                                NULL, error);
+            }
+        }
+      g_free ((char *) values[5]);
+      return outcome;
+    }
+
+  {
+    gint64 server_annotation = query_int (self->local, "SELECT server_id FROM team_ids"
+                                                       " WHERE kind = 1 AND local_id = ?1",
+                                          annotation_id, 0, annotation_id);
+
+    values[1] = param_int (buffers[1], sizeof buffers[1], server_annotation);
+  }
+  values[8] = client_key;
+  outcome = call (team, "SELECT bw_review_shape ($1, $2, $3, $4, $5, $6, $7, $8, $9)", 9, values,
+                  NULL, NULL, &result, error);
+  if (outcome == SEND_ACKNOWLEDGED)
+    {
+      *server_id_out = PQntuples (result) == 1 ? result_int64 (result, 0, 0) : 0;
+      PQclear (result);
+    }
+  g_free ((char *) values[5]);
+  return outcome;
+}
+
 /* Sends the oldest change of the outbox. Returns FALSE when there was
  * none or the connection failed. */
 static gboolean
@@ -1166,6 +1305,9 @@ send_next (BwTeamReplica *self,
   gint64 seq = 0, kind = 0, row_id = 0, layer_id = 0, last_seq;
   gint64 server_id = 0;
   SendOutcome outcome;
+  /* A sync of claim_next() in between would read the server before this
+   * change and write it over the change after it left the outbox. */
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->sync_lock);
 
   *offline = FALSE;
   {
@@ -1204,6 +1346,9 @@ send_next (BwTeamReplica *self,
     case OUT_LAYER:
       outcome = send_layer (self, team, row_id, &error);
       break;
+    case OUT_REVIEW:
+      outcome = send_review (self, team, row_id, &server_id, &error);
+      break;
     default:
       outcome = SEND_ACKNOWLEDGED;
       break;
@@ -1222,15 +1367,18 @@ send_next (BwTeamReplica *self,
     gboolean ok = apply_begin (project, &local_error);
     sqlite3_stmt *stmt;
 
-    if (ok && outcome == SEND_ACKNOWLEDGED && kind == OUT_ANNOTATION && server_id > 0)
+    if (ok && outcome == SEND_ACKNOWLEDGED && (kind == OUT_ANNOTATION || kind == OUT_REVIEW) &&
+        server_id > 0)
       {
-        stmt = _bw_project_prepare (project, "INSERT OR IGNORE INTO team_ids (kind, local_id, server_id)"
-                                             " VALUES (1, ?1, ?2)", &local_error);
+        /* A shape deleted and put back (undo) is made anew on the server. */
+        stmt = _bw_project_prepare (project, "INSERT OR REPLACE INTO team_ids (kind, local_id, server_id)"
+                                             " VALUES (?3, ?1, ?2)", &local_error);
         ok = stmt != NULL;
         if (ok)
           {
             sqlite3_bind_int64 (stmt, 1, row_id);
             sqlite3_bind_int64 (stmt, 2, server_id);
+            sqlite3_bind_int64 (stmt, 3, kind);
             ok = _bw_project_step_done (project, stmt, &local_error);
           }
       }
@@ -1309,8 +1457,9 @@ prefetch_images (BwTeamReplica *self,
     sqlite3_stmt *stmt = _bw_project_prepare (self->local,
                                               "SELECT DISTINCT a.image_id FROM assignments a"
                                               " JOIN people p ON p.id = a.person_id"
-                                              " WHERE p.name = ?1 AND a.status IN (1, 5)"
-                                              "    OR (?2 AND a.task = 0 AND a.status IN (2, 3))", NULL);
+                                              " WHERE (p.name = ?1 AND a.status IN (1, 5))"
+                                              "    OR (?2 AND a.task = 0 AND a.status IN (2, 3))"
+                                              " ORDER BY a.image_id DESC LIMIT 50", NULL);
 
     if (stmt == NULL)
       return;

@@ -638,6 +638,11 @@ BEGIN
   PERFORM bw_touch_work (p_layer);
   author := CASE WHEN EXISTS (SELECT 1 FROM layers l WHERE l.id = p_layer AND l.person_id = bw_me ())
                  THEN NULL ELSE bw_me () END;
+  -- Deleted here and put back in the copy (an undo): made anew, once.
+  IF target IS NOT NULL
+     AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.id = target AND a.layer_id = p_layer) THEN
+    target := NULL;
+  END IF;
   IF target IS NULL AND p_client_key IS NOT NULL THEN
     SELECT a.id INTO target FROM annotations a WHERE a.client_key = p_client_key;
   END IF;
