@@ -940,6 +940,42 @@ test_refused (void)
   g_assert_finalize_object (g_steal_pointer (&annotator));
 }
 
+typedef struct
+{
+  BwTeamReplica *replica;
+  RemoteLog     *log;
+} ColorCheck;
+
+static gboolean
+copy_has_new_color (gpointer data)
+{
+  ColorCheck *check = data;
+
+  return check->log->count > 0 &&
+         copy_int (check->replica, "SELECT count (*) FROM categories WHERE id = 1"
+                   " AND color = '#123456'") == 1;
+}
+
+static void
+test_taxonomy_live (void)
+{
+  g_autoptr(BwTeamReplica) annotator = open_as (&sam);
+  RemoteLog log = { 0, 0 };
+  ColorCheck check = { annotator, &log };
+  gint64 changed_at;
+
+  wait_until (nothing_pending, annotator, 30, "the replica to connect");
+  g_signal_connect (annotator, "remote-changed", G_CALLBACK (remote_changed_cb), &log);
+  changed_at = g_get_monotonic_time ();
+  g_assert_cmpint (admin_int ("WITH c AS (UPDATE categories SET color = '#123456' WHERE id = 1"
+                              " RETURNING 1) SELECT count (*) FROM c"), ==, 1);
+  wait_until (copy_has_new_color, &check, 10, "the taxonomy change to reach the copy");
+  g_test_message ("taxonomy change seen after %.0f ms", (log.changed_at - changed_at) / 1000.0);
+
+  bw_team_replica_close (annotator, 1000);
+  g_assert_finalize_object (g_steal_pointer (&annotator));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -960,6 +996,7 @@ main (int   argc,
   g_test_add_func ("/team/replica/offline", test_offline);
   g_test_add_func ("/team/replica/claims-differ", test_claims_differ);
   g_test_add_func ("/team/replica/refused", test_refused);
+  g_test_add_func ("/team/replica/taxonomy-live", test_taxonomy_live);
 
   pg.as_nobody = geteuid () == 0;
   setup_cluster ();

@@ -52,6 +52,9 @@
 #define BACKOFF_FIRST_MS 250
 #define BACKOFF_MAX_MS 5000
 #define DEFAULT_CACHE_LIMIT (G_GUINT64_CONSTANT (2) << 30)
+/* What is announced comes at once; what is not (an edit of someone
+ * else's shape, a lease that lapsed) at least this often. */
+#define RESYNC_INTERVAL_US (30 * G_USEC_PER_SEC)
 
 /* What an outbox row names. */
 enum
@@ -1490,6 +1493,7 @@ worker_main (gpointer data)
   guint backoff_ms = BACKOFF_FIRST_MS;
   gint64 next_attempt = 0;
   gboolean need_sync = TRUE;
+  gint64 last_sync = 0;
 
   for (;;)
     {
@@ -1527,6 +1531,8 @@ worker_main (gpointer data)
             }
         }
 
+      if (team != NULL && now - last_sync > RESYNC_INTERVAL_US)
+        need_sync = TRUE;
       if (team != NULL)
         {
           /* Ours first, then theirs: an edit made here must not be
@@ -1540,7 +1546,9 @@ worker_main (gpointer data)
 
               if (sync_copy (self, team, &changed, &error))
                 {
+                  g_debug ("Working copy brought up to date%s", changed ? ", with changes" : "");
                   need_sync = FALSE;
+                  last_sync = g_get_monotonic_time ();
                   if (changed)
                     {
                       g_mutex_lock (&self->state_lock);
@@ -1554,6 +1562,7 @@ worker_main (gpointer data)
                 {
                   g_warning ("Could not bring the working copy up to date: %s", error->message);
                   need_sync = FALSE;
+                  last_sync = g_get_monotonic_time ();
                 }
               else
                 offline = TRUE;
@@ -1596,14 +1605,18 @@ worker_main (gpointer data)
           while (read (self->wake[0], buffer, sizeof buffer) > 0)
             ;
         }
-      if (team != NULL && (fds[1].revents & (POLLIN | POLLERR | POLLHUP)))
+      /* A notification that came during a query was read with its
+       * answer and waits in libpq, not on the socket: look every time. */
+      if (team != NULL)
         {
           PGconn *conn = _bw_team_get_conn (team);
           PGnotify *notify;
 
-          PQconsumeInput (conn);
+          if (fds[1].revents & (POLLIN | POLLERR | POLLHUP))
+            PQconsumeInput (conn);
           while ((notify = PQnotifies (conn)) != NULL)
             {
+              g_debug ("Notified: %s", notify->extra);
               need_sync = TRUE;
               PQfreemem (notify);
             }

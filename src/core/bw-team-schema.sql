@@ -594,6 +594,23 @@ $$;
 CREATE TRIGGER note_deletion AFTER DELETE ON annotations
   FOR EACH ROW EXECUTE FUNCTION bw_note_deletion ();
 
+-- A change of the taxonomy or of the written guidelines is announced, so
+-- that every working copy shows it.
+CREATE FUNCTION bw_notify_taxonomy () RETURNS trigger
+  LANGUAGE plpgsql SET search_path = pg_catalog, public
+AS $$
+BEGIN
+  PERFORM pg_notify ('boxwood', json_build_object ('event', 'taxonomy')::text);
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER notify_taxonomy AFTER INSERT OR UPDATE OR DELETE ON categories
+  FOR EACH STATEMENT EXECUTE FUNCTION bw_notify_taxonomy ();
+CREATE TRIGGER notify_taxonomy AFTER INSERT OR UPDATE OR DELETE ON guidelines
+  FOR EACH STATEMENT EXECUTE FUNCTION bw_notify_taxonomy ();
+CREATE TRIGGER notify_taxonomy AFTER INSERT OR UPDATE OR DELETE ON rejection_reasons
+  FOR EACH STATEMENT EXECUTE FUNCTION bw_notify_taxonomy ();
+
 -- Renews the caller's hold on a layer before an edit: an annotator's
 -- lease on their work, a reviewer's on the work they review (a fix).
 -- The lead needs none. Fails with BWL01 when the hold lapsed.
