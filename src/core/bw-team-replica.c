@@ -1273,6 +1273,20 @@ send_review (BwTeamReplica *self,
                 outcome = call (team, "SELECT bw_review ($1, $2, $3, $4)", 4, params, NULL, NULL,
                                 NULL, error);
             }
+          /* The server's row of this verdict, so that the copy keeps one. */
+          if (outcome == SEND_ACKNOWLEDGED)
+            {
+              const char *layer[1] = { values[0] };
+
+              outcome = call (team, "SELECT max (id) FROM reviews WHERE layer_id = $1"
+                                    " AND annotation_id IS NULL AND reviewer_id = bw_me ()",
+                              1, layer, NULL, NULL, &result, error);
+              if (outcome == SEND_ACKNOWLEDGED)
+                {
+                  *server_id_out = PQntuples (result) == 1 ? result_int64 (result, 0, 0) : 0;
+                  PQclear (result);
+                }
+            }
         }
       g_free ((char *) values[5]);
       return outcome;
