@@ -604,6 +604,268 @@ test_renew (Fixture       *f,
   g_assert_null (gate);
 }
 
+/* The lead edits an exam that has attempts: what it is now is what it
+ * reads back, the attempts and their scores stay, and a change that
+ * cannot be made changes nothing. */
+static void
+test_update (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwExam) exam = NULL;
+  g_autoptr(BwExam) read = NULL;
+  g_autoptr(BwExam) other = bw_exam_new ("Other");
+  g_autoptr(BwExamAttempt) before = NULL;
+  g_autoptr(BwExamAttempt) after = NULL;
+  g_autoptr(GPtrArray) attempts = NULL;
+  g_autoptr(BwExamGate) gate = NULL;
+  BwExamThreshold car = { f->car, 0.7, 0.5 };
+  gint64 id = define_exam (f, 1, BW_EXAM_REQUIRED_OF_NEW);
+  gint64 attempt = 0, other_id = 0;
+
+  g_assert_true (bw_project_start_exam_attempt (f->project, id, f->ann, &attempt, &error));
+  answer_badly (f, attempt);
+  submit_all (f, attempt);
+  before = bw_project_get_exam_attempt (f->project, attempt, &error);
+  g_assert_no_error (error);
+  g_assert_false (before->passed);
+  g_assert_true (bw_project_get_exam_gate (f->project, f->ann, &gate, &error));
+  g_assert_false (bw_exam_gate_can_attempt (gate));
+  g_clear_pointer (&gate, bw_exam_gate_free);
+
+  exam = bw_project_get_exam (f->project, id, &error);
+  g_assert_no_error (error);
+  g_free (exam->name);
+  exam->name = g_strdup ("  Cars and vans ");
+  g_array_set_size (exam->image_ids, 0);
+  g_array_append_val (exam->image_ids, f->gold[0]);
+  g_array_set_size (exam->thresholds, 0);
+  g_array_append_val (exam->thresholds, car);
+  exam->min_f1 = 0.5;
+  exam->min_accuracy = 0.25;
+  exam->max_attempts = 3;
+  exam->required = BW_EXAM_REQUIRED_OF_ALL;
+  exam->renew = TRUE;
+  g_assert_true (bw_project_update_exam (f->project, exam, &error));
+  g_assert_no_error (error);
+
+  read = bw_project_get_exam (f->project, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (read->name, ==, "Cars and vans");
+  g_assert_cmpuint (read->image_ids->len, ==, 1);
+  g_assert_cmpint (g_array_index (read->image_ids, gint64, 0), ==, f->gold[0]);
+  g_assert_cmpuint (read->thresholds->len, ==, 1);
+  g_assert_cmpint (g_array_index (read->thresholds, BwExamThreshold, 0).category_id, ==, f->car);
+  g_assert_cmpfloat (g_array_index (read->thresholds, BwExamThreshold, 0).min_f1, ==, 0.7);
+  g_assert_cmpfloat (g_array_index (read->thresholds, BwExamThreshold, 0).min_accuracy, ==, 0.5);
+  g_assert_cmpfloat (read->min_f1, ==, 0.5);
+  g_assert_cmpfloat (read->min_accuracy, ==, 0.25);
+  g_assert_cmpint (read->max_attempts, ==, 3);
+  g_assert_cmpint (read->required, ==, BW_EXAM_REQUIRED_OF_ALL);
+  g_assert_true (read->renew);
+  g_assert_cmpint (read->created_at, ==, exam->created_at);
+
+  /* The attempt is kept as it was scored, and counts against the new
+   * limit: two more. */
+  attempts = bw_project_list_exam_attempts (f->project, id, f->ann, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (attempts->len, ==, 1);
+  after = bw_project_get_exam_attempt (f->project, attempt, &error);
+  g_assert_no_error (error);
+  g_assert_false (after->passed);
+  g_assert_cmpuint (after->scores->len, ==, before->scores->len);
+  g_assert_cmpuint (after->hints->len, ==, before->hints->len);
+  for (guint i = 0; i < before->scores->len; i++)
+    {
+      const BwExamScore *a = &g_array_index (after->scores, BwExamScore, i);
+      const BwExamScore *b = &g_array_index (before->scores, BwExamScore, i);
+
+      /* Scored against the thresholds of its day (F1 ≥ 0.8 overall, 0.9
+       * on bicycles), not today's. */
+      g_assert_cmpint (a->category_id, ==, b->category_id);
+      g_assert_cmpuint (a->counts.tp, ==, b->counts.tp);
+      g_assert_cmpuint (a->counts.fp, ==, b->counts.fp);
+      g_assert_cmpuint (a->counts.fn, ==, b->counts.fn);
+      g_assert_cmpfloat (a->min_f1, ==, b->min_f1);
+      g_assert_cmpfloat (a->min_accuracy, ==, b->min_accuracy);
+      g_assert_true (a->passed == b->passed);
+      if (a->category_id == 0)
+        g_assert_cmpfloat (a->min_f1, ==, 0.8);
+      if (a->category_id == f->bicycle)
+        g_assert_cmpfloat (a->min_f1, ==, 0.9);
+      if (a->category_id == f->car)
+        g_assert_cmpfloat (a->min_f1, ==, -1);
+    }
+  g_assert_true (bw_project_get_exam_gate (f->project, f->ann, &gate, &error));
+  g_assert_nonnull (gate);
+  g_assert_cmpint (gate->attempts_used, ==, 1);
+  g_assert_cmpint (gate->max_attempts, ==, 3);
+  g_assert_cmpuint (gate->n_images, ==, 1);
+  g_assert_true (bw_exam_gate_can_attempt (gate));
+
+  /* Refused, and nothing changed: a plain image, a threshold over 1, the
+   * name of another exam, an exam not there. */
+  g_array_append_val (exam->image_ids, f->plain);
+  g_assert_false (bw_project_update_exam (f->project, exam, &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID);
+  g_clear_error (&error);
+  g_array_set_size (exam->image_ids, 1);
+  g_array_index (exam->thresholds, BwExamThreshold, 0).min_f1 = 1.5;
+  g_assert_false (bw_project_update_exam (f->project, exam, &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID);
+  g_clear_error (&error);
+  g_array_index (exam->thresholds, BwExamThreshold, 0).min_f1 = 0.7;
+  g_array_append_val (other->image_ids, f->gold[1]);
+  g_assert_true (bw_project_add_exam (f->project, other, f->lead, &other_id, &error));
+  g_assert_no_error (error);
+  g_free (exam->name);
+  exam->name = g_strdup ("OTHER");
+  g_assert_false (bw_project_update_exam (f->project, exam, &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_DUPLICATE);
+  g_clear_error (&error);
+  exam->id = other_id + 100;
+  g_free (exam->name);
+  exam->name = g_strdup ("Nowhere");
+  g_assert_false (bw_project_update_exam (f->project, exam, &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_clear_pointer (&read, bw_exam_free);
+  read = bw_project_get_exam (f->project, id, &error);
+  g_assert_cmpstr (read->name, ==, "Cars and vans");
+  g_assert_cmpuint (read->image_ids->len, ==, 1);
+  g_assert_cmpfloat (g_array_index (read->thresholds, BwExamThreshold, 0).min_f1, ==, 0.7);
+}
+
+/* An exam that is not renewed on every guideline change, required again
+ * by the lead after one: certificates of before count no more, the
+ * attempts are counted afresh, the old ones are kept, and a pass under
+ * the new version opens the queue again. */
+static void
+test_require_again (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwExamGate) gate = NULL;
+  g_autoptr(GPtrArray) certificates = NULL;
+  g_autoptr(GPtrArray) attempts = NULL;
+  g_autoptr(BwExam) exam = NULL;
+  gint64 id = define_exam (f, 1, BW_EXAM_REQUIRED_OF_NEW);
+  gint64 first = 0, second = 0, version = 0, old = 0, layer;
+
+  g_assert_true (bw_project_start_exam_attempt (f->project, id, f->ann, &first, &error));
+  answer_well (f, first);
+  submit_all (f, first);
+  /* Old worked before the exam: not held back by it (required of new). */
+  g_assert_true (bw_project_ensure_person (f->project, "Old", BW_ROLE_ANNOTATOR, &old, &error));
+  g_assert_true (bw_project_ensure_layer (f->project, f->plain, old, BW_LAYER_KIND_WORK, &layer, &error));
+  add_box (f, layer, f->car, 1, 1, 20, 20);
+  g_assert_no_error (error);
+
+  g_assert_true (bw_project_set_guidelines_document (f->project, "# Cars\nA van is not a car.", &error));
+  g_assert_no_error (error);
+  /* Not renewed on every change: the certificate still counts. */
+  g_assert_true (bw_project_get_exam_gate (f->project, f->ann, &gate, &error));
+  g_assert_null (gate);
+
+  g_assert_true (bw_project_require_exam_again (f->project, id, &version, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (version, ==, bw_project_get_guideline_version (f->project, NULL));
+  exam = bw_project_get_exam (f->project, id, &error);
+  g_assert_cmpint (exam->renewed_version, ==, version);
+  g_assert_cmpint (exam->required, ==, BW_EXAM_REQUIRED_OF_ALL);
+  g_assert_false (exam->renew);
+
+  certificates = bw_project_list_certificates (f->project, f->ann, &error);
+  g_assert_cmpuint (certificates->len, ==, 1);
+  g_assert_false (((BwCertificate *) certificates->pdata[0])->current);
+  g_clear_pointer (&certificates, g_ptr_array_unref);
+
+  /* Everyone, the lead who defined it aside; the one attempt allowed is
+   * theirs again. */
+  g_assert_true (bw_project_get_exam_gate (f->project, f->ann, &gate, &error));
+  g_assert_nonnull (gate);
+  g_assert_cmpint (gate->attempts_used, ==, 0);
+  g_assert_true (bw_exam_gate_can_attempt (gate));
+  g_clear_pointer (&gate, bw_exam_gate_free);
+  g_assert_true (bw_project_get_exam_gate (f->project, old, &gate, &error));
+  g_assert_nonnull (gate);
+  g_clear_pointer (&gate, bw_exam_gate_free);
+  g_assert_true (bw_project_get_exam_gate (f->project, f->lead, &gate, &error));
+  g_assert_null (gate);
+
+  g_assert_true (bw_project_start_exam_attempt (f->project, id, f->ann, &second, &error));
+  g_assert_no_error (error);
+  answer_well (f, second);
+  submit_all (f, second);
+  g_assert_true (bw_project_get_exam_gate (f->project, f->ann, &gate, &error));
+  g_assert_null (gate);
+
+  attempts = bw_project_list_exam_attempts (f->project, id, f->ann, &error);
+  g_assert_cmpuint (attempts->len, ==, 2);
+  certificates = bw_project_list_certificates (f->project, f->ann, &error);
+  g_assert_cmpuint (certificates->len, ==, 2);
+  g_assert_false (((BwCertificate *) certificates->pdata[0])->current);
+  g_assert_true (((BwCertificate *) certificates->pdata[1])->current);
+  g_assert_cmpint (((BwCertificate *) certificates->pdata[1])->guideline_version, ==, version);
+
+  /* Another change, not required again: the new certificate holds. */
+  g_assert_true (bw_project_set_guidelines_document (f->project, "# Cars\nA pickup is a car.", &error));
+  g_assert_true (bw_project_get_exam_gate (f->project, f->ann, &gate, &error));
+  g_assert_null (gate);
+  g_assert_no_error (error);
+}
+
+/* Whoever made the project, and whoever defined an exam, are never held
+ * back by it, even when their first visit recorded them as an annotator. */
+static void
+test_creator_not_gated (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BwExamGate) gate = NULL;
+  g_autoptr(BwExam) exam = bw_exam_new ("Bicycles");
+  gint64 cleo = 0, again = 0, dana = 0, exam_id = 0;
+
+  /* Cleo opened the project once before she was known as its maker. */
+  g_assert_true (bw_project_ensure_person (f->project, "Cleo", BW_ROLE_ANNOTATOR, &cleo, &error));
+  g_assert_cmpint (bw_project_get_creator (f->project), ==, 0);
+  define_exam (f, 1, BW_EXAM_REQUIRED_OF_ALL);
+  g_assert_true (bw_project_get_exam_gate (f->project, cleo, &gate, &error));
+  g_assert_nonnull (gate);
+  g_clear_pointer (&gate, bw_exam_gate_free);
+
+  g_assert_true (bw_project_record_creator (f->project, " Cleo ", &again, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (again, ==, cleo);
+  g_assert_cmpint (bw_project_get_creator (f->project), ==, cleo);
+  g_assert_cmpint (bw_project_get_person_role (f->project, cleo), ==, BW_ROLE_LEAD);
+  g_assert_true (bw_project_get_exam_gate (f->project, cleo, &gate, &error));
+  g_assert_null (gate);
+  g_assert_true (bw_project_check_queue_open (f->project, cleo, &error));
+  /* Made an annotator again by hand, the creator is still not held back. */
+  g_assert_true (bw_project_set_person_role (f->project, cleo, BW_ROLE_ANNOTATOR, &error));
+  g_assert_true (bw_project_get_exam_gate (f->project, cleo, &gate, &error));
+  g_assert_null (gate);
+  g_assert_true (bw_project_get_exam_gate (f->project, f->ann, &gate, &error));
+  g_assert_nonnull (gate);
+  g_clear_pointer (&gate, bw_exam_gate_free);
+
+  /* Dana, an annotator by record, defines an exam: it binds Ann, not her. */
+  g_assert_true (bw_project_ensure_person (f->project, "Dana", BW_ROLE_ANNOTATOR, &dana, &error));
+  g_array_append_val (exam->image_ids, f->gold[1]);
+  exam->required = BW_EXAM_REQUIRED_OF_ALL;
+  g_assert_true (bw_project_add_exam (f->project, exam, dana, &exam_id, &error));
+  g_assert_no_error (error);
+  g_assert_true (bw_project_set_exam_required (f->project, 1, BW_EXAM_NOT_REQUIRED, FALSE, &error));
+  g_assert_true (bw_project_get_exam_gate (f->project, dana, &gate, &error));
+  g_assert_null (gate);
+  g_assert_true (bw_project_get_exam_gate (f->project, f->ann, &gate, &error));
+  g_assert_nonnull (gate);
+  g_assert_cmpint (gate->exam_id, ==, exam_id);
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -619,6 +881,9 @@ main (int   argc,
   ADD ("certificate", test_certificate);
   ADD ("gate", test_gate);
   ADD ("renew", test_renew);
+  ADD ("update", test_update);
+  ADD ("require-again", test_require_again);
+  ADD ("creator-not-gated", test_creator_not_gated);
 
   return g_test_run ();
 }

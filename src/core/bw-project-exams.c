@@ -23,7 +23,11 @@
  * changes and the guidelines changed since it was defined. A renewed
  * exam's certificate counts only under the guideline version it was
  * passed under, and only attempts under the version in force count
- * against the limit.
+ * against the limit. The lead may also require an exam again after one
+ * guideline change (bw_project_require_exam_again()): from then on every
+ * annotator needs a certificate of that version or a later one, with
+ * their attempts counted afresh. The person who defined the exam is
+ * never held back by it.
  *
  * Every statement is plain SQL that PostgreSQL runs as well.
  */
@@ -347,6 +351,87 @@ check_exam (BwProject     *self,
   return TRUE;
 }
 
+/* Writes @exam's images and thresholds as those of @exam_id, in the
+ * caller's transaction, in place of any it had. */
+static gboolean
+write_exam_parts (BwProject     *self,
+                  gint64         exam_id,
+                  const BwExam  *exam,
+                  GError       **error)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+  sqlite3_stmt *stmt;
+
+  for (guint k = 0; k < 2; k++)
+    {
+      stmt = _bw_project_prepare (self, k == 0 ? "DELETE FROM exam_images WHERE exam_id = ?1"
+                                               : "DELETE FROM exam_thresholds WHERE exam_id = ?1", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, exam_id);
+      if (!_bw_project_step_done (self, stmt, error))
+        return FALSE;
+    }
+  for (guint i = 0; i < exam->image_ids->len; i++)
+    {
+      gint64 image_id = g_array_index (exam->image_ids, gint64, i);
+      gint64 answered = 0;
+
+      if (!query_int64 (self,
+                        "SELECT count(*) FROM images i WHERE i.id = ?1 AND i.is_gold <> 0 AND i.status <> 5"
+                        " AND EXISTS (SELECT 1 FROM layers l WHERE l.image_id = i.id AND l.kind = 1)"
+                        " AND ?2 = ?2",
+                        image_id, 0, &answered, error))
+        return FALSE;
+      if (answered == 0)
+        {
+          g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID,
+                       _("The image %" PRId64 " of “%s” is not a gold image with an answer; an exam is made of those only."),
+                       image_id, self->display_name);
+          return FALSE;
+        }
+      if (g_hash_table_contains (seen, &g_array_index (exam->image_ids, gint64, i)))
+        continue;
+      g_hash_table_add (seen, &g_array_index (exam->image_ids, gint64, i));
+
+      stmt = _bw_project_prepare (self,
+                                  "INSERT INTO exam_images (exam_id, image_id, position) VALUES (?1, ?2, ?3)",
+                                  error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, exam_id);
+      sqlite3_bind_int64 (stmt, 2, image_id);
+      sqlite3_bind_int (stmt, 3, (int) i);
+      if (!_bw_project_step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  for (guint i = 0; exam->thresholds != NULL && i < exam->thresholds->len; i++)
+    {
+      const BwExamThreshold *t = &g_array_index (exam->thresholds, BwExamThreshold, i);
+      g_autoptr(BwCategory) category = bw_project_get_category (self, t->category_id, error);
+
+      if (category == NULL)
+        return FALSE;
+      stmt = _bw_project_prepare (self,
+                                  "INSERT INTO exam_thresholds (exam_id, category_id, min_f1, min_accuracy)"
+                                  " VALUES (?1, ?2, ?3, ?4)"
+                                  " ON CONFLICT (exam_id, category_id) DO UPDATE SET"
+                                  "  min_f1 = excluded.min_f1, min_accuracy = excluded.min_accuracy",
+                                  error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, exam_id);
+      sqlite3_bind_int64 (stmt, 2, t->category_id);
+      sqlite3_bind_double (stmt, 3, t->min_f1);
+      sqlite3_bind_double (stmt, 4, t->min_accuracy);
+      if (!_bw_project_step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 /**
  * bw_project_add_exam:
  * @exam: what to define (its id is ignored)
@@ -364,7 +449,6 @@ bw_project_add_exam (BwProject     *self,
                      GError       **error)
 {
   g_autofree char *name = NULL;
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
   sqlite3_stmt *stmt;
   gint64 exam_id;
   int rc;
@@ -414,62 +498,8 @@ bw_project_add_exam (BwProject     *self,
     }
   exam_id = sqlite3_last_insert_rowid (self->db);
 
-  for (guint i = 0; i < exam->image_ids->len; i++)
-    {
-      gint64 image_id = g_array_index (exam->image_ids, gint64, i);
-      gint64 answered = 0;
-
-      if (!query_int64 (self,
-                        "SELECT count(*) FROM images i WHERE i.id = ?1 AND i.is_gold <> 0 AND i.status <> 5"
-                        " AND EXISTS (SELECT 1 FROM layers l WHERE l.image_id = i.id AND l.kind = 1)"
-                        " AND ?2 = ?2",
-                        image_id, 0, &answered, error))
-        goto failed;
-      if (answered == 0)
-        {
-          g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID,
-                       _("The image %" PRId64 " of “%s” is not a gold image with an answer; an exam is made of those only."),
-                       image_id, self->display_name);
-          goto failed;
-        }
-      if (g_hash_table_contains (seen, &g_array_index (exam->image_ids, gint64, i)))
-        continue;
-      g_hash_table_add (seen, &g_array_index (exam->image_ids, gint64, i));
-
-      stmt = _bw_project_prepare (self,
-                                  "INSERT INTO exam_images (exam_id, image_id, position) VALUES (?1, ?2, ?3)",
-                                  error);
-      if (stmt == NULL)
-        goto failed;
-      sqlite3_bind_int64 (stmt, 1, exam_id);
-      sqlite3_bind_int64 (stmt, 2, image_id);
-      sqlite3_bind_int (stmt, 3, (int) i);
-      if (!_bw_project_step_done (self, stmt, error))
-        goto failed;
-    }
-
-  for (guint i = 0; exam->thresholds != NULL && i < exam->thresholds->len; i++)
-    {
-      const BwExamThreshold *t = &g_array_index (exam->thresholds, BwExamThreshold, i);
-      g_autoptr(BwCategory) category = bw_project_get_category (self, t->category_id, error);
-
-      if (category == NULL)
-        goto failed;
-      stmt = _bw_project_prepare (self,
-                                  "INSERT INTO exam_thresholds (exam_id, category_id, min_f1, min_accuracy)"
-                                  " VALUES (?1, ?2, ?3, ?4)"
-                                  " ON CONFLICT (exam_id, category_id) DO UPDATE SET"
-                                  "  min_f1 = excluded.min_f1, min_accuracy = excluded.min_accuracy",
-                                  error);
-      if (stmt == NULL)
-        goto failed;
-      sqlite3_bind_int64 (stmt, 1, exam_id);
-      sqlite3_bind_int64 (stmt, 2, t->category_id);
-      sqlite3_bind_double (stmt, 3, t->min_f1);
-      sqlite3_bind_double (stmt, 4, t->min_accuracy);
-      if (!_bw_project_step_done (self, stmt, error))
-        goto failed;
-    }
+  if (!write_exam_parts (self, exam_id, exam, error))
+    goto failed;
 
   if (!bw_project_commit (self, error))
     return FALSE;
@@ -492,9 +522,118 @@ set_exam_not_found (BwProject  *self,
                exam_id, self->display_name);
 }
 
+/* Keeps the thresholds of the exam's finished attempts (of @attempt_id
+ * alone when not 0) that have none kept yet, as they are now. */
+static gboolean
+keep_attempt_thresholds (BwProject  *self,
+                         gint64      exam_id,
+                         gint64      attempt_id,
+                         GError    **error)
+{
+  static const char *sql[] = {
+    "INSERT INTO exam_attempt_thresholds (attempt_id, category_id, min_f1, min_accuracy)"
+    " SELECT t.id, x.category_id, x.min_f1, x.min_accuracy"
+    " FROM exam_attempts t JOIN exam_thresholds x ON x.exam_id = t.exam_id"
+    " WHERE t.exam_id = ?1 AND (?2 = 0 OR t.id = ?2) AND t.finished_at IS NOT NULL"
+    "  AND NOT EXISTS (SELECT 1 FROM exam_attempt_thresholds k WHERE k.attempt_id = t.id AND k.category_id = 0)",
+    "INSERT INTO exam_attempt_thresholds (attempt_id, category_id, min_f1, min_accuracy)"
+    " SELECT t.id, 0, e.min_f1, e.min_accuracy"
+    " FROM exam_attempts t JOIN exams e ON e.id = t.exam_id"
+    " WHERE t.exam_id = ?1 AND (?2 = 0 OR t.id = ?2) AND t.finished_at IS NOT NULL"
+    "  AND NOT EXISTS (SELECT 1 FROM exam_attempt_thresholds k WHERE k.attempt_id = t.id AND k.category_id = 0)",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sql); i++)
+    {
+      sqlite3_stmt *stmt = _bw_project_prepare (self, sql[i], error);
+
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, exam_id);
+      sqlite3_bind_int64 (stmt, 2, attempt_id);
+      if (!_bw_project_step_done (self, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * bw_project_update_exam:
+ * @exam: the exam as it is to be, by its id
+ *
+ * Changes an exam's name, images, thresholds, limit on attempts and who
+ * must pass it, in one transaction, with the checks of
+ * bw_project_add_exam(). Its attempts, their scores and its
+ * certificates stay as they were: a finished attempt was scored on the
+ * images and against the thresholds of its day; an open one goes on
+ * with the images the exam has now.
+ */
+gboolean
+bw_project_update_exam (BwProject     *self,
+                        const BwExam  *exam,
+                        GError       **error)
+{
+  g_autofree char *name = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
+  g_return_val_if_fail (exam != NULL, FALSE);
+
+  if (!check_exam (self, exam, error))
+    return FALSE;
+  name = g_strstrip (g_strdup (exam->name));
+
+  if (!bw_project_begin (self, error))
+    return FALSE;
+
+  if (!keep_attempt_thresholds (self, exam->id, 0, error))
+    goto failed;
+  stmt = _bw_project_prepare (self,
+                              "UPDATE exams SET name = ?2, min_f1 = ?3, min_accuracy = ?4, max_attempts = ?5,"
+                              " required = ?6, renew = ?7, iou_threshold = ?8 WHERE id = ?1", error);
+  if (stmt == NULL)
+    goto failed;
+  sqlite3_bind_int64 (stmt, 1, exam->id);
+  sqlite3_bind_text (stmt, 2, name, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_double (stmt, 3, exam->min_f1);
+  sqlite3_bind_double (stmt, 4, exam->min_accuracy);
+  sqlite3_bind_int (stmt, 5, exam->max_attempts);
+  sqlite3_bind_int (stmt, 6, exam->required);
+  sqlite3_bind_int (stmt, 7, exam->renew ? 1 : 0);
+  sqlite3_bind_double (stmt, 8, exam->iou_threshold);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if ((rc & 0xff) == SQLITE_CONSTRAINT)
+    {
+      g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_DUPLICATE,
+                   _("The project “%s” already has an exam named “%s”; choose another name."),
+                   self->display_name, name);
+      goto failed;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      _bw_project_set_error (self, rc, error);
+      goto failed;
+    }
+  if (sqlite3_changes (self->db) == 0)
+    {
+      set_exam_not_found (self, exam->id, error);
+      goto failed;
+    }
+  if (!write_exam_parts (self, exam->id, exam, error))
+    goto failed;
+
+  return bw_project_commit (self, error);
+
+failed:
+  bw_project_rollback (self);
+  return FALSE;
+}
+
 #define EXAM_COLUMNS \
   "id, name, min_f1, min_accuracy, max_attempts, required, renew, iou_threshold," \
-  " guideline_version, created_at"
+  " guideline_version, created_at, renewed_version"
 
 static BwExam *
 exam_from_row (sqlite3_stmt *stmt)
@@ -511,6 +650,7 @@ exam_from_row (sqlite3_stmt *stmt)
   exam->iou_threshold = sqlite3_column_double (stmt, 7);
   exam->guideline_version = sqlite3_column_int64 (stmt, 8);
   exam->created_at = sqlite3_column_int64 (stmt, 9);
+  exam->renewed_version = sqlite3_column_int64 (stmt, 10);
   return exam;
 }
 
@@ -730,18 +870,50 @@ bw_project_set_exam_max_attempts (BwProject  *self,
                       max_attempts, 0, error);
 }
 
+/**
+ * bw_project_require_exam_again:
+ * @out_version: (out) (optional): the guideline version a certificate
+ *   must now be of
+ *
+ * After a guideline change, the lead asks every annotator to pass the
+ * exam again before their queue opens: the exam becomes required of all,
+ * only a certificate passed under the guideline version in force (or a
+ * later one) counts, and the attempts made before count no more against
+ * the limit. Earlier attempts and certificates are kept as they are.
+ */
+gboolean
+bw_project_require_exam_again (BwProject  *self,
+                               gint64      exam_id,
+                               gint64     *out_version,
+                               GError    **error)
+{
+  gint64 version;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
+
+  version = version_or_zero (current_guideline_version (self));
+  if (!update_exam (self, exam_id, "UPDATE exams SET required = ?2, renewed_version = ?3 WHERE id = ?1",
+                    BW_EXAM_REQUIRED_OF_ALL, version, error))
+    return FALSE;
+  if (out_version != NULL)
+    *out_version = version;
+  return TRUE;
+}
+
 /* The gate */
 
 /* A certificate that still counts: the exam is not renewed on guideline
- * changes, or it was passed under the version in force (?3). */
+ * changes, or it was passed under the version in force (?3); and not
+ * before the version it was last required again from. */
 #define CURRENT_CERTIFICATE_SQL(exam, person) \
   "EXISTS (SELECT 1 FROM certificates c WHERE c.exam_id = " exam " AND c.person_id = " person \
-  " AND (e.renew = 0 OR coalesce (c.guideline_version, 0) >= ?3))"
+  " AND (e.renew = 0 OR coalesce (c.guideline_version, 0) >= ?3)" \
+  " AND coalesce (c.guideline_version, 0) >= e.renewed_version)"
 
 /* Attempts that count against the limit. */
 #define COUNTED_ATTEMPTS_SQL \
   "(SELECT count(*) FROM exam_attempts t WHERE t.exam_id = e.id AND t.person_id = ?1" \
-  " AND (e.renew = 0 OR t.guideline_version >= ?3))"
+  " AND (e.renew = 0 OR t.guideline_version >= ?3) AND t.guideline_version >= e.renewed_version)"
 
 static gboolean
 fill_progress (BwProject  *self,
@@ -780,8 +952,8 @@ fill_progress (BwProject  *self,
  *   or %NULL when it is open
  *
  * Finds the first required exam (by id) that @person_id must pass and
- * has not (see the top of this file). Leads, reviewers and people
- * nobody named are never held back.
+ * has not (see the top of this file). Leads, reviewers, people nobody
+ * named and whoever defined the exam are never held back.
  */
 gboolean
 bw_project_get_exam_gate (BwProject    *self,
@@ -799,7 +971,8 @@ bw_project_get_exam_gate (BwProject    *self,
   g_return_val_if_fail (out_gate != NULL, FALSE);
 
   *out_gate = NULL;
-  if (person_id <= 0 || bw_project_get_person_role (self, person_id) != BW_ROLE_ANNOTATOR)
+  if (person_id <= 0 || bw_project_get_person_role (self, person_id) != BW_ROLE_ANNOTATOR ||
+      person_id == bw_project_get_creator (self))
     return TRUE;
 
   version = version_or_zero (current_guideline_version (self));
@@ -811,6 +984,7 @@ bw_project_get_exam_gate (BwProject    *self,
                               "             AND t.person_id = ?1 AND t.finished_at IS NOT NULL), 0)"
                               " FROM exams e"
                               " WHERE e.required > 0"
+                              "  AND coalesce (e.created_by, 0) <> ?1"
                               "  AND NOT " CURRENT_CERTIFICATE_SQL ("e.id", "?1")
                               "  AND (e.required = 2"
                               "       OR (e.renew <> 0 AND ?3 > e.guideline_version)"
@@ -1489,6 +1663,8 @@ score_attempt (BwProject   *self,
   sqlite3_bind_int (stmt, 3, passed ? 1 : 0);
   if (!_bw_project_step_done (self, stmt, error))
     return FALSE;
+  if (!keep_attempt_thresholds (self, row->exam_id, row->id, error))
+    return FALSE;
 
   if (passed)
     {
@@ -1609,12 +1785,55 @@ add_hint (GArray         *hints,
     g_array_append_val (hints, hint);
 }
 
+/* Returns: (transfer full) (nullable): an exam holding only the
+ * thresholds @attempt_id was scored against, or %NULL when none were
+ * kept (those of its exam, as they are, hold then) */
+static BwExam *
+read_kept_thresholds (BwProject  *self,
+                      gint64      attempt_id,
+                      GError    **error)
+{
+  g_autoptr(BwExam) kept = bw_exam_new (NULL);
+  gboolean found = FALSE;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = _bw_project_prepare (self,
+                              "SELECT category_id, min_f1, min_accuracy FROM exam_attempt_thresholds"
+                              " WHERE attempt_id = ?1 ORDER BY category_id", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, attempt_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      BwExamThreshold t = {
+        sqlite3_column_int64 (stmt, 0),
+        sqlite3_column_double (stmt, 1),
+        sqlite3_column_double (stmt, 2),
+      };
+
+      found = TRUE;
+      if (t.category_id == 0)
+        {
+          kept->min_f1 = t.min_f1;
+          kept->min_accuracy = t.min_accuracy;
+        }
+      else
+        g_array_append_val (kept->thresholds, t);
+    }
+  if (!_bw_project_finish_rows (self, stmt, rc, error))
+    return NULL;
+  return found ? g_steal_pointer (&kept) : NULL;
+}
+
 static gboolean
 read_scores (BwProject      *self,
              BwExamAttempt  *attempt,
              const BwExam   *exam,
              GError        **error)
 {
+  g_autoptr(BwExam) kept = NULL;
+  g_autoptr(GError) local_error = NULL;
   sqlite3_stmt *stmt;
   int rc;
 
@@ -1652,6 +1871,15 @@ read_scores (BwProject      *self,
     return FALSE;
   if (attempt->finished_at == 0)
     return TRUE;
+
+  kept = read_kept_thresholds (self, attempt->id, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (kept != NULL)
+    exam = kept;
 
   /* A category with a threshold and no shape at all still shows. */
   for (guint i = 0; exam != NULL && i < exam->thresholds->len; i++)
@@ -1843,7 +2071,8 @@ bw_project_list_certificates (BwProject  *self,
   stmt = _bw_project_prepare (self,
                               "SELECT c.id, c.person_id, p.name, c.exam_id, e.name, c.attempt_id, c.f1,"
                               "  c.accuracy, coalesce (c.guideline_version, -1), c.created_at,"
-                              "  (e.renew = 0 OR coalesce (c.guideline_version, 0) >= ?2)"
+                              "  ((e.renew = 0 OR coalesce (c.guideline_version, 0) >= ?2)"
+                              "   AND coalesce (c.guideline_version, 0) >= e.renewed_version)"
                               " FROM certificates c JOIN people p ON p.id = c.person_id"
                               " JOIN exams e ON e.id = c.exam_id"
                               " WHERE (?1 = 0 OR c.person_id = ?1)"

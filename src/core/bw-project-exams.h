@@ -49,6 +49,8 @@ typedef struct
  *   passed under: after a guideline change every annotator passes again
  * @iou_threshold: τ of the matching
  * @guideline_version: the version in force when the exam was defined
+ * @renewed_version: the guideline version it was last required again
+ *   from (bw_project_require_exam_again()), 0 when never
  */
 typedef struct
 {
@@ -64,6 +66,7 @@ typedef struct
   double             iou_threshold;
   gint64             guideline_version;
   gint64             created_at;
+  gint64             renewed_version;
 } BwExam;
 
 /**
@@ -219,6 +222,13 @@ BwExam        *bw_project_get_exam               (BwProject       *self,
                                                   GError         **error);
 gint64         bw_project_find_exam              (BwProject       *self,
                                                   const char      *name_or_id);
+gboolean       bw_project_update_exam            (BwProject       *self,
+                                                  const BwExam    *exam,
+                                                  GError         **error);
+gboolean       bw_project_require_exam_again     (BwProject       *self,
+                                                  gint64           exam_id,
+                                                  gint64          *out_version,
+                                                  GError         **error);
 gboolean       bw_project_set_exam_required      (BwProject       *self,
                                                   gint64           exam_id,
                                                   BwExamRequirement required,

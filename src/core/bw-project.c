@@ -667,6 +667,24 @@ static const char *migrations[] = {
   "CREATE TRIGGER questions_count_delete AFTER DELETE ON questions BEGIN"
   "  UPDATE change_counters SET value = value + 1 WHERE name = 'work';"
   " END;",
+
+  /* 12 → 13: exams changed after their attempts (bw-project-exams.c).
+   * An exam required again after a guideline change
+   * (bw_project_require_exam_again()): from then on only a certificate
+   * passed under renewed_version or a later one counts, and only the
+   * attempts made under it count against the limit; 0: never renewed
+   * so. The thresholds a finished attempt was scored against
+   * (category_id 0: over all categories), so that editing the exam does
+   * not rewrite its history; an attempt without rows was scored against
+   * the exam's thresholds as they still are. */
+  "ALTER TABLE exams ADD COLUMN renewed_version INTEGER NOT NULL DEFAULT 0;"
+  "CREATE TABLE exam_attempt_thresholds ("
+  "  attempt_id   INTEGER NOT NULL REFERENCES exam_attempts (id) ON DELETE CASCADE,"
+  "  category_id  INTEGER NOT NULL,"
+  "  min_f1       REAL NOT NULL,"
+  "  min_accuracy REAL NOT NULL,"
+  "  PRIMARY KEY (attempt_id, category_id)"
+  ");",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == BW_PROJECT_SCHEMA_VERSION);
@@ -2452,6 +2470,56 @@ bw_project_ensure_person (BwProject   *self,
       return FALSE;
     }
   return TRUE;
+}
+
+/**
+ * bw_project_record_creator:
+ * @name: the name of whoever made the project
+ * @out_id: (out) (optional): their person
+ *
+ * Records @name as the project's creator, and as a lead: whoever makes a
+ * project sets it up (its taxonomy, gold answers and exams), so no exam
+ * holds them back, as it would an annotator.
+ */
+gboolean
+bw_project_record_creator (BwProject   *self,
+                           const char  *name,
+                           gint64      *out_id,
+                           GError     **error)
+{
+  g_autofree char *value = NULL;
+  gint64 id = 0;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  if (!bw_project_ensure_person (self, name, BW_ROLE_LEAD, &id, error))
+    return FALSE;
+  if (bw_project_get_person_role (self, id) == BW_ROLE_ANNOTATOR &&
+      !bw_project_set_person_role (self, id, BW_ROLE_LEAD, error))
+    return FALSE;
+  value = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  if (!bw_project_set_setting (self, "project.creator", value, error))
+    return FALSE;
+  if (out_id != NULL)
+    *out_id = id;
+  return TRUE;
+}
+
+/**
+ * bw_project_get_creator:
+ *
+ * Returns: the person bw_project_record_creator() recorded, or 0
+ */
+gint64
+bw_project_get_creator (BwProject *self)
+{
+  g_autofree char *value = NULL;
+
+  g_return_val_if_fail (BW_IS_PROJECT (self), 0);
+
+  value = bw_project_get_setting (self, "project.creator");
+  return value != NULL ? g_ascii_strtoll (value, NULL, 10) : 0;
 }
 
 char *

@@ -12,7 +12,7 @@
 
 G_BEGIN_DECLS
 
-#define BW_PROJECT_SCHEMA_VERSION 12
+#define BW_PROJECT_SCHEMA_VERSION 13
 /* "BXWD" */
 #define BW_PROJECT_APPLICATION_ID 0x42585744
 
@@ -480,6 +480,11 @@ gboolean      bw_project_ensure_person          (BwProject      *self,
                                                  BwRole          role,
                                                  gint64         *out_id,
                                                  GError        **error);
+gboolean      bw_project_record_creator         (BwProject      *self,
+                                                 const char     *name,
+                                                 gint64         *out_id,
+                                                 GError        **error);
+gint64        bw_project_get_creator            (BwProject      *self);
 char         *bw_project_get_person_name        (BwProject      *self,
                                                  gint64          person_id);
 gint64        bw_project_find_person            (BwProject      *self,

@@ -60,6 +60,10 @@ new_project_response_cb (GtkNativeDialog *dialog,
         }
 
       project = bw_project_create (file, &error);
+      /* Whoever makes the project sets it up: a lead, whom no exam holds back. */
+      if (project != NULL && self->user_name != NULL &&
+          !bw_project_record_creator (project, self->user_name, NULL, &error))
+        g_clear_object (&project);
       if (project == NULL)
         _bw_window_show_error (self, _("Cannot Create the Project"), error);
       else
