@@ -665,6 +665,13 @@ start_action (GtkWidget  *widget,
     gtk_editable_set_text (GTK_EDITABLE (self->name_entry), "");
 }
 
+/* Enter in the name starts the round, as the Start button does. */
+static void
+name_activated_cb (BwCalibrationWindow *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "calibration.start", NULL);
+}
+
 static void
 bw_calibration_window_dispose (GObject *object)
 {
@@ -754,6 +761,7 @@ bw_calibration_window_class_init (BwCalibrationWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "calibration.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "calibration.start", NULL, start_action);
+  gtk_widget_class_bind_template_callback (widget_class, name_activated_cb);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "calibration.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
@@ -793,6 +801,23 @@ bw_calibration_window_new (BwProject *project,
   self->lead_id = lead_id;
   compute (self);
   return self;
+}
+
+/**
+ * bw_calibration_window_offer_round:
+ * @name: the name the new round is given, which the lead may change
+ *
+ * Opens the new round's form with @name in it, ready to start (Enter).
+ */
+void
+bw_calibration_window_offer_round (BwCalibrationWindow *self,
+                                   const char          *name)
+{
+  g_return_if_fail (BW_IS_CALIBRATION_WINDOW (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->name_entry), name != NULL ? name : "");
+  gtk_menu_button_popup (self->start_button);
+  gtk_widget_grab_focus (GTK_WIDGET (self->name_entry));
 }
 
 gboolean

@@ -24,6 +24,8 @@ G_DECLARE_FINAL_TYPE (BwCalibrationWindow, bw_calibration_window, BW, CALIBRATIO
 
 BwCalibrationWindow *bw_calibration_window_new          (BwProject           *project,
                                                          gint64               lead_id);
+void                 bw_calibration_window_offer_round  (BwCalibrationWindow *self,
+                                                         const char          *name);
 gboolean             bw_calibration_window_get_busy     (BwCalibrationWindow *self);
 /* (element-type BwCalibrationReport): one per round, oldest first. */
 GPtrArray           *bw_calibration_window_get_reports  (BwCalibrationWindow *self);

@@ -17,6 +17,7 @@
 #include <adwaita.h>
 
 #include "bw-category-panel.h"
+#include "bw-thumbnailer.h"
 
 struct _BwCategoryPanel
 {
@@ -28,6 +29,8 @@ struct _BwCategoryPanel
   GtkLabel               *guideline;
   GtkListBox             *examples;
   GtkEntry               *new_entry;
+  BwThumbnailer          *thumbnailer;        /* the examples' */
+  GCancellable           *examples_cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (BwCategoryPanel, bw_category_panel, GTK_TYPE_BOX)
@@ -212,7 +215,9 @@ bw_example_describe_shape (const BwGuidelineExample *example)
 }
 
 static GtkWidget *
-make_example_row (const BwGuidelineExample *example)
+make_example_row (BwCategoryPanel          *self,
+                  BwProject                *project,
+                  const BwGuidelineExample *example)
 {
   GtkWidget *row = adw_action_row_new ();
   g_autofree char *where = bw_example_describe_shape (example);
@@ -232,6 +237,11 @@ make_example_row (const BwGuidelineExample *example)
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row), where);
   gtk_widget_add_css_class (icon, example->positive ? "success" : "error");
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  if (self->thumbnailer == NULL)
+    self->thumbnailer = bw_thumbnailer_new (BW_EXAMPLE_THUMBNAIL_SIZE, 64);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row),
+                             bw_thumbnailer_new_example_picture (self->thumbnailer, project, example,
+                                                                 self->examples_cancellable));
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   gtk_widget_set_tooltip_text (row, _("Open this example’s image at the shape"));
@@ -260,12 +270,15 @@ bw_category_panel_reload_examples (BwCategoryPanel *self)
 
   while ((child = GTK_WIDGET (gtk_list_box_get_row_at_index (self->examples, 0))) != NULL)
     gtk_list_box_remove (self->examples, child);
+  g_cancellable_cancel (self->examples_cancellable);
+  g_clear_object (&self->examples_cancellable);
+  self->examples_cancellable = g_cancellable_new ();
 
   if (project != NULL && current > 0 &&
       !(examples = bw_project_list_examples (project, current, &error)))
     g_debug ("No examples: %s", error->message);
   for (guint i = 0; examples != NULL && i < examples->len; i++)
-    gtk_list_box_append (self->examples, make_example_row (examples->pdata[i]));
+    gtk_list_box_append (self->examples, make_example_row (self, project, examples->pdata[i]));
   gtk_widget_set_visible (GTK_WIDGET (self->examples), examples != NULL && examples->len > 0);
 }
 
@@ -337,6 +350,10 @@ static void
 bw_category_panel_dispose (GObject *object)
 {
   BwCategoryPanel *self = BW_CATEGORY_PANEL (object);
+
+  g_cancellable_cancel (self->examples_cancellable);
+  g_clear_object (&self->examples_cancellable);
+  g_clear_object (&self->thumbnailer);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), BW_TYPE_CATEGORY_PANEL);
   g_clear_object (&self->controller);

@@ -33,5 +33,10 @@ void          bw_exam_dialog_set_thresholds (BwExamDialog *self,
                                            double        min_accuracy_percent,
                                            int           max_attempts);
 guint         bw_exam_dialog_get_n_exams  (BwExamDialog *self);
+void          bw_exam_dialog_edit         (BwExamDialog *self,
+                                           gint64        exam_id);
+gint64        bw_exam_dialog_get_editing_id (BwExamDialog *self);
+void          bw_exam_dialog_offer_require_again (BwExamDialog *self,
+                                           gint64        version);
 
 G_END_DECLS

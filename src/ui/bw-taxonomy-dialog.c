@@ -21,9 +21,11 @@
 
 #include "bw-category-panel.h"
 #include "bw-dialog-util.h"
+#include "bw-project-exams.h"
 #include "bw-reasons-editor.h"
 #include "bw-taxonomy-dialog.h"
 #include "bw-taxonomy-io.h"
+#include "bw-thumbnailer.h"
 
 #define MAX_UNDO_STEPS 50
 
@@ -87,6 +89,12 @@ struct _BwTaxonomyDialog
   GtkTextView      *document_view;
   GtkLabel         *version_label;
   char             *document_saved;   /* the document as last loaded or saved */
+  GtkRevealer      *offer_revealer;
+  GtkLabel         *offer_label;
+  gint64            offer_version;    /* the guideline version offered for, 0 when none */
+  BwThumbnailer    *thumbnailer;      /* the examples' */
+  gboolean          disposed;
+  GCancellable     *examples_cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (BwTaxonomyDialog, bw_taxonomy_dialog, ADW_TYPE_WINDOW)
@@ -98,6 +106,14 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  START_CALIBRATION_ROUND,
+  REQUIRE_EXAM_AGAIN,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static void reload (BwTaxonomyDialog *self);
 static void load_document (BwTaxonomyDialog *self);
@@ -608,6 +624,41 @@ update_version_label (BwTaxonomyDialog *self)
   gtk_label_set_label (self->version_label, version > 0 ? text : error->message);
 }
 
+/* After the lead changed the guidelines here: offer to recalibrate the
+ * team on them, with a calibration round or an exam passed again. */
+static void
+offer_recalibration (BwTaxonomyDialog *self)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GPtrArray) exams = NULL;
+  gint64 version = bw_project_get_guideline_version (self->project, NULL);
+
+  if (version <= 0)
+    return;
+  exams = bw_project_list_exams (self->project, NULL);
+  self->offer_version = version;
+  text = g_strdup_printf (_("The guidelines are now version %" PRId64 ". Recalibrate the annotators on them?"),
+                          version);
+  gtk_label_set_label (self->offer_label, text);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "taxonomy.offer-exam", exams != NULL && exams->len > 0);
+  gtk_revealer_set_reveal_child (self->offer_revealer, TRUE);
+}
+
+static void
+offer_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  BwTaxonomyDialog *self = BW_TAXONOMY_DIALOG (widget);
+  gint64 version = self->offer_version;
+
+  gtk_revealer_set_reveal_child (self->offer_revealer, FALSE);
+  if (g_str_equal (action_name, "taxonomy.offer-calibration"))
+    g_signal_emit (self, signals[START_CALIBRATION_ROUND], 0, version);
+  else if (g_str_equal (action_name, "taxonomy.offer-exam"))
+    g_signal_emit (self, signals[REQUIRE_EXAM_AGAIN], 0, version);
+}
+
 /* Shows the stored document, unless the one shown has unsaved edits. */
 static void
 load_document (BwTaxonomyDialog *self)
@@ -652,6 +703,7 @@ commit_document (BwTaxonomyDialog *self)
 
     toast (self, message);
   }
+  offer_recalibration (self);
 }
 
 static void
@@ -684,6 +736,9 @@ load_examples (BwTaxonomyDialog *self)
 
   while ((child = GTK_WIDGET (gtk_list_box_get_row_at_index (self->examples_list, 0))) != NULL)
     gtk_list_box_remove (self->examples_list, child);
+  g_cancellable_cancel (self->examples_cancellable);
+  g_clear_object (&self->examples_cancellable);
+  self->examples_cancellable = g_cancellable_new ();
   if (self->selected_id <= 0)
     return;
   if (!(examples = bw_project_list_examples (self->project, self->selected_id, &error)))
@@ -708,6 +763,11 @@ load_examples (BwTaxonomyDialog *self)
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       gtk_widget_add_css_class (icon, e->positive ? "success" : "error");
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+      if (self->thumbnailer == NULL)
+        self->thumbnailer = bw_thumbnailer_new (BW_EXAMPLE_THUMBNAIL_SIZE, 64);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row),
+                                 bw_thumbnailer_new_example_picture (self->thumbnailer, self->project, e,
+                                                                     self->examples_cancellable));
       gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
       g_object_set_data_full (G_OBJECT (button), "example-id", g_memdup2 (&e->id, sizeof e->id), g_free);
       g_signal_connect_object (button, "clicked", G_CALLBACK (unpin_clicked_cb), self, 0);
@@ -887,6 +947,8 @@ save_field (BwTaxonomyDialog *self,
       toast (self, error->message);
       return FALSE;
     }
+  if (field == FIELD_GUIDELINE)
+    offer_recalibration (self);
 
   return TRUE;
 }
@@ -1064,6 +1126,9 @@ field_left_cb (GtkEventControllerFocus *controller,
 {
   Field field = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (controller), "bw-field"));
 
+  /* A field losing the focus as the dialog goes was saved on closing. */
+  if (self->disposed)
+    return;
   if (!self->committing)
     {
       self->committing = TRUE;
@@ -1855,6 +1920,10 @@ bw_taxonomy_dialog_dispose (GObject *object)
    * holds it): it must not hear the project any more. */
   if (self->project != NULL)
     g_signal_handlers_disconnect_by_data (self->project, self);
+  self->disposed = TRUE;
+  g_cancellable_cancel (self->examples_cancellable);
+  g_clear_object (&self->examples_cancellable);
+  g_clear_object (&self->thumbnailer);
   gtk_widget_dispose_template (GTK_WIDGET (self), BW_TYPE_TAXONOMY_DIALOG);
   g_clear_object (&self->project);
 
@@ -1953,6 +2022,8 @@ bw_taxonomy_dialog_class_init (BwTaxonomyDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BwTaxonomyDialog, examples_list);
   gtk_widget_class_bind_template_child (widget_class, BwTaxonomyDialog, document_view);
   gtk_widget_class_bind_template_child (widget_class, BwTaxonomyDialog, version_label);
+  gtk_widget_class_bind_template_child (widget_class, BwTaxonomyDialog, offer_revealer);
+  gtk_widget_class_bind_template_child (widget_class, BwTaxonomyDialog, offer_label);
   gtk_widget_class_bind_template_child (widget_class, BwTaxonomyDialog, empty_add_button);
 
   gtk_widget_class_install_action (widget_class, "taxonomy.add", NULL, add_action);
@@ -1965,6 +2036,17 @@ bw_taxonomy_dialog_class_init (BwTaxonomyDialogClass *klass)
   gtk_widget_class_install_action (widget_class, "taxonomy.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "taxonomy.close", NULL, close_action);
   gtk_widget_class_install_action (widget_class, "taxonomy.save-guidelines", NULL, save_guidelines_action);
+  gtk_widget_class_install_action (widget_class, "taxonomy.offer-calibration", NULL, offer_action);
+  gtk_widget_class_install_action (widget_class, "taxonomy.offer-exam", NULL, offer_action);
+  gtk_widget_class_install_action (widget_class, "taxonomy.offer-dismiss", NULL, offer_action);
+
+  /* The lead took up the offer after a guideline change (the version). */
+  signals[START_CALIBRATION_ROUND] =
+    g_signal_new ("start-calibration-round", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+  signals[REQUIRE_EXAM_AGAIN] =
+    g_signal_new ("require-exam-again", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "taxonomy.save-guidelines", NULL);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "taxonomy.add", NULL);

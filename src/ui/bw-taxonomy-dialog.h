@@ -17,7 +17,10 @@ G_DECLARE_FINAL_TYPE (BwTaxonomyDialog, bw_taxonomy_dialog, BW, TAXONOMY_DIALOG,
 
 /* Every change is saved at once; "taxonomy.undo" (Ctrl+Z) takes back the
  * dialog's own changes, one at a time. Actions (all in the "taxonomy"
- * group): add, delete, merge, move-up, move-down, undo, import, export. */
+ * group): add, delete, merge, move-up, move-down, undo, import, export.
+ * A guideline changed here offers to recalibrate the team: signals
+ * "start-calibration-round" and "require-exam-again" (gint64: the new
+ * guideline version). */
 
 BwTaxonomyDialog *bw_taxonomy_dialog_new             (BwProject        *project);
 BwProject        *bw_taxonomy_dialog_get_project     (BwTaxonomyDialog *self);

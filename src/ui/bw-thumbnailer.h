@@ -7,7 +7,12 @@
 
 #include <gtk/gtk.h>
 
+#include "bw-project.h"
+
 G_BEGIN_DECLS
+
+/* A guideline example's thumbnail, where examples are listed. */
+#define BW_EXAMPLE_THUMBNAIL_SIZE 64
 
 #define BW_TYPE_THUMBNAILER (bw_thumbnailer_get_type ())
 
@@ -23,6 +28,17 @@ void           bw_thumbnailer_load_async   (BwThumbnailer  *self,
                                             GCancellable   *cancellable,
                                             GAsyncReadyCallback callback,
                                             gpointer        user_data);
+void           bw_thumbnailer_load_example_async (BwThumbnailer *self,
+                                            const char     *path,
+                                            const BwShape  *shape,
+                                            const BwCategory *category,
+                                            GCancellable   *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer        user_data);
+GtkWidget     *bw_thumbnailer_new_example_picture (BwThumbnailer *self,
+                                            BwProject      *project,
+                                            const BwGuidelineExample *example,
+                                            GCancellable   *cancellable);
 GdkTexture    *bw_thumbnailer_load_finish  (BwThumbnailer  *self,
                                             GAsyncResult   *result,
                                             GError        **error);

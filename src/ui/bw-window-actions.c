@@ -9,9 +9,11 @@
 
 #include <glib/gi18n.h>
 
+#include <inttypes.h>
 #include <string.h>
 
 #include "bw-calibration-window.h"
+#include "bw-exam-dialog.h"
 #include "bw-gold-window.h"
 #include "bw-quality-window.h"
 #include "bw-taxonomy-dialog.h"
@@ -416,6 +418,88 @@ present_dialog (BwWindow  *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static BwCalibrationWindow *open_calibration_window (BwWindow *self);
+
+/* Starting rounds and requiring exams is a lead's work: whoever does it
+ * is a lead from then on (as in the Gold Standard window). */
+static gboolean
+become_lead (BwWindow  *self,
+             GError   **error)
+{
+  if (self->person_id <= 0 ||
+      bw_project_get_person_role (self->project, self->person_id) != BW_ROLE_ANNOTATOR)
+    return TRUE;
+  return bw_project_set_person_role (self->project, self->person_id, BW_ROLE_LEAD, error);
+}
+
+/* The lead changed the guidelines in the taxonomy dialog and takes up its
+ * offer: a calibration round on the new version, its name filled in. */
+static void
+taxonomy_start_round_cb (BwWindow         *self,
+                         gint64            version,
+                         BwTaxonomyDialog *dialog)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  BwCalibrationWindow *calibration;
+
+  if (self->project == NULL)
+    return;
+  if (!become_lead (self, &error))
+    {
+      _bw_window_show_error (self, _("Cannot Start a Calibration Round"), error);
+      return;
+    }
+  gtk_window_close (GTK_WINDOW (dialog));
+  calibration = open_calibration_window (self);
+  name = g_strdup_printf (_("Guideline version %" PRId64), version);
+  bw_calibration_window_offer_round (calibration, name);
+}
+
+/* …or an exam passed again: the Exams dialog, to choose which. */
+static void
+taxonomy_require_exam_cb (BwWindow         *self,
+                          gint64            version,
+                          BwTaxonomyDialog *dialog)
+{
+  g_autoptr(GError) error = NULL;
+  BwExamDialog *exams;
+
+  if (self->project == NULL)
+    return;
+  if (!become_lead (self, &error))
+    {
+      _bw_window_show_error (self, _("Cannot Require the Exam Again"), error);
+      return;
+    }
+  gtk_window_close (GTK_WINDOW (dialog));
+  exams = bw_exam_dialog_new (self->project, self->person_id);
+  present_dialog (self, GTK_WIDGET (exams));
+  bw_exam_dialog_offer_require_again (exams, version);
+}
+
+/**
+ * _bw_window_present_taxonomy_dialog:
+ * @page: (nullable): the page to show, or %NULL for the first
+ *
+ * Returns: (transfer none): the taxonomy dialog, shown above the window
+ */
+BwTaxonomyDialog *
+_bw_window_present_taxonomy_dialog (BwWindow   *self,
+                                    const char *page)
+{
+  BwTaxonomyDialog *dialog = bw_taxonomy_dialog_new (self->project);
+
+  if (page != NULL)
+    bw_taxonomy_dialog_show_page (dialog, page);
+  g_signal_connect_object (dialog, "start-calibration-round", G_CALLBACK (taxonomy_start_round_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "require-exam-again", G_CALLBACK (taxonomy_require_exam_cb),
+                           self, G_CONNECT_SWAPPED);
+  present_dialog (self, GTK_WIDGET (dialog));
+  return dialog;
+}
+
 static void
 edit_taxonomy_action (GSimpleAction *action,
                       GVariant      *param,
@@ -424,7 +508,7 @@ edit_taxonomy_action (GSimpleAction *action,
   BwWindow *self = user_data;
 
   if (self->project != NULL)
-    present_dialog (self, GTK_WIDGET (bw_taxonomy_dialog_new (self->project)));
+    _bw_window_present_taxonomy_dialog (self, NULL);
 }
 
 static void
@@ -471,20 +555,26 @@ gold_action (GSimpleAction *action,
   present_dialog (self, GTK_WIDGET (gold));
 }
 
+static BwCalibrationWindow *
+open_calibration_window (BwWindow *self)
+{
+  BwCalibrationWindow *calibration = bw_calibration_window_new (self->project, self->person_id);
+
+  g_signal_connect_object (calibration, "open-image", G_CALLBACK (bw_window_select_image),
+                           self, G_CONNECT_SWAPPED);
+  present_dialog (self, GTK_WIDGET (calibration));
+  return calibration;
+}
+
 static void
 calibration_action (GSimpleAction *action,
                     GVariant      *param,
                     gpointer       user_data)
 {
   BwWindow *self = user_data;
-  BwCalibrationWindow *calibration;
 
-  if (self->project == NULL)
-    return;
-  calibration = bw_calibration_window_new (self->project, self->person_id);
-  g_signal_connect_object (calibration, "open-image", G_CALLBACK (bw_window_select_image),
-                           self, G_CONNECT_SWAPPED);
-  present_dialog (self, GTK_WIDGET (calibration));
+  if (self->project != NULL)
+    open_calibration_window (self);
 }
 
 static void

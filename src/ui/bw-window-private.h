@@ -7,6 +7,7 @@
 
 #include "bw-dialog-util.h"
 #include "bw-image-list-model.h"
+#include "bw-taxonomy-dialog.h"
 #include "bw-thumbnailer.h"
 #include "bw-window.h"
 #include "bw-work-timer.h"
@@ -119,6 +120,8 @@ void _bw_window_class_actions_init (BwWindowClass *klass);
 void _bw_window_actions_init       (BwWindow      *self);
 void _bw_window_update_actions     (BwWindow      *self);
 void _bw_window_update_recent      (BwWindow      *self);
+BwTaxonomyDialog *_bw_window_present_taxonomy_dialog (BwWindow *self,
+                                                      const char *page);
 void _bw_window_show_error         (BwWindow      *self,
                                     const char    *title,
                                     const GError  *error);

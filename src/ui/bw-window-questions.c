@@ -436,14 +436,10 @@ guidelines_action (GSimpleAction *action,
                    gpointer       user_data)
 {
   BwWindow *self = user_data;
-  BwTaxonomyDialog *dialog;
 
   if (self->project == NULL)
     return;
-  dialog = bw_taxonomy_dialog_new (self->project);
-  bw_taxonomy_dialog_show_page (dialog, "guidelines");
-  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
-  gtk_window_present (GTK_WINDOW (dialog));
+  _bw_window_present_taxonomy_dialog (self, "guidelines");
   dismiss_banner_cb (self);
 }
 
