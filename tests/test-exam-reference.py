@@ -281,6 +281,13 @@ def check_commands(project):
     listed, _ = cli("exam", "list", project, "--json")
     if [e["max_attempts"] for e in json.loads(listed.stdout)["exams"] if e["name"] == "Road users"] != [3]:
         problems.append("exam set --max-attempts 3 did not change the limit")
+    _, err = cli("exam", "set", project, "Cars only", "--again")
+    if err:
+        problems.append(err)
+    listed, _ = cli("exam", "list", project, "--json")
+    again = [e for e in json.loads(listed.stdout)["exams"] if e["name"] == "Cars only"]
+    if not again or again[0]["required"] != "all" or again[0]["required_again_from"] != again[0]["guideline_version"]:
+        problems.append("exam set --again: %s" % again)
     one, err = cli("exam", "results", project, "Road users", "--person", "Chen", "--json")
     if err:
         problems.append(err)

@@ -134,6 +134,103 @@ test_lru (void)
   g_assert_finalize_object (thumbnailer);
 }
 
+/* Channels of a thumbnail's pixel, premultiplied alpha undone. */
+static void
+pixel_at (GdkTexture *texture,
+          int         x,
+          int         y,
+          guint8     *rgb)
+{
+  int width = gdk_texture_get_width (texture);
+  int height = gdk_texture_get_height (texture);
+  g_autofree guint8 *data = g_malloc ((gsize) width * height * 4);
+  const guint8 *p;
+
+  /* gdk_texture_download(): cairo's ARGB32, in native byte order. */
+  gdk_texture_download (texture, data, (gsize) width * 4);
+  p = data + ((gsize) y * width + x) * 4;
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+  rgb[0] = p[2];
+  rgb[1] = p[1];
+  rgb[2] = p[0];
+#else
+  rgb[0] = p[1];
+  rgb[1] = p[2];
+  rgb[2] = p[3];
+#endif
+}
+
+/* A guideline example's thumbnail: the region around its shape (a
+ * quarter of its size on each side), the shape drawn over it in its
+ * category's colour. */
+static void
+test_example (void)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "example.png", NULL);
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 400, 300);
+  g_autoptr(BwShape) shape = bw_shape_new_box (150, 100, 250, 200);
+  BwThumbnailer *thumbnailer = bw_thumbnailer_new (64, 16);
+  BwCategory category = { 7, (char *) "car", NULL, (char *) "#0000ff", NULL, NULL, 0 };
+  Result r = { 0 }, again = { 0 };
+  GError *error = NULL;
+  guint8 *pixels = gdk_pixbuf_get_pixels (pixbuf);
+  int stride = gdk_pixbuf_get_rowstride (pixbuf);
+  guint8 rgb[3];
+  double k = 64.0 / 150;        /* the region is 150 × 150 image pixels */
+  int edge;
+
+  /* Grey, with a yellow block where the shape is. */
+  for (int y = 0; y < 300; y++)
+    for (int x = 0; x < 400; x++)
+      {
+        guint8 *p = pixels + y * stride + x * 3;
+        gboolean inside = x >= 150 && x < 250 && y >= 100 && y < 200;
+
+        p[0] = inside ? 250 : 128;
+        p[1] = inside ? 220 : 128;
+        p[2] = inside ? 20 : 128;
+      }
+  g_assert_true (gdk_pixbuf_save (pixbuf, path, "png", &error, NULL));
+  g_assert_no_error (error);
+
+  bw_thumbnailer_load_example_async (thumbnailer, path, shape, &category, NULL, loaded_cb, &r);
+  g_assert_false (r.done);
+  wait_for (&r);
+  g_assert_no_error (r.error);
+  g_assert_cmpint (gdk_texture_get_width (r.texture), ==, 64);
+  g_assert_cmpint (gdk_texture_get_height (r.texture), ==, 64);
+
+  /* The block in the middle, the grey around it, the shape's outline
+   * (blue) on the block's edge. */
+  pixel_at (r.texture, 32, 32, rgb);
+  g_assert_cmpint (rgb[0], >, 180);
+  g_assert_cmpint (rgb[2], <, 120);
+  pixel_at (r.texture, 2, 2, rgb);
+  g_assert_cmpint (ABS (rgb[0] - 128), <, 12);
+  g_assert_cmpint (ABS (rgb[2] - 128), <, 12);
+  edge = (int) ((150 - 125) * k);
+  {
+    gboolean outlined = FALSE;
+
+    for (int x = edge - 2; x <= edge + 2; x++)
+      {
+        pixel_at (r.texture, x, 32, rgb);
+        outlined = outlined || (rgb[2] > 150 && rgb[0] < 120);
+      }
+    g_assert_true (outlined);
+  }
+
+  /* Cached by image, shape and colour. */
+  bw_thumbnailer_load_example_async (thumbnailer, path, shape, &category, NULL, loaded_cb, &again);
+  wait_for (&again);
+  g_assert_true (again.texture == r.texture);
+  g_assert_null (bw_thumbnailer_lookup (thumbnailer, path));
+
+  g_object_unref (r.texture);
+  g_object_unref (again.texture);
+  g_assert_finalize_object (thumbnailer);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -149,6 +246,7 @@ main (int   argc,
   g_test_add_func ("/ui/thumbnailer/make-and-cache", test_make_and_cache);
   g_test_add_func ("/ui/thumbnailer/cancel-and-errors", test_cancel_and_errors);
   g_test_add_func ("/ui/thumbnailer/lru", test_lru);
+  g_test_add_func ("/ui/thumbnailer/example", test_example);
 
   ret = g_test_run ();
 

@@ -320,7 +320,7 @@ exam_set (int    argc,
           char **argv)
 {
   char *required = NULL;
-  gboolean renew = FALSE, no_renew = FALSE;
+  gboolean renew = FALSE, no_renew = FALSE, again = FALSE;
   int max_attempts = -1;
   const GOptionEntry entries[] = {
     { "required", 0, 0, G_OPTION_ARG_STRING, &required,
@@ -331,6 +331,8 @@ exam_set (int    argc,
       N_("A certificate holds across guideline changes"), NULL },
     { "max-attempts", 0, 0, G_OPTION_ARG_INT, &max_attempts,
       N_("Attempts allowed to each person, 0 for no limit; raise it to give someone another attempt"), N_("N") },
+    { "again", 0, 0, G_OPTION_ARG_NONE, &again,
+      N_("Every annotator passes it again under the guideline version in force (after a guideline change)"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("PROJECT.boxwood EXAM"));
@@ -341,7 +343,7 @@ exam_set (int    argc,
   gint64 id;
   int status;
 
-  g_option_context_set_summary (context, _("Change who must pass an exam, or how many attempts it allows."));
+  g_option_context_set_summary (context, _("Change who must pass an exam, or how many attempts it allows, or require it again."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   status = parse_options (context, &argc, &argv, 2, 2);
   if (status >= 0)
@@ -364,6 +366,8 @@ exam_set (int    argc,
       !bw_project_set_exam_required (project, id, requirement, renew || (exam->renew && !no_renew), &error))
     goto failed;
   if (max_attempts >= 0 && !bw_project_set_exam_max_attempts (project, id, max_attempts, &error))
+    goto failed;
+  if (again && !bw_project_require_exam_again (project, id, NULL, &error))
     goto failed;
   status = 0;
   goto out;
@@ -478,6 +482,8 @@ exam_list (int    argc,
           json_builder_add_double_value (builder, exam->iou_threshold);
           json_builder_set_member_name (builder, "guideline_version");
           json_builder_add_int_value (builder, exam->guideline_version);
+          json_builder_set_member_name (builder, "required_again_from");
+          json_builder_add_int_value (builder, exam->renewed_version);
           json_builder_set_member_name (builder, "created_at");
           json_builder_add_string_value (builder, created);
           json_builder_set_member_name (builder, "attempts");
