@@ -135,6 +135,9 @@ info_json (Fixture *f)
   return json_object_ref (json_node_get_object (root));
 }
 
+static gint64 count_sql_in (const char *path,
+                            const char *sql);
+
 static void
 test_create (Fixture       *f,
              gconstpointer  data)
@@ -151,6 +154,18 @@ test_create (Fixture       *f,
   g_assert_cmpint (again.status, ==, 1);
   g_assert_cmpstr (again.out, ==, "");
   assert_one_error_line (&again, "p.boxwood");
+
+  /* --as records the maker, a lead (no exam holds them back) */
+  {
+    g_autofree char *made = g_build_filename (f->dir, "made.boxwood", NULL);
+    g_auto(Run) as = run_cli (f, "create", "made.boxwood", "--as", "Lena", NULL);
+
+    g_assert_cmpint (as.status, ==, 0);
+    g_assert_cmpstr (as.err, ==, "");
+    g_assert_cmpint (count_sql_in (made, "SELECT count(*) FROM people WHERE name = 'Lena' AND role = 2"), ==, 1);
+    g_assert_cmpint (count_sql_in (made, "SELECT count(*) FROM settings s JOIN people p"
+                                         " ON s.key = 'project.creator' AND s.value = p.id WHERE p.name = 'Lena'"), ==, 1);
+  }
 }
 
 static void

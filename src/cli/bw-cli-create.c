@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "bw-cli.h"
 #include "bw-project.h"
@@ -21,8 +22,15 @@ bw_cli_create (int    argc,
   g_autoptr(GFile) file = NULL;
   g_autoptr(BwProject) project = NULL;
   g_autofree char *path = NULL;
+  g_autofree char *as = NULL;
+  const GOptionEntry entries[] = {
+    { "as", 0, 0, G_OPTION_ARG_STRING, &as,
+      N_("Record NAME as the project’s maker, a lead whom no exam holds back"), N_("NAME") },
+    { NULL }
+  };
 
   context = g_option_context_new (_("PROJECT.boxwood"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context, _("Create an empty project file."));
   g_option_context_set_description (context,
@@ -42,6 +50,14 @@ bw_cli_create (int    argc,
 
   file = g_file_new_for_commandline_arg (argv[1]);
   project = bw_project_create (file, &error);
+  if (project != NULL && as != NULL && !bw_project_record_creator (project, as, NULL, &error))
+    {
+      g_autofree char *made = g_file_get_path (file);
+
+      /* Nothing half-made: the file is new and holds nothing else. */
+      g_clear_object (&project);
+      g_unlink (made);
+    }
   if (project == NULL)
     {
       bw_cli_error ("%s", error->message);
