@@ -9,6 +9,7 @@
 #pragma once
 
 #include <libpq-fe.h>
+#include <sqlite3.h>
 
 #include "bw-team.h"
 
@@ -41,5 +42,8 @@ PGresult   *_bw_team_run_params  (BwTeam            *self,
                                   GError           **error);
 char       *_bw_team_image_name  (gint64             id,
                                   const char        *stored_path);
+void        _bw_team_bind_bytea  (sqlite3_stmt      *stmt,
+                                  int                column,
+                                  const char        *value);
 
 G_END_DECLS

@@ -527,16 +527,7 @@ sync_table (Sync              *sync,
               sqlite3_bind_double (stmt, column, g_ascii_strtod (value, NULL));
               break;
             case 'b':
-              {
-                size_t length = 0;
-                unsigned char *bytes = PQunescapeBytea ((const unsigned char *) value, &length);
-
-                if (bytes == NULL)
-                  sqlite3_bind_null (stmt, column);
-                else
-                  sqlite3_bind_blob (stmt, column, bytes, (int) length, SQLITE_TRANSIENT);
-                PQfreemem (bytes);
-              }
+              _bw_team_bind_bytea (stmt, column, value);
               break;
             case 't':
             default:

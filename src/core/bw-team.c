@@ -1321,6 +1321,23 @@ bw_team_push (BwTeam     *self,
   return exec (self, "COMMIT", error);
 }
 
+/* Binds a bytea value as PostgreSQL's text output gives it (hex or
+ * escape form) to @column as a blob, or NULL when it does not decode. */
+void
+_bw_team_bind_bytea (sqlite3_stmt *stmt,
+                     int           column,
+                     const char   *value)
+{
+  size_t length = 0;
+  unsigned char *bytes = PQunescapeBytea ((const unsigned char *) value, &length);
+
+  if (bytes == NULL)
+    sqlite3_bind_null (stmt, column);
+  else
+    sqlite3_bind_blob (stmt, column, bytes, (int) length, SQLITE_TRANSIENT);
+  PQfreemem (bytes);
+}
+
 /* Where pull writes an image: under the snapshot's image folder, at the
  * path the image had in its project when that path is relative and
  * stays inside, else under its id. Paths come from the server and are
@@ -1430,16 +1447,7 @@ pull_table (BwTeam      *self,
               sqlite3_bind_double (stmt, column, g_ascii_strtod (value, NULL));
               break;
             case 'b':
-              {
-                size_t length = 0;
-                unsigned char *bytes = PQunescapeBytea ((const unsigned char *) value, &length);
-
-                if (bytes == NULL)
-                  sqlite3_bind_null (stmt, column);
-                else
-                  sqlite3_bind_blob (stmt, column, bytes, (int) length, SQLITE_TRANSIENT);
-                PQfreemem (bytes);
-              }
+              _bw_team_bind_bytea (stmt, column, value);
               break;
             case 't':
             default:
