@@ -61,6 +61,26 @@ class Screen:
         self.width, self.height = int(parts[1]), int(parts[2])
         self.data = parts[4]
 
+    def first_run(self, colour, min_width=10):
+        """(x, y, width) of the topmost run of exactly @colour at least
+        @min_width pixels long, or None."""
+        wanted = bytes(colour)
+        stride = self.width * 3
+        for y in range(self.height):
+            row = self.data[y * stride:(y + 1) * stride]
+            i = row.find(wanted)
+            while i != -1:
+                if i % 3 != 0:
+                    i = row.find(wanted, i + 1)
+                    continue
+                end = i
+                while row[end:end + 3] == wanted:
+                    end += 3
+                if (end - i) // 3 >= min_width:
+                    return i // 3, y, (end - i) // 3
+                i = row.find(wanted, end)
+        return None
+
     def pixel(self, x, y):
         i = (int(y) * self.width + int(x)) * 3
         return tuple(self.data[i:i + 3])

@@ -65,22 +65,7 @@ def painter(background):
 
 class Screen(bw_e2e.Screen):
     def red_square(self, min_width=10):
-        red = bytes(RED)
-        stride = self.width * 3
-        for y in range(self.height):
-            row = self.data[y * stride:(y + 1) * stride]
-            i = row.find(red)
-            while i != -1:
-                if i % 3 != 0:
-                    i = row.find(red, i + 1)
-                    continue
-                end = i
-                while row[end:end + 3] == red:
-                    end += 3
-                if (end - i) // 3 >= min_width:
-                    return i // 3, y, (end - i) // 3
-                i = row.find(red, end)
-        return None
+        return self.first_run(RED, min_width)
 
     def count(self, colour, x0, y0, x1, y1, tolerance=6):
         n = 0
