@@ -989,8 +989,6 @@ typedef BwTeamTable Table;
 const Table _bw_team_tables[] = {
   { "settings", "key, value", "tt", "key", FALSE },
   { "categories", "id, name, supercategory, color, hotkey, guideline, position", "ittttti", "id", TRUE },
-  { "guidelines", "id, document, version, changed_at", "itii", "id", FALSE },
-  { "guideline_changes", "version, category_id, category_name, changed_at", "iiti", "version", FALSE },
   { "rejection_reasons", "id, name, hotkey, position, hidden", "itiii", "id", TRUE },
   { "images", "id, path, width, height, byte_size, content_hash, phash, orientation, status,"
               " is_gold, added_at, duplicate_of", "itiiitiiiiii", "id", TRUE },
@@ -1011,6 +1009,35 @@ const Table _bw_team_tables[] = {
                  "image_id, person_id, task", FALSE },
   { "audit_samples", "layer_id, submission, rate, seed, draw, sampled, created_at", "iiririi",
                      "layer_id, submission", FALSE },
+  { "guideline_examples", "id, category_id, positive, image_id, annotation_id, annotation_version,"
+                          " kind, x0, y0, x1, y1, parts, note, person_id, question_id, created_at",
+                          "iiiiiiirrrrbtpii", "id", TRUE },
+  { "questions", "id, image_id, layer_id, annotation_id, annotation_version, category_id, x, y,"
+                 " asker_id, text, asked_at, answer, answerer_id, answered_at, example_id",
+                 "iiiiiirrptitpii", "id", TRUE },
+  { "exams", "id, name, min_f1, min_accuracy, max_attempts, required, renew, iou_threshold,"
+             " guideline_version, created_by, created_at", "itrriiiripi", "id", TRUE },
+  { "exam_images", "exam_id, image_id, position", "iii", "exam_id, image_id", FALSE },
+  { "exam_thresholds", "exam_id, category_id, min_f1, min_accuracy", "iirr", "exam_id, category_id",
+                       FALSE },
+  { "exam_attempts", "id, exam_id, person_id, number, iou_threshold, guideline_version, started_at,"
+                     " finished_at, passed", "iipiriiii", "id", TRUE },
+  { "exam_answers", "attempt_id, image_id, layer_id", "iii", "attempt_id, image_id", FALSE },
+  { "exam_scores", "attempt_id, category_id, tp, fp, fn, iou_sum, missed, extra, wrong_category,"
+                   " poor_localisation, duplicate, loose, tight", "iiiiiriiiiiii",
+                   "attempt_id, category_id", FALSE },
+  { "exam_confusions", "attempt_id, reference_id, annotated_id, count", "iiii",
+                       "attempt_id, reference_id, annotated_id", FALSE },
+  { "certificates", "id, person_id, exam_id, attempt_id, f1, accuracy, guideline_version, created_at",
+                    "ipiirrii", "id", TRUE },
+  { "calibration_rounds", "id, name, started_by, seed, created_at", "itpii", "id", TRUE },
+  { "calibration_images", "round_id, image_id, position", "iii", "round_id, image_id", FALSE },
+  { "calibration_people", "round_id, person_id", "ip", "round_id, person_id", FALSE },
+  /* Last: in a file, adding a category or an example counts a guideline
+   * change of its own (triggers); what the server recorded wins. */
+  { "guidelines", "id, document, version, changed_at", "itii", "id", FALSE },
+  { "guideline_changes", "version, category_id, category_name, changed_at, what", "iitii", "version",
+                         FALSE },
 };
 const guint _bw_team_n_tables = G_N_ELEMENTS (_bw_team_tables);
 #define transfer_tables _bw_team_tables
