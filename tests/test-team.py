@@ -573,6 +573,157 @@ def test_push_pull_round_trip(d):
         assert not [n for n in os.listdir(os.path.join(d, 'out')) if n.startswith(('sam', '.sam'))]
 
 
+def server_state(pg):
+    """What a refused change must leave as it was."""
+    return {table: pg.rows('SELECT md5 (string_agg (t::text, \',\' ORDER BY t::text)) FROM %s t'
+                           % table)
+            for table in ('categories', 'guidelines', 'guideline_changes', 'rejection_reasons',
+                          'settings', 'images', 'image_data', 'annotations', 'layers')}
+
+
+def change_mark(pg):
+    """The mark a working copy keeps: rows changed after it have change_xid >= it."""
+    return pg.rows('SELECT pg_snapshot_xmin (pg_current_snapshot ())::text')[0][0]
+
+
+def listen(pg, name):
+    listener = subprocess.Popen([os.environ['BW_TEAM_CLIENT'], pg.url_for(name, PASSWORDS[name]),
+                                 'listen', '20000'], stdout=subprocess.PIPE, text=True)
+    assert listener.stdout.readline() == 'listening\n'
+    return listener
+
+
+def heard(listener):
+    out, _ = listener.communicate(timeout=60)
+    return json.loads(out)
+
+
+def test_changes_by_url(d):
+    """The commands that change a project take a URL: they change the team
+    project as the connecting user, and the server's roles decide."""
+    import bw_e2e
+    project = make_demo(d)
+    batch = os.path.join(d, 'batch')
+    os.makedirs(os.path.join(batch, 'sub'))
+    bw_e2e.write_png(os.path.join(batch, 'red.png'), 40, 30, lambda x, y: (200, 10, 10))
+    bw_e2e.write_png(os.path.join(batch, 'sub', 'ramp.png'), 40, 30, lambda x, y: (x * 6, y * 8, 90))
+    # The same content twice, and an image the server has already.
+    bw_e2e.write_png(os.path.join(batch, 'tomato.png'), 40, 30, lambda x, y: (200, 10, 10))
+    shutil.copy(os.path.join(d, 'demo', 'images', 'scene-01.jpg'), os.path.join(batch, 'old.jpg'))
+
+    with pg_cluster.PgCluster() as pg:
+        team(pg, project)
+        lee = pg.url_for('Lee Park', PASSWORDS['Lee Park'])
+        lead = As(pg, 'Lee Park')
+        n_images = int(pg.rows('SELECT count (*) FROM images')[0][0])
+
+        # The annotator and the reviewer are refused by the database, in
+        # one clear line each, and nothing changes.
+        before = server_state(pg)
+        for name, args in (('Alex Moreau', ['taxonomy', 'add', '{url}', 'yak']),
+                           ('Alex Moreau', ['import', '{url}', batch]),
+                           ('Alex Moreau', ['taxonomy', 'merge', '{url}', 'bicycle', 'car']),
+                           ('Rey Tanaka', ['taxonomy', 'delete', '{url}', 'bicycle',
+                                           '--delete-annotations']),
+                           ('Rey Tanaka', ['import', '{url}', batch])):
+            url = pg.url_for(name, PASSWORDS[name])
+            refused = cli(*[a.replace('{url}', url) for a in args], expect=1).stderr
+            assert ('may not' in refused and 'permission denied' in refused
+                    and refused.count('\n') == 1), (name, args, refused)
+        assert server_state(pg) == before
+        # A command that fails changes nothing either.
+        cli('taxonomy', 'add', lee, 'car', expect=1)
+        assert server_state(pg) == before
+
+        # The lead adds a category; every way of reading shows it, stamped
+        # for the working copies and announced.
+        mark = change_mark(pg)
+        listener = listen(pg, 'Rey Tanaka')
+        new_id = cli('taxonomy', 'add', lee, 'zebra', '--supercategory', 'animal',
+                     '--hotkey', 'z').stdout.strip()
+        assert heard(listener) == {'event': 'taxonomy'}
+        listed = json.loads(cli('taxonomy', 'list', lee, '--json').stdout)['categories']
+        assert [(c['id'], c['name'], c['supercategory'], c['hotkey'], c['position'])
+                for c in listed if c['name'] == 'zebra'] == [(int(new_id), 'zebra', 'animal', 'z',
+                                                             len(listed) - 1)], listed
+        assert lead.rows("SELECT id, supercategory, hotkey FROM categories WHERE name = 'zebra'") == [
+            [new_id, 'animal', 'z']]
+        assert pg.rows("SELECT count (*) FROM categories WHERE change_xid >= '%s'::xid8" % mark) == [
+            ['1']]
+        # Its id is the server's next: a category added there later gets another.
+        later = lead.rows("INSERT INTO categories (name, color, position) VALUES ('yak', '#000000', 99)"
+                          " RETURNING id")[0][0]
+        assert int(later) > int(new_id), (later, new_id)
+        lead.rows("DELETE FROM categories WHERE name = 'yak'")
+
+        # The lead imports a folder: new content only, named from the
+        # folder, with its bytes; the copies hear of it.
+        mark = change_mark(pg)
+        listener = listen(pg, 'Lee Park')
+        out = cli('import', lee, batch).stdout
+        assert 'Added 2 images, 2 duplicates skipped, 0 files refused.' in out, out
+        assert 'as “images/scene-01.jpg”' in out, out
+        assert heard(listener) == {'event': 'changed', 'tables': ['images']}
+        added = pg.rows("SELECT i.path, i.width, i.height, i.status, md5 (b.bytes) FROM images i"
+                        " JOIN image_data b ON b.image_id = i.id"
+                        " WHERE i.change_xid >= '%s'::xid8 ORDER BY i.id" % mark)
+        assert [row[0] for row in added] == ['batch/red.png', 'batch/sub/ramp.png'], added
+        for path, width, height, status, md5 in added:
+            with open(os.path.join(d, path), 'rb') as f:
+                assert md5 == hashlib.md5(f.read()).hexdigest(), path
+            assert (width, height, status) == ('40', '30', '0'), (path, width, height, status)
+        snapshot = os.path.join(d, 'after.boxwood')
+        cli('pull', lee, snapshot)
+        for path, *_ in added:
+            with open(os.path.join(d, path), 'rb') as f, \
+                 open(os.path.join(d, 'after-images', path), 'rb') as g:
+                assert f.read() == g.read(), path
+        # Again: nothing new.
+        out = cli('import', lee, batch).stdout
+        assert 'Added 0 images, 4 duplicates skipped' in out, out
+        assert int(pg.rows('SELECT count (*) FROM images')[0][0]) == n_images + 2
+        assert pg.rows('SELECT count (*) FROM image_data')[0][0] == str(n_images + 2)
+
+        # A merge on the server moves the annotations, stamped for the copies.
+        counts = dict(pg.rows('SELECT c.name, count (a.id) FROM categories c'
+                              ' LEFT JOIN annotations a ON a.category_id = c.id GROUP BY c.name'))
+        bicycle = pg.rows("SELECT id FROM categories WHERE name = 'bicycle'")[0][0]
+        mark = change_mark(pg)
+        out = cli('taxonomy', 'merge', lee, 'bicycle', 'car').stdout
+        assert out == '%s annotations moved\n' % counts['bicycle'], out
+        after = dict(pg.rows('SELECT c.name, count (a.id) FROM categories c'
+                             ' LEFT JOIN annotations a ON a.category_id = c.id GROUP BY c.name'))
+        assert 'bicycle' not in after and after['car'] == str(int(counts['car']) +
+                                                              int(counts['bicycle'])), after
+        assert pg.rows("SELECT count (*) FROM annotations WHERE category_id = %s" % bicycle) == [['0']]
+        assert pg.rows("SELECT count (*) FROM annotations a JOIN categories c ON c.id = a.category_id"
+                       " WHERE c.name = 'car' AND a.change_xid >= '%s'::xid8" % mark) == [
+            [counts['bicycle']]]
+        assert pg.rows('SELECT position FROM categories ORDER BY position') == [
+            [str(i)] for i in range(len(after))]
+
+        # Delete with its annotations: the copies learn of the deletions.
+        n_signs = counts['traffic-sign']
+        mark = change_mark(pg)
+        cli('taxonomy', 'delete', lee, 'traffic-sign', '--delete-annotations')
+        assert pg.rows("SELECT count (*) FROM categories WHERE name = 'traffic-sign'") == [['0']]
+        assert pg.rows("SELECT count (*) FROM deletions WHERE change_xid >= '%s'::xid8" % mark) == [
+            [n_signs]]
+
+        # A taxonomy file merged in by name.
+        taxonomy = os.path.join(d, 'taxonomy.json')
+        with open(taxonomy, 'w') as f:
+            json.dump({'boxwood_taxonomy': 1, 'categories': [
+                {'name': 'zebra', 'supercategory': 'animal', 'color': '#123456'},
+                {'name': 'horse', 'supercategory': 'animal', 'color': '#654321'}]}, f)
+        out = cli('taxonomy', 'import', lee, taxonomy).stdout
+        assert '1 added, 1 updated' in out, out
+        assert lead.rows("SELECT name, color FROM categories WHERE name IN ('zebra', 'horse')"
+                         " ORDER BY name") == [['horse', '#654321'], ['zebra', '#123456']]
+
+        assert not glob.glob(os.path.join(tempfile.gettempdir(), 'boxwood-edit-*'))
+
+
 tests = [
     test_cluster,
     test_server_init_and_users,
@@ -580,6 +731,7 @@ tests = [
     test_annotator_is_confined,
     test_push_pull_round_trip,
     test_claim_queue,
+    test_changes_by_url,
 ]
 
 

@@ -185,13 +185,33 @@ bw_cli_parse_options (GOptionContext   *context,
 BwProject *
 bw_cli_open_project (const char *path)
 {
-  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+  g_autoptr(GFile) file = NULL;
   g_autoptr(GError) error = NULL;
-  BwProject *project = bw_project_open (file, &error);
+  BwProject *project;
+
+  if (bw_cli_is_team_url (path))
+    {
+      bw_cli_error (_("%s changes project files only, not a team project on a server: run it "
+                      "on the project before “boxwood-cli push”"),
+                    g_get_prgname ());
+      return NULL;
+    }
+
+  file = g_file_new_for_commandline_arg (path);
+  project = bw_project_open (file, &error);
 
   if (project == NULL)
     bw_cli_error ("%s", error->message);
   return project;
+}
+
+BwProject *
+bw_cli_open_project_to_change (const char    *path,
+                               BwTeamChanges  changes)
+{
+  if (bw_cli_is_team_url (path))
+    return bw_cli_open_team_edit (path, changes);
+  return bw_cli_open_project (path);
 }
 
 BwProject *
@@ -316,7 +336,8 @@ main (int    argc,
           /* GOptionContext prints the program name in --help, so the
            * command reads "boxwood-cli import [OPTION…]". */
           g_set_prgname (prgname);
-          return commands[i].run (argc - 1, argv + 1);
+          /* A change to a team project is sent once the command is over. */
+          return bw_cli_finish_team_edit (commands[i].run (argc - 1, argv + 1));
         }
     }
 

@@ -104,6 +104,7 @@ bw_cli_import (int    argc,
   g_autoptr(BwImporter) importer = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GCancellable) cancellable = NULL;
+  g_autofree char *description = NULL;
   ImportRun run = { 0, };
   double max_megapixels = 0;
   int status;
@@ -122,7 +123,7 @@ bw_cli_import (int    argc,
   if (argc >= 2 && strcmp (argv[1], "labelme") == 0)
     return bw_cli_import_labelme (argc - 1, argv + 1);
 
-  context = g_option_context_new (_("PROJECT.boxwood PATH…"));
+  context = g_option_context_new (_("PROJECT.boxwood|URL PATH…"));
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_summary (context,
@@ -135,7 +136,7 @@ bw_cli_import (int    argc,
       "as a duplicate, so running the same import twice changes nothing.\n"
       "Images keep their stored pixels; an EXIF orientation is recorded and\n"
       "noted, not applied."));
-  g_option_context_set_description (context,
+  description = g_strconcat (
     _("Output: on a terminal, progress on standard error; then one line per\n"
       "refused or duplicate file, naming it and the reason, and a summary\n"
       "line, on standard output.\n"
@@ -147,7 +148,16 @@ bw_cli_import (int    argc,
       "(Ctrl+C), after keeping what was imported until then.\n"
       "\n"
       "Annotations from other tools: “boxwood-cli import coco --help” and\n"
-      "“boxwood-cli import labelme --help”."));
+      "“boxwood-cli import labelme --help”."),
+    "\n\n",
+    _("A team project: given its URL (postgresql://…), the images go to the\n"
+      "server with their bytes, as the connecting user, whose role the server\n"
+      "checks (a lead may). Each is named there by its path from the parent of\n"
+      "the folder given (“shoot-7/IMG_0001.jpg”); duplicates are found among the\n"
+      "server’s images. All or nothing: an import that fails, or is refused,\n"
+      "leaves the server as it was; one interrupted keeps what it imported."),
+    NULL);
+  g_option_context_set_description (context, description);
 
   if (!bw_cli_parse_options (context, &argc, &argv))
     return 2;
@@ -165,9 +175,10 @@ bw_cli_import (int    argc,
       return 2;
     }
 
-  project = bw_cli_open_project (argv[1]);
+  project = bw_cli_open_project_to_change (argv[1], BW_TEAM_CHANGES_IMAGES);
   if (project == NULL)
     return 1;
+  bw_cli_set_team_image_roots ((const char * const *) argv + 2);
 
   importer = bw_importer_new (project);
   if (max_megapixels > 0)

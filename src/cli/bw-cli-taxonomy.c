@@ -42,10 +42,13 @@ static const Subcommand subcommands[] = {
 static void
 print_usage (FILE *stream)
 {
-  fprintf (stream, "%s\n\n", _("Usage: boxwood-cli taxonomy SUBCOMMAND PROJECT.boxwood [OPTION…] ARGUMENT…"));
+  fprintf (stream, "%s\n\n", _("Usage: boxwood-cli taxonomy SUBCOMMAND PROJECT.boxwood|URL [OPTION…] ARGUMENT…"));
   fprintf (stream, "%s\n", _("Subcommands:"));
   for (guint i = 0; i < G_N_ELEMENTS (subcommands); i++)
     fprintf (stream, "  %-8s %s\n", subcommands[i].name, _(subcommands[i].summary));
+  fprintf (stream, "\n%s\n", _("A team project is named by its URL (postgresql://…): a change is made\n"
+                                 "there in one transaction, as the connecting user, whose role the\n"
+                                 "server checks (a lead may change the taxonomy)."));
   fprintf (stream, "\n%s\n", _("Run “boxwood-cli taxonomy SUBCOMMAND --help” for the options of a subcommand."));
 }
 
@@ -103,7 +106,7 @@ taxonomy_list (int    argc,
       N_("Print JSON: the export format with each category’s position and number of annotations"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new (_("PROJECT.boxwood"));
+  g_autoptr(GOptionContext) context = g_option_context_new (_("PROJECT.boxwood|URL"));
   g_autoptr(BwProject) project = NULL;
   g_autoptr(GPtrArray) categories = NULL;
   g_autoptr(GError) error = NULL;
@@ -114,7 +117,7 @@ taxonomy_list (int    argc,
   if ((status = parse_options (context, &argc, &argv, 1)) >= 0)
     return status;
 
-  if (!(project = bw_cli_open_project (argv[1])))
+  if (!(project = bw_cli_open_project_to_read (argv[1])))
     return 1;
 
   if (json)
@@ -171,7 +174,7 @@ static int
 taxonomy_export (int    argc,
                  char **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new (_("PROJECT.boxwood OUT.json"));
+  g_autoptr(GOptionContext) context = g_option_context_new (_("PROJECT.boxwood|URL OUT.json"));
   g_autoptr(BwProject) project = NULL;
   g_autoptr(GFile) out = NULL;
   g_autoptr(GError) error = NULL;
@@ -183,7 +186,7 @@ taxonomy_export (int    argc,
   if ((status = parse_options (context, &argc, &argv, 2)) >= 0)
     return status;
 
-  if (!(project = bw_cli_open_project (argv[1])))
+  if (!(project = bw_cli_open_project_to_read (argv[1])))
     return 1;
 
   out = g_file_new_for_commandline_arg (argv[2]);
@@ -213,7 +216,7 @@ taxonomy_import (int    argc,
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Print only the summary line"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new (_("PROJECT.boxwood IN.json"));
+  g_autoptr(GOptionContext) context = g_option_context_new (_("PROJECT.boxwood|URL IN.json"));
   g_autoptr(BwProject) project = NULL;
   g_autoptr(BwTaxonomyImportReport) report = NULL;
   g_autoptr(GFile) in = NULL;
@@ -229,7 +232,7 @@ taxonomy_import (int    argc,
   if ((status = parse_options (context, &argc, &argv, 2)) >= 0)
     return status;
 
-  if (!(project = bw_cli_open_project (argv[1])))
+  if (!(project = bw_cli_open_project_to_change (argv[1], BW_TEAM_CHANGES_TAXONOMY)))
     return 1;
 
   in = g_file_new_for_commandline_arg (argv[2]);
@@ -265,7 +268,7 @@ taxonomy_add (int    argc,
     { "guideline", 'g', 0, G_OPTION_ARG_STRING, &guideline, N_("Its guideline text"), N_("TEXT") },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new (_("PROJECT.boxwood NAME"));
+  g_autoptr(GOptionContext) context = g_option_context_new (_("PROJECT.boxwood|URL NAME"));
   g_autoptr(BwProject) project = NULL;
   g_autoptr(GError) error = NULL;
   BwCategory category = { 0 };
@@ -277,7 +280,7 @@ taxonomy_add (int    argc,
   if ((status = parse_options (context, &argc, &argv, 2)) >= 0)
     return status;
 
-  if (!(project = bw_cli_open_project (argv[1])))
+  if (!(project = bw_cli_open_project_to_change (argv[1], BW_TEAM_CHANGES_TAXONOMY)))
     return 1;
 
   category.name = argv[2];
@@ -300,7 +303,7 @@ static int
 taxonomy_merge (int    argc,
                 char **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new (_("PROJECT.boxwood SOURCE TARGET"));
+  g_autoptr(GOptionContext) context = g_option_context_new (_("PROJECT.boxwood|URL SOURCE TARGET"));
   g_autoptr(BwProject) project = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *number = NULL;
@@ -313,7 +316,7 @@ taxonomy_merge (int    argc,
   if ((status = parse_options (context, &argc, &argv, 3)) >= 0)
     return status;
 
-  if (!(project = bw_cli_open_project (argv[1])))
+  if (!(project = bw_cli_open_project_to_change (argv[1], BW_TEAM_CHANGES_TAXONOMY | BW_TEAM_CHANGES_ANNOTATIONS)))
     return 1;
   if (!(source = find_category (project, argv[2])) ||
       !(target = find_category (project, argv[3])))
@@ -345,7 +348,7 @@ taxonomy_delete (int    argc,
       N_("Delete its annotations too"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new (_("PROJECT.boxwood CATEGORY"));
+  g_autoptr(GOptionContext) context = g_option_context_new (_("PROJECT.boxwood|URL CATEGORY"));
   g_autoptr(BwProject) project = NULL;
   g_autoptr(GError) error = NULL;
   gint64 id, target = 0, count;
@@ -364,7 +367,7 @@ taxonomy_delete (int    argc,
       return 2;
     }
 
-  if (!(project = bw_cli_open_project (argv[1])))
+  if (!(project = bw_cli_open_project_to_change (argv[1], BW_TEAM_CHANGES_TAXONOMY | BW_TEAM_CHANGES_ANNOTATIONS)))
     return 1;
   if (!(id = find_category (project, argv[2])))
     return 1;

@@ -18,6 +18,7 @@
 
 #include "bw-cli.h"
 #include "bw-team.h"
+#include "bw-team-edit.h"
 
 gboolean
 bw_cli_is_team_url (const char *argument)
@@ -100,6 +101,57 @@ bw_cli_open_team_snapshot (const char *url)
   if (project == NULL)
     bw_cli_error ("%s", error->message);
   return project;
+}
+
+/* The change a command makes to a team project, sent when it is over. */
+static BwTeamEdit *team_edit;
+
+/* A command that changes a project, given a URL, changes a copy of
+ * what it needs of the team project, with the server's tables it may
+ * write locked; bw_cli_finish_team_edit() sends the change and commits
+ * it when the command succeeded. The server's roles decide: a role that
+ * may not make the change is refused before anything is read. */
+BwProject *
+bw_cli_open_team_edit (const char    *url,
+                       BwTeamChanges  changes)
+{
+  g_autoptr(BwTeam) team = connect_or_say (url);
+  g_autoptr(GError) error = NULL;
+
+  if (team == NULL)
+    return NULL;
+  g_return_val_if_fail (team_edit == NULL, NULL);
+  team_edit = bw_team_edit_begin (team, changes, &error);
+  if (team_edit == NULL)
+    {
+      bw_cli_error ("%s", error->message);
+      return NULL;
+    }
+  return g_object_ref (bw_team_edit_get_project (team_edit));
+}
+
+void
+bw_cli_set_team_image_roots (const char * const *paths)
+{
+  if (team_edit != NULL)
+    bw_team_edit_set_image_roots (team_edit, paths);
+}
+
+int
+bw_cli_finish_team_edit (int status)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (team_edit == NULL)
+    return status;
+  /* 130: an import interrupted keeps what it imported, as in a file. */
+  if ((status == 0 || status == 130) && !bw_team_edit_commit (team_edit, &error))
+    {
+      bw_cli_error (_("%s (Nothing was changed on the team server.)"), error->message);
+      status = 1;
+    }
+  g_clear_object (&team_edit);
+  return status;
 }
 
 static GOptionContext *

@@ -16,6 +16,7 @@
 
 #include "bw-model-report.h"
 #include "bw-project.h"
+#include "bw-team-edit.h"
 
 G_BEGIN_DECLS
 
@@ -47,6 +48,16 @@ int  bw_cli_info_team (const char *url,
 /* A snapshot of the team project at @url to read, or NULL after saying
  * why on stderr. */
 BwProject *bw_cli_open_team_snapshot (const char *url);
+/* A copy of the team project at @url to change (bw-team-edit.h), or
+ * NULL after saying why on stderr; bw_cli_finish_team_edit() sends the
+ * change when the command's @status is 0 (or 130, interrupted after
+ * keeping its work) and drops it otherwise, and returns the status to
+ * exit with. */
+BwProject *bw_cli_open_team_edit (const char    *url,
+                                  BwTeamChanges  changes);
+int  bw_cli_finish_team_edit (int status);
+/* Where the images that an import adds to a team project are named from. */
+void bw_cli_set_team_image_roots (const char * const *paths);
 
 /* Prints "boxwood-cli: MESSAGE" on stderr. */
 void bw_cli_error     (const char *format, ...) G_GNUC_PRINTF (1, 2);
@@ -65,6 +76,11 @@ BwProject *bw_cli_open_project (const char *path);
 /* The same for a command that only reads: the project is opened
  * read-only, so it can be on read-only media. */
 BwProject *bw_cli_open_project_to_read (const char *path);
+
+/* The same for a command that changes the project, which also takes the
+ * URL of a team project: @changes says what it may change there. */
+BwProject *bw_cli_open_project_to_change (const char    *path,
+                                          BwTeamChanges  changes);
 
 /* Appends @text to @line padded to @width characters (UTF-8 aware),
  * on the right when @right, then a gap of two spaces. */

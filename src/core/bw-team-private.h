@@ -45,5 +45,11 @@ char       *_bw_team_image_name  (gint64             id,
 void        _bw_team_bind_bytea  (sqlite3_stmt      *stmt,
                                   int                column,
                                   const char        *value);
+gboolean    _bw_team_pull_into   (BwTeam            *self,
+                                  BwProject         *project,
+                                  const char        *images_dir,
+                                  const char        *images_prefix,
+                                  const char *const *only,
+                                  GError           **error);
 
 G_END_DECLS

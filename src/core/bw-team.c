@@ -1478,7 +1478,7 @@ pull_table (BwTeam      *self,
               break;
             case 't':
             default:
-              if (images && c == 1)
+              if (images && c == 1 && images_dir != NULL)
                 {
                   g_autofree char *name = _bw_team_image_name (value_int64 (result, row, 0), value);
 
@@ -1504,12 +1504,18 @@ pull_table (BwTeam      *self,
   return ok;
 }
 
-static gboolean
-pull_into (BwTeam     *self,
-           BwProject  *project,
-           const char *images_dir,
-           const char *images_prefix,
-           GError    **error)
+/* Copies the server's rows into @project in one transaction of its own:
+ * the people and the tables named in @only (all when %NULL). With an
+ * @images_dir, the images' bytes are written there and their paths
+ * made to name them; without one, the images keep the server's paths
+ * and no bytes are read. */
+gboolean
+_bw_team_pull_into (BwTeam            *self,
+                    BwProject         *project,
+                    const char        *images_dir,
+                    const char        *images_prefix,
+                    const char *const *only,
+                    GError           **error)
 {
   g_autoptr(PGresult) people = NULL;
   sqlite3_stmt *stmt = NULL;
@@ -1547,6 +1553,8 @@ pull_into (BwTeam     *self,
 
   for (guint t = 0; ok && t < _bw_team_n_tables; t++)
     {
+      if (only != NULL && !g_strv_contains (only, transfer_tables[t].name))
+        continue;
       /* The categories just written counted guideline changes of their
        * own in the new file (its triggers): the server's record wins. */
       if (strcmp (transfer_tables[t].name, "guideline_changes") == 0 &&
@@ -1651,7 +1659,7 @@ bw_team_pull (BwTeam   *self,
   ok = exec (self, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", error);
   if (ok)
     {
-      ok = pull_into (self, project, images_dir, images_prefix, error);
+      ok = _bw_team_pull_into (self, project, images_dir, images_prefix, NULL, error);
       rollback (self);
     }
   g_clear_object (&project);
