@@ -32,8 +32,11 @@ DATABASE = 'boxwood'
 
 
 class PgCluster:
-    def __init__(self, max_connections=100):
+    def __init__(self, max_connections=100, settings=None):
         self.max_connections = max_connections
+        # More server settings (name: value), e.g. a library to preload
+        # for measuring.
+        self.settings = dict(settings or {})
         self.dir = None
         self.server = None
         self.admin_password = secrets.token_hex(12)
@@ -79,7 +82,8 @@ class PgCluster:
             '-c', "listen_addresses=", '-k', self.dir,
             '-c', f'max_connections={self.max_connections}',
             '-c', 'fsync=off', '-c', 'full_page_writes=off',
-            '-c', 'log_min_messages=warning'],
+            '-c', 'log_min_messages=warning'] +
+            [arg for name, value in self.settings.items() for arg in ('-c', f'{name}={value}')],
             stdout=subprocess.DEVNULL, stderr=self._log_file())
         socket = os.path.join(self.dir, '.s.PGSQL.5432')
         deadline = time.monotonic() + 60

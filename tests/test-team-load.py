@@ -24,10 +24,10 @@ Checked on the server at the end, as the owner:
 Printed: p50 and p95 latency of claim-next and of saving an edit (as the
 clients measured them, round trip included), and edits per second.
 
-Environment: BW_TEAM_CLIENT, BOXWOOD_CLI.
+The team and its clients are tests/team_load.py, shared with the benchmark
+tests/bench/bench-team-load.py. Environment: BW_TEAM_CLIENT, BOXWOOD_CLI.
 """
 
-import glob
 import os
 import shutil
 import signal
@@ -39,68 +39,19 @@ import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pg_cluster  # noqa: E402
+from team_load import ANNOTATORS, REVIEWERS, percentile  # noqa: E402
+import team_load  # noqa: E402
 
-CLI = os.environ.get('BOXWOOD_CLI', 'boxwood-cli')
-CLIENT = os.environ.get('BW_TEAM_CLIENT', 'bw-team-client')
 SECONDS = float(os.environ.get('BOXWOOD_TEAM_LOAD_SECONDS', '60'))
 LEASE = int(os.environ.get('BOXWOOD_TEAM_LOAD_LEASE', str(max(2, int(SECONDS / 12)))))
-ANNOTATORS = 50
-REVIEWERS = 5
 KILLED = 5
-IMAGES = 20000
-
-
-def percentile(values, p):
-    values = sorted(values)
-    if not values:
-        return float('nan')
-    k = (len(values) - 1) * p / 100
-    lo = int(k)
-    hi = min(lo + 1, len(values) - 1)
-    return values[lo] + (values[hi] - values[lo]) * (k - lo)
-
-
-def read_log(path):
-    with open(path, encoding='utf-8') as f:
-        lines = f.read().split('\n')
-    # A line cut short by SIGKILL has no newline after it: it was never
-    # complete, so it is not counted.
-    return [line.split() for line in lines[:-1] if line]
-
-
-def setup(pg):
-    subprocess.run([CLI, 'server', 'init', pg.url], check=True, capture_output=True)
-    people = [('annotator%02d' % i, 'annotator') for i in range(ANNOTATORS)] + \
-             [('reviewer%d' % i, 'reviewer') for i in range(REVIEWERS)]
-    sql = ["UPDATE boxwood_server SET value = '%d' WHERE key = 'lease_seconds';" % LEASE,
-           "INSERT INTO categories (name, color, position) VALUES"
-           " ('car', '#ff0000', 0), ('person', '#00ff00', 1), ('bike', '#0000ff', 2);",
-           "INSERT INTO rejection_reasons (name, hotkey, position) VALUES ('Missed object', 1, 0);",
-           "INSERT INTO images (path, width, height, content_hash, added_at)"
-           " SELECT 'img-' || g || '.jpg', 640, 480, md5 (g::text), 0"
-           " FROM generate_series (1, %d) g;" % IMAGES]
-    for name, role in people:
-        # Roles made here rather than by 55 runs of “user add”, which
-        # test-team covers; the same statements.
-        sql.append("CREATE ROLE %s LOGIN PASSWORD 'pw-%s'; GRANT boxwood_%s TO %s;"
-                   "INSERT INTO people (name, role, login, created_at) VALUES ('%s', %d, '%s', 0);"
-                   % (name, name, role, name, name, 0 if role == 'annotator' else 1, name))
-    pg.psql('\n'.join(sql))
-    return people
 
 
 def test_load(d):
     with pg_cluster.PgCluster(max_connections=80) as pg:
-        people = setup(pg)
-        procs = {}
+        people = team_load.setup(pg, LEASE)
         started = time.monotonic()
-        for i, (name, role) in enumerate(people):
-            env = dict(os.environ, PGPASSWORD='pw-' + name)
-            url = 'postgresql://%s@/%s?host=%s' % (name, pg_cluster.DATABASE, pg.dir)
-            log = os.path.join(d, name + '.log')
-            procs[name] = subprocess.Popen(
-                [CLIENT, url, 'annotate' if role == 'annotator' else 'review', log,
-                 str(SECONDS), str(1000 + i)], env=env, stderr=subprocess.PIPE, text=True)
+        procs = team_load.start_clients(pg, people, d, SECONDS)
 
         time.sleep(max(0, started + SECONDS * 0.4 - time.monotonic()))
         # Victims are stopped ten at a time, and killed only if the server
@@ -149,15 +100,9 @@ def test_load(d):
         # come back.
         assert elapsed - (killed_at - started) > LEASE + 1, (elapsed, killed_at - started, LEASE)
 
-        logs = {name: read_log(os.path.join(d, name + '.log')) for name, _ in people}
-        claim_us, edit_us, edits = [], [], []
-        for name, lines in logs.items():
-            for f in lines:
-                if f[0] == 'C':
-                    claim_us.append(int(f[4]))
-                elif f[0] == 'E':
-                    edit_us.append(int(f[7]))
-                    edits.append((name, int(f[1]), int(f[2]), tuple(float(x) for x in f[3:7])))
+        logs = team_load.read_logs(d, people)
+        fig = team_load.figures(logs, SECONDS)
+        claim_us, edit_us, edits = fig['claim_us'], fig['edit_us'], fig['edits']
         assert len(edits) > 1000, len(edits)
 
         # Every acknowledged edit is on the server, as sent.
@@ -209,6 +154,8 @@ def test_load(d):
 
         print('# %d annotators (%d killed with SIGKILL at %.0f s), %d reviewers, %.0f s, lease %d s'
               % (ANNOTATORS, KILLED, killed_at - started, REVIEWERS, SECONDS, LEASE))
+        print('# offered load: %s; tests/bench/bench-team-load.py measures paced loads too'
+              % team_load.offered_load(0))
         print('# claim-next: p50 %.1f ms, p95 %.1f ms (%d claims)'
               % (percentile(claim_us, 50) / 1000, percentile(claim_us, 95) / 1000, len(claim_us)))
         print('# save an edit: p50 %.1f ms, p95 %.1f ms (%d edits)'

@@ -2,10 +2,24 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- *   bw-team-client URL annotate LOG SECONDS [SEED]
+ *   bw-team-client URL annotate LOG SECONDS [SEED [THINK_MS [WARMUP]]]
  *       loops claim → 10 edits → submit for SECONDS
- *   bw-team-client URL review LOG SECONDS [SEED]
+ *   bw-team-client URL review LOG SECONDS [SEED [THINK_MS [WARMUP]]]
  *       loops claim review → accept (4 in 5) or return with reason 1
+ *
+ * With THINK_MS above 0 the client pauses like a person between its
+ * actions (after a claim, each edit, a submission, a verdict): a random
+ * time between half and one and a half times THINK_MS, so that fifty
+ * clients started together do not act in step; the first action waits
+ * a random share of THINK_MS. Without it they loop flat out.
+ *
+ * With WARMUP above 0 the client first does that many rounds (claim →
+ * edits → submit, or verdicts) without pausing, logs a line “M”, waits
+ * for a line (or the end) on its standard input, and only then starts
+ * its SECONDS: a fresh connection's first calls fill the server's caches
+ * of that session, which a long-lived one does not pay again, so a
+ * benchmark starts every client at once when all are warm and measures
+ * from the M on.
  *   bw-team-client URL listen TIMEOUT_MS
  *       prints “listening”, then the payload of the first notification
  *       (or nothing when none came in time), waiting in
@@ -37,6 +51,12 @@
 #define EDITS_PER_IMAGE 10
 
 static FILE *log_file;
+static int think_ms;
+static int warmup;
+static gboolean measuring;
+static gint64 run_usec;
+static gint64 end = G_MAXINT64;   /* until the warm-up is over */
+static gint64 warmup_end;
 
 static void
 log_line (const char *format,
@@ -62,6 +82,52 @@ fail (GError *error)
   exit (1);
 }
 
+/* A person's pause between two actions (none when flat out or while
+ * warming up). */
+static void
+think (GRand *rand)
+{
+  if (think_ms > 0 && measuring)
+    g_usleep ((gulong) g_rand_int_range (rand, think_ms * 500, think_ms * 1500 + 1));
+}
+
+/* The run proper: SECONDS from now, the first action a random share of
+ * a pause away. */
+static void
+start_measuring (GRand *rand)
+{
+  measuring = TRUE;
+  if (warmup > 0)
+    {
+      char line[8];
+
+      log_line ("M");
+      if (fgets (line, sizeof line, stdin) == NULL)
+        clearerr (stdin);
+    }
+  end = g_get_monotonic_time () + run_usec;
+  if (think_ms > 0)
+    g_usleep ((gulong) g_rand_int_range (rand, 0, think_ms * 1000));
+}
+
+/* One more round done; the warm-up ends after WARMUP of them, or after a
+ * minute whatever happened (a reviewer finding nothing to review). */
+static void
+round_done (GRand *rand,
+            int   *rounds)
+{
+  if (!measuring && (++*rounds >= warmup || g_get_monotonic_time () > warmup_end))
+    start_measuring (rand);
+}
+
+static gboolean
+running (GRand *rand)
+{
+  if (!measuring && g_get_monotonic_time () > warmup_end)
+    start_measuring (rand);
+  return g_get_monotonic_time () < end;
+}
+
 static gboolean
 notified_cb (BwTeam     *team,
              const char *payload,
@@ -83,10 +149,11 @@ timeout_cb (gpointer user_data)
 
 static void
 annotate (BwTeam *team,
-          gint64  end,
           GRand  *rand)
 {
-  while (g_get_monotonic_time () < end)
+  int rounds = 0;
+
+  while (running (rand))
     {
       g_autoptr(GError) error = NULL;
       gint64 boxes[3] = { 0, 0, 0 };
@@ -105,8 +172,11 @@ annotate (BwTeam *team,
         }
       log_line ("C %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT,
                 claim.image_id, claim.assignment_id, claim.layer_id, g_get_monotonic_time () - t0);
+      think (rand);
 
-      for (int i = 0; i < EDITS_PER_IMAGE && !lapsed; i++)
+      /* The run ends on time, in the middle of an image too (paced,
+       * an image takes a while). */
+      for (int i = 0; i < EDITS_PER_IMAGE && !lapsed && running (rand); i++)
         {
           /* Three new boxes, then changes to them: new versions. */
           int slot = i < 3 ? i : g_rand_int_range (rand, 0, 3);
@@ -132,9 +202,15 @@ annotate (BwTeam *team,
           boxes[slot] = id;
           log_line ("E %" G_GINT64_FORMAT " %d %.17g %.17g %.17g %.17g %" G_GINT64_FORMAT,
                     id, version, box.x0, box.y0, box.x1, box.y1, g_get_monotonic_time () - t0);
+          think (rand);
         }
       if (lapsed)
-        continue;
+        {
+          round_done (rand, &rounds);
+          continue;
+        }
+      if (!running (rand))
+        break;
 
       t0 = g_get_monotonic_time ();
       if (!bw_team_submit (team, claim.assignment_id, &error))
@@ -142,19 +218,23 @@ annotate (BwTeam *team,
           if (!g_error_matches (error, BW_TEAM_ERROR, BW_TEAM_ERROR_LEASE_LAPSED))
             fail (error);
           log_line ("L %" G_GINT64_FORMAT, claim.assignment_id);
+          round_done (rand, &rounds);
           continue;
         }
       log_line ("S %" G_GINT64_FORMAT " %" G_GINT64_FORMAT, claim.assignment_id,
                 g_get_monotonic_time () - t0);
+      think (rand);
+      round_done (rand, &rounds);
     }
 }
 
 static void
 review (BwTeam *team,
-        gint64  end,
         GRand  *rand)
 {
-  while (g_get_monotonic_time () < end)
+  int rounds = 0;
+
+  while (running (rand))
     {
       g_autoptr(GError) error = NULL;
       BwTeamClaim claim;
@@ -166,8 +246,12 @@ review (BwTeam *team,
         fail (error);
       if (!found)
         {
+          /* Paced, a person looks at the queue again after a pause. */
           log_line ("W");
-          g_usleep (20000);
+          if (think_ms > 0 && measuring)
+            think (rand);
+          else
+            g_usleep (20000);
           continue;
         }
       accept = g_rand_int_range (rand, 0, 5) != 0;
@@ -177,6 +261,8 @@ review (BwTeam *team,
         fail (error);
       log_line ("V %" G_GINT64_FORMAT " %s %" G_GINT64_FORMAT, claim.assignment_id,
                 accept ? "accept" : "return", g_get_monotonic_time () - t0);
+      think (rand);
+      round_done (rand, &rounds);
     }
 }
 
@@ -187,11 +273,10 @@ main (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(BwTeam) team = NULL;
   g_autoptr(GRand) rand = NULL;
-  gint64 end;
 
   if (argc < 4)
     {
-      g_printerr ("usage: bw-team-client URL annotate|review LOG SECONDS [SEED]\n"
+      g_printerr ("usage: bw-team-client URL annotate|review LOG SECONDS [SEED [THINK_MS [WARMUP]]]\n"
                   "       bw-team-client URL listen TIMEOUT_MS\n");
       return 2;
     }
@@ -252,12 +337,22 @@ main (int    argc,
       return 1;
     }
   rand = argc > 5 ? g_rand_new_with_seed ((guint32) atoi (argv[5])) : g_rand_new ();
-  end = g_get_monotonic_time () + (gint64) (g_ascii_strtod (argv[4], NULL) * G_USEC_PER_SEC);
+  think_ms = argc > 6 ? atoi (argv[6]) : 0;
+  warmup = argc > 7 ? atoi (argv[7]) : 0;
+  if (think_ms < 0 || think_ms > 600 * 1000 || warmup < 0)
+    {
+      g_printerr ("bw-team-client: THINK_MS must be 0 to 600000 and WARMUP 0 or more\n");
+      return 2;
+    }
+  run_usec = (gint64) (g_ascii_strtod (argv[4], NULL) * G_USEC_PER_SEC);
+  warmup_end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  if (warmup == 0)
+    start_measuring (rand);
 
   if (strcmp (argv[2], "annotate") == 0)
-    annotate (team, end, rand);
+    annotate (team, rand);
   else if (strcmp (argv[2], "review") == 0)
-    review (team, end, rand);
+    review (team, rand);
   else
     return 2;
 
