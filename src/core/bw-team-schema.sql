@@ -24,7 +24,7 @@ CREATE TABLE boxwood_server (
   value text NOT NULL
 );
 INSERT INTO boxwood_server (key, value) VALUES
-  ('schema_version', '1'), ('overlap', '1'), ('honeypot_rate', '0'), ('lease_seconds', '900');
+  ('schema_version', '2'), ('overlap', '1'), ('honeypot_rate', '0'), ('lease_seconds', '900');
 
 CREATE TABLE settings (
   key   text PRIMARY KEY,
@@ -56,6 +56,7 @@ CREATE TABLE images (
 );
 CREATE UNIQUE INDEX images_one_per_content ON images (content_hash) WHERE duplicate_of IS NULL;
 CREATE INDEX images_queue ON images (id) WHERE status IN (0, 1) AND duplicate_of IS NULL;
+CREATE INDEX images_new ON images (id) WHERE status = 0 AND duplicate_of IS NULL;
 CREATE INDEX images_gold ON images (id) WHERE is_gold <> 0;
 
 CREATE TABLE image_data (
@@ -190,7 +191,11 @@ CREATE TABLE assignments (
   finished_at      bigint,
   lease_expires_at timestamptz,
   UNIQUE (image_id, person_id, task)
-);
+) WITH (fillfactor = 50);
+-- Every edit renews its lease: an update of lease_expires_at alone,
+-- which no index may hold and which stamps no change (see stamp_change
+-- below), so that PostgreSQL makes it on the same page (a HOT update,
+-- no index touched); the free half of each page is for that.
 CREATE INDEX assignments_by_status ON assignments (task, status, submitted_at);
 CREATE INDEX assignments_by_person ON assignments (person_id, task, status);
 CREATE INDEX assignments_by_layer ON assignments (layer_id);
@@ -390,10 +395,10 @@ CREATE FUNCTION bw_claim_next ()
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public
 AS $$
 DECLARE
-  me        bigint := bw_me ();
-  n_overlap integer := bw_server_setting ('overlap')::integer;
-  rate      double precision := bw_server_setting ('honeypot_rate')::double precision;
-  lease     interval := make_interval (secs => bw_server_setting ('lease_seconds')::double precision);
+  me        bigint := (SELECT id FROM people WHERE login = session_user);
+  n_overlap integer;
+  rate      double precision;
+  lease     interval;
   gold      boolean;
   tried     bigint[] := '{}';
   mine      assignments%ROWTYPE;
@@ -407,6 +412,11 @@ BEGIN
     RAISE EXCEPTION 'no Boxwood person logs in as %', session_user
       USING ERRCODE = 'insufficient_privilege';
   END IF;
+  SELECT max (value) FILTER (WHERE key = 'overlap')::integer,
+         max (value) FILTER (WHERE key = 'honeypot_rate')::double precision,
+         make_interval (secs => max (value) FILTER (WHERE key = 'lease_seconds')::double precision)
+    INTO n_overlap, rate, lease
+    FROM boxwood_server WHERE key IN ('overlap', 'honeypot_rate', 'lease_seconds');
 
   SELECT * INTO mine FROM assignments a
    WHERE a.person_id = me AND a.task = 0
@@ -436,18 +446,54 @@ BEGIN
                             WHERE m.image_id = i.id AND m.person_id = me AND m.task = 0)
          ORDER BY i.id LIMIT 1 FOR UPDATE OF i SKIP LOCKED;
       ELSE
-        SELECT i.id INTO candidate FROM images i
-         WHERE i.status IN (0, 1) AND i.duplicate_of IS NULL AND i.is_gold = 0
-           AND i.id <> ALL (tried)
-           AND NOT EXISTS (SELECT 1 FROM assignments m
-                            WHERE m.image_id = i.id AND m.person_id = me AND m.task = 0)
-           AND (SELECT count (*) FROM assignments o
-                 WHERE o.image_id = i.id AND o.task = 0
-                   AND (o.status IN (2, 3, 4, 5)
-                        OR (o.status = 1 AND o.lease_expires_at > clock_timestamp ()))) < n_overlap
-         ORDER BY i.id LIMIT 1 FOR UPDATE OF i SKIP LOCKED;
+        candidate := NULL;
+        IF n_overlap = 1 THEN
+          -- One annotator an image, the usual queue: an image whose lease
+          -- lapsed, else a new one. Found through the few leases held and
+          -- an index of new images, rather than by counting the holders
+          -- of every image in progress on the way to the first free one
+          -- (the query below, for overlap and for what these miss).
+          SELECT i.id INTO candidate FROM images i
+           WHERE i.id IN (SELECT a.image_id FROM assignments a
+                           WHERE a.task = 0 AND a.status = 1
+                             AND a.lease_expires_at <= clock_timestamp ())
+             AND i.status IN (0, 1) AND i.duplicate_of IS NULL AND i.is_gold = 0
+             AND i.id <> ALL (tried)
+             AND NOT EXISTS (SELECT 1 FROM assignments m
+                              WHERE m.image_id = i.id AND m.person_id = me AND m.task = 0)
+             AND NOT EXISTS (SELECT 1 FROM assignments o
+                              WHERE o.image_id = i.id AND o.task = 0
+                                AND (o.status IN (2, 3, 4, 5)
+                                     OR (o.status = 1 AND o.lease_expires_at > clock_timestamp ())))
+           ORDER BY i.id LIMIT 1 FOR UPDATE OF i SKIP LOCKED;
+          IF candidate IS NULL THEN
+            SELECT i.id INTO candidate FROM images i
+             WHERE i.status = 0 AND i.duplicate_of IS NULL AND i.is_gold = 0
+               AND i.id <> ALL (tried)
+               AND NOT EXISTS (SELECT 1 FROM assignments m
+                                WHERE m.image_id = i.id AND m.person_id = me AND m.task = 0)
+               AND NOT EXISTS (SELECT 1 FROM assignments o
+                                WHERE o.image_id = i.id AND o.task = 0
+                                  AND (o.status IN (2, 3, 4, 5)
+                                       OR (o.status = 1
+                                           AND o.lease_expires_at > clock_timestamp ())))
+             ORDER BY i.id LIMIT 1 FOR UPDATE OF i SKIP LOCKED;
+          END IF;
+        END IF;
+        IF candidate IS NULL THEN
+          SELECT i.id INTO candidate FROM images i
+           WHERE i.status IN (0, 1) AND i.duplicate_of IS NULL AND i.is_gold = 0
+             AND i.id <> ALL (tried)
+             AND NOT EXISTS (SELECT 1 FROM assignments m
+                              WHERE m.image_id = i.id AND m.person_id = me AND m.task = 0)
+             AND (SELECT count (*) FROM assignments o
+                   WHERE o.image_id = i.id AND o.task = 0
+                     AND (o.status IN (2, 3, 4, 5)
+                          OR (o.status = 1 AND o.lease_expires_at > clock_timestamp ()))) < n_overlap
+           ORDER BY i.id LIMIT 1 FOR UPDATE OF i SKIP LOCKED;
+        END IF;
       END IF;
-      EXIT WHEN NOT FOUND;
+      EXIT WHEN candidate IS NULL;
       tried := tried || candidate;
 
       -- The image is locked: nobody else claims it until we commit. Its
@@ -497,11 +543,15 @@ CREATE FUNCTION bw_touch_lease (p_layer bigint) RETURNS void
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public
 AS $$
 BEGIN
+  -- The person and the lease read once, here, rather than through
+  -- bw_me () and bw_server_setting () (each a function call of its own)
+  -- for every row looked at.
   UPDATE assignments
      SET lease_expires_at = clock_timestamp ()
-                            + make_interval (secs => bw_server_setting ('lease_seconds')::double precision)
-   WHERE layer_id = p_layer AND person_id = bw_me () AND task = 0 AND status = 1
-     AND lease_expires_at > clock_timestamp ();
+                            + make_interval (secs => (SELECT value FROM boxwood_server
+                                                       WHERE key = 'lease_seconds')::double precision)
+   WHERE layer_id = p_layer AND person_id = (SELECT id FROM people WHERE login = session_user)
+     AND task = 0 AND status = 1 AND lease_expires_at > clock_timestamp ();
   IF NOT FOUND THEN
     RAISE EXCEPTION 'no lease on layer %', p_layer USING ERRCODE = 'BWL01';
   END IF;
@@ -528,25 +578,32 @@ BEGIN
               coalesce ((SELECT g.version FROM guidelines g WHERE g.id = 1), 0))
       RETURNING id, version;
   ELSE
-    INSERT INTO annotation_versions (annotation_id, version, layer_id, category_id, kind,
-                                     x0, y0, x1, y1, parts, area, source, score, author_id,
-                                     created_at, superseded_at, guideline_version)
-      SELECT a.id, a.version, a.layer_id, a.category_id, a.kind, a.x0, a.y0, a.x1, a.y1,
-             a.parts, a.area, a.source, a.score, a.author_id, a.updated_at, bw_now (),
-             a.guideline_version
-        FROM annotations a WHERE a.id = p_annotation AND a.layer_id = p_layer;
-    IF NOT FOUND THEN
-      RAISE EXCEPTION 'no annotation % in layer %', p_annotation, p_layer
-        USING ERRCODE = 'BWN01';
-    END IF;
+    -- The version replaced is kept and the new one written in one
+    -- statement.
     RETURN QUERY
+      WITH old AS (
+        SELECT a.* FROM annotations a WHERE a.id = p_annotation AND a.layer_id = p_layer
+      ), kept AS (
+        INSERT INTO annotation_versions (annotation_id, version, layer_id, category_id, kind,
+                                         x0, y0, x1, y1, parts, area, source, score, author_id,
+                                         created_at, superseded_at, guideline_version)
+          SELECT o.id, o.version, o.layer_id, o.category_id, o.kind, o.x0, o.y0, o.x1, o.y1,
+                 o.parts, o.area, o.source, o.score, o.author_id, o.updated_at, bw_now (),
+                 o.guideline_version
+            FROM old o
+      )
       UPDATE annotations a
          SET category_id = p_category, kind = 0, x0 = p_x0, y0 = p_y0, x1 = p_x1, y1 = p_y1,
              parts = NULL, area = (p_x1 - p_x0) * (p_y1 - p_y0),
              version = a.version + 1, updated_at = bw_now (),
              guideline_version = coalesce ((SELECT g.version FROM guidelines g WHERE g.id = 1), 0)
-       WHERE a.id = p_annotation
+        FROM old o
+       WHERE a.id = o.id
       RETURNING a.id, a.version;
+    IF NOT FOUND THEN
+      RAISE EXCEPTION 'no annotation % in layer %', p_annotation, p_layer
+        USING ERRCODE = 'BWN01';
+    END IF;
   END IF;
 END
 $$;
@@ -558,6 +615,13 @@ DECLARE
   a assignments%ROWTYPE;
   done integer;
 BEGIN
+  -- The image first, then the assignment, in the order of a claim (which
+  -- locks an image, then its lapsed leases): in the other order, a
+  -- submission made as its lease lapses and a claim of the same image
+  -- each waited for the other (a deadlock).
+  PERFORM 1 FROM images
+   WHERE id = (SELECT image_id FROM assignments WHERE id = p_assignment)
+     FOR NO KEY UPDATE;
   UPDATE assignments
      SET status = 2, submissions = submissions + 1, submitted_at = bw_now (),
          lease_expires_at = NULL
@@ -700,11 +764,24 @@ BEGIN
                            'assignments', 'categories', 'rejection_reasons'] LOOP
     EXECUTE format ('ALTER TABLE %I ADD COLUMN change_xid xid8 NOT NULL DEFAULT pg_current_xact_id ()', t);
     EXECUTE format ('CREATE INDEX %I ON %I (change_xid)', t || '_by_change', t);
+    CONTINUE WHEN t = 'assignments';
     EXECUTE format ('CREATE TRIGGER stamp_change BEFORE UPDATE ON %I'
                     ' FOR EACH ROW EXECUTE FUNCTION bw_stamp_change ()', t);
   END LOOP;
 END
 $stamps$;
+
+-- An assignment is a change only when a column the copies read changed:
+-- not when an edit renews its lease, which then leaves the row's
+-- indexed columns alone (a HOT update), and makes no copy read the image
+-- again.
+CREATE TRIGGER stamp_change BEFORE UPDATE ON assignments FOR EACH ROW
+  WHEN ((OLD.id, OLD.image_id, OLD.person_id, OLD.task, OLD.status, OLD.layer_id,
+         OLD.submissions, OLD.created_at, OLD.started_at, OLD.submitted_at, OLD.finished_at)
+        IS DISTINCT FROM
+        (NEW.id, NEW.image_id, NEW.person_id, NEW.task, NEW.status, NEW.layer_id,
+         NEW.submissions, NEW.created_at, NEW.started_at, NEW.submitted_at, NEW.finished_at))
+  EXECUTE FUNCTION bw_stamp_change ();
 
 -- A copy names what it created with a key of its own, so that a change
 -- sent twice (the acknowledgement was lost with the connection) is made
@@ -753,14 +830,18 @@ CREATE TRIGGER notify_taxonomy AFTER INSERT OR UPDATE OR DELETE ON rejection_rea
 CREATE FUNCTION bw_touch_work (p_layer bigint) RETURNS void
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public
 AS $$
+DECLARE
+  me people%ROWTYPE;
 BEGIN
-  IF bw_my_role () = 2 THEN
+  SELECT * INTO me FROM people WHERE login = session_user;
+  IF me.role = 2 THEN
     RETURN;
   END IF;
   UPDATE assignments
      SET lease_expires_at = clock_timestamp ()
-                            + make_interval (secs => bw_server_setting ('lease_seconds')::double precision)
-   WHERE layer_id = p_layer AND person_id = bw_me () AND status = 1
+                            + make_interval (secs => (SELECT value FROM boxwood_server
+                                                       WHERE key = 'lease_seconds')::double precision)
+   WHERE layer_id = p_layer AND person_id = me.id AND status = 1
      AND lease_expires_at > clock_timestamp ();
   IF NOT FOUND THEN
     RAISE EXCEPTION 'no lease on layer %', p_layer USING ERRCODE = 'BWL01';
@@ -818,17 +899,19 @@ BEGIN
            a.guideline_version
       FROM annotations a WHERE a.id = target AND a.layer_id = p_layer
     ON CONFLICT (annotation_id, version) DO NOTHING;
-  IF NOT EXISTS (SELECT 1 FROM annotations a WHERE a.id = target AND a.layer_id = p_layer) THEN
-    RAISE EXCEPTION 'no annotation % in layer %', target, p_layer USING ERRCODE = 'BWN01';
-  END IF;
   RETURN QUERY
     UPDATE annotations a
        SET category_id = p_category, kind = p_kind, x0 = p_x0, y0 = p_y0, x1 = p_x1, y1 = p_y1,
            parts = p_parts, area = p_area, source = p_source, score = p_score, z = p_z,
            version = greatest (a.version + 1, coalesce (p_version, 0)),
            author_id = author, updated_at = bw_now (), guideline_version = gv
-     WHERE a.id = target
+     WHERE a.id = target AND a.layer_id = p_layer
     RETURNING a.id, a.version;
+  -- (Checked after the change rather than by a query of its own before:
+  -- an error undoes it all the same.)
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'no annotation % in layer %', target, p_layer USING ERRCODE = 'BWN01';
+  END IF;
 END
 $$;
 

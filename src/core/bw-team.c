@@ -21,7 +21,7 @@
 #include "bw-team-private.h"
 
 #define SCHEMA_RESOURCE "/org/boxwood/core/bw-team-schema.sql"
-#define TEAM_SCHEMA_VERSION 1
+#define TEAM_SCHEMA_VERSION 2
 #define NOTIFY_CHANNEL "boxwood"
 
 /* SQLSTATEs raised by the server's functions (bw-team-schema.sql). */
