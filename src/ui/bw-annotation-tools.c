@@ -202,6 +202,11 @@ submitted_cb (BwWindow               *window,
       return;
     }
 
+  /* On a team project the next image is claimed on the server, so that
+   * nobody else is handed it. */
+  if (bw_window_team_claim_next (window))
+    return;
+
   /* The next image of the queue is the one below in the list. */
   next = session != NULL ? bw_layer_session_find_next_image_sorted (session, bw_window_get_image_sort (window)) : 0;
 

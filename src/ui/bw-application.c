@@ -11,6 +11,7 @@
 
 #include "bw-application.h"
 #include "bw-preferences-window.h"
+#include "bw-server-address.h"
 #include "bw-window.h"
 
 #define MAX_RECENT 10
@@ -23,6 +24,7 @@ struct _BwApplication
   char           *user_override;        /* --user */
   char           *user_name;
   GtkWidget      *name_dialog;
+  GPtrArray      *team_addresses;       /* BwServerAddress*, from the command line */
 };
 
 G_DEFINE_FINAL_TYPE (BwApplication, bw_application, ADW_TYPE_APPLICATION)
@@ -59,21 +61,14 @@ bw_application_get_user_name (BwApplication *self)
   return self->user_name;
 }
 
-void
-bw_application_add_recent (BwApplication *self,
-                           GFile         *file)
+static void
+add_recent (BwApplication *self,
+            const char    *path)
 {
   g_auto(GStrv) recent = NULL;
   g_autoptr(GStrvBuilder) builder = NULL;
   g_auto(GStrv) result = NULL;
-  g_autofree char *path = NULL;
   guint n = 1;
-
-  g_return_if_fail (BW_IS_APPLICATION (self));
-
-  path = g_file_get_path (file);
-  if (path == NULL)
-    return;
 
   recent = g_settings_get_strv (self->settings, "recent-projects");
   builder = g_strv_builder_new ();
@@ -86,6 +81,36 @@ bw_application_add_recent (BwApplication *self,
       }
   result = g_strv_builder_end (builder);
   g_settings_set_strv (self->settings, "recent-projects", (const char * const *) result);
+}
+
+void
+bw_application_add_recent (BwApplication *self,
+                           GFile         *file)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (BW_IS_APPLICATION (self));
+
+  path = g_file_get_path (file);
+  if (path != NULL)
+    add_recent (self, path);
+}
+
+void
+bw_application_add_recent_url (BwApplication *self,
+                               const char    *url)
+{
+  g_autoptr(BwServerAddress) address = NULL;
+  g_autofree char *clean = NULL;
+
+  g_return_if_fail (BW_IS_APPLICATION (self));
+
+  /* Parsed again, so that what is kept can never hold a password. */
+  address = bw_server_address_parse (url, NULL);
+  if (address == NULL)
+    return;
+  clean = bw_server_address_to_url (address);
+  add_recent (self, clean);
 }
 
 static void
@@ -177,11 +202,39 @@ new_window (BwApplication *self)
   return window;
 }
 
+/* The team projects named on the command line, each in a window. */
+static gboolean
+open_team_addresses (BwApplication *self)
+{
+  g_autoptr(GPtrArray) addresses = g_steal_pointer (&self->team_addresses);
+
+  if (addresses == NULL || addresses->len == 0)
+    return FALSE;
+
+  for (guint i = 0; i < addresses->len; i++)
+    {
+      GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (self));
+      BwWindow *window;
+
+      if (BW_IS_WINDOW (active) && bw_window_get_project (BW_WINDOW (active)) == NULL)
+        window = BW_WINDOW (active);
+      else
+        window = new_window (self);
+      gtk_window_present (GTK_WINDOW (window));
+      bw_window_open_team (window, addresses->pdata[i], TRUE);
+    }
+  return TRUE;
+}
+
 static void
 bw_application_activate (GApplication *app)
 {
   BwApplication *self = BW_APPLICATION (app);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  /* A team project's login is its own name: nothing to ask. */
+  if (open_team_addresses (self))
+    return;
 
   if (window == NULL)
     window = GTK_WINDOW (new_window (self));
@@ -218,6 +271,47 @@ bw_application_open (GApplication  *app,
 
   if (last != NULL)
     ask_user_name (self, last);
+  open_team_addresses (self);
+}
+
+/* Team projects are named by URL, which is no file: they are taken out
+ * of the arguments before GApplication turns the rest into files. A URL
+ * with a password in it is refused here, before anything reads it. */
+static gboolean
+bw_application_local_command_line (GApplication   *app,
+                                   char         ***arguments,
+                                   int            *exit_status)
+{
+  BwApplication *self = BW_APPLICATION (app);
+  char **argv = *arguments;
+  guint kept = 0;
+
+  for (guint i = 0; argv[i] != NULL; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      BwServerAddress *address;
+
+      if (i == 0 || !bw_server_address_is_url (argv[i]))
+        {
+          argv[kept++] = argv[i];
+          continue;
+        }
+
+      address = bw_server_address_parse (argv[i], &error);
+      if (address == NULL)
+        {
+          g_printerr ("boxwood: %s\n", error->message);
+          *exit_status = 2;
+          return TRUE;
+        }
+      if (self->team_addresses == NULL)
+        self->team_addresses = g_ptr_array_new_with_free_func ((GDestroyNotify) bw_server_address_free);
+      g_ptr_array_add (self->team_addresses, address);
+      g_free (argv[i]);
+    }
+  argv[kept] = NULL;
+
+  return G_APPLICATION_CLASS (bw_application_parent_class)->local_command_line (app, arguments, exit_status);
 }
 
 static int
@@ -382,6 +476,7 @@ bw_application_finalize (GObject *object)
 
   g_free (self->user_override);
   g_free (self->user_name);
+  g_clear_pointer (&self->team_addresses, g_ptr_array_unref);
 
   G_OBJECT_CLASS (bw_application_parent_class)->finalize (object);
 }
@@ -399,6 +494,7 @@ bw_application_class_init (BwApplicationClass *klass)
   app_class->activate = bw_application_activate;
   app_class->open = bw_application_open;
   app_class->handle_local_options = bw_application_handle_local_options;
+  app_class->local_command_line = bw_application_local_command_line;
 }
 
 static void
@@ -406,5 +502,5 @@ bw_application_init (BwApplication *self)
 {
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
   g_application_set_option_context_parameter_string (G_APPLICATION (self),
-                                                     _("[PROJECT.boxwood]"));
+                                                     _("[PROJECT.boxwood | postgresql://USER@HOST[:PORT]/DATABASE]"));
 }

@@ -20,5 +20,8 @@ GSettings     *bw_application_get_settings     (BwApplication *self);
 const char    *bw_application_get_user_name    (BwApplication *self);
 void           bw_application_add_recent       (BwApplication *self,
                                                 GFile         *file);
+/* A team project's postgresql:// URL, which holds no password. */
+void           bw_application_add_recent_url   (BwApplication *self,
+                                                const char    *url);
 
 G_END_DECLS

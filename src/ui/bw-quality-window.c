@@ -179,6 +179,7 @@ struct _BwQualityWindow
   guint            progress_source;
   int              progress_permille;  /* written by the computing thread */
   guint            recompute_source;
+  guint            live_source;       /* others' work came in: read again */
 
   GListStore      *annotator_store;
   GListStore      *category_store;
@@ -1599,6 +1600,7 @@ bw_quality_window_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->progress_source, g_source_remove);
   g_clear_handle_id (&self->recompute_source, g_source_remove);
+  g_clear_handle_id (&self->live_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), BW_TYPE_QUALITY_WINDOW);
   g_clear_object (&self->annotator_sorted);
   g_clear_object (&self->category_sorted);
@@ -1728,6 +1730,37 @@ bw_quality_window_init (BwQualityWindow *self)
                            G_CALLBACK (model_open_image_cb), self, G_CONNECT_SWAPPED);
 }
 
+static gboolean
+live_refresh_cb (gpointer user_data)
+{
+  BwQualityWindow *self = user_data;
+
+  self->live_source = 0;
+  /* A computation under way finishes first; the next change comes back. */
+  if (self->cancellable != NULL)
+    {
+      self->live_source = g_timeout_add (1000, live_refresh_cb, self);
+      return G_SOURCE_REMOVE;
+    }
+  compute_pipeline (self);
+  fill_certificates (self);
+  compute (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Work submitted or judged elsewhere (another window, a team mate
+ * through the team server): the figures follow, once a burst of changes
+ * rests. */
+static void
+changed_externally_cb (BwQualityWindow        *self,
+                       const BwProjectChanges *changes)
+{
+  if (!changes->work_changed && changes->image_ids->len == 0)
+    return;
+  g_clear_handle_id (&self->live_source, g_source_remove);
+  self->live_source = g_timeout_add (1000, live_refresh_cb, self);
+}
+
 /**
  * bw_quality_window_new:
  * @project: the project to measure
@@ -1744,6 +1777,8 @@ bw_quality_window_new (BwProject *project)
   self = g_object_new (BW_TYPE_QUALITY_WINDOW, NULL);
   self->project = g_object_ref (project);
   bw_model_page_set_project (self->model_page, project);
+  g_signal_connect_object (project, "changed-externally", G_CALLBACK (changed_externally_cb), self,
+                           G_CONNECT_SWAPPED | G_CONNECT_AFTER);
   compute_pipeline (self);
   fill_certificates (self);
   compute (self);

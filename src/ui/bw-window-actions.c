@@ -148,8 +148,20 @@ open_recent_action (GSimpleAction *action,
                     gpointer       user_data)
 {
   BwWindow *self = user_data;
-  g_autoptr(GFile) file = g_file_new_for_path (g_variant_get_string (param, NULL));
+  const char *recent = g_variant_get_string (param, NULL);
+  g_autoptr(GFile) file = NULL;
 
+  /* A team project: its password from the keyring, or the dialog. */
+  if (bw_server_address_is_url (recent))
+    {
+      g_autoptr(BwServerAddress) address = bw_server_address_parse (recent, NULL);
+
+      if (address != NULL)
+        bw_window_open_team (self, address, TRUE);
+      return;
+    }
+
+  file = g_file_new_for_path (recent);
   open_in_window (self, file);
 }
 
@@ -764,10 +776,18 @@ _bw_window_update_recent (BwWindow *self)
       g_autofree char *label = NULL;
       g_auto(GStrv) parts = NULL;
 
-      if (!g_file_test (recent[i], G_FILE_TEST_IS_REGULAR))
-        continue;
+      if (bw_server_address_is_url (recent[i]))
+        {
+          g_autoptr(BwServerAddress) address = bw_server_address_parse (recent[i], NULL);
 
-      name = g_filename_display_basename (recent[i]);
+          if (address == NULL)
+            continue;
+          name = bw_server_address_describe (address);
+        }
+      else if (!g_file_test (recent[i], G_FILE_TEST_IS_REGULAR))
+        continue;
+      else
+        name = g_filename_display_basename (recent[i]);
       /* Double the underscores: they would read as mnemonics. */
       parts = g_strsplit (name, "_", -1);
       label = g_strjoinv ("__", parts);

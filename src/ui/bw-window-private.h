@@ -7,6 +7,8 @@
 
 #include "bw-dialog-util.h"
 #include "bw-image-list-model.h"
+#include "bw-server-address.h"
+#include "bw-team-replica.h"
 #include "bw-taxonomy-dialog.h"
 #include "bw-thumbnailer.h"
 #include "bw-window.h"
@@ -114,6 +116,20 @@ struct _BwWindow
   GtkLabel             *exam_label;
   GtkWidget            *exam_start_button;
   GtkWidget            *exam_result_button;
+  /* A team project (bw-window-team.c) */
+  BwTeamReplica        *replica;            /* its working copy, or NULL */
+  BwServerAddress      *team_address;
+  GtkWidget            *team_banner;        /* AdwBanner, or a GtkRevealer before 1.3 */
+  GtkLabel             *team_banner_label;  /* the revealer's text */
+  gboolean              team_lost;          /* the connection was lost since all was sent */
+  gboolean              team_closing;       /* closing although changes wait */
+  GtkWidget            *team_close_dialog;
+  GCancellable         *claim_cancellable;
+  GCancellable         *fetch_cancellable;  /* the image shown, from the server */
+  gboolean              claim_waiting;      /* for the submission to be sent */
+  gboolean              claim_saw_pending;
+  gint64                fetch_image_id;     /* fetched: load it as it is */
+  guint                 claim_timer;
 };
 
 void _bw_window_class_actions_init (BwWindowClass *klass);
@@ -137,6 +153,7 @@ BwWorkTimer *_bw_window_get_work_timer (BwWindow  *self);
 
 void _bw_window_show_image         (BwWindow      *self,
                                     const BwImage *image);
+void _bw_window_reload_current     (BwWindow      *self);
 
 /* bw-window-review.c */
 void _bw_window_review_init        (BwWindow      *self);
@@ -152,6 +169,16 @@ void _bw_window_questions_reload_markers (BwWindow *self);
 void _bw_window_questions_check_guidelines (BwWindow *self);
 /* bw-window-exam.c */
 void _bw_window_exam_class_init    (BwWindowClass *klass);
+
+/* bw-window-team.c */
+void _bw_window_team_init          (BwWindow      *self);
+void _bw_window_team_dispose       (BwWindow      *self);
+void _bw_window_team_project_changed (BwWindow    *self);
+gboolean _bw_window_team_close_request (BwWindow  *self);
+char *_bw_window_team_subtitle     (BwWindow      *self,
+                                    const char    *subtitle);
+gboolean _bw_window_team_fetch_image (BwWindow    *self,
+                                    const BwImage *image);
 
 /* bw-window-image-menu.c */
 void _bw_window_image_menu_init    (BwWindow      *self);

@@ -322,10 +322,28 @@ _bw_window_review_update_actions (BwWindow *self)
     g_simple_action_set_enabled (G_SIMPLE_ACTION (action), self->project != NULL);
 }
 
+/* Work submitted or judged by someone else (another program on the
+ * file, a team mate through the server): the queue reads itself again,
+ * keeping the item open; a reviewer who had nothing left gets the new
+ * work. */
+static void
+changed_externally_cb (BwWindow               *self,
+                       const BwProjectChanges *changes)
+{
+  if (!changes->work_changed && changes->image_ids->len == 0)
+    return;
+  bw_review_queue_refresh (BW_REVIEW_QUEUE (self->review_queue));
+  if (self->review_mode && self->review_layer_id == 0)
+    open_first (self);
+}
+
 /* Another project, or none: its queue; review mode stays on. */
 void
 _bw_window_review_project_changed (BwWindow *self)
 {
+  if (self->project != NULL)
+    g_signal_connect_object (self->project, "changed-externally", G_CALLBACK (changed_externally_cb), self,
+                             G_CONNECT_SWAPPED | G_CONNECT_AFTER);
   bw_review_queue_set_project (BW_REVIEW_QUEUE (self->review_queue), self->project);
   self->review_layer_id = 0;
   self->review_image_id = 0;

@@ -398,7 +398,12 @@ show_image (BwWindow      *self,
   if (image != NULL)
     {
       self->current_image = bw_image_copy (image);
-      bw_canvas_load_image (self->canvas, self->project, image);
+      /* A team project's image not in the cache yet is fetched first;
+       * the canvas loads it once it is there (bw-window-team.c). */
+      if (_bw_window_team_fetch_image (self, image))
+        bw_canvas_clear (self->canvas);
+      else
+        bw_canvas_load_image (self->canvas, self->project, image);
     }
   else
     {
@@ -496,7 +501,11 @@ update_list_state (BwWindow *self)
       g_free (subtitle);
       subtitle = read_only;
     }
-  adw_window_title_set_subtitle (self->window_title, subtitle);
+  {
+    g_autofree char *shown = _bw_window_team_subtitle (self, subtitle);
+
+    adw_window_title_set_subtitle (self->window_title, shown);
+  }
 
   if (n > 0 && gtk_single_selection_get_selected (self->selection) == GTK_INVALID_LIST_POSITION &&
       self->current_image == NULL && !self->review_mode)
@@ -686,6 +695,12 @@ reload_current (BwWindow *self)
   image = bw_project_get_image (self->project, self->current_image_id, NULL);
   g_clear_pointer (&self->current_image, bw_image_free);
   show_image (self, image);
+}
+
+void
+_bw_window_reload_current (BwWindow *self)
+{
+  reload_current (self);
 }
 
 static void
@@ -969,7 +984,12 @@ ensure_person (BwWindow *self)
   g_autoptr(GError) error = NULL;
   gint64 id = 0;
 
-  if (self->project != NULL && self->user_name != NULL)
+  if (self->project != NULL && self->replica != NULL)
+    {
+      /* A team project knows its people: the login is one of them. */
+      id = bw_team_replica_get_person_id (self->replica);
+    }
+  else if (self->project != NULL && self->user_name != NULL)
     {
       if (!bw_project_ensure_person (self->project, self->user_name, BW_ROLE_ANNOTATOR, &id, &error))
         {
@@ -1048,7 +1068,10 @@ bw_window_set_project (BwWindow   *self,
       gtk_window_set_title (GTK_WINDOW (self), bw_project_get_display_name (project));
       gtk_stack_set_visible_child_name (self->main_stack, "project");
 
-      bw_application_add_recent (BW_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))), file);
+      /* A team project's working copy is no file to open again: its
+       * address goes in the list instead (bw-window-team.c). */
+      if (self->replica == NULL || bw_team_replica_get_project (self->replica) != project)
+        bw_application_add_recent (BW_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))), file);
       update_list_state (self);
       gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
     }
@@ -1060,6 +1083,7 @@ bw_window_set_project (BwWindow   *self,
       gtk_stack_set_visible_child_name (self->main_stack, "empty");
     }
 
+  _bw_window_team_project_changed (self);
   ensure_person (self);
   bw_window_refresh_exam (self);
   _bw_window_review_project_changed (self);
@@ -1183,6 +1207,10 @@ bw_window_close_request (GtkWindow *window)
     g_cancellable_cancel (self->import_cancellable);
   _bw_window_work_time_flush (self);
 
+  /* Changes of a team project not sent yet: a dialog asks first. */
+  if (_bw_window_team_close_request (self))
+    return TRUE;
+
   return GTK_WINDOW_CLASS (bw_window_parent_class)->close_request (window);
 }
 
@@ -1205,6 +1233,7 @@ bw_window_dispose (GObject *object)
   _bw_window_work_time_dispose (self);
   _bw_window_review_dispose (self);
   _bw_window_questions_dispose (self);
+  _bw_window_team_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), BW_TYPE_WINDOW);
 
   g_clear_object (&self->selection);
@@ -1422,6 +1451,7 @@ bw_window_init (BwWindow *self)
   bw_annotation_tools_install (self);
   _bw_window_review_init (self);
   _bw_window_questions_init (self);
+  _bw_window_team_init (self);
   update_status_bar (self);
   update_user_label (self);
 }
@@ -1541,6 +1571,9 @@ bw_window_set_user_name (BwWindow   *self,
   g_return_if_fail (BW_IS_WINDOW (self));
 
   if (g_strcmp0 (self->user_name, name) == 0)
+    return;
+  /* On a team project, the work is the login's, whatever the settings say. */
+  if (self->replica != NULL)
     return;
 
   g_free (self->user_name);

@@ -10,6 +10,8 @@
 #include "bw-application.h"
 #include "bw-canvas.h"
 #include "bw-project.h"
+#include "bw-server-address.h"
+#include "bw-team-replica.h"
 
 G_BEGIN_DECLS
 
@@ -71,5 +73,15 @@ void        bw_window_import_paths            (BwWindow      *self,
 void        bw_window_refresh_exam            (BwWindow      *self);
 void        bw_window_show_exam_result        (BwWindow      *self,
                                                gint64         attempt_id);
+
+/* Team projects (bw-window-team.c) */
+void           bw_window_open_team            (BwWindow              *self,
+                                               const BwServerAddress *address,
+                                               gboolean               use_keyring);
+gboolean       bw_window_set_team_replica     (BwWindow              *self,
+                                               BwTeamReplica         *replica,
+                                               GError               **error);
+BwTeamReplica *bw_window_get_team_replica     (BwWindow              *self);
+gboolean       bw_window_team_claim_next      (BwWindow              *self);
 
 G_END_DECLS
