@@ -76,6 +76,12 @@ class PgCluster:
             '--encoding', 'UTF8', '--locale', 'C.UTF-8', '--no-sync'],
             check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         os.unlink(pwfile)
+        self._launch()
+        self.psql(f'CREATE DATABASE {DATABASE}', database='postgres')
+        return self
+
+    def _launch(self):
+        data = os.path.join(self.dir, 'data')
         self.log = os.path.join(self.dir, 'server.log')
         self.server = subprocess.Popen(self._as_user + [
             os.path.join(PG_BIN, 'postgres'), '-D', data,
@@ -100,11 +106,29 @@ class PgCluster:
             if time.monotonic() > deadline:
                 raise RuntimeError('postgres did not start within 60 s')
             time.sleep(0.05)
-        self.psql(f'CREATE DATABASE {DATABASE}', database='postgres')
-        return self
+
+    def pause(self):
+        """Stops the server as a crash or an outage would look to its
+        clients (fast shutdown: they are cut off), keeping its data for
+        resume()."""
+        if self.server is not None and self.server.poll() is None:
+            self.server.send_signal(2)
+            try:
+                self.server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.server.kill()
+                self.server.wait()
+        self.server = None
+        if getattr(self, '_log', None) is not None:
+            self._log.close()
+            self._log = None
+
+    def resume(self):
+        """Starts the server paused by pause() again, on the same socket."""
+        self._launch()
 
     def _log_file(self):
-        self._log = open(self.log, 'w')
+        self._log = open(self.log, 'a')
         return self._log
 
     def stop(self):
