@@ -713,6 +713,36 @@ test_busy (Fixture       *f,
   g_assert_cmpint (counts.categories, ==, 2);
 }
 
+/* A statement whose text the caller built at run time and freed is
+ * found again by its text (under AddressSanitizer, a kept pointer to the
+ * freed text would be a use after free). */
+static void
+test_statement_text_copied (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(BwProject) project = bw_project_create (f->file, NULL);
+  sqlite3_stmt *first = NULL, *again = NULL;
+
+  for (int round = 0; round < 2; round++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT %d + ?1", 40);
+      BW_PROJECT_LOCK (project);
+      sqlite3_stmt *stmt = _bw_project_prepare (project, sql, NULL);
+
+      g_assert_nonnull (stmt);
+      sqlite3_bind_int (stmt, 1, 2);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 42);
+      sqlite3_reset (stmt);
+      if (round == 0)
+        first = stmt;
+      else
+        again = stmt;
+    }
+  /* Prepared once, kept for the same text. */
+  g_assert_true (first == again);
+}
+
 static void
 test_transactions (Fixture       *f,
                    gconstpointer  data)
@@ -1374,6 +1404,7 @@ main (int    argc,
   ADD ("/core/store/backup", test_backup);
   ADD ("/core/store/read-only", test_read_only);
   ADD ("/core/store/busy", test_busy);
+  ADD ("/core/store/statement-text-copied", test_statement_text_copied);
   ADD ("/core/store/transactions", test_transactions);
   ADD ("/core/store/disk-full", test_disk_full);
   ADD ("/core/store/image-paths", test_image_paths);

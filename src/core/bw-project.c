@@ -1077,8 +1077,8 @@ _bw_project_prepare (BwProject   *self,
       return NULL;
     }
 
-  /* The key is the caller's string literal, which outlives us. */
-  g_hash_table_insert (self->statements, (gpointer)sql, stmt);
+  /* A copy of the text: a caller may build it at run time and free it. */
+  g_hash_table_insert (self->statements, g_strdup (sql), stmt);
   return stmt;
 }
 
@@ -1659,7 +1659,7 @@ static void
 bw_project_init (BwProject *self)
 {
   g_rec_mutex_init (&self->lock);
-  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             finalize_statement);
   self->busy_timeout = DEFAULT_BUSY_TIMEOUT_MS;
   self->main_context = g_main_context_ref_thread_default ();

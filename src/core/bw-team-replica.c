@@ -421,9 +421,7 @@ sync_table (Sync              *sync,
   guint n = strlen (table->types);
   const char *values[1] = { sync->mark };
   g_autofree char *select = NULL;
-  g_autofree char *upsert_text = upsert_sql (table);
-  /* The project keeps prepared statements by their text, not a copy. */
-  const char *upsert = g_intern_string (upsert_text);
+  g_autofree char *upsert = upsert_sql (table);
   g_autoptr(PGresult) result = NULL;
   sqlite3_stmt *stmt;
   sqlite3_stmt *name_key = NULL;
