@@ -115,7 +115,8 @@ def main():
 
         # The image is shown; click an empty part of it to give the canvas
         # the focus, then 100% zoom.
-        app.wait_for('the image', lambda: app.shot('start').find_red_square())
+        # (The app's start, on a loaded machine, can take a while.)
+        app.wait_for('the image', lambda: app.shot('start').find_red_square(), timeout=60)
         origin = app.shot('start').find_red_square()
         app.xdotool('mousemove', origin[0] + 60, origin[1] + 60)
         app.xdotool('click', 1)
