@@ -976,6 +976,57 @@ test_taxonomy_live (void)
   g_assert_finalize_object (g_steal_pointer (&annotator));
 }
 
+/* The lead's part of the project (taxonomy, settings, images being
+ * excluded or made gold) is not sent from a copy: the copy refuses such
+ * a change, with a message that says why, and nothing reaches the
+ * server; what comes from the server still goes in, and the copy opens
+ * again (its guards are dropped for the opening and put back). */
+static void
+test_lead_part_refused (void)
+{
+  g_autoptr(BwTeamReplica) lead = open_as (&lee);
+  BwProject *copy = bw_team_replica_get_project (lead);
+  g_autoptr(GError) error = NULL;
+  gint64 categories = admin_int ("SELECT count (*) FROM categories");
+  gint64 image = admin_int ("SELECT min (id) FROM images");
+  gint64 status = admin_int ("SELECT status FROM images WHERE id = %" G_GINT64_FORMAT, image);
+
+  wait_until (nothing_pending, lead, 30, "the replica to connect");
+  g_assert_cmpint (copy_int (lead, "SELECT count (*) FROM categories"), ==, categories);
+
+  g_assert_false (bw_project_add_category (copy, "not sent", NULL, NULL, NULL, &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_READ_ONLY);
+  g_assert_nonnull (strstr (error->message, "team server"));
+  g_clear_error (&error);
+  g_assert_false (bw_project_set_setting (copy, "honeypot.rate", "0.5", &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_READ_ONLY);
+  g_clear_error (&error);
+  g_assert_false (bw_project_set_image_status (copy, image, BW_IMAGE_STATUS_EXCLUDED, &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_READ_ONLY);
+  g_clear_error (&error);
+
+  g_assert_cmpint (copy_int (lead, "SELECT count (*) FROM categories"), ==, categories);
+  g_assert_cmpint (copy_int (lead, "SELECT count (*) FROM categories WHERE name = 'not sent'"), ==, 0);
+  g_assert_cmpint (bw_team_replica_get_pending (lead), ==, 0);
+  g_assert_cmpint (admin_int ("SELECT count (*) FROM categories"), ==, categories);
+  g_assert_cmpint (admin_int ("SELECT status FROM images WHERE id = %" G_GINT64_FORMAT, image),
+                   ==, status);
+
+  bw_team_replica_close (lead, 1000);
+  g_assert_finalize_object (g_steal_pointer (&lead));
+
+  /* Opened again: the guards are back, and the server's changes to the
+   * guarded tables still come in. */
+  lead = open_as (&lee);
+  copy = bw_team_replica_get_project (lead);
+  wait_until (nothing_pending, lead, 30, "the replica to connect again");
+  g_assert_false (bw_project_add_category (copy, "not sent", NULL, NULL, NULL, &error));
+  g_assert_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_READ_ONLY);
+  g_clear_error (&error);
+  bw_team_replica_close (lead, 1000);
+  g_assert_finalize_object (g_steal_pointer (&lead));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -997,6 +1048,7 @@ main (int   argc,
   g_test_add_func ("/team/replica/claims-differ", test_claims_differ);
   g_test_add_func ("/team/replica/refused", test_refused);
   g_test_add_func ("/team/replica/taxonomy-live", test_taxonomy_live);
+  g_test_add_func ("/team/replica/lead-part-refused", test_lead_part_refused);
 
   pg.as_nobody = geteuid () == 0;
   setup_cluster ();

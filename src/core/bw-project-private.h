@@ -63,6 +63,10 @@ typedef enum
   g_autoptr(GRecMutexLocker) G_GNUC_UNUSED G_PASTE (_bw_locker_, __LINE__) = \
     g_rec_mutex_locker_new (&(self)->lock)
 
+/* The message of a refusal by a team working copy's guard triggers
+ * (bw-team-replica.c), which _bw_project_set_error() words for people. */
+#define BW_PROJECT_TEAM_COPY_REFUSAL "boxwood: not sent to the team server"
+
 sqlite3_stmt *_bw_project_prepare         (BwProject     *self,
                                            const char    *sql,
                                            GError       **error);

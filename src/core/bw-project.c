@@ -938,6 +938,15 @@ _bw_project_set_error (BwProject  *self,
       break;
 
     case SQLITE_CONSTRAINT:
+      if (self->db != NULL && strcmp (sqlite3_errmsg (self->db), BW_PROJECT_TEAM_COPY_REFUSAL) == 0)
+        {
+          g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_READ_ONLY,
+                       _("This change cannot be made in the app on a team project: the app does "
+                         "not send it to the team server, so the team would never see it. The "
+                         "project’s lead makes it on the server with boxwood-cli, for example "
+                         "“boxwood-cli taxonomy add URL NAME”. Nothing was changed."));
+          break;
+        }
       g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID,
                    _("The change was refused by the project “%s”: %s"),
                    name, self->db ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));

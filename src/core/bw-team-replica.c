@@ -191,6 +191,63 @@ static const char *replica_schema =
   "   VALUES (3, NEW.id, NEW.id, " BW_PROJECT_SQL_NOW ");"
   " END;";
 
+/* What the copy takes from the server but never sends back: the lead's
+ * part of the project (taxonomy, guidelines, images, gold, exams,
+ * calibration, audits, questions, settings). A change of these made in
+ * the app would stay in the copy, unseen by the team, so the copy's
+ * database refuses it (outside a write of what came from the server)
+ * and the app says why; see _bw_project_set_error(). */
+static const char *const guarded_tables[] = {
+  "settings", "categories", "guidelines", "guideline_changes", "guideline_examples",
+  "rejection_reasons", "questions", "exams", "exam_images", "exam_thresholds",
+  "exam_attempt_thresholds", "exam_attempts", "exam_answers", "exam_scores",
+  "exam_confusions", "certificates", "calibration_rounds", "calibration_images",
+  "calibration_people", "audit_samples", "imports", "import_staging",
+};
+
+#define GUARD_RAISE \
+  " WHEN NOT EXISTS (SELECT 1 FROM team_applying) BEGIN" \
+  "  SELECT RAISE (ABORT, '" BW_PROJECT_TEAM_COPY_REFUSAL "');" \
+  " END;"
+
+static char *
+guard_sql (gboolean create)
+{
+  static const char *const operations[] = { "insert", "update", "delete" };
+  GString *sql = g_string_new (NULL);
+
+  for (guint t = 0; t < G_N_ELEMENTS (guarded_tables); t++)
+    for (guint o = 0; o < G_N_ELEMENTS (operations); o++)
+      {
+        g_string_append_printf (sql, "DROP TRIGGER IF EXISTS team_guard_%s_%s;",
+                                guarded_tables[t], operations[o]);
+        if (create)
+          g_string_append_printf (sql, "CREATE TRIGGER team_guard_%s_%s BEFORE %s ON %s"
+                                  GUARD_RAISE, guarded_tables[t], operations[o],
+                                  operations[o], guarded_tables[t]);
+      }
+  /* Images: adding or removing one, excluding or including it, making
+   * it gold or not; what the workflow changes (its status as work is
+   * submitted and reviewed) goes on. */
+  g_string_append (sql, "DROP TRIGGER IF EXISTS team_guard_images_insert;"
+                        "DROP TRIGGER IF EXISTS team_guard_images_delete;"
+                        "DROP TRIGGER IF EXISTS team_guard_images_update;");
+  if (create)
+    g_string_append (sql, "CREATE TRIGGER team_guard_images_insert BEFORE INSERT ON images"
+                          GUARD_RAISE
+                          "CREATE TRIGGER team_guard_images_delete BEFORE DELETE ON images"
+                          GUARD_RAISE
+                          "CREATE TRIGGER team_guard_images_update BEFORE UPDATE OF path, status,"
+                          " is_gold, duplicate_of ON images"
+                          " WHEN (NEW.path IS NOT OLD.path OR NEW.is_gold IS NOT OLD.is_gold"
+                          "       OR NEW.duplicate_of IS NOT OLD.duplicate_of"
+                          "       OR (NEW.status = 5) <> (OLD.status = 5))"
+                          "  AND NOT EXISTS (SELECT 1 FROM team_applying) BEGIN"
+                          "  SELECT RAISE (ABORT, '" BW_PROJECT_TEAM_COPY_REFUSAL "');"
+                          " END;");
+  return g_string_free (sql, FALSE);
+}
+
 /* Small helpers on the copy */
 
 static char *
@@ -1702,11 +1759,40 @@ shown_url (BwTeam *team)
 
 static gboolean
 install_replica_schema (BwProject *project,
+                        gboolean   guard,
                         GError   **error)
 {
   BW_PROJECT_LOCK (project);
+  g_autofree char *guards = guard_sql (guard);
 
-  return _bw_project_exec (project, replica_schema, error);
+  return _bw_project_exec (project, replica_schema, error) &&
+         _bw_project_exec (project, guards, error);
+}
+
+/* Before the copy is opened, its guards go: a migration of the copy to
+ * a newer schema (a newer Boxwood) writes tables they guard. They are
+ * put back once it is open. */
+static gboolean
+remove_guards (const char  *path,
+               GError     **error)
+{
+  g_autofree char *sql = guard_sql (FALSE);
+  sqlite3 *db = NULL;
+  char *message = NULL;
+  int rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL);
+
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_busy_timeout (db, 5000);
+      rc = sqlite3_exec (db, sql, NULL, NULL, &message);
+    }
+  if (rc != SQLITE_OK)
+    g_set_error (error, BW_TEAM_ERROR, BW_TEAM_ERROR_IO,
+                 _("Could not open the working copy %s: %s"), path,
+                 message != NULL ? message : sqlite3_errstr (rc));
+  sqlite3_free (message);
+  sqlite3_close (db);
+  return rc == SQLITE_OK;
 }
 
 static BwTeamReplica *
@@ -1781,7 +1867,11 @@ replica_open (const char    *url,
 
   file = g_file_new_for_path (path);
   if (g_file_test (path, G_FILE_TEST_EXISTS))
-    self->project = bw_project_open (file, error);
+    {
+      if (!remove_guards (path, error))
+        return NULL;
+      self->project = bw_project_open (file, error);
+    }
   else
     {
       /* Written under a temporary name, so that a pull cut short leaves
@@ -1798,7 +1888,7 @@ replica_open (const char    *url,
           g_unlink (name);
         }
       fresh = bw_project_create (temp, error);
-      if (fresh == NULL || !install_replica_schema (fresh, error))
+      if (fresh == NULL || !install_replica_schema (fresh, FALSE, error))
         return NULL;
       {
         BW_PROJECT_LOCK (fresh);
@@ -1833,7 +1923,7 @@ replica_open (const char    *url,
         }
       self->project = bw_project_open (file, error);
     }
-  if (self->project == NULL || !install_replica_schema (self->project, error))
+  if (self->project == NULL || !install_replica_schema (self->project, TRUE, error))
     return NULL;
   self->local = bw_project_open_another (self->project, error);
   if (self->local == NULL)

@@ -723,7 +723,7 @@ _bw_window_update_actions (BwWindow *self)
   gboolean has_project = self->project != NULL;
   guint n = 0, position = GTK_INVALID_LIST_POSITION;
   gboolean has_image = self->current_image != NULL;
-  gboolean writable;
+  gboolean writable, lead_part;
 
   if (self->selection != NULL && gtk_single_selection_get_model (self->selection) != NULL)
     {
@@ -732,18 +732,22 @@ _bw_window_update_actions (BwWindow *self)
     }
 
   writable = has_project && !bw_project_is_read_only (self->project);
-  set_enabled (self, "import-images", writable && self->import_cancellable == NULL);
-  set_enabled (self, "import-folder", writable && self->import_cancellable == NULL);
+  /* On a team project, images, gold and calibration rounds are the
+   * lead's to change on the server (boxwood-cli): the working copy does
+   * not send them, and refuses them. */
+  lead_part = writable && self->replica == NULL;
+  set_enabled (self, "import-images", lead_part && self->import_cancellable == NULL);
+  set_enabled (self, "import-folder", lead_part && self->import_cancellable == NULL);
   set_enabled (self, "cancel-import", self->import_cancellable != NULL);
   set_enabled (self, "search", has_project);
   set_enabled (self, "edit-taxonomy", has_project);
   set_enabled (self, "quality", has_project);
-  set_enabled (self, "gold", has_project);
-  set_enabled (self, "calibration", has_project);
+  set_enabled (self, "gold", has_project && self->replica == NULL);
+  set_enabled (self, "calibration", has_project && self->replica == NULL);
   set_enabled (self, "finish-gold-answer", self->gold_image_id > 0);
   set_enabled (self, "export", has_project);
   set_enabled (self, "save-copy", has_project);
-  set_enabled (self, "import-annotations", writable);
+  set_enabled (self, "import-annotations", lead_part);
   set_enabled (self, "toggle-sidebar", has_project);
   /* In review mode the queue says what comes next, not the image list. */
   if (self->review_mode)

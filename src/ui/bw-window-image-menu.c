@@ -285,7 +285,10 @@ _bw_window_image_menu_popup (BwWindow  *self,
   g_menu_item_set_action_and_target (item, "win.open-image-folder", "x", image_id);
   g_menu_append_item (files, item);
 
-  g_menu_append_section (menu, NULL, G_MENU_MODEL (work));
+  /* On a team project, what images are in the work and which are gold
+   * is the lead's to change on the server. */
+  if (self->replica == NULL)
+    g_menu_append_section (menu, NULL, G_MENU_MODEL (work));
   g_menu_append_section (menu, NULL, G_MENU_MODEL (files));
 
   gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->image_menu), G_MENU_MODEL (menu));
