@@ -941,10 +941,8 @@ _bw_project_set_error (BwProject  *self,
       if (self->db != NULL && strcmp (sqlite3_errmsg (self->db), BW_PROJECT_TEAM_COPY_REFUSAL) == 0)
         {
           g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_READ_ONLY,
-                       _("This change cannot be made in the app on a team project: the app does "
-                         "not send it to the team server, so the team would never see it. The "
-                         "project’s lead makes it on the server with boxwood-cli, for example "
-                         "“boxwood-cli taxonomy add URL NAME”. Nothing was changed."));
+                       _("Not saved: the app does not send this change to the team server. "
+                         "The lead makes it there with boxwood-cli."));
           break;
         }
       g_set_error (error, BW_PROJECT_ERROR, BW_PROJECT_ERROR_INVALID,
