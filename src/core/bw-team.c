@@ -280,9 +280,17 @@ bw_team_connect_with_password (const char *url,
   /* Later keywords win over earlier ones, so what @url says (it is
    * expanded in place of dbname) overrides these defaults; the password
    * given comes after it and wins over one in @url. */
+  /* Over TCP, a server or network that went away silently is noticed
+   * within about half a minute (keepalives, and a limit on how long sent
+   * data may stay unacknowledged), rather than when the kernel gives up
+   * after many minutes: the app's banner then says so, and closing a
+   * window does not wait on a dead connection. */
   const char *keywords[] = { "sslmode", "connect_timeout", "fallback_application_name",
+                             "keepalives", "keepalives_idle", "keepalives_interval",
+                             "keepalives_count", "tcp_user_timeout",
                              "dbname", NULL, NULL };
-  const char *values[] = { "prefer", "10", "boxwood", url, NULL, NULL };
+  const char *values[] = { "prefer", "10", "boxwood", "1", "10", "5", "3", "30000",
+                           url, NULL, NULL };
   g_autoptr(BwTeam) self = NULL;
   g_autoptr(PGresult) result = NULL;
 
@@ -290,8 +298,8 @@ bw_team_connect_with_password (const char *url,
 
   if (password != NULL)
     {
-      keywords[4] = "password";
-      values[4] = password;
+      keywords[9] = "password";
+      values[9] = password;
     }
 
   self = g_object_new (BW_TYPE_TEAM, NULL);
