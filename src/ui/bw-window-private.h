@@ -179,6 +179,12 @@ char *_bw_window_team_subtitle     (BwWindow      *self,
                                     const char    *subtitle);
 gboolean _bw_window_team_fetch_image (BwWindow    *self,
                                     const BwImage *image);
+gboolean _bw_window_team_load_thumbnail (BwWindow            *self,
+                                         gint64               image_id,
+                                         const char          *path,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
 
 /* bw-window-image-menu.c */
 void _bw_window_image_menu_init    (BwWindow      *self);

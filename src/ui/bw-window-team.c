@@ -353,6 +353,93 @@ _bw_window_team_fetch_image (BwWindow      *self,
   return TRUE;
 }
 
+typedef struct
+{
+  BwThumbnailer       *thumbnailer;
+  char                *path;
+  GAsyncReadyCallback  callback;
+  gpointer             user_data;
+} ThumbnailFetch;
+
+static void
+thumbnail_fetch_free (gpointer data)
+{
+  ThumbnailFetch *fetch = data;
+
+  g_object_unref (fetch->thumbnailer);
+  g_free (fetch->path);
+  g_free (fetch);
+}
+
+static void
+thumbnail_fetched_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  ThumbnailFetch *fetch = g_task_get_task_data (G_TASK (result));
+  GCancellable *cancellable = g_task_get_cancellable (G_TASK (result));
+
+  /* Fetched or not, the thumbnailer has the last word: a thumbnail, or
+   * why there is none (shown on the row). */
+  bw_thumbnailer_load_async (fetch->thumbnailer, fetch->path, cancellable, fetch->callback,
+                             fetch->user_data);
+}
+
+static void
+thumbnail_fetch_thread (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  BwTeamReplica *replica = g_object_get_data (G_OBJECT (task), "replica");
+  gint64 image_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (task), "image-id"));
+  g_autoptr(GError) error = NULL;
+
+  if (!bw_team_replica_ensure_image (replica, image_id, cancellable, &error))
+    g_debug ("%s", error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * _bw_window_team_load_thumbnail:
+ * @path: where the image's file is, in the working copy's image cache
+ * @callback: as for bw_thumbnailer_load_async()
+ *
+ * On a team project, the thumbnail of an image whose bytes are not in
+ * the cache yet: they are fetched off the UI thread (and kept in the
+ * cache, within its size limit), then the thumbnailer makes it.
+ *
+ * Returns: %FALSE when there is nothing to fetch (not a team project,
+ *   or the file is there): the caller loads the thumbnail itself
+ */
+gboolean
+_bw_window_team_load_thumbnail (BwWindow            *self,
+                                gint64               image_id,
+                                const char          *path,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ThumbnailFetch *fetch;
+
+  if (self->replica == NULL || path == NULL || g_file_test (path, G_FILE_TEST_EXISTS))
+    return FALSE;
+
+  fetch = g_new0 (ThumbnailFetch, 1);
+  fetch->thumbnailer = g_object_ref (self->thumbnailer);
+  fetch->path = g_strdup (path);
+  fetch->callback = callback;
+  fetch->user_data = user_data;
+  task = g_task_new (NULL, cancellable, thumbnail_fetched_cb, NULL);
+  g_task_set_source_tag (task, _bw_window_team_load_thumbnail);
+  g_task_set_task_data (task, fetch, thumbnail_fetch_free);
+  g_object_set_data_full (G_OBJECT (task), "replica", g_object_ref (self->replica), g_object_unref);
+  g_object_set_data (G_OBJECT (task), "image-id", GSIZE_TO_POINTER ((gsize) image_id));
+  g_task_run_in_thread (task, thumbnail_fetch_thread);
+  return TRUE;
+}
+
 /* ------------------------------------------------------------------ */
 /* Opening and closing                                                 */
 

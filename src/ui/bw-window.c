@@ -137,8 +137,10 @@ row_update (BwWindow *self,
   if (cached == NULL)
     {
       row->cancellable = g_cancellable_new ();
-      bw_thumbnailer_load_async (self->thumbnailer, path, row->cancellable,
-                                 thumbnail_loaded_cb, g_object_ref (row->picture));
+      if (!_bw_window_team_load_thumbnail (self, image->id, path, row->cancellable,
+                                           thumbnail_loaded_cb, g_object_ref (row->picture)))
+        bw_thumbnailer_load_async (self->thumbnailer, path, row->cancellable,
+                                   thumbnail_loaded_cb, g_object_ref (row->picture));
     }
 }
 
