@@ -723,6 +723,8 @@ test_statement_text_copied (Fixture       *f,
   g_autoptr(BwProject) project = bw_project_create (f->file, NULL);
   sqlite3_stmt *first = NULL, *again = NULL;
 
+  g_assert_false (bw_project_is_team_copy (project));
+
   for (int round = 0; round < 2; round++)
     {
       g_autofree char *sql = g_strdup_printf ("SELECT %d + ?1", 40);

@@ -992,6 +992,7 @@ test_lead_part_refused (void)
   gint64 status = admin_int ("SELECT status FROM images WHERE id = %" G_GINT64_FORMAT, image);
 
   wait_until (nothing_pending, lead, 30, "the replica to connect");
+  g_assert_true (bw_project_is_team_copy (copy));
   g_assert_cmpint (copy_int (lead, "SELECT count (*) FROM categories"), ==, categories);
 
   g_assert_false (bw_project_add_category (copy, "not sent", NULL, NULL, NULL, &error));

@@ -34,6 +34,7 @@ struct _BwProject
   guint         busy_timeout;
   gint64        busy_since;     /* busy_cb(): when this wait began */
   gboolean      read_only;      /* opened with bw_project_open_read_only() */
+  gboolean      team_copy;      /* a team project's working copy (bw-team-replica.c) */
   gboolean      immutable;      /* …and read as a file nothing changes */
   GMainContext *main_context;   /* where signals are emitted… */
   GThread      *owner_thread;   /* …and the thread that runs it */

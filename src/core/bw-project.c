@@ -2161,6 +2161,23 @@ bw_project_is_read_only (BwProject *self)
   return self->read_only;
 }
 
+/**
+ * bw_project_is_team_copy:
+ *
+ * A team project's working copy (#BwTeamReplica) takes the lead's part
+ * of the project (taxonomy, guidelines, settings, images, gold, exams,
+ * calibration, audits, questions) from the server and refuses changes
+ * to it: the UI offers none.
+ *
+ * Returns: whether @self is the working copy of a team project
+ */
+gboolean
+bw_project_is_team_copy (BwProject *self)
+{
+  g_return_val_if_fail (BW_IS_PROJECT (self), FALSE);
+  return self->team_copy;
+}
+
 GFile *
 bw_project_get_file (BwProject *self)
 {

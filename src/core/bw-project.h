@@ -381,6 +381,7 @@ BwProject    *bw_project_open_read_only         (GFile          *file,
 BwProject    *bw_project_open_another           (BwProject      *self,
                                                  GError        **error);
 gboolean      bw_project_is_read_only           (BwProject      *self);
+gboolean      bw_project_is_team_copy           (BwProject      *self);
 gboolean      bw_project_check_writable         (BwProject      *self,
                                                  GError        **error);
 void          bw_project_checkpoint             (BwProject      *self);

@@ -1925,6 +1925,7 @@ replica_open (const char    *url,
     }
   if (self->project == NULL || !install_replica_schema (self->project, TRUE, error))
     return NULL;
+  self->project->team_copy = TRUE;
   self->local = bw_project_open_another (self->project, error);
   if (self->local == NULL)
     return NULL;

@@ -84,9 +84,13 @@ _bw_annotation_controller_update_actions (BwAnnotationController *self)
   ENABLE ("review-comment", review);
   ENABLE ("return-image", review);
   ENABLE ("show-model", review);
-  ENABLE ("ask-question", self->project != NULL && self->image_id > 0);
-  ENABLE ("pin-example", self->project != NULL && single != NULL);
+  /* Questions and examples are not sent from a team project's copy. */
+  ENABLE ("ask-question", self->project != NULL && self->image_id > 0 &&
+          !bw_project_is_team_copy (self->project));
+  ENABLE ("pin-example", self->project != NULL && single != NULL &&
+          !bw_project_is_team_copy (self->project));
   ENABLE ("unpin-example", self->project != NULL && single != NULL &&
+          !bw_project_is_team_copy (self->project) &&
           bw_project_find_example (self->project, single->id) != 0);
 
 #undef ENABLE

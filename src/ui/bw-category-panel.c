@@ -297,6 +297,7 @@ static void
 rebuild (BwCategoryPanel *self)
 {
   GPtrArray *categories = bw_annotation_controller_get_categories (self->controller);
+  BwProject *project;
   GtkWidget *child;
 
   while ((child = GTK_WIDGET (gtk_list_box_get_row_at_index (self->list, 0))) != NULL)
@@ -305,8 +306,11 @@ rebuild (BwCategoryPanel *self)
   for (guint i = 0; categories != NULL && i < categories->len; i++)
     gtk_list_box_append (self->list, make_row (self, categories, i));
 
-  gtk_widget_set_sensitive (GTK_WIDGET (self->new_entry),
-                            bw_annotation_controller_get_project (self->controller) != NULL);
+  project = bw_annotation_controller_get_project (self->controller);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->new_entry), project != NULL);
+  /* A team project's taxonomy is the lead's to change on the server. */
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->new_entry)),
+                          project == NULL || !bw_project_is_team_copy (project));
   sync_current (self);
 }
 
