@@ -15,9 +15,10 @@ client killed, at each offered load:
 Each load runs BOXWOOD_BENCH_TEAM_RUNS times (3) for
 BOXWOOD_BENCH_TEAM_SECONDS (20), each run on a fresh cluster, against
 the server schema of this tree (`boxwood-cli server init`) and against
-the schema of server version 1 (team-schema-1.sql, kept here as it was
-before its functions were made cheaper), the two alternating so that
-both see the same machine. Every client first does five rounds unpaced
+the schema of server version 1 as it was before its functions were made
+cheaper (read from the repository's history, commit BASELINE_COMMIT;
+outside a git checkout only this tree's schema runs), the two
+alternating so that both see the same machine. Every client first does five rounds unpaced
 and unmeasured (log-in, the session's first plans), then all start
 together. Printed: the median over the runs of p50 and p95 (as the
 clients measured them, round trip included), edits per second, and the
@@ -35,9 +36,11 @@ statements included.
 Never fails on a time. Environment: BW_TEAM_CLIENT, BOXWOOD_CLI.
 """
 
+import atexit
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -50,12 +53,32 @@ import team_load  # noqa: E402
 SECONDS = float(os.environ.get('BOXWOOD_BENCH_TEAM_SECONDS', '20'))
 RUNS = int(os.environ.get('BOXWOOD_BENCH_TEAM_RUNS', '3'))
 PROFILE = os.environ.get('BOXWOOD_BENCH_TEAM_PROFILE', '') not in ('', '0')
-BASELINE = os.path.join(HERE, 'team-schema-1.sql')
-SCHEMAS = [('before', BASELINE), ('now', None)]
+# The last commit whose server schema is version 1 as first written.
+BASELINE_COMMIT = '7982bd6'
+
+
+def baseline_schema():
+    """A file holding the server schema of BASELINE_COMMIT, or None when
+    the source tree has no git history to read it from."""
+    root = os.path.dirname(os.path.dirname(HERE))
+    out = subprocess.run(['git', '-C', root, 'show', BASELINE_COMMIT + ':src/core/bw-team-schema.sql'],
+                         capture_output=True)
+    if out.returncode != 0:
+        print('# no git history here: the schema before %s is not compared' % BASELINE_COMMIT)
+        return None
+    fd, path = tempfile.mkstemp(prefix='bw-team-schema-1-', suffix='.sql')
+    with os.fdopen(fd, 'wb') as f:
+        f.write(out.stdout)
+    atexit.register(os.unlink, path)
+    return path
+
+
+BASELINE = baseline_schema()
+SCHEMAS = [('before', BASELINE), ('now', None)] if BASELINE else [('now', None)]
 if os.environ.get('BOXWOOD_BENCH_TEAM_SCHEMAS') == 'current':
-    SCHEMAS = SCHEMAS[1:]
-elif os.environ.get('BOXWOOD_BENCH_TEAM_SCHEMAS') == 'baseline':
-    SCHEMAS = SCHEMAS[:1]
+    SCHEMAS = [s for s in SCHEMAS if s[0] == 'now']
+elif os.environ.get('BOXWOOD_BENCH_TEAM_SCHEMAS') == 'baseline' and BASELINE:
+    SCHEMAS = [s for s in SCHEMAS if s[0] == 'before']
 LOADS = [0, 200, 2000]   # think time in ms; 0 is flat out
 # Rounds each client does first, unmeasured: a session plans each of its
 # statements afresh for its first five runs (PostgreSQL's custom plans),
