@@ -704,8 +704,9 @@ def test_changes_by_url(d):
 
         # Delete with its annotations: the copies learn of the deletions.
         n_signs = counts['traffic-sign']
+        sign = pg.rows("SELECT id FROM categories WHERE name = 'traffic-sign'")[0][0]
         mark = change_mark(pg)
-        cli('taxonomy', 'delete', lee, 'traffic-sign', '--delete-annotations')
+        cli('taxonomy', 'delete', lee, sign, '--delete-annotations')   # by id
         assert pg.rows("SELECT count (*) FROM categories WHERE name = 'traffic-sign'") == [['0']]
         assert pg.rows("SELECT count (*) FROM deletions WHERE change_xid >= '%s'::xid8" % mark) == [
             [n_signs]]
@@ -724,6 +725,66 @@ def test_changes_by_url(d):
         assert not glob.glob(os.path.join(tempfile.gettempdir(), 'boxwood-edit-*'))
 
 
+def test_import_lock_scope(d):
+    """While an import to the server runs, annotators claim work and the lead
+    changes the taxonomy; a second import waits for the first."""
+    import bw_e2e
+    import signal
+    project = make_demo(d)
+    batch = os.path.join(d, 'batch')
+    os.mkdir(batch)
+    bw_e2e.write_png(os.path.join(batch, 'green.png'), 30, 20, lambda x, y: (10, 200, 10))
+    with pg_cluster.PgCluster() as pg:
+        team(pg, project)
+        # Someone with no work yet: their claim takes a new image (and
+        # locks its row), it does not hand back a lease they hold.
+        cli('user', 'add', pg.url, 'Kim Ode', '--role', 'annotator', '--password-stdin',
+            stdin='kim-secret-666\n')
+        lee = pg.url_for('Lee Park', PASSWORDS['Lee Park'])
+        held = ("SELECT count (*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation"
+                " WHERE c.relname = 'images' AND l.mode IN ('ShareUpdateExclusiveLock', 'ExclusiveLock')"
+                " AND l.granted AND l.pid = %d")
+        # The first import (every image of the demo, all on the server
+        # already) is stopped while it holds its lock: it is looked at
+        # only while stopped, so it cannot end between look and stop.
+        first = subprocess.Popen([CLI, 'import', lee, os.path.join(d, 'demo', 'images')],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        backend = None
+        deadline = time.monotonic() + 60
+        while backend is None:
+            assert first.poll() is None and time.monotonic() < deadline, first.communicate()
+            os.kill(first.pid, signal.SIGSTOP)
+            for pid, in pg.rows("SELECT pid FROM pg_stat_activity WHERE usename = 'Lee Park'"):
+                if pg.rows(held % int(pid)) == [['1']]:
+                    backend = int(pid)
+            if backend is None:
+                os.kill(first.pid, signal.SIGCONT)
+                time.sleep(0.02)
+        try:
+            claim = [line.split('|') for line in pg.psql(
+                "SET statement_timeout = '20s'; SELECT * FROM bw_claim_next ()",
+                user='Kim Ode', password='kim-secret-666').stdout.splitlines()]
+            assert len(claim) == 1 and claim[0][1], claim
+            assert pg.rows('SELECT p.name FROM layers l JOIN people p ON p.id = l.person_id'
+                           ' WHERE l.id = %s' % claim[0][2]) == [['Kim Ode']]
+            cli('taxonomy', 'add', lee, 'kite')
+            second = subprocess.Popen([CLI, 'import', lee, batch], stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE, text=True)
+            waiting = ("SELECT count (*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation"
+                       " WHERE c.relname = 'images' AND NOT l.granted")
+            deadline = time.monotonic() + 60
+            while pg.rows(waiting) != [['1']]:
+                assert second.poll() is None and time.monotonic() < deadline, second.communicate()
+                time.sleep(0.05)
+        finally:
+            os.kill(first.pid, signal.SIGCONT)
+        out, err = first.communicate(timeout=120)
+        assert first.returncode == 0 and 'Added 0 images, 24 duplicates skipped' in out, (out, err)
+        out, err = second.communicate(timeout=120)
+        assert second.returncode == 0 and 'Added 1 image,' in out, (out, err)
+        assert pg.rows("SELECT path FROM images WHERE path LIKE 'batch/%'") == [['batch/green.png']]
+
+
 tests = [
     test_cluster,
     test_server_init_and_users,
@@ -732,6 +793,7 @@ tests = [
     test_push_pull_round_trip,
     test_claim_queue,
     test_changes_by_url,
+    test_import_lock_scope,
 ]
 
 

@@ -206,11 +206,12 @@ bw_cli_open_project (const char *path)
 }
 
 BwProject *
-bw_cli_open_project_to_change (const char    *path,
-                               BwTeamChanges  changes)
+bw_cli_open_project_to_change (const char         *path,
+                               BwTeamChanges       changes,
+                               const char * const *categories)
 {
   if (bw_cli_is_team_url (path))
-    return bw_cli_open_team_edit (path, changes);
+    return bw_cli_open_team_edit (path, changes, categories);
   return bw_cli_open_project (path);
 }
 

@@ -175,7 +175,7 @@ bw_cli_import (int    argc,
       return 2;
     }
 
-  project = bw_cli_open_project_to_change (argv[1], BW_TEAM_CHANGES_IMAGES);
+  project = bw_cli_open_project_to_change (argv[1], BW_TEAM_CHANGES_IMAGES, NULL);
   if (project == NULL)
     return 1;
   bw_cli_set_team_image_roots ((const char * const *) argv + 2);

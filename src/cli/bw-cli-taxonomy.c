@@ -232,7 +232,7 @@ taxonomy_import (int    argc,
   if ((status = parse_options (context, &argc, &argv, 2)) >= 0)
     return status;
 
-  if (!(project = bw_cli_open_project_to_change (argv[1], BW_TEAM_CHANGES_TAXONOMY)))
+  if (!(project = bw_cli_open_project_to_change (argv[1], BW_TEAM_CHANGES_TAXONOMY, NULL)))
     return 1;
 
   in = g_file_new_for_commandline_arg (argv[2]);
@@ -280,7 +280,7 @@ taxonomy_add (int    argc,
   if ((status = parse_options (context, &argc, &argv, 2)) >= 0)
     return status;
 
-  if (!(project = bw_cli_open_project_to_change (argv[1], BW_TEAM_CHANGES_TAXONOMY)))
+  if (!(project = bw_cli_open_project_to_change (argv[1], BW_TEAM_CHANGES_TAXONOMY, NULL)))
     return 1;
 
   category.name = argv[2];
@@ -316,7 +316,9 @@ taxonomy_merge (int    argc,
   if ((status = parse_options (context, &argc, &argv, 3)) >= 0)
     return status;
 
-  if (!(project = bw_cli_open_project_to_change (argv[1], BW_TEAM_CHANGES_TAXONOMY | BW_TEAM_CHANGES_ANNOTATIONS)))
+  if (!(project = bw_cli_open_project_to_change (argv[1],
+                                                       BW_TEAM_CHANGES_TAXONOMY | BW_TEAM_CHANGES_ANNOTATIONS,
+                                                       (const char *[]) { argv[2], NULL })))
     return 1;
   if (!(source = find_category (project, argv[2])) ||
       !(target = find_category (project, argv[3])))
@@ -367,7 +369,9 @@ taxonomy_delete (int    argc,
       return 2;
     }
 
-  if (!(project = bw_cli_open_project_to_change (argv[1], BW_TEAM_CHANGES_TAXONOMY | BW_TEAM_CHANGES_ANNOTATIONS)))
+  if (!(project = bw_cli_open_project_to_change (argv[1],
+                                                       BW_TEAM_CHANGES_TAXONOMY | BW_TEAM_CHANGES_ANNOTATIONS,
+                                                       (const char *[]) { argv[2], NULL })))
     return 1;
   if (!(id = find_category (project, argv[2])))
     return 1;

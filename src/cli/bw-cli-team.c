@@ -112,8 +112,9 @@ static BwTeamEdit *team_edit;
  * it when the command succeeded. The server's roles decide: a role that
  * may not make the change is refused before anything is read. */
 BwProject *
-bw_cli_open_team_edit (const char    *url,
-                       BwTeamChanges  changes)
+bw_cli_open_team_edit (const char         *url,
+                       BwTeamChanges       changes,
+                       const char * const *categories)
 {
   g_autoptr(BwTeam) team = connect_or_say (url);
   g_autoptr(GError) error = NULL;
@@ -121,7 +122,7 @@ bw_cli_open_team_edit (const char    *url,
   if (team == NULL)
     return NULL;
   g_return_val_if_fail (team_edit == NULL, NULL);
-  team_edit = bw_team_edit_begin (team, changes, &error);
+  team_edit = bw_team_edit_begin (team, changes, categories, &error);
   if (team_edit == NULL)
     {
       bw_cli_error ("%s", error->message);

@@ -53,8 +53,9 @@ BwProject *bw_cli_open_team_snapshot (const char *url);
  * change when the command's @status is 0 (or 130, interrupted after
  * keeping its work) and drops it otherwise, and returns the status to
  * exit with. */
-BwProject *bw_cli_open_team_edit (const char    *url,
-                                  BwTeamChanges  changes);
+BwProject *bw_cli_open_team_edit (const char         *url,
+                                  BwTeamChanges       changes,
+                                  const char * const *categories);
 int  bw_cli_finish_team_edit (int status);
 /* Where the images that an import adds to a team project are named from. */
 void bw_cli_set_team_image_roots (const char * const *paths);
@@ -78,9 +79,11 @@ BwProject *bw_cli_open_project (const char *path);
 BwProject *bw_cli_open_project_to_read (const char *path);
 
 /* The same for a command that changes the project, which also takes the
- * URL of a team project: @changes says what it may change there. */
-BwProject *bw_cli_open_project_to_change (const char    *path,
-                                          BwTeamChanges  changes);
+ * URL of a team project: @changes says what it may change there, and
+ * @categories (or NULL for all) whose annotations it changes. */
+BwProject *bw_cli_open_project_to_change (const char         *path,
+                                          BwTeamChanges       changes,
+                                          const char * const *categories);
 
 /* Appends @text to @line padded to @width characters (UTF-8 aware),
  * on the right when @right, then a gap of two spaces. */

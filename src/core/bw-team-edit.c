@@ -222,30 +222,70 @@ copy_sequences (BwTeamEdit         *self,
  * @team: a connection to a team server, used by nothing else until the
  *   edit is committed or dropped
  * @changes: what the change may write
+ * @categories: (nullable) (array zero-terminated=1): with
+ *   %BW_TEAM_CHANGES_ANNOTATIONS, the categories (names or ids) whose
+ *   annotations the change moves or deletes, so that only those are
+ *   read; %NULL to read every annotation
  *
  * Opens a transaction on the server, locks the tables @changes names in
- * EXCLUSIVE mode (readers go on, writers wait until the edit ends), and
+ * EXCLUSIVE mode (readers go on, writers wait until the edit ends) — the
+ * images in SHARE UPDATE EXCLUSIVE mode, so that only another import
+ * waits while claims go on — and
  * copies the people, the taxonomy and what @changes needs of the rest
  * into a project file in a temporary folder: the images' records without
- * their bytes, and for %BW_TEAM_CHANGES_ANNOTATIONS their layers and
- * annotations. A role that may not write those tables is refused by the
+ * their bytes, and for %BW_TEAM_CHANGES_ANNOTATIONS the annotations with
+ * their layers. A role that may not write those tables is refused by the
  * server at the lock.
  *
  * Returns: (transfer full): the edit, or %NULL with @error set and the
  *   server left as it was
  */
+/* The ids of the categories named (by name or id, as the command line
+ * names them) as "1, 4", or "0" for none. Names are matched with
+ * PostgreSQL's lower(), which folds at least what the file's NOCASE
+ * does: a superset is harmless, as it only reads more. */
+static char *
+category_ids (BwTeamEdit         *self,
+              const char * const *categories,
+              GError            **error)
+{
+  g_autoptr(GString) ids = g_string_new (NULL);
+
+  for (guint i = 0; categories[i] != NULL; i++)
+    {
+      g_autofree char *name = g_strstrip (g_strdup (categories[i]));
+      const char *params[1] = { name };
+      g_autoptr(PGresult) result = NULL;
+
+      result = _bw_team_run_params (self->team, "SELECT id FROM categories"
+                                                " WHERE lower (name) = lower ($1) OR id::text = $1",
+                                    1, params, error);
+      if (result == NULL)
+        return NULL;
+      for (int row = 0; row < PQntuples (result); row++)
+        g_string_append_printf (ids, "%s%" PRId64, ids->len > 0 ? ", " : "",
+                                g_ascii_strtoll (PQgetvalue (result, row, 0), NULL, 10));
+    }
+  if (ids->len == 0)
+    g_string_append (ids, "0");
+  return g_string_free (g_steal_pointer (&ids), FALSE);
+}
+
 BwTeamEdit *
-bw_team_edit_begin (BwTeam         *team,
-                    BwTeamChanges   changes,
-                    GError        **error)
+bw_team_edit_begin (BwTeam             *team,
+                    BwTeamChanges       changes,
+                    const char * const *categories,
+                    GError            **error)
 {
   static const char * const id_tables[] = { "categories", "rejection_reasons", "annotations", NULL };
   g_autoptr(BwTeamEdit) self = NULL;
   g_autoptr(GPtrArray) locks = g_ptr_array_new ();
+  g_autoptr(GPtrArray) import_locks = g_ptr_array_new ();
   g_autoptr(GPtrArray) reads = g_ptr_array_new ();
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GFile) file = NULL;
   g_autoptr(BwProject) scratch = NULL;
+  g_autoptr(GHashTable) where = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   g_autofree char *lock_list = NULL;
   g_autofree char *lock_sql = NULL;
   g_autofree char *name = NULL;
@@ -275,8 +315,8 @@ bw_team_edit_begin (BwTeam         *team,
     g_ptr_array_add (reads, (gpointer) "images");
   if (changes & BW_TEAM_CHANGES_IMAGES)
     {
-      g_ptr_array_add (locks, (gpointer) "images");
-      g_ptr_array_add (locks, (gpointer) "image_data");
+      g_ptr_array_add (import_locks, (gpointer) "images");
+      g_ptr_array_add (import_locks, (gpointer) "image_data");
     }
   if (changes & BW_TEAM_CHANGES_ANNOTATIONS)
     {
@@ -285,6 +325,7 @@ bw_team_edit_begin (BwTeam         *team,
       g_ptr_array_add (locks, (gpointer) "annotations");
     }
   g_ptr_array_add (locks, NULL);
+  g_ptr_array_add (import_locks, NULL);
   g_ptr_array_add (reads, NULL);
 
   self->dir = g_dir_make_tmp ("boxwood-edit-XXXXXX", &local_error);
@@ -302,10 +343,44 @@ bw_team_edit_begin (BwTeam         *team,
   if (!exec (self, "BEGIN ISOLATION LEVEL REPEATABLE READ", error))
     return NULL;
   self->in_transaction = TRUE;
-  lock_list = g_strjoinv (", ", (char **) locks->pdata);
-  lock_sql = g_strdup_printf ("LOCK TABLE %s IN EXCLUSIVE MODE", lock_list);
-  if (!exec (self, lock_sql, error))
-    return NULL;
+  if (locks->len > 1)
+    {
+      lock_list = g_strjoinv (", ", (char **) locks->pdata);
+      lock_sql = g_strdup_printf ("LOCK TABLE %s IN EXCLUSIVE MODE", lock_list);
+      if (!exec (self, lock_sql, error))
+        return NULL;
+    }
+  /* New images only: two imports wait for each other (each reads the
+   * other's content hashes and names), but claims, which change an
+   * image's status, go on. Others' rows are never overwritten: a new
+   * row is inserted, not upserted. */
+  if (import_locks->len > 1)
+    {
+      g_clear_pointer (&lock_list, g_free);
+      g_clear_pointer (&lock_sql, g_free);
+      lock_list = g_strjoinv (", ", (char **) import_locks->pdata);
+      lock_sql = g_strdup_printf ("LOCK TABLE %s IN SHARE UPDATE EXCLUSIVE MODE", lock_list);
+      if (!exec (self, lock_sql, error))
+        return NULL;
+    }
+
+  /* Of the annotations, those of the categories named, with their
+   * layers and images (which the file's foreign keys want). */
+  if ((changes & BW_TEAM_CHANGES_ANNOTATIONS) && categories != NULL)
+    {
+      g_autofree char *ids = category_ids (self, categories, error);
+
+      if (ids == NULL)
+        return NULL;
+      g_hash_table_insert (where, (gpointer) "annotations", g_strdup_printf ("category_id IN (%s)", ids));
+      g_hash_table_insert (where, (gpointer) "layers",
+                           g_strdup_printf ("id IN (SELECT layer_id FROM annotations"
+                                            " WHERE category_id IN (%s))", ids));
+      g_hash_table_insert (where, (gpointer) "images",
+                           g_strdup_printf ("id IN (SELECT l.image_id FROM layers l"
+                                            " JOIN annotations a ON a.layer_id = l.id"
+                                            " WHERE a.category_id IN (%s))", ids));
+    }
 
   name = g_strconcat (bw_team_get_database (team), ".boxwood", NULL);
   file = g_file_new_build_filename (self->dir, name, NULL);
@@ -317,7 +392,8 @@ bw_team_edit_begin (BwTeam         *team,
                    bw_team_get_server_name (team), local_error->message);
       return NULL;
     }
-  if (!_bw_team_pull_into (team, scratch, NULL, NULL, (const char * const *) reads->pdata, error) ||
+  if (!_bw_team_pull_into (team, scratch, NULL, NULL, (const char * const *) reads->pdata, where,
+                           error) ||
       !copy_sequences (self, scratch, id_tables, error))
     return NULL;
   g_clear_object (&scratch);
@@ -543,6 +619,7 @@ send_table (BwTeamEdit        *self,
   g_autofree char *pg_where = key_condition (key, '$');
   g_autofree char *delete = g_strdup_printf ("DELETE FROM %s WHERE %s", table->name, pg_where);
   g_autofree char *upsert = upsert_sql (table);
+  g_autofree char *insert = NULL;
   gboolean images = strcmp (table->name, "images") == 0;
   guint n = strlen (table->types);
   sqlite3_stmt *log = NULL;
@@ -660,8 +737,22 @@ send_table (BwTeamEdit        *self,
             }
           if (!ok)
             break;
-          result = PQexecParams (_bw_team_get_conn (self->team), upsert, (int) n, NULL, values,
-                                 lengths, formats, 0);
+          /* A row made here is new on the server too: were its id taken
+           * meanwhile, the insert fails rather than overwrite that row. */
+          if (table->has_id && sqlite3_column_int (log, 3) != 0 && insert == NULL)
+            {
+              g_autofree char *marks = NULL;
+              GString *text = g_string_new (NULL);
+
+              for (guint c = 0; c < n; c++)
+                g_string_append_printf (text, "%s$%u", c > 0 ? ", " : "", c + 1);
+              marks = g_string_free (text, FALSE);
+              insert = g_strdup_printf ("INSERT INTO %s (%s) VALUES (%s)", table->name,
+                                        table->columns, marks);
+            }
+          result = PQexecParams (_bw_team_get_conn (self->team),
+                                 table->has_id && sqlite3_column_int (log, 3) != 0 ? insert : upsert,
+                                 (int) n, NULL, values, lengths, formats, 0);
           ok = _bw_team_result_ok (self->team, result, error);
           if (ok)
             (*n_rows)++;

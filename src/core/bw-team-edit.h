@@ -5,8 +5,9 @@
  *
  * bw_team_edit_begin() opens one transaction on the server, locks the
  * tables the change may write (others still read them; their writers
- * wait) and copies what the change needs to read into a project file in
- * a temporary folder, under that transaction's view. The caller changes
+ * wait, but for the images, where only another import waits) and copies
+ * what the change needs to read into a project file in a temporary
+ * folder, under that transaction's view. The caller changes
  * that project with the ordinary project functions; the file records
  * which rows of which tables were inserted, updated or deleted (by
  * triggers), and bw_team_edit_commit() writes exactly those rows to the
@@ -42,6 +43,7 @@ G_DECLARE_FINAL_TYPE (BwTeamEdit, bw_team_edit, BW, TEAM_EDIT, GObject)
 
 BwTeamEdit *bw_team_edit_begin           (BwTeam             *team,
                                           BwTeamChanges       changes,
+                                          const char * const *categories,
                                           GError            **error);
 BwProject  *bw_team_edit_get_project     (BwTeamEdit         *self);
 void        bw_team_edit_set_image_roots (BwTeamEdit         *self,

@@ -50,6 +50,7 @@ gboolean    _bw_team_pull_into   (BwTeam            *self,
                                   const char        *images_dir,
                                   const char        *images_prefix,
                                   const char *const *only,
+                                  GHashTable        *where,
                                   GError           **error);
 
 G_END_DECLS

@@ -1431,13 +1431,16 @@ static gboolean
 pull_table (BwTeam      *self,
             sqlite3     *db,
             const Table *table,
+            const char  *where,
             const char  *images_dir,
             const char  *images_prefix,
             GError     **error)
 {
   guint n = strlen (table->types);
-  g_autofree char *select = g_strdup_printf ("SELECT %s FROM %s ORDER BY %s",
-                                             table->columns, table->name, table->order);
+  g_autofree char *select = g_strdup_printf ("SELECT %s FROM %s%s%s ORDER BY %s",
+                                             table->columns, table->name,
+                                             where != NULL ? " WHERE " : "",
+                                             where != NULL ? where : "", table->order);
   g_autofree char *marks = placeholders (n, FALSE);
   g_autofree char *insert = g_strdup_printf ("INSERT OR REPLACE INTO %s (%s) VALUES (%s)",
                                              table->name, table->columns, marks);
@@ -1513,7 +1516,8 @@ pull_table (BwTeam      *self,
 }
 
 /* Copies the server's rows into @project in one transaction of its own:
- * the people and the tables named in @only (all when %NULL). With an
+ * the people and the tables named in @only (all when %NULL), of a table
+ * that @where names only the rows its condition (SQL) holds for. With an
  * @images_dir, the images' bytes are written there and their paths
  * made to name them; without one, the images keep the server's paths
  * and no bytes are read. */
@@ -1523,6 +1527,7 @@ _bw_team_pull_into (BwTeam            *self,
                     const char        *images_dir,
                     const char        *images_prefix,
                     const char *const *only,
+                    GHashTable        *where,
                     GError           **error)
 {
   g_autoptr(PGresult) people = NULL;
@@ -1572,7 +1577,9 @@ _bw_team_pull_into (BwTeam            *self,
           ok = FALSE;
           break;
         }
-      ok = pull_table (self, project->db, &transfer_tables[t], images_dir, images_prefix, error);
+      ok = pull_table (self, project->db, &transfer_tables[t],
+                       where != NULL ? g_hash_table_lookup (where, transfer_tables[t].name) : NULL,
+                       images_dir, images_prefix, error);
     }
 
   if (ok && sqlite3_exec (project->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
@@ -1667,7 +1674,7 @@ bw_team_pull (BwTeam   *self,
   ok = exec (self, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", error);
   if (ok)
     {
-      ok = _bw_team_pull_into (self, project, images_dir, images_prefix, NULL, error);
+      ok = _bw_team_pull_into (self, project, images_dir, images_prefix, NULL, NULL, error);
       rollback (self);
     }
   g_clear_object (&project);
