@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "bw-cli.h"
+#include "bw-export-util.h"
 #include "bw-team.h"
 #include "bw-team-edit.h"
 
@@ -41,28 +42,14 @@ connect_or_say (const char *url)
 static char *snapshot_dir;
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 remove_snapshot (void)
 {
   if (snapshot_dir != NULL)
-    remove_tree (snapshot_dir);
+    {
+      g_autoptr(GFile) dir = g_file_new_for_path (snapshot_dir);
+
+      bw_export_remove_tree (dir, NULL);
+    }
   g_clear_pointer (&snapshot_dir, g_free);
 }
 

@@ -13,6 +13,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "bw-export-util.h"
 #include "bw-project-private.h"
 #include "bw-team-edit.h"
 #include "bw-team-private.h"
@@ -29,24 +30,6 @@ struct _BwTeamEdit
 };
 
 G_DEFINE_FINAL_TYPE (BwTeamEdit, bw_team_edit, G_TYPE_OBJECT)
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
 
 static void
 rollback (BwTeamEdit *self)
@@ -68,7 +51,11 @@ bw_team_edit_finalize (GObject *object)
   rollback (self);
   g_clear_object (&self->project);
   if (self->dir != NULL)
-    remove_tree (self->dir);
+    {
+      g_autoptr(GFile) dir = g_file_new_for_path (self->dir);
+
+      bw_export_remove_tree (dir, NULL);
+    }
   g_free (self->dir);
   g_clear_object (&self->team);
   g_clear_pointer (&self->image_roots, g_ptr_array_unref);

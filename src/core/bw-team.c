@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "bw-core-resources.h"
+#include "bw-export-util.h"
 #include "bw-project-private.h"
 #include "bw-team-private.h"
 
@@ -1592,24 +1593,6 @@ _bw_team_pull_into (BwTeam            *self,
   return ok;
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 /**
  * bw_team_pull:
  * @destination: the project file to write; it must not exist
@@ -1710,7 +1693,11 @@ bw_team_pull (BwTeam   *self,
 
           g_unlink (name);
         }
-      remove_tree (images_dir);
+      {
+        g_autoptr(GFile) folder = g_file_new_for_path (images_dir);
+
+        bw_export_remove_tree (folder, NULL);
+      }
     }
   return ok;
 }
