@@ -670,56 +670,21 @@ send_table (BwTeamEdit        *self,
           g_assert (n <= G_N_ELEMENTS (values));
           for (guint c = 0; c < n; c++)
             {
-              lengths[c] = 0;
-              formats[c] = 0;
-              values[c] = NULL;
-              if (sqlite3_column_type (row, (int) c) == SQLITE_NULL)
-                continue;
-              switch (table->types[c])
+              _bw_team_column_param (row, c, table->types[c], &values[c], &lengths[c], &formats[c],
+                                     owned);
+              /* A new image's path, unique on the server. */
+              if (new_image && c == 1 && values[c] != NULL)
                 {
-                case 'i':
-                case 'p':
-                  {
-                    char *text = g_strdup_printf ("%" PRId64, (gint64) sqlite3_column_int64 (row, (int) c));
+                  char *name;
 
-                    values[c] = text;
-                    g_ptr_array_add (owned, text);
-                  }
-                  break;
-                case 'r':
-                  {
-                    char *text = g_malloc (G_ASCII_DTOSTR_BUF_SIZE);
-
-                    g_ascii_dtostr (text, G_ASCII_DTOSTR_BUF_SIZE, sqlite3_column_double (row, (int) c));
-                    values[c] = text;
-                    g_ptr_array_add (owned, text);
-                  }
-                  break;
-                case 'b':
-                  values[c] = sqlite3_column_blob (row, (int) c);
-                  lengths[c] = sqlite3_column_bytes (row, (int) c);
-                  formats[c] = 1;
-                  if (values[c] == NULL)
-                    values[c] = "";
-                  break;
-                case 't':
-                default:
-                  values[c] = (const char *) sqlite3_column_text (row, (int) c);
-                  if (new_image && c == 1)
+                  if (*taken == NULL && (*taken = read_taken_paths (self, error)) == NULL)
                     {
-                      char *name;
-
-                      if (*taken == NULL && (*taken = read_taken_paths (self, error)) == NULL)
-                        {
-                          ok = FALSE;
-                          break;
-                        }
-                      name = unique_image_name (self, *taken, sqlite3_column_int64 (row, 0),
-                                                values[c]);
-                      values[c] = name;
-                      g_ptr_array_add (owned, name);
+                      ok = FALSE;
+                      break;
                     }
-                  break;
+                  name = unique_image_name (self, *taken, sqlite3_column_int64 (row, 0), values[c]);
+                  values[c] = name;
+                  g_ptr_array_add (owned, name);
                 }
             }
           if (!ok)

@@ -42,6 +42,13 @@ PGresult   *_bw_team_run_params  (BwTeam            *self,
                                   GError           **error);
 char       *_bw_team_image_name  (gint64             id,
                                   const char        *stored_path);
+void        _bw_team_column_param (sqlite3_stmt     *stmt,
+                                   guint             c,
+                                   char              type,
+                                   const char      **value,
+                                   int              *length,
+                                   int              *format,
+                                   GPtrArray        *owned);
 void        _bw_team_bind_bytea  (sqlite3_stmt      *stmt,
                                   int                column,
                                   const char        *value);

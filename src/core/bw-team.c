@@ -1143,57 +1143,21 @@ push_table (BwTeam      *self,
       g_assert (n <= G_N_ELEMENTS (values));
       for (guint c = 0; c < n; c++)
         {
-          char type = table->types[c];
-
-          lengths[c] = 0;
-          formats[c] = 0;
-          values[c] = NULL;
-          if (sqlite3_column_type (stmt, (int) c) == SQLITE_NULL)
-            continue;
-          switch (type)
+          /* A person is the server's id of that name. */
+          if (table->types[c] == 'p' && sqlite3_column_type (stmt, (int) c) != SQLITE_NULL)
             {
-            case 'p':
-              {
-                gpointer mapped = g_hash_table_lookup (people,
-                                                       GINT_TO_POINTER (sqlite3_column_int64 (stmt, (int) c)));
-                char *text = mapped != NULL ? g_strdup_printf ("%" G_GINT64_FORMAT,
-                                                               (gint64) GPOINTER_TO_SIZE (mapped))
-                                            : NULL;
+              gpointer mapped = g_hash_table_lookup (people,
+                                                     GINT_TO_POINTER (sqlite3_column_int64 (stmt, (int) c)));
+              char *text = mapped != NULL ? g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                             (gint64) GPOINTER_TO_SIZE (mapped))
+                                          : NULL;
 
-                values[c] = text;
-                g_ptr_array_add (owned, text);
-              }
-              break;
-            case 'i':
-              {
-                char *text = g_strdup_printf ("%" G_GINT64_FORMAT,
-                                              (gint64) sqlite3_column_int64 (stmt, (int) c));
-
-                values[c] = text;
-                g_ptr_array_add (owned, text);
-              }
-              break;
-            case 'r':
-              {
-                char *text = g_malloc (G_ASCII_DTOSTR_BUF_SIZE);
-
-                g_ascii_dtostr (text, G_ASCII_DTOSTR_BUF_SIZE, sqlite3_column_double (stmt, (int) c));
-                values[c] = text;
-                g_ptr_array_add (owned, text);
-              }
-              break;
-            case 'b':
-              values[c] = sqlite3_column_blob (stmt, (int) c);
-              lengths[c] = sqlite3_column_bytes (stmt, (int) c);
-              formats[c] = 1;
-              if (values[c] == NULL)
-                values[c] = "";
-              break;
-            case 't':
-            default:
-              values[c] = (const char *) sqlite3_column_text (stmt, (int) c);
-              break;
+              values[c] = text;
+              lengths[c] = formats[c] = 0;
+              g_ptr_array_add (owned, text);
+              continue;
             }
+          _bw_team_column_param (stmt, c, table->types[c], &values[c], &lengths[c], &formats[c], owned);
         }
 
       result = PQexecParams (self->conn, insert, (int) n, NULL, values, lengths, formats, 0);
@@ -1355,6 +1319,58 @@ bw_team_push (BwTeam     *self,
       return FALSE;
     }
   return exec (self, "COMMIT", error);
+}
+
+/* Column @c of the row @stmt is on as a parameter of PQexecParams() of
+ * @type (a letter of BwTeamTable's types: i and p integers, r real, b
+ * bytes, t text): @value, its @length and @format. Texts made for it are
+ * added to @owned, which must outlive the call. NULL for SQL NULL. */
+void
+_bw_team_column_param (sqlite3_stmt  *stmt,
+                       guint          c,
+                       char           type,
+                       const char   **value,
+                       int           *length,
+                       int           *format,
+                       GPtrArray     *owned)
+{
+  *value = NULL;
+  *length = 0;
+  *format = 0;
+  if (sqlite3_column_type (stmt, (int) c) == SQLITE_NULL)
+    return;
+  switch (type)
+    {
+    case 'i':
+    case 'p':
+      {
+        char *text = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, (int) c));
+
+        *value = text;
+        g_ptr_array_add (owned, text);
+      }
+      break;
+    case 'r':
+      {
+        char *text = g_malloc (G_ASCII_DTOSTR_BUF_SIZE);
+
+        g_ascii_dtostr (text, G_ASCII_DTOSTR_BUF_SIZE, sqlite3_column_double (stmt, (int) c));
+        *value = text;
+        g_ptr_array_add (owned, text);
+      }
+      break;
+    case 'b':
+      *value = sqlite3_column_blob (stmt, (int) c);
+      *length = sqlite3_column_bytes (stmt, (int) c);
+      *format = 1;
+      if (*value == NULL)
+        *value = "";
+      break;
+    case 't':
+    default:
+      *value = (const char *) sqlite3_column_text (stmt, (int) c);
+      break;
+    }
 }
 
 /* Binds a bytea value as PostgreSQL's text output gives it (hex or
