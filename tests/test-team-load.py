@@ -139,7 +139,21 @@ def test_load(d):
                 again = pg.rows("""
                   SELECT count (*) FROM leases l JOIN people p ON p.id = l.person_id
                    WHERE l.image_id = %s AND p.login <> '%s'""" % (image_id, name))
-                assert int(again[0][0]) > 0, '%s’s image %s never came back' % (name, image_id)
+                if int(again[0][0]) == 0:
+                    state = pg.rows("""
+                      SELECT a.id, p.login, a.status, a.lease_expires_at, clock_timestamp (), i.status
+                        FROM assignments a JOIN people p ON p.id = a.person_id
+                        JOIN images i ON i.id = a.image_id
+                       WHERE a.image_id = %s AND a.task = 0""" % image_id)
+                    leases = pg.rows('SELECT * FROM leases WHERE image_id = %s' % image_id)
+                    lapsed_now = pg.rows("""
+                      SELECT a.id, a.image_id, p.login, a.lease_expires_at FROM assignments a
+                        JOIN people p ON p.id = a.person_id
+                       WHERE a.task = 0 AND a.status = 1 AND a.lease_expires_at <= clock_timestamp ()""")
+                    raise AssertionError('%s’s image %s never came back (killed at %.1f s of %.1f s);'
+                                         ' its work: %r; its leases: %r; all lapsed leases: %r'
+                                         % (name, image_id, killed_at - started, elapsed, state, leases,
+                                            lapsed_now))
         lapsed = int(pg.rows("SELECT count (*) FROM leases WHERE how = 'lapsed'")[0][0])
         assert lapsed >= KILLED, lapsed
 

@@ -393,6 +393,10 @@ CREATE FUNCTION bw_server_setting (p_key text) RETURNS text
 CREATE FUNCTION bw_claim_next ()
   RETURNS TABLE (out_assignment bigint, out_image bigint, out_layer bigint)
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public
+  -- Planned afresh each time: a plan kept from a session's first claims
+  -- (a queue of a few rows) turned a claim of a busy queue into seconds
+  -- of work, holding image locks that submissions and claims then met.
+  SET plan_cache_mode = force_custom_plan
 AS $$
 DECLARE
   me        bigint := (SELECT id FROM people WHERE login = session_user);
@@ -648,6 +652,10 @@ $$;
 CREATE FUNCTION bw_claim_review ()
   RETURNS TABLE (out_assignment bigint, out_image bigint, out_layer bigint)
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public
+  -- Planned afresh each time: a plan kept from a session's first claims
+  -- (a queue of a few rows) turned a claim of a busy queue into seconds
+  -- of work, holding image locks that submissions and claims then met.
+  SET plan_cache_mode = force_custom_plan
 AS $$
 DECLARE
   me    bigint := bw_me ();
