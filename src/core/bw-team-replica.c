@@ -2185,6 +2185,27 @@ claim_with (BwTeamReplica *self,
          fetch_image_with (self, team, claim.image_id, error);
 }
 
+static gboolean
+claim (BwTeamReplica *self,
+       gboolean       review,
+       gint64        *image_id,
+       gboolean      *found,
+       GCancellable  *cancellable,
+       GError       **error)
+{
+  ClaimData data = { 0, FALSE, review };
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+      !with_control (self, claim_with, &data, error))
+    return FALSE;
+  if (image_id != NULL)
+    *image_id = data.image_id;
+  if (found != NULL)
+    *found = data.found;
+  wake_worker (self);
+  return TRUE;
+}
+
 /**
  * bw_team_replica_claim_next:
  * @image_id: (out): the image claimed, when @found
@@ -2200,19 +2221,9 @@ bw_team_replica_claim_next (BwTeamReplica *self,
                             GCancellable  *cancellable,
                             GError       **error)
 {
-  ClaimData data = { 0, FALSE, FALSE };
-
   g_return_val_if_fail (BW_IS_TEAM_REPLICA (self), FALSE);
 
-  if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
-      !with_control (self, claim_with, &data, error))
-    return FALSE;
-  if (image_id != NULL)
-    *image_id = data.image_id;
-  if (found != NULL)
-    *found = data.found;
-  wake_worker (self);
-  return TRUE;
+  return claim (self, FALSE, image_id, found, cancellable, error);
 }
 
 /**
@@ -2230,19 +2241,9 @@ bw_team_replica_claim_review (BwTeamReplica *self,
                               GCancellable  *cancellable,
                               GError       **error)
 {
-  ClaimData data = { 0, FALSE, TRUE };
-
   g_return_val_if_fail (BW_IS_TEAM_REPLICA (self), FALSE);
 
-  if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
-      !with_control (self, claim_with, &data, error))
-    return FALSE;
-  if (image_id != NULL)
-    *image_id = data.image_id;
-  if (found != NULL)
-    *found = data.found;
-  wake_worker (self);
-  return TRUE;
+  return claim (self, TRUE, image_id, found, cancellable, error);
 }
 
 static gboolean
